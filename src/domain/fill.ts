@@ -1,0 +1,16 @@
+import type { OrderPurpose, OrderSide } from './order.js';
+
+/** One execution (a whole or partial fill of an order), as a venue reports it. */
+export interface Fill {
+  readonly orderId: number;
+  /** Unique per execution; the key live reconciliation uses. */
+  readonly execId: string;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly quantity: number;
+  readonly price: number;
+  readonly commission: number;
+  readonly time: number;
+  readonly purpose: OrderPurpose;
+  readonly strategyId?: string;
+}
