@@ -31,8 +31,10 @@ function expectation(message: string): string {
     .replace(/, received \w+$/, '');
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const key = issue.path.map(String).join('.') || '(top level)';
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, flags: ReadonlyMap<string, string>): string {
+  const path = issue.path.map(String).join('.');
+  const flag = flags.get(path);
+  const key = flag ? `${flag} (${path})` : path || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const prefix = issue.path.length ? `${key}.` : '';
     return `${issue.keys.map((k) => prefix + k).join(', ')}: unknown key; check the spelling against the README's config reference`;
@@ -51,10 +53,14 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /** Validates an already parsed document (YAML or built in code) into the one frozen Config. */
-export function validateConfig(raw: unknown, source = 'config'): Config {
+export function validateConfig(
+  raw: unknown,
+  source = 'config',
+  flags: ReadonlyMap<string, string> = new Map(),
+): Config {
   const result = configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${describeIssue(issue, raw)}`);
+    const lines = result.error.issues.map((issue) => `  ${describeIssue(issue, raw, flags)}`);
     throw new ConfigError(`${source}: invalid configuration\n${lines.join('\n')}`);
   }
   return deepFreeze(result.data);

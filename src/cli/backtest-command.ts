@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runBacktestJob } from '../backtest/backtest-job.js';
+import { numericText, type ConfigOverride } from '../config/overrides.js';
+import { openLogger } from '../logging/logger.js';
+import { addConfigOption, collect, resolveConfig } from './config-options.js';
+import { UsageError } from './exit-codes.js';
+import { printBacktestSummary } from './print-summary.js';
+
+interface BacktestFlags {
+  config: string;
+  dataDir?: string;
+  symbols?: string;
+  start?: string;
+  end?: string;
+  strategy?: string;
+  param: string[];
+  sizing?: string;
+  commission?: string;
+  slippageBps?: string;
+  stops: boolean;
+  initialCash?: string;
+  settlementDays?: string;
+  benchmark?: string;
+  out?: string;
+  skipBadRows?: boolean;
+}
+
+function parseParam(text: string): [string, number | string] {
+  const match = /^([A-Za-z_][\w]*)=(.+)$/.exec(text);
+  if (!match) throw new UsageError(`--param ${text}: expected name=value, e.g. --param fast=10`);
+  return [match[1]!, numericText(match[2]!)];
+}
+
+/** Command-line flags as overrides of config keys, so one validation covers both. */
+function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): ConfigOverride[] {
+  const o: ConfigOverride[] = [];
+  const add = (flag: string, path: string[], value: unknown) => o.push({ flag, path, value });
+  if (flags.dataDir !== undefined) add('--data-dir', ['backtest', 'csv_directory'], flags.dataDir);
+  if (flags.symbols !== undefined) {
+    const symbols = flags.symbols.split(',').map((s) => s.trim().toUpperCase());
+    add(
+      '--symbols',
+      ['backtest', 'symbols'],
+      symbols.filter((s) => s !== ''),
+    );
+  }
+  if (flags.start !== undefined) add('--start', ['backtest', 'start_date'], flags.start);
+  if (flags.end !== undefined) add('--end', ['backtest', 'end_date'], flags.end);
+  if (flags.strategy !== undefined) add('--strategy', ['backtest', 'strategy'], flags.strategy);
+  if (flags.sizing !== undefined) add('--sizing', ['trading', 'sizing'], flags.sizing);
+  if (flags.commission !== undefined) add('--commission', ['backtest', 'commission'], flags.commission);
+  if (flags.slippageBps !== undefined)
+    add('--slippage-bps', ['backtest', 'slippage_bps'], numericText(flags.slippageBps));
+  if (!flags.stops) add('--no-stops', ['backtest', 'stops'], false);
+  if (flags.initialCash !== undefined) {
+    add('--initial-cash', ['account', 'initial_capital'], numericText(flags.initialCash));
+  }
+  if (flags.settlementDays !== undefined) {
+    add('--settlement-days', ['account', 'settlement_days'], numericText(flags.settlementDays));
+  }
+  if (flags.benchmark !== undefined) add('--benchmark', ['benchmarking', 'symbol'], flags.benchmark.toUpperCase());
+  if (flags.out !== undefined) add('--out', ['backtest', 'results_directory'], flags.out);
+  if (flags.skipBadRows === true) add('--skip-bad-rows', ['backtest', 'skip_bad_rows'], true);
+  if (flags.param.length > 0) {
+    const strategy = flags.strategy ?? strategyFromFile();
+    for (const [name, value] of flags.param.map(parseParam)) {
+      add('--param', ['strategies', strategy, 'params', name], value);
+    }
+  }
+  return o;
+}
+
+export function registerBacktestCommand(program: Command): void {
+  const command = program
+    .command('backtest')
+    .description('run a strategy over CSV bars and write trades, fills, equity and metrics');
+  addConfigOption(command)
+    .option('--data-dir <dir>', 'directory of SYMBOL.csv files (backtest.csv_directory)')
+    .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
+    .option('--start <date>', 'first date, YYYY-MM-DD')
+    .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
+    .option('--strategy <name>', 'sma_crossover or rsi_mean_reversion')
+    .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect, [])
+    .option('--sizing <rule>', 'risk or fixed:N')
+    .option('--commission <model>', 'zero, ib-fixed or ib-tiered')
+    .option('--slippage-bps <n>', 'adverse slippage in basis points on market and stop fills')
+    .option('--no-stops', 'do not place protective stop-loss / take-profit orders')
+    .option('--initial-cash <n>', 'starting cash (account.initial_capital)')
+    .option('--settlement-days <n>', 'sessions until sale proceeds settle (T+N)')
+    .option('--benchmark <symbol>', 'buy-and-hold benchmark for alpha and beta')
+    .option('--out <dir>', 'directory for the result files (backtest.results_directory)')
+    .option('--skip-bad-rows', 'skip malformed CSV rows (and report how many) instead of failing')
+    .action(async (flags: BacktestFlags) => {
+      const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
+      const config = resolveConfig(flags.config, overrides);
+      const opened = await openLogger(config.logging);
+      try {
+        const job = runBacktestJob(config, opened.logger, { benchmarkRequired: flags.benchmark !== undefined });
+        printBacktestSummary(job, resolve(config.backtest.results_directory));
+      } finally {
+        await opened.close();
+      }
+    });
+}

@@ -1,0 +1,30 @@
+import { ConfigError } from '../config/load-config.js';
+
+export const ExitCode = {
+  Ok: 0,
+  /** Something failed at run time (I/O, broker, a bug). */
+  Failure: 1,
+  /** Bad command line, configuration or strategy parameters. */
+  Usage: 2,
+  /** Bad input data (CSV files). */
+  Data: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Errors whose message is written for the user: printed without a stack trace. */
+const userErrors: ReadonlyMap<string, ExitCode> = new Map([
+  ['ConfigError', ExitCode.Usage],
+  ['StrategyConfigError', ExitCode.Usage],
+  ['UsageError', ExitCode.Usage],
+  ['CsvDataError', ExitCode.Data],
+]);
+
+/** A command-line mistake the user can fix. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function exitCodeFor(error: unknown): ExitCode | undefined {
+  if (error instanceof ConfigError) return ExitCode.Usage;
+  return error instanceof Error ? userErrors.get(error.name) : undefined;
+}

@@ -1,0 +1,58 @@
+import type { BacktestJob } from '../backtest/backtest-job.js';
+import type { PerformanceMetrics } from '../performance/metrics.js';
+
+function pct(x: number | null): string {
+  return x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`;
+}
+
+function num(x: number | null, digits = 2): string {
+  return x === null ? 'n/a' : x.toFixed(digits);
+}
+
+function money(x: number | null): string {
+  return x === null ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+function metricLines(m: PerformanceMetrics): [string, string][] {
+  return [
+    ['Period', `${m.start ?? '-'} .. ${m.end ?? '-'} (${m.periods} sessions)`],
+    ['Initial equity', money(m.initial_equity)],
+    ['Final equity', money(m.final_equity)],
+    ['Total return', pct(m.total_return)],
+    ['CAGR', pct(m.cagr)],
+    ['Annual volatility', pct(m.annual_volatility)],
+    ['Sharpe', num(m.sharpe)],
+    ['Sortino', num(m.sortino)],
+    ['Max drawdown', `${pct(m.max_drawdown)} (${m.max_drawdown_duration ?? 0} sessions)`],
+    ['Calmar', num(m.calmar)],
+    ['Closed trades', String(m.trades)],
+    ['Win rate', pct(m.win_rate)],
+    ['Profit factor', num(m.profit_factor)],
+    ['Average win / loss', `${money(m.average_win)} / ${money(m.average_loss)}`],
+    ['Exposure', pct(m.exposure)],
+    ['Alpha / beta', `${pct(m.alpha)} / ${num(m.beta, 3)}`],
+    ['Open positions', String(m.open_positions)],
+  ];
+}
+
+/** The human-readable result of `ets backtest` on stdout. */
+export function printBacktestSummary(job: BacktestJob, outDir: string): void {
+  const { result } = job;
+  const params = Object.entries(result.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const lines = [
+    `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`,
+    ...metricLines(result.metrics).map(([label, value]) => `  ${label.padEnd(20)} ${value}`),
+    `  ${'Rejected signals'.padEnd(20)} ${result.rejectedSignals}`,
+    `  ${'Fills'.padEnd(20)} ${result.fills.length}`,
+  ];
+  if (job.skipped.length > 0) lines.push(`  ${'Skipped CSV rows'.padEnd(20)} ${job.skipped.length}`);
+  const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;
+  lines.push(
+    `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
+      `(${result.bars} bars, ${barsPerSecond.toLocaleString('en-US')} bars/s), reports ${job.reportSeconds.toFixed(3)} s`,
+    `Results written to ${outDir}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

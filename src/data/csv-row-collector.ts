@@ -1,0 +1,136 @@
+import type { BarSeries } from '../domain/bar.js';
+import { formatTime } from '../domain/time.js';
+import { BarSeriesBuilder } from './bar-series-builder.js';
+import { CsvDataError, type SkippedRow } from './csv-data-error.js';
+import { COMMA, type CsvFieldReader, StampStatus } from './csv-field-reader.js';
+import { COLUMN_NAMES, type CsvHeader } from './csv-header.js';
+
+const DATE = 0;
+const OPEN = 1;
+const HIGH = 2;
+const LOW = 3;
+const CLOSE = 4;
+const VOLUME = 5;
+
+/**
+ * Turns data rows into bars and enforces the row rules: numbers where numbers belong, no negative price or volume,
+ * low ≤ open, close ≤ high, a valid stamp, strictly increasing stamps. A broken rule fails the load with
+ * `file:line: reason`, or with `skipBadRows` leaves the row out and records it.
+ */
+export class CsvRowCollector {
+  private readonly builder: BarSeriesBuilder;
+  private readonly skipped: SkippedRow[] = [];
+  private readonly values = new Float64Array(COLUMN_NAMES.length);
+  private line: number;
+  private previousTime = Number.NEGATIVE_INFINITY;
+  private previousLine = 0;
+  private rows = 0;
+
+  constructor(
+    private readonly path: string,
+    symbol: string,
+    private readonly header: CsvHeader,
+    private readonly skipBadRows: boolean,
+    estimatedRows: number,
+  ) {
+    this.builder = new BarSeriesBuilder(symbol, estimatedRows);
+    this.line = header.line;
+  }
+
+  /** Consumes whole lines from the reader's position to its end. */
+  parse(reader: CsvFieldReader): void {
+    const roles = this.header.roles;
+    const fieldCount = roles.length;
+    const lastField = this.header.lastField;
+    const values = this.values;
+    const end = reader.end;
+    while (reader.pos < end) {
+      this.line++;
+      if (reader.startsBlankLine()) {
+        reader.skipLine();
+        continue;
+      }
+      this.rows++;
+      let reason: string | null = null;
+      let field = 0;
+      for (; ; field++) {
+        const role = field < fieldCount ? roles[field]! : -1;
+        if (role === DATE) {
+          const time = reader.stamp();
+          if (Number.isNaN(time) && reason === null) reason = stampProblem(reader);
+          values[DATE] = time;
+        } else if (role > 0) {
+          const value = reader.number();
+          if (Number.isNaN(value) && reason === null) {
+            reason = `${COLUMN_NAMES[role]!} is not a number: ${JSON.stringify(reader.fieldText())}`;
+          }
+          values[role] = value;
+        } else {
+          reader.skipField();
+        }
+        if (field === lastField || reader.peek() !== COMMA) break;
+        reader.pos++;
+      }
+      if (field < lastField && reason === null) {
+        reason = `the row has ${field + 1} fields but the header has ${fieldCount}`;
+      }
+      reader.skipLine();
+      this.accept(reason ?? checkBar(values));
+    }
+  }
+
+  finish(): { series: BarSeries; skipped: readonly SkippedRow[] } {
+    if (this.rows === 0) throw new CsvDataError(this.path, this.header.line, 'the file has a header but no data rows');
+    return { series: this.builder.build(), skipped: this.skipped };
+  }
+
+  private accept(problem: string | null): void {
+    if (problem !== null) {
+      this.reject(problem);
+      return;
+    }
+    const values = this.values;
+    const time = values[DATE]!;
+    if (time <= this.previousTime) {
+      this.reject(
+        time === this.previousTime
+          ? `duplicate timestamp ${formatTime(time)} (line ${this.previousLine} has the same)`
+          : `timestamp ${formatTime(time)} goes backwards (line ${this.previousLine} has ${formatTime(this.previousTime)})`,
+      );
+      return;
+    }
+    this.builder.push(time, values[OPEN]!, values[HIGH]!, values[LOW]!, values[CLOSE]!, values[VOLUME]!);
+    this.previousTime = time;
+    this.previousLine = this.line;
+  }
+
+  private reject(reason: string): void {
+    if (!this.skipBadRows) throw new CsvDataError(this.path, this.line, reason);
+    this.skipped.push({ file: this.path, line: this.line, reason });
+  }
+}
+
+function stampProblem(reader: CsvFieldReader): string {
+  const text = JSON.stringify(reader.fieldText());
+  return reader.stampStatus === StampStatus.NotCalendarDate
+    ? `date ${text} is not a calendar date`
+    : `date ${text} is malformed: expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM[:SS]`;
+}
+
+/** The first rule a parsed row breaks, or null. */
+function checkBar(values: Float64Array): string | null {
+  const open = values[OPEN]!;
+  const high = values[HIGH]!;
+  const low = values[LOW]!;
+  const close = values[CLOSE]!;
+  const volume = values[VOLUME]!;
+  if (open < 0 || high < 0 || low < 0 || close < 0 || volume < 0) {
+    for (let role = OPEN; role <= VOLUME; role++) {
+      if (values[role]! < 0) return `${COLUMN_NAMES[role]!} ${values[role]!} is negative`;
+    }
+  }
+  if (high < low) return `high ${high} is below low ${low}`;
+  if (open < low || open > high) return `open ${open} is outside [low ${low}, high ${high}]`;
+  if (close < low || close > high) return `close ${close} is outside [low ${low}, high ${high}]`;
+  return null;
+}

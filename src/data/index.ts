@@ -1,0 +1,20 @@
+export { BarSeriesBuilder } from './bar-series-builder.js';
+export { BarTimeline } from './bar-timeline.js';
+export { daysFromCivil, isCalendarDate, isLeapYear, isWeekend, timeBound, weekday } from './civil-date.js';
+export { CsvDataError, type SkippedRow } from './csv-data-error.js';
+export { generateMinuteSeries, MINUTES_PER_SESSION, type MinuteSeriesOptions } from './generate-minute-series.js';
+export {
+  DEFAULT_SAMPLE_DAYS,
+  DEFAULT_SAMPLE_SEED,
+  DEFAULT_SAMPLE_START,
+  DEFAULT_SAMPLE_SYMBOLS,
+  generateSampleSeries,
+  SAMPLE_BENCHMARK_SYMBOL,
+  type SampleSeriesOptions,
+} from './generate-sample-series.js';
+export { loadBarDirectory, type LoadBarDirectoryOptions, type LoadedDirectory } from './load-bar-directory.js';
+export { loadBarFile, type LoadBarFileOptions, type LoadedSeries } from './load-bar-file.js';
+export { SeededRandom } from './seeded-random.js';
+export { compactBarSeries, lowerBound, sliceBarSeries, sliceBarSeriesByTime, upperBound } from './slice-bar-series.js';
+export { formatBarCsv, writeBarCsv } from './write-bar-csv.js';
+export { writeSampleData } from './write-sample-data.js';

@@ -1,0 +1,146 @@
+import type { Clock } from '../core/clock.js';
+import type { Bar } from '../domain/bar.js';
+import type { CancelOrderEvent, EventSink, OrderEvent } from '../domain/events.js';
+import type { Fill } from '../domain/fill.js';
+import type { OrderRequest } from '../domain/order.js';
+import { BookCancelReason, type BookEvent, type OrderBookOptions } from './book-event.js';
+import type { CommissionModel } from './commission-model.js';
+import type { ExecutionClient } from './execution-client.js';
+import { OrderBook } from './order-book.js';
+import { validateOrder } from './order-validation.js';
+
+export interface SimulatedExecutionClientOptions {
+  readonly sink: EventSink;
+  readonly clock: Clock;
+  /** A book to share, or the options to build a private one. */
+  readonly book: OrderBook | OrderBookOptions;
+  readonly commission: CommissionModel;
+  /** Prefix of execution ids (default `sim-`), e.g. to keep ids of several runs apart in one journal. */
+  readonly execIdPrefix?: string;
+}
+
+/**
+ * The backtest's venue: orders work in an OrderBook that the runner feeds with every bar; accepted orders,
+ * fills and cancellations are reported to the sink as a broker would report them.
+ */
+export class SimulatedExecutionClient implements ExecutionClient {
+  readonly book: OrderBook;
+  private readonly sink: EventSink;
+  private readonly clock: Clock;
+  private readonly commission: CommissionModel;
+  private readonly execIdPrefix: string;
+  private readonly usedIds = new Set<number>();
+  private execSeq = 0;
+
+  constructor(options: SimulatedExecutionClientOptions) {
+    this.book = options.book instanceof OrderBook ? options.book : new OrderBook(options.book);
+    this.sink = options.sink;
+    this.clock = options.clock;
+    this.commission = options.commission;
+    this.execIdPrefix = options.execIdPrefix ?? 'sim-';
+  }
+
+  /** Places an order and its bracket children, all or nothing: one invalid order fails them all. */
+  place(event: OrderEvent): void {
+    const orders = [event.order, ...event.children];
+    const time = this.clock.now();
+    const problem = this.problemWith(event);
+    if (problem !== undefined) {
+      for (const order of orders) {
+        this.sink({ type: 'order_failed', time, orderId: order.id, symbol: order.symbol, reason: problem });
+      }
+      return;
+    }
+    for (const order of orders) {
+      const added = this.book.add(order);
+      // problemWith() has checked everything the book checks; a refusal here is a broken invariant.
+      if (!added.ok) throw new Error(`order book refused a validated order: ${added.reason}`);
+      this.usedIds.add(order.id);
+      this.sink({ type: 'order_accepted', time, order });
+    }
+  }
+
+  /** Cancels a working order (and a bracket parent's held children). An order no longer working is left alone. */
+  cancel(event: CancelOrderEvent): void {
+    const events = this.book.cancel(event.orderId, this.clock.now());
+    this.report(events, event.reason);
+  }
+
+  /** Matches the bar's symbol's working orders; call for every bar, after it closed and before strategies see it. */
+  processBar(bar: Bar): void {
+    const events = this.book.processBar(bar);
+    if (events.length > 0) this.report(events, '');
+  }
+
+  /** Ends the DAY orders that worked during the session; call after each session's last bar. */
+  expireDayOrders(time: number): void {
+    this.report(this.book.expireDayOrders(time), '');
+  }
+
+  private problemWith(event: OrderEvent): string | undefined {
+    const parent = event.order;
+    const seen = new Set<number>();
+    for (const order of [parent, ...event.children]) {
+      const invalid = validateOrder(order);
+      if (invalid !== undefined) return invalid;
+      if (this.usedIds.has(order.id) || seen.has(order.id) || this.book.get(order.id) !== undefined) {
+        return `order ${order.id}: id was already used`;
+      }
+      seen.add(order.id);
+    }
+    if (parent.parentId !== undefined) {
+      const existing = this.book.get(parent.parentId);
+      if (existing === undefined) return `order ${parent.id}: parent ${parent.parentId} is not working`;
+      if (existing.order.symbol !== parent.symbol) return `order ${parent.id}: must trade its parent's symbol`;
+    }
+    for (const child of event.children) {
+      if (child.parentId !== parent.id) {
+        return `order ${child.id}: a bracket child must have parentId ${parent.id}, not ${String(child.parentId)}`;
+      }
+      if (child.symbol !== parent.symbol) return `order ${child.id}: must trade its parent's symbol ${parent.symbol}`;
+    }
+    return undefined;
+  }
+
+  private report(events: readonly BookEvent[], requestReason: string): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case 'fill':
+          this.sink({
+            type: 'fill',
+            time: event.time,
+            fill: this.fillOf(event.order, event.quantity, event.price, event.time),
+          });
+          break;
+        case 'cancelled':
+          this.sink({
+            type: 'order_cancelled',
+            time: event.time,
+            orderId: event.order.id,
+            symbol: event.order.symbol,
+            reason: event.reason === BookCancelReason.Requested && requestReason !== '' ? requestReason : event.reason,
+            remaining: event.remaining,
+          });
+          break;
+        case 'activated':
+          // Children were reported accepted when placed; their activation is internal to the venue.
+          break;
+      }
+    }
+  }
+
+  private fillOf(order: OrderRequest, quantity: number, price: number, time: number): Fill {
+    const fill: Fill = {
+      orderId: order.id,
+      execId: `${this.execIdPrefix}${++this.execSeq}`,
+      symbol: order.symbol,
+      side: order.side,
+      quantity,
+      price,
+      commission: this.commission.commission(order.side, quantity, price, time, order.id),
+      time,
+      purpose: order.purpose,
+    };
+    return order.strategyId === undefined ? fill : { ...fill, strategyId: order.strategyId };
+  }
+}

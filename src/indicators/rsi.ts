@@ -1,0 +1,60 @@
+/** TA-Lib treats |gain + loss| < 1e-14 (its TA_EPSILON) as zero: a flat stretch gives RSI 0, not NaN. */
+const EPSILON = 1e-14;
+
+/**
+ * Relative Strength Index with Wilder's smoothing, as TA-Lib computes it: changes start at the second input; the
+ * first average gain/loss is the mean of the first `period` changes (first value at index `period`); afterwards
+ * avg = (avg·(period−1) + change)/period; RSI = 100·gain/(gain+loss).
+ */
+export class Rsi {
+  private previous = Number.NaN;
+  private changes = 0;
+  private gain = 0;
+  private loss = 0;
+  private current = Number.NaN;
+
+  constructor(readonly period: number) {
+    if (!Number.isInteger(period) || period < 1) throw new RangeError(`RSI period ${period} must be an integer ≥ 1`);
+  }
+
+  get value(): number {
+    return this.current;
+  }
+
+  get ready(): boolean {
+    return this.changes >= this.period;
+  }
+
+  update(x: number): number {
+    const previous = this.previous;
+    this.previous = x;
+    if (Number.isNaN(previous) && this.changes === 0) return this.current;
+    const change = x - previous;
+    const period = this.period;
+    if (this.changes >= period) {
+      this.gain *= period - 1;
+      this.loss *= period - 1;
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+      this.gain /= period;
+      this.loss /= period;
+    } else {
+      if (change < 0) this.loss -= change;
+      else this.gain += change;
+      if (++this.changes < period) return this.current;
+      this.gain /= period;
+      this.loss /= period;
+    }
+    const total = this.gain + this.loss;
+    this.current = total > -EPSILON && total < EPSILON ? 0 : 100 * (this.gain / total);
+    return this.current;
+  }
+
+  reset(): void {
+    this.previous = Number.NaN;
+    this.changes = 0;
+    this.gain = 0;
+    this.loss = 0;
+    this.current = Number.NaN;
+  }
+}

@@ -1,0 +1,137 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Fill } from '../domain/fill.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+import { AsciiFileWriter } from './ascii-file-writer.js';
+import type { EquityCurve, EquityTable } from './equity-curve.js';
+import type { PerformanceMetrics } from './metrics.js';
+
+const COMMA = 44;
+const NEWLINE = 10;
+
+export const TRADES_HEADER = 'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission';
+export const FILLS_HEADER = 'time,symbol,side,quantity,price,commission,order_id,exec_id,purpose';
+export const EQUITY_HEADER = 'time,equity,cash,settled_cash,positions_value';
+
+/** Quotes a text field only when CSV requires it. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function writeTradesCsv(path: string, trades: readonly TradeRecord[]): void {
+  const out = new AsciiFileWriter(path, 0);
+  try {
+    out.text(`${TRADES_HEADER}\n`);
+    for (const t of trades) {
+      out.text(csvField(t.symbol));
+      out.byte(COMMA);
+      out.time(t.entryTime);
+      out.byte(COMMA);
+      out.decimal(t.entryPrice);
+      out.byte(COMMA);
+      out.time(t.exitTime);
+      out.byte(COMMA);
+      out.decimal(t.exitPrice);
+      out.byte(COMMA);
+      out.decimal(t.quantity);
+      out.byte(COMMA);
+      out.decimal(t.pnl);
+      out.byte(COMMA);
+      out.decimal(t.commission);
+      out.byte(NEWLINE);
+    }
+  } finally {
+    out.close();
+  }
+}
+
+export function writeFillsCsv(path: string, fills: readonly Fill[]): void {
+  const out = new AsciiFileWriter(path, 0);
+  try {
+    out.text(`${FILLS_HEADER}\n`);
+    for (const f of fills) {
+      out.time(f.time);
+      out.text(`,${csvField(f.symbol)},${f.side},`);
+      out.decimal(f.quantity);
+      out.byte(COMMA);
+      out.decimal(f.price);
+      out.byte(COMMA);
+      out.decimal(f.commission);
+      out.text(`,${f.orderId},${csvField(f.execId)},${f.purpose}\n`);
+    }
+  } finally {
+    out.close();
+  }
+}
+
+/** Writes every recorded row (`curve.rows()`, equity.csv) or the daily snapshots (`curve.daily()`, daily.csv). */
+export function writeEquityCsv(path: string, table: EquityTable): void {
+  const out = new AsciiFileWriter(path, 2);
+  try {
+    out.text(`${EQUITY_HEADER}\n`);
+    const { time, positionsValue, runStart, runCash, runSettled, runCount } = table;
+    let run = 0;
+    let nextStart = runCount > 1 ? runStart[1]! : Number.POSITIVE_INFINITY;
+    let cash = runCash[0]!;
+    let settled = runSettled[0]!;
+    for (let i = 0; i < table.length; i++) {
+      while (i >= nextStart) {
+        run++;
+        cash = runCash[run]!;
+        settled = runSettled[run]!;
+        nextStart = run + 1 < runCount ? runStart[run + 1]! : Number.POSITIVE_INFINITY;
+      }
+      const value = positionsValue[i]!;
+      out.time(time[i]!);
+      out.byte(COMMA);
+      // equity and positions value change every bar; cash and settled cash seldom, so only they go through caches
+      out.decimal(cash + value);
+      out.byte(COMMA);
+      out.cachedDecimal(0, cash);
+      out.byte(COMMA);
+      out.cachedDecimal(1, settled);
+      out.byte(COMMA);
+      out.decimal(value);
+      out.byte(NEWLINE);
+    }
+  } finally {
+    out.close();
+  }
+}
+
+export function writeMetricsJson(path: string, metrics: PerformanceMetrics): void {
+  writeFileSync(path, `${JSON.stringify(metrics, null, 2)}\n`);
+}
+
+export interface ReportInput {
+  readonly curve: EquityCurve;
+  readonly trades: readonly TradeRecord[];
+  readonly fills: readonly Fill[];
+  readonly metrics: PerformanceMetrics;
+}
+
+export interface ReportFiles {
+  readonly trades: string;
+  readonly fills: string;
+  readonly equity: string;
+  readonly daily: string;
+  readonly metrics: string;
+}
+
+/** Writes trades.csv, fills.csv, equity.csv, daily.csv and metrics.json into `directory` (created if missing). */
+export function writeReport(directory: string, input: ReportInput): ReportFiles {
+  mkdirSync(directory, { recursive: true });
+  const files: ReportFiles = {
+    trades: join(directory, 'trades.csv'),
+    fills: join(directory, 'fills.csv'),
+    equity: join(directory, 'equity.csv'),
+    daily: join(directory, 'daily.csv'),
+    metrics: join(directory, 'metrics.json'),
+  };
+  writeTradesCsv(files.trades, input.trades);
+  writeFillsCsv(files.fills, input.fills);
+  writeEquityCsv(files.equity, input.curve.rows());
+  writeEquityCsv(files.daily, input.curve.daily());
+  writeMetricsJson(files.metrics, input.metrics);
+  return files;
+}

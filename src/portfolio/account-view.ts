@@ -1,0 +1,30 @@
+/** What strategies may ask about holdings: the signed share count of a symbol (0 when flat). */
+export interface PositionView {
+  quantity(symbol: string): number;
+}
+
+/** The read-only account state that risk rules and the equity curve use; every member is O(1). */
+export interface AccountView extends PositionView {
+  readonly equity: number;
+  readonly cash: number;
+  readonly settledCash: number;
+  /** Σ quantity × last price (shorts count negative). */
+  readonly positionsValue: number;
+  /** Σ |quantity| × last price: the gross exposure. */
+  readonly grossPositionsValue: number;
+  readonly openPositionCount: number;
+  /** quantity × last price of one symbol; 0 when flat. */
+  positionValue(symbol: string): number;
+}
+
+/** A copy of one position's state, for reports and logs. */
+export interface PositionSnapshot {
+  readonly symbol: string;
+  readonly quantity: number;
+  /** NaN when flat. */
+  readonly averageCost: number;
+  readonly lastPrice: number;
+  readonly openedAt: number;
+  readonly realisedPnl: number;
+  readonly unrealisedPnl: number;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { Fill } from '../domain/fill.js';
+import type { OrderPurpose, OrderSide } from '../domain/order.js';
+import { Portfolio } from './portfolio.js';
+
+let execSeq = 0;
+function fill(
+  symbol: string,
+  side: OrderSide,
+  quantity: number,
+  price: number,
+  commission = 0,
+  time = 0,
+  purpose: OrderPurpose = 'entry',
+): Fill {
+  execSeq++;
+  return { orderId: execSeq, execId: `e${execSeq}`, symbol, side, quantity, price, commission, time, purpose };
+}
+
+describe('Portfolio', () => {
+  it('debits a buy from cash and settled cash and values the position at the last price', () => {
+    const p = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
+    p.startSession(1);
+    const trades = p.applyFill(fill('AAPL', 'BUY', 100, 50, 1));
+    expect(trades).toEqual([]);
+    expect(p.cash).toBe(94_999);
+    expect(p.settledCash).toBe(94_999);
+    expect(p.quantity('AAPL')).toBe(100);
+    expect(p.averageCost('AAPL')).toBe(50);
+    expect(p.positionsValue).toBe(5_000);
+    expect(p.equity).toBe(99_999);
+    expect(p.openPositionCount).toBe(1);
+    p.markPrice('AAPL', 55);
+    expect(p.positionsValue).toBe(5_500);
+    expect(p.grossPositionsValue).toBe(5_500);
+    expect(p.unrealisedPnl).toBe(500);
+    expect(p.equity).toBe(100_499);
+    expect(p.positionValue('AAPL')).toBe(5_500);
+  });
+
+  it('re-averages on additions, keeps the cost on reductions and closes pro-rata trades', () => {
+    const p = new Portfolio({ initialCash: 10_000, settlementDays: 1 });
+    p.startSession(1);
+    p.applyFill(fill('X', 'BUY', 10, 10, 2, 1_000));
+    p.applyFill(fill('X', 'BUY', 30, 14, 6, 2_000));
+    expect(p.averageCost('X')).toBe(13);
+    const first = p.applyFill(fill('X', 'SELL', 10, 15, 1, 3_000, 'exit'));
+    // entry commissions 8 over 40 shares: 10 shares carry 2, plus the exit's 1.
+    expect(first).toEqual([
+      {
+        symbol: 'X',
+        entryTime: 1_000,
+        entryPrice: 13,
+        exitTime: 3_000,
+        exitPrice: 15,
+        quantity: 10,
+        pnl: 20 - 3,
+        commission: 3,
+      },
+    ]);
+    expect(p.averageCost('X')).toBe(13);
+    expect(p.quantity('X')).toBe(30);
+    const second = p.applyFill(fill('X', 'SELL', 30, 12, 1, 4_000, 'exit'));
+    expect(second).toHaveLength(1);
+    expect(second[0]!.pnl).toBeCloseTo(-30 - 6 - 1, 12);
+    expect(second[0]!.commission).toBeCloseTo(7, 12);
+    expect(p.quantity('X')).toBe(0);
+    expect(p.averageCost('X')).toBeNaN();
+    expect(p.openPositionCount).toBe(0);
+    expect(p.realisedPnl).toBe(20 - 30);
+    expect(p.commissions).toBe(10);
+    expect(p.trades).toHaveLength(2);
+    // 10,000 − 100 − 420 + 150 + 360 − 10
+    expect(p.cash).toBe(9_980);
+    expect(p.equity).toBe(9_980);
+    expect(p.positionsValue).toBe(0);
+  });
+
+  it('keeps sale proceeds unsettled until the next session (T+1)', () => {
+    const p = new Portfolio({ initialCash: 1_000, settlementDays: 1 });
+    p.startSession(10);
+    p.applyFill(fill('X', 'BUY', 10, 50));
+    p.applyFill(fill('X', 'SELL', 10, 60));
+    expect(p.cash).toBe(1_100);
+    expect(p.settledCash).toBe(500);
+    expect(p.unsettledCash).toBe(600);
+    p.startSession(11);
+    expect(p.settledCash).toBe(1_100);
+  });
+
+  it('flips a long into a short: closes the long and opens the rest at the fill price', () => {
+    const p = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    p.applyFill(fill('X', 'BUY', 100, 10, 4, 1));
+    const trades = p.applyFill(fill('X', 'SELL', 150, 12, 3, 2));
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({ quantity: 100, entryPrice: 10, exitPrice: 12, commission: 4 + 2, pnl: 200 - 6 });
+    expect(p.quantity('X')).toBe(-50);
+    expect(p.averageCost('X')).toBe(12);
+    expect(p.openPositionCount).toBe(1);
+    expect(p.position('X')?.openedAt).toBe(2);
+    expect(p.positionsValue).toBe(-600);
+    expect(p.grossPositionsValue).toBe(600);
+    p.markPrice('X', 11);
+    expect(p.unrealisedPnl).toBe(50);
+    const cover = p.applyFill(fill('X', 'BUY', 50, 11, 1, 3));
+    // short closed: (11 − 12) × −50 = +50, commissions: the flip's remaining 1 + this 1.
+    expect(cover[0]).toMatchObject({ quantity: -50, entryTime: 2, pnl: 50 - 2, commission: 2 });
+    expect(p.equity).toBeCloseTo(10_000 + 200 + 50 - 8, 9);
+  });
+
+  it('ignores bad marks and rejects bad fills', () => {
+    const p = new Portfolio({ initialCash: 1_000, settlementDays: 1 });
+    p.applyFill(fill('X', 'BUY', 1, 10));
+    p.markPrice('X', Number.NaN);
+    p.markPrice('X', 0);
+    expect(p.lastPrice('X')).toBe(10);
+    expect(() => p.applyFill(fill('X', 'BUY', 0, 10))).toThrow(/quantity must be positive/);
+    expect(() => p.applyFill(fill('X', 'BUY', 1, Number.NaN))).toThrow(/price must be positive/);
+  });
+
+  it('reports open positions and unknown symbols', () => {
+    const p = new Portfolio({ initialCash: 1_000, settlementDays: 1 });
+    expect(p.quantity('NONE')).toBe(0);
+    expect(p.lastPrice('NONE')).toBeNaN();
+    expect(p.position('NONE')).toBeUndefined();
+    p.markPrice('A', 5);
+    p.applyFill(fill('B', 'BUY', 2, 7, 0, 9));
+    expect(p.openPositions()).toEqual([
+      { symbol: 'B', quantity: 2, averageCost: 7, lastPrice: 7, openedAt: 9, realisedPnl: 0, unrealisedPnl: 0 },
+    ]);
+  });
+});

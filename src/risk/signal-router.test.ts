@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineEvent, OrderEvent } from '../domain/events.js';
+import type { Signal } from '../domain/signal.js';
+import { Portfolio } from '../portfolio/portfolio.js';
+import { PortfolioLimits, type LimitSettings } from './portfolio-limits.js';
+import { SignalRouter, type RouterSettings } from './signal-router.js';
+
+const settings: RouterSettings = {
+  rule: { kind: 'risk' },
+  riskPerTradePct: 1,
+  riskBase: 'equity',
+  maxGrossExposure: 1,
+  sectorMap: {},
+  maxSectorAllocationPct: 100,
+  protectiveStops: true,
+  takeProfitR: 2,
+};
+
+const limitSettings: LimitSettings = { maxActivePositions: 2, maxDailyLossPct: 3, maxDrawdownPct: 20 };
+
+function setup(overrides: Partial<RouterSettings> = {}, limitOverrides: Partial<LimitSettings> = {}) {
+  const portfolio = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
+  portfolio.startSession(1);
+  const limits = new PortfolioLimits({ ...limitSettings, ...limitOverrides }, portfolio);
+  let id = 100;
+  const router = new SignalRouter({
+    settings: { ...settings, ...overrides },
+    account: portfolio,
+    limits,
+    nextOrderId: () => ++id,
+  });
+  return { portfolio, limits, router };
+}
+
+function signal(direction: Signal['direction'], symbol = 'AAPL', price = 50, stopPrice = 48): Signal {
+  return { strategyId: 'sma', symbol, direction, price, stopPrice, atr: 1, strength: 1 };
+}
+
+function only(events: readonly EngineEvent[]): EngineEvent {
+  expect(events).toHaveLength(1);
+  return events[0]!;
+}
+
+function fillAll(router: SignalRouter, portfolio: Portfolio, event: OrderEvent, price: number, time = 2): void {
+  const order = event.order;
+  router.onEvent({ type: 'order_accepted', time, order });
+  const fill = {
+    orderId: order.id,
+    execId: `x${order.id}`,
+    symbol: order.symbol,
+    side: order.side,
+    quantity: order.quantity,
+    price,
+    commission: 0,
+    time,
+    purpose: order.purpose,
+  };
+  portfolio.applyFill(fill);
+  router.onEvent({ type: 'fill', time, fill });
+}
+
+describe('SignalRouter', () => {
+  it('turns a LONG into a market entry with a stop-loss and take-profit bracket', () => {
+    const { router } = setup();
+    expect(only(router.onSignal(signal('LONG', 'AAPL', 50, 48.004), 1_000))).toEqual({
+      type: 'order',
+      time: 1_000,
+      order: {
+        id: 101,
+        symbol: 'AAPL',
+        side: 'BUY',
+        quantity: 501, // floor(1% × 100,000 ÷ 1.996)
+        type: 'MKT',
+        tif: 'DAY',
+        purpose: 'entry',
+        strategyId: 'sma',
+        createdAt: 1_000,
+      },
+      children: [
+        {
+          id: 102,
+          symbol: 'AAPL',
+          side: 'SELL',
+          quantity: 501,
+          type: 'STP',
+          stopPrice: 48, // 48.004 lowered to the cent
+          tif: 'GTC',
+          parentId: 101,
+          ocaGroup: 'bracket-101',
+          purpose: 'stop_loss',
+          strategyId: 'sma',
+          createdAt: 1_000,
+        },
+        {
+          id: 103,
+          symbol: 'AAPL',
+          side: 'SELL',
+          quantity: 501,
+          type: 'LMT',
+          limitPrice: 54, // 50 + 2 × 1.996 = 53.992, raised to the next cent
+          tif: 'GTC',
+          parentId: 101,
+          ocaGroup: 'bracket-101',
+          purpose: 'take_profit',
+          strategyId: 'sma',
+          createdAt: 1_000,
+        },
+      ],
+    });
+  });
+
+  it('sends no take-profit when r is 0 and no children when protective stops are off', () => {
+    const noTarget = setup({ takeProfitR: 0 }).router.onSignal(signal('LONG'), 1);
+    expect((only(noTarget) as OrderEvent).children.map((c) => c.purpose)).toEqual(['stop_loss']);
+    const bare = setup({ protectiveStops: false }).router.onSignal(signal('LONG'), 1);
+    expect((only(bare) as OrderEvent).children).toEqual([]);
+  });
+
+  it('sends a fixed-size entry without a bracket when the strategy has no stop yet', () => {
+    const { router } = setup({ rule: { kind: 'fixed', shares: 100 } });
+    const event = only(router.onSignal(signal('LONG', 'AAPL', 50, Number.NaN), 1)) as OrderEvent;
+    expect(event.order.quantity).toBe(100);
+    expect(event.children).toEqual([]);
+  });
+
+  it('rejects SHORT signals', () => {
+    const { router } = setup();
+    expect(only(router.onSignal(signal('SHORT'), 5))).toEqual({
+      type: 'signal_rejected',
+      time: 5,
+      signal: signal('SHORT'),
+      reason: 'short selling is not enabled',
+    });
+  });
+
+  it('passes on the sizing rejection', () => {
+    const { router } = setup();
+    expect(only(router.onSignal(signal('LONG', 'AAPL', 50, 50), 1))).toMatchObject({
+      type: 'signal_rejected',
+      reason: expect.stringMatching(/^no valid stop/) as unknown,
+    });
+  });
+
+  it('rejects a second LONG while the entry is in flight or the position is held', () => {
+    const { router, portfolio } = setup();
+    const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+    expect(only(router.onSignal(signal('LONG'), 1))).toMatchObject({
+      reason: 'an entry order for AAPL is already working',
+    });
+    fillAll(router, portfolio, entry, 50);
+    expect(only(router.onSignal(signal('LONG'), 3))).toMatchObject({
+      reason: 'already in a position in AAPL (500 shares)',
+    });
+  });
+
+  it('counts working entries toward max active positions until they fail', () => {
+    const { router, portfolio } = setup();
+    const a = only(router.onSignal(signal('LONG', 'A'), 1)) as OrderEvent;
+    const b = only(router.onSignal(signal('LONG', 'B'), 1)) as OrderEvent;
+    expect(router.activePositions()).toBe(2);
+    expect(only(router.onSignal(signal('LONG', 'C'), 1))).toMatchObject({
+      reason: 'max active positions reached: 2 of 2 (open positions and working entries)',
+    });
+    fillAll(router, portfolio, a, 50);
+    expect(router.activePositions()).toBe(2);
+    router.onEvent({ type: 'order_failed', time: 2, orderId: b.order.id, symbol: 'B', reason: 'rejected', code: 201 });
+    expect(router.activePositions()).toBe(1);
+    // the failed entry's bracket children can never work
+    expect(router.working.forSymbol('B')).toEqual([]);
+    expect(only(router.onSignal(signal('LONG', 'C'), 3)).type).toBe('order');
+  });
+
+  it('exits by cancelling the protective orders and selling the whole position', () => {
+    const { router, portfolio } = setup();
+    const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+    fillAll(router, portfolio, entry, 50);
+    const events = router.onSignal(signal('EXIT', 'AAPL', 55, Number.NaN), 10);
+    expect(events).toEqual([
+      { type: 'cancel_order', time: 10, orderId: 102, reason: 'exit signal from sma' },
+      { type: 'cancel_order', time: 10, orderId: 103, reason: 'exit signal from sma' },
+      {
+        type: 'order',
+        time: 10,
+        order: {
+          id: 104,
+          symbol: 'AAPL',
+          side: 'SELL',
+          quantity: 500,
+          type: 'MKT',
+          tif: 'DAY',
+          purpose: 'exit',
+          strategyId: 'sma',
+          createdAt: 10,
+        },
+        children: [],
+      },
+    ]);
+    expect(only(router.onSignal(signal('EXIT'), 10))).toMatchObject({
+      reason: 'an exit order for AAPL is already working',
+    });
+    router.onEvent({
+      type: 'order_cancelled',
+      time: 11,
+      orderId: 102,
+      symbol: 'AAPL',
+      reason: 'cancelled',
+      remaining: 500,
+    });
+    router.onEvent({
+      type: 'order_cancelled',
+      time: 11,
+      orderId: 103,
+      symbol: 'AAPL',
+      reason: 'cancelled',
+      remaining: 500,
+    });
+    fillAll(router, portfolio, events[2] as OrderEvent, 55, 11);
+    expect(router.working.size).toBe(0);
+    expect(portfolio.quantity('AAPL')).toBe(0);
+    expect(only(router.onSignal(signal('EXIT'), 12))).toMatchObject({ reason: 'not in a position in AAPL' });
+  });
+
+  it('drops a bracket when its stop-loss fills and the venue cancels the take-profit', () => {
+    const { router, portfolio } = setup();
+    const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+    fillAll(router, portfolio, entry, 50);
+    const stop = entry.children[0]!;
+    const fill = {
+      orderId: stop.id,
+      execId: 's',
+      symbol: 'AAPL',
+      side: 'SELL' as const,
+      quantity: 500,
+      price: 48,
+      commission: 0,
+      time: 3,
+      purpose: 'stop_loss' as const,
+    };
+    portfolio.applyFill(fill);
+    router.onEvent({ type: 'fill', time: 3, fill });
+    router.onEvent({
+      type: 'order_cancelled',
+      time: 3,
+      orderId: entry.children[1]!.id,
+      symbol: 'AAPL',
+      reason: 'OCA',
+      remaining: 500,
+    });
+    expect(router.working.size).toBe(0);
+    expect(only(router.onSignal(signal('LONG'), 4)).type).toBe('order');
+  });
+
+  it('blocks entries but not exits once a portfolio limit is hit', () => {
+    const { router, portfolio, limits } = setup({}, { maxDrawdownPct: 1 });
+    const entry = only(router.onSignal(signal('LONG', 'AAPL', 50, 40), 1)) as OrderEvent;
+    fillAll(router, portfolio, entry, 50);
+    portfolio.markPrice('AAPL', 40); // 100 shares lose 1,000 = 1% of equity
+    expect(limits.observe(3)).toMatchObject({ rule: 'drawdown' });
+    expect(only(router.onSignal(signal('LONG', 'MSFT'), 4))).toMatchObject({
+      reason: expect.stringMatching(/^trading halted/) as unknown,
+    });
+    const exit = router.onSignal(signal('EXIT'), 4);
+    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'SELL', quantity: 100, purpose: 'exit' } });
+  });
+
+  it('learns about orders it did not place from order_accepted', () => {
+    const { router } = setup();
+    router.onEvent({
+      type: 'order_accepted',
+      time: 1,
+      order: {
+        id: 7,
+        symbol: 'IBM',
+        side: 'BUY',
+        quantity: 10,
+        type: 'LMT',
+        limitPrice: 100,
+        tif: 'DAY',
+        purpose: 'entry',
+        createdAt: 0,
+      },
+    });
+    expect(only(router.onSignal(signal('LONG', 'IBM'), 2))).toMatchObject({
+      reason: 'an entry order for IBM is already working',
+    });
+    router.onEvent({ type: 'order_cancelled', time: 3, orderId: 7, symbol: 'IBM', reason: 'expired', remaining: 10 });
+    expect(router.working.size).toBe(0);
+  });
+});

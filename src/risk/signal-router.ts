@@ -1,0 +1,158 @@
+import type { CancelOrderEvent, EngineEvent, OrderEvent, SignalRejectedEvent } from '../domain/events.js';
+import type { OrderRequest, OrderSide } from '../domain/order.js';
+import type { Signal } from '../domain/signal.js';
+import type { AccountView } from '../portfolio/account-view.js';
+import type { PortfolioLimits } from './portfolio-limits.js';
+import { PositionSizer, type SizingSettings } from './sizing.js';
+import { ceilToTick, floorToTick } from './tick.js';
+import { WorkingOrders, type WorkingOrder } from './working-orders.js';
+
+export interface RouterSettings extends SizingSettings {
+  /** Send a stop-loss (and a take-profit when `takeProfitR` > 0) as bracket children of each entry. */
+  readonly protectiveStops: boolean;
+  /** Take-profit at entry + r × (entry − stop); 0 places none. */
+  readonly takeProfitR: number;
+}
+
+export interface SignalRouterOptions {
+  readonly settings: RouterSettings;
+  readonly account: AccountView;
+  readonly limits: PortfolioLimits;
+  /** Order ids come from the venue's sequence (IB: nextValidId onwards). */
+  readonly nextOrderId: () => number;
+}
+
+/** What routing a signal produces, in the order the engine must queue it. */
+export type RoutedEvent = OrderEvent | CancelOrderEvent | SignalRejectedEvent;
+
+/**
+ * Turns strategy advice into orders under the risk rules; the same object decides in backtests and live.
+ *
+ * LONG → a market entry, sized by the `PositionSizer`, with a bracket of GTC children when protective stops are on
+ * and the stop is valid: a stop-loss at the signal's stop and, for r > 0, a take-profit at price + r × (price −
+ * stop), both in one OCA group. EXIT → cancels of the symbol's working orders, then a market order closing the
+ * whole position. SHORT is refused: the system trades long only.
+ *
+ * Entries are refused while the symbol is held or has an entry in flight, and while a portfolio limit blocks new
+ * entries. Exits are never blocked by limits.
+ */
+export class SignalRouter {
+  readonly working = new WorkingOrders();
+  private readonly sizer: PositionSizer;
+
+  constructor(private readonly options: SignalRouterOptions) {
+    this.sizer = new PositionSizer(options.settings);
+  }
+
+  onSignal(signal: Signal, time: number): RoutedEvent[] {
+    switch (signal.direction) {
+      case 'LONG':
+        return this.enterLong(signal, time);
+      case 'EXIT':
+        return this.exit(signal, time);
+      case 'SHORT':
+        return [reject(signal, time, 'short selling is not enabled')];
+    }
+  }
+
+  /** Feeds the venue's order reports (accepted, fill, cancelled, failed); every other event is ignored. */
+  onEvent(event: EngineEvent): void {
+    this.working.onEvent(event);
+  }
+
+  /** Open positions plus working entries for symbols not held yet: what `max_active_positions` limits. */
+  activePositions(): number {
+    const account = this.options.account;
+    return account.openPositionCount + this.working.pendingEntries((symbol) => account.quantity(symbol));
+  }
+
+  private enterLong(signal: Signal, time: number): RoutedEvent[] {
+    const { account, limits, settings } = this.options;
+    const symbol = signal.symbol;
+    const held = account.quantity(symbol);
+    if (held !== 0) return [reject(signal, time, `already in a position in ${symbol} (${held} shares)`)];
+    if (this.working.has(symbol, 'entry')) {
+      return [reject(signal, time, `an entry order for ${symbol} is already working`)];
+    }
+    const blocked = limits.entryBlockReason(time, this.activePositions());
+    if (blocked !== null) return [reject(signal, time, blocked)];
+    const sized = this.sizer.size(symbol, signal.price, signal.stopPrice, account);
+    if (!sized.ok) return [reject(signal, time, sized.reason)];
+
+    const entry = this.order(signal, time, 'BUY', sized.quantity, 'entry');
+    const children: OrderRequest[] = [];
+    const stop = floorToTick(signal.stopPrice);
+    if (settings.protectiveStops && stop > 0 && stop < signal.price) {
+      const group = `bracket-${entry.id}`;
+      children.push({
+        ...this.order(signal, time, 'SELL', sized.quantity, 'stop_loss'),
+        type: 'STP',
+        stopPrice: stop,
+        tif: 'GTC',
+        parentId: entry.id,
+        ocaGroup: group,
+      });
+      if (settings.takeProfitR > 0) {
+        const target = ceilToTick(signal.price + settings.takeProfitR * (signal.price - signal.stopPrice));
+        children.push({
+          ...this.order(signal, time, 'SELL', sized.quantity, 'take_profit'),
+          type: 'LMT',
+          limitPrice: target,
+          tif: 'GTC',
+          parentId: entry.id,
+          ocaGroup: group,
+        });
+      }
+    }
+    this.working.add(entry);
+    for (const child of children) this.working.add(child);
+    return [{ type: 'order', time, order: entry, children }];
+  }
+
+  private exit(signal: Signal, time: number): RoutedEvent[] {
+    const symbol = signal.symbol;
+    const held = this.options.account.quantity(symbol);
+    if (held === 0) return [reject(signal, time, `not in a position in ${symbol}`)];
+    if (this.working.has(symbol, 'exit'))
+      return [reject(signal, time, `an exit order for ${symbol} is already working`)];
+    const out: RoutedEvent[] = [];
+    // Protective children and a still-working entry would otherwise trade against a position that is being closed.
+    for (const order of this.working.forSymbol(symbol)) {
+      if (order.cancelRequested) continue;
+      order.cancelRequested = true;
+      out.push(cancel(order, time, `exit signal from ${signal.strategyId}`));
+    }
+    const closing = this.order(signal, time, held > 0 ? 'SELL' : 'BUY', Math.abs(held), 'exit');
+    this.working.add(closing);
+    out.push({ type: 'order', time, order: closing, children: [] });
+    return out;
+  }
+
+  private order(
+    signal: Signal,
+    time: number,
+    side: OrderSide,
+    quantity: number,
+    purpose: OrderRequest['purpose'],
+  ): OrderRequest {
+    return {
+      id: this.options.nextOrderId(),
+      symbol: signal.symbol,
+      side,
+      quantity,
+      type: 'MKT',
+      tif: 'DAY',
+      purpose,
+      strategyId: signal.strategyId,
+      createdAt: time,
+    };
+  }
+}
+
+function reject(signal: Signal, time: number, reason: string): SignalRejectedEvent {
+  return { type: 'signal_rejected', time, signal, reason };
+}
+
+function cancel(order: WorkingOrder, time: number, reason: string): CancelOrderEvent {
+  return { type: 'cancel_order', time, orderId: order.id, reason };
+}

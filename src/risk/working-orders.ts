@@ -1,0 +1,120 @@
+import type { EngineEvent } from '../domain/events.js';
+import type { OrderPurpose, OrderRequest, OrderSide } from '../domain/order.js';
+
+/** An order the router has sent or the venue reports as working, and what is left of it. */
+export interface WorkingOrder {
+  readonly id: number;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly purpose: OrderPurpose;
+  readonly parentId: number | undefined;
+  remaining: number;
+  filled: number;
+  accepted: boolean;
+  cancelRequested: boolean;
+}
+
+/**
+ * The orders in flight, kept from the router's own orders and the venue's events, so that the router knows about
+ * entries placed but not yet filled (two LONG signals in one bar must not both enter) and which protective orders
+ * an exit has to cancel. A handful of orders at a time, so lookups by symbol scan.
+ */
+export class WorkingOrders {
+  private readonly orders = new Map<number, WorkingOrder>();
+
+  /** Registers an order as soon as it is sent, before the venue acknowledges it. */
+  add(order: OrderRequest): void {
+    if (this.orders.has(order.id)) return;
+    this.orders.set(order.id, {
+      id: order.id,
+      symbol: order.symbol,
+      side: order.side,
+      purpose: order.purpose,
+      parentId: order.parentId,
+      remaining: order.quantity,
+      filled: 0,
+      accepted: false,
+      cancelRequested: false,
+    });
+  }
+
+  get(id: number): WorkingOrder | undefined {
+    return this.orders.get(id);
+  }
+
+  get size(): number {
+    return this.orders.size;
+  }
+
+  all(): WorkingOrder[] {
+    return [...this.orders.values()];
+  }
+
+  forSymbol(symbol: string): WorkingOrder[] {
+    const out: WorkingOrder[] = [];
+    for (const order of this.orders.values()) if (order.symbol === symbol) out.push(order);
+    return out;
+  }
+
+  has(symbol: string, purpose: OrderPurpose): boolean {
+    for (const order of this.orders.values()) if (order.symbol === symbol && order.purpose === purpose) return true;
+    return false;
+  }
+
+  /** Working entry orders for symbols the account does not hold yet: each will become a position. */
+  pendingEntries(quantityOf: (symbol: string) => number): number {
+    let count = 0;
+    for (const order of this.orders.values()) {
+      if (order.purpose === 'entry' && quantityOf(order.symbol) === 0) count++;
+    }
+    return count;
+  }
+
+  /** Follows the venue's reports; other events are ignored. */
+  onEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'order_accepted': {
+        const known = this.orders.get(event.order.id);
+        if (known) known.accepted = true;
+        else {
+          // An order placed by another component (or found at reconnection) still counts as working.
+          this.add(event.order);
+          this.orders.get(event.order.id)!.accepted = true;
+        }
+        return;
+      }
+      case 'fill': {
+        const order = this.orders.get(event.fill.orderId);
+        if (!order) return;
+        order.remaining -= event.fill.quantity;
+        order.filled += event.fill.quantity;
+        if (order.remaining <= 0) this.orders.delete(order.id);
+        return;
+      }
+      case 'order_cancelled':
+        this.end(event.orderId);
+        return;
+      case 'order_failed':
+        this.end(event.orderId);
+        return;
+      case 'market':
+      case 'signal':
+      case 'signal_rejected':
+      case 'order':
+      case 'cancel_order':
+        return;
+    }
+  }
+
+  /**
+   * An order ended without (further) fills. Bracket children of a parent that never filled can never work, so they
+   * go too; children of a partly filled parent stay, since they protect the shares that did fill.
+   */
+  private end(id: number): void {
+    const order = this.orders.get(id);
+    if (!order) return;
+    this.orders.delete(id);
+    if (order.filled > 0) return;
+    for (const child of this.orders.values()) if (child.parentId === id) this.orders.delete(child.id);
+  }
+}

@@ -1,0 +1,61 @@
+import type { Bar } from '../domain/bar.js';
+import { SignalDirection } from '../domain/signal.js';
+import { Sma } from '../indicators/sma.js';
+import { BaseStrategy, type SymbolData } from './base-strategy.js';
+import type { StrategyContext } from './strategy.js';
+
+export const SMA_CROSSOVER = 'sma_crossover';
+
+export interface SmaCrossoverParams {
+  readonly fast: number;
+  readonly slow: number;
+}
+
+export const SMA_CROSSOVER_DEFAULTS: SmaCrossoverParams = { fast: 10, slow: 30 };
+
+interface CrossoverState {
+  readonly fast: Sma;
+  readonly slow: Sma;
+  /** Last non-zero fast − slow (the first difference, even zero, until one is non-zero); NaN before that. */
+  lastNonZeroDifference: number;
+}
+
+/**
+ * Momentum: LONG when the fast SMA crosses above the slow one while flat, EXIT when it crosses below while long.
+ * A cross is judged as backtrader's CrossOver does: against the last non-zero difference, so touching and leaving
+ * again on the same side is no cross, and a cross that pauses at equality still counts once it completes. The
+ * first decision comes one bar after both averages exist.
+ */
+export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
+  readonly params: SmaCrossoverParams;
+
+  constructor(params: SmaCrossoverParams, context: StrategyContext) {
+    super(SMA_CROSSOVER, context);
+    this.params = params;
+  }
+
+  protected createState(): CrossoverState {
+    return {
+      fast: new Sma(this.params.fast),
+      slow: new Sma(this.params.slow),
+      lastNonZeroDifference: Number.NaN,
+    };
+  }
+
+  protected decide(bar: Bar, data: SymbolData<CrossoverState>): SignalDirection | null {
+    const state = data.state;
+    const fast = state.fast.update(bar.close);
+    const slow = state.slow.update(bar.close);
+    if (!state.slow.ready || !state.fast.ready) return null;
+    const difference = fast - slow;
+    const before = state.lastNonZeroDifference;
+    if (difference !== 0 || Number.isNaN(before)) state.lastNonZeroDifference = difference;
+    if (before < 0 && fast > slow) {
+      return this.position(bar.symbol) === 0 ? SignalDirection.Long : null;
+    }
+    if (before > 0 && fast < slow) {
+      return this.position(bar.symbol) > 0 ? SignalDirection.Exit : null;
+    }
+    return null;
+  }
+}

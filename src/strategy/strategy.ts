@@ -1,0 +1,23 @@
+import type { Bar } from '../domain/bar.js';
+import type { Signal } from '../domain/signal.js';
+
+/** What a strategy may know about holdings: signed shares held now (negative when short). */
+export interface PositionView {
+  quantity(symbol: string): number;
+}
+
+/** Turns bars into advice; never talks to a broker. `onBar` is called once per bar, in time order per symbol. */
+export interface Strategy {
+  readonly id: string;
+  onBar(bar: Bar): Signal | null;
+}
+
+export interface StrategyContext {
+  readonly positions: PositionView;
+  /** Bars of the ATR behind the protective stop. */
+  readonly atrPeriod: number;
+  /** Stop distance in ATRs: a long entry's stop is price − atrMultiplier × ATR. */
+  readonly atrMultiplier: number;
+  /** Strategy id on signals; the strategy's name when absent. */
+  readonly id?: string;
+}
