@@ -53,14 +53,18 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
   if (series.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
-  if (skipped.length > 0) logger.warn({ rows: skipped.length }, 'skipped malformed CSV rows');
+  for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
+  if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
   logger.info(
-    { symbols: series.length, bars: series.reduce((n, s) => n + s.length, 0), seconds: loadSeconds },
+    { symbols: series.length, bars: series.reduce((n, s) => n + s.length, 0), seconds: +loadSeconds.toFixed(3) },
     'bars loaded',
   );
 
   const result = runBacktest({ config, series, benchmark, logger });
-  logger.info({ bars: result.bars, seconds: result.loopSeconds, fills: result.fills.length }, 'backtest finished');
+  logger.info(
+    { bars: result.bars, seconds: +result.loopSeconds.toFixed(3), fills: result.fills.length },
+    'backtest finished',
+  );
 
   const reportStarted = performance.now();
   const files = writeReport(config.backtest.results_directory, {

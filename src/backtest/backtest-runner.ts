@@ -4,7 +4,7 @@ import { SimClock } from '../core/clock.js';
 import { TradingEngine } from '../core/trading-engine.js';
 import { barAt, type Bar, type BarSeries } from '../domain/bar.js';
 import type { Fill } from '../domain/fill.js';
-import { dayNumber } from '../domain/time.js';
+import { dayNumber, formatTime } from '../domain/time.js';
 import { BarTimeline } from '../data/bar-timeline.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { SimulatedExecutionClient } from '../execution/simulated-execution-client.js';
@@ -94,6 +94,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const timeline = new BarTimeline(input.series);
   const curve = new EquityCurve(timeline.barCount);
+  // The bars of the current time slice: one slot per series, reused for every slice.
   const slice: Bar[] = [];
   let session = Number.NaN;
   let lastTime = Number.NaN;
@@ -109,18 +110,18 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       limits.startSession(day);
       session = day;
     }
-    slice.length = timeline.size;
-    for (let k = 0; k < timeline.size; k++) {
+    const size = timeline.size;
+    for (let k = 0; k < size; k++) {
       const bar = barAt(input.series[timeline.seriesAt(k)]!, timeline.indexAt(k));
       slice[k] = bar;
       execution.processBar(bar);
     }
     engine.drain();
-    for (const bar of slice) engine.emit({ type: 'market', time, bar });
+    for (let k = 0; k < size; k++) engine.emit({ type: 'market', time, bar: slice[k]! });
     engine.drain();
     curve.record(time, portfolio);
     const breach = limits.observe(time);
-    if (breach !== null) logger.warn(breach, 'portfolio limit reached: new entries blocked');
+    if (breach !== null) logger.warn({ rule: breach.rule, at: formatTime(time) }, breach.reason);
     lastTime = time;
   }
   const loopSeconds = (performance.now() - started) / 1000;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { registerGatewayCommand } from './gateway-command.js';
 import { registerStartCommand } from './start-command.js';
 
 function buildProgram(): Command {
@@ -13,6 +14,7 @@ function buildProgram(): Command {
   registerStartCommand(program);
   registerBacktestCommand(program);
   registerDataCommand(program);
+  registerGatewayCommand(program);
   return program;
 }
 

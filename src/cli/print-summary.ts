@@ -9,8 +9,15 @@ function num(x: number | null, digits = 2): string {
   return x === null ? 'n/a' : x.toFixed(digits);
 }
 
+/** Thousands-grouped, without toLocaleString: loading ICU's locale data costs a short CLI run ~25 ms. */
+function grouped(text: string): string {
+  return text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function money(x: number | null): string {
-  return x === null ? 'n/a' : x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (x === null) return 'n/a';
+  const [whole, cents] = Math.abs(x).toFixed(2).split('.');
+  return `${x < 0 ? '-' : ''}${grouped(whole!)}.${cents!}`;
 }
 
 function metricLines(m: PerformanceMetrics): [string, string][] {
@@ -51,7 +58,8 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;
   lines.push(
     `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
-      `(${result.bars} bars, ${barsPerSecond.toLocaleString('en-US')} bars/s), reports ${job.reportSeconds.toFixed(3)} s`,
+      `(${result.bars} bars, ${grouped(String(barsPerSecond))} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
+      `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
     `Results written to ${outDir}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { configSchema, type Config } from './schema.js';
 
 /** A config that cannot be used; the message names the file, key, value and what was expected. */

@@ -1,209 +1,227 @@
-import { z } from 'zod';
+// zod/mini: the same validation as zod's classic API at a thirtieth of its size, which every CLI start pays for.
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 
-const percent = z.number().min(0).max(100);
-const positiveInt = z.number().int().positive();
-const nonNegative = z.number().min(0);
-const dateText = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .nullable();
+z.config(en());
+
+type Schema = z.ZodMiniType;
+
+/** A value that may be left out, then taking `value`. */
+function opt<T extends Schema>(schema: T, value: z.output<T>) {
+  return z._default(schema, value as never);
+}
+
+/** A section that may be left out, then built from its own defaults. */
+function section<T extends Schema>(schema: T) {
+  return z.prefault(schema, {} as never);
+}
+
+const num = (...checks: z.core.$ZodCheck<number>[]) => z.number().check(...checks);
+const int = (...checks: z.core.$ZodCheck<number>[]) => z.int().check(...checks);
+const str = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(...checks);
+
+const percent = num(z.minimum(0), z.maximum(100));
+const positiveInt = int(z.positive());
+const nonNegative = num(z.minimum(0));
+const dateText = z.nullable(str(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')));
 
 /** `risk` (risk-per-trade ÷ stop distance) or `fixed:N` (N shares per entry). */
-export const sizingText = z
-  .string()
-  .regex(/^(risk|fixed:[1-9]\d*)$/, 'risk or fixed:N with N a whole number of shares ≥ 1');
+export const sizingText = str(
+  z.regex(/^(risk|fixed:[1-9]\d*)$/, 'risk or fixed:N with N a whole number of shares ≥ 1'),
+);
 
 export const commissionModelName = z.enum(['zero', 'ib-fixed', 'ib-tiered']);
 
+const positive = () => num(z.positive());
+const bool = (value: boolean) => opt(z.boolean(), value);
+const text = (value: string) => opt(z.string(), value);
+
 const ibkrSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: z.number().int().min(1).max(65535).default(7497),
-  client_id: z.number().int().min(0).default(1),
-  account_id: z.string().default('DU1234567'),
-  connect_timeout_seconds: z.number().positive().default(10),
+  host: opt(str(z.minLength(1)), '127.0.0.1'),
+  port: opt(int(z.minimum(1), z.maximum(65535)), 7497),
+  client_id: opt(int(z.minimum(0)), 1),
+  account_id: text('DU1234567'),
+  connect_timeout_seconds: opt(positive(), 10),
   /** Initial history loaded per symbol at startup. */
-  historical_duration: z.string().default('30 D'),
-  historical_bar_size: z.string().default('1 day'),
-  what_to_show: z.enum(['TRADES', 'MIDPOINT']).default('TRADES'),
-  use_rth: z.boolean().default(true),
-  max_concurrent_historical_requests: positiveInt.max(50).default(10),
+  historical_duration: text('30 D'),
+  historical_bar_size: text('1 day'),
+  what_to_show: opt(z.enum(['TRADES', 'MIDPOINT']), 'TRADES'),
+  use_rth: bool(true),
+  max_concurrent_historical_requests: opt(int(z.positive(), z.maximum(50)), 10),
   /** Seconds to wait for one historical request before counting it failed. */
-  historical_timeout_seconds: z.number().positive().default(60),
+  historical_timeout_seconds: opt(positive(), 60),
 });
 
 const accountSchema = z.strictObject({
-  initial_capital: z.number().positive().default(100_000),
+  initial_capital: opt(positive(), 100_000),
   /** Sale proceeds become settled cash this many sessions after the trade (US equities: T+1). */
-  settlement_days: z.number().int().min(0).max(5).default(1),
-  currency: z.string().length(3).default('USD'),
+  settlement_days: opt(int(z.minimum(0), z.maximum(5)), 1),
+  currency: opt(str(z.length(3)), 'USD'),
 });
 
 const volatilitySchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  symbol: z.string().default('VIX'),
+  enabled: bool(false),
+  symbol: text('VIX'),
   /** Above this level no new entries are opened. */
-  pause_above: z.number().positive().default(35),
+  pause_above: opt(positive(), 35),
   /** Above this level risk per trade is multiplied by risk_factor. */
-  reduce_above: z.number().positive().default(25),
-  risk_factor: z.number().min(0).max(1).default(0.5),
+  reduce_above: opt(positive(), 25),
+  risk_factor: opt(num(z.minimum(0), z.maximum(1)), 0.5),
 });
 
 const rapidLossSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  window_minutes: z.number().positive().default(15),
-  loss_pct: percent.default(2),
+  enabled: bool(false),
+  window_minutes: opt(positive(), 15),
+  loss_pct: opt(percent, 2),
 });
 
 const tradingSchema = z.strictObject({
-  symbols: z.array(z.string().min(1)).default([]),
-  exchange: z.string().default('SMART'),
-  currency: z.string().length(3).default('USD'),
-  sizing: sizingText.default('risk'),
+  symbols: opt(z.array(str(z.minLength(1))), []),
+  exchange: text('SMART'),
+  currency: opt(str(z.length(3)), 'USD'),
+  sizing: opt(sizingText, 'risk'),
   /** Percent of the risk base put at risk per trade (entry − stop) × shares. */
-  risk_per_trade_pct: z.number().gt(0).max(100).default(1),
-  risk_base: z.enum(['equity', 'settled_cash']).default('equity'),
-  max_active_positions: z.number().int().min(1).default(5),
-  max_daily_loss_pct: percent.default(3),
-  max_drawdown_pct: percent.default(20),
-  atr_period: positiveInt.default(14),
-  atr_stop_multiplier: z.number().positive().default(2),
+  risk_per_trade_pct: opt(num(z.gt(0), z.maximum(100)), 1),
+  risk_base: opt(z.enum(['equity', 'settled_cash']), 'equity'),
+  max_active_positions: opt(int(z.minimum(1)), 5),
+  max_daily_loss_pct: opt(percent, 3),
+  max_drawdown_pct: opt(percent, 20),
+  atr_period: opt(positiveInt, 14),
+  atr_stop_multiplier: opt(positive(), 2),
   /** Take-profit at entry + this multiple of the stop distance; 0 places no take-profit. */
-  take_profit_r: nonNegative.default(2),
+  take_profit_r: opt(nonNegative, 2),
   /** Entries go out as bracket orders (entry + stop-loss + take-profit). */
-  use_bracket_orders: z.boolean().default(true),
-  sector_map: z.record(z.string(), z.string()).default({}),
-  max_sector_allocation_pct: percent.default(100),
+  use_bracket_orders: bool(true),
+  sector_map: opt(z.record(z.string(), z.string()), {}),
+  max_sector_allocation_pct: opt(percent, 100),
   /** Gross position value ÷ equity above which new entries are refused. */
-  max_gross_exposure: z.number().positive().default(1),
-  volatility: volatilitySchema.prefault({}),
-  rapid_loss: rapidLossSchema.prefault({}),
+  max_gross_exposure: opt(positive(), 1),
+  volatility: section(volatilitySchema),
+  rapid_loss: section(rapidLossSchema),
 });
 
 const strategyEntry = z.strictObject({
-  enabled: z.boolean().default(false),
-  params: z.record(z.string(), z.number()).default({}),
+  enabled: bool(false),
+  params: opt(z.record(z.string(), z.number()), {}),
 });
 
-const strategiesSchema = z.record(z.string(), strategyEntry).default({
+const strategiesSchema = opt(z.record(z.string(), strategyEntry), {
   sma_crossover: { enabled: true, params: { fast: 10, slow: 30 } },
   rsi_mean_reversion: { enabled: false, params: { period: 14, oversold: 30, overbought: 70 } },
 });
 
 const loggingSchema = z.strictObject({
-  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  directory: z.string().default('logs'),
-  file_name: z.string().default('ets.log'),
+  level: opt(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
+  directory: text('logs'),
+  file_name: text('ets.log'),
   /** Rotate when the file reaches this size. */
-  max_file_mb: z.number().positive().default(10),
+  max_file_mb: opt(positive(), 10),
   /** Rotated files kept besides the current one. */
-  max_files: z.number().int().min(1).default(5),
-  console: z.boolean().default(true),
+  max_files: opt(int(z.minimum(1)), 5),
+  console: bool(true),
 });
 
 const performanceSchema = z.strictObject({
   /** Annual risk-free rate as a fraction (0.02 = 2%); per period it is rate / periods_per_year. */
-  risk_free_rate: z.number().min(-1).max(1).default(0),
-  periods_per_year: positiveInt.default(252),
+  risk_free_rate: opt(num(z.minimum(-1), z.maximum(1)), 0),
+  periods_per_year: opt(positiveInt, 252),
 });
 
 const benchmarkingSchema = z.strictObject({
-  symbol: z.string().nullable().default(null),
-  calculate_alpha_beta: z.boolean().default(true),
+  symbol: opt(z.nullable(z.string()), null),
+  calculate_alpha_beta: bool(true),
 });
 
 const monitoringSchema = z.strictObject({
-  connection_check_interval_seconds: z.number().positive().default(30),
-  risk_check_interval_seconds: z.number().positive().default(60),
-  max_orders_per_second: z.number().positive().default(40),
-  oer_enabled: z.boolean().default(true),
+  connection_check_interval_seconds: opt(positive(), 30),
+  risk_check_interval_seconds: opt(positive(), 60),
+  max_orders_per_second: opt(positive(), 40),
+  oer_enabled: bool(true),
   /** IB calls an Order Efficiency Ratio above 20 excessive. */
-  oer_max_ratio: z.number().positive().default(20),
+  oer_max_ratio: opt(positive(), 20),
 });
 
 const walkForwardSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  in_sample_bars: positiveInt.default(504),
-  out_of_sample_bars: positiveInt.default(126),
-  step_bars: positiveInt.nullable().default(null),
-  objective: z.enum(['sharpe', 'total_return', 'cagr', 'calmar', 'sortino']).default('sharpe'),
-  param_grid: z.record(z.string(), z.array(z.number())).default({}),
+  enabled: bool(false),
+  in_sample_bars: opt(positiveInt, 504),
+  out_of_sample_bars: opt(positiveInt, 126),
+  step_bars: opt(z.nullable(positiveInt), null),
+  objective: opt(z.enum(['sharpe', 'total_return', 'cagr', 'calmar', 'sortino']), 'sharpe'),
+  param_grid: opt(z.record(z.string(), z.array(z.number())), {}),
+});
+
+const fixedRatesSchema = z.strictObject({
+  per_share: opt(nonNegative, 0.005),
+  min_per_order: opt(nonNegative, 1),
+  max_pct_of_value: opt(nonNegative, 1),
+});
+
+const tieredRatesSchema = z.strictObject({
+  /** [monthly shares up to, USD per share]; the last tier applies above every bound. */
+  tiers: opt(z.array(z.tuple([positive(), nonNegative])).check(z.minLength(1)), [
+    [300_000, 0.0035],
+    [3_000_000, 0.002],
+    [20_000_000, 0.0015],
+    [100_000_000, 0.001],
+    [Number.MAX_SAFE_INTEGER, 0.0005],
+  ]),
+  min_per_order: opt(nonNegative, 0.35),
+  max_pct_of_value: opt(nonNegative, 1),
+  sec_fee_rate: opt(nonNegative, 0.0000278),
+  finra_taf_per_share: opt(nonNegative, 0.000166),
+  finra_taf_max: opt(nonNegative, 8.3),
+  cat_fee_per_share: opt(nonNegative, 0.000048),
+  clearing_per_share: opt(nonNegative, 0.0002),
+  clearing_max_pct_of_value: opt(nonNegative, 0.5),
+  exchange_per_share: opt(nonNegative, 0.003),
+  /** Shares priced under USD 1 pay this percent of value as exchange fee instead. */
+  exchange_sub_dollar_pct: opt(nonNegative, 0.3),
+  finra_pass_through_rate: opt(nonNegative, 0.00056),
 });
 
 const commissionRatesSchema = z.strictObject({
-  fixed: z
-    .strictObject({
-      per_share: nonNegative.default(0.005),
-      min_per_order: nonNegative.default(1),
-      max_pct_of_value: nonNegative.default(1),
-    })
-    .prefault({}),
-  tiered: z
-    .strictObject({
-      /** [monthly shares up to, USD per share]; the last tier applies above every bound. */
-      tiers: z
-        .array(z.tuple([z.number().positive(), nonNegative]))
-        .min(1)
-        .default([
-          [300_000, 0.0035],
-          [3_000_000, 0.002],
-          [20_000_000, 0.0015],
-          [100_000_000, 0.001],
-          [Number.MAX_SAFE_INTEGER, 0.0005],
-        ]),
-      min_per_order: nonNegative.default(0.35),
-      max_pct_of_value: nonNegative.default(1),
-      sec_fee_rate: nonNegative.default(0.0000278),
-      finra_taf_per_share: nonNegative.default(0.000166),
-      finra_taf_max: nonNegative.default(8.3),
-      cat_fee_per_share: nonNegative.default(0.000048),
-      clearing_per_share: nonNegative.default(0.0002),
-      clearing_max_pct_of_value: nonNegative.default(0.5),
-      exchange_per_share: nonNegative.default(0.003),
-      /** Shares priced under USD 1 pay this percent of value as exchange fee instead. */
-      exchange_sub_dollar_pct: nonNegative.default(0.3),
-      finra_pass_through_rate: nonNegative.default(0.00056),
-    })
-    .prefault({}),
+  fixed: section(fixedRatesSchema),
+  tiered: section(tieredRatesSchema),
 });
 
 const backtestSchema = z.strictObject({
-  csv_directory: z.string().default('data/sample'),
-  symbols: z.array(z.string().min(1)).nullable().default(null),
-  start_date: dateText.default(null),
-  end_date: dateText.default(null),
-  strategy: z.string().default('sma_crossover'),
-  commission: commissionModelName.default('ib-fixed'),
-  slippage_bps: nonNegative.max(1000).default(1),
+  csv_directory: text('data/sample'),
+  symbols: opt(z.nullable(z.array(str(z.minLength(1)))), null),
+  start_date: opt(dateText, null),
+  end_date: opt(dateText, null),
+  strategy: text('sma_crossover'),
+  commission: opt(commissionModelName, 'ib-fixed'),
+  slippage_bps: opt(num(z.minimum(0), z.maximum(1000)), 1),
   /** Place protective ATR stops (bracket children) with entries. */
-  stops: z.boolean().default(true),
-  results_directory: z.string().default('results'),
+  stops: bool(true),
+  results_directory: text('results'),
   /** Skip malformed CSV rows (counting them) instead of failing. */
-  skip_bad_rows: z.boolean().default(false),
-  walk_forward: walkForwardSchema.prefault({}),
+  skip_bad_rows: bool(false),
+  walk_forward: section(walkForwardSchema),
 });
 
 const systemSchema = z.strictObject({
   /** Start trading a symbol even if its initial history came back shorter than requested. */
-  allow_partial_hist_data: z.boolean().default(true),
-  shutdown_timeout_seconds: z.number().positive().default(10),
+  allow_partial_hist_data: bool(true),
+  shutdown_timeout_seconds: opt(positive(), 10),
   /** Exchange time zone used to read the wall clock live. */
-  time_zone: z.string().default('America/New_York'),
+  time_zone: text('America/New_York'),
 });
 
 export const configSchema = z.strictObject({
-  ibkr: ibkrSchema.prefault({}),
-  account: accountSchema.prefault({}),
-  trading: tradingSchema.prefault({}),
+  ibkr: section(ibkrSchema),
+  account: section(accountSchema),
+  trading: section(tradingSchema),
   strategies: strategiesSchema,
-  logging: loggingSchema.prefault({}),
-  performance: performanceSchema.prefault({}),
-  benchmarking: benchmarkingSchema.prefault({}),
-  monitoring: monitoringSchema.prefault({}),
-  commission_rates: commissionRatesSchema.prefault({}),
-  backtest: backtestSchema.prefault({}),
-  system: systemSchema.prefault({}),
+  logging: section(loggingSchema),
+  performance: section(performanceSchema),
+  benchmarking: section(benchmarkingSchema),
+  monitoring: section(monitoringSchema),
+  commission_rates: section(commissionRatesSchema),
+  backtest: section(backtestSchema),
+  system: section(systemSchema),
 });
 
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 export type CommissionRates = Config['commission_rates'];
-export type CommissionModelName = z.infer<typeof commissionModelName>;
+export type CommissionModelName = z.output<typeof commissionModelName>;

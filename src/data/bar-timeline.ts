@@ -1,18 +1,19 @@
 import type { BarSeries } from '../domain/bar.js';
 
 const NONE = -1;
-/** Above this size an out-of-order slice is sorted natively rather than by insertion. */
+/** Above this size a slice assembled from several groups is sorted natively rather than by insertion. */
 const INSERTION_SORT_LIMIT = 32;
 
 /**
  * Walks several series in time order, one time slice (all bars sharing a timestamp) per `next()`. Inside a slice
  * the bars come in the order of the `series` array, so a run is deterministic whatever the calendars.
  *
- * A k-way merge over *groups*: each pending timestamp owns a linked list of the series whose next bar has that
- * time, and a binary heap orders the distinct timestamps. Series that share a calendar move together from one group
- * to the next, so aligned daily data costs a few operations per bar and one heap operation per slice (a plain heap
- * of series would pay O(log k) unpredictable branches per bar). No allocation after construction except the map
- * entry of a new timestamp that is not the one just used.
+ * A k-way merge over *groups*: a group is a linked list of series whose next bars share a timestamp, and a binary
+ * heap orders the groups by that timestamp. Series on a common calendar travel together from one group to the next,
+ * so aligned daily data costs a few array operations per bar and one heap operation per slice, where a heap of
+ * series would pay O(log k) unpredictable branches per bar. Several groups may hold the same timestamp (a series
+ * rejoining after a gap); they are merged and put back in series order when their slice comes up. No allocation
+ * after construction.
  *
  * ```ts
  * const timeline = new BarTimeline(series);
@@ -28,22 +29,18 @@ export class BarTimeline {
   size = 0;
   private readonly times: readonly Float64Array[];
   private readonly lengths: Int32Array;
+  /** Per series: index of its next bar, one past its bar in the current slice. */
   private readonly cursor: Int32Array;
   /** Next series in the same group, per series. */
   private readonly link: Int32Array;
   private readonly groupHead: Int32Array;
-  private readonly groupTail: Int32Array;
   private readonly groupTime: Float64Array;
-  private readonly groupSorted: Uint8Array;
   private readonly freeGroups: Int32Array;
   private freeCount = 0;
-  private readonly groupByTime = new Map<number, number>();
-  /** Min-heap of group ids by time; group times are distinct, so no tie-breaking is needed. */
+  /** Min-heap of group ids by time. Every group holds at least one series, so k slots suffice. */
   private readonly heap: Int32Array;
   private heapSize = 0;
   private readonly members: Int32Array;
-  private lastTime = Number.NaN;
-  private lastGroup = NONE;
 
   constructor(readonly series: readonly BarSeries[]) {
     const k = series.length;
@@ -52,9 +49,7 @@ export class BarTimeline {
     this.cursor = new Int32Array(k);
     this.link = new Int32Array(k);
     this.groupHead = new Int32Array(k);
-    this.groupTail = new Int32Array(k);
     this.groupTime = new Float64Array(k);
-    this.groupSorted = new Uint8Array(k);
     this.freeGroups = new Int32Array(k);
     this.heap = new Int32Array(k);
     this.members = new Int32Array(k);
@@ -71,18 +66,18 @@ export class BarTimeline {
   /** Starts again from the first slice. */
   reset(): void {
     const k = this.series.length;
-    this.cursor.fill(0);
-    this.groupByTime.clear();
     this.heapSize = 0;
     this.freeCount = k;
     for (let g = 0; g < k; g++) this.freeGroups[g] = k - 1 - g;
     this.time = Number.NaN;
     this.size = 0;
-    this.lastTime = Number.NaN;
-    this.lastGroup = NONE;
+    let count = 0;
     for (let s = 0; s < k; s++) {
-      if (this.lengths[s]! > 0) this.enqueue(s, this.times[s]![0]!);
+      if (this.lengths[s]! > 0) this.members[count++] = s;
     }
+    // Queue every non-empty series at its first bar (cursor −1 + 1 = 0), as if they had all just been consumed.
+    this.cursor.fill(-1);
+    this.advance(count);
   }
 
   /** Moves to the next time slice; false when every series is exhausted. */
@@ -92,51 +87,26 @@ export class BarTimeline {
       this.time = Number.NaN;
       return false;
     }
-    const g = this.popGroup();
-    const t = this.groupTime[g]!;
-    const sorted = this.groupSorted[g] === 1;
-    let s = this.groupHead[g]!;
-    this.groupByTime.delete(t);
-    this.freeGroups[this.freeCount++] = g;
-    if (this.lastGroup === g) this.lastGroup = NONE;
-
-    // One pass: record each member and move it on to the group of its next bar's time. The receiving group's tail
-    // is kept in a local while consecutive members go to the same group (the common case of shared calendars).
-    const { link, cursor, lengths, times, members, groupHead, groupTail, groupSorted } = this;
-    let lastTime = this.lastTime;
-    let lastGroup = this.lastGroup;
-    let tail = lastGroup === NONE ? NONE : groupTail[lastGroup]!;
-    let size = 0;
-    while (s !== NONE) {
-      const following = link[s]!;
-      const index = cursor[s]! + 1;
-      members[size++] = s;
-      cursor[s] = index;
-      if (index < lengths[s]!) {
-        const nextTime = times[s]![index]!;
-        if (nextTime !== lastTime || lastGroup === NONE) {
-          if (lastGroup !== NONE) groupTail[lastGroup] = tail;
-          lastGroup = this.groupByTime.get(nextTime) ?? this.newGroup(nextTime);
-          lastTime = nextTime;
-          tail = groupTail[lastGroup]!;
-        }
-        link[s] = NONE;
-        if (tail === NONE) {
-          groupHead[lastGroup] = s;
-        } else {
-          link[tail] = s;
-          if (s < tail) groupSorted[lastGroup] = 0;
-        }
-        tail = s;
-      }
-      s = following;
-    }
-    if (lastGroup !== NONE) groupTail[lastGroup] = tail;
-    this.lastTime = lastTime;
-    this.lastGroup = lastGroup;
-    if (!sorted) this.sortMembers(size);
-    this.size = size;
+    const { heap, groupTime, groupHead, link, members } = this;
+    const t = groupTime[heap[0]!]!;
+    const first = this.popGroup();
+    this.freeGroups[this.freeCount++] = first;
     this.time = t;
+    if (this.heapSize === 0 || groupTime[heap[0]!] !== t) {
+      // The common case, one group: already in series order, gathered and moved on in a single pass.
+      this.size = this.advanceGroup(first);
+      return true;
+    }
+    let size = 0;
+    for (let s = groupHead[first]!; s !== NONE; s = link[s]!) members[size++] = s;
+    while (this.heapSize > 0 && groupTime[heap[0]!] === t) {
+      const g = this.popGroup();
+      for (let s = groupHead[g]!; s !== NONE; s = link[s]!) members[size++] = s;
+      this.freeGroups[this.freeCount++] = g;
+    }
+    this.sortMembers(size);
+    this.size = size;
+    this.advance(size);
     return true;
   }
 
@@ -150,41 +120,68 @@ export class BarTimeline {
     return this.cursor[this.members[k]!]! - 1;
   }
 
-  /** Appends series `s` to the group of time `t`, creating the group when it is new. */
-  private enqueue(s: number, t: number): void {
-    let g: number;
-    if (t === this.lastTime && this.lastGroup !== NONE) {
-      g = this.lastGroup;
-    } else {
-      g = this.groupByTime.get(t) ?? this.newGroup(t);
-      this.lastTime = t;
-      this.lastGroup = g;
+  /**
+   * Moves the first `count` members (in series order) past their current bar and queues each at the time of its
+   * next bar: consecutive members with equal next times share one new group, kept in series order.
+   */
+  private advance(count: number): void {
+    const { members, cursor, lengths, times, link, groupHead } = this;
+    let lastTime = Number.NaN;
+    let tail = NONE;
+    for (let k = 0; k < count; k++) {
+      const s = members[k]!;
+      const index = cursor[s]! + 1;
+      cursor[s] = index;
+      if (index >= lengths[s]!) continue;
+      const nextTime = times[s]![index]!;
+      link[s] = NONE;
+      if (nextTime === lastTime) {
+        link[tail] = s;
+      } else {
+        groupHead[this.pushGroup(nextTime)] = s;
+        lastTime = nextTime;
+      }
+      tail = s;
     }
-    const tail = this.groupTail[g]!;
-    this.link[s] = NONE;
-    if (tail === NONE) {
-      this.groupHead[g] = s;
-    } else {
-      this.link[tail] = s;
-      if (s < tail) this.groupSorted[g] = 0;
-    }
-    this.groupTail[g] = s;
   }
 
-  private newGroup(t: number): number {
+  /** `advance` for the members of one group, read from its list as they are recorded; returns their count. */
+  private advanceGroup(g: number): number {
+    const { members, cursor, lengths, times, link, groupHead } = this;
+    let lastTime = Number.NaN;
+    let tail = NONE;
+    let count = 0;
+    let s = groupHead[g]!;
+    while (s !== NONE) {
+      const following = link[s]!;
+      members[count++] = s;
+      const index = cursor[s]! + 1;
+      cursor[s] = index;
+      if (index < lengths[s]!) {
+        const nextTime = times[s]![index]!;
+        link[s] = NONE;
+        if (nextTime === lastTime) {
+          link[tail] = s;
+        } else {
+          groupHead[this.pushGroup(nextTime)] = s;
+          lastTime = nextTime;
+        }
+        tail = s;
+      }
+      s = following;
+    }
+    return count;
+  }
+
+  private pushGroup(t: number): number {
     const g = this.freeGroups[--this.freeCount]!;
-    this.groupHead[g] = NONE;
-    this.groupTail[g] = NONE;
     this.groupTime[g] = t;
-    this.groupSorted[g] = 1;
-    this.groupByTime.set(t, g);
-    // Sift up.
     const heap = this.heap;
     let at = this.heapSize++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
       const pg = heap[parent]!;
-      if (this.groupTime[pg]! < t) break;
+      if (this.groupTime[pg]! <= t) break;
       heap[at] = pg;
       at = parent;
     }
@@ -220,7 +217,7 @@ export class BarTimeline {
     return top;
   }
 
-  /** Restores series order in a slice whose series joined its group out of order (uneven calendars). */
+  /** Restores series order in a slice gathered from several groups (uneven calendars). */
   private sortMembers(size: number): void {
     const members = this.members;
     if (size > INSERTION_SORT_LIMIT) {

@@ -85,7 +85,7 @@ function parseFile(fd: number, path: string, symbol: string, skipBadRows: boolea
     reader.reset(buf, end);
     if (atStart) {
       atStart = false;
-      if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) reader.pos = 3;
+      if (end >= 3 && buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) reader.pos = 3;
     }
     if (collector === null) {
       const found = readHeader(reader, path, linesBeforeHeader);

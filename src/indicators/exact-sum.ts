@@ -1,10 +1,18 @@
+import type { Mutable } from './mutable.js';
+
 /**
  * A running sum kept exactly, as a short list of non-overlapping partial sums (Shewchuk's exact summation, the
- * method behind Python's `math.fsum`). Adding a value and later adding its negation leaves the exact sum of what
- * remains, so a sliding window's sum never drifts, and `value()` is the sum correctly rounded to a double: the same
+ * method behind Python's `math.fsum`). Adding a value and later subtracting it leaves the exact sum of what remains,
+ * so a sliding window's sum never drifts, and the rounded sum is the sum correctly rounded to a double: the same
  * number `math.fsum(window)` gives. Non-finite inputs are counted aside; the sum is NaN while any is present.
+ *
+ * Hot paths use the allocation-free shape of this and the other indicators: inputs come as (array, index) or
+ * through fields, workers return nothing, results are read from fields. V8 boxes a double passed to or returned
+ * from a call it does not inline, and whether it inlines depends on timing; this shape never boxes.
  */
 export class ExactSum {
+  /** The sum as of the last `round()`, correctly rounded; NaN while a non-finite value is included. */
+  readonly rounded: number = 0;
   /**
    * Non-overlapping partials: prices need one to three. Eight doubles (64 bytes) keep the array inside the V8 heap
    * next to its object; it grows only for sums spanning hundreds of binary orders of magnitude (bounded by the
@@ -13,46 +21,56 @@ export class ExactSum {
   private partials = new Float64Array(8);
   private count = 0;
   private nonFinite = 0;
+  private input = Number.NaN;
 
   add(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.nonFinite++;
-      return;
-    }
-    this.accumulate(x);
-  }
-
-  /** Adds `added` and removes `removed` (a value added before): a sliding window's step. */
-  replace(removed: number, added: number): void {
-    if (Number.isFinite(removed) && Number.isFinite(added)) {
-      this.accumulate(added);
-      this.accumulate(-removed);
-      return;
-    }
-    this.subtract(removed);
-    this.add(added);
+    this.input = x;
+    this.include(1);
   }
 
   /** Removes a value added before (exactly: the partials then hold the sum of the others). */
   subtract(x: number): void {
-    if (!Number.isFinite(x)) {
-      this.nonFinite--;
-      return;
-    }
-    this.accumulate(-x);
+    this.input = x;
+    this.include(-1);
+  }
+
+  /** `add(values[index])` without passing a double through a call. */
+  addAt(values: Float64Array, index: number): void {
+    this.input = values[index]!;
+    this.include(1);
+  }
+
+  /** `subtract(values[index])` without passing a double through a call. */
+  subtractAt(values: Float64Array, index: number): void {
+    this.input = values[index]!;
+    this.include(-1);
   }
 
   clear(): void {
     this.count = 0;
     this.nonFinite = 0;
+    (this as Mutable<ExactSum>).rounded = 0;
   }
 
-  /** The exact sum rounded to the nearest double (ties to even). */
+  /** Rounds the sum now and returns it (convenience; hot paths call `round()` and read `rounded`). */
   value(): number {
-    if (this.nonFinite > 0) return Number.NaN;
+    this.round();
+    return this.rounded;
+  }
+
+  /** Updates `rounded`: the exact sum rounded to the nearest double, ties to even. */
+  round(): void {
+    const self = this as Mutable<ExactSum>;
+    if (this.nonFinite > 0) {
+      self.rounded = Number.NaN;
+      return;
+    }
     const p = this.partials;
     let n = this.count;
-    if (n === 0) return 0;
+    if (n === 0) {
+      self.rounded = 0;
+      return;
+    }
     let hi = p[--n]!;
     let lo = 0;
     // Add partials from the largest down until the rounding error of a step is non-zero: the rest cannot matter,
@@ -70,14 +88,20 @@ export class ExactSum {
       const candidate = hi + twice;
       if (twice === candidate - hi) hi = candidate;
     }
-    return hi;
+    self.rounded = hi;
   }
 
-  private accumulate(value: number): void {
+  /** Adds `sign` × input to the partials. */
+  private include(sign: 1 | -1): void {
+    const value = this.input;
+    if (!Number.isFinite(value)) {
+      this.nonFinite += sign;
+      return;
+    }
     if (this.count === this.partials.length) this.grow();
     const p = this.partials;
     const n = this.count;
-    let x = value;
+    let x = sign * value;
     let kept = 0;
     for (let j = 0; j < n; j++) {
       const y = p[j]!;

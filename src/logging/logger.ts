@@ -1,7 +1,8 @@
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pino, multistream, type Logger, type StreamEntry } from 'pino';
 import pretty from 'pino-pretty';
-import pinoRoll from 'pino-roll';
+import { createStream } from 'rotating-file-stream';
 import type { Config } from '../config/schema.js';
 
 export type { Logger } from 'pino';
@@ -9,7 +10,7 @@ export type { Logger } from 'pino';
 export interface OpenedLogger {
   readonly logger: Logger;
   /** Flushes and closes the files; call before the process exits. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 /** A logger that drops everything: the default for library code and tests. */
@@ -18,19 +19,27 @@ export function silentLogger(): Logger {
 }
 
 /**
- * Readable lines on stderr (stdout stays free for command results) plus JSON lines in size-rotated files under
- * `logging.directory`. The streams run in-process: a transport worker thread would add its start-up time to every
- * short CLI run.
+ * Readable lines on stderr (stdout stays free for command results) plus JSON lines in `logging.directory`, rotated
+ * by size the classic way (ets.log, ets.log.1, … ets.log.N). The streams run in-process: a transport worker thread
+ * would add its start-up time to every short CLI run.
  */
 export async function openLogger(settings: Config['logging'], baseDir = '.'): Promise<OpenedLogger> {
   const level = settings.level;
   if (level === 'silent') return { logger: silentLogger(), close: () => Promise.resolve() };
-  const file = await pinoRoll({
-    file: join(resolve(baseDir, settings.directory), settings.file_name),
-    size: `${settings.max_file_mb}m`,
-    mkdir: true,
-    limit: { count: settings.max_files },
+  const directory = resolve(baseDir, settings.directory);
+  mkdirSync(directory, { recursive: true });
+  const file = createStream(settings.file_name, {
+    path: directory,
+    size: `${Math.max(1, Math.round(settings.max_file_mb * 1024))}K`,
+    rotate: settings.max_files,
   });
+  const opened = new Promise<void>((done, fail) => {
+    file.once('open', () => {
+      done();
+    });
+    file.once('error', fail);
+  });
+  await opened;
   const streams: StreamEntry[] = [{ level, stream: file }];
   if (settings.console) {
     streams.push({
@@ -43,10 +52,7 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
     logger,
     close: () =>
       new Promise<void>((done) => {
-        logger.flush(() => {
-          file.end();
-          done();
-        });
+        file.end(done);
       }),
   };
 }

@@ -18,7 +18,8 @@ export const DEFAULT_HISTORY_SIZE = 64;
 /**
  * The common part of a strategy: per-symbol state created on a symbol's first bar, a bounded bar history, the ATR
  * behind protective stops, position awareness and the construction of signals. A subclass only decides.
- * `onBar` allocates nothing but the returned signal.
+ * `onBar` allocates nothing but the returned signal: indicators are fed with `updateBar` and read through their
+ * `value` fields, so no double crosses a call the JIT might not inline (see ExactSum).
  */
 export abstract class BaseStrategy<S> implements Strategy {
   readonly id: string;
@@ -42,7 +43,7 @@ export abstract class BaseStrategy<S> implements Strategy {
   onBar(bar: Bar): Signal | null {
     const data = this.dataFor(bar.symbol);
     data.history.push(bar);
-    data.atr.update(bar.high, bar.low, bar.close);
+    data.atr.updateBar(bar);
     const direction = this.decide(bar, data);
     return direction === null ? null : this.signal(bar, direction, data.atr.value);
   }

@@ -32,7 +32,9 @@ export class RsiMeanReversionStrategy extends BaseStrategy<RsiState> {
   }
 
   protected decide(bar: Bar, data: SymbolData<RsiState>): SignalDirection | null {
-    const rsi = data.state.rsi.update(bar.close);
+    const indicator = data.state.rsi;
+    indicator.updateBar(bar);
+    const rsi = indicator.value;
     if (rsi < this.params.oversold) {
       return this.position(bar.symbol) === 0 ? SignalDirection.Long : null;
     }

@@ -44,9 +44,11 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
 
   protected decide(bar: Bar, data: SymbolData<CrossoverState>): SignalDirection | null {
     const state = data.state;
-    const fast = state.fast.update(bar.close);
-    const slow = state.slow.update(bar.close);
+    state.fast.updateBar(bar);
+    state.slow.updateBar(bar);
     if (!state.slow.ready || !state.fast.ready) return null;
+    const fast = state.fast.value;
+    const slow = state.slow.value;
     const difference = fast - slow;
     const before = state.lastNonZeroDifference;
     if (difference !== 0 || Number.isNaN(before)) state.lastNonZeroDifference = difference;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generateSampleSeries } from '../../src/data/generate-sample-series.js';
 import { Atr } from '../../src/indicators/atr.js';
 import { Ema } from '../../src/indicators/ema.js';
 import { ExactSum } from '../../src/indicators/exact-sum.js';
@@ -147,5 +148,27 @@ describe('TrueRange and Atr', () => {
     atr.reset();
     expect(atr.value).toBeNaN();
     expect(atr.update(10, 8, 9)).toBeNaN();
+  });
+});
+
+describe('updateBar', () => {
+  it('gives exactly what update gives, read from value', () => {
+    const series = generateSampleSeries({ symbols: ['SYNB'], days: 300 })[0]!;
+    const byValue = { sma: new Sma(7), ema: new Ema(7), rsi: new Rsi(7), atr: new Atr(7), tr: new TrueRange() };
+    const byBar = { sma: new Sma(7), ema: new Ema(7), rsi: new Rsi(7), atr: new Atr(7), tr: new TrueRange() };
+    for (let i = 0; i < series.length; i++) {
+      const bar = { high: series.high[i]!, low: series.low[i]!, close: series.close[i]! };
+      const expected = [
+        byValue.sma.update(bar.close),
+        byValue.ema.update(bar.close),
+        byValue.rsi.update(bar.close),
+        byValue.atr.update(bar.high, bar.low, bar.close),
+        byValue.tr.update(bar.high, bar.low, bar.close),
+      ];
+      for (const indicator of Object.values(byBar)) indicator.updateBar(bar);
+      const actual = [byBar.sma.value, byBar.ema.value, byBar.rsi.value, byBar.atr.value, byBar.tr.value];
+      expect(actual).toEqual(expected);
+    }
+    expect(byBar.atr.ready && byBar.sma.ready && byBar.rsi.ready).toBe(true);
   });
 });

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: whole-process figures of the CLI on generated data, measured as a user would run it.
+ *   1. 1,000,000 one-minute bars, SMA 10/30 through `ets backtest` (targets: ≤ 1 s whole run, ≥ 3M bars/s in the
+ *      core loop, ≤ 300 MB peak RSS; backtrader needs 52.7 s, ~20k bars/s and ~750 MB for the same work here);
+ *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s);
+ *   3. the embedded gateway's real-time bar throughput, when its benchmark is built.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateMinuteSeries } from '../src/data/generate-minute-series.js';
+import { generateSampleSeries } from '../src/data/generate-sample-series.js';
+import { writeBarCsv } from '../src/data/write-bar-csv.js';
+
+const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(distRoot, 'ets.mjs');
+const RUNS = 5;
+
+interface RunFigures {
+  wallSeconds: number;
+  loopBarsPerSecond: number;
+  peakRssMb: number;
+  bars: number;
+}
+
+function benchConfig(dir: string): string {
+  const path = join(dir, 'bench-config.yaml');
+  // The shipped defaults (risk sizing, IB fixed commissions, stops, limits on) with logs kept out of the checkout.
+  writeFileSync(path, `logging:\n  directory: ${join(dir, 'logs')}\n  console: false\nbenchmarking:\n  symbol: null\n`);
+  return path;
+}
+
+function runCli(args: readonly string[]): RunFigures {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) throw new Error(`ets ${args.join(' ')} failed (${child.status}):\n${child.stderr}`);
+  const timing = /loop [\d.]+ s \((\d+) bars, ([\d,]+) bars\/s\).*peak RSS (\d+) MB/.exec(child.stdout);
+  if (!timing) throw new Error(`no timing line in the output:\n${child.stdout}`);
+  return {
+    wallSeconds,
+    bars: Number(timing[1]),
+    loopBarsPerSecond: Number(timing[2]!.replaceAll(',', '')),
+    peakRssMb: Number(timing[3]),
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function measure(label: string, args: readonly string[]): RunFigures {
+  runCli(args); // warm the file cache
+  const runs = Array.from({ length: RUNS }, () => runCli(args));
+  const figures = {
+    wallSeconds: median(runs.map((r) => r.wallSeconds)),
+    loopBarsPerSecond: median(runs.map((r) => r.loopBarsPerSecond)),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
+    bars: runs[0]!.bars,
+  };
+  console.log(
+    `${label}: ${figures.bars.toLocaleString('en-US')} bars, whole run ${figures.wallSeconds.toFixed(3)} s ` +
+      `(median of ${RUNS}; best ${Math.min(...runs.map((r) => r.wallSeconds)).toFixed(3)} s), core loop ` +
+      `${Math.round(figures.loopBarsPerSecond).toLocaleString('en-US')} bars/s, peak RSS ${figures.peakRssMb} MB`,
+  );
+  return figures;
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
+}
+
+const work = mkdtempSync(join(tmpdir(), 'ets-bench-'));
+try {
+  const config = benchConfig(work);
+
+  const minuteDir = join(work, 'minute');
+  mkdirSync(minuteDir);
+  writeBarCsv(join(minuteDir, 'BENCH.csv'), generateMinuteSeries({ symbol: 'BENCH', bars: 1_000_000, seed: 7 }));
+  const minute = measure('1M one-minute bars, SMA 10/30', [
+    'backtest',
+    '--config',
+    config,
+    '--data-dir',
+    minuteDir,
+    '--symbols',
+    'BENCH',
+    '--strategy',
+    'sma_crossover',
+    '--param',
+    'fast=10',
+    '--param',
+    'slow=30',
+    '--out',
+    join(work, 'minute-out'),
+  ]);
+  console.log(
+    `  targets: whole run <= 1 s [${verdict(minute.wallSeconds <= 1)}], core loop >= 3,000,000 bars/s ` +
+      `[${verdict(minute.loopBarsPerSecond >= 3e6)}], peak RSS <= 300 MB [${verdict(minute.peakRssMb <= 300)}]`,
+  );
+  console.log(
+    `  vs backtrader (52.7 s, ~20,000 bars/s, ~750 MB): ${(52.7 / minute.wallSeconds).toFixed(0)}x faster whole run, ` +
+      `${(minute.loopBarsPerSecond / 20_000).toFixed(0)}x core loop`,
+  );
+
+  const universeDir = join(work, 'universe');
+  mkdirSync(universeDir);
+  const symbols = Array.from({ length: 500 }, (_, i) => `S${String(i).padStart(3, '0')}`);
+  for (const series of generateSampleSeries({ symbols, days: 2520, seed: 11 })) {
+    writeBarCsv(join(universeDir, `${series.symbol}.csv`), series);
+  }
+  const universe = measure('500 symbols x 2,520 daily bars, limits on', [
+    'backtest',
+    '--config',
+    config,
+    '--data-dir',
+    universeDir,
+    '--strategy',
+    'sma_crossover',
+    '--out',
+    join(work, 'universe-out'),
+  ]);
+  console.log(`  target: whole run <= 3 s [${verdict(universe.wallSeconds <= 3)}]`);
+
+  const gatewayBench = join(distRoot, 'bench', 'gateway-throughput.js');
+  if (existsSync(gatewayBench)) {
+    const gateway = spawnSync(process.execPath, [gatewayBench], { encoding: 'utf8', stdio: 'inherit' });
+    if (gateway.status !== 0) throw new Error('gateway benchmark failed');
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

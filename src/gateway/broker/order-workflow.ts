@@ -1,0 +1,255 @@
+import type { Bar } from '../../domain/bar.js';
+import { OrderType, type OrderRequest } from '../../domain/order.js';
+import { dayNumber } from '../../domain/time.js';
+import type { BookEvent, BookResult } from '../../execution/book-event.js';
+import { OrderBook } from '../../execution/order-book.js';
+import { wireDateTime } from '../market/exchange-calendar.js';
+import type { Instrument } from '../market/instrument.js';
+import { encodeCommissionReport, encodeExecutionData } from '../protocol/encoders/executions.js';
+import { encodeOpenOrder, encodeOrderStatus } from '../protocol/encoders/orders.js';
+import { isActive, type BrokerOrder, type OrderState } from './broker-records.js';
+import type { BrokerPort, PaperBrokerOptions } from './broker-port.js';
+import { buyingPowerProblem } from './buying-power.js';
+import { bookExecution, type FillBooks } from './fill-booking.js';
+import { referencePrice, rejected, type OrderRefusal } from './order-mapping.js';
+import type { OrderRegistry } from './order-registry.js';
+import { executionExchange, executionView, openOrderView, orderStatusView } from './order-views.js';
+import type { PaperAccount } from './paper-account.js';
+
+function isStopType(type: OrderType): boolean {
+  return type === OrderType.Stop || type === OrderType.StopLimit || type === OrderType.TrailingStop;
+}
+
+/**
+ * The book-facing half of the paper broker: orders working in the shared OrderBook, their TWS states and the
+ * openOrder / orderStatus / execDetails / commissionReport messages each change produces, and the bookkeeping of
+ * every fill.
+ */
+export class OrderWorkflow {
+  private book: OrderBook;
+  /** Shares filled before an order was (re-)added to the book, which counts only what it works. */
+  private readonly bookOffset = new Map<number, number>();
+  private readonly books: FillBooks;
+  private readonly port: BrokerPort;
+
+  constructor(
+    private readonly options: PaperBrokerOptions,
+    private readonly account: PaperAccount,
+    private readonly orders: OrderRegistry,
+  ) {
+    this.book = new OrderBook(options.book);
+    this.port = options.port;
+    this.books = {
+      account,
+      orders,
+      commission: options.commission,
+      calendar: options.calendar,
+      settlementDays: options.settlementDays,
+    };
+  }
+
+  /** Replaces a working order's terms in the book (a modification); the book counts only unfilled shares. */
+  replace(order: BrokerOrder, request: OrderRequest): BookResult {
+    const offset = this.bookOffset.get(order.permId) ?? 0;
+    return this.book.replace({ ...request, quantity: request.quantity - offset });
+  }
+
+  /** The current stop of a trailing order in the book. */
+  trailStop(order: BrokerOrder): number | undefined {
+    const stop = this.book.get(order.permId)?.trailStop;
+    return stop === undefined || Number.isNaN(stop) ? undefined : stop;
+  }
+
+  encodeOpenOrder(order: BrokerOrder, version: number): Buffer {
+    return encodeOpenOrder(
+      version,
+      openOrderView(order, this.instrument(order), this.account.accountId, this.trailStop(order)),
+    );
+  }
+
+  /** Matches the symbol's working orders against a completed bar. */
+  onBar(bar: Bar): void {
+    const events = this.book.processBar(bar);
+    if (events.length > 0) {
+      this.report(events);
+      this.port.changed();
+    }
+  }
+
+  /** At the open: orders held outside regular hours become Submitted. */
+  onSessionOpen(): void {
+    for (const order of this.orders.live()) {
+      if (order.state === 'PreSubmitted' && this.workable(order)) this.setState(order, 'Submitted');
+    }
+  }
+
+  /** At the close: DAY orders that worked this session expire. */
+  onSessionClose(): void {
+    const events = this.book.expireDayOrders(this.options.clock.now());
+    if (events.length > 0) {
+      this.report(events);
+      this.port.changed();
+    }
+    this.account.settle(dayNumber(this.options.clock.now()));
+  }
+
+  /** Re-adds restored working orders to a fresh book (parents before children). */
+  rebuildBook(trailStops: ReadonlyMap<number, number>): void {
+    this.book = new OrderBook(this.options.book);
+    this.bookOffset.clear();
+    const live = this.orders.orders().filter(isActive);
+    const parentsFirst = [...live.filter((o) => o.parentOrderId === 0), ...live.filter((o) => o.parentOrderId !== 0)];
+    for (const order of parentsFirst) {
+      const stop = trailStops.get(order.permId);
+      const request: OrderRequest = {
+        ...order.request,
+        quantity: order.wire.totalQuantity - order.filled,
+        ...(stop === undefined ? {} : { stopPrice: stop }),
+      };
+      const added = this.book.add(request);
+      if (!added.ok) {
+        this.setState(order, 'Cancelled');
+        continue;
+      }
+      this.bookOffset.set(order.permId, order.filled);
+      this.port.retainSymbol(order.symbol);
+    }
+  }
+
+  instrument(order: BrokerOrder): Instrument {
+    return this.options.registry.bySymbolName(order.symbol)!;
+  }
+
+  activate(order: BrokerOrder): void {
+    const sameSide = this.orders
+      .orders()
+      .filter((o) => isActive(o) && o.symbol === order.symbol && o.request.side === order.request.side).length;
+    if (sameSide >= this.options.maxActivePerSide) {
+      this.reject(
+        order,
+        rejected(`The maximum of ${this.options.maxActivePerSide} active orders per contract and side is reached`),
+      );
+      return;
+    }
+    if (order.parentOrderId === 0) {
+      const market = this.options.prices.lastPrice(order.symbol);
+      const problem = buyingPowerProblem(
+        this.account,
+        dayNumber(this.options.clock.now()),
+        order.request,
+        referencePrice(order.request, market),
+        (s) => this.options.prices.lastPrice(s),
+      );
+      if (problem !== undefined) {
+        this.reject(order, rejected(problem));
+        return;
+      }
+    }
+    const added = this.book.add(order.request);
+    if (!added.ok) {
+      this.reject(order, rejected(added.reason));
+      return;
+    }
+    this.bookOffset.set(order.permId, 0);
+    this.port.retainSymbol(order.symbol);
+    const held = this.book.get(order.permId)?.status === 'held';
+    order.whyHeld = held ? 'child' : '';
+    this.setState(order, 'PreSubmitted');
+    if (this.workable(order)) this.setState(order, 'Submitted');
+  }
+
+  /** MKT and LMT orders that are not held are Submitted during regular hours; stops stay PreSubmitted. */
+  private workable(order: BrokerOrder): boolean {
+    if (order.whyHeld !== '' || isStopType(order.request.type)) return false;
+    return this.options.calendar.isRegularHours(this.options.clock.now());
+  }
+
+  reject(order: BrokerOrder, refusal: OrderRefusal): void {
+    this.port.error(order.clientId, order.orderId, refusal.code, refusal.message);
+    order.state = 'Inactive';
+    order.updatedAt = this.options.clock.now();
+    this.emitStatus(order);
+    for (const child of this.orders.children(order)) {
+      if (child.state === 'Staged') {
+        child.state = 'Cancelled';
+        this.port.error(child.clientId, child.orderId, 202, 'Order Canceled - reason:Parent order was rejected');
+      }
+    }
+  }
+
+  cancelOrder(order: BrokerOrder): void {
+    if (order.state === 'Staged') {
+      order.state = 'Cancelled';
+      order.updatedAt = this.options.clock.now();
+      this.port.error(order.clientId, order.orderId, 202, 'Order Canceled - reason:');
+      this.emitStatus(order);
+      for (const child of this.orders.children(order)) if (child.state === 'Staged') this.cancelOrder(child);
+      return;
+    }
+    this.report(this.book.cancel(order.permId, this.options.clock.now()));
+  }
+
+  private setState(order: BrokerOrder, state: OrderState): void {
+    order.state = state;
+    order.updatedAt = this.options.clock.now();
+    this.emitOpenOrder(order);
+    this.emitStatus(order);
+  }
+
+  emitOpenOrder(order: BrokerOrder): void {
+    this.port.send(order.clientId, (version) => this.encodeOpenOrder(order, version));
+  }
+
+  emitStatus(order: BrokerOrder): void {
+    this.port.send(order.clientId, () => encodeOrderStatus(orderStatusView(order)));
+  }
+
+  private report(events: readonly BookEvent[]): void {
+    for (const event of events) {
+      const order = this.orders.byPermId(event.order.id);
+      if (order === undefined) continue;
+      switch (event.kind) {
+        case 'fill':
+          this.fill(order, event.quantity, event.price);
+          break;
+        case 'cancelled':
+          order.state = 'Cancelled';
+          order.updatedAt = this.options.clock.now();
+          this.port.releaseSymbol(order.symbol);
+          if (event.reason === 'requested' || event.reason === 'parent_cancelled') {
+            this.port.error(order.clientId, order.orderId, 202, 'Order Canceled - reason:');
+          }
+          this.emitStatus(order);
+          break;
+        case 'activated':
+          order.whyHeld = '';
+          this.setState(order, this.workable(order) ? 'Submitted' : 'PreSubmitted');
+          break;
+      }
+    }
+  }
+
+  private fill(order: BrokerOrder, quantity: number, price: number): void {
+    const now = this.options.clock.now();
+    const instrument = this.instrument(order);
+    const execution = bookExecution(this.books, order, quantity, price, now, executionExchange(instrument));
+    const account = this.account.accountId;
+    this.port.send(order.clientId, (version) =>
+      encodeExecutionData(version, -1, executionView(execution, instrument, account, wireDateTime(now))),
+    );
+    this.emitStatus(order);
+    if (order.state === 'Filled') {
+      this.emitOpenOrder(order);
+      this.port.releaseSymbol(order.symbol);
+    }
+    this.port.send(order.clientId, () =>
+      encodeCommissionReport({
+        execId: execution.execId,
+        commission: execution.commission,
+        currency: this.account.currency,
+        realizedPnl: execution.realizedPnl,
+      }),
+    );
+    this.port.accountChanged(order.symbol);
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BrokerOrder, ExecutionRecord } from './broker-records.js';
+import type { AccountSnapshot } from './paper-account.js';
+
+/** Everything the paper broker must find again after a restart. */
+export interface BrokerState {
+  readonly nextPermId: number;
+  readonly execSeq: number;
+  readonly maxOrderIds: readonly (readonly [number, number])[];
+  readonly orders: readonly BrokerOrder[];
+  /** Current stops of working trailing orders, by permId. */
+  readonly trailStops: readonly (readonly [number, number])[];
+  readonly executions: readonly ExecutionRecord[];
+  readonly account: AccountSnapshot;
+}
+
+export interface GatewayStateFile {
+  readonly format: 1;
+  /** Replay time when saved (exchange time), so a restarted gateway continues from there. */
+  readonly clock: number;
+  readonly broker: BrokerState;
+}
+
+export class StateFileError extends Error {
+  override readonly name = 'StateFileError';
+}
+
+/** Reads a state file; undefined when it does not exist. */
+export function loadStateFile(path: string): GatewayStateFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new StateFileError(`cannot read the state file ${path}: ${String(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new StateFileError(`the state file ${path} is not valid JSON: ${String(error)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { format?: unknown }).format !== 1) {
+    throw new StateFileError(`the state file ${path} is not a gateway state file (format 1)`);
+  }
+  const state = parsed as GatewayStateFile;
+  // JSON has no NaN: a day marker saved as NaN comes back as null.
+  const realizedDay = state.broker.account.realizedDay as number | null;
+  return {
+    ...state,
+    broker: {
+      ...state.broker,
+      account: { ...state.broker.account, realizedDay: realizedDay ?? Number.NaN },
+    },
+  };
+}
+
+/** Writes the state atomically: a crash mid-write leaves the previous file intact. */
+export function saveStateFile(path: string, state: GatewayStateFile): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, JSON.stringify(state));
+  renameSync(temporary, path);
+}

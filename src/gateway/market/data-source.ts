@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateSampleSeries } from '../../data/generate-sample-series.js';
+import { loadBarDirectory } from '../../data/load-bar-directory.js';
+import type { BarSeries } from '../../domain/bar.js';
+import { dayNumber } from '../../domain/time.js';
+import type { InstrumentOverride } from './contract-registry.js';
+import { VIX_PROFILE } from './known-instruments.js';
+import { generateVolatilityIndex } from './volatility-index.js';
+
+/** Stocks the gateway lists when it runs on synthetic data and no symbols are given. */
+export const DEFAULT_SYNTHETIC_SYMBOLS = [
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'ORCL',
+  'AMZN',
+  'JPM',
+  'XOM',
+  'KO',
+  'SPY',
+  'QQQ',
+] as const;
+export const DEFAULT_SYNTHETIC_START = '2019-01-02';
+export const DEFAULT_SYNTHETIC_DAYS = 1512;
+
+export interface DataSourceOptions {
+  /** Directory of SYMBOL.csv files (daily or intraday bars); synthetic data when absent. */
+  readonly dataDir?: string;
+  /** Symbols to load from the directory, or to synthesize. */
+  readonly symbols?: readonly string[];
+  readonly seed: number;
+  readonly syntheticStart?: string;
+  readonly syntheticDays?: number;
+}
+
+export interface MarketData {
+  readonly series: BarSeries[];
+  readonly stockSymbols: string[];
+  readonly indexSymbols: string[];
+  readonly overrides: Map<string, InstrumentOverride>;
+  readonly skippedRows: number;
+}
+
+/** Instrument reference data from an optional `contracts.json` next to the CSV files. */
+interface ContractsFile {
+  readonly [symbol: string]: InstrumentOverride & { readonly secType?: 'STK' | 'IND' };
+}
+
+/**
+ * The gateway's market data: the CSV directory's series (a VIX.csv, or any symbol marked IND in contracts.json,
+ * is an index) or seeded synthetic stocks; a synthetic VIX joins whenever the data has none.
+ */
+export function loadMarketData(options: DataSourceOptions): MarketData {
+  let series: BarSeries[];
+  let skippedRows = 0;
+  const overrides = new Map<string, InstrumentOverride>();
+  const indexes = new Set<string>([VIX_PROFILE.symbol]);
+  if (options.dataDir !== undefined) {
+    const loaded = loadBarDirectory(options.dataDir, {
+      skipBadRows: true,
+      ...(options.symbols === undefined ? {} : { symbols: options.symbols }),
+    });
+    series = loaded.series;
+    skippedRows = loaded.skipped.length;
+    const file = join(options.dataDir, 'contracts.json');
+    if (existsSync(file)) {
+      const parsed = JSON.parse(readFileSync(file, 'utf8')) as ContractsFile;
+      for (const [symbol, entry] of Object.entries(parsed)) {
+        const { secType, ...rest } = entry;
+        if (secType === 'IND') indexes.add(symbol.toUpperCase());
+        overrides.set(symbol.toUpperCase(), rest);
+      }
+    }
+  } else {
+    series = generateSampleSeries({
+      symbols: options.symbols ?? DEFAULT_SYNTHETIC_SYMBOLS,
+      seed: options.seed,
+      start: options.syntheticStart ?? DEFAULT_SYNTHETIC_START,
+      days: options.syntheticDays ?? DEFAULT_SYNTHETIC_DAYS,
+    });
+  }
+  if (!series.some((s) => s.symbol === VIX_PROFILE.symbol)) {
+    const days = new Set<number>();
+    for (const s of series) for (let i = 0; i < s.length; i++) days.add(dayNumber(s.time[i]!));
+    series.push(
+      generateVolatilityIndex(
+        VIX_PROFILE.symbol,
+        [...days].sort((a, b) => a - b),
+        options.seed,
+      ),
+    );
+  }
+  const symbols = series.map((s) => s.symbol);
+  return {
+    series,
+    stockSymbols: symbols.filter((s) => !indexes.has(s)),
+    indexSymbols: symbols.filter((s) => indexes.has(s)),
+    overrides,
+    skippedRows,
+  };
+}

@@ -1,0 +1,73 @@
+import type { Clock } from '../../core/clock.js';
+
+export const MIN_REPLAY_SPEED = 1;
+export const MAX_REPLAY_SPEED = 1000;
+
+export type ReplayMode = 'realtime' | 'manual';
+
+export interface ReplayClockOptions {
+  /** Exchange time (project convention) the replay starts at. */
+  readonly start: number;
+  /** Replayed milliseconds per wall-clock millisecond, 1 to 1000. */
+  readonly speed: number;
+  /** `realtime`: time runs with the wall clock times the speed; `manual`: time moves only when told to. */
+  readonly mode: ReplayMode;
+  /** Wall clock in ms; injectable for tests. */
+  readonly wallNow?: () => number;
+}
+
+/**
+ * The gateway's market time. In realtime mode it runs `speed` times faster than the wall clock from an anchor
+ * that moves whenever the time is set or the speed changes; in manual mode it stands still until `set`.
+ */
+export class ReplayClock implements Clock {
+  readonly mode: ReplayMode;
+  private readonly wallNow: () => number;
+  private anchorTime: number;
+  private anchorWall: number;
+  private currentSpeed: number;
+
+  constructor(options: ReplayClockOptions) {
+    assertSpeed(options.speed);
+    if (!Number.isFinite(options.start)) throw new RangeError(`start ${options.start} is not a time`);
+    this.mode = options.mode;
+    this.wallNow = options.wallNow ?? Date.now;
+    this.anchorTime = options.start;
+    this.anchorWall = this.wallNow();
+    this.currentSpeed = options.speed;
+  }
+
+  get speed(): number {
+    return this.currentSpeed;
+  }
+
+  now(): number {
+    if (this.mode === 'manual') return this.anchorTime;
+    return this.anchorTime + (this.wallNow() - this.anchorWall) * this.currentSpeed;
+  }
+
+  /** Moves the replay to `time` (forward or back) and keeps running from there. */
+  set(time: number): void {
+    if (!Number.isFinite(time)) throw new RangeError(`time ${time} is not a time`);
+    this.anchorTime = time;
+    this.anchorWall = this.wallNow();
+  }
+
+  setSpeed(speed: number): void {
+    assertSpeed(speed);
+    this.set(this.now());
+    this.currentSpeed = speed;
+  }
+
+  /** Wall-clock milliseconds until the replay reaches `time` (0 when it already has; infinite in manual mode). */
+  wallDelayUntil(time: number): number {
+    if (this.mode === 'manual') return Number.POSITIVE_INFINITY;
+    return Math.max(0, (time - this.now()) / this.currentSpeed);
+  }
+}
+
+function assertSpeed(speed: number): void {
+  if (!(Number.isFinite(speed) && speed >= MIN_REPLAY_SPEED && speed <= MAX_REPLAY_SPEED)) {
+    throw new RangeError(`speed ${speed} must be between ${MIN_REPLAY_SPEED} and ${MAX_REPLAY_SPEED}`);
+  }
+}

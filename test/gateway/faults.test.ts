@@ -1,0 +1,137 @@
+import { EventName, OrderAction, OrderType } from '@stoqey/ib';
+import { describe, expect, it } from 'vitest';
+import { Farm } from '../../src/gateway/services/gateway-status.js';
+import { connect, settle, startGateway, stock, useFixture, waitFor } from './harness.js';
+
+const HOUR = 3_600_000;
+
+describe('fault injection', () => {
+  const f = useFixture(undefined);
+
+  it('drops sockets; the client reconnects with the same clientId and order ids continue', async () => {
+    f.gateway.advance(HOUR);
+    f.client.api.placeOrder(4, stock('AAPL'), {
+      action: OrderAction.BUY,
+      orderType: OrderType.LMT,
+      lmtPrice: 10,
+      totalQuantity: 1,
+      transmit: true,
+    });
+    await waitFor(f.client.api, EventName.orderStatus, (id: number) => id === 4);
+    const dropped = waitFor(f.client.api, EventName.disconnected);
+    f.gateway.faults.dropConnections();
+    await dropped;
+    await settle(20);
+    expect(f.gateway.clientCount).toBe(0);
+    const again = await connect(f.gateway.port, 1);
+    f.extra.push(again);
+    expect(again.nextValidId).toBe(5);
+  });
+
+  it('1100 stops data and executions; 1102 resumes them, 1101 ends the subscriptions', async () => {
+    f.gateway.advance(HOUR);
+    const bars: number[] = [];
+    f.client.api.on(EventName.realtimeBar, (id: number) => bars.push(id));
+    f.client.api.reqRealTimeBars(1, stock('AAPL'), 5, 'TRADES', true);
+    f.client.api.placeOrder(1, stock('AAPL'), {
+      action: OrderAction.BUY,
+      orderType: OrderType.MKT,
+      totalQuantity: 10,
+      transmit: true,
+    });
+    await waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Submitted');
+    const lost = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1100);
+    f.gateway.faults.loseConnectivity();
+    expect((await lost)[0]).toBe('Connectivity between IB and Trader Workstation has been lost.');
+    f.gateway.advance(30_000);
+    await settle(50);
+    expect(bars).toEqual([]);
+    const filled = waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Filled');
+    const kept = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1102);
+    f.gateway.faults.restoreConnectivity(true);
+    await kept;
+    f.gateway.advance(10_000);
+    await filled;
+    await settle(50);
+    expect(bars).toEqual([1, 1]);
+    f.gateway.faults.loseConnectivity();
+    const dataLost = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1101);
+    f.gateway.faults.restoreConnectivity(false);
+    expect((await dataLost)[0]).toBe('Connectivity between IB and Trader Workstation has been restored - data lost.');
+    f.gateway.advance(10_000);
+    await settle(50);
+    expect(bars).toEqual([1, 1]);
+  });
+
+  it('reports farm status changes and serves no data from a broken farm', async () => {
+    f.gateway.advance(HOUR);
+    const broken = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 2105);
+    f.gateway.faults.setFarm(Farm.Historical, false);
+    expect((await broken)[0]).toBe('HMDS data farm connection is broken:ushmds');
+    const refused = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 7);
+    f.client.api.reqHistoricalData(7, stock('AAPL'), '', '1 D', '1 hour' as never, 'TRADES', 1, 1, false);
+    expect((await refused)[1]).toBe(162);
+    const late = await connect(f.gateway.port, 2);
+    f.extra.push(late);
+    expect(late.infos.map((i) => i.code)).toEqual([2104, 2105, 2158]);
+    const ok = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 2106);
+    f.gateway.faults.setFarm(Farm.Historical, true);
+    expect((await ok)[0]).toBe('HMDS data farm connection is OK:ushmds');
+  });
+
+  it('delays responses in order', async () => {
+    f.gateway.faults.delayResponses(300);
+    const times: number[] = [];
+    f.client.api.on(EventName.currentTime, () => times.push(Date.now()));
+    const started = Date.now();
+    f.client.api.reqCurrentTime();
+    f.client.api.reqIds();
+    const ids = waitFor(f.client.api, EventName.nextValidId);
+    await ids;
+    expect(times).toHaveLength(1);
+    expect(times[0]! - started).toBeGreaterThanOrEqual(290);
+    f.gateway.faults.delayResponses(0);
+    const quick = Date.now();
+    const time = waitFor(f.client.api, EventName.currentTime);
+    f.client.api.reqCurrentTime();
+    await time;
+    expect(Date.now() - quick).toBeLessThan(200);
+  });
+
+  it('simulates the daily restart: clients are dropped, refused during the downtime, and state survives', async () => {
+    f.gateway.advance(HOUR);
+    f.client.api.placeOrder(1, stock('MSFT'), {
+      action: OrderAction.BUY,
+      orderType: OrderType.LMT,
+      lmtPrice: 10,
+      totalQuantity: 1,
+      transmit: true,
+    });
+    await waitFor(f.client.api, EventName.orderStatus, (id: number) => id === 1);
+    const dropped = waitFor(f.client.api, EventName.disconnected);
+    const restart = f.gateway.faults.restart(400);
+    await dropped;
+    await expect(connect(f.gateway.port, 1)).rejects.toThrow();
+    await restart;
+    const again = await connect(f.gateway.port, 1);
+    f.extra.push(again);
+    const open = waitFor<[number]>(again.api, EventName.openOrder);
+    again.api.reqOpenOrders();
+    expect((await open)[0]).toBe(1);
+  });
+});
+
+describe('chaos schedule', () => {
+  it('runs the --chaos faults on time', async () => {
+    const gateway = await startGateway({ chaos: 'farm:usfarm@150ms+150ms' });
+    const client = await connect(gateway.port, 1);
+    try {
+      const down = await waitFor<[string, number]>(client.api, EventName.info, (_m, code) => code === 2103, 2000);
+      expect(down[0]).toBe('Market data farm connection is broken:usfarm');
+      await waitFor(client.api, EventName.info, (_m: string, code: number) => code === 2104, 2000);
+    } finally {
+      await client.disconnect();
+      await gateway.stop();
+    }
+  });
+});
