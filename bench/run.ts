@@ -15,7 +15,7 @@ import { generateSampleSeries } from '../src/data/generate-sample-series.js';
 import { writeBarCsv } from '../src/data/write-bar-csv.js';
 
 const distRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(distRoot, 'ets.mjs');
+const cli = join(distRoot, 'cli', 'ets.mjs');
 const RUNS = 5;
 
 interface RunFigures {

@@ -1,12 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../domain/bar.js';
-import { loadBarDirectory } from '../data/load-bar-directory.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
+import { loadBarDirectory } from '../data/load-bar-directory.js';
 import type { Logger } from '../logging/logger.js';
-import { writeReport, type ReportFiles } from '../performance/report-writer.js';
+import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
+import { reportFiles, writeReport, type ReportFiles } from '../performance/report-writer.js';
+import { createStrategy } from '../strategy/create-strategy.js';
+import { SeriesFeed } from './bar-feed.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
 
 export interface BacktestJobOptions {
@@ -19,15 +22,25 @@ export interface BacktestJob {
   readonly files: ReportFiles;
   readonly symbols: readonly string[];
   readonly skipped: readonly SkippedRow[];
+  /** Reading and parsing the CSV files. */
   readonly loadSeconds: number;
+  /** Formatting and writing the result files. */
   readonly reportSeconds: number;
 }
 
 /**
- * `ets backtest` as a job: load the CSV bars the config names, run the backtest, write the report files. Used by the
- * CLI and by anything else that wants a whole run (the walk-forward and the benchmark run the CLI itself).
+ * `ets backtest` as a job: load the CSV bars the config names, run the backtest, write the result files. The
+ * equity rows go to a temporary file while the run goes on and take the place of equity.csv only when the run has
+ * succeeded, so a failed run leaves earlier results as they were.
  */
 export function runBacktestJob(config: Config, logger: Logger, options: BacktestJobOptions = {}): BacktestJob {
+  // Bad strategy parameters should fail before any data is read, not after.
+  const strategy = config.backtest.strategy;
+  createStrategy(strategy, config.strategies[strategy]?.params ?? {}, {
+    positions: { quantity: () => 0 },
+    atrPeriod: config.trading.atr_period,
+    atrMultiplier: config.trading.atr_stop_multiplier,
+  });
   const dir = config.backtest.csv_directory;
   const range = {
     ...(config.backtest.start_date !== null && { start: config.backtest.start_date }),
@@ -51,28 +64,41 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
     }
   }
-  const loadSeconds = (performance.now() - loadStarted) / 1000;
   if (series.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
   if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
-  logger.info(
-    { symbols: series.length, bars: series.reduce((n, s) => n + s.length, 0), seconds: +loadSeconds.toFixed(3) },
-    'bars loaded',
-  );
+  const feed = new SeriesFeed(series);
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
 
-  const result = runBacktest({ config, series, benchmark, logger });
+  const out = config.backtest.results_directory;
+  mkdirSync(out, { recursive: true });
+  const files = reportFiles(out);
+  const partialEquity = `${files.equity}.partial`;
+  const equityCsv = new EquityCsvWriter(partialEquity);
+  let result: BacktestResult;
+  try {
+    result = runBacktest({ config, feed, benchmark, logger, equitySink: equityCsv });
+    equityCsv.close();
+  } catch (error) {
+    equityCsv.close();
+    rmSync(partialEquity, { force: true });
+    throw error;
+  }
   logger.info(
-    { bars: result.bars, seconds: +result.loopSeconds.toFixed(3), fills: result.fills.length },
+    { symbols: series.length, bars: result.bars, fills: result.fills.length, seconds: +result.loopSeconds.toFixed(3) },
     'backtest finished',
   );
 
   const reportStarted = performance.now();
-  const files = writeReport(config.backtest.results_directory, {
-    curve: result.curve,
-    trades: result.trades,
-    fills: result.fills,
-    metrics: result.metrics,
-  });
-  const reportSeconds = (performance.now() - reportStarted) / 1000;
-  return { result, files, symbols: series.map((s) => s.symbol), skipped, loadSeconds, reportSeconds };
+  writeReport(out, { daily: result.daily, trades: result.trades, fills: result.fills, metrics: result.metrics });
+  renameSync(partialEquity, files.equity);
+  const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
+  return {
+    result,
+    files,
+    symbols: series.map((s) => s.symbol),
+    skipped,
+    loadSeconds: loadSeconds + result.loadSeconds,
+    reportSeconds,
+  };
 }

@@ -2,14 +2,16 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
 import { TradingEngine } from '../core/trading-engine.js';
-import { barAt, type Bar, type BarSeries } from '../domain/bar.js';
+import type { Bar, BarSeries } from '../domain/bar.js';
 import type { Fill } from '../domain/fill.js';
 import { dayNumber, formatTime } from '../domain/time.js';
-import { BarTimeline } from '../data/bar-timeline.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { SimulatedExecutionClient } from '../execution/simulated-execution-client.js';
+import type { BarFeed } from './bar-feed.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { EquityCurve, equitySeries } from '../performance/equity-curve.js';
+import type { EquityRowSink } from '../performance/equity-csv-writer.js';
+import { equitySeries, type EquityTable } from '../performance/equity-curve.js';
+import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
@@ -20,25 +22,30 @@ import { createStrategy } from '../strategy/create-strategy.js';
 
 export interface BacktestInput {
   readonly config: Config;
-  /** The traded symbols' bars. */
-  readonly series: readonly BarSeries[];
+  /** The traded symbols' bars, merged by time. */
+  readonly feed: BarFeed;
   /** Buy-and-hold reference for alpha and beta; null for none. */
   readonly benchmark: BarSeries | null;
   readonly logger?: Logger;
+  /** Receives the account after every bar slice (equity.csv); none when only the result is wanted. */
+  readonly equitySink?: EquityRowSink;
 }
 
 export interface BacktestResult {
   readonly strategy: string;
   readonly params: Readonly<Record<string, number>>;
   readonly portfolio: Portfolio;
-  readonly curve: EquityCurve;
+  /** The account at the end of each date. */
+  readonly daily: EquityTable;
   readonly fills: readonly Fill[];
   readonly trades: readonly TradeRecord[];
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
   readonly bars: number;
-  /** Seconds spent in the event loop alone (no loading, no reports). */
+  /** Seconds spent in the event loop alone: its wall time less reading input and writing equity rows. */
   readonly loopSeconds: number;
+  /** Seconds the feed spent reading and parsing input during the loop. */
+  readonly loadSeconds: number;
 }
 
 /**
@@ -92,15 +99,16 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     },
   });
 
-  const timeline = new BarTimeline(input.series);
-  const curve = new EquityCurve(timeline.barCount);
+  const feed = input.feed;
+  const recorder = new EquityRecorder(input.equitySink ?? null);
   // The bars of the current time slice: one slot per series, reused for every slice.
   const slice: Bar[] = [];
   let session = Number.NaN;
   let lastTime = Number.NaN;
   const started = performance.now();
-  while (timeline.next()) {
-    const time = timeline.time;
+  let bars = 0;
+  while (feed.next()) {
+    const time = feed.time;
     clock.set(time);
     const day = dayNumber(time);
     if (day !== session) {
@@ -110,27 +118,31 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       limits.startSession(day);
       session = day;
     }
-    const size = timeline.size;
+    const size = feed.size;
+    bars += size;
     for (let k = 0; k < size; k++) {
-      const bar = barAt(input.series[timeline.seriesAt(k)]!, timeline.indexAt(k));
+      const bar = feed.bar(k);
       slice[k] = bar;
       execution.processBar(bar);
     }
     engine.drain();
     for (let k = 0; k < size; k++) engine.emit({ type: 'market', time, bar: slice[k]! });
     engine.drain();
-    curve.record(time, portfolio);
+    recorder.record(time, portfolio);
     const breach = limits.observe(time);
     if (breach !== null) logger.warn({ rule: breach.rule, at: formatTime(time) }, breach.reason);
     lastTime = time;
   }
-  const loopSeconds = (performance.now() - started) / 1000;
+  recorder.finish();
+  const loopSeconds =
+    (performance.now() - started) / 1000 - feed.loadSeconds - (input.equitySink?.busySeconds ?? 0);
+  const daily = recorder.daily();
 
   const metrics = computeMetrics({
     initialEquity: config.account.initial_capital,
-    daily: equitySeries(curve.daily()),
+    daily: equitySeries(daily),
     trades: portfolio.trades,
-    exposure: curve.exposure(),
+    exposure: recorder.exposure(),
     openPositions: portfolio.openPositionCount,
     riskFreeRate: config.performance.risk_free_rate,
     periodsPerYear: config.performance.periods_per_year,
@@ -140,12 +152,13 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     strategy: strategyName,
     params,
     portfolio,
-    curve,
+    daily,
     fills,
     trades: portfolio.trades,
     metrics,
     rejectedSignals,
-    bars: timeline.barCount,
+    bars,
     loopSeconds,
+    loadSeconds: feed.loadSeconds,
   };
 }

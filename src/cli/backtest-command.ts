@@ -1,11 +1,7 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runBacktestJob } from '../backtest/backtest-job.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
-import { openLogger } from '../logging/logger.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
-import { printBacktestSummary } from './print-summary.js';
 
 interface BacktestFlags {
   config: string;
@@ -94,12 +90,7 @@ export function registerBacktestCommand(program: Command): void {
     .action(async (flags: BacktestFlags) => {
       const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
       const config = resolveConfig(flags.config, overrides);
-      const opened = await openLogger(config.logging);
-      try {
-        const job = runBacktestJob(config, opened.logger, { benchmarkRequired: flags.benchmark !== undefined });
-        printBacktestSummary(job, resolve(config.backtest.results_directory));
-      } finally {
-        await opened.close();
-      }
+      const { runBacktestCommand } = await import('./backtest-run.js');
+      await runBacktestCommand(config, { benchmarkRequired: flags.benchmark !== undefined });
     });
 }

@@ -5,7 +5,6 @@ import {
   DEFAULT_SAMPLE_START,
   DEFAULT_SAMPLE_SYMBOLS,
 } from '../data/generate-sample-series.js';
-import { writeSampleData } from '../data/write-sample-data.js';
 import { UsageError } from './exit-codes.js';
 
 interface SampleFlags {
@@ -34,7 +33,8 @@ export function registerDataCommand(program: Command): void {
     .option('--days <n>', 'trading days per symbol', String(DEFAULT_SAMPLE_DAYS))
     .option('--start <date>', 'first date, YYYY-MM-DD', DEFAULT_SAMPLE_START)
     .option('--symbols <list>', 'comma-separated symbols', DEFAULT_SAMPLE_SYMBOLS.join(','))
-    .action((flags: SampleFlags) => {
+    .action(async (flags: SampleFlags) => {
+      const { writeSampleData } = await import('../data/write-sample-data.js');
       const paths = writeSampleData(flags.out, {
         seed: wholeNumber('--seed', flags.seed, 0),
         days: wholeNumber('--days', flags.days, 1),

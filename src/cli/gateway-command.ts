@@ -1,13 +1,8 @@
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import pretty from 'pino-pretty';
 import { commissionModelName } from '../config/schema.js';
 import { ChaosSpecError, parseChaosSpec } from '../gateway/faults/chaos-schedule.js';
-import { Gateway, GatewayConfigError } from '../gateway/gateway.js';
 import type { GatewayOptions } from '../gateway/gateway-options.js';
-import { wireDateTime } from '../gateway/market/exchange-calendar.js';
 import { MAX_REPLAY_SPEED, MIN_REPLAY_SPEED } from '../gateway/market/replay-clock.js';
-import { StateFileError } from '../gateway/broker/state-store.js';
 import { SUPPORTED_SERVER_VERSIONS } from '../gateway/protocol/server-versions.js';
 import { UsageError } from './exit-codes.js';
 
@@ -146,31 +141,9 @@ export function registerGatewayCommand(program: Command): void {
       if (!LOG_LEVELS.includes(flags.logLevel)) {
         throw new UsageError(`--log-level ${flags.logLevel}: expected ${LOG_LEVELS.join(', ')}`);
       }
-      await runGateway(gatewayOptionsFrom(flags), flags.logLevel, untilSignal());
+      const options = gatewayOptionsFrom(flags);
+      // Loaded on demand, so that other commands don't pay for the gateway's code at start-up.
+      const { runGateway } = await import('./gateway-run.js');
+      await runGateway(options, flags.logLevel, untilSignal());
     });
-}
-
-/**
- * Starts the gateway with a console logger, prints where it listens and runs until `until` settles, then stops it
- * (saving the state file).
- */
-export async function runGateway(options: GatewayOptions, logLevel: string, until: Promise<unknown>): Promise<void> {
-  const logger = pino(
-    { level: logLevel, base: undefined },
-    pretty({ destination: 2, colorize: process.stderr.isTTY, translateTime: 'SYS:HH:MM:ss', sync: true }),
-  );
-  let gateway: Gateway;
-  try {
-    gateway = await Gateway.start({ ...options, logger });
-  } catch (error) {
-    if (error instanceof GatewayConfigError || error instanceof StateFileError) throw new UsageError(error.message);
-    throw error;
-  }
-  process.stdout.write(
-    `ets gateway listening on ${options.host ?? '127.0.0.1'}:${gateway.port} (account ${options.accountId ?? 'DU1234567'}, ` +
-      `replay from ${wireDateTime(gateway.clock.now())} at ${gateway.clock.speed}x); Ctrl+C to stop\n`,
-  );
-  const reason = await until;
-  logger.info({ reason }, 'stopping');
-  await gateway.stop();
 }

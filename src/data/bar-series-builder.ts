@@ -1,7 +1,8 @@
 import type { BarSeries } from '../domain/bar.js';
+import type { BarSink } from './bar-sink.js';
 
 /** Appends bars into growable columns and hands them over as a `BarSeries` trimmed to length. */
-export class BarSeriesBuilder {
+export class BarSeriesBuilder implements BarSink {
   private time: Float64Array;
   private open: Float64Array;
   private high: Float64Array;

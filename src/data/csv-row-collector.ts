@@ -1,6 +1,5 @@
-import type { BarSeries } from '../domain/bar.js';
 import { formatTime } from '../domain/time.js';
-import { BarSeriesBuilder } from './bar-series-builder.js';
+import type { BarSink } from './bar-sink.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import { COMMA, type CsvFieldReader, StampStatus } from './csv-field-reader.js';
 import { COLUMN_NAMES, type CsvHeader } from './csv-header.js';
@@ -12,39 +11,54 @@ const LOW = 3;
 const CLOSE = 4;
 const VOLUME = 5;
 
+/** How rows are judged and which bars are kept. */
+export interface RowRules {
+  /** Leave out bad rows (recorded in `skipped`) instead of failing. */
+  readonly skipBadRows: boolean;
+  /** Bars before this time (epoch ms) are checked but not kept; -Infinity keeps all. */
+  readonly from: number;
+  /** The first bar after this time ends the data: it and the rows after it are not read; Infinity reads all. */
+  readonly until: number;
+}
+
 /**
  * Turns data rows into bars and enforces the row rules: numbers where numbers belong, no negative price or volume,
- * low ≤ open, close ≤ high, a valid stamp, strictly increasing stamps. A broken rule fails the load with
- * `file:line: reason`, or with `skipBadRows` leaves the row out and records it.
+ * low ≤ open, close ≤ high, a valid stamp, strictly increasing stamps. A broken rule fails with `file:line: reason`,
+ * or with `skipBadRows` leaves the row out and records it. Good bars inside [from, until] go to the sink.
  */
 export class CsvRowCollector {
-  private readonly builder: BarSeriesBuilder;
-  private readonly skipped: SkippedRow[] = [];
+  readonly skipped: SkippedRow[] = [];
+  /** A bar after `until` was met: the data ends here. */
+  ended = false;
   private readonly values = new Float64Array(COLUMN_NAMES.length);
   private line: number;
   private previousTime = Number.NEGATIVE_INFINITY;
   private previousLine = 0;
   private rows = 0;
+  private readonly skipBadRows: boolean;
+  private readonly from: number;
+  private readonly until: number;
 
   constructor(
     private readonly path: string,
-    symbol: string,
     private readonly header: CsvHeader,
-    private readonly skipBadRows: boolean,
-    estimatedRows: number,
+    rules: RowRules,
+    private readonly sink: BarSink,
   ) {
-    this.builder = new BarSeriesBuilder(symbol, estimatedRows);
     this.line = header.line;
+    this.skipBadRows = rules.skipBadRows;
+    this.from = rules.from;
+    this.until = rules.until;
   }
 
-  /** Consumes whole lines from the reader's position to its end. */
+  /** Consumes whole lines from the reader's position to its end, or up to the first bar after `until`. */
   parse(reader: CsvFieldReader): void {
     const roles = this.header.roles;
     const fieldCount = roles.length;
     const lastField = this.header.lastField;
     const values = this.values;
     const end = reader.end;
-    while (reader.pos < end) {
+    while (reader.pos < end && !this.ended) {
       this.line++;
       if (reader.startsBlankLine()) {
         reader.skipLine();
@@ -79,9 +93,9 @@ export class CsvRowCollector {
     }
   }
 
-  finish(): { series: BarSeries; skipped: readonly SkippedRow[] } {
+  /** At the end of the file: a header without a single data row (good or bad) is an error. */
+  finish(): void {
     if (this.rows === 0) throw new CsvDataError(this.path, this.header.line, 'the file has a header but no data rows');
-    return { series: this.builder.build(), skipped: this.skipped };
   }
 
   private accept(problem: string | null): void {
@@ -99,7 +113,13 @@ export class CsvRowCollector {
       );
       return;
     }
-    this.builder.push(time, values[OPEN]!, values[HIGH]!, values[LOW]!, values[CLOSE]!, values[VOLUME]!);
+    if (time > this.until) {
+      this.ended = true;
+      return;
+    }
+    if (time >= this.from) {
+      this.sink.push(time, values[OPEN]!, values[HIGH]!, values[LOW]!, values[CLOSE]!, values[VOLUME]!);
+    }
     this.previousTime = time;
     this.previousLine = this.line;
   }

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Fill } from '../domain/fill.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
 import { Portfolio } from '../portfolio/portfolio.js';
-import { EquityCurve, equitySeries } from './equity-curve.js';
+import { EquityCsvWriter } from './equity-csv-writer.js';
+import { equitySeries } from './equity-curve.js';
+import { EquityRecorder } from './equity-recorder.js';
 import { computeMetrics } from './metrics.js';
-import { csvField, writeReport } from './report-writer.js';
+import { csvField, reportFiles, writeReport } from './report-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'report-'));
 afterAll(() => {
@@ -15,11 +17,14 @@ afterAll(() => {
 });
 
 describe('writeReport', () => {
-  it('writes trades, fills, every bar, daily snapshots and metrics', () => {
+  it('writes trades, fills, every bar (streamed), daily snapshots and metrics', () => {
+    const out = join(dir, 'run', 'nested');
+    mkdirSync(out, { recursive: true });
+    const equityCsv = new EquityCsvWriter(reportFiles(out).equity);
     const d1 = parseTime('2024-01-02');
     const d2 = d1 + MS_PER_DAY;
     const p = new Portfolio({ initialCash: 10_000, settlementDays: 1 });
-    const curve = new EquityCurve();
+    const curve = new EquityRecorder(equityCsv);
     const fills: Fill[] = [
       {
         orderId: 7,
@@ -53,6 +58,8 @@ describe('writeReport', () => {
     p.startSession(19_725);
     p.applyFill(fills[1]!);
     curve.record(d2 + 36_000_000, p);
+    curve.finish();
+    equityCsv.close();
     const metrics = computeMetrics({
       initialEquity: 10_000,
       daily: equitySeries(curve.daily()),
@@ -62,7 +69,7 @@ describe('writeReport', () => {
       riskFreeRate: 0,
       periodsPerYear: 252,
     });
-    const files = writeReport(join(dir, 'run', 'nested'), { curve, trades: p.trades, fills, metrics });
+    const files = writeReport(out, { daily: curve.daily(), trades: p.trades, fills, metrics });
 
     expect(readFileSync(files.trades, 'utf8')).toBe(
       'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission\n' +

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Fill } from '../domain/fill.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { AsciiFileWriter } from './ascii-file-writer.js';
-import type { EquityCurve, EquityTable } from './equity-curve.js';
+import { EQUITY_HEADER } from './equity-csv-writer.js';
+import type { EquityTable } from './equity-curve.js';
 import type { PerformanceMetrics } from './metrics.js';
 
 const COMMA = 44;
@@ -11,7 +12,6 @@ const NEWLINE = 10;
 
 export const TRADES_HEADER = 'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission';
 export const FILLS_HEADER = 'time,symbol,side,quantity,price,commission,order_id,exec_id,purpose';
-export const EQUITY_HEADER = 'time,equity,cash,settled_cash,positions_value';
 
 /** Quotes a text field only when CSV requires it. */
 export function csvField(text: string): string {
@@ -104,7 +104,8 @@ export function writeMetricsJson(path: string, metrics: PerformanceMetrics): voi
 }
 
 export interface ReportInput {
-  readonly curve: EquityCurve;
+  /** The daily snapshots (daily.csv); equity.csv is streamed during the run by an EquityCsvWriter. */
+  readonly daily: EquityTable;
   readonly trades: readonly TradeRecord[];
   readonly fills: readonly Fill[];
   readonly metrics: PerformanceMetrics;
@@ -118,20 +119,23 @@ export interface ReportFiles {
   readonly metrics: string;
 }
 
-/** Writes trades.csv, fills.csv, equity.csv, daily.csv and metrics.json into `directory` (created if missing). */
-export function writeReport(directory: string, input: ReportInput): ReportFiles {
-  mkdirSync(directory, { recursive: true });
-  const files: ReportFiles = {
+export function reportFiles(directory: string): ReportFiles {
+  return {
     trades: join(directory, 'trades.csv'),
     fills: join(directory, 'fills.csv'),
     equity: join(directory, 'equity.csv'),
     daily: join(directory, 'daily.csv'),
     metrics: join(directory, 'metrics.json'),
   };
+}
+
+/** Writes trades.csv, fills.csv, daily.csv and metrics.json into `directory` (created if missing). */
+export function writeReport(directory: string, input: ReportInput): ReportFiles {
+  mkdirSync(directory, { recursive: true });
+  const files = reportFiles(directory);
   writeTradesCsv(files.trades, input.trades);
   writeFillsCsv(files.fills, input.fills);
-  writeEquityCsv(files.equity, input.curve.rows());
-  writeEquityCsv(files.daily, input.curve.daily());
+  writeEquityCsv(files.daily, input.daily);
   writeMetricsJson(files.metrics, input.metrics);
   return files;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SeriesFeed } from '../../src/backtest/bar-feed.js';
 import { runBacktest } from '../../src/backtest/backtest-runner.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { loadBarFile } from '../../src/data/load-bar-file.js';
@@ -126,7 +127,7 @@ function engineRun(symbol: string, strategy: string) {
     backtest: { strategy, commission: 'zero', slippage_bps: 0, stops: false },
   });
   const { series } = loadBarFile(join(SHARED_DAILY_DIR, `${symbol}.csv`), symbol);
-  return runBacktest({ config, series: [series], benchmark: null });
+  return runBacktest({ config, feed: new SeriesFeed([series]), benchmark: null });
 }
 
 const cases = [

@@ -1,12 +1,8 @@
 import { EventName } from '@stoqey/ib';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  gatewayOptionsFrom,
-  registerGatewayCommand,
-  runGateway,
-  type GatewayFlags,
-} from '../../src/cli/gateway-command.js';
+import { gatewayOptionsFrom, registerGatewayCommand, type GatewayFlags } from '../../src/cli/gateway-command.js';
+import { runGateway } from '../../src/cli/gateway-run.js';
 import { connect, waitFor } from './harness.js';
 
 const DEFAULTS: GatewayFlags = {
