@@ -4,12 +4,14 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../domain/bar.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
+import { resolveBarFiles } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
+import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { reportFiles, writeReport, type ReportFiles } from '../performance/report-writer.js';
 import { createStrategy } from '../strategy/create-strategy.js';
-import { SeriesFeed } from './bar-feed.js';
+import { StreamFeed } from './bar-feed.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
 
 export interface BacktestJobOptions {
@@ -29,9 +31,10 @@ export interface BacktestJob {
 }
 
 /**
- * `ets backtest` as a job: load the CSV bars the config names, run the backtest, write the result files. The
- * equity rows go to a temporary file while the run goes on and take the place of equity.csv only when the run has
- * succeeded, so a failed run leaves earlier results as they were.
+ * `ets backtest` as a job: stream the CSV bars the config names through the backtest and write the result files.
+ * Bars are read as the run consumes them, so memory does not grow with the data; a bad row found late fails the run
+ * then. The equity rows go to a temporary file while the run goes on and take the place of equity.csv only when the
+ * run has succeeded, so a failed run leaves earlier results as they were.
  */
 export function runBacktestJob(config: Config, logger: Logger, options: BacktestJobOptions = {}): BacktestJob {
   // Bad strategy parameters should fail before any data is read, not after.
@@ -48,26 +51,26 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     skipBadRows: config.backtest.skip_bad_rows,
   };
   const loadStarted = performance.now();
-  // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
-  const requested = config.backtest.symbols ?? undefined;
-  const loaded = loadBarDirectory(dir, { ...range, ...(requested && { symbols: requested }) });
   const benchmarkSymbol = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
-  let benchmark: BarSeries | null = loaded.series.find((s) => s.symbol === benchmarkSymbol) ?? null;
-  const series = requested ? loaded.series : loaded.series.filter((s) => s.symbol !== benchmarkSymbol);
-  const skipped = [...loaded.skipped];
-  if (benchmarkSymbol !== null && benchmark === null) {
+  // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
+  const symbols =
+    config.backtest.symbols ??
+    resolveBarFiles(dir)
+      .map((file) => file.symbol)
+      .filter((symbol) => symbol !== benchmarkSymbol);
+  if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
+  const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
+  let benchmark: BarSeries | null = null;
+  const skipped: SkippedRow[] = [];
+  if (benchmarkSymbol !== null) {
     if (existsSync(join(dir, `${benchmarkSymbol}.csv`)) || options.benchmarkRequired === true) {
-      const extra = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
-      benchmark = extra.series[0] ?? null;
-      skipped.push(...extra.skipped);
+      const loaded = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
+      benchmark = loaded.series[0] ?? null;
+      skipped.push(...loaded.skipped);
     } else {
       logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
     }
   }
-  if (series.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
-  for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
-  if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
-  const feed = new SeriesFeed(series);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
   const out = config.backtest.results_directory;
@@ -84,8 +87,11 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     rmSync(partialEquity, { force: true });
     throw error;
   }
+  skipped.push(...feed.skipped());
+  for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
+  if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
   logger.info(
-    { symbols: series.length, bars: result.bars, fills: result.fills.length, seconds: +result.loopSeconds.toFixed(3) },
+    { symbols: symbols.length, bars: result.bars, fills: result.fills.length, seconds: +result.loopSeconds.toFixed(3) },
     'backtest finished',
   );
 
@@ -96,7 +102,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   return {
     result,
     files,
-    symbols: series.map((s) => s.symbol),
+    symbols,
     skipped,
     loadSeconds: loadSeconds + result.loadSeconds,
     reportSeconds,

@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
 import { TradingEngine } from '../core/trading-engine.js';
-import type { Bar, BarSeries } from '../domain/bar.js';
+import type { BarSeries } from '../domain/bar.js';
+import type { MarketEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import { dayNumber, formatTime } from '../domain/time.js';
 import { createCommissionModel } from '../execution/commission-model.js';
@@ -10,7 +11,7 @@ import { SimulatedExecutionClient } from '../execution/simulated-execution-clien
 import type { BarFeed } from './bar-feed.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { EquityRowSink } from '../performance/equity-csv-writer.js';
-import { equitySeries, type EquityTable } from '../performance/equity-curve.js';
+import { equitySeries, type EquityColumns } from '../performance/equity-curve.js';
 import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import { Portfolio } from '../portfolio/portfolio.js';
@@ -36,7 +37,7 @@ export interface BacktestResult {
   readonly params: Readonly<Record<string, number>>;
   readonly portfolio: Portfolio;
   /** The account at the end of each date. */
-  readonly daily: EquityTable;
+  readonly daily: EquityColumns;
   readonly fills: readonly Fill[];
   readonly trades: readonly TradeRecord[];
   readonly metrics: PerformanceMetrics;
@@ -102,7 +103,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const feed = input.feed;
   const recorder = new EquityRecorder(input.equitySink ?? null);
   // The bars of the current time slice: one slot per series, reused for every slice.
-  const slice: Bar[] = [];
+  const slice: MarketEvent[] = [];
   let session = Number.NaN;
   let lastTime = Number.NaN;
   const started = performance.now();
@@ -121,12 +122,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     const size = feed.size;
     bars += size;
     for (let k = 0; k < size; k++) {
-      const bar = feed.bar(k);
+      const bar = feed.event(k);
       slice[k] = bar;
       execution.processBar(bar);
     }
     engine.drain();
-    for (let k = 0; k < size; k++) engine.emit({ type: 'market', time, bar: slice[k]! });
+    for (let k = 0; k < size; k++) engine.emit(slice[k]!);
     engine.drain();
     recorder.record(time, portfolio);
     const breach = limits.observe(time);
@@ -134,8 +135,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     lastTime = time;
   }
   recorder.finish();
-  const loopSeconds =
-    (performance.now() - started) / 1000 - feed.loadSeconds - (input.equitySink?.busySeconds ?? 0);
+  const loopSeconds = (performance.now() - started) / 1000 - feed.loadSeconds - (input.equitySink?.busySeconds ?? 0);
   const daily = recorder.daily();
 
   const metrics = computeMetrics({

@@ -167,9 +167,6 @@ const tieredRatesSchema = z.strictObject({
   ]),
   min_per_order: opt(nonNegative, 0.35),
   max_pct_of_value: opt(nonNegative, 1),
-  sec_fee_rate: opt(nonNegative, 0.0000278),
-  finra_taf_per_share: opt(nonNegative, 0.000166),
-  finra_taf_max: opt(nonNegative, 8.3),
   cat_fee_per_share: opt(nonNegative, 0.000048),
   clearing_per_share: opt(nonNegative, 0.0002),
   clearing_max_pct_of_value: opt(nonNegative, 0.5),
@@ -179,9 +176,17 @@ const tieredRatesSchema = z.strictObject({
   finra_pass_through_rate: opt(nonNegative, 0.00056),
 });
 
+/** Transaction fees on sales that the regulators set (the SEC's changes each fiscal year); both schedules pass them on. */
+const regulatoryRatesSchema = z.strictObject({
+  sec_fee_rate: opt(nonNegative, 0.0000278),
+  finra_taf_per_share: opt(nonNegative, 0.000166),
+  finra_taf_max: opt(nonNegative, 8.3),
+});
+
 const commissionRatesSchema = z.strictObject({
   fixed: section(fixedRatesSchema),
   tiered: section(tieredRatesSchema),
+  regulatory: section(regulatoryRatesSchema),
 });
 
 const backtestSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { Bar } from '../domain/bar.js';
-import { assertNever, type EngineEvent, type EventSink, type OrderEvent } from '../domain/events.js';
+import { assertNever, type EngineEvent, type EventSink, type MarketEvent, type OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Signal } from '../domain/signal.js';
 import type { ExecutionClient } from '../execution/execution-client.js';
@@ -85,7 +85,7 @@ export class TradingEngine<Trade> {
     for (const observer of this.observers) observer.onEvent?.(event);
     switch (event.type) {
       case 'market':
-        this.onMarket(event.bar, event.time);
+        this.onMarket(event);
         return;
       case 'signal':
         for (const routed of this.router.onSignal(event.signal, event.time)) this.queue.push(routed);
@@ -112,11 +112,11 @@ export class TradingEngine<Trade> {
     }
   }
 
-  private onMarket(bar: Bar, time: number): void {
+  private onMarket(bar: MarketEvent): void {
     this.portfolio.markPrice(bar.symbol, bar.close);
     for (const strategy of this.strategies) {
       const signal = strategy.onBar(bar);
-      if (signal !== null) this.queue.push({ type: 'signal', time, signal });
+      if (signal !== null) this.queue.push({ type: 'signal', time: bar.time, signal });
     }
   }
 

@@ -62,6 +62,18 @@ export class BarSeriesBuilder implements BarSink {
     };
   }
 
+  /** `push` of a parsed row (see `BarSink`; the indexes are literals for the reason given in csv-field-reader.ts). */
+  pushRow(row: Float64Array): void {
+    if (this.count === this.time.length) this.grow();
+    const i = this.count++;
+    this.time[i] = row[0]!;
+    this.open[i] = row[1]!;
+    this.high[i] = row[2]!;
+    this.low[i] = row[3]!;
+    this.close[i] = row[4]!;
+    this.volume[i] = row[5]!;
+  }
+
   private grow(): void {
     const capacity = this.time.length * 2;
     const widen = (a: Float64Array): Float64Array => {

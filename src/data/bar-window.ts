@@ -23,23 +23,20 @@ export class BarWindow implements BarSink {
     this.volume = new Float64Array(size);
   }
 
-  get capacity(): number {
-    return this.time.length;
-  }
-
   clear(): void {
     this.length = 0;
   }
 
-  push(time: number, open: number, high: number, low: number, close: number, volume: number): void {
+  /** Appends a parsed row (see `BarSink`; the indexes are literals for the reason given in csv-field-reader.ts). */
+  pushRow(row: Float64Array): void {
     if (this.length === this.time.length) this.grow();
     const i = this.length++;
-    this.time[i] = time;
-    this.open[i] = open;
-    this.high[i] = high;
-    this.low[i] = low;
-    this.close[i] = close;
-    this.volume[i] = volume;
+    this.time[i] = row[0]!;
+    this.open[i] = row[1]!;
+    this.high[i] = row[2]!;
+    this.low[i] = row[3]!;
+    this.close[i] = row[4]!;
+    this.volume[i] = row[5]!;
   }
 
   private grow(): void {

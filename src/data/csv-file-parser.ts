@@ -42,7 +42,8 @@ export class CsvFileParser<S extends BarSink> {
     private readonly rules: RowRules,
     private readonly sinkFor: (header: CsvHeader) => S,
   ) {
-    if (buf.length < 2) throw new RangeError(`read buffer of ${buf.length} bytes is too small`);
+    // An empty buffer would read nothing and take that for the end of the file.
+    if (buf.length === 0) throw new RangeError('the read buffer is empty');
     this.reader = new CsvFieldReader(buf, 0);
   }
 

@@ -1,15 +1,12 @@
 import { formatTime } from '../domain/time.js';
 import type { BarSink } from './bar-sink.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
-import { COMMA, type CsvFieldReader, StampStatus } from './csv-field-reader.js';
+import { type CsvFieldReader, StampStatus } from './csv-field-reader.js';
 import { COLUMN_NAMES, type CsvHeader } from './csv-header.js';
 
-const DATE = 0;
-const OPEN = 1;
-const HIGH = 2;
-const LOW = 3;
-const CLOSE = 4;
-const VOLUME = 5;
+// A column's role (csv-header.ts: 0 date, 1 open, 2 high, 3 low, 4 close, 5 volume) is its index in the row array
+// handed to the sink. Roles, indexes and bytes are literal numbers in the per-row code, for the reason given in
+// csv-field-reader.ts.
 
 /** How rows are judged and which bars are kept. */
 export interface RowRules {
@@ -57,11 +54,14 @@ export class CsvRowCollector {
     const fieldCount = roles.length;
     const lastField = this.header.lastField;
     const values = this.values;
+    const buf = reader.buf;
     const end = reader.end;
-    while (reader.pos < end && !this.ended) {
+    // The position lives in a local: the readers' `…At` forms take and return it.
+    let p = reader.pos;
+    while (p < end && !this.ended) {
       this.line++;
-      if (reader.startsBlankLine()) {
-        reader.skipLine();
+      if (buf[p]! <= 32 /* space */ && reader.isBlankLineAt(p)) {
+        p = reader.nextLineAt(p);
         continue;
       }
       this.rows++;
@@ -69,28 +69,32 @@ export class CsvRowCollector {
       let field = 0;
       for (; ; field++) {
         const role = field < fieldCount ? roles[field]! : -1;
-        if (role === DATE) {
-          const time = reader.stamp();
+        if (role === 0) {
+          p = reader.stampAt(p);
+          const time = reader.value;
           if (Number.isNaN(time) && reason === null) reason = stampProblem(reader);
-          values[DATE] = time;
+          values[0] = time;
         } else if (role > 0) {
-          const value = reader.number();
+          p = reader.numberAt(p);
+          const value = reader.value;
           if (Number.isNaN(value) && reason === null) {
             reason = `${COLUMN_NAMES[role]!} is not a number: ${JSON.stringify(reader.fieldText())}`;
           }
           values[role] = value;
         } else {
-          reader.skipField();
+          p = reader.fieldEndAt(p);
         }
-        if (field === lastField || reader.peek() !== COMMA) break;
-        reader.pos++;
+        // Fields end on a delimiter before `end` (every line ends with LF), so `buf[p]` is data.
+        if (field === lastField || buf[p] !== 44 /* , */) break;
+        p++;
       }
       if (field < lastField && reason === null) {
         reason = `the row has ${field + 1} fields but the header has ${fieldCount}`;
       }
-      reader.skipLine();
+      p = reader.nextLineAt(p);
       this.accept(reason ?? checkBar(values));
     }
+    reader.pos = p;
   }
 
   /** At the end of the file: a header without a single data row (good or bad) is an error. */
@@ -104,7 +108,7 @@ export class CsvRowCollector {
       return;
     }
     const values = this.values;
-    const time = values[DATE]!;
+    const time = values[0]!;
     if (time <= this.previousTime) {
       this.reject(
         time === this.previousTime
@@ -118,7 +122,7 @@ export class CsvRowCollector {
       return;
     }
     if (time >= this.from) {
-      this.sink.push(time, values[OPEN]!, values[HIGH]!, values[LOW]!, values[CLOSE]!, values[VOLUME]!);
+      this.sink.pushRow(values);
     }
     this.previousTime = time;
     this.previousLine = this.line;
@@ -139,13 +143,13 @@ function stampProblem(reader: CsvFieldReader): string {
 
 /** The first rule a parsed row breaks, or null. */
 function checkBar(values: Float64Array): string | null {
-  const open = values[OPEN]!;
-  const high = values[HIGH]!;
-  const low = values[LOW]!;
-  const close = values[CLOSE]!;
-  const volume = values[VOLUME]!;
+  const open = values[1]!;
+  const high = values[2]!;
+  const low = values[3]!;
+  const close = values[4]!;
+  const volume = values[5]!;
   if (open < 0 || high < 0 || low < 0 || close < 0 || volume < 0) {
-    for (let role = OPEN; role <= VOLUME; role++) {
+    for (let role = 1; role <= 5; role++) {
       if (values[role]! < 0) return `${COLUMN_NAMES[role]!} ${values[role]!} is negative`;
     }
   }

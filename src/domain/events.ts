@@ -3,11 +3,12 @@ import type { Fill } from './fill.js';
 import type { OrderRequest } from './order.js';
 import type { Signal } from './signal.js';
 
-/** A bar closed for a symbol. */
-export interface MarketEvent {
+/**
+ * A bar closed for a symbol. The event is the bar itself (plus its tag), one object per bar: the backtest makes one
+ * for every bar it replays.
+ */
+export interface MarketEvent extends Bar {
   readonly type: 'market';
-  readonly time: number;
-  readonly bar: Bar;
 }
 
 /** A strategy's advice. */

@@ -27,8 +27,7 @@ class ZeroCommission implements CommissionModel {
 /**
  * IB Fixed: one all-in per-share rate with a per-order minimum and a maximum of a percent of trade value; the
  * maximum covers that commission, which includes exchange and most regulatory fees. The transaction fees on sales
- * (SEC fee, FINRA TAF) are passed through on top, uncapped by it. Their rates are the regulators' and the same
- * under both IB schedules, so they are read from the tiered section of the rates.
+ * (SEC fee, FINRA TAF) are passed through on top, uncapped by it, at the regulators' rates.
  */
 class IbFixedCommission implements CommissionModel {
   private readonly ledger = new OrderDayLedger();
@@ -36,7 +35,7 @@ class IbFixedCommission implements CommissionModel {
   constructor(private readonly rates: CommissionRates) {}
 
   commission(side: OrderSide, quantity: number, price: number, time: number, orderKey?: number | string): number {
-    const { fixed, tiered } = this.rates;
+    const { fixed, regulatory } = this.rates;
     const sell = side === OrderSide.Sell;
     const value = quantity * price;
     const entry =
@@ -44,10 +43,10 @@ class IbFixedCommission implements CommissionModel {
     const charges = perOrderCharges(entry, quantity, value, {
       minimum: fixed.min_per_order,
       maxPctOfValue: fixed.max_pct_of_value,
-      tafPerShare: sell ? tiered.finra_taf_per_share : 0,
-      tafMax: tiered.finra_taf_max,
+      tafPerShare: sell ? regulatory.finra_taf_per_share : 0,
+      tafMax: regulatory.finra_taf_max,
     });
-    const secFee = sell ? tiered.sec_fee_rate * value : 0;
+    const secFee = sell ? regulatory.sec_fee_rate * value : 0;
     return charges.commission + charges.taf + secFee;
   }
 }
@@ -59,7 +58,7 @@ export function createCommissionModel(name: CommissionModelName, rates: Commissi
     case 'ib-fixed':
       return new IbFixedCommission(rates);
     case 'ib-tiered':
-      return new IbTieredCommission(rates.tiered);
+      return new IbTieredCommission(rates);
     default:
       return assertNever(name);
   }

@@ -24,8 +24,13 @@ export class IbTieredCommission implements CommissionModel {
   private month = Number.NaN;
   private monthShares = 0;
 
-  constructor(private readonly rates: TieredRates) {
-    this.tiers = [...rates.tiers].sort((a, b) => a[0] - b[0]);
+  private readonly rates: TieredRates;
+  private readonly regulatory: CommissionRates['regulatory'];
+
+  constructor(rates: Pick<CommissionRates, 'tiered' | 'regulatory'>) {
+    this.rates = rates.tiered;
+    this.regulatory = rates.regulatory;
+    this.tiers = [...rates.tiered.tiers].sort((a, b) => a[0] - b[0]);
   }
 
   /** Shares traded so far in the month of `time`. */
@@ -55,14 +60,14 @@ export class IbTieredCommission implements CommissionModel {
     const charges = perOrderCharges(entry, quantity, value, {
       minimum: r.min_per_order,
       maxPctOfValue: r.max_pct_of_value,
-      tafPerShare: sell ? r.finra_taf_per_share : 0,
-      tafMax: r.finra_taf_max,
+      tafPerShare: sell ? this.regulatory.finra_taf_per_share : 0,
+      tafMax: this.regulatory.finra_taf_max,
     });
     const exchange = price < 1 ? (r.exchange_sub_dollar_pct / 100) * value : r.exchange_per_share * quantity;
     const clearing = Math.min(r.clearing_per_share * quantity, (r.clearing_max_pct_of_value / 100) * value);
     const cat = r.cat_fee_per_share * quantity;
     const passThrough = r.finra_pass_through_rate * charges.commission;
-    const secFee = sell ? r.sec_fee_rate * value : 0;
+    const secFee = sell ? this.regulatory.sec_fee_rate * value : 0;
     return charges.commission + exchange + clearing + cat + passThrough + secFee + charges.taf;
   }
 }

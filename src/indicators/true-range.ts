@@ -41,7 +41,7 @@ export class TrueRange {
     const previous = this.previousClose;
     this.previousClose = this.close;
     if (Number.isNaN(previous)) return;
-    // Same order of evaluation as TA-Lib (and as Atr, which computes it inline to avoid a call).
+    // Same order of evaluation as TA-Lib.
     let greatest = this.high - this.low;
     const toHigh = Math.abs(previous - this.high);
     if (toHigh > greatest) greatest = toHigh;

@@ -6,6 +6,27 @@ const ROWS_PER_BATCH = 1 << 15;
 
 export const EQUITY_HEADER = 'time,equity,cash,settled_cash,positions_value';
 
+/** One row in the equity.csv format, through a writer opened with two cache slots. */
+export function writeEquityRow(
+  out: AsciiFileWriter,
+  time: number,
+  cash: number,
+  settledCash: number,
+  positionsValue: number,
+): void {
+  out.time(time);
+  out.byte(COMMA);
+  out.decimal(cash + positionsValue);
+  out.byte(COMMA);
+  // cash and settled cash change only on fills and settlements: their bytes are copied from a cache
+  out.cachedDecimal(0, cash);
+  out.byte(COMMA);
+  out.cachedDecimal(1, settledCash);
+  out.byte(COMMA);
+  out.decimal(positionsValue);
+  out.byte(NEWLINE);
+}
+
 /** Where the account at each bar goes as it is recorded. */
 export interface EquityRowSink {
   row(time: number, cash: number, settledCash: number, positionsValue: number): void;
@@ -55,21 +76,8 @@ export class EquityCsvWriter implements EquityRowSink {
 
   private flush(): void {
     const started = performance.now();
-    const out = this.out;
     for (let i = 0; i < this.count; i++) {
-      const cash = this.cash[i]!;
-      const value = this.values[i]!;
-      out.time(this.times[i]!);
-      out.byte(COMMA);
-      out.decimal(cash + value);
-      out.byte(COMMA);
-      // cash and settled cash change only on fills and settlements: their bytes are copied from a cache
-      out.cachedDecimal(0, cash);
-      out.byte(COMMA);
-      out.cachedDecimal(1, this.settled[i]!);
-      out.byte(COMMA);
-      out.decimal(value);
-      out.byte(NEWLINE);
+      writeEquityRow(this.out, this.times[i]!, this.cash[i]!, this.settled[i]!, this.values[i]!);
     }
     this.count = 0;
     this.busy += (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
 import { dayNumber } from '../domain/time.js';
-import { EquityCurve, type CurveSource, type EquityTable } from './equity-curve.js';
+import { EquityCurve, type CurveSource, type EquityColumns } from './equity-curve.js';
 import type { EquityRowSink } from './equity-csv-writer.js';
 
 /**
@@ -46,7 +46,7 @@ export class EquityRecorder {
   }
 
   /** The last row of each date (after `finish`). */
-  daily(): EquityTable {
+  daily(): EquityColumns {
     return this.days.rows();
   }
 
@@ -59,7 +59,7 @@ export class EquityRecorder {
     const time = this.pendingTime;
     this.sink?.row(time, this.pendingCash, this.pendingSettled, this.pendingValue);
     if (Number.isNaN(nextTime) || dayNumber(nextTime) !== dayNumber(time)) {
-      this.days.recordValues(time, this.pendingCash, this.pendingSettled, this.pendingValue, this.pendingOpen);
+      this.days.append(time, this.pendingCash, this.pendingSettled, this.pendingValue);
     }
   }
 }

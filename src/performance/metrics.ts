@@ -52,10 +52,10 @@ export interface TimeSeries {
 
 export interface MetricsInput {
   readonly initialEquity: number;
-  /** Daily snapshots, oldest first: `equitySeries(curve.daily())`. */
+  /** Daily snapshots, oldest first: `equitySeries(recorder.daily())`. */
   readonly daily: TimeSeries & { readonly equity: ArrayLike<number> };
   readonly trades: readonly TradeRecord[];
-  /** `EquityCurve.exposure()`. */
+  /** `EquityRecorder.exposure()`. */
   readonly exposure: number | null;
   readonly openPositions: number;
   /** Annual rate as a fraction. */

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Fill } from '../domain/fill.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { AsciiFileWriter } from './ascii-file-writer.js';
-import { EQUITY_HEADER } from './equity-csv-writer.js';
-import type { EquityTable } from './equity-curve.js';
+import { EQUITY_HEADER, writeEquityRow } from './equity-csv-writer.js';
+import type { EquityColumns } from './equity-curve.js';
 import type { PerformanceMetrics } from './metrics.js';
 
 const COMMA = 44;
@@ -64,36 +64,13 @@ export function writeFillsCsv(path: string, fills: readonly Fill[]): void {
   }
 }
 
-/** Writes every recorded row (`curve.rows()`, equity.csv) or the daily snapshots (`curve.daily()`, daily.csv). */
-export function writeEquityCsv(path: string, table: EquityTable): void {
+/** Writes account rows (daily.csv) in the format of equity.csv. */
+export function writeEquityCsv(path: string, rows: EquityColumns): void {
   const out = new AsciiFileWriter(path, 2);
   try {
     out.text(`${EQUITY_HEADER}\n`);
-    const { time, positionsValue, runStart, runCash, runSettled, runCount } = table;
-    let run = 0;
-    let nextStart = runCount > 1 ? runStart[1]! : Number.POSITIVE_INFINITY;
-    let cash = runCash[0]!;
-    let settled = runSettled[0]!;
-    for (let i = 0; i < table.length; i++) {
-      while (i >= nextStart) {
-        run++;
-        cash = runCash[run]!;
-        settled = runSettled[run]!;
-        nextStart = run + 1 < runCount ? runStart[run + 1]! : Number.POSITIVE_INFINITY;
-      }
-      const value = positionsValue[i]!;
-      out.time(time[i]!);
-      out.byte(COMMA);
-      // equity and positions value change every bar; cash and settled cash seldom, so only they go through caches
-      out.decimal(cash + value);
-      out.byte(COMMA);
-      out.cachedDecimal(0, cash);
-      out.byte(COMMA);
-      out.cachedDecimal(1, settled);
-      out.byte(COMMA);
-      out.decimal(value);
-      out.byte(NEWLINE);
-    }
+    for (let i = 0; i < rows.length; i++)
+      writeEquityRow(out, rows.time[i]!, rows.cash[i]!, rows.settledCash[i]!, rows.positionsValue[i]!);
   } finally {
     out.close();
   }
@@ -105,7 +82,7 @@ export function writeMetricsJson(path: string, metrics: PerformanceMetrics): voi
 
 export interface ReportInput {
   /** The daily snapshots (daily.csv); equity.csv is streamed during the run by an EquityCsvWriter. */
-  readonly daily: EquityTable;
+  readonly daily: EquityColumns;
   readonly trades: readonly TradeRecord[];
   readonly fills: readonly Fill[];
   readonly metrics: PerformanceMetrics;

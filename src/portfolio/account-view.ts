@@ -1,7 +1,4 @@
-/** What strategies may ask about holdings: the signed share count of a symbol (0 when flat). */
-export interface PositionView {
-  quantity(symbol: string): number;
-}
+import type { PositionView } from '../domain/position-view.js';
 
 /** The read-only account state that risk rules and the equity curve use; every member is O(1). */
 export interface AccountView extends PositionView {

@@ -1,10 +1,8 @@
 import type { Bar } from '../domain/bar.js';
+import type { PositionView } from '../domain/position-view.js';
 import type { Signal } from '../domain/signal.js';
 
-/** What a strategy may know about holdings: signed shares held now (negative when short). */
-export interface PositionView {
-  quantity(symbol: string): number;
-}
+export type { PositionView } from '../domain/position-view.js';
 
 /** Turns bars into advice; never talks to a broker. `onBar` is called once per bar, in time order per symbol. */
 export interface Strategy {

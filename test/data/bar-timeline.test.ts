@@ -84,6 +84,20 @@ describe('BarTimeline', () => {
     expect(walk(timeline)).toHaveLength(2);
   });
 
+  it('walks a single series bar by bar, again after reset', () => {
+    const timeline = new BarTimeline([seriesAt('A', [3, 5, 8])]);
+    const expected = [
+      [3, [0, 0]],
+      [5, [0, 1]],
+      [8, [0, 2]],
+    ];
+    expect(walk(timeline)).toEqual(expected);
+    expect([timeline.time, timeline.size]).toEqual([Number.NaN, 0]);
+    timeline.reset();
+    expect(walk(timeline)).toEqual(expected);
+    expect(walk(new BarTimeline([seriesAt('E', [])]))).toEqual([]);
+  });
+
   it('equals a sort-based merge for any calendars (many series, large slices, gaps, disjoint days)', () => {
     const calendar = fc
       .uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 40 })

@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CsvDataError } from '../../src/data/csv-data-error.js';
 import { loadBarFile } from '../../src/data/load-bar-file.js';
 import { parseTime } from '../../src/domain/time.js';
+import { BAD_CSV_CASES, HEADER } from './bad-csv-cases.js';
 import { useTempDir } from './temp-dir.js';
-
-const HEADER = 'date,open,high,low,close,volume';
 
 describe('loadBarFile', () => {
   const dir = useTempDir();
@@ -75,92 +74,8 @@ describe('loadBarFile', () => {
   });
 
   describe('errors name the file, the line and the problem', () => {
-    it('missing column, with the header found', () => {
-      expect(failure('date,open,high,low,close\n2024-01-02,1,1,1,1\n')).toBe(
-        'X.csv:1: missing column "volume" (header found: date,open,high,low,close)',
-      );
-    });
-
-    it('several missing columns, including the date', () => {
-      expect(failure('Day,Open,High,Low,Close\n')).toBe(
-        'X.csv:1: missing columns "date" (or "datetime", "timestamp", "time"), "volume" ' +
-          '(header found: Day,Open,High,Low,Close)',
-      );
-    });
-
-    it('a column named twice', () => {
-      expect(failure('date,open,high,low,close,volume,close\n')).toBe(
-        'X.csv:1: column "close" appears twice in the header: date,open,high,low,close,volume,close',
-      );
-    });
-
-    it('non-numeric value, naming the column and the text', () => {
-      expect(failure(`${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,1,1,1,abc,1\n`)).toBe(
-        'X.csv:3: close is not a number: "abc"',
-      );
-      expect(failure(`${HEADER}\n2024-01-02,1,,1,1,1\n`)).toBe('X.csv:2: high is not a number: ""');
-      expect(failure(`${HEADER}\n2024-01-02,1,1,1,1,12abc\n`)).toBe('X.csv:2: volume is not a number: "12abc"');
-      expect(failure(`${HEADER}\n2024-01-02,NaN,1,1,1,1\n`)).toBe('X.csv:2: open is not a number: "NaN"');
-      expect(failure(`${HEADER}\n2024-01-02,1,1e999,1,1,1\n`)).toBe('X.csv:2: high is not a number: "1e999"');
-    });
-
-    it('negative price or volume', () => {
-      expect(failure(`${HEADER}\n2024-01-02,1,1,1,1,-5\n`)).toBe('X.csv:2: volume -5 is negative');
-      expect(failure(`${HEADER}\n2024-01-02,-1,1,-2,1,5\n`)).toBe('X.csv:2: open -1 is negative');
-    });
-
-    it('high below low', () => {
-      expect(failure(`${HEADER}\n2024-01-02,11,10.5,11.2,11,5\n`)).toBe('X.csv:2: high 10.5 is below low 11.2');
-    });
-
-    it('open or close outside [low, high]', () => {
-      expect(failure(`${HEADER}\n2024-01-02,12,11.5,11.2,11.3,5\n`)).toBe(
-        'X.csv:2: open 12 is outside [low 11.2, high 11.5]',
-      );
-      expect(failure(`${HEADER}\n2024-01-02,11.3,11.5,11.2,11.1,5\n`)).toBe(
-        'X.csv:2: close 11.1 is outside [low 11.2, high 11.5]',
-      );
-    });
-
-    it('malformed date', () => {
-      const expected = (text: string): string =>
-        `X.csv:2: date "${text}" is malformed: expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM[:SS]`;
-      for (const stamp of ['2024/01/02', '02-01-2024', '2024-1-2', '2024-01-02 9:30', '2024-01-02 24:00:00', 'x']) {
-        expect(failure(`${HEADER}\n${stamp},1,1,1,1,1\n`)).toBe(expected(stamp));
-      }
-      expect(failure(`${HEADER}\n2024-01-02 09:60,1,1,1,1,1\n`)).toBe(expected('2024-01-02 09:60'));
-      expect(failure(`${HEADER}\n2024-01-02Z,1,1,1,1,1\n`)).toBe(expected('2024-01-02Z'));
-    });
-
-    it('calendar-invalid date', () => {
-      expect(failure(`${HEADER}\n2023-02-29,1,1,1,1,1\n`)).toBe('X.csv:2: date "2023-02-29" is not a calendar date');
-      expect(failure(`${HEADER}\n2024-13-01,1,1,1,1,1\n`)).toBe('X.csv:2: date "2024-13-01" is not a calendar date');
-      expect(failure(`${HEADER}\n2024-04-31 10:00:00,1,1,1,1,1\n`)).toBe(
-        'X.csv:2: date "2024-04-31 10:00:00" is not a calendar date',
-      );
-    });
-
-    it('duplicate timestamp', () => {
-      expect(failure(`${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,1,1,1,1,1\n2024-01-03,1,1,1,1,1\n`)).toBe(
-        'X.csv:4: duplicate timestamp 2024-01-03 (line 3 has the same)',
-      );
-    });
-
-    it('timestamps going backwards', () => {
-      expect(failure(`${HEADER}\n2024-01-02 10:00,1,1,1,1,1\n2024-01-02 09:59,1,1,1,1,1\n`)).toBe(
-        'X.csv:3: timestamp 2024-01-02 09:59:00 goes backwards (line 2 has 2024-01-02 10:00:00)',
-      );
-    });
-
-    it('a row with too few fields', () => {
-      expect(failure(`${HEADER}\n2024-01-02,1,1,1,1\n`)).toBe('X.csv:2: the row has 5 fields but the header has 6');
-    });
-
-    it('empty file and header only', () => {
-      expect(failure('')).toBe('X.csv:1: the file is empty (no header line)');
-      expect(failure('\uFEFF\r\n  \n')).toBe('X.csv:1: the file is empty (no header line)');
-      expect(failure(`${HEADER}\n`)).toBe('X.csv:1: the file has a header but no data rows');
-      expect(failure(`${HEADER}\r\n\r\n`)).toBe('X.csv:1: the file has a header but no data rows');
+    it.each(BAD_CSV_CASES)('$name', ({ text, message }) => {
+      expect(failure(text)).toBe(message);
     });
 
     it('a file that cannot be read', () => {

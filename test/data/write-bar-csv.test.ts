@@ -69,7 +69,7 @@ describe('writeBarCsv', () => {
     writeBarCsv(dailyPath, daily);
     expectSameBars(loadBarFile(dailyPath, 'SYNA').series, daily);
 
-    // About 2.5 MB: the loader reads in 1 MiB chunks, so rows straddle chunk boundaries.
+    // About 2.5 MB: the loader reads in chunks of 256 KiB, so rows straddle chunk boundaries.
     const minutes = generateMinuteSeries({ symbol: 'SYNM', bars: 40_000, seed: 3 });
     const minutePath = join(dir.path(), 'nested', 'SYNM.csv');
     writeBarCsv(minutePath, minutes);

@@ -11,11 +11,11 @@ const JAN_11 = Date.UTC(2024, 0, 11);
 const JAN_12 = Date.UTC(2024, 0, 12);
 const FEB_01 = Date.UTC(2024, 1, 1);
 
+const noRegulatoryFees: CommissionRates['regulatory'] = { sec_fee_rate: 0, finra_taf_per_share: 0, finra_taf_max: 0 };
+
 /** Tiered rates with every third-party fee at zero, to look at the IB commission alone. */
 const commissionOnly: CommissionRates['tiered'] = {
   ...rates.tiered,
-  sec_fee_rate: 0,
-  finra_taf_per_share: 0,
   cat_fee_per_share: 0,
   clearing_per_share: 0,
   exchange_per_share: 0,
@@ -90,7 +90,7 @@ describe('IB tiered commission', () => {
   });
 
   it('prices a whole order by the tier in force before it and restarts the count each month', () => {
-    const m = new IbTieredCommission(commissionOnly);
+    const m = new IbTieredCommission({ tiered: commissionOnly, regulatory: noRegulatoryFees });
     expect(m.commission(Buy, 299_999, 100, JAN_10)).toBeCloseTo(1049.9965, 9);
     // 299,999 traded: this order's first share is number 300,000, still in the first tier
     expect(m.commission(Buy, 1000, 100, JAN_11)).toBeCloseTo(3.5, 12);
@@ -103,11 +103,14 @@ describe('IB tiered commission', () => {
 
   it('uses the last tier above every bound', () => {
     const m = new IbTieredCommission({
-      ...commissionOnly,
-      tiers: [
-        [200, 0.005],
-        [100, 0.01],
-      ],
+      tiered: {
+        ...commissionOnly,
+        tiers: [
+          [200, 0.005],
+          [100, 0.01],
+        ],
+      },
+      regulatory: noRegulatoryFees,
     });
     expect([m.rateAfter(0), m.rateAfter(99), m.rateAfter(100), m.rateAfter(199), m.rateAfter(250)]).toEqual([
       0.01, 0.01, 0.005, 0.005, 0.005,
@@ -125,7 +128,10 @@ describe('IB tiered commission', () => {
   });
 
   it('caps the TAF per order across partial fills', () => {
-    const m = new IbTieredCommission({ ...commissionOnly, finra_taf_per_share: 0.000166, min_per_order: 0 });
+    const m = new IbTieredCommission({
+      tiered: { ...commissionOnly, min_per_order: 0 },
+      regulatory: { ...noRegulatoryFees, finra_taf_per_share: 0.000166, finra_taf_max: 8.3 },
+    });
     const perShare = 0.0035 * 30_000;
     expect(m.commission(Sell, 30_000, 10, JAN_10, 1) - perShare).toBeCloseTo(4.98, 12);
     expect(m.commission(Sell, 30_000, 10, JAN_10, 1) - perShare).toBeCloseTo(3.32, 12);
@@ -136,7 +142,10 @@ describe('IB tiered commission', () => {
       [100, 0.01],
       [Number.MAX_SAFE_INTEGER, 0.005],
     ];
-    const m = new IbTieredCommission({ ...commissionOnly, tiers, min_per_order: 0 });
+    const m = new IbTieredCommission({
+      tiered: { ...commissionOnly, tiers, min_per_order: 0 },
+      regulatory: noRegulatoryFees,
+    });
     expect(m.commission(Buy, 150, 10, JAN_10, 'X')).toBeCloseTo(1.5, 12);
     // 150 traded this month, but the order started in the first tier: 200 × 0.01 − 1.50
     expect(m.commission(Buy, 50, 10, JAN_10, 'X')).toBeCloseTo(0.5, 12);

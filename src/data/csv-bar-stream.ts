@@ -1,0 +1,186 @@
+import { closeSync, openSync, statSync } from 'node:fs';
+import { timeRange, type TimeRangeOptions } from './bar-files.js';
+import { BarWindow } from './bar-window.js';
+import { CsvDataError, type SkippedRow } from './csv-data-error.js';
+import { CsvFileParser, unreadableFile } from './csv-file-parser.js';
+import type { CsvHeader } from './csv-header.js';
+
+export interface CsvBarStreamOptions extends TimeRangeOptions {
+  /** Leave out bad rows (reported in `skipped`) instead of failing; a missing column or empty file still fails. */
+  readonly skipBadRows?: boolean;
+  /**
+   * Bytes read per step (default 256 KiB, at most the file's size). It also bounds the bars held at once: about
+   * chunkBytes / row length. `openBarStreams` gives hundreds of files 16 KiB each.
+   */
+  readonly chunkBytes?: number;
+  /**
+   * A read buffer shared by streams that are read in turn (used only during the constructor and `advance()`);
+   * its length is the chunk size and `chunkBytes` is then ignored.
+   */
+  readonly readBuffer?: Buffer;
+}
+
+/**
+ * The buffer and the window of a chunk's bars then stay within a core's L2 cache: measured on a million minute rows,
+ * 256 KiB chunks stream a few percent faster than 1 MiB ones, with 2 MB less memory.
+ */
+export const DEFAULT_CHUNK_BYTES = 256 << 10;
+/** Room for a window a little larger than a chunk's rows, so that it seldom grows. */
+const WINDOW_SLACK = 1.25;
+
+/**
+ * A forward-only cursor over the bars of one `SYMBOL.csv`, holding only one chunk's bars at a time: the same header
+ * handling, row rules, errors and number parsing as `loadBarFile` (they share `CsvFileParser`), in constant memory.
+ *
+ * After construction the stream stands on its first bar (or is `done`); `advance()` moves to the next. The fields
+ * of the current bar are plain numbers, NaN once done. An error in a row surfaces from the constructor or from
+ * `advance()` when the stream reaches that row — the bars before it are delivered first — and again on every later
+ * `advance()`. Bounds: bars before `start` are checked but not delivered; the first bar after `end` ends the stream
+ * and the rows after it are never read. The file is opened only for the duration of a read, so any number of streams
+ * can be open at once; it must not change while it is streamed.
+ *
+ * ```ts
+ * const stream = new CsvBarStream(path, 'SPY');
+ * while (!stream.done) {
+ *   total += stream.close;
+ *   stream.advance();
+ * }
+ * ```
+ */
+export class CsvBarStream {
+  done = false;
+  time = Number.NaN;
+  open = Number.NaN;
+  high = Number.NaN;
+  low = Number.NaN;
+  close = Number.NaN;
+  volume = Number.NaN;
+  /** Bars delivered so far, the current one included. */
+  count = 0;
+  /** Time spent reading and parsing chunks, in seconds (a few clock reads per chunk, none per bar). */
+  parseSeconds = 0;
+  private window: BarWindow = new BarWindow(0);
+  private index = 0;
+  private failure: CsvDataError | null = null;
+  private readonly parser: CsvFileParser<BarWindow>;
+
+  constructor(
+    readonly path: string,
+    readonly symbol: string,
+    options: CsvBarStreamOptions = {},
+  ) {
+    const { from, until } = timeRange(options);
+    const rules = { skipBadRows: options.skipBadRows ?? false, from, until };
+    let buffer = options.readBuffer;
+    if (buffer === undefined) {
+      const chunkBytes = checkChunkBytes(options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+      // A small file needs no more than its size (+1: a short read is how its end shows).
+      buffer = Buffer.allocUnsafe(Math.min(chunkBytes, fileSize(path) + 1));
+    }
+    const chunk = buffer.length;
+    const sinkFor = (header: CsvHeader): BarWindow => {
+      this.window = new BarWindow((chunk / Math.max(8, header.firstRowLength)) * WINDOW_SLACK + 16);
+      return this.window;
+    };
+    this.parser = new CsvFileParser(path, buffer, rules, sinkFor);
+    this.refill();
+  }
+
+  /** Rows left out so far with `skipBadRows` (found while reading ahead, up to the end of the current chunk). */
+  get skipped(): readonly SkippedRow[] {
+    return this.parser.skipped;
+  }
+
+  /** Moves to the next bar; sets `done` at the end. Throws the `CsvDataError` of a bad row when it is reached. */
+  advance(): void {
+    const i = this.index + 1;
+    const w = this.window;
+    if (i < w.length) {
+      this.index = i;
+      this.time = w.time[i]!;
+      this.open = w.open[i]!;
+      this.high = w.high[i]!;
+      this.low = w.low[i]!;
+      this.close = w.close[i]!;
+      this.volume = w.volume[i]!;
+      this.count++;
+      return;
+    }
+    this.refill();
+  }
+
+  private refill(): void {
+    // A chunk may deliver no bar at all (all before `start`, blank or skipped rows): read on until one does.
+    for (;;) {
+      this.window.clear();
+      if (this.failure !== null) {
+        this.finish();
+        throw this.failure;
+      }
+      if (this.parser.finished) {
+        this.finish();
+        return;
+      }
+      this.step();
+      const w = this.window;
+      if (w.length > 0) {
+        this.index = 0;
+        this.time = w.time[0]!;
+        this.open = w.open[0]!;
+        this.high = w.high[0]!;
+        this.low = w.low[0]!;
+        this.close = w.close[0]!;
+        this.volume = w.volume[0]!;
+        this.count++;
+        return;
+      }
+    }
+  }
+
+  /** One chunk into the window; a data error is kept until the bars before it have been delivered. */
+  private step(): void {
+    const started = performance.now();
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (error) {
+      this.failure = unreadableFile(this.path, error);
+      return;
+    }
+    try {
+      this.parser.step(fd);
+    } catch (error) {
+      if (!(error instanceof CsvDataError)) throw error;
+      this.failure = error;
+    } finally {
+      closeSync(fd);
+      this.parseSeconds += (performance.now() - started) / 1000;
+    }
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.time = Number.NaN;
+    this.open = Number.NaN;
+    this.high = Number.NaN;
+    this.low = Number.NaN;
+    this.close = Number.NaN;
+    this.volume = Number.NaN;
+  }
+}
+
+/** A chunk size must be a whole number of bytes ≥ 1 (tiny ones are for tests: lines longer grow the buffer). */
+export function checkChunkBytes(chunkBytes: number): number {
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
+    throw new RangeError(`chunkBytes ${chunkBytes} must be a whole number of bytes ≥ 1`);
+  }
+  return chunkBytes;
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    throw unreadableFile(path, error);
+  }
+}
