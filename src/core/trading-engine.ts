@@ -1,5 +1,12 @@
 import type { Bar } from '../domain/bar.js';
-import { assertNever, type EngineEvent, type EventSink, type MarketEvent, type OrderEvent } from '../domain/events.js';
+import {
+  assertNever,
+  type EngineEvent,
+  type EventSink,
+  type MarketEvent,
+  type OrderEvent,
+  type SignalRejectedEvent,
+} from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Signal } from '../domain/signal.js';
 import type { ExecutionClient } from '../execution/execution-client.js';
@@ -33,8 +40,10 @@ export interface TradingEngineParts<Trade> {
 }
 
 export interface EngineObserver<Trade> {
-  /** Every event, in dispatch order: for journals, logs and reports. */
+  /** Every event, in dispatch order: for journals and logs. */
   onEvent?(event: EngineEvent): void;
+  onFill?(fill: Fill): void;
+  onSignalRejected?(event: SignalRejectedEvent): void;
   onTrade?(trade: Trade): void;
 }
 
@@ -49,7 +58,11 @@ export class TradingEngine<Trade> {
   private readonly portfolio: EnginePortfolio<Trade>;
   private readonly router: EngineRouter;
   private execution: ExecutionClient | undefined;
-  private readonly observers: EngineObserver<Trade>[] = [];
+  // Observers by hook, so that the bar path pays nothing for hooks nobody registered.
+  private readonly onEvent: ((event: EngineEvent) => void)[] = [];
+  private readonly onFill: ((fill: Fill) => void)[] = [];
+  private readonly onSignalRejected: ((event: SignalRejectedEvent) => void)[] = [];
+  private readonly onTrade: ((trade: Trade) => void)[] = [];
   /** The sink to hand to execution clients and data feeds. */
   readonly emit: EventSink = (event) => {
     this.queue.push(event);
@@ -67,7 +80,10 @@ export class TradingEngine<Trade> {
   }
 
   observe(observer: EngineObserver<Trade>): void {
-    this.observers.push(observer);
+    if (observer.onEvent) this.onEvent.push(observer.onEvent.bind(observer));
+    if (observer.onFill) this.onFill.push(observer.onFill.bind(observer));
+    if (observer.onSignalRejected) this.onSignalRejected.push(observer.onSignalRejected.bind(observer));
+    if (observer.onTrade) this.onTrade.push(observer.onTrade.bind(observer));
   }
 
   get pending(): number {
@@ -81,8 +97,18 @@ export class TradingEngine<Trade> {
     }
   }
 
+  /**
+   * Drains what is queued, then dispatches the market events one after the other and drains what they caused: the
+   * order of emitting them and draining, without a queue round trip per bar.
+   */
+  publish(events: readonly MarketEvent[], count = events.length): void {
+    this.drain();
+    for (let k = 0; k < count; k++) this.dispatch(events[k]!);
+    this.drain();
+  }
+
   private dispatch(event: EngineEvent): void {
-    for (const observer of this.observers) observer.onEvent?.(event);
+    if (this.onEvent.length > 0) for (const observe of this.onEvent) observe(event);
     switch (event.type) {
       case 'market':
         this.onMarket(event);
@@ -97,7 +123,7 @@ export class TradingEngine<Trade> {
         this.requireExecution(event).cancel(event);
         return;
       case 'fill':
-        this.onFill(event.fill);
+        this.applyFill(event.fill);
         this.router.onEvent(event);
         return;
       case 'order_accepted':
@@ -106,6 +132,7 @@ export class TradingEngine<Trade> {
         this.router.onEvent(event);
         return;
       case 'signal_rejected':
+        for (const observe of this.onSignalRejected) observe(event);
         return;
       default:
         assertNever(event);
@@ -120,12 +147,10 @@ export class TradingEngine<Trade> {
     }
   }
 
-  private onFill(fill: Fill): void {
+  private applyFill(fill: Fill): void {
     const trades = this.portfolio.applyFill(fill);
-    if (trades.length === 0) return;
-    for (const observer of this.observers) {
-      if (observer.onTrade) for (const trade of trades) observer.onTrade(trade);
-    }
+    for (const observe of this.onFill) observe(fill);
+    for (const trade of trades) for (const observe of this.onTrade) observe(trade);
   }
 
   private requireExecution(event: OrderEvent | EngineEvent): ExecutionClient {

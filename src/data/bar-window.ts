@@ -1,8 +1,9 @@
 import type { BarSink } from './bar-sink.js';
 
 /**
- * A small run of bars in reused columns: a stream parses a chunk of its file into the window, reads the bars out and
- * clears it for the next chunk. The columns grow (doubling) only when a chunk holds more bars than ever before.
+ * Bars in columns that grow (doubling) when full. A stream parses a chunk of its file into its window, reads the
+ * bars out and clears it for the next chunk, so the columns grow only when a chunk holds more bars than ever
+ * before; `BarSeriesBuilder` never clears its window.
  */
 export class BarWindow implements BarSink {
   time: Float64Array;
@@ -39,7 +40,7 @@ export class BarWindow implements BarSink {
     this.volume[i] = row[5]!;
   }
 
-  private grow(): void {
+  protected grow(): void {
     const size = this.time.length * 2;
     const widen = (column: Float64Array): Float64Array => {
       const wider = new Float64Array(size);

@@ -48,6 +48,13 @@ export function isWeekend(day: number): boolean {
   return w === 0 || w === 6;
 }
 
+/** The first weekday (Monday to Friday) on or after a day number. */
+export function weekdayOnOrAfter(day: number): number {
+  let d = day;
+  while (isWeekend(d)) d++;
+  return d;
+}
+
 /**
  * A time bound from a number (epoch ms, project convention) or a `YYYY-MM-DD[ HH:MM[:SS]]` text. An end bound that
  * is a whole date (a date text, or a number at midnight) covers that entire day, so `end: '2020-12-31'` keeps the

@@ -94,19 +94,21 @@ export class CsvBarStream {
   /** Moves to the next bar; sets `done` at the end. Throws the `CsvDataError` of a bad row when it is reached. */
   advance(): void {
     const i = this.index + 1;
+    if (i < this.window.length) this.stand(i);
+    else this.refill();
+  }
+
+  /** Makes the window's bar `i` the current bar. */
+  private stand(i: number): void {
     const w = this.window;
-    if (i < w.length) {
-      this.index = i;
-      this.time = w.time[i]!;
-      this.open = w.open[i]!;
-      this.high = w.high[i]!;
-      this.low = w.low[i]!;
-      this.close = w.close[i]!;
-      this.volume = w.volume[i]!;
-      this.count++;
-      return;
-    }
-    this.refill();
+    this.index = i;
+    this.time = w.time[i]!;
+    this.open = w.open[i]!;
+    this.high = w.high[i]!;
+    this.low = w.low[i]!;
+    this.close = w.close[i]!;
+    this.volume = w.volume[i]!;
+    this.count++;
   }
 
   private refill(): void {
@@ -122,16 +124,8 @@ export class CsvBarStream {
         return;
       }
       this.step();
-      const w = this.window;
-      if (w.length > 0) {
-        this.index = 0;
-        this.time = w.time[0]!;
-        this.open = w.open[0]!;
-        this.high = w.high[0]!;
-        this.low = w.low[0]!;
-        this.close = w.close[0]!;
-        this.volume = w.volume[0]!;
-        this.count++;
+      if (this.window.length > 0) {
+        this.stand(0);
         return;
       }
     }

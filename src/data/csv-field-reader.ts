@@ -1,9 +1,7 @@
 import { MS_PER_DAY } from '../domain/time.js';
 import { daysFromCivil, isCalendarDate } from './civil-date.js';
 
-export const COMMA = 44;
 export const LF = 10;
-export const CR = 13;
 
 // The scanning code below writes bytes as literal numbers: 9 tab, 10 LF, 13 CR, 32 space, 43 '+', 44 ',', 45 '-',
 // 46 '.', 48 '0', 58 ':', 84 'T'. V8's optimized code loads a module-level constant from the module context at
@@ -99,11 +97,6 @@ export class CsvFieldReader {
     if (c === 13 && buf[p + 1] === 10 && p + 1 < end) return p + 2;
     const at = p < end ? buf.indexOf(10, p) : -1;
     return at < 0 || at >= end ? end : at + 1;
-  }
-
-  /** Moves to the next delimiter without interpreting the field. */
-  skipField(): void {
-    this.pos = this.fieldEndAt(this.pos);
   }
 
   /** The delimiter (or end) after the field at `p`, which it marks as the field read. */

@@ -2,7 +2,7 @@ import { CsvDataError } from './csv-data-error.js';
 import type { CsvFieldReader } from './csv-field-reader.js';
 
 /** Header names accepted for the timestamp column, in order of preference when several are present. */
-export const DATE_COLUMN_NAMES = ['date', 'datetime', 'timestamp', 'time'] as const;
+const DATE_COLUMN_NAMES = ['date', 'datetime', 'timestamp', 'time'] as const;
 const VALUE_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
 /** Column names by role (0 = the date column). */
 export const COLUMN_NAMES = ['date', ...VALUE_COLUMNS] as const;

@@ -5,7 +5,7 @@
 import type { BarSeries } from '../domain/bar.js';
 import { MS_PER_DAY, dayNumber } from '../domain/time.js';
 import { BarSeriesBuilder } from './bar-series-builder.js';
-import { isWeekend, timeBound } from './civil-date.js';
+import { timeBound, weekdayOnOrAfter } from './civil-date.js';
 import { SeededRandom } from './seeded-random.js';
 
 export const MINUTES_PER_SESSION = 390;
@@ -30,16 +30,14 @@ export function generateMinuteSeries(options: MinuteSeriesOptions): BarSeries {
   const symbol = options.symbol ?? 'SYNM';
   const random = new SeededRandom(options.seed ?? 7, symbol);
   const builder = new BarSeriesBuilder(symbol, bars);
-  let day = dayNumber(timeBound(options.start ?? '2020-01-02', 'start'));
-  while (isWeekend(day)) day++;
+  let day = weekdayOnOrAfter(dayNumber(timeBound(options.start ?? '2020-01-02', 'start')));
   let close = round4(random.between(20, 200));
   let minute = 0;
   let drift = 0;
   for (let i = 0; i < bars; i++) {
     if (minute === MINUTES_PER_SESSION) {
       minute = 0;
-      day++;
-      while (isWeekend(day)) day++;
+      day = weekdayOnOrAfter(day + 1);
       drift = 0.00004 * random.normal();
     }
     // U-shaped intraday activity: busier near the open and the close.

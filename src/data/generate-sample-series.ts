@@ -7,7 +7,7 @@
 import type { BarSeries } from '../domain/bar.js';
 import { MS_PER_DAY, dayNumber } from '../domain/time.js';
 import { BarSeriesBuilder } from './bar-series-builder.js';
-import { isWeekend, timeBound } from './civil-date.js';
+import { timeBound, weekdayOnOrAfter } from './civil-date.js';
 import { SeededRandom } from './seeded-random.js';
 
 export const DEFAULT_SAMPLE_SYMBOLS = ['SYNA', 'SYNB', 'SYNC', 'SYND', 'SYNE', 'SYNX'] as const;
@@ -53,12 +53,6 @@ function roundCents(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function firstWeekday(start: number): number {
-  let day = dayNumber(start);
-  while (isWeekend(day)) day++;
-  return day;
-}
-
 function pickRegime(random: SeededRandom, regimes: readonly Regime[], current: number): number {
   const next = Math.floor(random.next() * (regimes.length - 1));
   return next >= current ? next + 1 : next;
@@ -96,7 +90,7 @@ function generateSymbol(
   let volatilityScale = 1;
   let day = firstDay;
   for (let i = 0; i < days; i++) {
-    while (isWeekend(day)) day++;
+    day = weekdayOnOrAfter(day);
     if (random.next() < SYMBOL_SWITCH_PROBABILITY) {
       regime = pickRegime(random, SYMBOL_REGIMES, regime);
       anchor = close;
@@ -138,7 +132,7 @@ export function generateSampleSeries(options: SampleSeriesOptions = {}): BarSeri
   const days = options.days ?? DEFAULT_SAMPLE_DAYS;
   const seed = options.seed ?? DEFAULT_SAMPLE_SEED;
   if (!Number.isInteger(days) || days < 1) throw new RangeError(`days ${days} must be a whole number ≥ 1`);
-  const firstDay = firstWeekday(timeBound(options.start ?? DEFAULT_SAMPLE_START, 'start'));
+  const firstDay = weekdayOnOrAfter(dayNumber(timeBound(options.start ?? DEFAULT_SAMPLE_START, 'start')));
   const market = marketReturns(seed, days);
   return symbols.map((symbol) => generateSymbol(symbol, seed, firstDay, market, symbol === SAMPLE_BENCHMARK_SYMBOL));
 }

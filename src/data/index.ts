@@ -4,7 +4,15 @@ export type { BarSink } from './bar-sink.js';
 export { BarStreamTimeline, type BarCursor } from './bar-stream-timeline.js';
 export { BarTimeline } from './bar-timeline.js';
 export { BarWindow } from './bar-window.js';
-export { daysFromCivil, isCalendarDate, isLeapYear, isWeekend, timeBound, weekday } from './civil-date.js';
+export {
+  daysFromCivil,
+  isCalendarDate,
+  isLeapYear,
+  isWeekend,
+  timeBound,
+  weekday,
+  weekdayOnOrAfter,
+} from './civil-date.js';
 export { CsvBarStream, DEFAULT_CHUNK_BYTES, type CsvBarStreamOptions } from './csv-bar-stream.js';
 export { CsvDataError, type SkippedRow } from './csv-data-error.js';
 export { generateMinuteSeries, MINUTES_PER_SESSION, type MinuteSeriesOptions } from './generate-minute-series.js';

@@ -1,24 +1,24 @@
 import type { BarSeries } from '../domain/bar.js';
 
-/** First index whose time is ≥ `time` (series times ascend). */
-export function lowerBound(times: Float64Array, length: number, time: number): number {
+/** First index in [0, length) whose value is ≥ `value` (`length` when none; the values ascend). */
+export function lowerBound(values: ArrayLike<number>, length: number, value: number): number {
   let lo = 0;
   let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (times[mid]! < time) lo = mid + 1;
+    if (values[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/** First index whose time is > `time`. */
-export function upperBound(times: Float64Array, length: number, time: number): number {
+/** First index in [0, length) whose value is > `value` (`length` when none; the values ascend). */
+export function upperBound(values: ArrayLike<number>, length: number, value: number): number {
   let lo = 0;
   let hi = length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (times[mid]! <= time) lo = mid + 1;
+    if (values[mid]! <= value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

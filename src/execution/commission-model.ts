@@ -2,7 +2,7 @@ import type { CommissionModelName, CommissionRates } from '../config/schema.js';
 import { assertNever } from '../domain/events.js';
 import { OrderSide } from '../domain/order.js';
 import { IbTieredCommission } from './ib-tiered-commission.js';
-import { OrderDayLedger, perOrderCharges, singleOrderEntry } from './order-day-ledger.js';
+import { OrderDayLedger, perOrderCharges } from './order-day-ledger.js';
 
 /**
  * Commission and fees, in USD, for one execution. Models may keep state (monthly volume, the executions of an
@@ -38,8 +38,7 @@ class IbFixedCommission implements CommissionModel {
     const { fixed, regulatory } = this.rates;
     const sell = side === OrderSide.Sell;
     const value = quantity * price;
-    const entry =
-      orderKey === undefined ? singleOrderEntry(fixed.per_share) : this.ledger.entry(orderKey, time, fixed.per_share);
+    const entry = this.ledger.entry(orderKey, time, fixed.per_share);
     const charges = perOrderCharges(entry, quantity, value, {
       minimum: fixed.min_per_order,
       maxPctOfValue: fixed.max_pct_of_value,

@@ -1,7 +1,7 @@
 import type { CommissionRates } from '../config/schema.js';
 import { OrderSide } from '../domain/order.js';
 import type { CommissionModel } from './commission-model.js';
-import { OrderDayLedger, perOrderCharges, singleOrderEntry } from './order-day-ledger.js';
+import { OrderDayLedger, perOrderCharges } from './order-day-ledger.js';
 
 export type TieredRates = CommissionRates['tiered'];
 
@@ -56,7 +56,7 @@ export class IbTieredCommission implements CommissionModel {
 
     const sell = side === OrderSide.Sell;
     const value = quantity * price;
-    const entry = orderKey === undefined ? singleOrderEntry(rate) : this.ledger.entry(orderKey, time, rate);
+    const entry = this.ledger.entry(orderKey, time, rate);
     const charges = perOrderCharges(entry, quantity, value, {
       minimum: r.min_per_order,
       maxPctOfValue: r.max_pct_of_value,

@@ -22,7 +22,12 @@ export class OrderDayLedger {
   private day = Number.NaN;
   private readonly entries = new Map<number | string, OrderDayEntry>();
 
-  entry(key: number | string, time: number, rate: number): OrderDayEntry {
+  /**
+   * The entry of the order `key` for the day of `time`, started at `rate`; without a key, a fresh entry that is not
+   * kept (the execution is billed as a whole order).
+   */
+  entry(key: number | string | undefined, time: number, rate: number): OrderDayEntry {
+    if (key === undefined) return newEntry(rate);
     const day = dayNumber(time);
     if (day !== this.day) {
       this.day = day;
@@ -30,18 +35,22 @@ export class OrderDayLedger {
     }
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      entry = { shares: 0, value: 0, commission: 0, taf: 0, rate };
+      entry = newEntry(rate);
       this.entries.set(key, entry);
     }
     return entry;
   }
 }
 
+function newEntry(rate: number): OrderDayEntry {
+  return { shares: 0, value: 0, commission: 0, taf: 0, rate };
+}
+
 /**
  * A per-order commission: per-share charge raised to the minimum, then held to the maximum (a maximum is never
  * exceeded, so for tiny trades where the maximum is below the minimum the maximum is charged).
  */
-export function clampedCommission(
+function clampedCommission(
   perShare: number,
   shares: number,
   value: number,
@@ -86,8 +95,4 @@ export function perOrderCharges(
   entry.commission = Math.max(entry.commission, commissionTotal);
   entry.taf = Math.max(entry.taf, tafTotal);
   return charges;
-}
-
-export function singleOrderEntry(rate: number): OrderDayEntry {
-  return { shares: 0, value: 0, commission: 0, taf: 0, rate };
 }

@@ -23,6 +23,8 @@ import { AccountService } from './services/account-service.js';
 import { ContractService } from './services/contract-service.js';
 import { GatewayStatus } from './services/gateway-status.js';
 import { HistoricalService } from './services/historical-service.js';
+import type { MarketDataService } from './services/market-data-service.js';
+import type { Subscription } from './services/market-data-subscriptions.js';
 import { RealtimeBarsService } from './services/realtime-bars-service.js';
 import { RequestRouter } from './services/request-router.js';
 import { TickService } from './services/tick-service.js';
@@ -76,9 +78,8 @@ export class Gateway {
   private readonly engine: ReplayEngine;
   private readonly status = new GatewayStatus();
   private readonly logger: GatewayLogger;
-  private readonly realtime: RealtimeBarsService;
-  private readonly ticks: TickService;
-  private readonly historical: HistoricalService;
+  /** Real-time bars, ticks and keepUpToDate history: the services fed with every bar the replay completes. */
+  private readonly marketData: readonly MarketDataService<Subscription>[];
   private readonly accounts: AccountService;
   private readonly stateFile: string | undefined;
   private saveScheduled = false;
@@ -127,8 +128,8 @@ export class Gateway {
       this.engine.release(symbol);
     };
     const pacing = options.enforcePacing ?? true;
-    this.realtime = new RealtimeBarsService(this.registry, retain, release, pacing);
-    this.historical = new HistoricalService(
+    const realtime = new RealtimeBarsService(this.registry, retain, release, pacing);
+    const historical = new HistoricalService(
       this.store,
       this.registry,
       this.clock,
@@ -137,7 +138,8 @@ export class Gateway {
       release,
       pacing,
     );
-    this.ticks = new TickService(this.store, this.registry, this.clock, retain, release);
+    const ticks = new TickService(this.store, this.registry, this.clock, retain, release);
+    this.marketData = [realtime, ticks, historical];
     this.accounts = new AccountService(account, this.registry, marks, this.clock);
     this.broker = new PaperBroker(
       {
@@ -167,9 +169,7 @@ export class Gateway {
         router.handle(session, request);
       },
       onClosed: (session) => {
-        this.realtime.dropSession(session);
-        this.ticks.dropSession(session);
-        this.historical.dropSession(session);
+        for (const service of this.marketData) service.dropSession(session);
         this.accounts.dropSession(session);
       },
     });
@@ -182,9 +182,7 @@ export class Gateway {
         else this.server.client(clientId)?.destroy();
       },
       dropMarketData: () => {
-        this.realtime.dropAll();
-        this.ticks.dropAll();
-        this.historical.dropAll();
+        for (const service of this.marketData) service.dropAll();
       },
       restart: (downtimeMs) => this.server.restart(downtimeMs),
     });
@@ -194,9 +192,9 @@ export class Gateway {
       status: this.status,
       broker: this.broker,
       contracts: new ContractService(this.registry, this.calendar, this.clock),
-      historical: this.historical,
-      realtime: this.realtime,
-      ticks: this.ticks,
+      historical,
+      realtime,
+      ticks,
       accounts: this.accounts,
       faults: this.faults,
       logger: this.logger,
@@ -313,11 +311,7 @@ export class Gateway {
     try {
       for (const bar of bars) {
         if (this.status.connected) this.broker.onBar(bar);
-        if (this.status.marketDataFlows) {
-          this.realtime.deliver(bar);
-          this.ticks.deliver(bar);
-          this.historical.deliver(bar);
-        }
+        if (this.status.marketDataFlows) for (const service of this.marketData) service.deliver(bar);
       }
     } finally {
       process.nextTick(() => {

@@ -1,3 +1,4 @@
+import { checkPeriod } from './close-indicator.js';
 import type { Mutable, PriceBar } from './mutable.js';
 import { TrueRange } from './true-range.js';
 
@@ -14,7 +15,7 @@ export class Atr {
   private sum = 0;
 
   constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 1) throw new RangeError(`ATR period ${period} must be an integer ≥ 1`);
+    checkPeriod('ATR', period);
   }
 
   get ready(): boolean {

@@ -1,19 +1,17 @@
-import type { Mutable, PriceBar } from './mutable.js';
+import { CloseIndicator } from './close-indicator.js';
+import type { Mutable } from './mutable.js';
 
 /**
  * Exponential moving average as TA-Lib defines it: k = 2/(period+1), seeded with the simple average of the first
  * `period` inputs (first value at index period−1), then ema = (x − ema)·k + ema.
  */
-export class Ema {
-  /** The latest average; NaN until `period` inputs have been seen. */
-  readonly value: number = Number.NaN;
+export class Ema extends CloseIndicator {
   readonly k: number;
   private seen = 0;
   private seedSum = 0;
-  private input = Number.NaN;
 
-  constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 1) throw new RangeError(`EMA period ${period} must be an integer ≥ 1`);
+  constructor(period: number) {
+    super('EMA', period);
     this.k = 2 / (period + 1);
   }
 
@@ -21,25 +19,12 @@ export class Ema {
     return this.seen >= this.period;
   }
 
-  update(x: number): number {
-    this.input = x;
-    this.step();
-    return this.value;
-  }
-
-  /** Adds the bar's close; read the result from `value` (allocation-free, see ExactSum). */
-  updateBar(bar: PriceBar): void {
-    this.input = bar.close;
-    this.step();
-  }
-
-  reset(): void {
+  protected clear(): void {
     this.seen = 0;
     this.seedSum = 0;
-    (this as Mutable<Ema>).value = Number.NaN;
   }
 
-  private step(): void {
+  protected step(): void {
     const self = this as Mutable<Ema>;
     const x = this.input;
     if (this.seen >= this.period) {

@@ -9,6 +9,7 @@
  * backtest's per-bar budget.
  */
 export { Atr } from './atr.js';
+export { CloseIndicator } from './close-indicator.js';
 export { Ema } from './ema.js';
 export { ExactSum } from './exact-sum.js';
 export type { Mutable, PriceBar } from './mutable.js';

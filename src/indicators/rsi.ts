@@ -1,4 +1,5 @@
-import type { Mutable, PriceBar } from './mutable.js';
+import { CloseIndicator } from './close-indicator.js';
+import type { Mutable } from './mutable.js';
 
 /** TA-Lib treats |gain + loss| < 1e-14 (its TA_EPSILON) as zero: a flat stretch gives RSI 0, not NaN. */
 const EPSILON = 1e-14;
@@ -8,44 +9,28 @@ const EPSILON = 1e-14;
  * first average gain/loss is the mean of the first `period` changes (first value at index `period`); afterwards
  * avg = (avg·(period−1) + change)/period; RSI = 100·gain/(gain+loss).
  */
-export class Rsi {
-  /** The latest RSI; NaN until `period` changes have been seen. */
-  readonly value: number = Number.NaN;
+export class Rsi extends CloseIndicator {
   private previous = Number.NaN;
   private changes = 0;
   private gain = 0;
   private loss = 0;
-  private input = Number.NaN;
 
-  constructor(readonly period: number) {
-    if (!Number.isInteger(period) || period < 1) throw new RangeError(`RSI period ${period} must be an integer ≥ 1`);
+  constructor(period: number) {
+    super('RSI', period);
   }
 
   get ready(): boolean {
     return this.changes >= this.period;
   }
 
-  update(x: number): number {
-    this.input = x;
-    this.step();
-    return this.value;
-  }
-
-  /** Adds the bar's close; read the result from `value` (allocation-free, see ExactSum). */
-  updateBar(bar: PriceBar): void {
-    this.input = bar.close;
-    this.step();
-  }
-
-  reset(): void {
+  protected clear(): void {
     this.previous = Number.NaN;
     this.changes = 0;
     this.gain = 0;
     this.loss = 0;
-    (this as Mutable<Rsi>).value = Number.NaN;
   }
 
-  private step(): void {
+  protected step(): void {
     const x = this.input;
     const previous = this.previous;
     this.previous = x;

@@ -70,6 +70,13 @@ export abstract class BaseStrategy<S> implements Strategy {
     return this.positions.quantity(symbol);
   }
 
+  /** Long-only advice: LONG on `enter` while flat, EXIT on `exit` while long, else none. */
+  protected longOnly(symbol: string, enter: boolean, exit: boolean): SignalDirection | null {
+    if (enter) return this.position(symbol) === 0 ? SignalDirection.Long : null;
+    if (exit) return this.position(symbol) > 0 ? SignalDirection.Exit : null;
+    return null;
+  }
+
   protected abstract createState(symbol: string): S;
 
   /** Called after the bar is in `data.history` and the ATR; returns the advice for this bar, if any. */

@@ -52,6 +52,16 @@ function show(value: unknown): string {
   return text ?? String(value);
 }
 
+/** The error for a parameter or context value outside what the strategy accepts; `label` names it in the message. */
+function invalid(strategy: string, name: string, value: unknown, expected: string, label = name): StrategyConfigError {
+  return new StrategyConfigError(
+    strategy,
+    name,
+    value,
+    `strategy ${strategy}: ${label} = ${show(value)} is invalid: expected ${expected}`,
+  );
+}
+
 /** Defaults overlaid with `params`, each checked to be a known, finite number. */
 function resolveParams(info: StrategyInfo, params: Readonly<Record<string, number>>): Readonly<Record<string, number>> {
   const known = info.params.map((p) => p.name);
@@ -67,12 +77,7 @@ function resolveParams(info: StrategyInfo, params: Readonly<Record<string, numbe
       );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new StrategyConfigError(
-        info.name,
-        name,
-        value,
-        `strategy ${info.name}: parameter ${name} = ${show(value)} is invalid: expected a finite number`,
-      );
+      throw invalid(info.name, name, value, 'a finite number', `parameter ${name}`);
     }
     resolved[name] = value;
   }
@@ -80,40 +85,21 @@ function resolveParams(info: StrategyInfo, params: Readonly<Record<string, numbe
 }
 
 function requirePeriod(strategy: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new StrategyConfigError(
-      strategy,
-      name,
-      value,
-      `strategy ${strategy}: ${name} = ${show(value)} is invalid: expected a whole number of bars ≥ 1`,
-    );
-  }
+  if (!Number.isInteger(value) || value < 1) throw invalid(strategy, name, value, 'a whole number of bars ≥ 1');
   return value;
 }
 
 function checkContext(strategy: string, context: StrategyContext): void {
   requirePeriod(strategy, 'atr_period', context.atrPeriod);
   if (!Number.isFinite(context.atrMultiplier) || context.atrMultiplier <= 0) {
-    throw new StrategyConfigError(
-      strategy,
-      'atr_multiplier',
-      context.atrMultiplier,
-      `strategy ${strategy}: atr_multiplier = ${show(context.atrMultiplier)} is invalid: expected a number > 0`,
-    );
+    throw invalid(strategy, 'atr_multiplier', context.atrMultiplier, 'a number > 0');
   }
 }
 
 function createSmaCrossover(p: Readonly<Record<string, number>>, context: StrategyContext): Strategy {
   const fast = requirePeriod(SMA_CROSSOVER, 'fast', p.fast!);
   const slow = requirePeriod(SMA_CROSSOVER, 'slow', p.slow!);
-  if (fast >= slow) {
-    throw new StrategyConfigError(
-      SMA_CROSSOVER,
-      'fast',
-      fast,
-      `strategy ${SMA_CROSSOVER}: fast = ${fast} is invalid: expected fast < slow (slow = ${slow})`,
-    );
-  }
+  if (fast >= slow) throw invalid(SMA_CROSSOVER, 'fast', fast, `fast < slow (slow = ${slow})`);
   return new SmaCrossoverStrategy({ fast, slow }, context);
 }
 
@@ -122,12 +108,11 @@ function createRsiMeanReversion(p: Readonly<Record<string, number>>, context: St
   const oversold = p.oversold!;
   const overbought = p.overbought!;
   const fail = (name: string, value: number): never => {
-    throw new StrategyConfigError(
+    throw invalid(
       RSI_MEAN_REVERSION,
       name,
       value,
-      `strategy ${RSI_MEAN_REVERSION}: ${name} = ${value} is invalid: expected 0 < oversold < overbought < 100 ` +
-        `(oversold = ${oversold}, overbought = ${overbought})`,
+      `0 < oversold < overbought < 100 (oversold = ${oversold}, overbought = ${overbought})`,
     );
   };
   if (!(oversold > 0 && oversold < 100)) fail('oversold', oversold);

@@ -20,11 +20,11 @@ interface RsiState {
 
 /** Mean reversion: LONG when Wilder's RSI drops below `oversold` while flat, EXIT above `overbought` while long. */
 export class RsiMeanReversionStrategy extends BaseStrategy<RsiState> {
-  readonly params: RsiMeanReversionParams;
-
-  constructor(params: RsiMeanReversionParams, context: StrategyContext) {
+  constructor(
+    readonly params: RsiMeanReversionParams,
+    context: StrategyContext,
+  ) {
     super(RSI_MEAN_REVERSION, context);
-    this.params = params;
   }
 
   protected createState(): RsiState {
@@ -35,12 +35,6 @@ export class RsiMeanReversionStrategy extends BaseStrategy<RsiState> {
     const indicator = data.state.rsi;
     indicator.updateBar(bar);
     const rsi = indicator.value;
-    if (rsi < this.params.oversold) {
-      return this.position(bar.symbol) === 0 ? SignalDirection.Long : null;
-    }
-    if (rsi > this.params.overbought) {
-      return this.position(bar.symbol) > 0 ? SignalDirection.Exit : null;
-    }
-    return null;
+    return this.longOnly(bar.symbol, rsi < this.params.oversold, rsi > this.params.overbought);
   }
 }

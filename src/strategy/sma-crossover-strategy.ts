@@ -27,11 +27,11 @@ interface CrossoverState {
  * first decision comes one bar after both averages exist.
  */
 export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
-  readonly params: SmaCrossoverParams;
-
-  constructor(params: SmaCrossoverParams, context: StrategyContext) {
+  constructor(
+    readonly params: SmaCrossoverParams,
+    context: StrategyContext,
+  ) {
     super(SMA_CROSSOVER, context);
-    this.params = params;
   }
 
   protected createState(): CrossoverState {
@@ -52,12 +52,6 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     const difference = fast - slow;
     const before = state.lastNonZeroDifference;
     if (difference !== 0 || Number.isNaN(before)) state.lastNonZeroDifference = difference;
-    if (before < 0 && fast > slow) {
-      return this.position(bar.symbol) === 0 ? SignalDirection.Long : null;
-    }
-    if (before > 0 && fast < slow) {
-      return this.position(bar.symbol) > 0 ? SignalDirection.Exit : null;
-    }
-    return null;
+    return this.longOnly(bar.symbol, before < 0 && fast > slow, before > 0 && fast < slow);
   }
 }

@@ -1,3 +1,5 @@
+import { HEADER } from './csv-fixtures.js';
+
 /** Files the loader and the streams must both reject, with the message (file name shown as X.csv). */
 export interface BadCsvCase {
   readonly name: string;
@@ -6,8 +8,6 @@ export interface BadCsvCase {
   /** Good bars before the bad row: what a stream delivers before it raises the error. */
   readonly barsBefore: number;
 }
-
-export const HEADER = 'date,open,high,low,close,volume';
 
 const malformed = (text: string): string =>
   `date "${text}" is malformed: expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM[:SS]`;

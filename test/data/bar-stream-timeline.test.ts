@@ -9,11 +9,11 @@ import { loadBarFile } from '../../src/data/load-bar-file.js';
 import { loadBarDirectory } from '../../src/data/load-bar-directory.js';
 import { openBarStreams } from '../../src/data/open-bar-streams.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
+import { HEADER, THREE_DAYS } from './csv-fixtures.js';
 import { HAS_SHARED_DATA, SHARED_DAILY_DIR, sharedDataTitle } from './shared-data.js';
 import { useTempDir } from './temp-dir.js';
 
 const DAY = 86_400_000;
-const HEADER = 'date,open,high,low,close,volume';
 
 /** A member of a slice: its position and its bar's time, open and close. */
 type Member = readonly [number, number, number, number];
@@ -128,7 +128,7 @@ describe('BarStreamTimeline', () => {
   });
 
   it("raises a stream's data error from next() once the stream reaches the bad row", () => {
-    const good = dir.write('A.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\n`);
+    const good = dir.write('A.csv', THREE_DAYS);
     const bad = dir.write('B.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,x,2\n`);
     const timeline = new BarStreamTimeline([new CsvBarStream(good, 'A'), new CsvBarStream(bad, 'B')]);
     expect(timeline.next()).toBe(true);

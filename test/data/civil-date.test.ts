@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { daysFromCivil, isCalendarDate, isWeekend, timeBound, weekday } from '../../src/data/civil-date.js';
+import {
+  daysFromCivil,
+  isCalendarDate,
+  isWeekend,
+  timeBound,
+  weekday,
+  weekdayOnOrAfter,
+} from '../../src/data/civil-date.js';
 import { MS_PER_DAY } from '../../src/domain/time.js';
 
 describe('civil dates', () => {
@@ -34,6 +41,9 @@ describe('civil dates', () => {
     expect(weekday(daysFromCivil(1969, 12, 28))).toBe(0);
     expect(isWeekend(daysFromCivil(2024, 1, 7))).toBe(true);
     expect(isWeekend(daysFromCivil(2024, 1, 8))).toBe(false);
+    expect(weekdayOnOrAfter(daysFromCivil(2024, 1, 6))).toBe(daysFromCivil(2024, 1, 8));
+    expect(weekdayOnOrAfter(daysFromCivil(2024, 1, 7))).toBe(daysFromCivil(2024, 1, 8));
+    expect(weekdayOnOrAfter(daysFromCivil(2024, 1, 5))).toBe(daysFromCivil(2024, 1, 5));
   });
 
   it('turns bounds into inclusive epoch ms, a whole date as end covering its day', () => {

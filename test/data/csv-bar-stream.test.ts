@@ -9,7 +9,8 @@ import { loadBarDirectory } from '../../src/data/load-bar-directory.js';
 import { loadBarFile } from '../../src/data/load-bar-file.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import type { BarSeries } from '../../src/domain/bar.js';
-import { BAD_CSV_CASES, HEADER } from './bad-csv-cases.js';
+import { BAD_CSV_CASES } from './bad-csv-cases.js';
+import { HEADER, MIXED_ROWS, THREE_DAYS } from './csv-fixtures.js';
 import { csvTextArbitrary } from './csv-text-arbitrary.js';
 import { useTempDir } from './temp-dir.js';
 
@@ -176,18 +177,7 @@ describe('CsvBarStream', () => {
   });
 
   it('reports skipped rows as the loader does', () => {
-    const text = [
-      HEADER,
-      '2024-01-02,1,1,1,1,1',
-      '2024-01-03,1,x,1,1,1',
-      '2024-01-03,2,2,2,2,2',
-      '2024-01-03,3,3,3,3,3',
-      '2024-01-01,4,4,4,4,4',
-      '2024-02-30,5,5,5,5,5',
-      '2024-01-04,5,5,4,6,5',
-      '2024-01-05,6,6,6,6,6',
-    ].join('\n');
-    const path = dir.write('X.csv', text);
+    const path = dir.write('X.csv', MIXED_ROWS);
     const stream = new CsvBarStream(path, 'X', { skipBadRows: true, chunkBytes: 16 });
     const closes: number[] = [];
     while (!stream.done) {
@@ -230,7 +220,7 @@ describe('CsvBarStream', () => {
     });
 
     it('checks the rows before start but never reads past the first bar after end', () => {
-      const text = `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\nbroken row\n`;
+      const text = `${THREE_DAYS}broken row\n`;
       const path = dir.write('X.csv', text);
       expect(drain(path, { end: '2024-01-03' })).toEqual({
         bars: [
@@ -280,7 +270,7 @@ describe('CsvBarStream', () => {
   it('names the file it cannot read, at open or when a later chunk is due', () => {
     const missing = join(dir.path(), 'missing.csv');
     expect(() => new CsvBarStream(missing, 'M')).toThrow(`${missing}: cannot read the file (ENOENT)`);
-    const path = dir.write('X.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\n`);
+    const path = dir.write('X.csv', THREE_DAYS);
     const stream = new CsvBarStream(path, 'X', { chunkBytes: 60 });
     rmSync(path);
     expect(() => {
@@ -298,9 +288,7 @@ describe('CsvBarStream', () => {
 
   it.runIf(existsSync('/proc/self/fd'))('keeps no file open between reads, however many streams', () => {
     const openFiles = (): number => readdirSync('/proc/self/fd').length;
-    const paths = Array.from({ length: 300 }, (_, i) =>
-      dir.write(`S${i}.csv`, `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\n`),
-    );
+    const paths = Array.from({ length: 300 }, (_, i) => dir.write(`S${i}.csv`, THREE_DAYS));
     const before = openFiles();
     const streams = paths.map((path) => new CsvBarStream(path, 'S', { chunkBytes: 40 }));
     streams.forEach((stream) => {

@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { CsvDataError } from '../../src/data/csv-data-error.js';
 import { loadBarDirectory } from '../../src/data/load-bar-directory.js';
 import { formatTime } from '../../src/domain/time.js';
+import { DUPLICATE_STAMP, HEADER, writeOrclAndSpy } from './csv-fixtures.js';
 import { useTempDir } from './temp-dir.js';
-
-const HEADER = 'date,open,high,low,close,volume';
 
 describe('loadBarDirectory', () => {
   const dir = useTempDir();
 
-  function setUp(): string {
-    dir.write('orcl.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\n`);
-    dir.write(
-      'SPY.csv',
-      `${HEADER}\n2024-01-03 09:30,1,1,1,1,1\n2024-01-03 15:59,2,2,2,2,2\n2024-01-04 09:30,3,3,3,3,3\n`,
-    );
-    dir.write('notes.txt', 'not data');
-    return dir.path();
-  }
+  const setUp = (): string => writeOrclAndSpy(dir);
 
   it('loads every *.csv, symbols upper-cased and sorted', () => {
     const { series, skipped } = loadBarDirectory(setUp());
@@ -78,7 +69,7 @@ describe('loadBarDirectory', () => {
 
   it('collects skipped rows over all files with skipBadRows', () => {
     const path = setUp();
-    const bad = dir.write('BAD.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-02,1,1,1,1,1\n`);
+    const bad = dir.write('BAD.csv', DUPLICATE_STAMP);
     const { series, skipped } = loadBarDirectory(path, { skipBadRows: true });
     expect(series.map((s) => s.symbol)).toEqual(['BAD', 'ORCL', 'SPY']);
     expect(skipped).toEqual([{ file: bad, line: 3, reason: 'duplicate timestamp 2024-01-02 (line 2 has the same)' }]);

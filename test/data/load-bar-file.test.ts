@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { CsvDataError } from '../../src/data/csv-data-error.js';
 import { loadBarFile } from '../../src/data/load-bar-file.js';
 import { parseTime } from '../../src/domain/time.js';
-import { BAD_CSV_CASES, HEADER } from './bad-csv-cases.js';
+import { BAD_CSV_CASES } from './bad-csv-cases.js';
+import { HEADER, MIXED_ROWS } from './csv-fixtures.js';
 import { useTempDir } from './temp-dir.js';
 
 describe('loadBarFile', () => {
@@ -86,18 +87,7 @@ describe('loadBarFile', () => {
 
   describe('skipBadRows', () => {
     it('skips and reports bad rows, including duplicate and backward stamps, and keeps the rest', () => {
-      const text = [
-        HEADER,
-        '2024-01-02,1,1,1,1,1',
-        '2024-01-03,1,x,1,1,1',
-        '2024-01-03,2,2,2,2,2',
-        '2024-01-03,3,3,3,3,3',
-        '2024-01-01,4,4,4,4,4',
-        '2024-02-30,5,5,5,5,5',
-        '2024-01-04,5,5,4,6,5',
-        '2024-01-05,6,6,6,6,6',
-      ].join('\n');
-      const file = dir.write('X.csv', text);
+      const file = dir.write('X.csv', MIXED_ROWS);
       const { series, skipped } = loadBarFile(file, 'X', { skipBadRows: true });
       expect([...series.close]).toEqual([1, 2, 6]);
       expect(skipped).toEqual([

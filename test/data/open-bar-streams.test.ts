@@ -6,9 +6,8 @@ import { CsvDataError } from '../../src/data/csv-data-error.js';
 import { loadBarDirectory } from '../../src/data/load-bar-directory.js';
 import { openBarStreams } from '../../src/data/open-bar-streams.js';
 import { formatTime } from '../../src/domain/time.js';
+import { DUPLICATE_STAMP, HEADER, writeOrclAndSpy } from './csv-fixtures.js';
 import { useTempDir } from './temp-dir.js';
-
-const HEADER = 'date,open,high,low,close,volume';
 
 /** Every stream's bar times, formatted. */
 function times(streams: readonly CsvBarStream[]): string[][] {
@@ -25,15 +24,7 @@ function times(streams: readonly CsvBarStream[]): string[][] {
 describe('openBarStreams', () => {
   const dir = useTempDir();
 
-  function setUp(): string {
-    dir.write('orcl.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03,2,2,2,2,2\n2024-01-04,3,3,3,3,3\n`);
-    dir.write(
-      'SPY.csv',
-      `${HEADER}\n2024-01-03 09:30,1,1,1,1,1\n2024-01-03 15:59,2,2,2,2,2\n2024-01-04 09:30,3,3,3,3,3\n`,
-    );
-    dir.write('notes.txt', 'not data');
-    return dir.path();
-  }
+  const setUp = (): string => writeOrclAndSpy(dir);
 
   it('opens every *.csv, symbols upper-cased and sorted, with the bars loadBarDirectory loads', () => {
     const streams = openBarStreams(setUp());
@@ -63,7 +54,7 @@ describe('openBarStreams', () => {
 
   it('raises a header problem when opening, a row problem when the stream reaches it', () => {
     const path = setUp();
-    dir.write('BAD.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-02,1,1,1,1,1\n`);
+    dir.write('BAD.csv', DUPLICATE_STAMP);
     const streams = openBarStreams(path, { symbols: ['BAD'] });
     expect(streams[0]!.close).toBe(1);
     expect(() => {
@@ -91,7 +82,7 @@ describe('openBarStreams', () => {
 
   it('collects skipped rows per stream with skipBadRows', () => {
     const path = setUp();
-    const bad = dir.write('BAD.csv', `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-02,1,1,1,1,1\n`);
+    const bad = dir.write('BAD.csv', DUPLICATE_STAMP);
     const streams = openBarStreams(path, { skipBadRows: true });
     expect(streams.map((s) => s.symbol)).toEqual(['BAD', 'ORCL', 'SPY']);
     expect(streams.map((s) => s.skipped)).toEqual([

@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 
+export interface TempDir {
+  /** The directory, created on first use. */
+  readonly path: () => string;
+  /** Writes a file into the directory; returns its path. */
+  readonly write: (name: string, text: string) => string;
+}
+
 /** A fresh temporary directory per test, removed afterwards. */
-export function useTempDir(): { readonly path: () => string; readonly write: (name: string, text: string) => string } {
+export function useTempDir(): TempDir {
   let current: string | null = null;
   afterEach(() => {
     if (current !== null) rmSync(current, { recursive: true, force: true });

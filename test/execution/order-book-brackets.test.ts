@@ -2,32 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { OrderType, type OrderRequest } from '../../src/domain/order.js';
 import type { BookEvent } from '../../src/execution/book-event.js';
 import { OrderBook } from '../../src/execution/order-book.js';
-import { bar, buy, sell } from './builders.js';
+import { bar, bookWith, buy, sell, summary as summaryOf } from './builders.js';
 
-function summary(events: readonly BookEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.kind) {
-      case 'fill':
-        return `fill ${e.order.id} ${e.quantity}@${e.price}`;
-      case 'cancelled':
-        return `cancelled ${e.order.id} ${e.reason}`;
-      case 'activated':
-        return `activated ${e.order.id}`;
-    }
-  });
-}
+const summary = (events: readonly BookEvent[]): string[] => summaryOf(events, { remaining: false, time: false });
 
 /** Entry 1 (market buy), stop-loss 2 at 95, take-profit 3 at 110. */
 function bracket(entry: OrderRequest = buy(1)): OrderBook {
-  const book = new OrderBook({ slippageBps: 0 });
-  expect(book.add(entry)).toEqual({ ok: true });
-  expect(book.add(sell(2, { type: OrderType.Stop, stopPrice: 95, parentId: 1, purpose: 'stop_loss' }))).toEqual({
-    ok: true,
-  });
-  expect(book.add(sell(3, { type: OrderType.Limit, limitPrice: 110, parentId: 1, purpose: 'take_profit' }))).toEqual({
-    ok: true,
-  });
-  return book;
+  return bookWith(
+    entry,
+    sell(2, { type: OrderType.Stop, stopPrice: 95, parentId: 1, purpose: 'stop_loss' }),
+    sell(3, { type: OrderType.Limit, limitPrice: 110, parentId: 1, purpose: 'take_profit' }),
+  );
 }
 
 describe('OrderBook: brackets', () => {
@@ -136,10 +121,11 @@ describe('OrderBook: brackets', () => {
 
 describe('OrderBook: one-cancels-other groups', () => {
   it('cancels the rest of the group when one executes', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { type: OrderType.Limit, limitPrice: 99, ocaGroup: 'g' }));
-    book.add(buy(2, { type: OrderType.Limit, limitPrice: 98, ocaGroup: 'g' }));
-    book.add(buy(3, { type: OrderType.Limit, limitPrice: 98.5 }));
+    const book = bookWith(
+      buy(1, { type: OrderType.Limit, limitPrice: 99, ocaGroup: 'g' }),
+      buy(2, { type: OrderType.Limit, limitPrice: 98, ocaGroup: 'g' }),
+      buy(3, { type: OrderType.Limit, limitPrice: 98.5 }),
+    );
     // down bar 100 → 101 → 97: 99 is reached first
     expect(summary(book.processBar(bar(100, 101, 97, 98)))).toEqual([
       'fill 1 100@99',
@@ -149,9 +135,7 @@ describe('OrderBook: one-cancels-other groups', () => {
   });
 
   it('links orders of different symbols', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { symbol: 'AAA', ocaGroup: 'either' }));
-    book.add(buy(2, { symbol: 'BBB', ocaGroup: 'either' }));
+    const book = bookWith(buy(1, { symbol: 'AAA', ocaGroup: 'either' }), buy(2, { symbol: 'BBB', ocaGroup: 'either' }));
     expect(summary(book.processBar(bar(10, 11, 9, 10, { symbol: 'AAA' })))).toEqual([
       'fill 1 100@10',
       'cancelled 2 oca',
@@ -161,9 +145,10 @@ describe('OrderBook: one-cancels-other groups', () => {
   });
 
   it('does not cancel the group when a member is cancelled', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { type: OrderType.Limit, limitPrice: 9, ocaGroup: 'g' }));
-    book.add(buy(2, { type: OrderType.Limit, limitPrice: 8, ocaGroup: 'g' }));
+    const book = bookWith(
+      buy(1, { type: OrderType.Limit, limitPrice: 9, ocaGroup: 'g' }),
+      buy(2, { type: OrderType.Limit, limitPrice: 8, ocaGroup: 'g' }),
+    );
     expect(summary(book.cancel(1, 0))).toEqual(['cancelled 1 requested']);
     expect(book.workingCount()).toBe(1);
   });

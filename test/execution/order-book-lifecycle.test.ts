@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { OrderType } from '../../src/domain/order.js';
 import type { BookEvent } from '../../src/execution/book-event.js';
 import { OrderBook } from '../../src/execution/order-book.js';
-import { bar, buy, sell } from './builders.js';
+import { bar, bookWith, buy, sell, summary as summaryOf } from './builders.js';
 
-function summary(events: readonly BookEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.kind) {
-      case 'fill':
-        return `fill ${e.order.id} ${e.quantity}@${e.price} left ${e.remaining}`;
-      case 'cancelled':
-        return `cancelled ${e.order.id} ${e.reason} left ${e.remaining} at ${e.time}`;
-      case 'activated':
-        return `activated ${e.order.id}`;
-    }
-  });
-}
+const summary = (events: readonly BookEvent[]): string[] => summaryOf(events, { remaining: true, time: true });
 
 describe('OrderBook: add', () => {
   it('refuses invalid orders and duplicate ids with a reason', () => {
@@ -35,10 +24,11 @@ describe('OrderBook: add', () => {
   });
 
   it('lists and counts orders per symbol', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(2, { symbol: 'B' }));
-    book.add(buy(1, { symbol: 'A', type: OrderType.Limit, limitPrice: 5 }));
-    book.add(sell(3, { symbol: 'A', parentId: 1, type: OrderType.Stop, stopPrice: 4 }));
+    const book = bookWith(
+      buy(2, { symbol: 'B' }),
+      buy(1, { symbol: 'A', type: OrderType.Limit, limitPrice: 5 }),
+      sell(3, { symbol: 'A', parentId: 1, type: OrderType.Stop, stopPrice: 4 }),
+    );
     expect(book.workingCount()).toBe(3);
     expect(book.workingCount('A')).toBe(2);
     expect(book.workingCount('C')).toBe(0);
@@ -52,8 +42,7 @@ describe('OrderBook: add', () => {
 
 describe('OrderBook: replace', () => {
   it('modifies a working limit in place', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { type: OrderType.Limit, limitPrice: 9 }));
+    const book = bookWith(buy(1, { type: OrderType.Limit, limitPrice: 9 }));
     expect(book.processBar(bar(10, 11, 9.5, 10.5))).toHaveLength(0);
     expect(book.replace(buy(1, { type: OrderType.Limit, limitPrice: 9.6, quantity: 50 }))).toEqual({ ok: true });
     expect(summary(book.processBar(bar(10, 11, 9.5, 10.5, { day: 2 })))).toEqual(['fill 1 50@9.6 left 0']);
@@ -90,8 +79,7 @@ describe('OrderBook: replace', () => {
   });
 
   it('re-derives a trailing stop from the best price when the trail changes', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(sell(1, { type: OrderType.TrailingStop, trailAmount: 1 }));
+    const book = bookWith(sell(1, { type: OrderType.TrailingStop, trailAmount: 1 }));
     book.processBar(bar(20, 22, 19.5, 21.5));
     expect(book.get(1)?.trailStop).toBe(21);
     book.replace(sell(1, { type: OrderType.TrailingStop, trailAmount: 3 }));
@@ -101,9 +89,10 @@ describe('OrderBook: replace', () => {
 
 describe('OrderBook: DAY orders', () => {
   it('expires DAY orders that worked during the session, not ones still waiting for theirs', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
-    book.add(buy(2, { type: OrderType.Limit, limitPrice: 5, tif: 'GTC' }));
+    const book = bookWith(
+      buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }),
+      buy(2, { type: OrderType.Limit, limitPrice: 5, tif: 'GTC' }),
+    );
     expect(book.expireDayOrders(100)).toHaveLength(0);
     book.processBar(bar(10, 11, 9, 10));
     book.add(buy(3, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
@@ -112,9 +101,10 @@ describe('OrderBook: DAY orders', () => {
   });
 
   it('takes the held children of an expired parent with it', () => {
-    const book = new OrderBook({ slippageBps: 0 });
-    book.add(buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
-    book.add(sell(2, { type: OrderType.Stop, stopPrice: 4, parentId: 1 }));
+    const book = bookWith(
+      buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }),
+      sell(2, { type: OrderType.Stop, stopPrice: 4, parentId: 1 }),
+    );
     book.processBar(bar(10, 11, 9, 10));
     expect(summary(book.expireDayOrders(7))).toEqual([
       'cancelled 1 expired left 100 at 7',

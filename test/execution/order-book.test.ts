@@ -1,28 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrderType } from '../../src/domain/order.js';
-import type { BookEvent } from '../../src/execution/book-event.js';
 import { OrderBook } from '../../src/execution/order-book.js';
-import { bar, buy, sell } from './builders.js';
-
-/** Compact form of events for exact comparisons. */
-function summary(events: readonly BookEvent[]): string[] {
-  return events.map((e) => {
-    switch (e.kind) {
-      case 'fill':
-        return `fill ${e.order.id} ${e.quantity}@${e.price} left ${e.remaining}`;
-      case 'cancelled':
-        return `cancelled ${e.order.id} ${e.reason} left ${e.remaining}`;
-      case 'activated':
-        return `activated ${e.order.id}`;
-    }
-  });
-}
-
-function bookWith(...orders: Parameters<OrderBook['add']>[0][]): OrderBook {
-  const book = new OrderBook({ slippageBps: 0 });
-  for (const o of orders) expect(book.add(o)).toEqual({ ok: true });
-  return book;
-}
+import { bar, bookWith, buy, sell, summary } from './builders.js';
 
 describe('OrderBook: market and limit orders', () => {
   it('fills a market order at the open of the next bar processed', () => {

@@ -1,23 +1,15 @@
 import { EventName, OrderAction, OrderType } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { Farm } from '../../src/gateway/services/gateway-status.js';
-import { connect, settle, startGateway, stock, useFixture, waitFor } from './harness.js';
-
-const HOUR = 3_600_000;
+import { connect, errorFor, HOUR, settle, startGateway, stock, useFixture, waitFor } from './harness.js';
+import { place, placeResting, statusReached } from './order-harness.js';
 
 describe('fault injection', () => {
   const f = useFixture(undefined);
 
   it('drops sockets; the client reconnects with the same clientId and order ids continue', async () => {
     f.gateway.advance(HOUR);
-    f.client.api.placeOrder(4, stock('AAPL'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      lmtPrice: 10,
-      totalQuantity: 1,
-      transmit: true,
-    });
-    await waitFor(f.client.api, EventName.orderStatus, (id: number) => id === 4);
+    await placeResting(f, 4, 'AAPL');
     const dropped = waitFor(f.client.api, EventName.disconnected);
     f.gateway.faults.dropConnections();
     await dropped;
@@ -33,20 +25,15 @@ describe('fault injection', () => {
     const bars: number[] = [];
     f.client.api.on(EventName.realtimeBar, (id: number) => bars.push(id));
     f.client.api.reqRealTimeBars(1, stock('AAPL'), 5, 'TRADES', true);
-    f.client.api.placeOrder(1, stock('AAPL'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.MKT,
-      totalQuantity: 10,
-      transmit: true,
-    });
-    await waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Submitted');
+    place(f, 1, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10 });
+    await statusReached(f, 1, 'Submitted');
     const lost = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1100);
     f.gateway.faults.loseConnectivity();
     expect((await lost)[0]).toBe('Connectivity between IB and Trader Workstation has been lost.');
     f.gateway.advance(30_000);
     await settle(50);
     expect(bars).toEqual([]);
-    const filled = waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Filled');
+    const filled = statusReached(f, 1, 'Filled');
     const kept = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1102);
     f.gateway.faults.restoreConnectivity(true);
     await kept;
@@ -68,9 +55,10 @@ describe('fault injection', () => {
     const broken = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 2105);
     f.gateway.faults.setFarm(Farm.Historical, false);
     expect((await broken)[0]).toBe('HMDS data farm connection is broken:ushmds');
-    const refused = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 7);
-    f.client.api.reqHistoricalData(7, stock('AAPL'), '', '1 D', '1 hour' as never, 'TRADES', 1, 1, false);
-    expect((await refused)[1]).toBe(162);
+    const refused = await errorFor(f.client, 7, () => {
+      f.client.api.reqHistoricalData(7, stock('AAPL'), '', '1 D', '1 hour' as never, 'TRADES', 1, 1, false);
+    });
+    expect(refused.code).toBe(162);
     const late = await connect(f.gateway.port, 2);
     f.extra.push(late);
     expect(late.infos.map((i) => i.code)).toEqual([2104, 2105, 2158]);
@@ -100,14 +88,7 @@ describe('fault injection', () => {
 
   it('simulates the daily restart: clients are dropped, refused during the downtime, and state survives', async () => {
     f.gateway.advance(HOUR);
-    f.client.api.placeOrder(1, stock('MSFT'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      lmtPrice: 10,
-      totalQuantity: 1,
-      transmit: true,
-    });
-    await waitFor(f.client.api, EventName.orderStatus, (id: number) => id === 1);
+    await placeResting(f, 1, 'MSFT');
     const dropped = waitFor(f.client.api, EventName.disconnected);
     const restart = f.gateway.faults.restart(400);
     await dropped;

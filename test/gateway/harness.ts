@@ -5,7 +5,10 @@ import type { GatewayOptions } from '../../src/gateway/gateway-options.js';
 import { SUPPORTED_SERVER_VERSIONS } from '../../src/gateway/protocol/server-versions.js';
 
 /** Replay start used by the suite: a Monday open inside the synthetic data. */
-export const SUITE_START = '2021-03-01 09:30:00';
+const SUITE_START = '2021-03-01 09:30:00';
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
 
 export function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   return Gateway.start({
@@ -82,7 +85,7 @@ export async function connect(port: number, clientId = 1, maxReqPerSec?: number)
   };
 }
 
-/** Subscribes without @stoqey/ib's per-event overloads (tests listen generically). */
+/** A listener of any event's arguments. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listeners of any event signature
 type AnyListener = (...args: any[]) => void;
 
@@ -91,34 +94,12 @@ export function listen(api: IBApi, event: EventName, listener: AnyListener): voi
   (api as unknown as NodeJS.EventEmitter).on(event, listener);
 }
 
-export function unlisten(api: IBApi, event: EventName, listener: AnyListener): void {
+function unlisten(api: IBApi, event: EventName, listener: AnyListener): void {
   (api as unknown as NodeJS.EventEmitter).off(event, listener);
 }
 
-/** Resolves with the arguments of the first event for which `match` returns true. */
-export function waitFor<T extends unknown[]>(
-  api: IBApi,
-  event: EventName,
-  match: (...args: T) => boolean = () => true,
-  timeoutMs = 5000,
-): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const listener = (...args: T): void => {
-      if (!match(...args)) return;
-      clearTimeout(timer);
-      unlisten(api, event, listener);
-      resolve(args);
-    };
-    const timer = setTimeout(() => {
-      unlisten(api, event, listener);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    listen(api, event, listener);
-  });
-}
-
 /** Collects every event until `done` fires (inclusive), e.g. bars until the end-of-data marker. */
-export function collectUntil<T extends unknown[]>(
+function collectUntil<T extends unknown[]>(
   api: IBApi,
   event: EventName,
   done: (...args: T) => boolean,
@@ -139,6 +120,56 @@ export function collectUntil<T extends unknown[]>(
     }, timeoutMs);
     listen(api, event, listener);
   });
+}
+
+/** Resolves with the arguments of the first event for which `match` returns true. */
+export async function waitFor<T extends unknown[]>(
+  api: IBApi,
+  event: EventName,
+  match: (...args: T) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<T> {
+  const events = await collectUntil(api, event, match, timeoutMs);
+  return events[events.length - 1]!;
+}
+
+/**
+ * Sends a request and gathers the arguments of every `row` event until the `end` event; with `reqId`, only the rows
+ * and the end of that request (their first argument), e.g. execDetails until execDetailsEnd.
+ */
+export async function gather<T extends unknown[]>(
+  api: IBApi,
+  row: EventName,
+  end: EventName,
+  send: () => void,
+  reqId?: number,
+): Promise<T[]> {
+  const ours = (...args: unknown[]): boolean => reqId === undefined || args[0] === reqId;
+  const rows: T[] = [];
+  const onRow = (...args: T): void => {
+    if (ours(...args)) rows.push(args);
+  };
+  listen(api, row, onRow);
+  try {
+    const done = waitFor(api, end, ours);
+    send();
+    await done;
+  } finally {
+    unlisten(api, row, onRow);
+  }
+  return rows;
+}
+
+/** Sends a request and resolves with the code and text of the error it brings for `id` (a request or order id). */
+export async function errorFor(
+  client: Client,
+  id: number,
+  send: () => void,
+): Promise<{ code: number; message: string }> {
+  const error = waitFor<[Error, number, number]>(client.api, EventName.error, (_e, _c, reqId) => reqId === id);
+  send();
+  const [e, code] = await error;
+  return { code, message: e.message };
 }
 
 /** Lets in-flight socket traffic arrive. */

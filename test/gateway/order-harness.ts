@@ -7,6 +7,7 @@ import {
   type Order,
   type OrderState,
 } from '@stoqey/ib';
+import { barAt } from '../../src/domain/bar.js';
 import type { OrderRequest } from '../../src/domain/order.js';
 import { dayNumber } from '../../src/domain/time.js';
 import type { BookEvent } from '../../src/execution/book-event.js';
@@ -114,15 +115,16 @@ export function trace(events: readonly OrderEvent[]): string[] {
 }
 
 /**
- * The fills the backtest's fill model gives for an order added at `addedAt` (it works from the bar starting
- * then), replaying the gateway's own five-second bars: the gateway must fill identically.
+ * The backtest's order book (with the gateway's slippage and participation) after it worked `orders`, added at
+ * `addedAt` (they work from the bar starting then), through the gateway's own five-second bars completed by
+ * `until`, and the events it gave: the gateway must fill identically.
  */
-export function modelFills(
+export function modelBook(
   gateway: Gateway,
   orders: readonly OrderRequest[],
   addedAt: number,
   until: number,
-): BookEvent[] {
+): { readonly book: OrderBook; readonly events: BookEvent[] } {
   const book = new OrderBook({ slippageBps: 1, maxParticipation: 0.25 });
   for (const order of orders) {
     const added = book.add(order);
@@ -135,21 +137,27 @@ export function modelFills(
     if (bars === undefined) continue;
     for (let i = 0; i < bars.length; i++) {
       const time = bars.time[i]!;
-      if (time < addedAt || time + 5000 > until) continue;
-      events.push(
-        ...book.processBar({
-          symbol,
-          time,
-          open: bars.open[i]!,
-          high: bars.high[i]!,
-          low: bars.low[i]!,
-          close: bars.close[i]!,
-          volume: bars.volume[i]!,
-        }),
-      );
+      if (time >= addedAt && time + 5000 <= until) events.push(...book.processBar(barAt(bars, i)));
     }
   }
-  return events;
+  return { book, events };
+}
+
+/** The events of `modelBook`: the fills (and cancels) the fill model gives. */
+export function modelFills(
+  gateway: Gateway,
+  orders: readonly OrderRequest[],
+  addedAt: number,
+  until: number,
+): BookEvent[] {
+  return modelBook(gateway, orders, addedAt, until).events;
+}
+
+/** [shares, price] of the model's fills, of every order or of one. */
+export function modelFillPairs(events: readonly BookEvent[], orderId?: number): [number, number][] {
+  return events.flatMap((e): [number, number][] =>
+    e.kind === 'fill' && (orderId === undefined || e.order.id === orderId) ? [[e.quantity, e.price]] : [],
+  );
 }
 
 /** The last trade price at the replay time (close of the last completed five-second bar). */
@@ -177,30 +185,64 @@ export function cents(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-export const HOUR = 3_600_000;
-export const MINUTE = 60_000;
-
 export type ModelOrder = Pick<OrderRequest, 'id' | 'side' | 'quantity' | 'type'> & Partial<OrderRequest>;
 
 export function model(symbol: string, order: ModelOrder, createdAt: number): OrderRequest {
   return { symbol, tif: 'DAY', purpose: 'entry', createdAt, ...order };
 }
 
-export async function statusReached(f: Fixture, orderId: number, status: string): Promise<void> {
-  await waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === orderId && s === status);
+function clientOf(target: Fixture | Client): Client {
+  return 'api' in target ? target : target.client;
 }
 
-export function place(f: Fixture, orderId: number, symbol: string, order: Order): void {
-  f.client.api.placeOrder(orderId, stock(symbol), { transmit: true, tif: 'DAY', ...order });
+/** Waits for an orderStatus of the order: `status`, or any status when none is named. */
+export async function statusReached(target: Fixture | Client, orderId: number, status?: string): Promise<void> {
+  await waitFor(
+    clientOf(target).api,
+    EventName.orderStatus,
+    (id: number, s: string) => id === orderId && (status === undefined || s === status),
+  );
+}
+
+/** Places (or modifies) a DAY order for a stock, transmitted unless the order says otherwise. */
+export function place(target: Fixture | Client, orderId: number, symbol: string, order: Order): void {
+  clientOf(target).api.placeOrder(orderId, stock(symbol), { transmit: true, tif: 'DAY', ...order });
+}
+
+/** Sends a market order and waits for its fill, replaying `replayMs` once it is working. */
+export async function fillAtMarket(
+  f: Pick<Fixture, 'client' | 'gateway'>,
+  orderId: number,
+  symbol: string,
+  action: OrderAction,
+  quantity: number,
+  replayMs = 10_000,
+): Promise<void> {
+  place(f.client, orderId, symbol, { action, orderType: OrderType.MKT, totalQuantity: quantity });
+  await statusReached(f.client, orderId, 'Submitted');
+  const filled = statusReached(f.client, orderId, 'Filled');
+  f.gateway.advance(replayMs);
+  await filled;
 }
 
 /** Buys `quantity` at market and waits for the fill. */
 export async function buyAtMarket(f: Fixture, orderId: number, symbol: string, quantity: number): Promise<void> {
-  place(f, orderId, symbol, { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: quantity });
-  await statusReached(f, orderId, 'Submitted');
-  const filled = statusReached(f, orderId, 'Filled');
-  f.gateway.advance(10_000);
-  await filled;
+  await fillAtMarket(f, orderId, symbol, OrderAction.BUY, quantity);
+}
+
+/**
+ * A resting order: a one-share buy limit at 10, far below the market, placed and acknowledged (its first status
+ * has arrived).
+ */
+export async function placeResting(target: Fixture | Client, orderId: number, symbol: string): Promise<void> {
+  const acknowledged = statusReached(target, orderId);
+  place(target, orderId, symbol, {
+    action: OrderAction.BUY,
+    orderType: OrderType.LMT,
+    lmtPrice: 10,
+    totalQuantity: 1,
+  });
+  await acknowledged;
 }
 
 export function fillsOf(
@@ -210,4 +252,9 @@ export function fillsOf(
   return events
     .filter((e): e is Extract<OrderEvent, { kind: 'execDetails' }> => e.kind === 'execDetails' && e.orderId === orderId)
     .map((e) => ({ shares: e.execution.shares!, price: e.execution.price!, execId: e.execution.execId! }));
+}
+
+/** [shares, price] of the order's executions the client heard of. */
+export function fillPairs(events: readonly OrderEvent[], orderId: number): [number, number][] {
+  return fillsOf(events, orderId).map((x): [number, number] => [x.shares, x.price]);
 }

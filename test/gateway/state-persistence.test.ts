@@ -4,48 +4,35 @@ import { join } from 'node:path';
 import { EventName, OrderAction, OrderType, type Contract, type Execution } from '@stoqey/ib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { connect, settle, startGateway, stock, waitFor, type Client } from './harness.js';
-
-const HOUR = 3_600_000;
+import { connect, gather, HOUR, MINUTE, settle, startGateway, type Client } from './harness.js';
+import { fillAtMarket, place, statusReached } from './order-harness.js';
 
 async function positions(client: Client): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  const onPosition = (_a: string, contract: Contract, pos: number): void => {
-    out.set(contract.symbol!, pos);
-  };
-  client.api.on(EventName.position, onPosition);
-  const end = waitFor(client.api, EventName.positionEnd);
-  client.api.reqPositions();
-  await end;
-  client.api.off(EventName.position, onPosition);
+  const rows = await gather<[string, Contract, number]>(client.api, EventName.position, EventName.positionEnd, () => {
+    client.api.reqPositions();
+  });
   client.api.cancelPositions();
-  return out;
+  return new Map(rows.map(([, contract, pos]) => [contract.symbol!, pos]));
 }
 
 async function executions(client: Client, reqId: number): Promise<Execution[]> {
-  const out: Execution[] = [];
-  const onExec = (id: number, _c: unknown, e: Execution): void => {
-    if (id === reqId) out.push(e);
-  };
-  client.api.on(EventName.execDetails, onExec);
-  const end = waitFor(client.api, EventName.execDetailsEnd, (id: number) => id === reqId);
-  client.api.reqExecutions(reqId, {});
-  await end;
-  client.api.off(EventName.execDetails, onExec);
-  return out;
+  const rows = await gather<[number, Contract, Execution]>(
+    client.api,
+    EventName.execDetails,
+    EventName.execDetailsEnd,
+    () => {
+      client.api.reqExecutions(reqId, {});
+    },
+    reqId,
+  );
+  return rows.map(([, , execution]) => execution);
 }
 
 async function openOrderIds(client: Client): Promise<number[]> {
-  const ids: number[] = [];
-  const onOpen = (id: number): void => {
-    ids.push(id);
-  };
-  client.api.on(EventName.openOrder, onOpen);
-  const end = waitFor(client.api, EventName.openOrderEnd);
-  client.api.reqOpenOrders();
-  await end;
-  client.api.off(EventName.openOrder, onOpen);
-  return ids;
+  const rows = await gather<[number]>(client.api, EventName.openOrder, EventName.openOrderEnd, () => {
+    client.api.reqOpenOrders();
+  });
+  return rows.map(([id]) => id);
 }
 
 describe('durable broker state', () => {
@@ -72,24 +59,13 @@ describe('durable broker state', () => {
     open.gateways.push(gateway);
     gateway.advance(HOUR);
     const first = await connect(gateway.port, 3);
-    first.api.placeOrder(1, stock('AAPL'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.MKT,
-      totalQuantity: 40,
-      transmit: true,
-    });
-    first.api.placeOrder(2, stock('AAPL'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      lmtPrice: 10,
-      totalQuantity: 5,
-      transmit: true,
-    });
-    await waitFor(first.api, EventName.orderStatus, (id: number) => id === 2);
+    place(first, 1, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 40 });
+    place(first, 2, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 10, totalQuantity: 5 });
+    await statusReached(first, 2);
     // The process dies without a goodbye; the market moves on and the order fills meanwhile.
     first.api.disconnect();
     await settle(50);
-    gateway.advance(60_000);
+    gateway.advance(MINUTE);
     const second = await connect(gateway.port, 3);
     open.clients.push(second);
     expect(second.nextValidId).toBe(3);
@@ -106,33 +82,13 @@ describe('durable broker state', () => {
     open.gateways.push(before);
     before.advance(HOUR);
     const client = await connect(before.port, 1);
-    client.api.placeOrder(1, stock('MSFT'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.MKT,
-      totalQuantity: 30,
-      transmit: true,
-    });
-    await waitFor(client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Submitted');
-    const filled = waitFor(client.api, EventName.orderStatus, (id: number, s: string) => id === 1 && s === 'Filled');
-    before.advance(60_000);
-    await filled;
-    client.api.placeOrder(2, stock('MSFT'), {
-      action: OrderAction.SELL,
-      orderType: OrderType.TRAIL,
-      auxPrice: 10,
-      totalQuantity: 30,
-      transmit: true,
-    });
-    await waitFor(client.api, EventName.orderStatus, (id: number) => id === 2);
-    client.api.placeOrder(3, stock('MSFT'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      lmtPrice: 5,
-      totalQuantity: 1,
-      transmit: false,
-    });
+    await fillAtMarket({ client, gateway: before }, 1, 'MSFT', OrderAction.BUY, 30, MINUTE);
+    place(client, 2, 'MSFT', { action: OrderAction.SELL, orderType: OrderType.TRAIL, auxPrice: 10, totalQuantity: 30 });
+    await statusReached(client, 2);
+    const staged = { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 5, totalQuantity: 1 };
+    place(client, 3, 'MSFT', { ...staged, transmit: false });
     await settle(100);
-    before.advance(60_000);
+    before.advance(MINUTE);
     const savedExecutions = await executions(client, 5);
     await client.disconnect();
     const clock = before.clock.now();
@@ -153,13 +109,8 @@ describe('durable broker state', () => {
     expect((await positions(again)).get('MSFT')).toBe(30);
     expect((await executions(again, 6)).map((e) => e.execId)).toEqual(savedExecutions.map((e) => e.execId));
     // The staged order survived too: transmitting it now makes it work.
-    again.api.placeOrder(3, stock('MSFT'), {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      lmtPrice: 5,
-      totalQuantity: 1,
-      transmit: true,
-    });
-    await waitFor(again.api, EventName.orderStatus, (id: number, s: string) => id === 3 && s === 'Submitted');
+    const submitted = statusReached(again, 3, 'Submitted');
+    place(again, 3, 'MSFT', staged);
+    await submitted;
   });
 });

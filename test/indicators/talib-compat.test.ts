@@ -44,38 +44,37 @@ function reference(name: string, series: BarSeries, period: number): Float64Arra
   return out;
 }
 
+type Update = (high: number, low: number, close: number) => number;
+
+/** Ours, by TA-Lib's name: a fresh indicator of the period, fed one bar per call. */
+const OURS: Readonly<Record<string, (period: number) => Update>> = {
+  SMA: (period) => {
+    const sma = new Sma(period);
+    return (_high, _low, close) => sma.update(close);
+  },
+  EMA: (period) => {
+    const ema = new Ema(period);
+    return (_high, _low, close) => ema.update(close);
+  },
+  RSI: (period) => {
+    const rsi = new Rsi(period);
+    return (_high, _low, close) => rsi.update(close);
+  },
+  ATR: (period) => {
+    const atr = new Atr(period);
+    return (high, low, close) => atr.update(high, low, close);
+  },
+  TRANGE: () => {
+    const tr = new TrueRange();
+    return (high, low, close) => tr.update(high, low, close);
+  },
+};
+
 /** Ours over the whole series, one update per bar. */
 function ours(name: string, series: BarSeries, period: number): Float64Array {
-  const out = new Float64Array(series.length);
+  const update = OURS[name]!(period);
   const { high, low, close } = series;
-  switch (name) {
-    case 'SMA': {
-      const sma = new Sma(period);
-      for (let i = 0; i < series.length; i++) out[i] = sma.update(close[i]!);
-      break;
-    }
-    case 'EMA': {
-      const ema = new Ema(period);
-      for (let i = 0; i < series.length; i++) out[i] = ema.update(close[i]!);
-      break;
-    }
-    case 'RSI': {
-      const rsi = new Rsi(period);
-      for (let i = 0; i < series.length; i++) out[i] = rsi.update(close[i]!);
-      break;
-    }
-    case 'ATR': {
-      const atr = new Atr(period);
-      for (let i = 0; i < series.length; i++) out[i] = atr.update(high[i]!, low[i]!, close[i]!);
-      break;
-    }
-    case 'TRANGE': {
-      const tr = new TrueRange();
-      for (let i = 0; i < series.length; i++) out[i] = tr.update(high[i]!, low[i]!, close[i]!);
-      break;
-    }
-  }
-  return out;
+  return Float64Array.from({ length: series.length }, (_, i) => update(high[i]!, low[i]!, close[i]!));
 }
 
 /** Where ours and TA-Lib's first disagree (warm-up NaNs included), or null. */

@@ -4,7 +4,7 @@ import type { WireOrder } from '../protocol/wire-types.js';
 /** IB's order states as TWS reports them, plus `Staged` for a transmit=false order not yet sent. */
 export type OrderState = 'Staged' | 'PreSubmitted' | 'Submitted' | 'Filled' | 'Cancelled' | 'Inactive';
 
-export const ACTIVE_STATES: ReadonlySet<OrderState> = new Set<OrderState>(['PreSubmitted', 'Submitted']);
+const ACTIVE_STATES: ReadonlySet<OrderState> = new Set<OrderState>(['PreSubmitted', 'Submitted']);
 
 /** One order the paper broker knows: the client's view (ids, wire fields) and the book's (the domain order). */
 export interface BrokerOrder {

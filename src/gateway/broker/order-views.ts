@@ -1,9 +1,14 @@
 import { OrderType } from '../../domain/order.js';
 import type { Instrument } from '../market/instrument.js';
 import type { CompletedOrderView } from '../protocol/encoders/completed-orders.js';
-import type { ExecutionView } from '../protocol/encoders/executions.js';
+import type { CommissionView, ExecutionView } from '../protocol/encoders/executions.js';
 import type { OpenOrderView, OrderStatusView, WhatIfFigures } from '../protocol/encoders/orders.js';
 import type { BrokerOrder, ExecutionRecord } from './broker-records.js';
+
+/** The status TWS shows: a staged (not yet transmitted) order is PreSubmitted. */
+function wireStatus(order: BrokerOrder): string {
+  return order.state === 'Staged' ? 'PreSubmitted' : order.state;
+}
 
 /** How an order appears in OPEN_ORDER. */
 export function openOrderView(
@@ -13,7 +18,6 @@ export function openOrderView(
   trailStop: number | undefined,
   whatIf?: WhatIfFigures,
 ): OpenOrderView {
-  const status = order.state === 'Staged' ? 'PreSubmitted' : order.state;
   return {
     orderId: order.orderId,
     clientId: order.clientId,
@@ -22,7 +26,7 @@ export function openOrderView(
     instrument,
     account,
     order: { ...order.wire, tif: order.request.tif, account },
-    status,
+    status: wireStatus(order),
     trailStopPrice: order.request.type === OrderType.TrailingStop ? trailStop : undefined,
     whatIf,
     commissionCurrency: instrument.currency,
@@ -32,7 +36,7 @@ export function openOrderView(
 export function orderStatusView(order: BrokerOrder): OrderStatusView {
   return {
     orderId: order.orderId,
-    status: order.state === 'Staged' ? 'PreSubmitted' : order.state,
+    status: wireStatus(order),
     filled: order.filled,
     remaining: order.wire.totalQuantity - order.filled,
     avgFillPrice: order.avgFillPrice,
@@ -73,6 +77,11 @@ export function executionView(
     modelCode: '',
     lastLiquidity: 2,
   };
+}
+
+/** The COMMISSION_REPORT that follows an execution. */
+export function commissionView(e: ExecutionRecord, currency: string): CommissionView {
+  return { execId: e.execId, commission: e.commission, currency, realizedPnl: e.realizedPnl };
 }
 
 /** How a finished order appears in COMPLETED_ORDER. */

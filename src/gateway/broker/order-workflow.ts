@@ -13,7 +13,7 @@ import { buyingPowerProblem } from './buying-power.js';
 import { bookExecution, type FillBooks } from './fill-booking.js';
 import { referencePrice, rejected, type OrderRefusal } from './order-mapping.js';
 import type { OrderRegistry } from './order-registry.js';
-import { executionExchange, executionView, openOrderView, orderStatusView } from './order-views.js';
+import { commissionView, executionExchange, executionView, openOrderView, orderStatusView } from './order-views.js';
 import type { PaperAccount } from './paper-account.js';
 
 function isStopType(type: OrderType): boolean {
@@ -242,14 +242,7 @@ export class OrderWorkflow {
       this.emitOpenOrder(order);
       this.port.releaseSymbol(order.symbol);
     }
-    this.port.send(order.clientId, () =>
-      encodeCommissionReport({
-        execId: execution.execId,
-        commission: execution.commission,
-        currency: this.account.currency,
-        realizedPnl: execution.realizedPnl,
-      }),
-    );
+    this.port.send(order.clientId, () => encodeCommissionReport(commissionView(execution, this.account.currency)));
     this.port.accountChanged(order.symbol);
   }
 }

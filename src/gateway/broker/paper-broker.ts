@@ -4,7 +4,8 @@ import { dayNumber } from '../../domain/time.js';
 import type { Instrument } from '../market/instrument.js';
 import { encodeOpenOrder } from '../protocol/encoders/orders.js';
 import type { WireContract, WireOrder } from '../protocol/wire-types.js';
-import { isActive, isTerminal, type BrokerOrder } from './broker-records.js';
+import { NO_SECURITY_DEFINITION } from '../services/contract-service.js';
+import { isActive, isTerminal, type BrokerOrder, type OrderState } from './broker-records.js';
 import type { BrokerPort, PaperBrokerOptions } from './broker-port.js';
 import { mapOrder, referencePrice, rejected, type OrderRefusal } from './order-mapping.js';
 import { OrderRegistry } from './order-registry.js';
@@ -21,7 +22,7 @@ import { whatIfFigures } from './what-if.js';
  */
 export class PaperBroker {
   readonly orders = new OrderRegistry();
-  readonly workflow: OrderWorkflow;
+  private readonly workflow: OrderWorkflow;
   private readonly port: BrokerPort;
 
   constructor(
@@ -35,11 +36,6 @@ export class PaperBroker {
   /** The next order id a client may use (TWS's nextValidId). */
   nextValidId(clientId: number): number {
     return this.orders.maxOrderId(clientId) + 1;
-  }
-
-  /** The current stop of a trailing order in the book. */
-  trailStop(order: BrokerOrder): number | undefined {
-    return this.workflow.trailStop(order);
   }
 
   instrument(order: BrokerOrder): Instrument {
@@ -73,10 +69,10 @@ export class PaperBroker {
       this.port.error(clientId, orderId, 103, 'Duplicate order id');
       return;
     }
-    const instrument = this.resolve(contract);
+    const instrument = this.options.registry.find(contract);
     if (instrument === undefined) {
       this.orders.useId(clientId, orderId);
-      this.port.error(clientId, orderId, 200, 'No security definition has been found for the request');
+      this.port.error(clientId, orderId, 200, NO_SECURITY_DEFINITION);
       return;
     }
     const refusal = this.checkEnvelope(contract, wire);
@@ -106,22 +102,7 @@ export class PaperBroker {
       this.answerWhatIf(clientId, orderId, instrument, wire, mapped.request);
       return;
     }
-    const order: BrokerOrder = {
-      permId,
-      clientId,
-      orderId,
-      symbol: instrument.symbol,
-      wire,
-      request: mapped.request,
-      parentOrderId: wire.parentId,
-      state: 'Staged',
-      filled: 0,
-      avgFillPrice: 0,
-      lastFillPrice: 0,
-      whyHeld: '',
-      createdAt: now,
-      updatedAt: now,
-    };
+    const order = newOrder(permId, clientId, orderId, wire, mapped.request, 'Staged', now);
     this.orders.add(order);
     if (wire.transmit) this.transmitFamily(order);
     this.port.changed();
@@ -187,12 +168,7 @@ export class PaperBroker {
     this.orders.nextPermId = Math.max(this.orders.nextPermId, state.nextPermId);
     this.orders.execSeq = state.execSeq;
     this.orders.executions.push(...state.executions);
-    this.workflow.rebuildBook(new Map(state.trailStops.map(([permId, stop]) => [permId, stop])));
-  }
-
-  private resolve(contract: WireContract): Instrument | undefined {
-    const found = this.options.registry.find(contract);
-    return found.length === 1 ? found[0] : undefined;
+    this.workflow.rebuildBook(new Map(state.trailStops));
   }
 
   private checkEnvelope(contract: WireContract, wire: WireOrder): OrderRefusal | undefined {
@@ -212,7 +188,7 @@ export class PaperBroker {
       else this.port.error(clientId, orderId, 103, 'Duplicate order id');
       return;
     }
-    const instrument = this.resolve(contract);
+    const instrument = this.options.registry.find(contract);
     const side = wire.action === 'SSHORT' ? 'SELL' : wire.action;
     if (instrument?.symbol !== order.symbol || side !== order.request.side || wire.parentId !== order.parentOrderId) {
       this.port.error(clientId, orderId, 105, 'Order being modified does not match original order.');
@@ -282,25 +258,38 @@ export class PaperBroker {
     const priceOf = (s: string): number => this.options.prices.lastPrice(s);
     const price = referencePrice(request, priceOf(instrument.symbol));
     const figures = whatIfFigures(this.account, dayNumber(now), priceOf, this.options.commission, request, price, now);
-    const preview: BrokerOrder = {
-      permId: 0,
-      clientId,
-      orderId,
-      symbol: instrument.symbol,
-      wire,
-      request,
-      parentOrderId: wire.parentId,
-      state: 'PreSubmitted',
-      filled: 0,
-      avgFillPrice: 0,
-      lastFillPrice: 0,
-      whyHeld: '',
-      createdAt: now,
-      updatedAt: now,
-    };
+    const preview = newOrder(0, clientId, orderId, wire, request, 'PreSubmitted', now);
     const accountId = this.account.accountId;
     this.port.send(clientId, (version) =>
       encodeOpenOrder(version, openOrderView(preview, instrument, accountId, undefined, figures)),
     );
   }
+}
+
+/** A new order record, nothing filled yet. */
+function newOrder(
+  permId: number,
+  clientId: number,
+  orderId: number,
+  wire: WireOrder,
+  request: OrderRequest,
+  state: OrderState,
+  now: number,
+): BrokerOrder {
+  return {
+    permId,
+    clientId,
+    orderId,
+    symbol: request.symbol,
+    wire,
+    request,
+    parentOrderId: wire.parentId,
+    state,
+    filled: 0,
+    avgFillPrice: 0,
+    lastFillPrice: 0,
+    whyHeld: '',
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -45,28 +45,22 @@ export class ContractRegistry {
     for (const symbol of indexSymbols) this.register(indexInstrument(symbol, overrides.get(symbol)));
   }
 
-  get all(): readonly Instrument[] {
-    return [...this.bySymbol.values()];
-  }
-
   bySymbolName(symbol: string): Instrument | undefined {
     return this.bySymbol.get(symbol.toUpperCase());
   }
 
-  byId(conId: number): Instrument | undefined {
-    return this.byConId.get(conId);
-  }
-
-  /** The instruments a request matches, as TWS resolves contract details (conId first, then the fields given). */
-  find(query: ContractQuery): Instrument[] {
+  /**
+   * The instrument a request names, as TWS resolves contract details (conId first, then the fields given); every
+   * listed symbol is one instrument, so a request matches one or none.
+   */
+  find(query: ContractQuery): Instrument | undefined {
     if (query.conId > 0) {
       const found = this.byConId.get(query.conId);
-      return found !== undefined && this.matches(found, query, false) ? [found] : [];
+      return found !== undefined && this.matches(found, query, false) ? found : undefined;
     }
     const symbol = (query.symbol || query.localSymbol).toUpperCase();
-    if (symbol === '') return [];
-    const found = this.bySymbol.get(symbol);
-    return found !== undefined && this.matches(found, query, true) ? [found] : [];
+    const found = symbol === '' ? undefined : this.bySymbol.get(symbol);
+    return found !== undefined && this.matches(found, query, true) ? found : undefined;
   }
 
   private matches(instrument: Instrument, query: ContractQuery, checkSymbol: boolean): boolean {

@@ -1,3 +1,4 @@
+import { lowerBound } from '../../data/slice-bar-series.js';
 import { BAR_MS } from './exchange-calendar.js';
 
 /** A symbol's five-second bars of one trading day, in columns (times in exchange time, bar start). */
@@ -29,32 +30,12 @@ export class DayBars {
     const first = this.time[0]!;
     const guess = (time - first) / BAR_MS;
     if (Number.isInteger(guess) && guess >= 0 && guess < this.length && this.time[guess] === time) return guess;
-    let lo = 0;
-    let hi = this.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = this.time[mid]!;
-      if (t < time) lo = mid + 1;
-      else if (t > time) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
+    const at = this.countBefore(time);
+    return at < this.length && this.time[at] === time ? at : -1;
   }
 
   /** Number of bars starting before `time` (the index of the first bar at or after it). */
   countBefore(time: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.time[mid]! < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Approximate memory of the columns, for cache accounting. */
-  get bytes(): number {
-    return this.time.byteLength * 6;
+    return lowerBound(this.time, this.length, time);
   }
 }

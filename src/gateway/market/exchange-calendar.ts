@@ -1,17 +1,17 @@
+import { isWeekend } from '../../data/civil-date.js';
+import { lowerBound } from '../../data/slice-bar-series.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import { TimeZone } from './time-zone.js';
 
 /** US equity sessions in exchange time: regular 09:30–16:00, extended 04:00–20:00 (New York). */
 export const RTH_OPEN_MS = (9 * 60 + 30) * 60_000;
 export const RTH_CLOSE_MS = 16 * 3_600_000;
-export const ETH_OPEN_MS = 4 * 3_600_000;
-export const ETH_CLOSE_MS = 20 * 3_600_000;
 export const BAR_MS = 5_000;
 /** Five-second bars in one regular session. */
 export const RTH_BARS = (RTH_CLOSE_MS - RTH_OPEN_MS) / BAR_MS;
 
 /** IB's name for the exchange's zone, as TWS writes it after times. */
-export const EXCHANGE_ZONE_ID = 'US/Eastern';
+const EXCHANGE_ZONE_ID = 'US/Eastern';
 export const EXCHANGE_TIME_ZONE = new TimeZone('America/New_York');
 
 function pad2(n: number): string {
@@ -35,6 +35,17 @@ export function wireDateTime(localMs: number): string {
   return `${wireDate(localMs)} ${wireClock(localMs)} ${EXCHANGE_ZONE_ID}`;
 }
 
+/** Epoch seconds of an exchange time, rounded (TWS's bar stamps with formatDate 2). */
+export function epochSeconds(localMs: number): number {
+  return Math.round(EXCHANGE_TIME_ZONE.toEpoch(localMs) / 1000);
+}
+
+/** Whether an exchange time falls inside the regular session hours of its day (trading day or not). */
+export function inRegularHours(localMs: number): boolean {
+  const ms = localMs - dayNumber(localMs) * MS_PER_DAY;
+  return ms >= RTH_OPEN_MS && ms < RTH_CLOSE_MS;
+}
+
 /**
  * The trading days the data covers (sorted day numbers) and the regular session of each. Days are the union of
  * the days any instrument has data for.
@@ -48,10 +59,6 @@ export class TradingCalendar {
 
   get size(): number {
     return this.days.length;
-  }
-
-  get first(): number | undefined {
-    return this.days[0];
   }
 
   get last(): number | undefined {
@@ -68,37 +75,14 @@ export class TradingCalendar {
 
   /** Index of the day, or −(insertion point) − 1 when it is not a trading day. */
   indexOf(day: number): number {
-    let lo = 0;
-    let hi = this.days.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const value = this.days[mid]!;
-      if (value < day) lo = mid + 1;
-      else if (value > day) hi = mid - 1;
-      else return mid;
-    }
-    return -lo - 1;
+    const at = lowerBound(this.days, this.days.length, day);
+    return this.days[at] === day ? at : -at - 1;
   }
 
   /** First trading day ≥ day, or undefined after the last. */
   nextOnOrAfter(day: number): number | undefined {
     const i = this.indexOf(day);
     return this.days[i >= 0 ? i : -i - 1];
-  }
-
-  /** Last trading day ≤ day, or undefined before the first. */
-  previousOnOrBefore(day: number): number | undefined {
-    const i = this.indexOf(day);
-    const at = i >= 0 ? i : -i - 2;
-    return at >= 0 ? this.days[at] : undefined;
-  }
-
-  /** Trading days in [fromDay, toDay], ascending. */
-  between(fromDay: number, toDay: number): number[] {
-    const out: number[] = [];
-    const i = this.indexOf(fromDay);
-    for (let k = i >= 0 ? i : -i - 1; k < this.days.length && this.days[k]! <= toDay; k++) out.push(this.days[k]!);
-    return out;
   }
 
   /** The day `count` trading days after `day` (a sale's settlement date for T+count). */
@@ -113,7 +97,7 @@ export class TradingCalendar {
     let left = target - (this.days.length - 1);
     while (left > 0) {
       d++;
-      if (isWeekday(d)) left--;
+      if (!isWeekend(d)) left--;
     }
     return d;
   }
@@ -129,9 +113,7 @@ export class TradingCalendar {
 
   /** Whether `localMs` falls inside a regular session of a trading day. */
   isRegularHours(localMs: number): boolean {
-    const day = dayNumber(localMs);
-    const ms = localMs - day * MS_PER_DAY;
-    return ms >= RTH_OPEN_MS && ms < RTH_CLOSE_MS && this.isTradingDay(day);
+    return inRegularHours(localMs) && this.isTradingDay(dayNumber(localMs));
   }
 
   /** Contract-details session texts for the days around `localMs` ("yyyyMMdd:HHmm-yyyyMMdd:HHmm;…"). */
@@ -141,7 +123,7 @@ export class TradingCalendar {
     const liquid: string[] = [];
     for (let d = today; d < today + days; d++) {
       const date = wireDate(d * MS_PER_DAY);
-      if (!this.isTradingDay(d) && !(d > (this.last ?? -Infinity) && isWeekday(d))) {
+      if (!this.isTradingDay(d) && !(d > (this.last ?? -Infinity) && !isWeekend(d))) {
         trading.push(`${date}:CLOSED`);
         liquid.push(`${date}:CLOSED`);
         continue;
@@ -151,9 +133,4 @@ export class TradingCalendar {
     }
     return { tradingHours: trading.join(';'), liquidHours: liquid.join(';') };
   }
-}
-
-function isWeekday(day: number): boolean {
-  const weekday = (((day + 4) % 7) + 7) % 7;
-  return weekday !== 0 && weekday !== 6;
 }

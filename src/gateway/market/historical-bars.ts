@@ -1,7 +1,8 @@
+import { weekday } from '../../data/civil-date.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import type { ParentBar } from './bar-synthesizer.js';
 import type { DayBars } from './day-bars.js';
-import { BAR_MS, RTH_CLOSE_MS, RTH_OPEN_MS } from './exchange-calendar.js';
+import { BAR_MS, inRegularHours } from './exchange-calendar.js';
 import type { BarSize, WhatToShow } from './historical-request.js';
 import type { MarketDataStore } from './market-data-store.js';
 
@@ -29,9 +30,27 @@ export function halfSpread(price: number): number {
   return Math.max(tick, Math.round((price * 0.0002) / tick) * tick);
 }
 
-function isRegular(time: number): boolean {
-  const ms = time - dayNumber(time) * MS_PER_DAY;
-  return ms >= RTH_OPEN_MS && ms < RTH_CLOSE_MS;
+/**
+ * The period of `size` a bar starting at `time` belongs to, as a key: intraday sizes are aligned from midnight;
+ * otherwise the day, the Monday of the week or the month.
+ */
+export function bucketOf(size: BarSize, time: number): number {
+  switch (size.kind) {
+    case 'seconds': {
+      const width = size.seconds * 1000;
+      return Math.floor(time / width) * width;
+    }
+    case 'day':
+      return dayNumber(time);
+    case 'week': {
+      const day = dayNumber(time);
+      return day - ((weekday(day) + 6) % 7);
+    }
+    case 'month': {
+      const d = new Date(time);
+      return d.getUTCFullYear() * 12 + d.getUTCMonth();
+    }
+  }
 }
 
 class Accumulator {
@@ -68,7 +87,7 @@ function forEachBar(bars: DayBars, start: number, end: number, regularOnly: bool
   for (let i = bars.countBefore(start); i < bars.length; i++) {
     const t = bars.time[i]!;
     if (t + BAR_MS > end) break;
-    if (regularOnly && !isRegular(t)) continue;
+    if (regularOnly && !inRegularHours(t)) continue;
     visit(i);
   }
 }
@@ -88,49 +107,40 @@ export function aggregateBars(
   regularOnly: boolean,
 ): AggregatedBar[] {
   const days = store.days(symbol);
-  const out: AggregatedBar[] = [];
   const first = dayNumber(start);
   const last = dayNumber(end - 1);
-  if (size.kind === 'seconds') {
-    const width = size.seconds * 1000;
-    const acc = new Accumulator();
-    let bucket = Number.NaN;
+  const daily = (): AggregatedBar[] => {
+    const bars: AggregatedBar[] = [];
     for (const day of days) {
-      if (day < first || day > last) continue;
-      const bars = store.dayBars(symbol, day);
-      if (bars === undefined) continue;
-      forEachBar(bars, start, end, regularOnly, (i) => {
-        const t = bars.time[i]!;
-        const b = Math.floor(t / width) * width;
-        if (b !== bucket) {
-          const done = acc.take();
-          if (done) out.push(done);
-          bucket = b;
-        }
-        acc.add(t, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!);
-      });
+      const bar = day < first || day > last ? undefined : dailyBar(store, symbol, day, end, regularOnly);
+      if (bar !== undefined) bars.push(bar);
     }
-    const done = acc.take();
-    if (done) out.push(done);
-    return out;
-  }
-  const daily: AggregatedBar[] = [];
-  for (const day of days) {
-    if (day < first || day > last) continue;
-    const bar = dailyBar(store, symbol, day, end, regularOnly);
-    if (bar !== undefined) daily.push(bar);
-  }
-  if (size.kind === 'day') return daily;
+    return bars;
+  };
+  if (size.kind === 'day') return daily();
+  // Folds bars in time order into one bar per bucket of the size.
+  const out: AggregatedBar[] = [];
   const acc = new Accumulator();
-  let group = Number.NaN;
-  for (const bar of daily) {
-    const g = size.kind === 'week' ? weekKey(bar.time) : monthKey(bar.time);
-    if (g !== group) {
+  let bucket = Number.NaN;
+  const fold = (time: number, open: number, high: number, low: number, close: number, volume: number): void => {
+    const b = bucketOf(size, time);
+    if (b !== bucket) {
       const done = acc.take();
       if (done) out.push(done);
-      group = g;
+      bucket = b;
     }
-    acc.add(bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
+    acc.add(time, open, high, low, close, volume);
+  };
+  if (size.kind === 'seconds') {
+    for (const day of days) {
+      const bars = day < first || day > last ? undefined : store.dayBars(symbol, day);
+      if (bars === undefined) continue;
+      forEachBar(bars, start, end, regularOnly, (i) => {
+        fold(bars.time[i]!, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!, bars.volume[i]!);
+      });
+    }
+  } else {
+    for (const bar of daily()) fold(bar.time, bar.open, bar.high, bar.low, bar.close, bar.volume);
   }
   const done = acc.take();
   if (done) out.push(done);
@@ -170,17 +180,6 @@ function dailyBar(
   const partial = acc.take();
   if (partial !== undefined) partial.time = dayStart;
   return partial;
-}
-
-function weekKey(time: number): number {
-  const day = dayNumber(time);
-  const weekday = (((day + 4) % 7) + 7) % 7; // 0 = Sunday
-  return day - ((weekday + 6) % 7); // Monday of the week
-}
-
-function monthKey(time: number): number {
-  const d = new Date(time);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
 }
 
 /** Turns trade bars into quote bars: the midpoint is the trade price, bid and ask a spread around it. */

@@ -1,5 +1,5 @@
 /** IB's historical-data pacing limits (wall-clock time: pacing is about load on IB's servers, not replay time). */
-export const PACING_LIMITS = {
+const PACING_LIMITS = {
   identicalWindowMs: 15_000,
   sameContractWindowMs: 2_000,
   sameContractMax: 5,

@@ -1,5 +1,5 @@
 import { SeededRandom } from '../../data/seeded-random.js';
-import type { BarSeries } from '../../domain/bar.js';
+import { barAt, type BarSeries } from '../../domain/bar.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import { subdivideBar, SynthesisScratch, type ParentBar } from './bar-synthesizer.js';
 import { DayBars } from './day-bars.js';
@@ -40,14 +40,6 @@ export class MarketDataStore {
     for (const s of series) this.sources.set(s.symbol.toUpperCase(), describe(s));
   }
 
-  get symbols(): string[] {
-    return [...this.sources.keys()];
-  }
-
-  has(symbol: string): boolean {
-    return this.sources.has(symbol);
-  }
-
   /** Trading days with data for the symbol, ascending. */
   days(symbol: string): Int32Array {
     return this.sources.get(symbol)?.dayList ?? new Int32Array(0);
@@ -75,10 +67,7 @@ export class MarketDataStore {
     const range = source?.days.get(day);
     if (source === undefined || range === undefined) return undefined;
     const s = source.series;
-    if (source.intervalMs === 'daily') {
-      const i = range[0];
-      return { open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! };
-    }
+    if (source.intervalMs === 'daily') return barAt(s, range[0]);
     let open = Number.NaN;
     let high = Number.NEGATIVE_INFINITY;
     let low = Number.POSITIVE_INFINITY;
@@ -122,10 +111,18 @@ export class MarketDataStore {
     const random = new SeededRandom(this.seed, `${symbol}:${day}`);
     const s = source.series;
     if (source.intervalMs === 'daily') {
-      const i = range[0];
       const out = new DayBars(symbol, day, RTH_BARS);
-      const parent = { open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! };
-      subdivideBar(parent, RTH_BARS, day * MS_PER_DAY + RTH_OPEN_MS, BAR_MS, random, 'session', out, 0, this.scratch);
+      subdivideBar(
+        barAt(s, range[0]),
+        RTH_BARS,
+        day * MS_PER_DAY + RTH_OPEN_MS,
+        BAR_MS,
+        random,
+        'session',
+        out,
+        0,
+        this.scratch,
+      );
       out.length = RTH_BARS;
       return out;
     }
@@ -133,8 +130,7 @@ export class MarketDataStore {
     const out = new DayBars(symbol, day, (range[1] - range[0]) * parts);
     let offset = 0;
     for (let i = range[0]; i < range[1]; i++) {
-      const parent = { open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, close: s.close[i]!, volume: s.volume[i]! };
-      subdivideBar(parent, parts, s.time[i]!, BAR_MS, random, 'flat', out, offset, this.scratch);
+      subdivideBar(barAt(s, i), parts, s.time[i]!, BAR_MS, random, 'flat', out, offset, this.scratch);
       offset += parts;
     }
     out.length = offset;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { upperBound } from '../../data/slice-bar-series.js';
 import { dayNumber } from '../../domain/time.js';
 import type { PriceSource } from '../broker/broker-port.js';
 import { BAR_MS } from './exchange-calendar.js';
@@ -30,18 +31,7 @@ export class PriceMarks implements PriceSource {
     const days = this.store.days(symbol);
     const today = dayNumber(now);
     // Last day with data at or before today.
-    let lo = 0;
-    let hi = days.length - 1;
-    let at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (days[mid]! <= today) {
-        at = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const at = upperBound(days, days.length, today) - 1;
     if (at < 0) return Number.NaN;
     const day = days[at]!;
     if (day === today) {

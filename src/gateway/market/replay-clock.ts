@@ -18,32 +18,32 @@ export interface ReplayClockOptions {
 
 /**
  * The gateway's market time. In realtime mode it runs `speed` times faster than the wall clock from an anchor
- * that moves whenever the time is set or the speed changes; in manual mode it stands still until `set`.
+ * that moves whenever the time is set; in manual mode it stands still until `set`.
  */
 export class ReplayClock implements Clock {
   readonly mode: ReplayMode;
+  /** Replayed milliseconds per wall-clock millisecond. */
+  readonly speed: number;
   private readonly wallNow: () => number;
   private anchorTime: number;
   private anchorWall: number;
-  private currentSpeed: number;
 
   constructor(options: ReplayClockOptions) {
-    assertSpeed(options.speed);
+    const { speed } = options;
+    if (!(Number.isFinite(speed) && speed >= MIN_REPLAY_SPEED && speed <= MAX_REPLAY_SPEED)) {
+      throw new RangeError(`speed ${speed} must be between ${MIN_REPLAY_SPEED} and ${MAX_REPLAY_SPEED}`);
+    }
     if (!Number.isFinite(options.start)) throw new RangeError(`start ${options.start} is not a time`);
     this.mode = options.mode;
+    this.speed = speed;
     this.wallNow = options.wallNow ?? Date.now;
     this.anchorTime = options.start;
     this.anchorWall = this.wallNow();
-    this.currentSpeed = options.speed;
-  }
-
-  get speed(): number {
-    return this.currentSpeed;
   }
 
   now(): number {
     if (this.mode === 'manual') return this.anchorTime;
-    return this.anchorTime + (this.wallNow() - this.anchorWall) * this.currentSpeed;
+    return this.anchorTime + (this.wallNow() - this.anchorWall) * this.speed;
   }
 
   /** Moves the replay to `time` (forward or back) and keeps running from there. */
@@ -53,21 +53,9 @@ export class ReplayClock implements Clock {
     this.anchorWall = this.wallNow();
   }
 
-  setSpeed(speed: number): void {
-    assertSpeed(speed);
-    this.set(this.now());
-    this.currentSpeed = speed;
-  }
-
   /** Wall-clock milliseconds until the replay reaches `time` (0 when it already has; infinite in manual mode). */
   wallDelayUntil(time: number): number {
     if (this.mode === 'manual') return Number.POSITIVE_INFINITY;
-    return Math.max(0, (time - this.now()) / this.currentSpeed);
-  }
-}
-
-function assertSpeed(speed: number): void {
-  if (!(Number.isFinite(speed) && speed >= MIN_REPLAY_SPEED && speed <= MAX_REPLAY_SPEED)) {
-    throw new RangeError(`speed ${speed} must be between ${MIN_REPLAY_SPEED} and ${MAX_REPLAY_SPEED}`);
+    return Math.max(0, (time - this.now()) / this.speed);
   }
 }

@@ -1,4 +1,4 @@
-import type { Bar } from '../../domain/bar.js';
+import { barAt, type Bar } from '../../domain/bar.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import type { GatewayLogger } from '../logger.js';
 import type { DayBars } from './day-bars.js';
@@ -52,11 +52,6 @@ export class ReplayEngine {
     this.last = Math.floor(clock.now() / BAR_MS) * BAR_MS - BAR_MS;
   }
 
-  /** End time of the last processed bar. */
-  get processedUntil(): number {
-    return this.last;
-  }
-
   retain(symbol: string): void {
     this.active.set(symbol, (this.active.get(symbol) ?? 0) + 1);
   }
@@ -69,10 +64,6 @@ export class ReplayEngine {
       this.active.delete(symbol);
       this.current.delete(symbol);
     }
-  }
-
-  isRetained(symbol: string): boolean {
-    return this.active.has(symbol);
   }
 
   start(): void {
@@ -133,16 +124,7 @@ export class ReplayEngine {
         const dayBars = this.dayBarsOf(symbol, day);
         if (dayBars === undefined) continue;
         const i = dayBars.indexAt(barStart);
-        if (i < 0) continue;
-        bars.push({
-          symbol,
-          time: barStart,
-          open: dayBars.open[i]!,
-          high: dayBars.high[i]!,
-          low: dayBars.low[i]!,
-          close: dayBars.close[i]!,
-          volume: dayBars.volume[i]!,
-        });
+        if (i >= 0) bars.push(barAt(dayBars, i));
       }
       if (bars.length > 0) this.listener.onBars(boundary, bars);
     }

@@ -1,5 +1,5 @@
 /** Java's `Double.MAX_VALUE` as TWS prints it: the wire's "no value" for some double fields. */
-export const UNSET_DOUBLE_TEXT = '1.7976931348623157E308';
+const UNSET_DOUBLE_TEXT = '1.7976931348623157E308';
 
 /**
  * Builds one outgoing message: fields as text, NUL-terminated, behind a 4-byte big-endian length. Numbers are

@@ -1,5 +1,5 @@
 /** IB's limit for one message (the clients use the same bound). */
-export const MAX_MESSAGE_LENGTH = 0xffffff;
+const MAX_MESSAGE_LENGTH = 0xffffff;
 
 export type FrameResult =
   | { readonly kind: 'frame'; readonly payload: Buffer }

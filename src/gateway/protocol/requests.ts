@@ -1,4 +1,4 @@
-import { isBag, readContract, skipComboLegs } from './decoders/contract-fields.js';
+import { isBag, readContract, skipList } from './decoders/contract-fields.js';
 import { decodePlaceOrder, type PlaceOrderRequest } from './decoders/place-order.js';
 import { FieldReader } from './field-reader.js';
 import { ClientMessageId, clientMessageName } from './message-ids.js';
@@ -147,14 +147,19 @@ const REQUEST_ID_INDEX: Partial<Record<number, number>> = {
   [ClientMessageId.ReqUserInfo]: 1,
 };
 
+/** The whole number at `index` of a message's raw fields; undefined when there is none there. */
+function integerAt(fields: readonly string[], index: number | null | undefined): number | undefined {
+  const text = index === undefined || index === null ? undefined : fields[index];
+  return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : undefined;
+}
+
 /** The request (or order) id a message is about, best effort from its raw fields; −1 when there is none. */
 export function requestIdOf(fields: readonly string[], version: number): number {
   const msgId = Number(fields[0]);
   let index: number | null | undefined = REQUEST_ID_INDEX[msgId];
   if (msgId === ClientMessageId.CancelOrder) index = version < ServerVersion.CmeTaggingFields ? 2 : 1;
   index ??= UNSUPPORTED_REQ_ID_INDEX[msgId];
-  const text = index === undefined || index === null ? undefined : fields[index];
-  return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : -1;
+  return integerAt(fields, index) ?? -1;
 }
 
 /**
@@ -237,7 +242,7 @@ function decodeKnown(
       r.int(); // version
       const reqId = r.int();
       const contract = readContract(r);
-      if (isBag(contract)) skipComboLegs(r, 4);
+      if (isBag(contract)) skipList(r, 4); // combo legs
       if (r.bool()) r.skip(3); // delta-neutral contract
       r.str(); // genericTickList
       const snapshot = r.bool();
@@ -291,10 +296,7 @@ function decodeKnown(
       return { kind: 'reqUserInfo', reqId: r.int() };
     default: {
       if (IGNORED.has(msgId)) return { kind: 'ignored', msgId, name };
-      const index = UNSUPPORTED_REQ_ID_INDEX[msgId];
-      const reqText = index === undefined || index === null ? undefined : fields[index];
-      const reqId = reqText !== undefined && /^-?\d+$/.test(reqText) ? Number(reqText) : undefined;
-      return { kind: 'unsupported', msgId, name, reqId };
+      return { kind: 'unsupported', msgId, name, reqId: integerAt(fields, UNSUPPORTED_REQ_ID_INDEX[msgId]) };
     }
   }
 }
@@ -309,7 +311,7 @@ function decodeHistoricalData(r: FieldReader): ClientRequest {
   const useRth = r.bool();
   const whatToShow = r.str();
   const formatDate = r.int();
-  if (isBag(contract)) skipComboLegs(r, 4);
+  if (isBag(contract)) skipList(r, 4); // combo legs
   const keepUpToDate = r.bool();
   return {
     kind: 'reqHistoricalData',

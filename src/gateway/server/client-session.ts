@@ -5,7 +5,7 @@ import { FrameDecoder, splitFields } from '../protocol/framing.js';
 import { API_PREFIX, encodeServerHello, negotiateVersion, parseClientHello } from '../protocol/handshake.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
 import { decodeRequest, requestIdOf, type ClientRequest } from '../protocol/requests.js';
-import { MessageRateLimiter } from './rate-limiter.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /** A refusal sent to the client before its connection is closed. */
 export interface Refusal {
@@ -29,7 +29,7 @@ export interface SessionHost {
 type SessionState = 'prefix' | 'hello' | 'startApi' | 'ready' | 'closed';
 
 /** TWS answers messages it cannot read with 320 ("error reading request"). */
-export const READ_ERROR_CODE = 320;
+const READ_ERROR_CODE = 320;
 /** Bytes queued for a client that does not read before it is dropped as a slow consumer. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
@@ -44,7 +44,7 @@ export class ClientSession {
   clientId = -1;
   private state: SessionState = 'prefix';
   private readonly decoder = new FrameDecoder();
-  private readonly limiter: MessageRateLimiter;
+  private readonly limiter: RateLimiter;
   private delayMs = 0;
   private readonly pending: { due: number; data: Buffer }[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -54,7 +54,7 @@ export class ClientSession {
     private readonly socket: Socket,
     private readonly host: SessionHost,
   ) {
-    this.limiter = new MessageRateLimiter(host.maxMessagesPerSecond);
+    this.limiter = new RateLimiter(host.maxMessagesPerSecond, 1000);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
       this.onData(chunk);
@@ -219,11 +219,11 @@ export class ClientSession {
 
   private onMessage(fields: string[]): void {
     if (this.limiter.record()) {
-      const count = this.limiter.countLastSecond() + 1;
+      const count = this.limiter.countInWindow() + 1;
       this.sendError(
         -1,
         100,
-        `Max rate of messages per second has been exceeded:max=${this.limiter.maxPerSecond} rec=${count} (1)`,
+        `Max rate of messages per second has been exceeded:max=${this.limiter.max} rec=${count} (1)`,
       );
       this.close('message rate above the limit');
       return;

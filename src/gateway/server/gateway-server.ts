@@ -41,10 +41,6 @@ export class GatewayServer implements SessionHost {
     return this.boundPort;
   }
 
-  get listening(): boolean {
-    return this.server?.listening ?? false;
-  }
-
   /** Started sessions (past START_API), by connection order. */
   clients(): ClientSession[] {
     return [...this.sessions].filter((s) => s.ready);
@@ -107,13 +103,12 @@ export class GatewayServer implements SessionHost {
   }
 
   admit(session: ClientSession, clientId: number): Refusal | undefined {
-    for (const other of this.sessions) {
-      if (other !== session && other.ready && other.clientId === clientId) {
-        return {
-          code: 326,
-          message: 'Unable to connect as the client id is already in use. Retry with a unique client id.',
-        };
-      }
+    // The session asking is not ready yet, so a ready one with its clientId is another.
+    if (this.client(clientId) !== undefined) {
+      return {
+        code: 326,
+        message: 'Unable to connect as the client id is already in use. Retry with a unique client id.',
+      };
     }
     if (this.clients().length >= this.options.maxClients) {
       return {

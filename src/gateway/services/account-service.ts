@@ -2,6 +2,7 @@ import { dayNumber } from '../../domain/time.js';
 import type { PriceSource } from '../broker/broker-port.js';
 import type { AccountFigures, PaperAccount } from '../broker/paper-account.js';
 import type { ContractRegistry } from '../market/contract-registry.js';
+import { wireClock } from '../market/exchange-calendar.js';
 import type { ReplayClock } from '../market/replay-clock.js';
 import {
   encodeAccountDownloadEnd,
@@ -26,7 +27,7 @@ function money(value: number): string {
 }
 
 /** Account summary tags and the figure each reports (currency-less ones have no currency). */
-const SUMMARY_TAGS: Readonly<Record<string, (f: AccountFigures, a: PaperAccount) => [string, string]>> = {
+const SUMMARY_TAGS: Readonly<Record<string, (f: AccountFigures) => [string, string]>> = {
   AccountType: () => ['INDIVIDUAL', ''],
   NetLiquidation: (f) => [money(f.netLiquidation), 'USD'],
   TotalCashValue: (f) => [money(f.totalCashValue), 'USD'],
@@ -214,7 +215,7 @@ export class AccountService {
         ),
       );
     }
-    session.send(encodeAccountUpdateTime(hhmm(this.clock.now())));
+    session.send(encodeAccountUpdateTime(wireClock(this.clock.now()).slice(0, 5)));
   }
 
   private sendSummary(sub: SummarySubscription, withEnd = true): void {
@@ -224,7 +225,7 @@ export class AccountService {
     const all = sub.tags.includes('All');
     for (const [tag, compute] of Object.entries(SUMMARY_TAGS)) {
       if (!all && !sub.tags.includes(tag)) continue;
-      const [value, currency] = compute(f, this.account);
+      const [value, currency] = compute(f);
       sub.session.send(encodeAccountSummary(sub.reqId, id, tag, value, currency));
     }
     const ledger = sub.tags.find((t) => t.startsWith('$LEDGER'));
@@ -243,9 +244,4 @@ export class AccountService {
     if (position === undefined || instrument === undefined || !session.open) return;
     session.send(encodePosition(this.account.accountId, instrument, position.quantity, position.averageCost));
   }
-}
-
-function hhmm(time: number): string {
-  const d = new Date(time);
-  return `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
 }

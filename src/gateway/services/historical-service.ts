@@ -1,8 +1,8 @@
 import type { Bar } from '../../domain/bar.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import type { ContractRegistry } from '../market/contract-registry.js';
-import { EXCHANGE_TIME_ZONE, RTH_CLOSE_MS, RTH_OPEN_MS, wireDate, wireDateTime } from '../market/exchange-calendar.js';
-import { aggregateBars, toQuoteBars, tradeCount, type AggregatedBar } from '../market/historical-bars.js';
+import { epochSeconds, inRegularHours, RTH_OPEN_MS, wireDate, wireDateTime } from '../market/exchange-calendar.js';
+import { aggregateBars, bucketOf, toQuoteBars, tradeCount, type AggregatedBar } from '../market/historical-bars.js';
 import { HistoricalPacing } from '../market/historical-pacing.js';
 import {
   durationSeconds,
@@ -14,7 +14,6 @@ import {
   type BarSize,
   type WhatToShow,
 } from '../market/historical-request.js';
-import type { Instrument } from '../market/instrument.js';
 import type { MarketDataStore } from '../market/market-data-store.js';
 import type { ReplayClock } from '../market/replay-clock.js';
 import {
@@ -24,10 +23,12 @@ import {
   type WireBar,
 } from '../protocol/encoders/market-data.js';
 import type { ClientRequest } from '../protocol/requests.js';
+import type { WireContract } from '../protocol/wire-types.js';
 import type { ClientSession } from '../server/client-session.js';
-import { NO_SECURITY_DEFINITION } from './contract-service.js';
+import { instrumentFor } from './contract-service.js';
 import type { GatewayStatus } from './gateway-status.js';
-import { SubscriptionTable, type Subscription } from './market-data-subscriptions.js';
+import { MarketDataService } from './market-data-service.js';
+import type { Subscription } from './market-data-subscriptions.js';
 
 type HistoricalRequest = Extract<ClientRequest, { kind: 'reqHistoricalData' }>;
 
@@ -49,27 +50,8 @@ function validation(reason: string): string {
   return `Error validating request.-'bP' : cause - ${reason}`;
 }
 
-/** Bucket key of a bar start for a bar size (aligned from midnight, or the day / week / month). */
-function bucketOf(size: BarSize, time: number): number {
-  switch (size.kind) {
-    case 'seconds':
-      return Math.floor(time / (size.seconds * 1000)) * size.seconds * 1000;
-    case 'day':
-      return dayNumber(time);
-    case 'week': {
-      const day = dayNumber(time);
-      return day - ((((((day + 4) % 7) + 7) % 7) + 6) % 7);
-    }
-    case 'month': {
-      const d = new Date(time);
-      return d.getUTCFullYear() * 12 + d.getUTCMonth();
-    }
-  }
-}
-
 /** reqHistoricalData (with keepUpToDate updates), its cancel, and reqHeadTimestamp. */
-export class HistoricalService {
-  private readonly updating: SubscriptionTable<UpdatingSubscription>;
+export class HistoricalService extends MarketDataService<UpdatingSubscription> {
   private readonly pacing: HistoricalPacing;
 
   constructor(
@@ -82,18 +64,14 @@ export class HistoricalService {
     private readonly enforcePacing = true,
     wallNow: () => number = Date.now,
   ) {
-    this.updating = new SubscriptionTable(retain, release);
+    super(retain, release);
     this.pacing = new HistoricalPacing(wallNow);
   }
 
   request(session: ClientSession, req: HistoricalRequest): void {
     const { reqId } = req;
-    const found = this.registry.find(req.contract);
-    if (found.length !== 1) {
-      session.sendError(reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
-    const instrument = found[0]!;
+    const instrument = instrumentFor(this.registry, session, reqId, req.contract);
+    if (instrument === undefined) return;
     const size = parseBarSize(req.barSize);
     const duration = parseDuration(req.duration);
     const what = parseWhatToShow(req.whatToShow);
@@ -138,7 +116,7 @@ export class HistoricalService {
             ),
             contractKey: `${instrument.conId}|${req.contract.exchange}|${what.value}`,
           },
-          this.updating.size,
+          this.subscriptions.size,
         );
     if (violation !== undefined) {
       session.sendError(reqId, 162, `${HMDS}${violation}`);
@@ -157,7 +135,7 @@ export class HistoricalService {
     const last = trades[trades.length - 1]!;
     const bucket = bucketOf(size.value, Math.max(last.time, end - 1));
     const current = bucketOf(size.value, last.time) === bucket ? { ...last } : undefined;
-    this.updating.add({
+    this.subscriptions.add({
       session,
       reqId,
       symbol: instrument.symbol,
@@ -171,40 +149,24 @@ export class HistoricalService {
     });
   }
 
-  cancel(session: ClientSession, reqId: number): void {
-    this.updating.remove(session, reqId);
-  }
-
-  headTimestamp(session: ClientSession, reqId: number, instrument: Instrument | undefined, formatDate: number): void {
-    if (instrument === undefined) {
-      session.sendError(reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
+  headTimestamp(session: ClientSession, reqId: number, contract: WireContract, formatDate: number): void {
+    const instrument = instrumentFor(this.registry, session, reqId, contract);
+    if (instrument === undefined) return;
     const days = this.store.days(instrument.symbol);
     if (days.length === 0) {
       session.sendError(reqId, 162, `${HMDS}HMDS query returned no data: ${instrument.symbol}@SMART TRADES`);
       return;
     }
-    const first = days[0]! * MS_PER_DAY + RTH_OPEN_MS;
-    const text = formatDate === 2 ? String(Math.round(EXCHANGE_TIME_ZONE.toEpoch(first) / 1000)) : wireDateTime(first);
-    session.send(encodeHeadTimestamp(reqId, text));
-  }
-
-  dropSession(session: ClientSession): void {
-    this.updating.removeSession(session);
-  }
-
-  dropAll(): void {
-    this.updating.clear();
+    session.send(encodeHeadTimestamp(reqId, wireTime(days[0]! * MS_PER_DAY + RTH_OPEN_MS, formatDate)));
   }
 
   /** Folds a completed five-second bar into keepUpToDate requests and sends their current bar. */
   deliver(bar: Bar): void {
-    const subscribers = this.updating.forSymbol(bar.symbol);
+    const subscribers = this.subscriptions.forSymbol(bar.symbol);
     if (subscribers === undefined) return;
     for (const sub of subscribers) {
       if (!sub.session.open) continue;
-      if (sub.regularOnly && !isRegular(bar.time)) continue;
+      if (sub.regularOnly && !inRegularHours(bar.time)) continue;
       const bucket = bucketOf(sub.size, bar.time);
       const typical = (bar.high + bar.low + bar.close) / 3;
       if (sub.bar === undefined || bucket !== sub.bucket) {
@@ -242,14 +204,8 @@ export class HistoricalService {
   }
 
   private wireBar(bar: AggregatedBar, size: BarSize, formatDate: number): WireBar {
-    const intraday = size.kind === 'seconds';
-    const date = !intraday
-      ? wireDate(bar.time)
-      : formatDate === 2
-        ? String(Math.round(EXCHANGE_TIME_ZONE.toEpoch(bar.time) / 1000))
-        : wireDateTime(bar.time);
     return {
-      date,
+      date: size.kind === 'seconds' ? wireTime(bar.time, formatDate) : wireDate(bar.time),
       open: bar.open,
       high: bar.high,
       low: bar.low,
@@ -261,7 +217,7 @@ export class HistoricalService {
   }
 }
 
-function isRegular(time: number): boolean {
-  const ms = time - dayNumber(time) * MS_PER_DAY;
-  return ms >= RTH_OPEN_MS && ms < RTH_CLOSE_MS;
+/** A time as requested: epoch seconds with formatDate 2, else "yyyyMMdd HH:mm:ss zone". */
+function wireTime(time: number, formatDate: number): string {
+  return formatDate === 2 ? String(epochSeconds(time)) : wireDateTime(time);
 }

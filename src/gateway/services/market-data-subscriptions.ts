@@ -8,8 +8,8 @@ export interface Subscription {
 }
 
 /**
- * Subscriptions by client and request id and by symbol, with the replay told which symbols it must feed.
- * Shared by real-time bars and keepUpToDate historical requests.
+ * Subscriptions by client and request id and by symbol, with the replay told which symbols it must feed: the
+ * table behind every `MarketDataService`.
  */
 export class SubscriptionTable<S extends Subscription> {
   private readonly byKey = new Map<string, S>();

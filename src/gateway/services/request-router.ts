@@ -2,7 +2,7 @@ import { assertNever } from '../../domain/events.js';
 import { dayNumber, MS_PER_DAY } from '../../domain/time.js';
 import { matchesExecutionFilter } from '../broker/execution-filter.js';
 import type { PaperBroker } from '../broker/paper-broker.js';
-import { completedOrderView, executionView } from '../broker/order-views.js';
+import { commissionView, completedOrderView, executionView, orderStatusView } from '../broker/order-views.js';
 import { farmNotices, type FaultController } from '../faults/fault-controller.js';
 import type { GatewayLogger } from '../logger.js';
 import type { ContractRegistry } from '../market/contract-registry.js';
@@ -30,7 +30,6 @@ import type { GatewayStatus } from './gateway-status.js';
 import type { HistoricalService } from './historical-service.js';
 import type { RealtimeBarsService } from './realtime-bars-service.js';
 import type { TickService } from './tick-service.js';
-import { orderStatusView } from '../broker/order-views.js';
 
 export interface RouterServices {
   readonly clock: ReplayClock;
@@ -77,16 +76,9 @@ export class RequestRouter {
       case 'cancelHistoricalData':
         s.historical.cancel(session, request.reqId);
         return;
-      case 'reqHeadTimestamp': {
-        const found = s.registry.find(request.contract);
-        s.historical.headTimestamp(
-          session,
-          request.reqId,
-          found.length === 1 ? found[0] : undefined,
-          request.formatDate,
-        );
+      case 'reqHeadTimestamp':
+        s.historical.headTimestamp(session, request.reqId, request.contract, request.formatDate);
         return;
-      }
       case 'cancelHeadTimestamp':
         return;
       case 'reqRealTimeBars':
@@ -214,14 +206,7 @@ export class RequestRouter {
       session.send(
         encodeExecutionData(session.version, reqId, executionView(e, instrument, account, wireDateTime(e.time))),
       );
-      session.send(
-        encodeCommissionReport({
-          execId: e.execId,
-          commission: e.commission,
-          currency: broker.account.currency,
-          realizedPnl: e.realizedPnl,
-        }),
-      );
+      session.send(encodeCommissionReport(commissionView(e, broker.account.currency)));
     }
     session.send(encodeExecutionDataEnd(reqId));
   }

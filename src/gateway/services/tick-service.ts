@@ -16,11 +16,12 @@ import { encodeMarketDataType } from '../protocol/encoders/system.js';
 import { ServerVersion } from '../protocol/server-versions.js';
 import type { WireContract } from '../protocol/wire-types.js';
 import type { ClientSession } from '../server/client-session.js';
-import { NO_SECURITY_DEFINITION } from './contract-service.js';
-import { SubscriptionTable, type Subscription } from './market-data-subscriptions.js';
+import { instrumentFor } from './contract-service.js';
+import { MarketDataService } from './market-data-service.js';
+import type { Subscription } from './market-data-subscriptions.js';
 
 /** IB tick types the gateway produces. */
-export const TickType = {
+const TickType = {
   BidSize: 0,
   Bid: 1,
   Ask: 2,
@@ -63,8 +64,7 @@ const QUOTE_SIZE = 300;
  * price), the day's open, high, low and volume, and the previous close, updated with every five-second bar.
  * Indexes have only price ticks. Snapshots send the current values and end with tickSnapshotEnd.
  */
-export class TickService {
-  private readonly subscriptions: SubscriptionTable<TickSubscription>;
+export class TickService extends MarketDataService<TickSubscription> {
   private readonly quotes = new Map<string, DayQuote>();
 
   constructor(
@@ -74,16 +74,12 @@ export class TickService {
     retain: (symbol: string) => void,
     release: (symbol: string) => void,
   ) {
-    this.subscriptions = new SubscriptionTable(retain, release);
+    super(retain, release);
   }
 
   request(session: ClientSession, reqId: number, contract: WireContract, snapshot: boolean): void {
-    const found = this.registry.find(contract);
-    if (found.length !== 1) {
-      session.sendError(reqId, 200, NO_SECURITY_DEFINITION);
-      return;
-    }
-    const instrument = found[0]!;
+    const instrument = instrumentFor(this.registry, session, reqId, contract);
+    if (instrument === undefined) return;
     if (this.subscriptions.has(session, reqId)) {
       session.sendError(reqId, 322, `Error processing request.-'bW' : cause - Duplicate ticker id ${reqId}`);
       return;
@@ -97,18 +93,6 @@ export class TickService {
       return;
     }
     this.subscriptions.add({ session, reqId, symbol: instrument.symbol, instrument });
-  }
-
-  cancel(session: ClientSession, reqId: number): void {
-    this.subscriptions.remove(session, reqId);
-  }
-
-  dropSession(session: ClientSession): void {
-    this.subscriptions.removeSession(session);
-  }
-
-  dropAll(): void {
-    this.subscriptions.clear();
   }
 
   /** Updates the symbol's quote with a completed bar and sends what changed. */

@@ -1,9 +1,7 @@
-import { EventName, OrderAction, OrderType, type Contract } from '@stoqey/ib';
+import { EventName, OrderAction, type Contract } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
-import { listen, settle, stock, useFixture, waitFor, type Fixture } from '../harness.js';
-import { cents, recordOrderEvents, type OrderEvent } from '../order-harness.js';
-
-const HOUR = 3_600_000;
+import { errorFor, gather, HOUR, listen, MINUTE, settle, useFixture, waitFor, type Fixture } from '../harness.js';
+import { cents, fillAtMarket, recordOrderEvents, type OrderEvent } from '../order-harness.js';
 
 /** Places a market order, replays until it has filled and returns its average price. */
 async function fill(
@@ -14,20 +12,7 @@ async function fill(
   quantity: number,
 ): Promise<number> {
   const events = recordOrderEvents(f.client);
-  f.client.api.placeOrder(orderId, stock(symbol), {
-    action,
-    orderType: OrderType.MKT,
-    totalQuantity: quantity,
-    transmit: true,
-  });
-  await waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === orderId && s === 'Submitted');
-  const done = waitFor(
-    f.client.api,
-    EventName.orderStatus,
-    (id: number, s: string) => id === orderId && s === 'Filled',
-  );
-  f.gateway.advance(60_000);
-  await done;
+  await fillAtMarket(f, orderId, symbol, action, quantity, MINUTE);
   await settle(30);
   const execs = events.filter((e): e is Extract<OrderEvent, { kind: 'execDetails' }> => e.kind === 'execDetails');
   const value = execs.reduce((sum, e) => sum + e.execution.shares! * e.execution.price!, 0);
@@ -35,16 +20,16 @@ async function fill(
 }
 
 async function summary(f: Fixture, reqId: number, tags: string): Promise<Map<string, [string, string]>> {
-  const values = new Map<string, [string, string]>();
-  const onValue = (id: number, _account: string, tag: string, value: string, currency: string): void => {
-    if (id === reqId) values.set(tag, [value, currency]);
-  };
-  f.client.api.on(EventName.accountSummary, onValue);
-  const end = waitFor(f.client.api, EventName.accountSummaryEnd, (id: number) => id === reqId);
-  f.client.api.reqAccountSummary(reqId, 'All', tags);
-  await end;
-  f.client.api.off(EventName.accountSummary, onValue);
-  return values;
+  const rows = await gather<[number, string, string, string, string]>(
+    f.client.api,
+    EventName.accountSummary,
+    EventName.accountSummaryEnd,
+    () => {
+      f.client.api.reqAccountSummary(reqId, 'All', tags);
+    },
+    reqId,
+  );
+  return new Map(rows.map(([, , tag, value, currency]) => [tag, [value, currency]]));
 }
 
 export function accountSuite(maxVersion: number | undefined): void {
@@ -102,9 +87,10 @@ export function accountSuite(maxVersion: number | undefined): void {
       expect(before.get('NetLiquidation')).toEqual(['100000.00', 'USD']);
       expect(before.get('BuyingPower')).toEqual(['400000.00', 'USD']);
       await summary(f, 54, 'NetLiquidation');
-      const third = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 55);
-      f.client.api.reqAccountSummary(55, 'All', 'NetLiquidation');
-      expect((await third)[1]).toBe(322);
+      const third = await errorFor(f.client, 55, () => {
+        f.client.api.reqAccountSummary(55, 'All', 'NetLiquidation');
+      });
+      expect(third.code).toBe(322);
       f.client.api.cancelAccountSummary(54);
       f.client.api.cancelAccountSummary(51);
       const bought = await fill(f, 1, 'MSFT', OrderAction.BUY, 100);

@@ -1,23 +1,19 @@
-import { EventName, SecType, type ContractDetails } from '@stoqey/ib';
+import { EventName, SecType, type Contract, type ContractDetails } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { EXCHANGE_TIME_ZONE } from '../../../src/gateway/market/exchange-calendar.js';
-import { stock, useFixture, waitFor } from '../harness.js';
+import { errorFor, gather, stock, useFixture, waitFor, type Fixture } from '../harness.js';
 
-async function contractDetails(
-  f: ReturnType<typeof useFixture>,
-  reqId: number,
-  contract: Parameters<typeof f.client.api.reqContractDetails>[1],
-): Promise<ContractDetails[]> {
-  const details: ContractDetails[] = [];
-  const onDetails = (id: number, d: ContractDetails): void => {
-    if (id === reqId) details.push(d);
-  };
-  f.client.api.on(EventName.contractDetails, onDetails);
-  const end = waitFor(f.client.api, EventName.contractDetailsEnd, (id: number) => id === reqId);
-  f.client.api.reqContractDetails(reqId, contract);
-  await end;
-  f.client.api.off(EventName.contractDetails, onDetails);
-  return details;
+async function contractDetails(f: Fixture, reqId: number, contract: Contract): Promise<ContractDetails[]> {
+  const rows = await gather<[number, ContractDetails]>(
+    f.client.api,
+    EventName.contractDetails,
+    EventName.contractDetailsEnd,
+    () => {
+      f.client.api.reqContractDetails(reqId, contract);
+    },
+    reqId,
+  );
+  return rows.map(([, details]) => details);
 }
 
 export function connectionSuite(maxVersion: number | undefined): void {
@@ -87,14 +83,14 @@ export function connectionSuite(maxVersion: number | undefined): void {
     });
 
     it('answers 200 for an unknown symbol and a mismatching security type', async () => {
-      const unknown = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 14);
-      f.client.api.reqContractDetails(14, stock('NOPE'));
-      const [error, code] = await unknown;
-      expect(code).toBe(200);
-      expect(error.message).toBe('No security definition has been found for the request');
-      const mismatch = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 15);
-      f.client.api.reqContractDetails(15, { symbol: 'AAPL', secType: SecType.IND, exchange: 'SMART' });
-      expect((await mismatch)[1]).toBe(200);
+      const unknown = await errorFor(f.client, 14, () => {
+        f.client.api.reqContractDetails(14, stock('NOPE'));
+      });
+      expect(unknown).toEqual({ code: 200, message: 'No security definition has been found for the request' });
+      const mismatch = await errorFor(f.client, 15, () => {
+        f.client.api.reqContractDetails(15, { symbol: 'AAPL', secType: SecType.IND, exchange: 'SMART' });
+      });
+      expect(mismatch.code).toBe(200);
     });
 
     it('reports the market rule of the price increments', async () => {

@@ -1,51 +1,44 @@
-import { EventName, OrderAction, OrderType, type Execution } from '@stoqey/ib';
+import { EventName, OrderAction, OrderType, type Execution, type Order } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { MAX_CLIENTS } from '../../../src/gateway/server/gateway-server.js';
-import { connect, listen, settle, stock, useFixture, waitFor, type Client, type Fixture } from '../harness.js';
-
-const HOUR = 3_600_000;
-
-async function errorFor(client: Client, id: number, send: () => void): Promise<{ code: number; message: string }> {
-  const error = waitFor<[Error, number, number]>(client.api, EventName.error, (_e, _c, reqId) => reqId === id);
-  send();
-  const [e, code] = await error;
-  return { code, message: e.message };
-}
+import {
+  connect,
+  errorFor,
+  gather,
+  HOUR,
+  listen,
+  MINUTE,
+  settle,
+  stock,
+  useFixture,
+  waitFor,
+  type Fixture,
+} from '../harness.js';
+import { fillAtMarket, place, placeResting } from '../order-harness.js';
 
 async function executions(f: Fixture, reqId: number, filter: Record<string, string>): Promise<[number, Execution][]> {
-  const rows: [number, Execution][] = [];
-  const onExec = (id: number, _c: unknown, execution: Execution): void => {
-    if (id === reqId) rows.push([id, execution]);
-  };
-  f.client.api.on(EventName.execDetails, onExec);
-  const end = waitFor(f.client.api, EventName.execDetailsEnd, (id: number) => id === reqId);
-  f.client.api.reqExecutions(reqId, filter);
-  await end;
-  f.client.api.off(EventName.execDetails, onExec);
-  return rows;
+  const rows = await gather<[number, unknown, Execution]>(
+    f.client.api,
+    EventName.execDetails,
+    EventName.execDetailsEnd,
+    () => {
+      f.client.api.reqExecutions(reqId, filter);
+    },
+    reqId,
+  );
+  return rows.map(([id, , execution]) => [id, execution]);
 }
 
-async function marketOrder(
+/** The error answering an order placed with `order`'s fields (a DAY order, transmitted). */
+function orderError(
   f: Fixture,
   orderId: number,
   symbol: string,
-  action: OrderAction,
-  quantity: number,
-): Promise<void> {
-  f.client.api.placeOrder(orderId, stock(symbol), {
-    action,
-    orderType: OrderType.MKT,
-    totalQuantity: quantity,
-    transmit: true,
+  order: Order,
+): Promise<{ code: number; message: string }> {
+  return errorFor(f.client, orderId, () => {
+    place(f, orderId, symbol, order);
   });
-  await waitFor(f.client.api, EventName.orderStatus, (id: number, s: string) => id === orderId && s === 'Submitted');
-  const filled = waitFor(
-    f.client.api,
-    EventName.orderStatus,
-    (id: number, s: string) => id === orderId && s === 'Filled',
-  );
-  f.gateway.advance(60_000);
-  await filled;
 }
 
 export function errorsSuite(maxVersion: number | undefined): void {
@@ -54,10 +47,10 @@ export function errorsSuite(maxVersion: number | undefined): void {
 
     it('reports the day\u2019s executions with commission reports, filtered by symbol, side, client and time', async () => {
       f.gateway.advance(HOUR);
-      await marketOrder(f, 1, 'SPY', OrderAction.BUY, 60);
-      await marketOrder(f, 2, 'SPY', OrderAction.SELL, 20);
+      await fillAtMarket(f, 1, 'SPY', OrderAction.BUY, 60, MINUTE);
+      await fillAtMarket(f, 2, 'SPY', OrderAction.SELL, 20, MINUTE);
       const afterFirst = '20210301 10:31:00 US/Eastern';
-      await marketOrder(f, 3, 'MSFT', OrderAction.BUY, 10);
+      await fillAtMarket(f, 3, 'MSFT', OrderAction.BUY, 10, MINUTE);
       const reports: string[] = [];
       listen(f.client.api, EventName.commissionReport, (r: { execId: string }) => reports.push(r.execId));
       const all = await executions(f, 61, {});
@@ -81,32 +74,19 @@ export function errorsSuite(maxVersion: number | undefined): void {
 
     it('103 for a reused order id, 200 for an unknown contract', async () => {
       f.gateway.advance(HOUR);
-      f.client.api.placeOrder(5, stock('AAPL'), {
+      await placeResting(f, 5, 'AAPL');
+      const reused = await orderError(f, 3, 'AAPL', {
         action: OrderAction.BUY,
         orderType: OrderType.LMT,
         lmtPrice: 10,
         totalQuantity: 1,
-        transmit: true,
       });
-      await waitFor(f.client.api, EventName.orderStatus, (id: number) => id === 5);
-      const reused = await errorFor(f.client, 3, () =>
-        f.client.api.placeOrder(3, stock('AAPL'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.LMT,
-          lmtPrice: 10,
-          totalQuantity: 1,
-          transmit: true,
-        }),
-      );
       expect(reused).toEqual({ code: 103, message: 'Duplicate order id' });
-      const unknown = await errorFor(f.client, 6, () =>
-        f.client.api.placeOrder(6, stock('NOPE'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.MKT,
-          totalQuantity: 1,
-          transmit: true,
-        }),
-      );
+      const unknown = await orderError(f, 6, 'NOPE', {
+        action: OrderAction.BUY,
+        orderType: OrderType.MKT,
+        totalQuantity: 1,
+      });
       expect(unknown.code).toBe(200);
       const ids = waitFor<[number]>(f.client.api, EventName.nextValidId);
       f.client.api.reqIds();
@@ -115,52 +95,40 @@ export function errorsSuite(maxVersion: number | undefined): void {
 
     it('201 with the reason for zero quantity and insufficient buying power, then Inactive', async () => {
       f.gateway.advance(HOUR);
-      const zero = await errorFor(f.client, 1, () =>
-        f.client.api.placeOrder(1, stock('AAPL'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.MKT,
-          totalQuantity: 0,
-          transmit: true,
-        }),
-      );
+      const zero = await orderError(f, 1, 'AAPL', {
+        action: OrderAction.BUY,
+        orderType: OrderType.MKT,
+        totalQuantity: 0,
+      });
       expect(zero).toEqual({ code: 201, message: 'Order rejected - reason:Order quantity must be greater than zero' });
       const inactive = waitFor(
         f.client.api,
         EventName.orderStatus,
         (id: number, s: string) => id === 2 && s === 'Inactive',
       );
-      const margin = await errorFor(f.client, 2, () =>
-        f.client.api.placeOrder(2, stock('AAPL'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.MKT,
-          totalQuantity: 100_000,
-          transmit: true,
-        }),
-      );
+      const margin = await orderError(f, 2, 'AAPL', {
+        action: OrderAction.BUY,
+        orderType: OrderType.MKT,
+        totalQuantity: 100_000,
+      });
       expect(margin.code).toBe(201);
       expect(margin.message).toMatch(
         /^Order rejected - reason:YOUR ORDER IS NOT ACCEPTED\. IN ORDER TO OBTAIN THE DESIRED POSITION YOUR EQUITY WITH LOAN VALUE \[100000\.00 USD\] MUST EXCEED THE INITIAL MARGIN \[\d+\.\d\d USD\]$/,
       );
       await inactive;
-      const tick = await errorFor(f.client, 3, () =>
-        f.client.api.placeOrder(3, stock('AAPL'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.LMT,
-          lmtPrice: 10.001,
-          totalQuantity: 1,
-          transmit: true,
-        }),
-      );
+      const tick = await orderError(f, 3, 'AAPL', {
+        action: OrderAction.BUY,
+        orderType: OrderType.LMT,
+        lmtPrice: 10.001,
+        totalQuantity: 1,
+      });
       expect(tick.code).toBe(110);
-      const type = await errorFor(f.client, 4, () =>
-        f.client.api.placeOrder(4, stock('AAPL'), {
-          action: OrderAction.BUY,
-          orderType: OrderType.MIT,
-          auxPrice: 10,
-          totalQuantity: 1,
-          transmit: true,
-        }),
-      );
+      const type = await orderError(f, 4, 'AAPL', {
+        action: OrderAction.BUY,
+        orderType: OrderType.MIT,
+        auxPrice: 10,
+        totalQuantity: 1,
+      });
       expect(type.code).toBe(387);
     });
 

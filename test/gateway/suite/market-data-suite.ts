@@ -4,7 +4,7 @@ import { generateSampleSeries } from '../../../src/data/generate-sample-series.j
 import { formatDate } from '../../../src/domain/time.js';
 import { DEFAULT_SYNTHETIC_DAYS, DEFAULT_SYNTHETIC_START } from '../../../src/gateway/market/data-source.js';
 import { EXCHANGE_TIME_ZONE } from '../../../src/gateway/market/exchange-calendar.js';
-import { historical, listen, settle, stock, useFixture, waitFor } from '../harness.js';
+import { errorFor, historical, HOUR, listen, settle, stock, useFixture, waitFor } from '../harness.js';
 
 /** The synthetic daily bars the suite's gateway serves (seed 7), generated independently of the gateway. */
 function sourceBars(
@@ -28,8 +28,6 @@ function sourceBars(
   }
   return bars;
 }
-
-const HOUR = 3_600_000;
 
 export function marketDataSuite(maxVersion: number | undefined): void {
   describe('historical data', () => {
@@ -167,12 +165,14 @@ export function marketDataSuite(maxVersion: number | undefined): void {
     });
 
     it('answers 200 for an unknown contract and 321 for an invalid bar size', async () => {
-      const unknown = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 32);
-      f.client.api.reqHistoricalData(32, stock('NOPE'), '', '1 D', '1 min' as never, 'TRADES', 1, 1, false);
-      expect((await unknown)[1]).toBe(200);
-      const invalid = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 33);
-      f.client.api.reqHistoricalData(33, stock('AAPL'), '', '1 D', '7 mins' as never, 'TRADES', 1, 1, false);
-      expect((await invalid)[1]).toBe(321);
+      const unknown = await errorFor(f.client, 32, () => {
+        f.client.api.reqHistoricalData(32, stock('NOPE'), '', '1 D', '1 min' as never, 'TRADES', 1, 1, false);
+      });
+      expect(unknown.code).toBe(200);
+      const invalid = await errorFor(f.client, 33, () => {
+        f.client.api.reqHistoricalData(33, stock('AAPL'), '', '1 D', '7 mins' as never, 'TRADES', 1, 1, false);
+      });
+      expect(invalid.code).toBe(321);
     });
   });
 
@@ -277,9 +277,10 @@ export function marketDataSuite(maxVersion: number | undefined): void {
         true,
       );
       f.client.api.reqRealTimeBars(43, stock('MSFT'), 5, 'MIDPOINT', true);
-      const refused = waitFor<[Error, number, number]>(f.client.api, EventName.error, (_e, _c, id) => id === 44);
-      f.client.api.reqRealTimeBars(44, stock('MSFT'), 30, 'TRADES', true);
-      expect((await refused)[1]).toBe(321);
+      const refused = await errorFor(f.client, 44, () => {
+        f.client.api.reqRealTimeBars(44, stock('MSFT'), 30, 'TRADES', true);
+      });
+      expect(refused.code).toBe(321);
       f.gateway.advance(10_000);
       await settle(100);
       expect(bars.filter((b) => b[0] === 42)).toHaveLength(2);

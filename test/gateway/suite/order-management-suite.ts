@@ -1,14 +1,14 @@
 import { EventName, OrderAction, OrderType, type Order } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
-import { connect, settle, stock, useFixture, waitFor } from '../harness.js';
+import { connect, gather, HOUR, MINUTE, settle, stock, useFixture, waitFor } from '../harness.js';
 import {
-  HOUR,
-  MINUTE,
   cents,
   eventsOf,
+  fillPairs,
   fillsOf,
   lastPrice,
   model,
+  modelFillPairs,
   modelFills,
   place,
   range,
@@ -210,17 +210,11 @@ export function orderManagementSuite(maxVersion: number | undefined): void {
       const other = await connect(f.gateway.port, 2);
       f.extra.push(other);
       const listed = async (all: boolean): Promise<number[]> => {
-        const ids: number[] = [];
-        const onOpen = (id: number): void => {
-          ids.push(id);
-        };
-        other.api.on(EventName.openOrder, onOpen);
-        const end = waitFor(other.api, EventName.openOrderEnd);
-        if (all) other.api.reqAllOpenOrders();
-        else other.api.reqOpenOrders();
-        await end;
-        other.api.off(EventName.openOrder, onOpen);
-        return ids;
+        const rows = await gather<[number]>(other.api, EventName.openOrder, EventName.openOrderEnd, () => {
+          if (all) other.api.reqAllOpenOrders();
+          else other.api.reqOpenOrders();
+        });
+        return rows.map(([id]) => id);
       };
       expect(await listed(false)).toEqual([]);
       expect(await listed(true)).toEqual([1, 2]);
@@ -314,16 +308,10 @@ export function orderManagementSuite(maxVersion: number | undefined): void {
       >;
       expect(exec.execution.time).toBe('20210302 09:30:05 US/Eastern');
       expect(trace(eventsOf(events, 3)).slice(2, 4)).toEqual(['openOrder:Submitted', 'orderStatus:Submitted']);
-      const listed: number[] = [];
-      const onOpen = (id: number): void => {
-        listed.push(id);
-      };
-      f.client.api.on(EventName.openOrder, onOpen);
-      const end = waitFor(f.client.api, EventName.openOrderEnd);
-      f.client.api.reqOpenOrders();
-      await end;
-      f.client.api.off(EventName.openOrder, onOpen);
-      expect(listed).toEqual([2]);
+      const listed = await gather<[number]>(f.client.api, EventName.openOrder, EventName.openOrderEnd, () => {
+        f.client.api.reqOpenOrders();
+      });
+      expect(listed.map(([id]) => id)).toEqual([2]);
     });
   });
 
@@ -347,9 +335,7 @@ export function orderManagementSuite(maxVersion: number | undefined): void {
         placedAt,
         placedAt + 10 * MINUTE,
       );
-      expect(fills.map((x) => [x.shares, x.price])).toEqual(
-        expected.flatMap((e) => (e.kind === 'fill' ? [[e.quantity, e.price]] : [])),
-      );
+      expect(fillPairs(events, 1)).toEqual(modelFillPairs(expected));
       expect(fills.length).toBeGreaterThan(3);
       expect(new Set(fills.map((x) => x.execId)).size).toBe(fills.length);
       expect(fills.reduce((sum, x) => sum + x.shares, 0)).toBe(20_000);

@@ -1,15 +1,16 @@
 import { EventName, OrderAction, OrderType, type Order } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
-import { settle, useFixture, waitFor } from '../harness.js';
+import { gather, HOUR, MINUTE, settle, useFixture, waitFor } from '../harness.js';
 import {
-  HOUR,
-  MINUTE,
   buyAtMarket,
   cents,
   eventsOf,
+  fillPairs,
   fillsOf,
   lastPrice,
   model,
+  modelBook,
+  modelFillPairs,
   modelFills,
   place,
   range,
@@ -127,9 +128,7 @@ export function ordersSuite(maxVersion: number | undefined): void {
         modifiedAt,
         modifiedAt + MINUTE,
       );
-      expect(fillsOf(events, 1).map((x) => [x.shares, x.price])).toEqual(
-        expected.flatMap((e) => (e.kind === 'fill' ? [[e.quantity, e.price]] : [])),
-      );
+      expect(fillPairs(events, 1)).toEqual(modelFillPairs(expected));
     });
 
     it('holds stop and stop-limit orders PreSubmitted until their trigger, then fills like the model', async () => {
@@ -172,11 +171,9 @@ export function ordersSuite(maxVersion: number | undefined): void {
         placedAt,
         placedAt + 30 * MINUTE,
       );
-      const asPairs = (fills: typeof expectedStop): number[][] =>
-        fills.flatMap((e) => (e.kind === 'fill' ? [[e.quantity, e.price]] : []));
-      expect(asPairs(expectedStop)).toHaveLength(1);
-      expect(fillsOf(events, 2).map((x) => [x.shares, x.price])).toEqual(asPairs(expectedStop));
-      expect(fillsOf(events, 3).map((x) => [x.shares, x.price])).toEqual(asPairs(expectedStopLimit));
+      expect(modelFillPairs(expectedStop)).toHaveLength(1);
+      expect(fillPairs(events, 2)).toEqual(modelFillPairs(expectedStop));
+      expect(fillPairs(events, 3)).toEqual(modelFillPairs(expectedStopLimit));
       expect(trace(eventsOf(events, 2)).filter((t) => t.startsWith('orderStatus'))).toEqual([
         'orderStatus:PreSubmitted',
         'orderStatus:Filled',
@@ -203,31 +200,17 @@ export function ordersSuite(maxVersion: number | undefined): void {
         model('SPY', { id: 2, side: 'SELL', quantity: 50, type: 'TRAIL', trailAmount: amount }, placedAt),
         model('SPY', { id: 3, side: 'SELL', quantity: 50, type: 'TRAIL', trailPercent: 0.6 }, placedAt),
       ];
-      const open = new Map<number, Order>();
-      const onOpen = (id: number, _c: unknown, o: Order): void => {
-        open.set(id, o);
-      };
-      f.client.api.on(EventName.openOrder, onOpen);
-      const end = waitFor(f.client.api, EventName.openOrderEnd);
-      f.client.api.reqOpenOrders();
-      await end;
-      f.client.api.off(EventName.openOrder, onOpen);
+      const listed = await gather<[number, unknown, Order]>(
+        f.client.api,
+        EventName.openOrder,
+        EventName.openOrderEnd,
+        () => {
+          f.client.api.reqOpenOrders();
+        },
+      );
+      const open = new Map(listed.map(([id, , order]) => [id, order]));
       // The model's books after the same five minutes give the current stops.
-      const { OrderBook } = await import('../../../src/execution/order-book.js');
-      const book = new OrderBook({ slippageBps: 1, maxParticipation: 0.25 });
-      for (const o of orders) book.add(o);
-      const bars = f.gateway.store.dayBars('SPY', Math.floor(placedAt / 86_400_000))!;
-      for (let i = bars.countBefore(placedAt); bars.time[i]! + 5000 <= placedAt + 5 * MINUTE; i++) {
-        book.processBar({
-          symbol: 'SPY',
-          time: bars.time[i]!,
-          open: bars.open[i]!,
-          high: bars.high[i]!,
-          low: bars.low[i]!,
-          close: bars.close[i]!,
-          volume: bars.volume[i]!,
-        });
-      }
+      const { book } = modelBook(f.gateway, orders, placedAt, placedAt + 5 * MINUTE);
       for (const id of [2, 3]) {
         const working = book.get(id);
         expect(working).toBeDefined();
@@ -239,9 +222,9 @@ export function ordersSuite(maxVersion: number | undefined): void {
       await settle(100);
       const expected = modelFills(f.gateway, orders, placedAt, placedAt + 3 * HOUR + 5 * MINUTE);
       for (const id of [2, 3]) {
-        const model = expected.flatMap((e) => (e.kind === 'fill' && e.order.id === id ? [[e.quantity, e.price]] : []));
+        const model = modelFillPairs(expected, id);
         expect(model.length).toBeGreaterThan(0);
-        expect(fillsOf(events, id).map((x) => [x.shares, x.price])).toEqual(model);
+        expect(fillPairs(events, id)).toEqual(model);
       }
     });
   });

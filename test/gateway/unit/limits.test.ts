@@ -8,12 +8,12 @@ import {
 import type { FaultController } from '../../../src/gateway/faults/fault-controller.js';
 import { silentGatewayLogger } from '../../../src/gateway/logger.js';
 import { HistoricalPacing } from '../../../src/gateway/market/historical-pacing.js';
-import { MessageRateLimiter } from '../../../src/gateway/server/rate-limiter.js';
+import { RateLimiter } from '../../../src/gateway/server/rate-limiter.js';
 
 describe('message rate limiter', () => {
   it('allows 50 messages in any second and flags the 51st', () => {
     let now = 0;
-    const limiter = new MessageRateLimiter(50, () => now);
+    const limiter = new RateLimiter(50, 1000, () => now);
     for (let i = 0; i < 50; i++) {
       now = i * 10;
       expect(limiter.record()).toBe(false);
@@ -26,11 +26,27 @@ describe('message rate limiter', () => {
 
   it('never flags a steady 50 messages per second', () => {
     let now = 0;
-    const limiter = new MessageRateLimiter(50, () => now);
+    const limiter = new RateLimiter(50, 1000, () => now);
     for (let i = 0; i < 500; i++) {
       now = i * 20;
       expect(limiter.record()).toBe(false);
     }
+  });
+
+  it('paces over a longer window (60 real-time bar requests per 10 minutes), not counting refusals', () => {
+    let now = 0;
+    const limiter = new RateLimiter(60, 600_000, () => now);
+    for (let i = 0; i < 60; i++) {
+      now = i * 1000;
+      expect(limiter.record()).toBe(false);
+    }
+    expect(limiter.countInWindow()).toBe(60);
+    now = 599_999;
+    expect(limiter.record()).toBe(true);
+    expect(limiter.countInWindow()).toBe(60);
+    now = 600_000;
+    expect(limiter.record()).toBe(false);
+    expect(limiter.countInWindow()).toBe(60);
   });
 });
 

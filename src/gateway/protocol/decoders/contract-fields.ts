@@ -22,10 +22,13 @@ export function readContract(reader: FieldReader): WireContract {
   };
 }
 
-/** Combo legs of a BAG contract; the gateway trades no combos but must step over them. */
-export function skipComboLegs(reader: FieldReader, fieldsPerLeg: number): void {
+/**
+ * Steps over a counted list (a count, then that many items of `fieldsPerItem` fields): combo legs of a BAG
+ * contract, algo parameters and the like, which the gateway does not use but must read past.
+ */
+export function skipList(reader: FieldReader, fieldsPerItem: number): void {
   const count = reader.int();
-  reader.skip(count * fieldsPerLeg);
+  reader.skip(count * fieldsPerItem);
 }
 
 export function isBag(contract: WireContract): boolean {

@@ -2,7 +2,7 @@ import type { FieldReader } from '../field-reader.js';
 import { ProtocolError } from '../protocol-error.js';
 import { ServerVersion } from '../server-versions.js';
 import type { WireContract, WireOrder, WireOrderCondition } from '../wire-types.js';
-import { isBag, readContract } from './contract-fields.js';
+import { isBag, readContract, skipList } from './contract-fields.js';
 
 export interface PlaceOrderRequest {
   readonly kind: 'placeOrder';
@@ -42,12 +42,9 @@ export function decodePlaceOrder(r: FieldReader, version: number): PlaceOrderReq
   const outsideRth = r.bool();
   const hidden = r.bool();
   if (isBag(contract)) {
-    const legs = r.int();
-    r.skip(legs * 8);
-    const legPrices = r.int();
-    r.skip(legPrices);
-    const routingParams = r.int();
-    r.skip(routingParams * 2);
+    skipList(r, 8); // combo legs
+    skipList(r, 1); // leg prices
+    skipList(r, 2); // smart combo routing params
   }
   r.str(); // deprecated sharesAllocation
   r.double(); // discretionaryAmt
@@ -95,10 +92,7 @@ export function decodePlaceOrder(r: FieldReader, version: number): PlaceOrderReq
   r.bool(); // notHeld
   if (r.bool()) r.skip(3); // delta-neutral contract: conId, delta, price
   const algoStrategy = r.str();
-  if (algoStrategy !== '') {
-    const params = r.int();
-    r.skip(params * 2);
-  }
+  if (algoStrategy !== '') skipList(r, 2); // algo params
   r.str(); // algoId
   const whatIf = r.bool();
   r.str(); // orderMiscOptions

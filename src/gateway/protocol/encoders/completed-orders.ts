@@ -1,7 +1,7 @@
 import { FieldWriter } from '../field-writer.js';
 import { ServerMessageId } from '../message-ids.js';
 import { ServerVersion } from '../server-versions.js';
-import type { OpenOrderView } from './orders.js';
+import { writeContractAndTerms, type OpenOrderView } from './orders.js';
 
 /** A finished order as reqCompletedOrders reports it. */
 export interface CompletedOrderView extends OpenOrderView {
@@ -20,22 +20,9 @@ export interface CompletedOrderView extends OpenOrderView {
  */
 export function encodeCompletedOrder(version: number, view: CompletedOrderView): Buffer {
   const o = view.order;
-  const c = view.instrument;
   const w = new FieldWriter(ServerMessageId.CompletedOrder);
-  w.int(c.conId).str(c.symbol).str(c.secType).str('').double(0).str('');
-  w.str('')
-    .str(c.exchange)
-    .str(c.currency)
-    .str(c.symbol)
-    .str(c.secType === 'STK' ? 'NMS' : c.symbol);
-  w.str(o.action).decimal(o.totalQuantity).str(o.orderType);
-  w.doubleOrEmpty(o.lmtPrice).doubleOrEmpty(o.auxPrice);
-  w.str(o.tif)
-    .str(o.ocaGroup)
-    .str(view.account)
-    .str(o.openClose === '' ? 'O' : o.openClose)
-    .int(o.origin);
-  w.str(o.orderRef).int(view.permId).bool(o.outsideRth).bool(o.hidden).double(0).str(o.goodAfterTime);
+  writeContractAndTerms(w, view);
+  w.int(view.permId).bool(o.outsideRth).bool(o.hidden).double(0).str(o.goodAfterTime);
   w.str('').str('').str(''); // faGroup, faMethod, faPercentage
   if (version < ServerVersion.FaProfileDesupport) w.str('');
   w.str(o.modelCode).str(o.goodTillDate).str('').doubleOrEmpty(undefined).str(''); // rule80A, percentOffset, firm

@@ -37,22 +37,9 @@ export interface OpenOrderView {
  */
 export function encodeOpenOrder(version: number, view: OpenOrderView): Buffer {
   const o = view.order;
-  const c = view.instrument;
   const w = new FieldWriter(ServerMessageId.OpenOrder).int(view.orderId);
-  w.int(c.conId).str(c.symbol).str(c.secType).str('').double(0).str('');
-  w.str('')
-    .str(c.exchange)
-    .str(c.currency)
-    .str(c.symbol)
-    .str(c.secType === 'STK' ? 'NMS' : c.symbol);
-  w.str(o.action).decimal(o.totalQuantity).str(o.orderType);
-  w.doubleOrEmpty(o.lmtPrice).doubleOrEmpty(o.auxPrice);
-  w.str(o.tif)
-    .str(o.ocaGroup)
-    .str(view.account)
-    .str(o.openClose === '' ? 'O' : o.openClose)
-    .int(o.origin);
-  w.str(o.orderRef).int(view.clientId).int(view.permId);
+  writeContractAndTerms(w, view);
+  w.int(view.clientId).int(view.permId);
   w.bool(o.outsideRth).bool(o.hidden).double(0); // discretionaryAmt
   w.str(o.goodAfterTime).str(''); // goodAfterTime, deprecated sharesAllocation
   w.str('').str('').str(''); // faGroup, faMethod, faPercentage
@@ -102,6 +89,30 @@ export function encodeOpenOrder(version: number, view: OpenOrderView): Buffer {
   if (version >= ServerVersion.IncludeOvernight) w.bool(false);
   if (version >= ServerVersion.CmeTaggingFieldsInOpenOrder) w.str('').intOrEmpty(undefined);
   return w.toBuffer();
+}
+
+/**
+ * The fields OPEN_ORDER and COMPLETED_ORDER both start with (IB's decoders read them with the same calls): the
+ * contract, then the order's action, quantity, type, prices, time in force, OCA group, account, open/close,
+ * origin and order ref.
+ */
+export function writeContractAndTerms(w: FieldWriter, view: OpenOrderView): void {
+  const o = view.order;
+  const c = view.instrument;
+  w.int(c.conId).str(c.symbol).str(c.secType).str('').double(0).str('');
+  w.str('')
+    .str(c.exchange)
+    .str(c.currency)
+    .str(c.symbol)
+    .str(c.secType === 'STK' ? 'NMS' : c.symbol);
+  w.str(o.action).decimal(o.totalQuantity).str(o.orderType);
+  w.doubleOrEmpty(o.lmtPrice).doubleOrEmpty(o.auxPrice);
+  w.str(o.tif)
+    .str(o.ocaGroup)
+    .str(view.account)
+    .str(o.openClose === '' ? 'O' : o.openClose)
+    .int(o.origin);
+  w.str(o.orderRef);
 }
 
 function writeOrderState(w: FieldWriter, view: OpenOrderView): void {

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../../src/config/load-config.js';
+import { SimClock } from '../../src/core/clock.js';
+import { TradingEngine, type EngineStrategy } from '../../src/core/trading-engine.js';
+import type { Bar } from '../../src/domain/bar.js';
+import type { EngineEvent, MarketEvent } from '../../src/domain/events.js';
+import type { Signal } from '../../src/domain/signal.js';
+import { MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import { createCommissionModel } from '../../src/execution/commission-model.js';
+import { SimulatedExecutionClient } from '../../src/execution/simulated-execution-client.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import type { TradeRecord } from '../../src/portfolio/trade-record.js';
+import { PortfolioLimits } from '../../src/risk/portfolio-limits.js';
+import { limitSettingsFromConfig, routerSettingsFromConfig } from '../../src/risk/risk-settings.js';
+import { SignalRouter } from '../../src/risk/signal-router.js';
+
+/** Advice on fixed bars: LONG on the second bar of each symbol, EXIT on the fourth. */
+class ScriptedStrategy implements EngineStrategy {
+  readonly id = 'scripted';
+  private readonly seen = new Map<string, number>();
+
+  onBar(bar: Bar): Signal | null {
+    const n = (this.seen.get(bar.symbol) ?? 0) + 1;
+    this.seen.set(bar.symbol, n);
+    const direction = n === 2 ? 'LONG' : n === 4 ? 'EXIT' : null;
+    if (direction === null) return null;
+    return {
+      strategyId: this.id,
+      symbol: bar.symbol,
+      direction,
+      price: bar.close,
+      stopPrice: bar.close - 5,
+      atr: 2.5,
+      strength: 1,
+    };
+  }
+}
+
+const DAY0 = parseTime('2024-01-02');
+
+function market(symbol: string, day: number, open: number, close: number): MarketEvent {
+  const time = DAY0 + day * MS_PER_DAY;
+  return {
+    type: 'market',
+    symbol,
+    time,
+    open,
+    high: Math.max(open, close) + 1,
+    low: Math.min(open, close) - 1,
+    close,
+    volume: 1000,
+  };
+}
+
+/** A whole engine of real parts; `feed` chooses how market events enter it. */
+function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => void) {
+  const config = validateConfig({
+    trading: { sizing: 'fixed:10' },
+    backtest: { commission: 'zero', slippage_bps: 0, stops: false },
+  });
+  const clock = new SimClock();
+  const portfolio = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+  let id = 1;
+  const router = new SignalRouter({
+    settings: routerSettingsFromConfig(config, false),
+    account: portfolio,
+    limits: new PortfolioLimits(limitSettingsFromConfig(config), portfolio),
+    nextOrderId: () => id++,
+  });
+  const engine = new TradingEngine<TradeRecord>({ strategies: [new ScriptedStrategy()], portfolio, router });
+  const execution = new SimulatedExecutionClient({
+    sink: engine.emit,
+    clock,
+    book: { slippageBps: 0 },
+    commission: createCommissionModel('zero', config.commission_rates),
+  });
+  engine.attachExecution(execution);
+  const log: string[] = [];
+  const trades: TradeRecord[] = [];
+  engine.observe({
+    onEvent: (e: EngineEvent) => log.push(e.type === 'market' ? `market ${e.symbol}` : e.type),
+    onTrade: (t) => trades.push(t),
+  });
+  for (let day = 0; day < 5; day++) {
+    const bars = [market('AAA', day, 100 + day, 101 + day), market('BBB', day, 50 + day, 49 + day)];
+    clock.set(bars[0]!.time);
+    for (const bar of bars) execution.processBar(bar);
+    feed(engine, bars);
+  }
+  return { log, trades, portfolio };
+}
+
+describe('TradingEngine', () => {
+  it('runs market → signal → order → fill → portfolio, filling at the next bar open', () => {
+    const { trades, portfolio } = run((engine, bars) => {
+      engine.publish(bars);
+    });
+    // LONG on day 1's close, filled at day 2's open; EXIT on day 3's close, filled at day 4's open.
+    expect(trades.map((t) => [t.symbol, t.entryPrice, t.exitPrice, t.quantity])).toEqual([
+      ['AAA', 102, 104, 10],
+      ['BBB', 52, 54, 10],
+    ]);
+    expect(portfolio.cash).toBe(10_000 + 20 + 20);
+    expect(portfolio.openPositionCount).toBe(0);
+  });
+
+  it('dispatches published market events in the order emitting and draining would', () => {
+    const published = run((engine, bars) => {
+      engine.publish(bars);
+    });
+    const queued = run((engine, bars) => {
+      engine.drain();
+      for (const bar of bars) engine.emit(bar);
+      engine.drain();
+    });
+    expect(published.log).toEqual(queued.log);
+    expect(published.log.slice(0, 8)).toEqual([
+      'market AAA',
+      'market BBB',
+      'market AAA',
+      'market BBB',
+      'signal',
+      'signal',
+      'order',
+      'order',
+    ]);
+  });
+
+  it('refuses to route orders without an execution client', () => {
+    const portfolio = new Portfolio({ initialCash: 1, settlementDays: 0 });
+    const engine = new TradingEngine<TradeRecord>({
+      strategies: [],
+      portfolio,
+      router: { onSignal: () => [], onEvent: () => undefined },
+    });
+    engine.emit({ type: 'cancel_order', time: 0, orderId: 1, reason: 'test' });
+    expect(() => {
+      engine.drain();
+    }).toThrow(/No execution client attached to handle cancel_order/);
+  });
+});
