@@ -82,6 +82,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   try {
     result = runBacktest({ config, feed, benchmark, logger, equitySink: equityCsv });
     equityCsv.close();
+    if (result.bars === 0) {
+      const { start_date: start, end_date: end } = config.backtest;
+      throw new CsvDataError(
+        dir,
+        null,
+        `no bars of ${symbols.join(', ')} from ${start ?? 'the start'} to ${end ?? 'the end'}`,
+      );
+    }
   } catch (error) {
     equityCsv.close();
     rmSync(partialEquity, { force: true });

@@ -1,3 +1,5 @@
+import type { TimeZone } from '../domain/time-zone.js';
+
 /** The engine's only source of time: simulated in backtests, the wall clock live. */
 export interface Clock {
   now(): number;
@@ -21,13 +23,13 @@ export class SimClock implements Clock {
 }
 
 /**
- * Wall-clock time in the project's convention (exchange wall time read as UTC): the machine's UTC time shifted by
- * the exchange's offset from UTC, given in minutes (New York: −300 in winter, −240 in summer).
+ * Wall-clock time in the project's convention (the exchange's wall time read as UTC, see Bar): the machine's clock
+ * shifted by the exchange time zone's offset at this instant, daylight saving included.
  */
 export class WallClock implements Clock {
-  constructor(private readonly offsetMinutes = 0) {}
+  constructor(private readonly zone: TimeZone) {}
 
   now(): number {
-    return Date.now() + this.offsetMinutes * 60_000;
+    return this.zone.toLocal(Date.now());
   }
 }

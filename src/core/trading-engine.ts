@@ -1,4 +1,3 @@
-import type { Bar } from '../domain/bar.js';
 import {
   assertNever,
   type EngineEvent,
@@ -10,13 +9,8 @@ import {
 import type { Fill } from '../domain/fill.js';
 import type { Signal } from '../domain/signal.js';
 import type { ExecutionClient } from '../execution/execution-client.js';
+import type { Strategy } from '../strategy/strategy.js';
 import { EventQueue } from './event-queue.js';
-
-/** What the engine needs of a strategy: advice from a closed bar (see src/strategy). */
-export interface EngineStrategy {
-  readonly id: string;
-  onBar(bar: Bar): Signal | null;
-}
 
 /** What the engine needs of the portfolio: marks and fills; it returns whatever trades a fill closed. */
 export interface EnginePortfolio<Trade> {
@@ -32,7 +26,7 @@ export interface EngineRouter {
 }
 
 export interface TradingEngineParts<Trade> {
-  readonly strategies: readonly EngineStrategy[];
+  readonly strategies: readonly Strategy[];
   readonly portfolio: EnginePortfolio<Trade>;
   readonly router: EngineRouter;
   /** Set once with `attachExecution` when the client needs the engine's sink to be built. */
@@ -54,7 +48,7 @@ export interface EngineObserver<Trade> {
  */
 export class TradingEngine<Trade> {
   private readonly queue = new EventQueue<EngineEvent>();
-  private readonly strategies: readonly EngineStrategy[];
+  private readonly strategies: readonly Strategy[];
   private readonly portfolio: EnginePortfolio<Trade>;
   private readonly router: EngineRouter;
   private execution: ExecutionClient | undefined;

@@ -96,6 +96,7 @@ describe('ets backtest', () => {
     [['--strategy', 'magic'], 2, 'magic'],
     [['--param', 'fast=50'], 2, 'fast'],
     [['--param', 'fast'], 2, '--param fast: expected name=value'],
+    [['--start', '2031-01-01'], 3, 'no bars of SYNA, SYNB, SYNC, SYND, SYNE, SYNX from 2031-01-01 to the end'],
   ])('refuses %j with exit code %i and a message naming the problem', (args, status, message) => {
     const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', join(work, 'bad'), ...args]);
     expect(run.stderr).toContain(message);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import { SimClock } from '../../src/core/clock.js';
-import { TradingEngine, type EngineStrategy } from '../../src/core/trading-engine.js';
+import { TradingEngine } from '../../src/core/trading-engine.js';
 import type { Bar } from '../../src/domain/bar.js';
 import type { EngineEvent, MarketEvent } from '../../src/domain/events.js';
 import type { Signal } from '../../src/domain/signal.js';
@@ -10,12 +10,13 @@ import { createCommissionModel } from '../../src/execution/commission-model.js';
 import { SimulatedExecutionClient } from '../../src/execution/simulated-execution-client.js';
 import { Portfolio } from '../../src/portfolio/portfolio.js';
 import type { TradeRecord } from '../../src/portfolio/trade-record.js';
+import type { Strategy } from '../../src/strategy/strategy.js';
 import { PortfolioLimits } from '../../src/risk/portfolio-limits.js';
 import { limitSettingsFromConfig, routerSettingsFromConfig } from '../../src/risk/risk-settings.js';
 import { SignalRouter } from '../../src/risk/signal-router.js';
 
 /** Advice on fixed bars: LONG on the second bar of each symbol, EXIT on the fourth. */
-class ScriptedStrategy implements EngineStrategy {
+class ScriptedStrategy implements Strategy {
   readonly id = 'scripted';
   private readonly seen = new Map<string, number>();
 

@@ -1,7 +1,7 @@
 import { isWeekend } from '../../data/civil-date.js';
 import { lowerBound } from '../../data/slice-bar-series.js';
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
-import { TimeZone } from './time-zone.js';
+import { TimeZone } from '../../domain/time-zone.js';
 
 /** US equity sessions in exchange time: regular 09:30–16:00, extended 04:00–20:00 (New York). */
 export const RTH_OPEN_MS = (9 * 60 + 30) * 60_000;

@@ -1,6 +1,6 @@
 import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import { EXCHANGE_TIME_ZONE } from './exchange-calendar.js';
-import { timeZone } from './time-zone.js';
+import { timeZone } from '../../domain/time-zone.js';
 
 /** A bar size: a whole number of seconds (5 s to 8 h) or a calendar unit. */
 export type BarSize =
