@@ -18,6 +18,24 @@ function account(cash: number, settlementDays = 1): Portfolio {
   return p;
 }
 
+/** 100,000 of equity of which 50,000 is unsettled sale proceeds. */
+function withUnsettledProceeds(): Portfolio {
+  const p = account(100_000);
+  buy(p, 'Z', 1_000, 50);
+  p.applyFill({
+    orderId: 2,
+    execId: 'y',
+    symbol: 'Z',
+    side: 'SELL',
+    quantity: 1_000,
+    price: 50,
+    commission: 0,
+    time: 0,
+    purpose: 'exit',
+  });
+  return p;
+}
+
 function buy(p: Portfolio, symbol: string, quantity: number, price: number): void {
   p.applyFill({
     orderId: 1,
@@ -49,19 +67,7 @@ describe('PositionSizer, risk sizing', () => {
   });
 
   it('sizes from settled cash when that is the base', () => {
-    const p = account(100_000);
-    buy(p, 'Z', 1_000, 50);
-    p.applyFill({
-      orderId: 2,
-      execId: 'y',
-      symbol: 'Z',
-      side: 'SELL',
-      quantity: 1_000,
-      price: 50,
-      commission: 0,
-      time: 0,
-      purpose: 'exit',
-    });
+    const p = withUnsettledProceeds();
     expect(p.settledCash).toBe(50_000);
     expect(p.equity).toBe(100_000);
     const sizer = new PositionSizer({ ...base, riskBase: 'settled_cash' });
@@ -69,19 +75,7 @@ describe('PositionSizer, risk sizing', () => {
   });
 
   it('caps the purchase at the settled cash', () => {
-    const p = account(100_000);
-    buy(p, 'Z', 1_000, 50);
-    p.applyFill({
-      orderId: 2,
-      execId: 'y',
-      symbol: 'Z',
-      side: 'SELL',
-      quantity: 1_000,
-      price: 50,
-      commission: 0,
-      time: 0,
-      purpose: 'exit',
-    });
+    const p = withUnsettledProceeds();
     // 1% of 100,000 over 0.5 is 2,000 shares (100,000), but only 50,000 is settled.
     expect(new PositionSizer(base).size('A', 50, 49.5, p)).toEqual({ ok: true, quantity: 1_000 });
   });
