@@ -36,20 +36,64 @@ const positive = () => num(z.positive());
 const bool = (value: boolean) => opt(z.boolean(), value);
 const text = (value: string) => opt(z.string(), value);
 
+/** Bar sizes a strategy can trade on; live, the five-second real-time bars are aggregated to them. */
+export const strategyBarSize = z.enum(['5 secs', '1 min', '5 mins', '15 mins', '1 hour', '1 day']);
+
+/** Replay time as `YYYY-MM-DD[ HH:MM[:SS]]` (New York). */
+const replayTime = z.nullable(
+  str(z.regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/, 'a time as YYYY-MM-DD[ HH:MM[:SS]]')),
+);
+
+/** The gateway `ets live` starts in-process when `ibkr.gateway` is `embedded`. */
+const embeddedGatewaySchema = z.strictObject({
+  /** Daily or intraday SYMBOL.csv files to replay; null: backtest.csv_directory (sample data written when empty). */
+  data_directory: opt(z.nullable(str(z.minLength(1))), null),
+  /** Replayed seconds per wall-clock second. */
+  speed: opt(num(z.minimum(1), z.maximum(5000)), 1),
+  /** Replay start; null: the open of the second-to-last trading day of the data. */
+  start: opt(replayTime, null),
+  seed: opt(int(z.minimum(0)), 42),
+  /** Fault schedule (see `ets gateway --chaos`). */
+  chaos: opt(z.nullable(z.string()), null),
+  /** JSON file keeping the paper account across runs; null: a fresh account every run. */
+  state_file: opt(z.nullable(str(z.minLength(1))), null),
+  commission: opt(commissionModelName, 'ib-fixed'),
+  slippage_bps: opt(num(z.minimum(0), z.maximum(1000)), 1),
+  /** Largest share of a five-second bar's volume one order takes. */
+  participation: opt(num(z.gt(0), z.maximum(1)), 0.25),
+});
+
+const reconnectSchema = z.strictObject({
+  initial_delay_seconds: opt(positive(), 1),
+  max_delay_seconds: opt(positive(), 60),
+  /** Attempts after a lost connection before the session gives up; 0: never give up. */
+  max_attempts: opt(int(z.minimum(0)), 0),
+});
+
 const ibkrSchema = z.strictObject({
+  /** `embedded`: start the project's paper gateway in-process; `external`: connect to TWS / IB Gateway. */
+  gateway: opt(z.enum(['embedded', 'external']), 'embedded'),
   host: opt(str(z.minLength(1)), '127.0.0.1'),
   port: opt(int(z.minimum(1), z.maximum(65535)), 7497),
   client_id: opt(int(z.minimum(0)), 1),
   account_id: text('DU1234567'),
   connect_timeout_seconds: opt(positive(), 10),
   /** Initial history loaded per symbol at startup. */
-  historical_duration: text('30 D'),
-  historical_bar_size: text('1 day'),
+  historical_duration: opt(
+    str(z.regex(/^[1-9]\d* [SDWMY]$/, 'an IB duration such as "30 D", "1 Y" or "3600 S"')),
+    '30 D',
+  ),
   what_to_show: opt(z.enum(['TRADES', 'MIDPOINT']), 'TRADES'),
   use_rth: bool(true),
   max_concurrent_historical_requests: opt(int(z.positive(), z.maximum(50)), 10),
   /** Seconds to wait for one historical request before counting it failed. */
   historical_timeout_seconds: opt(positive(), 60),
+  /** Live ports (7496, 4001) and non-paper accounts are refused unless this is true and `--live` is given. */
+  allow_live: bool(false),
+  /** Never send an order; signals are logged as "would place". */
+  read_only: bool(false),
+  reconnect: section(reconnectSchema),
+  embedded: section(embeddedGatewaySchema),
 });
 
 const accountSchema = z.strictObject({
@@ -103,11 +147,13 @@ const tradingSchema = z.strictObject({
 const strategyEntry = z.strictObject({
   enabled: bool(false),
   params: opt(z.record(z.string(), z.number()), {}),
+  /** Bars the strategy decides on in live sessions (backtests use the CSV files' own bars). */
+  bar_size: opt(strategyBarSize, '1 day'),
 });
 
 const strategiesSchema = opt(z.record(z.string(), strategyEntry), {
-  sma_crossover: { enabled: true, params: { fast: 10, slow: 30 } },
-  rsi_mean_reversion: { enabled: false, params: { period: 14, oversold: 30, overbought: 70 } },
+  sma_crossover: { enabled: true, params: { fast: 10, slow: 30 }, bar_size: '1 day' },
+  rsi_mean_reversion: { enabled: false, params: { period: 14, oversold: 30, overbought: 70 }, bar_size: '1 day' },
 });
 
 const loggingSchema = z.strictObject({
@@ -136,9 +182,21 @@ const monitoringSchema = z.strictObject({
   connection_check_interval_seconds: opt(positive(), 30),
   risk_check_interval_seconds: opt(positive(), 60),
   max_orders_per_second: opt(positive(), 40),
+  /** Every message sent to TWS goes through one limiter at this rate (TWS disconnects above 50 a second). */
+  max_messages_per_second: opt(num(z.minimum(1), z.maximum(50)), 45),
   oer_enabled: bool(true),
-  /** IB calls an Order Efficiency Ratio above 20 excessive. */
+  /** Order Efficiency Ratio of the day above which a warning is logged. */
+  oer_warn_ratio: opt(positive(), 10),
+  /** IB calls an Order Efficiency Ratio above 20 excessive: new entries halt for the day above it. */
   oer_max_ratio: opt(positive(), 20),
+});
+
+const liveSchema = z.strictObject({
+  results_directory: text('results/live'),
+  /** On shutdown, cancel entry orders still working (protective stops always stay at the broker). */
+  cancel_entries_on_shutdown: bool(true),
+  /** Seconds to wait for IB's commission report of an execution before booking it with the modelled commission. */
+  commission_wait_seconds: opt(positive(), 2),
 });
 
 const walkForwardSchema = z.strictObject({
@@ -224,9 +282,11 @@ export const configSchema = z.strictObject({
   monitoring: section(monitoringSchema),
   commission_rates: section(commissionRatesSchema),
   backtest: section(backtestSchema),
+  live: section(liveSchema),
   system: section(systemSchema),
 });
 
 export type Config = z.output<typeof configSchema>;
 export type CommissionRates = Config['commission_rates'];
 export type CommissionModelName = z.output<typeof commissionModelName>;
+export type StrategyBarSize = z.output<typeof strategyBarSize>;

@@ -52,6 +52,7 @@ export class TradingEngine<Trade> {
   private readonly portfolio: EnginePortfolio<Trade>;
   private readonly router: EngineRouter;
   private execution: ExecutionClient | undefined;
+  private draining = false;
   // Observers by hook, so that the bar path pays nothing for hooks nobody registered.
   private readonly onEvent: ((event: EngineEvent) => void)[] = [];
   private readonly onFill: ((fill: Fill) => void)[] = [];
@@ -86,10 +87,26 @@ export class TradingEngine<Trade> {
 
   /** Dispatches until the queue is empty; events emitted while dispatching are handled in the same drain. */
   drain(): void {
-    for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
-      this.dispatch(event);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
+        this.dispatch(event);
+      }
+    } finally {
+      this.draining = false;
     }
   }
+
+  /**
+   * Queues an event from outside the loop (a venue's report arriving on a socket) and handles it with everything it
+   * causes before returning; an event emitted while the engine is dispatching waits for that drain instead, so that
+   * the FIFO order holds.
+   */
+  readonly receive: EventSink = (event) => {
+    this.queue.push(event);
+    this.drain();
+  };
 
   /**
    * Drains what is queued, then dispatches the market events one after the other and drains what they caused: the
