@@ -20,7 +20,11 @@ async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
+  await new Promise<void>((done) =>
+    server.close(() => {
+      done();
+    }),
+  );
   return port;
 }
 
@@ -48,7 +52,9 @@ describe('IbClient', () => {
   it('completes the handshake: next order id, managed accounts and the negotiated version', async () => {
     const g = await gateway();
     const c = client(g.port);
-    cleanup.push(() => c.disconnect());
+    cleanup.push(() => {
+      c.disconnect();
+    });
     const session = await c.connect();
     expect(session.nextValidId).toBeGreaterThan(0);
     expect(session.accounts).toEqual(['DU1234567']);
@@ -68,7 +74,9 @@ describe('IbClient', () => {
   it('names the client id that is already in use (326)', async () => {
     const g = await gateway();
     const first = client(g.port, 7);
-    cleanup.push(() => first.disconnect());
+    cleanup.push(() => {
+      first.disconnect();
+    });
     await first.connect();
     const error = await failure(client(g.port, 7));
     expect(error.kind).toBe('client_id_in_use');
@@ -78,7 +86,14 @@ describe('IbClient', () => {
   it('gives up after the timeout when the peer accepts but never answers', async () => {
     const silent: Server = createServer((socket) => socket.resume());
     await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
-    cleanup.push(() => new Promise<void>((done) => silent.close(() => done())));
+    cleanup.push(
+      () =>
+        new Promise<void>((done) =>
+          silent.close(() => {
+            done();
+          }),
+        ),
+    );
     const port = (silent.address() as { port: number }).port;
     const error = await failure(client(port, 1, 300));
     expect(error.kind).toBe('timeout');
@@ -88,7 +103,14 @@ describe('IbClient', () => {
   it('reports a peer that closes the socket during the handshake', async () => {
     const rude: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((done) => rude.listen(0, '127.0.0.1', done));
-    cleanup.push(() => new Promise<void>((done) => rude.close(() => done())));
+    cleanup.push(
+      () =>
+        new Promise<void>((done) =>
+          rude.close(() => {
+            done();
+          }),
+        ),
+    );
     const error = await failure(client((rude.address() as { port: number }).port));
     expect(error.kind).toBe('closed');
   });
@@ -96,9 +118,13 @@ describe('IbClient', () => {
   it('tells listeners when an established connection is lost, and reconnects with the same client id', async () => {
     const g = await gateway();
     const c = client(g.port, 3);
-    cleanup.push(() => c.disconnect());
+    cleanup.push(() => {
+      c.disconnect();
+    });
     await c.connect();
-    const closed = new Promise<void>((done) => c.onClosed(done));
+    const closed = new Promise<void>((done) => {
+      c.onClosed(done);
+    });
     g.faults.dropConnections(3);
     await closed;
     expect(c.connected).toBe(false);
