@@ -20,5 +20,8 @@ await build({
   banner: {
     js: "import { createRequire as __etsRequire } from 'node:module'; const require = __etsRequire(import.meta.url);",
   },
+  // @stoqey/ib finds its own files through __dirname, which an ES module bundle does not have: it loads from
+  // node_modules as the CommonJS package it is.
+  external: ['@stoqey/ib'],
   logLevel: 'warning',
 });

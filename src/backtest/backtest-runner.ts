@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
-import { TradingEngine } from '../core/trading-engine.js';
+import { createTradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import type { MarketEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
@@ -14,12 +14,8 @@ import type { EquityRowSink } from '../performance/equity-csv-writer.js';
 import { equitySeries, type EquityColumns } from '../performance/equity-curve.js';
 import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
-import { Portfolio } from '../portfolio/portfolio.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
-import { PortfolioLimits } from '../risk/portfolio-limits.js';
-import { limitSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
-import { SignalRouter } from '../risk/signal-router.js';
-import { createStrategy } from '../strategy/create-strategy.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -62,24 +58,14 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const params = config.strategies[strategyName]?.params ?? {};
 
   const clock = new SimClock();
-  const portfolio = new Portfolio({
-    initialCash: config.account.initial_capital,
-    settlementDays: config.account.settlement_days,
-  });
-  const limits = new PortfolioLimits(limitSettingsFromConfig(config), portfolio);
   let nextOrderId = 1;
-  const router = new SignalRouter({
-    settings: routerSettingsFromConfig(config, config.backtest.stops && config.trading.use_bracket_orders),
-    account: portfolio,
-    limits,
+  const { portfolio, limits, engine } = createTradingKernel(config, {
+    strategy: strategyName,
+    params,
+    initialCash: config.account.initial_capital,
+    protectiveStops: config.backtest.stops && config.trading.use_bracket_orders,
     nextOrderId: () => nextOrderId++,
   });
-  const strategy = createStrategy(strategyName, params, {
-    positions: portfolio,
-    atrPeriod: config.trading.atr_period,
-    atrMultiplier: config.trading.atr_stop_multiplier,
-  });
-  const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
     clock,

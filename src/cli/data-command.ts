@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
+import { numericText, type ConfigOverride } from '../config/overrides.js';
+import { parseHistoryDuration } from '../data/history-chunk-plan.js';
 import {
   DEFAULT_SAMPLE_DAYS,
   DEFAULT_SAMPLE_SEED,
   DEFAULT_SAMPLE_START,
   DEFAULT_SAMPLE_SYMBOLS,
 } from '../data/generate-sample-series.js';
+import { BAR_SIZE_NAMES, parseBarSize } from '../domain/bar-size.js';
+import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { addConfigOption, resolveConfig } from './config-options.js';
+import type { DataFetchOptions } from './data-fetch-run.js';
 import { UsageError } from './exit-codes.js';
 
 interface SampleFlags {
@@ -21,6 +27,71 @@ function wholeNumber(flag: string, text: string, min: number): number {
     throw new UsageError(`${flag}: got "${text}"; expected a whole number ≥ ${min}`);
   }
   return value;
+}
+
+interface FetchFlags {
+  config: string;
+  symbols: string;
+  barSize: string;
+  duration: string;
+  end?: string;
+  what?: string;
+  rth?: boolean;
+  out: string;
+  clientId?: string;
+}
+
+const WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK'] as const;
+
+/** Letters, digits and the dots, dashes and spaces of share classes ("BRK B", "BF.B"): also a safe file name. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9. -]*$/;
+
+/** The flags of `ets data fetch` checked and converted; config-dependent defaults are filled in by the caller. */
+function fetchRequest(flags: FetchFlags): Omit<DataFetchOptions, 'whatToShow' | 'useRth'> & {
+  whatToShow?: DataFetchOptions['whatToShow'];
+} {
+  const symbols = [
+    ...new Set(
+      flags.symbols
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter((s) => s !== ''),
+    ),
+  ];
+  if (symbols.length === 0) throw new UsageError(`--symbols "${flags.symbols}": expected symbols separated by commas`);
+  const bad = symbols.find((s) => !SYMBOL.test(s));
+  if (bad !== undefined) throw new UsageError(`--symbols: "${bad}" is not a symbol (letters, digits, ".", "-", " ")`);
+  const barSize = parseBarSize(flags.barSize);
+  if (barSize === undefined) {
+    throw new UsageError(`--bar-size "${flags.barSize}": expected one of ${BAR_SIZE_NAMES.join(', ')}`);
+  }
+  const duration = parseHistoryDuration(flags.duration);
+  if (duration === undefined) {
+    throw new UsageError(`--duration "${flags.duration}": expected a count and a unit S, D, W, M or Y, e.g. "10 Y"`);
+  }
+  let end: DataFetchOptions['end'];
+  if (flags.end !== undefined) {
+    const text = flags.end.trim();
+    const time = parseTime(text);
+    if (Number.isNaN(time)) {
+      throw new UsageError(`--end "${flags.end}": expected YYYY-MM-DD or "YYYY-MM-DD HH:MM[:SS]" (New York time)`);
+    }
+    // A date alone means the whole day.
+    end = { text, time: text.length === 10 ? time + MS_PER_DAY : time };
+  }
+  let whatToShow: DataFetchOptions['whatToShow'] | undefined;
+  if (flags.what !== undefined) {
+    whatToShow = WHAT_TO_SHOW.find((w) => w === flags.what!.trim().toUpperCase());
+    if (whatToShow === undefined) throw new UsageError(`--what "${flags.what}": expected ${WHAT_TO_SHOW.join(', ')}`);
+  }
+  return {
+    symbols,
+    barSize,
+    duration,
+    out: flags.out,
+    ...(end === undefined ? {} : { end }),
+    ...(whatToShow === undefined ? {} : { whatToShow }),
+  };
 }
 
 export function registerDataCommand(program: Command): void {
@@ -42,5 +113,35 @@ export function registerDataCommand(program: Command): void {
         symbols: flags.symbols.split(',').map((s) => s.trim().toUpperCase()),
       });
       process.stdout.write(`Wrote ${paths.length} synthetic files to ${flags.out}: ${paths.join(', ')}\n`);
+    });
+  const fetch = data
+    .command('fetch')
+    .description(
+      'download historical bars from TWS / IB Gateway (or the embedded gateway) into SYMBOL.csv files for `ets backtest`; ' +
+        're-running the same command resumes an interrupted download',
+    );
+  addConfigOption(fetch)
+    .requiredOption('--symbols <list>', 'comma-separated symbols')
+    .option('--bar-size <size>', `bar size: ${BAR_SIZE_NAMES.join(', ')}`, '1 day')
+    .option('--duration <duration>', 'how far back from the end: N S, D, W, M or Y (calendar time)', '1 Y')
+    .option('--end <time>', 'last date (whole day) or time, "YYYY-MM-DD[ HH:MM[:SS]]" New York time (default: now)')
+    .option('--what <type>', 'TRADES, MIDPOINT, BID or ASK (default: ibkr.what_to_show)')
+    .option('--rth', 'regular trading hours only (default: ibkr.use_rth)')
+    .option('--no-rth', 'include bars outside regular trading hours')
+    .option('--client-id <n>', 'API client id (ibkr.client_id)')
+    .requiredOption('--out <dir>', 'directory for the SYMBOL.csv files (created if missing)')
+    .action(async (flags: FetchFlags) => {
+      const request = fetchRequest(flags);
+      const overrides: ConfigOverride[] =
+        flags.clientId === undefined
+          ? []
+          : [{ flag: '--client-id', path: ['ibkr', 'client_id'], value: numericText(flags.clientId) }];
+      const config = resolveConfig(flags.config, overrides);
+      const { runDataFetch } = await import('./data-fetch-run.js');
+      await runDataFetch(config, {
+        ...request,
+        whatToShow: request.whatToShow ?? config.ibkr.what_to_show,
+        useRth: flags.rth ?? config.ibkr.use_rth,
+      });
     });
 }

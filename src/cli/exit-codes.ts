@@ -17,6 +17,15 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['StrategyConfigError', ExitCode.Usage],
   ['UsageError', ExitCode.Usage],
   ['CsvDataError', ExitCode.Data],
+  // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
+  ['IbConnectError', ExitCode.Failure],
+  ['IbRequestError', ExitCode.Failure],
+  ['HistoricalBarError', ExitCode.Failure],
+  ['ContractQualificationError', ExitCode.Usage],
+  ['LiveSafetyError', ExitCode.Usage],
+  ['LiveConfigError', ExitCode.Usage],
+  ['WarmUpError', ExitCode.Usage],
+  ['EmbeddedGatewayError', ExitCode.Usage],
 ]);
 
 /** A command-line mistake the user can fix. */

@@ -4,6 +4,7 @@ import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
+import { registerLiveCommand } from './live-command.js';
 import { registerStartCommand } from './start-command.js';
 
 function buildProgram(): Command {
@@ -13,6 +14,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerStartCommand(program);
   registerBacktestCommand(program);
+  registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);
   return program;

@@ -14,13 +14,13 @@ function grouped(text: string): string {
   return text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function money(x: number | null): string {
+export function money(x: number | null): string {
   if (x === null) return 'n/a';
   const [whole, cents] = Math.abs(x).toFixed(2).split('.');
   return `${x < 0 ? '-' : ''}${grouped(whole!)}.${cents!}`;
 }
 
-function metricLines(m: PerformanceMetrics): [string, string][] {
+export function metricLines(m: PerformanceMetrics): [string, string][] {
   return [
     ['Period', `${m.start ?? '-'} .. ${m.end ?? '-'} (${m.periods} sessions)`],
     ['Initial equity', money(m.initial_equity)],

@@ -2,16 +2,17 @@ import type { Command } from 'commander';
 import { addConfigOption, resolveConfig } from './config-options.js';
 
 /**
- * The main job as configured. Until the live node runs on the embedded gateway, this is a backtest of the
- * configured strategy on the CSV directory, generating the synthetic sample set first when the directory is empty.
+ * The main job as configured: a live session of the enabled strategy. With the shipped config it trades on the
+ * embedded gateway, which replays the last two trading days of the sample data at speed, and ends by itself when
+ * the replay runs out of data.
  */
 export function registerStartCommand(program: Command): void {
-  const command = program.command('start').description('run the main job as configured in config.yaml');
+  const command = program
+    .command('start')
+    .description('run the main job as configured in config.yaml (a live session)');
   addConfigOption(command).action(async (flags: { config: string }) => {
     const config = resolveConfig(flags.config, []);
-    const { ensureSampleData } = await import('../data/ensure-sample-data.js');
-    ensureSampleData(config.backtest.csv_directory);
-    const { runBacktestCommand } = await import('./backtest-run.js');
-    await runBacktestCommand(config);
+    const { runLiveCommand } = await import('./live-run.js');
+    await runLiveCommand(config, { live: false });
   });
 }

@@ -57,7 +57,6 @@ const embeddedGatewaySchema = z.strictObject({
   chaos: opt(z.nullable(z.string()), null),
   /** JSON file keeping the paper account across runs; null: a fresh account every run. */
   state_file: opt(z.nullable(str(z.minLength(1))), null),
-  commission: opt(commissionModelName, 'ib-fixed'),
   slippage_bps: opt(num(z.minimum(0), z.maximum(1000)), 1),
   /** Largest share of a five-second bar's volume one order takes. */
   participation: opt(num(z.gt(0), z.maximum(1)), 0.25),
@@ -88,6 +87,11 @@ const ibkrSchema = z.strictObject({
   max_concurrent_historical_requests: opt(int(z.positive(), z.maximum(50)), 10),
   /** Seconds to wait for one historical request before counting it failed. */
   historical_timeout_seconds: opt(positive(), 60),
+  /**
+   * The account's IB pricing plan: the embedded gateway charges it, and a live session books it when IB's
+   * commission report of an execution does not come in time.
+   */
+  commission: opt(commissionModelName, 'ib-fixed'),
   /** Live ports (7496, 4001) and non-paper accounts are refused unless this is true and `--live` is given. */
   allow_live: bool(false),
   /** Never send an order; signals are logged as "would place". */

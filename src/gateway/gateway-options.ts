@@ -16,10 +16,12 @@ export interface GatewayOptions {
   /** Seed of the synthetic data and of the intraday synthesis. Default 42. */
   readonly seed?: number;
   /**
-   * Replay start, exchange time: epoch ms in the project convention or "YYYY-MM-DD[ HH:MM[:SS]]". Default: the
-   * time saved in the state file, else the open of the trading day one year before the end of the data.
+   * Replay start, exchange time: epoch ms in the project convention, "YYYY-MM-DD[ HH:MM[:SS]]", or the open of the
+   * trading day that many sessions before the last day of the data (`{ sessionsBeforeEnd: 1 }` replays the last two
+   * days). Default: the time saved in the state file, else the open of the trading day one year before the end of
+   * the data.
    */
-  readonly start?: number | string;
+  readonly start?: number | string | { readonly sessionsBeforeEnd: number };
   /** Replay speed, 1 to 1000. Default 1. */
   readonly speed?: number;
   /** `realtime` (default) follows the wall clock; `manual` moves only when `advance` is called (tests). */

@@ -33,20 +33,18 @@ export class GatewayConfigError extends Error {
   override readonly name = 'GatewayConfigError';
 }
 
-/** The trading day one year (252 sessions) before the end of the data, or the first when the data is shorter. */
-function defaultStart(calendar: TradingCalendar): number {
-  const index = Math.max(0, calendar.size - 253);
+/** The open of the trading day `sessions` before the last one of the data, or of the first when the data is shorter. */
+function openBeforeEnd(calendar: TradingCalendar, sessions: number): number {
+  const index = Math.max(0, calendar.size - 1 - sessions);
   const day = calendar.dayAt(index);
   if (day === undefined) throw new GatewayConfigError('the market data has no trading days');
   return day * MS_PER_DAY + RTH_OPEN_MS;
 }
 
-function resolveStart(
-  start: number | string | undefined,
-  saved: number | undefined,
-  calendar: TradingCalendar,
-): number {
-  if (start === undefined) return saved ?? defaultStart(calendar);
+function resolveStart(start: GatewayOptions['start'], saved: number | undefined, calendar: TradingCalendar): number {
+  // One year (252 sessions) of replay before the end of the data by default.
+  if (start === undefined) return saved ?? openBeforeEnd(calendar, 252);
+  if (typeof start === 'object') return openBeforeEnd(calendar, start.sessionsBeforeEnd);
   const time = typeof start === 'number' ? start : parseTime(start);
   if (!Number.isFinite(time)) throw new GatewayConfigError(`start ${JSON.stringify(start)} is not a time`);
   return time;

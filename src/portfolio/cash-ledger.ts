@@ -65,6 +65,25 @@ export class CashLedger {
     }
   }
 
+  /**
+   * Takes the broker's figures as the truth (live reconciliation): total and settled cash. What is not settled yet
+   * is taken to settle at the next session start, the earliest a T+N ledger can tell.
+   */
+  reset(cash: number, settledCash: number): void {
+    if (!Number.isFinite(cash) || !Number.isFinite(settledCash)) {
+      throw new RangeError(`cash ${cash} and settled cash ${settledCash} must be finite numbers`);
+    }
+    this.pending.fill(0);
+    this.settled = settledCash;
+    const unsettled = cash - settledCash;
+    if (unsettled !== 0 && this.settlementDays > 0) {
+      this.pending[(this.session + 1) % this.settlementDays] = unsettled;
+    } else {
+      this.settled = cash;
+    }
+    this.pendingTotal = this.sumPending();
+  }
+
   /** A payment (purchase or commission): leaves settled funds at once. */
   pay(amount: number): void {
     this.settled -= amount;

@@ -137,9 +137,9 @@ export class Portfolio implements AccountView {
     }
     const sign = sideSign(fill.side);
     const value = quantity * price;
-    if (sign > 0) this.ledger.pay(value);
-    else this.ledger.receiveSaleProceeds(value);
-    this.ledger.pay(commission);
+    // A sale's commission comes out of its proceeds, which settle together (as IB books them); a purchase pays both.
+    if (sign > 0) this.ledger.pay(value + commission);
+    else this.ledger.receiveSaleProceeds(value - commission);
     this.commissionSum += commission;
 
     let state = this.states.get(fill.symbol);
@@ -193,6 +193,41 @@ export class Portfolio implements AccountView {
     this.grossSum += Math.abs(newValue) - oldGross;
     this.costBasisSum += (state.quantity === 0 ? 0 : state.quantity * state.averageCost) - oldCost;
     return produced ?? NO_TRADES;
+  }
+
+  /**
+   * Takes the broker's cash as the truth (live startup and reconciliation); nothing else changes. Equity moves by
+   * the difference, which is what a reconciliation means.
+   */
+  setCash(cash: number, settledCash: number): void {
+    this.ledger.reset(cash, settledCash);
+  }
+
+  /**
+   * Takes the broker's position in a symbol as the truth (live startup and reconciliation): quantity and average
+   * cost, marked at `price` (the broker's mark, else the last price known). Cash is not touched and no trade is
+   * recorded: the position did not come from a fill this portfolio saw; a trade that later closes it counts from
+   * `time`.
+   */
+  setPosition(symbol: string, quantity: number, averageCost: number, price: number, time: number): void {
+    let state = this.states.get(symbol);
+    if (state === undefined) {
+      state = newState(symbol, price > 0 ? price : averageCost);
+      this.states.set(symbol, state);
+    } else if (price > 0) {
+      state.lastPrice = price;
+    }
+    if (state.quantity === 0 && quantity !== 0) {
+      this.openCount++;
+      state.openedAt = time;
+      state.entryCommission = 0;
+    } else if (state.quantity !== 0 && quantity === 0) {
+      this.openCount--;
+      this.resetFlat(state);
+    }
+    state.quantity = quantity;
+    if (quantity !== 0) state.averageCost = averageCost;
+    this.recomputeAggregates();
   }
 
   quantity(symbol: string): number {

@@ -14,12 +14,19 @@ export interface RouterSettings extends SizingSettings {
   readonly takeProfitR: number;
 }
 
+/** A reason outside the risk limits to hold new entries (live: the connection is down, the session is ending). */
+export interface EntryGate {
+  /** Why no entry may open now, or null when this gate lets entries through. */
+  entryBlockReason(time: number): string | null;
+}
+
 export interface SignalRouterOptions {
   readonly settings: RouterSettings;
   readonly account: AccountView;
   readonly limits: PortfolioLimits;
   /** Order ids come from the venue's sequence (IB: nextValidId onwards). */
   readonly nextOrderId: () => number;
+  readonly entryGates?: readonly EntryGate[];
 }
 
 /** What routing a signal produces, in the order the engine must queue it. */
@@ -74,9 +81,15 @@ export class SignalRouter {
     if (this.working.has(symbol, 'entry')) {
       return [reject(signal, time, `an entry order for ${symbol} is already working`)];
     }
-    const blocked = limits.entryBlockReason(time, this.activePositions());
+    const blocked = this.gateReason(time) ?? limits.entryBlockReason(time, this.activePositions());
     if (blocked !== null) return [reject(signal, time, blocked)];
-    const sized = this.sizer.size(symbol, signal.price, signal.stopPrice, account);
+    const committed = this.working.committedCash();
+    const sized = this.sizer.size(
+      symbol,
+      signal.price,
+      signal.stopPrice,
+      committed > 0 ? withoutCommitted(account, committed) : account,
+    );
     if (!sized.ok) return [reject(signal, time, sized.reason)];
 
     const entry = this.order(signal, time, 'BUY', sized.quantity, 'entry');
@@ -104,9 +117,19 @@ export class SignalRouter {
         });
       }
     }
-    this.working.add(entry);
+    this.working.add(entry, signal.price);
     for (const child of children) this.working.add(child);
     return [{ type: 'order', time, order: entry, children }];
+  }
+
+  private gateReason(time: number): string | null {
+    const gates = this.options.entryGates;
+    if (gates === undefined) return null;
+    for (const gate of gates) {
+      const reason = gate.entryBlockReason(time);
+      if (reason !== null) return reason;
+    }
+    return null;
   }
 
   private exit(signal: Signal, time: number): RoutedEvent[] {
@@ -147,6 +170,20 @@ export class SignalRouter {
       createdAt: time,
     };
   }
+}
+
+/** The account as sizing should see it while entries in flight have a claim on part of its cash. */
+function withoutCommitted(account: AccountView, committed: number): AccountView {
+  return {
+    equity: account.equity,
+    cash: account.cash - committed,
+    settledCash: account.settledCash - committed,
+    positionsValue: account.positionsValue,
+    grossPositionsValue: account.grossPositionsValue,
+    openPositionCount: account.openPositionCount,
+    quantity: (symbol) => account.quantity(symbol),
+    positionValue: (symbol) => account.positionValue(symbol),
+  };
 }
 
 function reject(signal: Signal, time: number, reason: string): SignalRejectedEvent {

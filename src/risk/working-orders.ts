@@ -8,6 +8,8 @@ export interface WorkingOrder {
   readonly side: OrderSide;
   readonly purpose: OrderPurpose;
   readonly parentId: number | undefined;
+  /** The price an entry was sized at: what its unfilled shares will cost, roughly. NaN for other orders. */
+  readonly referencePrice: number;
   remaining: number;
   filled: number;
   accepted: boolean;
@@ -23,7 +25,7 @@ export class WorkingOrders {
   private readonly orders = new Map<number, WorkingOrder>();
 
   /** Registers an order as soon as it is sent, before the venue acknowledges it. */
-  add(order: OrderRequest): void {
+  add(order: OrderRequest, referencePrice = Number.NaN): void {
     if (this.orders.has(order.id)) return;
     this.orders.set(order.id, {
       id: order.id,
@@ -31,6 +33,7 @@ export class WorkingOrders {
       side: order.side,
       purpose: order.purpose,
       parentId: order.parentId,
+      referencePrice,
       remaining: order.quantity,
       filled: 0,
       accepted: false,
@@ -68,6 +71,18 @@ export class WorkingOrders {
       if (order.purpose === 'entry' && quantityOf(order.symbol) === 0) count++;
     }
     return count;
+  }
+
+  /**
+   * Cash the working entries will still spend: their unfilled shares at the price they were sized at. Sizing takes
+   * it off the settled cash, so that entries in flight together never spend the same cash twice.
+   */
+  committedCash(): number {
+    let total = 0;
+    for (const order of this.orders.values()) {
+      if (order.purpose === 'entry' && order.referencePrice > 0) total += order.remaining * order.referencePrice;
+    }
+    return total;
   }
 
   /** Follows the venue's reports; other events are ignored. */

@@ -40,6 +40,14 @@ export abstract class BaseStrategy<S> implements Strategy {
     this.historySize = Math.max(2, historySize);
   }
 
+  /** The subclass's own need and the ATR's (its first value needs one bar more than its period). */
+  get warmUpBars(): number {
+    return Math.max(this.decisionWarmUpBars, this.atrPeriod + 1);
+  }
+
+  /** Bars before the subclass's first decision. */
+  protected abstract readonly decisionWarmUpBars: number;
+
   onBar(bar: Bar): Signal | null {
     const data = this.dataFor(bar.symbol);
     data.history.push(bar);

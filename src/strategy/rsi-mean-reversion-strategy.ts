@@ -27,6 +27,11 @@ export class RsiMeanReversionStrategy extends BaseStrategy<RsiState> {
     super(RSI_MEAN_REVERSION, context);
   }
 
+  /** Wilder's RSI needs `period` changes, so one bar more than its period. */
+  protected get decisionWarmUpBars(): number {
+    return this.params.period + 1;
+  }
+
   protected createState(): RsiState {
     return { rsi: new Rsi(this.params.period) };
   }

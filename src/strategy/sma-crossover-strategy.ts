@@ -34,6 +34,11 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     super(SMA_CROSSOVER, context);
   }
 
+  /** Both averages, then one more bar for the first cross. */
+  protected get decisionWarmUpBars(): number {
+    return this.params.slow + 1;
+  }
+
   protected createState(): CrossoverState {
     return {
       fast: new Sma(this.params.fast),

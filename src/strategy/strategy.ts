@@ -7,6 +7,8 @@ export type { PositionView } from '../domain/position-view.js';
 /** Turns bars into advice; never talks to a broker. `onBar` is called once per bar, in time order per symbol. */
 export interface Strategy {
   readonly id: string;
+  /** Bars of a symbol before the strategy can decide on it (and its stops have an ATR): the history a live start needs. */
+  readonly warmUpBars: number;
   onBar(bar: Bar): Signal | null;
 }
 

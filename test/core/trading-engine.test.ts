@@ -18,6 +18,7 @@ import { SignalRouter } from '../../src/risk/signal-router.js';
 /** Advice on fixed bars: LONG on the second bar of each symbol, EXIT on the fourth. */
 class ScriptedStrategy implements Strategy {
   readonly id = 'scripted';
+  readonly warmUpBars = 1;
   private readonly seen = new Map<string, number>();
 
   onBar(bar: Bar): Signal | null {

@@ -66,8 +66,8 @@ describe('ets gateway', () => {
       commission: 'ib-fixed',
       maxParticipation: 0.25,
     });
-    expect(() => gatewayOptionsFrom({ ...DEFAULTS, speed: '5000' })).toThrow(
-      '--speed 5000: expected a replay speed from 1 to 1000',
+    expect(() => gatewayOptionsFrom({ ...DEFAULTS, speed: '6000' })).toThrow(
+      '--speed 6000: expected a replay speed from 1 to 5000',
     );
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, port: '70000' })).toThrow(/^--port 70000/);
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, accountType: 'ira' })).toThrow(/^--account-type ira/);

@@ -11,6 +11,8 @@ class TwoUpShort extends BaseStrategy<{ decisions: number }> {
     super('two_up_short', context, 3);
   }
 
+  protected readonly decisionWarmUpBars = 3;
+
   protected createState(): { decisions: number } {
     return { decisions: 0 };
   }

@@ -1,3 +1,5 @@
+import type { BarSize } from './historical-request.js';
+
 /** IB's historical-data pacing limits (wall-clock time: pacing is about load on IB's servers, not replay time). */
 const PACING_LIMITS = {
   identicalWindowMs: 15_000,
@@ -6,19 +8,29 @@ const PACING_LIMITS = {
   windowMs: 600_000,
   windowMax: 60,
   simultaneousMax: 50,
+  smallBarMaxSeconds: 30,
 } as const;
+
+/** Whether IB's "Pacing Violations for Small Bars" rules apply: bars of 30 seconds or less. */
+export function isSmallBarSize(size: BarSize): boolean {
+  return size.kind === 'seconds' && size.seconds <= PACING_LIMITS.smallBarMaxSeconds;
+}
 
 export interface PacedRequest {
   /** Everything that makes two requests identical (contract, end, duration, bar size, type, hours). */
   readonly identityKey: string;
   /** Contract, exchange and tick type. */
   readonly contractKey: string;
+  /** Bars of 30 seconds or less: only these are subject to the identical, same-contract and 10-minute rules. */
+  readonly smallBars: boolean;
 }
 
 /**
- * Decides whether a historical request violates pacing: an identical request within 15 s, a sixth request for the
- * same contract, exchange and tick type within 2 s, more than 60 requests in 10 minutes, or more than 50 requests
- * open at once. Accepted requests are recorded; refused ones are not.
+ * Decides whether a historical request violates pacing: more than 50 requests open at once (any bar size) or, for
+ * bars of 30 seconds or less, an identical request within 15 s, a sixth request for the same contract, exchange and
+ * tick type within 2 s, or more than 60 requests in 10 minutes. IB's "Pacing Violations for Small Bars" rules do not
+ * apply to larger bars, so those are neither checked nor counted. Accepted small-bar requests are recorded; refused
+ * ones are not.
  */
 export class HistoricalPacing {
   private readonly accepted: { time: number; request: PacedRequest }[] = [];
@@ -32,6 +44,7 @@ export class HistoricalPacing {
     if (openRequests >= PACING_LIMITS.simultaneousMax) {
       return `Max number of simultaneous historical data requests (${PACING_LIMITS.simultaneousMax}) exceeded`;
     }
+    if (!request.smallBars) return undefined;
     let sameContract = 0;
     for (const entry of this.accepted) {
       const age = now - entry.time;

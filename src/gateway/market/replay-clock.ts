@@ -1,14 +1,14 @@
 import type { Clock } from '../../core/clock.js';
 
 export const MIN_REPLAY_SPEED = 1;
-export const MAX_REPLAY_SPEED = 1000;
+export const MAX_REPLAY_SPEED = 5000;
 
 export type ReplayMode = 'realtime' | 'manual';
 
 export interface ReplayClockOptions {
   /** Exchange time (project convention) the replay starts at. */
   readonly start: number;
-  /** Replayed milliseconds per wall-clock millisecond, 1 to 1000. */
+  /** Replayed milliseconds per wall-clock millisecond, 1 to 5000. */
   readonly speed: number;
   /** `realtime`: time runs with the wall clock times the speed; `manual`: time moves only when told to. */
   readonly mode: ReplayMode;

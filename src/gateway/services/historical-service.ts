@@ -3,7 +3,7 @@ import { MS_PER_DAY, dayNumber } from '../../domain/time.js';
 import type { ContractRegistry } from '../market/contract-registry.js';
 import { epochSeconds, inRegularHours, RTH_OPEN_MS, wireDate, wireDateTime } from '../market/exchange-calendar.js';
 import { aggregateBars, bucketOf, toQuoteBars, tradeCount, type AggregatedBar } from '../market/historical-bars.js';
-import { HistoricalPacing } from '../market/historical-pacing.js';
+import { HistoricalPacing, isSmallBarSize } from '../market/historical-pacing.js';
 import {
   durationSeconds,
   durationStart,
@@ -115,6 +115,7 @@ export class HistoricalService extends MarketDataService<UpdatingSubscription> {
               '|',
             ),
             contractKey: `${instrument.conId}|${req.contract.exchange}|${what.value}`,
+            smallBars: isSmallBarSize(size.value),
           },
           this.subscriptions.size,
         );

@@ -132,39 +132,49 @@ export function errorsSuite(maxVersion: number | undefined): void {
       expect(type.code).toBe(387);
     });
 
-    it('162 for historical requests violating IB pacing', async () => {
+    it('162 for small-bar historical requests violating IB pacing', async () => {
+      f.gateway.advance(HOUR);
+      const fine = (reqId: number, duration: string): void => {
+        f.client.api.reqHistoricalData(reqId, stock('AAPL'), '', duration, '5 secs' as never, 'TRADES', 1, 1, false);
+      };
       const first = waitFor(
         f.client.api,
         EventName.historicalData,
         (id: number, date: string) => id === 71 && date.startsWith('finished'),
       );
-      f.client.api.reqHistoricalData(71, stock('AAPL'), '', '5 D', '1 day' as never, 'TRADES', 1, 1, false);
+      fine(71, '300 S');
       await first;
-      const identical = await errorFor(f.client, 72, () =>
-        f.client.api.reqHistoricalData(72, stock('AAPL'), '', '5 D', '1 day' as never, 'TRADES', 1, 1, false),
-      );
+      const identical = await errorFor(f.client, 72, () => {
+        fine(72, '300 S');
+      });
       expect(identical).toEqual({
         code: 162,
         message: 'Historical Market Data Service error message:Historical data request pacing violation',
       });
       // Six requests for one contract and tick type within two seconds.
-      for (let i = 0; i < 4; i++) {
-        f.client.api.reqHistoricalData(
-          73 + i,
-          stock('AAPL'),
-          '',
-          `${6 + i} D`,
-          '1 day' as never,
-          'TRADES',
-          1,
-          1,
-          false,
-        );
+      for (let i = 0; i < 4; i++) fine(73 + i, `${360 + 60 * i} S`);
+      const sixth = await errorFor(f.client, 77, () => {
+        fine(77, '900 S');
+      });
+      expect(sixth).toEqual(identical);
+    });
+
+    it('serves 61 identical daily-bar requests at once: the small-bar pacing rules do not apply to them', async () => {
+      const ids = Array.from({ length: 61 }, (_, i) => 100 + i);
+      const finished = new Set<number>();
+      listen(f.client.api, EventName.historicalData, (id: number, date: string) => {
+        if (date.startsWith('finished')) finished.add(id);
+      });
+      const refused = (): typeof f.client.errors => f.client.errors.filter((e) => ids.includes(e.reqId));
+      for (const id of ids) {
+        f.client.api.reqHistoricalData(id, stock('AAPL'), '', '5 D', '1 day' as never, 'TRADES', 1, 1, false);
       }
-      const sixth = await errorFor(f.client, 77, () =>
-        f.client.api.reqHistoricalData(77, stock('AAPL'), '', '20 D', '1 day' as never, 'TRADES', 1, 1, false),
-      );
-      expect(sixth.code).toBe(162);
+      // Every request is answered, with bars or an error, within a few seconds (the client sends ~40 per second).
+      for (let waited = 0; finished.size + refused().length < ids.length && waited < 10_000; waited += 50) {
+        await settle(50);
+      }
+      expect(refused()).toEqual([]);
+      expect([...finished].sort((a, b) => a - b)).toEqual(ids);
     });
 
     it('326 for a clientId in use; the first client keeps working', async () => {

@@ -7,7 +7,7 @@ import {
 } from '../../../src/gateway/faults/chaos-schedule.js';
 import type { FaultController } from '../../../src/gateway/faults/fault-controller.js';
 import { silentGatewayLogger } from '../../../src/gateway/logger.js';
-import { HistoricalPacing } from '../../../src/gateway/market/historical-pacing.js';
+import { HistoricalPacing, isSmallBarSize, type PacedRequest } from '../../../src/gateway/market/historical-pacing.js';
 import { RateLimiter } from '../../../src/gateway/server/rate-limiter.js';
 
 describe('message rate limiter', () => {
@@ -51,9 +51,10 @@ describe('message rate limiter', () => {
 });
 
 describe('historical pacing', () => {
-  const request = (id: string, contract = 'AAPL'): { identityKey: string; contractKey: string } => ({
+  const request = (id: string, contract = 'AAPL', smallBars = true): PacedRequest => ({
     identityKey: id,
     contractKey: contract,
+    smallBars,
   });
 
   it('refuses an identical request within 15 seconds', () => {
@@ -83,9 +84,35 @@ describe('historical pacing', () => {
     expect(pacing.check(request('r60', 'c60'), 0)).toBeUndefined();
   });
 
-  it('refuses a request beyond 50 open ones', () => {
+  it('refuses a request beyond 50 open ones, whatever its bar size', () => {
     const pacing = new HistoricalPacing(() => 0);
     expect(pacing.check(request('x'), 50)).toMatch(/simultaneous/);
+    expect(pacing.check(request('daily', 'AAPL', false), 50)).toMatch(/simultaneous/);
+    expect(pacing.check(request('daily', 'AAPL', false), 49)).toBeUndefined();
+  });
+
+  it('applies the identical, same-contract and 10-minute rules to bars of 30 seconds or less only', () => {
+    let now = 0;
+    const pacing = new HistoricalPacing(() => now);
+    // 61 identical daily requests for one contract within 10 minutes (and six within 2 s) are all accepted.
+    for (let i = 0; i < 61; i++) {
+      now = i * 100;
+      expect(pacing.check(request('daily', 'AAPL', false), 0)).toBeUndefined();
+    }
+    // Nor do they use up the small-bar budget.
+    for (let i = 0; i < 60; i++) {
+      now = 10_000 + i * 2_000;
+      expect(pacing.check(request(`s${i}`, `c${i}`), 0)).toBeUndefined();
+    }
+    expect(pacing.check(request('s60', 'c60'), 0)).toBe('Historical data request pacing violation');
+    expect(pacing.check(request('daily', 'c60', false), 0)).toBeUndefined();
+  });
+
+  it('treats bars of 30 seconds or less as small bars', () => {
+    expect(isSmallBarSize({ kind: 'seconds', seconds: 5 })).toBe(true);
+    expect(isSmallBarSize({ kind: 'seconds', seconds: 30 })).toBe(true);
+    expect(isSmallBarSize({ kind: 'seconds', seconds: 60 })).toBe(false);
+    expect(isSmallBarSize({ kind: 'day' })).toBe(false);
   });
 });
 

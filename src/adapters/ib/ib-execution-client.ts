@@ -1,0 +1,677 @@
+import {
+  EventName,
+  SecType,
+  type CommissionReport,
+  type Contract,
+  type Execution,
+  type Order,
+  type OrderState,
+} from '@stoqey/ib';
+import type { Clock } from '../../core/clock.js';
+import type { CancelOrderEvent, EventSink, OrderEvent } from '../../domain/events.js';
+import { OrderSide, type OrderRequest } from '../../domain/order.js';
+import { timeZone, type TimeZone } from '../../domain/time-zone.js';
+import type { CommissionModel } from '../../execution/commission-model.js';
+import type { ExecutionClient } from '../../execution/execution-client.js';
+import type { OrderEfficiencyRatio } from '../../execution/order-efficiency-ratio.js';
+import type { OrderIdSequence } from '../../execution/order-ids.js';
+import { validateOrder } from '../../execution/order-validation.js';
+import type { Logger } from '../../logging/logger.js';
+import type { IbClient, IbClientOptions } from './ib-client.js';
+import { IbCode } from './ib-codes.js';
+import { IbEventOutbox } from './ib-event-outbox.js';
+import { parseIbExecutionTime } from './ib-execution-time.js';
+import { IbFillBooker } from './ib-fill-booker.js';
+import {
+  IbOrderState,
+  isOpenState,
+  orderStateOf,
+  parseOrderRef,
+  requestFromIbOrder,
+  toIbOrder,
+} from './ib-order-mapping.js';
+import { IbOrderTracker, type IbTrackedOrder } from './ib-order-tracker.js';
+import {
+  IbReconciliation,
+  type BrokerExecution,
+  type ReconcileOptions,
+  type ReconcileReport,
+} from './ib-reconciliation.js';
+
+/** The parts of IbClient the execution client uses (a fake in unit tests). */
+export type IbOrderConnection = Pick<
+  IbClient,
+  'connected' | 'on' | 'onMessage' | 'onClosed' | 'send' | 'nextRequestId'
+> & {
+  readonly options: Pick<IbClientOptions, 'clientId'>;
+};
+
+/** The fields of a contract orders name: a qualified contract's plain spec or a library Contract. */
+export interface IbContractFields {
+  readonly conId?: number;
+  readonly symbol?: string;
+  readonly secType?: string;
+  readonly exchange?: string;
+  readonly primaryExch?: string;
+  readonly currency?: string;
+  readonly localSymbol?: string;
+  readonly tradingClass?: string;
+}
+
+/** The IB contract of a symbol and its price increment (contract details' minTick). */
+export interface IbTradableContract {
+  readonly contract: IbContractFields;
+  readonly minTick: number;
+}
+
+const SEC_TYPES: ReadonlyMap<string, SecType> = new Map(Object.values(SecType).map((t) => [t as string, t]));
+
+/** The library's Contract of plain fields; the security type must be one of IB's. */
+function ibContractOf(fields: IbContractFields): Contract {
+  const secType = fields.secType === undefined ? undefined : SEC_TYPES.get(fields.secType);
+  if (fields.secType !== undefined && secType === undefined) {
+    throw new RangeError(`${fields.symbol ?? '?'}: unknown security type ${fields.secType}`);
+  }
+  const { conId, symbol, exchange, primaryExch, currency, localSymbol, tradingClass } = fields;
+  return { conId, symbol, secType, exchange, primaryExch, currency, localSymbol, tradingClass };
+}
+
+export interface IbExecutionClientOptions {
+  readonly client: IbOrderConnection;
+  /** Where order reports go: the engine's `receive`. */
+  readonly sink: EventSink;
+  /** The account orders are booked to (ibkr.account_id). */
+  readonly account: string;
+  /** Qualified contracts of the symbols the node trades; undefined for a symbol it cannot trade. */
+  readonly contracts: (symbol: string) => IbTradableContract | undefined;
+  /** Exchange time for event times. */
+  readonly clock: Clock;
+  /** Log what would be sent and send nothing; every order fails so that the router releases the symbol. */
+  readonly readOnly: boolean;
+  /** The estimate booked when IB's commission report does not come within `commissionWaitMs`. */
+  readonly commission: CommissionModel;
+  readonly commissionWaitMs: number;
+  /** Counts every placeOrder, cancelOrder and executed order of the day. */
+  readonly oer: OrderEfficiencyRatio;
+  readonly logger: Logger;
+  /** The node's order id sequence: moved past every id TWS reports, so that no id is ever sent twice. */
+  readonly orderIds: OrderIdSequence;
+  /** Called synchronously before the first placeOrder of an event leaves (a journal reserves the ids there). */
+  readonly beforeSend?: (event: OrderEvent) => void;
+  /** Zone of execution times TWS writes without a zone name: the TWS login's zone. Default America/New_York. */
+  readonly twsTimeZone?: string;
+  /** How long `reconcile` waits for the answers of reqOpenOrders and reqExecutions. Default 10 s. */
+  readonly reconcileTimeoutMs?: number;
+}
+
+/** An order the client follows, as the live node sees it. */
+export interface IbWorkingOrder {
+  readonly id: number;
+  readonly symbol: string;
+  readonly side: OrderRequest['side'];
+  readonly purpose: OrderRequest['purpose'];
+  readonly type: OrderRequest['type'];
+  readonly quantity: number;
+  /** Shares of the executions booked for it. */
+  readonly filled: number;
+  /** Shares not filled, by our executions or TWS's status, whichever says more filled. */
+  readonly remaining: number;
+  readonly state: IbTrackedOrder['state'];
+  /** order_accepted was emitted. */
+  readonly accepted: boolean;
+  /** Its end was reported (filled, cancelled or failed). */
+  readonly ended: boolean;
+  /** Found at the broker rather than placed by this session. */
+  readonly adopted: boolean;
+  /** A cancel was sent for it. */
+  readonly cancelRequested: boolean;
+  readonly parentId: number | undefined;
+  /** The order as sent, or as rebuilt from the broker. */
+  readonly request: OrderRequest;
+}
+
+function viewOf(order: IbTrackedOrder): IbWorkingOrder {
+  const { request } = order;
+  return {
+    id: request.id,
+    symbol: request.symbol,
+    side: request.side,
+    purpose: request.purpose,
+    type: request.type,
+    quantity: request.quantity,
+    filled: order.filled,
+    remaining: Math.max(0, request.quantity - Math.max(order.filled, order.brokerFilled)),
+    state: order.state,
+    accepted: order.accepted,
+    ended: order.ended,
+    adopted: order.adopted,
+    cancelRequested: order.cancelReason !== undefined,
+    parentId: request.parentId,
+    request,
+  };
+}
+
+const DEFAULT_RECONCILE_TIMEOUT_MS = 10_000;
+
+/**
+ * The live venue: places orders and brackets on TWS / IB Gateway through the IbClient, and reports what becomes of
+ * them with the same events, in the same order, as the simulated execution client does in a backtest.
+ *
+ * `place` is synchronous down to the socket write (the node measures bar → placeOrder latency): a bracket goes out
+ * as the parent and each child with transmit=false on all but the last, so that TWS activates it atomically. A
+ * message that cannot be sent fails the order at once (504); nothing is queued for a later connection. Fills come
+ * from executions only, once per execId, with IB's commission. After every (re)connection `reconcile` asks TWS for
+ * the open orders and the day's executions and reports what changed while the client was not listening.
+ */
+export class IbExecutionClient implements ExecutionClient {
+  private readonly client: IbOrderConnection;
+  private readonly clientId: number;
+  private readonly outbox: IbEventOutbox;
+  private readonly tracker: IbOrderTracker;
+  private readonly booker: IbFillBooker;
+  private readonly twsZone: TimeZone;
+  private readonly reconcileTimeoutMs: number;
+  private run: IbReconciliation | undefined;
+  private inflight: Promise<ReconcileReport> | undefined;
+
+  constructor(private readonly options: IbExecutionClientOptions) {
+    this.client = options.client;
+    this.clientId = options.client.options.clientId;
+    this.outbox = new IbEventOutbox(options.sink);
+    this.tracker = new IbOrderTracker({
+      outbox: this.outbox,
+      clock: options.clock,
+      logger: options.logger,
+      onFailed: (order) => {
+        this.cancelBracketOf(order);
+      },
+    });
+    this.booker = new IbFillBooker({
+      outbox: this.outbox,
+      commission: options.commission,
+      commissionWaitMs: options.commissionWaitMs,
+      logger: options.logger,
+    });
+    const zoneName = options.twsTimeZone ?? 'America/New_York';
+    const zone = timeZone(zoneName);
+    if (zone === undefined) throw new RangeError(`unknown TWS time zone ${zoneName}`);
+    this.twsZone = zone;
+    this.reconcileTimeoutMs = options.reconcileTimeoutMs ?? DEFAULT_RECONCILE_TIMEOUT_MS;
+    this.listen();
+  }
+
+  place(event: OrderEvent): void {
+    const orders = [event.order, ...event.children];
+    const problem = this.problemWith(event);
+    if (problem !== undefined) {
+      this.failAll(orders, problem);
+      return;
+    }
+    if (this.options.readOnly) {
+      for (const order of orders)
+        this.options.logger.info(describeOrder(order), 'read-only session: would place order');
+      this.failAll(orders, 'read-only session: not sent');
+      return;
+    }
+    if (!this.client.connected) {
+      this.failAll(orders, 'not connected to TWS: order not sent', IbCode.NotConnected);
+      return;
+    }
+    this.options.beforeSend?.(event);
+    const now = this.options.clock.now();
+    for (let i = 0; i < orders.length; i++) {
+      const order = orders[i]!;
+      const tradable = this.options.contracts(order.symbol)!;
+      const contract = ibContractOf(tradable.contract);
+      const minTick = tradable.minTick;
+      const ibOrder = toIbOrder(order, { account: this.options.account, minTick, transmit: i === orders.length - 1 });
+      this.tracker.sent(order);
+      const sent = this.client.send((api) => {
+        api.placeOrder(order.id, contract, ibOrder);
+      });
+      if (!sent) {
+        // Only a connection dropping between two sends of one call gets here; the rest of the bracket fails with it.
+        this.options.logger.error({ orderId: order.id }, 'connection lost while placing a bracket');
+        this.failTracked(orders.slice(i), 'not connected to TWS: order not sent', IbCode.NotConnected);
+        return;
+      }
+      this.options.oer.submitted(now);
+    }
+  }
+
+  cancel(event: CancelOrderEvent): void {
+    this.requestCancel(event.orderId, event.reason);
+  }
+
+  /** Orders placed or adopted that have not ended, ascending id. */
+  workingOrders(): IbWorkingOrder[] {
+    return this.tracker.open().map(viewOf);
+  }
+
+  /** Any order this session followed, ended ones included. */
+  order(orderId: number): IbWorkingOrder | undefined {
+    const order = this.tracker.get(orderId);
+    return order === undefined ? undefined : viewOf(order);
+  }
+
+  /**
+   * Cancels every working entry order (shutdown: protective stop-loss and take-profit orders stay at the broker).
+   * Returns how many cancels were sent.
+   */
+  cancelWorkingEntries(reason = 'shutdown: working entry orders are cancelled'): number {
+    let sent = 0;
+    for (const order of this.tracker.open()) {
+      if (order.request.purpose !== 'entry') continue;
+      if (this.requestCancel(order.request.id, reason)) sent++;
+    }
+    return sent;
+  }
+
+  /** Fills waiting for their commission report. */
+  get pendingFills(): number {
+    return this.booker.pending;
+  }
+
+  /** Books every fill still waiting for its commission report with the estimate (before shutting down). */
+  settlePendingFills(): number {
+    return this.booker.settleAll();
+  }
+
+  /** Execution ids booked this session (and marked seen), for a journal. */
+  seenExecutions(): string[] {
+    return this.booker.execIds();
+  }
+
+  /** Marks executions as accounted for (a journal's execIds at start-up): IB repeating them books nothing. */
+  markExecutionsSeen(execIds: Iterable<string>): void {
+    for (const execId of execIds) this.booker.markSeen(execId);
+  }
+
+  /**
+   * Asks TWS for this client's open orders and the day's executions, then, in this order: adopts the open orders
+   * not known (order_accepted, rebuilt from the broker's order and its orderRef), books the executions not seen yet
+   * as fills, and reports orders believed working that are neither open nor filled as cancelled. Never re-sends an
+   * order. One reconciliation runs at a time; a second call while one runs gets the same report.
+   */
+  reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
+    this.inflight ??= this.reconcileOnce(options).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async reconcileOnce(options: ReconcileOptions): Promise<ReconcileReport> {
+    if (!this.client.connected) return { ok: false, reason: 'not connected to TWS' };
+    const reqId = this.client.nextRequestId();
+    const known = new Set(this.tracker.open().map((o) => o.request.id));
+    const run = new IbReconciliation(reqId, known, this.reconcileTimeoutMs);
+    this.run = run;
+    const sent =
+      this.client.send((api) => {
+        api.reqOpenOrders();
+      }) &&
+      this.client.send((api) => {
+        api.reqExecutions(reqId, { clientId: String(this.clientId), acctCode: this.options.account });
+      });
+    if (!sent) run.fail('not connected to TWS');
+    const outcome = await run.done;
+    this.run = undefined;
+    if (!outcome.ok) {
+      this.options.logger.warn({ reason: outcome.reason }, 'reconciliation with TWS did not complete');
+      return outcome;
+    }
+    const report = this.applyReconciliation(run, options.applyFills ?? true);
+    await this.booker.whenSettled(run.executions.map((e) => e.execution.execId ?? ''));
+    return report;
+  }
+
+  private applyReconciliation(run: IbReconciliation, applyFills: boolean): ReconcileReport {
+    const differences: string[] = [];
+    const fresh = run.executions.filter((e) => this.isOurs(e.execution) && !this.booker.has(e.execution.execId ?? ''));
+    const freshShares = new Map<number, number>();
+    if (applyFills) {
+      for (const { execution } of fresh) {
+        const id = execution.orderId ?? 0;
+        freshShares.set(id, (freshShares.get(id) ?? 0) + (execution.shares ?? 0));
+      }
+    }
+    let adopted = 0;
+    for (const open of run.openOrders.values()) {
+      const known = this.tracker.get(open.orderId);
+      if (known !== undefined) {
+        if (known.ended) {
+          differences.push(`order ${open.orderId} is open at the broker (${open.status}) though it was reported ended`);
+        }
+        continue;
+      }
+      // The adopted order counts what is left at the broker plus the executions about to be replayed for it.
+      const total = open.order.totalQuantity ?? 0;
+      const quantity = total - open.filled + (freshShares.get(open.orderId) ?? 0);
+      const symbol = open.contract.symbol ?? '';
+      const request =
+        quantity > 0
+          ? requestFromIbOrder(open.orderId, symbol, open.order, quantity, this.options.clock.now())
+          : undefined;
+      if (request === undefined) {
+        differences.push(
+          `order ${open.orderId} (${symbol} ${open.order.action ?? ''} ${total} ${open.order.orderType}) is open at the broker but cannot be followed: left alone`,
+        );
+        continue;
+      }
+      this.tracker.adopt(
+        request,
+        orderStateOf(open.status) ?? IbOrderState.Working,
+        open.filled - (freshShares.get(open.orderId) ?? 0),
+      );
+      adopted++;
+      differences.push(`adopted order ${open.orderId} from the broker: ${summary(request)}`);
+    }
+    let fillsRecovered = 0;
+    let baselined = 0;
+    for (const { contract, execution } of fresh) {
+      const execId = execution.execId ?? '';
+      if (!applyFills) {
+        this.booker.markSeen(execId);
+        baselined++;
+        continue;
+      }
+      if (this.bookExecution(contract, execution) !== 'booked') continue;
+      fillsRecovered++;
+      differences.push(
+        `recovered execution ${execId} of order ${execution.orderId ?? 0}: ${execution.side ?? ''} ${execution.shares ?? 0} ${contract.symbol ?? ''} @ ${execution.price ?? 0}`,
+      );
+    }
+    let ended = 0;
+    for (const orderId of run.knownAtStart) {
+      const order = this.tracker.get(orderId);
+      if (order === undefined || order.ended || run.openOrders.has(orderId)) continue;
+      if (order.state === IbOrderState.Filled) {
+        differences.push(`order ${orderId} is filled at the broker but not all of its executions were reported`);
+        continue;
+      }
+      this.tracker.endedAway(orderId);
+      ended++;
+      differences.push(
+        `order ${orderId} (${order.request.symbol} ${order.request.purpose}) ended at the broker while disconnected: ${order.filled} of ${order.request.quantity} filled`,
+      );
+    }
+    const report: ReconcileReport = {
+      ok: true,
+      openAtBroker: run.openOrders.size,
+      adopted,
+      fillsRecovered,
+      baselined,
+      ended,
+      differences,
+    };
+    this.options.logger.info(
+      { ...report, differences: differences.length },
+      differences.length === 0 ? 'reconciled with TWS: no differences' : 'reconciled with TWS',
+    );
+    for (const line of differences) this.options.logger.info(line);
+    return report;
+  }
+
+  private listen(): void {
+    const client = this.client;
+    client.on(EventName.openOrder, (orderId: number, contract: Contract, order: Order, state: OrderState) => {
+      this.onOpenOrder(orderId, contract, order, state);
+    });
+    client.on(EventName.openOrderEnd, () => {
+      this.run?.openOrderEnd();
+    });
+    client.on(
+      EventName.orderStatus,
+      (
+        orderId: number,
+        status: string,
+        filled: number,
+        _remaining: number,
+        _avg: number,
+        _perm: number,
+        _parent: number,
+        _last: number,
+        clientId?: number,
+      ) => {
+        this.onOrderStatus(orderId, status, filled, clientId);
+      },
+    );
+    client.on(EventName.execDetails, (reqId: number, contract: Contract, execution: Execution) => {
+      const run = this.run;
+      if (run !== undefined && reqId === run.reqId) run.execution(contract, execution);
+      else if (this.isOurs(execution)) this.bookExecution(contract, execution);
+    });
+    client.on(EventName.execDetailsEnd, (reqId: number) => {
+      if (this.run !== undefined && reqId === this.run.reqId) this.run.executionsEnd();
+    });
+    client.on(EventName.commissionReport, (report: CommissionReport) => {
+      this.booker.commissionReport(report.execId, report.commission);
+    });
+    client.onMessage((id, code, message) => {
+      this.onMessage(id, code, message);
+    });
+    client.onClosed(() => {
+      this.run?.fail('the connection to TWS was lost during reconciliation');
+    });
+  }
+
+  private onOpenOrder(orderId: number, contract: Contract, order: Order, state: OrderState): void {
+    if (order.clientId !== undefined && order.clientId !== this.clientId) return;
+    this.options.orderIds.advanceTo(orderId + 1);
+    const ibState = orderStateOf(state.status);
+    const run = this.run;
+    if (run !== undefined && isOpenState(ibState)) run.openOrder(orderId, contract, order, state.status);
+    if (this.tracker.has(orderId)) {
+      if (ibState !== undefined) this.tracker.status(orderId, ibState, undefined);
+      return;
+    }
+    // Unknown and open: an order of an earlier session (TWS lists them on connection). A reconciliation in progress
+    // adopts it once the executions are in, so that its quantity is right.
+    if (run !== undefined || !isOpenState(ibState)) return;
+    const filledBefore = order.filledQuantity ?? 0;
+    const quantity = (order.totalQuantity ?? 0) - filledBefore;
+    const request =
+      quantity > 0
+        ? requestFromIbOrder(orderId, contract.symbol ?? '', order, quantity, this.options.clock.now())
+        : undefined;
+    if (request === undefined) {
+      this.options.logger.warn(
+        { orderId, type: order.orderType },
+        'open order of a type this system does not place: left alone',
+      );
+      return;
+    }
+    this.tracker.adopt(request, ibState!, filledBefore);
+    this.options.logger.info(describeOrder(request), 'adopted an open order reported by TWS');
+  }
+
+  private onOrderStatus(orderId: number, status: string, filled: number, clientId: number | undefined): void {
+    if (clientId !== undefined && clientId !== this.clientId) return;
+    this.options.orderIds.advanceTo(orderId + 1);
+    this.run?.orderStatus(orderId, filled);
+    const state = orderStateOf(status);
+    if (state === undefined) {
+      this.options.logger.debug({ orderId, status }, 'order status without a meaning here');
+      return;
+    }
+    this.tracker.status(orderId, state, filled);
+  }
+
+  private onMessage(id: number, code: number, message: string): void {
+    // Request ids live at 100,000,000 and above (IbClient): errors about them belong to other modules.
+    if (id <= 0 || id >= 100_000_000) return;
+    this.tracker.error(id, code, message);
+  }
+
+  private isOurs(execution: Execution): boolean {
+    return execution.clientId === undefined || execution.clientId === this.clientId;
+  }
+
+  /** Books an execution as a fill (once per execId), counting it on the order and in the OER. */
+  private bookExecution(contract: Contract, execution: Execution): 'booked' | 'duplicate' | 'correction' {
+    const execId = execution.execId;
+    const orderId = execution.orderId ?? 0;
+    if (execId === undefined || execId === '') {
+      this.options.logger.warn({ orderId }, 'execution without an execId ignored');
+      return 'duplicate';
+    }
+    if (this.booker.has(execId)) return 'duplicate';
+    if (orderId > 0) this.options.orderIds.advanceTo(orderId + 1);
+    const tracked = this.tracker.get(orderId)?.request;
+    const ref = parseOrderRef(execution.orderRef);
+    const side = tracked?.side ?? (execution.side === 'SLD' ? OrderSide.Sell : OrderSide.Buy);
+    let time = parseIbExecutionTime(execution.time, this.twsZone);
+    if (time === undefined) {
+      time = this.options.clock.now();
+      this.options.logger.warn({ execId, time: execution.time }, 'unreadable execution time: the fill is stamped now');
+    }
+    const strategyId = tracked?.strategyId ?? ref?.strategyId;
+    const result = this.booker.book({
+      orderId,
+      execId,
+      symbol: tracked?.symbol ?? contract.symbol ?? '',
+      side,
+      quantity: execution.shares ?? 0,
+      price: execution.price ?? 0,
+      time,
+      purpose: tracked?.purpose ?? ref?.purpose ?? (side === OrderSide.Buy ? 'entry' : 'exit'),
+      ...(strategyId === undefined ? {} : { strategyId }),
+    });
+    if (result !== 'booked') return result;
+    if (tracked === undefined) {
+      this.options.logger.warn(
+        { execId, orderId, symbol: contract.symbol },
+        'execution of an order this session does not follow',
+      );
+    }
+    this.tracker.executed(orderId, execution.shares ?? 0);
+    this.options.oer.executed(orderId, time);
+    return result;
+  }
+
+  /** Sends a cancel unless the order has ended or a cancel is already on its way; true when one was sent. */
+  private requestCancel(orderId: number, reason: string): boolean {
+    const order = this.tracker.get(orderId);
+    if (order === undefined || order.ended) {
+      this.options.logger.debug({ orderId, reason }, 'cancel of an order that is not working: nothing to do');
+      return false;
+    }
+    if (order.cancelReason !== undefined) return false;
+    if (this.options.readOnly) {
+      this.options.logger.info(
+        { orderId, symbol: order.request.symbol, reason },
+        'read-only session: would cancel order',
+      );
+      return false;
+    }
+    const sent = this.client.send((api) => {
+      // An empty manual cancel time: from server version 169 @stoqey sends the field, and "" means "now".
+      api.cancelOrder(orderId, '');
+    });
+    if (!sent) {
+      this.options.logger.warn(
+        { orderId, reason },
+        'not connected to TWS: cancel not sent; the order stays at the broker',
+      );
+      return false;
+    }
+    this.tracker.cancelRequested(orderId, reason);
+    this.options.oer.cancelled(this.options.clock.now());
+    return true;
+  }
+
+  /**
+   * A bracket is all or nothing, as in the simulated venue: when a child fails before its parent has filled, the
+   * parent is cancelled (TWS then cancels the staged siblings), so that no entry works without its protection.
+   */
+  private cancelBracketOf(order: IbTrackedOrder): void {
+    const parentId = order.request.parentId;
+    if (parentId === undefined) return;
+    const parent = this.tracker.get(parentId);
+    if (parent === undefined || parent.ended) return;
+    if (parent.filled > 0) {
+      this.options.logger.error(
+        { orderId: order.request.id, parentId },
+        'a protective order failed after its entry filled: the position is not protected by it',
+      );
+      return;
+    }
+    this.requestCancel(parentId, `bracket child ${order.request.id} failed`);
+  }
+
+  private problemWith(event: OrderEvent): string | undefined {
+    const parent = event.order;
+    for (const order of [parent, ...event.children]) {
+      const invalid = validateOrder(order);
+      if (invalid !== undefined) return invalid;
+      if (this.tracker.has(order.id)) return `order ${order.id}: id was already used`;
+      if (this.options.contracts(order.symbol) === undefined) {
+        return `order ${order.id}: no qualified IB contract for ${order.symbol}`;
+      }
+    }
+    for (const child of event.children) {
+      if (child.parentId !== parent.id) {
+        return `order ${child.id}: a bracket child must have parentId ${parent.id}, not ${String(child.parentId)}`;
+      }
+      if (child.symbol !== parent.symbol) return `order ${child.id}: must trade its parent's symbol ${parent.symbol}`;
+    }
+    if (new Set([parent.id, ...event.children.map((c) => c.id)]).size !== event.children.length + 1) {
+      return `order ${parent.id}: a bracket uses one id twice`;
+    }
+    return undefined;
+  }
+
+  /** Fails orders that were never sent (nothing was tracked for them). */
+  private failAll(orders: readonly OrderRequest[], reason: string, code?: number): void {
+    const time = this.options.clock.now();
+    for (const order of orders) {
+      this.outbox.emit(order.symbol, {
+        type: 'order_failed',
+        time,
+        orderId: order.id,
+        symbol: order.symbol,
+        reason,
+        ...(code === undefined ? {} : { code }),
+      });
+    }
+  }
+
+  /** Fails orders already tracked but not sent. */
+  private failTracked(orders: readonly OrderRequest[], reason: string, code: number): void {
+    for (const order of orders) {
+      if (!this.tracker.has(order.id)) this.tracker.sent(order);
+      this.tracker.error(order.id, code, reason);
+    }
+  }
+}
+
+function describeOrder(order: OrderRequest): Record<string, unknown> {
+  return {
+    orderId: order.id,
+    symbol: order.symbol,
+    side: order.side,
+    quantity: order.quantity,
+    type: order.type,
+    limitPrice: order.limitPrice,
+    stopPrice: order.stopPrice,
+    trailAmount: order.trailAmount,
+    trailPercent: order.trailPercent,
+    tif: order.tif,
+    purpose: order.purpose,
+    parentId: order.parentId,
+    ocaGroup: order.ocaGroup,
+  };
+}
+
+function summary(order: OrderRequest): string {
+  const prices = [
+    order.limitPrice === undefined ? '' : ` limit ${order.limitPrice}`,
+    order.stopPrice === undefined ? '' : ` stop ${order.stopPrice}`,
+    order.trailAmount === undefined ? '' : ` trail ${order.trailAmount}`,
+    order.trailPercent === undefined ? '' : ` trail ${order.trailPercent}%`,
+  ].join('');
+  const parent = order.parentId === undefined ? '' : ` child of ${order.parentId}`;
+  return `${order.symbol} ${order.side} ${order.quantity} ${order.type}${prices} ${order.tif} ${order.purpose}${parent}`;
+}
+
+export type { BrokerExecution, ReconcileReport, ReconcileOptions };

@@ -1,0 +1,230 @@
+import type { Fill } from '../../domain/fill.js';
+import type { CommissionModel } from '../../execution/commission-model.js';
+import type { Logger } from '../../logging/logger.js';
+import type { IbEventOutbox, OutboxSlot } from './ib-event-outbox.js';
+
+/** An execution as the fill it becomes, before its commission is known. */
+export type FillDraft = Omit<Fill, 'commission'>;
+
+export interface IbFillBookerOptions {
+  readonly outbox: IbEventOutbox;
+  /** The fallback when IB's commission report does not come in time. */
+  readonly commission: CommissionModel;
+  /** How long a fill waits for its commission report; 0 books it at once with the estimate. */
+  readonly commissionWaitMs: number;
+  readonly logger: Logger;
+}
+
+/** What booking an execution did. */
+export type BookResult = 'booked' | 'duplicate' | 'correction';
+
+interface Booked {
+  readonly draft: FillDraft;
+  /** The commission the fill was booked with, undefined while it waits. */
+  commission: number | undefined;
+  estimated: boolean;
+}
+
+interface Waiting {
+  readonly booked: Booked;
+  readonly slot: OutboxSlot;
+  readonly timer: NodeJS.Timeout | undefined;
+}
+
+/** Commission reports of executions not seen yet are kept this long (they normally follow their execution). */
+const MAX_EARLY_REPORTS = 1000;
+
+/**
+ * Turns IB executions into fills exactly once per execId, each with the commission of IB's commissionReport
+ * matched by execId. IB repeats executions (reqExecutions after a reconnection, TWS re-sending) and the report may
+ * come before or after its execution, or not at all: a fill waits up to `commissionWaitMs` for it, then is booked
+ * with the model's estimate, and a report arriving later only logs the difference (the fill is already in the
+ * portfolio; correcting it is a reconciliation job for the account sync).
+ */
+export class IbFillBooker {
+  /** Every execution booked; null for those only marked seen. */
+  private readonly booked = new Map<string, Booked | null>();
+  /** execId without its last dotted part → the execId booked: IB marks corrections by changing that part. */
+  private readonly bases = new Map<string, string>();
+  private readonly early = new Map<string, number>();
+  private readonly waiting = new Map<string, Waiting>();
+  private settledWaiters: { readonly ids: ReadonlySet<string>; readonly done: () => void }[] = [];
+
+  constructor(private readonly options: IbFillBookerOptions) {}
+
+  /** Whether the execution was booked (or marked seen) before. */
+  has(execId: string): boolean {
+    return this.booked.has(execId);
+  }
+
+  /** Fills waiting for their commission report. */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
+  /** Execution ids booked or marked seen, for a journal. */
+  execIds(): string[] {
+    return [...this.booked.keys()];
+  }
+
+  /**
+   * Records an execution whose effect is already accounted for (a journal's execIds, today's executions at a
+   * start-up whose positions come from the account), so that IB repeating it books nothing.
+   */
+  markSeen(execId: string): void {
+    if (this.booked.has(execId)) return;
+    this.booked.set(execId, null);
+    this.bases.set(baseOf(execId), execId);
+    this.early.delete(execId);
+  }
+
+  /**
+   * Books an execution: its fill leaves (in its symbol's lane of the outbox) when the commission is known. A repeat
+   * books nothing; a correction (same execution, new last part of the id) is logged and not booked, as reversing a
+   * fill is beyond what the engine's events can say.
+   */
+  book(draft: FillDraft): BookResult {
+    const { execId } = draft;
+    if (this.booked.has(execId)) return 'duplicate';
+    const base = baseOf(execId);
+    const corrected = this.bases.get(base);
+    if (corrected !== undefined) {
+      const previous = this.booked.get(corrected)?.draft;
+      this.options.logger.error(
+        {
+          execId,
+          corrects: corrected,
+          orderId: draft.orderId,
+          symbol: draft.symbol,
+          quantity: draft.quantity,
+          price: draft.price,
+          previousQuantity: previous?.quantity,
+          previousPrice: previous?.price,
+        },
+        'IB corrected an execution; the correction is not booked: check the position and cash against the account',
+      );
+      return 'correction';
+    }
+    const booked: Booked = { draft, commission: undefined, estimated: false };
+    this.booked.set(execId, booked);
+    this.bases.set(base, execId);
+    const reported = this.early.get(execId);
+    if (reported !== undefined) {
+      this.early.delete(execId);
+      booked.commission = reported;
+      this.options.outbox.emit(draft.symbol, fillEvent(draft, reported));
+      return 'booked';
+    }
+    const slot = this.options.outbox.reserve(draft.symbol);
+    if (this.options.commissionWaitMs <= 0) {
+      this.bookEstimate(booked, slot, 0);
+      return 'booked';
+    }
+    const timer = setTimeout(() => {
+      this.expire(execId);
+    }, this.options.commissionWaitMs);
+    this.waiting.set(execId, { booked, slot, timer });
+    return 'booked';
+  }
+
+  /** IB's commission report for an execution. */
+  commissionReport(execId: string | undefined, commission: number | undefined): void {
+    if (execId === undefined || execId === '') return;
+    // IB fills unknown amounts with Double.MAX_VALUE; such a report is no report.
+    if (commission === undefined || !Number.isFinite(commission) || Math.abs(commission) >= 1e300) return;
+    const waiting = this.waiting.get(execId);
+    if (waiting !== undefined) {
+      this.waiting.delete(execId);
+      clearTimeout(waiting.timer);
+      waiting.booked.commission = commission;
+      this.options.outbox.fulfil(waiting.slot, fillEvent(waiting.booked.draft, commission));
+      this.notifySettled();
+      return;
+    }
+    const booked = this.booked.get(execId);
+    if (booked === null) return;
+    if (booked === undefined) {
+      if (this.early.size >= MAX_EARLY_REPORTS) this.early.delete(this.early.keys().next().value!);
+      this.early.set(execId, commission);
+      return;
+    }
+    if (booked.estimated && booked.commission !== undefined) {
+      booked.estimated = false;
+      this.options.logger.warn(
+        {
+          execId,
+          orderId: booked.draft.orderId,
+          symbol: booked.draft.symbol,
+          estimated: booked.commission,
+          reported: commission,
+          difference: commission - booked.commission,
+        },
+        'IB commission report arrived after the fill was booked with the estimate',
+      );
+    }
+  }
+
+  /** Books every waiting fill with its estimate now (shutdown); returns how many there were. */
+  settleAll(): number {
+    const ids = [...this.waiting.keys()];
+    for (const execId of ids) this.expire(execId);
+    return ids.length;
+  }
+
+  /** Resolves once none of `execIds` waits for its commission any more. */
+  whenSettled(execIds: Iterable<string>): Promise<void> {
+    const ids = new Set([...execIds].filter((id) => this.waiting.has(id)));
+    if (ids.size === 0) return Promise.resolve();
+    return new Promise((done) => {
+      this.settledWaiters.push({ ids, done });
+    });
+  }
+
+  private expire(execId: string): void {
+    const waiting = this.waiting.get(execId);
+    if (waiting === undefined) return;
+    this.waiting.delete(execId);
+    clearTimeout(waiting.timer);
+    this.bookEstimate(waiting.booked, waiting.slot, this.options.commissionWaitMs);
+    this.notifySettled();
+  }
+
+  private bookEstimate(booked: Booked, slot: OutboxSlot, waitedMs: number): void {
+    const { draft } = booked;
+    const estimate = this.options.commission.commission(
+      draft.side,
+      draft.quantity,
+      draft.price,
+      draft.time,
+      draft.orderId,
+    );
+    booked.commission = estimate;
+    booked.estimated = true;
+    this.options.logger.warn(
+      { execId: draft.execId, orderId: draft.orderId, symbol: draft.symbol, estimate, waitedMs },
+      'no IB commission report for the execution: booked with the commission model estimate',
+    );
+    this.options.outbox.fulfil(slot, fillEvent(draft, estimate));
+  }
+
+  private notifySettled(): void {
+    if (this.settledWaiters.length === 0) return;
+    const still: typeof this.settledWaiters = [];
+    for (const waiter of this.settledWaiters) {
+      let open = false;
+      for (const id of waiter.ids) if (this.waiting.has(id)) open = true;
+      if (open) still.push(waiter);
+      else waiter.done();
+    }
+    this.settledWaiters = still;
+  }
+}
+
+function baseOf(execId: string): string {
+  const dot = execId.lastIndexOf('.');
+  return dot < 0 ? execId : execId.slice(0, dot);
+}
+
+function fillEvent(draft: FillDraft, commission: number): { type: 'fill'; time: number; fill: Fill } {
+  return { type: 'fill', time: draft.time, fill: { ...draft, commission } };
+}

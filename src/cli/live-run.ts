@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { formatTime } from '../domain/time.js';
+import { openLogger } from '../logging/logger.js';
+import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
+import { LiveNode } from '../live/live-node.js';
+import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
+import type { LiveRunOptions } from './live-command.js';
+import { UsageError } from './exit-codes.js';
+import { printLiveSummary } from './print-live-summary.js';
+
+/** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
+function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
+  let durationMs = Number.POSITIVE_INFINITY;
+  if (options.duration !== undefined) {
+    const parsed = parseDuration(options.duration);
+    if (parsed === undefined) {
+      throw new UsageError(`--duration ${options.duration}: expected a duration such as 90s, 30m, 2h or 1d`);
+    }
+    durationMs = parsed;
+  }
+  if (options.until !== undefined && parseUntil(options.until, 0) === undefined) {
+    throw new UsageError(`--until ${options.until}: expected HH:MM[:SS] or YYYY-MM-DD HH:MM[:SS] (New York time)`);
+  }
+  return { durationMs, dataEnd, ...(options.until === undefined ? {} : { until: options.until }) };
+}
+
+/**
+ * `ets live` / `ets start` as a job: the embedded gateway first when the config asks for it, then the live node
+ * until the session ends; Ctrl+C (or SIGTERM) stops it gracefully, a second Ctrl+C exits at once.
+ */
+export async function runLiveCommand(config: Config, options: LiveRunOptions): Promise<void> {
+  const opened = await openLogger(config.logging);
+  const { logger } = opened;
+  let embedded: EmbeddedGateway | undefined;
+  let interrupts = 0;
+  let node: LiveNode | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.stderr.write(`\n${signal} again: exiting now\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${signal}: stopping gracefully (again to exit at once)\n`);
+    node?.stop(`interrupted (${signal})`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    let host = config.ibkr.host;
+    let port = config.ibkr.port;
+    let venue = `TWS / IB Gateway at ${host}:${port}`;
+    let dataEnd = Number.POSITIVE_INFINITY;
+    if (config.ibkr.gateway === 'embedded') {
+      embedded = await startEmbeddedGateway(config, logger);
+      host = '127.0.0.1';
+      port = embedded.port;
+      dataEnd = embedded.dataEnd;
+      venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.clock.now())} at ${embedded.gateway.clock.speed}x)`;
+    }
+    const end = sessionEnd(options, dataEnd);
+    node = new LiveNode(
+      config,
+      {
+        host,
+        port,
+        readOnly: config.ibkr.read_only,
+        liveAllowed: options.live && config.ibkr.allow_live,
+        resultsDirectory: config.live.results_directory,
+        end,
+        venue,
+      },
+      logger,
+    );
+    if (interrupts > 0) node.stop('interrupted');
+    const summary = await node.run();
+    printLiveSummary(
+      summary,
+      resolve(config.live.results_directory),
+      resolve(config.logging.directory, config.logging.file_name),
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await embedded?.gateway.stop();
+    await opened.close();
+  }
+}

@@ -1,0 +1,59 @@
+import type { Config } from '../config/schema.js';
+import { Portfolio } from '../portfolio/portfolio.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+import { PortfolioLimits } from '../risk/portfolio-limits.js';
+import { limitSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
+import { SignalRouter, type EntryGate } from '../risk/signal-router.js';
+import { createStrategy } from '../strategy/create-strategy.js';
+import type { Strategy } from '../strategy/strategy.js';
+import { TradingEngine } from './trading-engine.js';
+
+export interface TradingKernelOptions {
+  /** The strategy to trade and its parameters (validated by createStrategy). */
+  readonly strategy: string;
+  readonly params: Readonly<Record<string, number>>;
+  /** Cash the account starts with: the config's capital in backtests, the broker's cash live. */
+  readonly initialCash: number;
+  /** Send protective stop-loss / take-profit children with entries. */
+  readonly protectiveStops: boolean;
+  /** The venue's order ids (a counter in backtests, TWS's sequence live). */
+  readonly nextOrderId: () => number;
+  /** Extra reasons to hold new entries (live: connection down, shutting down, order-efficiency halt). */
+  readonly entryGates?: readonly EntryGate[];
+}
+
+/** The object graph a backtest and a live session share; only the clock, feed and execution client differ. */
+export interface TradingKernel {
+  readonly portfolio: Portfolio;
+  readonly limits: PortfolioLimits;
+  readonly router: SignalRouter;
+  readonly strategy: Strategy;
+  readonly engine: TradingEngine<TradeRecord>;
+}
+
+/**
+ * Builds portfolio, limits, router, strategy and engine from the validated config, the same way for both modes, so
+ * that a strategy's decisions in a live session are the very decisions its backtest made. The caller attaches the
+ * execution client of its mode.
+ */
+export function createTradingKernel(config: Config, options: TradingKernelOptions): TradingKernel {
+  const portfolio = new Portfolio({
+    initialCash: options.initialCash,
+    settlementDays: config.account.settlement_days,
+  });
+  const limits = new PortfolioLimits(limitSettingsFromConfig(config), portfolio);
+  const router = new SignalRouter({
+    settings: routerSettingsFromConfig(config, options.protectiveStops),
+    account: portfolio,
+    limits,
+    nextOrderId: options.nextOrderId,
+    ...(options.entryGates === undefined ? {} : { entryGates: options.entryGates }),
+  });
+  const strategy = createStrategy(options.strategy, options.params, {
+    positions: portfolio,
+    atrPeriod: config.trading.atr_period,
+    atrMultiplier: config.trading.atr_stop_multiplier,
+  });
+  const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
+  return { portfolio, limits, router, strategy, engine };
+}

@@ -1,0 +1,535 @@
+import { performance } from 'node:perf_hooks';
+import { IbAccountSync } from '../adapters/ib/account-sync.js';
+import { ContractQualifier } from '../adapters/ib/contract-qualifier.js';
+import { HistoryPacer } from '../adapters/ib/history-pacer.js';
+import { IbClient, type IbSession } from '../adapters/ib/ib-client.js';
+import { IbExecutionClient } from '../adapters/ib/ib-execution-client.js';
+import { endDateTime, secondsDuration } from '../adapters/ib/ib-request-text.js';
+import { IbHistoricalData } from '../adapters/ib/historical-data.js';
+import type { QualifiedContract } from '../adapters/ib/qualified-contract.js';
+import { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
+import { RealtimeBarsPacer } from '../adapters/ib/realtime-bars-pacer.js';
+import type { Config } from '../config/schema.js';
+import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
+import type { Bar } from '../domain/bar.js';
+import type { MarketEvent } from '../domain/events.js';
+import { FIVE_SECONDS, type BarSize } from '../domain/bar-size.js';
+import { dayNumber, formatTime, MS_PER_DAY } from '../domain/time.js';
+import { timeZone, type TimeZone } from '../domain/time-zone.js';
+import { createCommissionModel } from '../execution/commission-model.js';
+import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
+import { OrderIdSequence } from '../execution/order-ids.js';
+import type { Logger } from '../logging/logger.js';
+import type { PerformanceMetrics } from '../performance/metrics.js';
+import { reconcileAccount } from './account-reconciler.js';
+import { BrokerClock } from './broker-clock.js';
+import { ConnectionMonitor } from './connection-monitor.js';
+import { EntryHolds } from './entry-holds.js';
+import { LiveBarFeed } from './live-bar-feed.js';
+import { LiveResults, type LiveResultFiles } from './live-results.js';
+import { checkAccount, checkPort, maskAccount } from './live-safety.js';
+import { liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
+import { observeSession } from './observe-session.js';
+import { parseUntil, type SessionEnd } from './session-end.js';
+import { regularClose, warmUp } from './warm-up.js';
+
+export interface LiveNodeSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly readOnly: boolean;
+  /** `--live` given and `ibkr.allow_live` true: live ports and real-money accounts are allowed. */
+  readonly liveAllowed: boolean;
+  readonly resultsDirectory: string;
+  readonly end: SessionEnd;
+  /** Where the session trades, for logs and the summary. */
+  readonly venue: string;
+}
+
+export interface LiveSummary {
+  readonly strategy: LiveStrategy;
+  readonly symbols: readonly string[];
+  readonly account: string;
+  readonly venue: string;
+  readonly readOnly: boolean;
+  readonly reason: string;
+  readonly startupSeconds: number;
+  readonly wallSeconds: number;
+  /** Exchange time the session traded from and to. */
+  readonly from: number;
+  readonly to: number;
+  readonly bars: number;
+  readonly fiveSecondBars: number;
+  readonly rejectedSignals: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly reconnects: number;
+  readonly leftWorking: number;
+  readonly metrics: PerformanceMetrics;
+  readonly files: LiveResultFiles;
+}
+
+/** The parts of a session that exist once startup has brought it to trading. */
+interface Running {
+  readonly kernel: TradingKernel;
+  readonly clock: BrokerClock;
+  readonly contracts: ReadonlyMap<string, QualifiedContract>;
+  readonly orderIds: OrderIdSequence;
+  readonly execution: IbExecutionClient;
+  readonly accountSync: IbAccountSync;
+  readonly feed: LiveBarFeed;
+  readonly realtime: IbRealtimeBars;
+  readonly pacer: HistoryPacer;
+  readonly results: LiveResults;
+  readonly startTime: number;
+}
+
+/** How often the node looks at the clock: flushing bars whose period ended, checking the session's end. */
+const TICK_MS = 200;
+/** Gaps longer than this are backfilled only for their most recent part. */
+const MAX_BACKFILL_MS = 5 * MS_PER_DAY;
+
+/**
+ * The live trading node: the backtest's trading kernel (strategy, risk, sizing, portfolio) fed by IB's data and
+ * trading through IB over the TWS socket protocol. `run` goes through startup — connect, check the account, qualify
+ * the symbols, sync the account and positions, open orders and today's executions, load the history and warm the
+ * strategy up on it, subscribe the five-second bars — then trades until the session ends (its duration or end
+ * time, or `stop`), and shuts down: entries stop, working entries are cancelled if so configured, protective
+ * stops stay at the broker, results are flushed.
+ *
+ * The hot path is synchronous: a five-second bar arrives on the socket's callback, completes a strategy bar, the
+ * engine runs the strategy and the router, and the execution client writes placeOrder before the callback returns.
+ */
+export class LiveNode {
+  private readonly zone: TimeZone;
+  private readonly strategy: LiveStrategy;
+  private readonly client: IbClient;
+  private readonly holds = new EntryHolds();
+  private readonly monitor: ConnectionMonitor;
+  private running: Running | undefined;
+  private stopReason: string | undefined;
+  private wake: (() => void) | undefined;
+  private serverTimeWaiters: ((epochSeconds: number) => void)[] = [];
+  private readonly one: MarketEvent[] = [];
+  private sessionDay = Number.NaN;
+  private strategyBars = 0;
+  private fiveSecondBars = 0;
+  private reconnects = 0;
+
+  constructor(
+    private readonly config: Config,
+    private readonly settings: LiveNodeSettings,
+    private readonly logger: Logger,
+  ) {
+    const zone = timeZone(config.system.time_zone);
+    if (zone === undefined) {
+      throw new LiveConfigError(`system.time_zone: got "${config.system.time_zone}"; expected an IANA time zone`);
+    }
+    this.zone = zone;
+    this.strategy = liveStrategy(config);
+    if (config.trading.symbols.length === 0) {
+      throw new LiveConfigError('trading.symbols: got []; expected the symbols to trade, e.g. [AAPL, MSFT]');
+    }
+    this.client = new IbClient({
+      host: settings.host,
+      port: settings.port,
+      clientId: config.ibkr.client_id,
+      connectTimeoutMs: config.ibkr.connect_timeout_seconds * 1000,
+      maxMessagesPerSecond: config.monitoring.max_messages_per_second,
+      logger,
+    });
+    this.monitor = new ConnectionMonitor({
+      client: this.client,
+      logger,
+      reconnect: {
+        initialDelayMs: config.ibkr.reconnect.initial_delay_seconds * 1000,
+        maxDelayMs: config.ibkr.reconnect.max_delay_seconds * 1000,
+        maxAttempts: config.ibkr.reconnect.max_attempts,
+      },
+      heartbeatMs: config.monitoring.connection_check_interval_seconds * 1000,
+      onServerTime: (seconds) => {
+        this.running?.clock.observe(this.zone.toLocal(seconds * 1000));
+        for (const waiter of this.serverTimeWaiters.splice(0)) waiter(seconds);
+      },
+      onReconnected: (session) => this.resynchronise(session),
+      onRestored: (dataLost) => this.restored(dataLost),
+      onGaveUp: (reason) => {
+        this.stop(reason);
+      },
+    });
+    this.holds.add(this.monitor);
+  }
+
+  /** Asks the session to end; `run` then shuts down and resolves. Later calls keep the first reason. */
+  stop(reason: string): void {
+    this.stopReason ??= reason;
+    this.wake?.();
+  }
+
+  async run(): Promise<LiveSummary> {
+    const started = performance.now();
+    const { config, settings, logger } = this;
+    checkPort(settings.port, settings.liveAllowed);
+    const session = await this.client.connect();
+    try {
+      checkAccount(config.ibkr.account_id, session.accounts, settings.liveAllowed);
+      logger.info(
+        { venue: settings.venue, serverVersion: session.serverVersion, account: maskAccount(config.ibkr.account_id) },
+        'connected',
+      );
+      const running = await this.startup(session);
+      this.running = running;
+      this.monitor.start();
+      const startupSeconds = (performance.now() - started) / 1000;
+      logger.info(
+        {
+          strategy: this.strategy.name,
+          barSize: this.strategy.barSize.text,
+          symbols: config.trading.symbols.join(','),
+          readOnly: settings.readOnly,
+          startupSeconds: +startupSeconds.toFixed(3),
+          exchangeTime: formatTime(running.clock.now()),
+        },
+        'trading',
+      );
+      const reason = await this.tradeUntilEnd(running, this.resolveEnd(running.clock.now()));
+      logger.info({ reason }, 'stopping');
+      return await this.shutdown(running, reason, startupSeconds, started);
+    } finally {
+      this.monitor.stop();
+      this.client.disconnect();
+    }
+  }
+
+  private async startup(session: IbSession): Promise<Running> {
+    const { config, settings, logger, client } = this;
+    const symbols = config.trading.symbols;
+    const orderIds = new OrderIdSequence(session.nextValidId);
+    const clock = new BrokerClock(this.zone.toLocal((await this.serverTime()) * 1000));
+
+    const contracts = await new ContractQualifier(client, logger).qualify(symbols, {
+      exchange: config.trading.exchange,
+      currency: config.trading.currency,
+    });
+    logger.info({ symbols: symbols.length }, 'contracts qualified');
+
+    const accountSync = new IbAccountSync(client, config.ibkr.account_id);
+    const broker = await accountSync.sync(config.ibkr.connect_timeout_seconds * 1000);
+    const startTime = clock.now();
+    const kernel = createTradingKernel(config, {
+      strategy: this.strategy.name,
+      params: this.strategy.params,
+      initialCash: broker.values.totalCash,
+      protectiveStops: config.trading.use_bracket_orders,
+      nextOrderId: () => orderIds.next(),
+      entryGates: [this.holds],
+    });
+    const { portfolio, engine } = kernel;
+    portfolio.setCash(broker.values.totalCash, broker.values.settledCash);
+    for (const position of broker.positions.values()) {
+      if (position.quantity === 0) continue;
+      portfolio.setPosition(position.symbol, position.quantity, position.averageCost, position.marketPrice, startTime);
+    }
+    logger.info(
+      {
+        netLiquidation: broker.values.netLiquidation,
+        cash: broker.values.totalCash,
+        settledCash: broker.values.settledCash,
+        positions: portfolio.openPositionCount,
+      },
+      'account synchronised',
+    );
+
+    const oer = new OrderEfficiencyRatio({
+      warnRatio: config.monitoring.oer_warn_ratio,
+      haltRatio: config.monitoring.oer_max_ratio,
+    });
+    if (config.monitoring.oer_enabled) this.holds.add(oer);
+    const execution = new IbExecutionClient({
+      client,
+      sink: engine.receive,
+      account: config.ibkr.account_id,
+      contracts: (symbol) => {
+        const qualified = contracts.get(symbol);
+        return qualified === undefined ? undefined : { contract: qualified.contract, minTick: qualified.minTick };
+      },
+      clock,
+      readOnly: settings.readOnly,
+      commission: createCommissionModel(config.ibkr.commission, config.commission_rates),
+      commissionWaitMs: config.live.commission_wait_seconds * 1000,
+      oer,
+      orderIds,
+      logger,
+    });
+    engine.attachExecution(execution);
+    // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
+    const orders = await execution.reconcile({ applyFills: false });
+    logger.info({ ...orders }, 'orders synchronised');
+
+    const results = new LiveResults(settings.resultsDirectory, {
+      initialEquity: portfolio.equity,
+      riskFreeRate: config.performance.risk_free_rate,
+      periodsPerYear: config.performance.periods_per_year,
+    });
+    observeSession(kernel, results, logger, {
+      rejected: () => this.rejected++,
+    });
+    accountSync.onSnapshot((snapshot) => {
+      // Only a quiet book compares: no execution on its way, and the day's settlement done on both sides (TWS
+      // settles at midnight, our ledger with the day's first bar).
+      if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
+      if (dayNumber(clock.now()) !== this.sessionDay) return;
+      reconcileAccount(portfolio, snapshot, clock.now(), logger);
+    });
+
+    const pacer = new HistoryPacer({
+      maxOpen: config.ibkr.max_concurrent_historical_requests,
+      onRetry: (info) => {
+        logger.warn({ attempt: info.attempt, delayMs: info.delayMs }, `historical request paced: ${info.message}`);
+      },
+    });
+    const history = new IbHistoricalData(client, pacer);
+    const fetchBars = (symbol: string, barSize: BarSize, end: number, duration: string): Promise<Bar[]> =>
+      history.fetch({
+        contract: contracts.get(symbol)!.contract,
+        symbol,
+        endDateTime: endDateTime(end, this.zone),
+        duration,
+        barSize,
+        whatToShow: config.ibkr.what_to_show,
+        useRth: config.ibkr.use_rth,
+        timeoutMs: config.ibkr.historical_timeout_seconds * 1000,
+      });
+    const feed = new LiveBarFeed({
+      size: this.strategy.barSize,
+      rthOnly: config.ibkr.use_rth,
+      onBar: (bar, backfilled) => {
+        this.onStrategyBar(bar, backfilled);
+      },
+      fetch: (symbol, request) =>
+        fetchBars(symbol, request.barSize, request.end, secondsDuration(request.end - request.start)),
+      maxGapMs: MAX_BACKFILL_MS,
+      logger,
+    });
+    const warm = await warmUp({
+      symbols,
+      barSize: this.strategy.barSize,
+      now: clock.now(),
+      duration: config.ibkr.historical_duration,
+      allowPartial: config.system.allow_partial_hist_data,
+      fetch: (symbol, end, duration) => fetchBars(symbol, this.strategy.barSize, end, duration),
+      sessionClose: regularClose,
+      strategy: kernel.strategy,
+      portfolio,
+      feed,
+      logger,
+    });
+    logger.info({ symbols: warm.symbols, bars: warm.bars, requests: pacer.stats.started }, 'strategy warmed up');
+
+    const realtime = new IbRealtimeBars(client, {
+      whatToShow: config.ibkr.what_to_show,
+      useRth: config.ibkr.use_rth,
+      zone: this.zone,
+      pacer: new RealtimeBarsPacer(),
+      onBar: (bar) => {
+        this.onFiveSeconds(bar);
+      },
+      onProblem: (symbol, code, message) => {
+        logger.warn({ symbol, code }, `real-time bars stopped: ${message}`);
+      },
+    });
+    for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
+    return {
+      kernel,
+      clock,
+      contracts,
+      orderIds,
+      execution,
+      accountSync,
+      feed,
+      realtime,
+      pacer,
+      results,
+      startTime,
+    };
+  }
+
+  private rejected = 0;
+
+  /** A five-second bar from the socket: the hot path starts here. */
+  private onFiveSeconds(bar: MarketEvent): void {
+    const running = this.running;
+    if (running === undefined) return;
+    this.fiveSecondBars++;
+    running.clock.observe(bar.time + FIVE_SECONDS.ms);
+    this.enterDay(bar.time);
+    running.feed.push(bar);
+  }
+
+  /** A bar of the strategy's size: what a backtest's slice is, handled the same way. */
+  private onStrategyBar(bar: MarketEvent, backfilled: boolean): void {
+    const running = this.running;
+    if (running === undefined) return;
+    const { kernel, results } = running;
+    this.strategyBars++;
+    this.enterDay(bar.time);
+    this.one[0] = bar;
+    this.holds.backfilling = backfilled;
+    try {
+      kernel.engine.publish(this.one, 1);
+    } finally {
+      this.holds.backfilling = false;
+    }
+    // The account as of the bar's close, which is when it is known (a daily bar's at the session close).
+    const size = this.strategy.barSize;
+    const close = size.daily ? regularClose(dayNumber(bar.time)) : bar.time + size.ms;
+    results.equity(Math.min(close, regularClose(dayNumber(bar.time))), kernel.portfolio);
+    const breach = kernel.limits.observe(bar.time);
+    if (breach !== null) this.logger.warn({ rule: breach.rule, at: formatTime(bar.time) }, breach.reason);
+  }
+
+  /**
+   * A new exchange day begins with its first bar or fill: proceeds settle, the daily-loss reference resets, and the
+   * days before are complete in the result files.
+   */
+  private enterDay(time: number): void {
+    const day = dayNumber(time);
+    if (day <= this.sessionDay) return;
+    const running = this.running;
+    if (running === undefined) return;
+    const { portfolio, limits } = running.kernel;
+    if (!Number.isNaN(this.sessionDay)) running.results.dayEnded(portfolio.openPositionCount);
+    portfolio.startSession(day);
+    limits.startSession(day);
+    this.sessionDay = day;
+  }
+
+  private serverTime(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error('TWS did not answer reqCurrentTime'));
+      }, this.config.ibkr.connect_timeout_seconds * 1000);
+      this.serverTimeWaiters.push((seconds) => {
+        clearTimeout(timer);
+        resolve(seconds);
+      });
+      this.client.send((api) => api.reqCurrentTime());
+    });
+  }
+
+  /** The exchange time the session stops at: `--until` (an hour alone means its next occurrence) or the data's end. */
+  private resolveEnd(now: number): number {
+    const { until, dataEnd } = this.settings.end;
+    if (until === undefined) return dataEnd;
+    const time = parseUntil(until, now)!;
+    if (time <= now) {
+      throw new LiveConfigError(`--until ${until}: that is not after the broker's time now, ${formatTime(now)}`);
+    }
+    return Math.min(time, dataEnd);
+  }
+
+  /** Waits for the end of the session: duration, end time, `stop`, or the connection given up on. */
+  private tradeUntilEnd(running: Running, until: number): Promise<string> {
+    const deadline = performance.now() + this.settings.end.durationMs;
+    return new Promise((resolve) => {
+      const finish = (reason: string): void => {
+        clearInterval(timer);
+        this.wake = undefined;
+        resolve(reason);
+      };
+      const timer = setInterval(() => {
+        const now = running.clock.now();
+        running.feed.flush(now);
+        if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
+        else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
+      }, TICK_MS);
+      this.wake = () => {
+        finish(this.stopReason!);
+      };
+      if (this.stopReason !== undefined) finish(this.stopReason);
+    });
+  }
+
+  private async shutdown(
+    running: Running,
+    reason: string,
+    startupSeconds: number,
+    started: number,
+  ): Promise<LiveSummary> {
+    const { config, settings, logger } = this;
+    const { execution, realtime, pacer, results, kernel, clock } = running;
+    this.holds.stopping = true;
+    if (config.live.cancel_entries_on_shutdown && this.client.connected) {
+      const cancelled = execution.cancelWorkingEntries();
+      if (cancelled > 0) {
+        logger.info({ orders: cancelled }, 'cancelling working entry orders');
+        await this.waitForEntries(execution, config.system.shutdown_timeout_seconds * 1000);
+      }
+    }
+    realtime.unsubscribeAll();
+    pacer.cancelQueued(new Error('the session is ending'));
+    const metrics = results.close(kernel.portfolio.openPositionCount);
+    const working = execution.workingOrders();
+    if (working.length > 0) {
+      logger.info(
+        { orders: working.map((o) => `#${o.id} ${o.purpose} ${o.side} ${o.remaining} ${o.symbol}`).join('; ') },
+        'orders left working at the broker',
+      );
+    }
+    return {
+      strategy: this.strategy,
+      symbols: config.trading.symbols,
+      account: maskAccount(config.ibkr.account_id),
+      venue: settings.venue,
+      readOnly: settings.readOnly,
+      reason,
+      startupSeconds,
+      wallSeconds: (performance.now() - started) / 1000,
+      from: running.startTime,
+      to: clock.now(),
+      bars: this.strategyBars,
+      fiveSecondBars: this.fiveSecondBars,
+      rejectedSignals: this.rejected,
+      orders: results.orders,
+      fills: results.fills,
+      reconnects: this.reconnects,
+      leftWorking: working.length,
+      metrics,
+      files: results.files,
+    };
+  }
+
+  /** Waits until no entry order works any more, or the shutdown timeout passes. */
+  private async waitForEntries(execution: IbExecutionClient, timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline && execution.workingOrders().some((o) => o.purpose === 'entry')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** After a new socket: order ids, account, orders and executions, then every stream with its gap. */
+  private async resynchronise(session: IbSession): Promise<void> {
+    this.reconnects++;
+    const running = this.running;
+    if (running === undefined) return;
+    running.orderIds.advanceTo(session.nextValidId);
+    checkAccount(this.config.ibkr.account_id, session.accounts, this.settings.liveAllowed);
+    const snapshot = await running.accountSync.sync(this.config.ibkr.connect_timeout_seconds * 1000);
+    const report = await running.execution.reconcile({ applyFills: true });
+    this.logger.info({ ...report }, 'orders reconciled after reconnecting');
+    reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
+    running.feed.awaitGaps();
+    running.realtime.resubscribeAll();
+  }
+
+  /** TWS got IB back: after 1101 the streams are gone and are renewed with their gaps; orders are reconciled. */
+  private async restored(dataLost: boolean): Promise<void> {
+    const running = this.running;
+    if (running === undefined) return;
+    if (dataLost) {
+      running.feed.awaitGaps();
+      running.realtime.resubscribeAll();
+    }
+    const report = await running.execution.reconcile({ applyFills: true });
+    this.logger.info({ ...report }, 'orders reconciled after connectivity was restored');
+  }
+}

@@ -1,0 +1,142 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrderEvent } from '../domain/events.js';
+import type { Fill } from '../domain/fill.js';
+import { formatTime } from '../domain/time.js';
+import { formatDecimal } from '../performance/decimal-format.js';
+import { EQUITY_HEADER } from '../performance/equity-csv-writer.js';
+import type { EquityRowSink } from '../performance/equity-csv-writer.js';
+import { equitySeries, type CurveSource } from '../performance/equity-curve.js';
+import { EquityRecorder } from '../performance/equity-recorder.js';
+import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
+import { fillRow, ORDERS_HEADER, orderRows, tradeRow } from '../performance/report-rows.js';
+import {
+  FILLS_HEADER,
+  reportFiles,
+  TRADES_HEADER,
+  writeEquityCsv,
+  writeMetricsJson,
+  type ReportFiles,
+} from '../performance/report-writer.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+import { LineFile } from './line-file.js';
+
+export interface LiveResultsOptions {
+  /** Equity when the session started: the base of the metrics. */
+  readonly initialEquity: number;
+  readonly riskFreeRate: number;
+  readonly periodsPerYear: number;
+}
+
+export interface LiveResultFiles extends ReportFiles {
+  readonly orders: string;
+}
+
+/** An equity row as soon as the recorder passes it on (one row late, as it replaces rows of the same time). */
+class EquityLines implements EquityRowSink {
+  readonly busySeconds = 0;
+  constructor(private readonly file: LineFile) {}
+
+  row(time: number, cash: number, settledCash: number, positionsValue: number): void {
+    this.file.line(
+      `${formatTime(time)},${formatDecimal(cash + positionsValue)},${formatDecimal(cash)},${formatDecimal(settledCash)},${formatDecimal(positionsValue)}`,
+    );
+  }
+}
+
+/**
+ * The live session's result files, in the backtest's formats, written while the session runs: equity.csv (the
+ * account on every bar and every fill), fills.csv, trades.csv and orders.csv a line at a time as things happen, and
+ * daily.csv and metrics.json rewritten (atomically) at each new exchange day and at the end. A session that dies
+ * leaves files that end on complete rows and metrics as of the last day boundary.
+ */
+export class LiveResults {
+  readonly files: LiveResultFiles;
+  private readonly equityFile: LineFile;
+  private readonly fillsFile: LineFile;
+  private readonly tradesFile: LineFile;
+  private readonly ordersFile: LineFile;
+  private readonly recorder: EquityRecorder;
+  private readonly trades: TradeRecord[] = [];
+  private fillCount = 0;
+  private orderCount = 0;
+
+  constructor(
+    directory: string,
+    private readonly options: LiveResultsOptions,
+  ) {
+    mkdirSync(directory, { recursive: true });
+    this.files = { ...reportFiles(directory), orders: join(directory, 'orders.csv') };
+    this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER);
+    this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER);
+    this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER);
+    this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER);
+    this.recorder = new EquityRecorder(new EquityLines(this.equityFile));
+  }
+
+  get fills(): number {
+    return this.fillCount;
+  }
+
+  get orders(): number {
+    return this.orderCount;
+  }
+
+  get closedTrades(): readonly TradeRecord[] {
+    return this.trades;
+  }
+
+  equity(time: number, account: CurveSource): void {
+    this.recorder.record(time, account);
+  }
+
+  fill(fill: Fill): void {
+    this.fillCount++;
+    this.fillsFile.line(fillRow(fill));
+  }
+
+  trade(trade: TradeRecord): void {
+    this.trades.push(trade);
+    this.tradesFile.line(tradeRow(trade));
+  }
+
+  order(event: OrderEvent): void {
+    for (const row of orderRows(event)) {
+      this.orderCount++;
+      this.ordersFile.line(row);
+    }
+  }
+
+  /** A new exchange day began: the days before it are complete, so daily.csv and metrics.json are brought up to date. */
+  dayEnded(openPositions: number): void {
+    this.writeSummaries(openPositions);
+  }
+
+  /** Ends the files: the last equity row, daily.csv and metrics.json as of now. */
+  close(openPositions: number): PerformanceMetrics {
+    this.recorder.finish();
+    const metrics = this.writeSummaries(openPositions);
+    for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile]) file.close();
+    return metrics;
+  }
+
+  private writeSummaries(openPositions: number): PerformanceMetrics {
+    const daily = this.recorder.daily();
+    const metrics = computeMetrics({
+      initialEquity: this.options.initialEquity,
+      daily: equitySeries(daily),
+      trades: this.trades,
+      exposure: this.recorder.exposure(),
+      openPositions,
+      riskFreeRate: this.options.riskFreeRate,
+      periodsPerYear: this.options.periodsPerYear,
+      benchmark: null,
+    });
+    // Written beside and renamed over, so a reader never sees half a file.
+    writeEquityCsv(`${this.files.daily}.partial`, daily);
+    renameSync(`${this.files.daily}.partial`, this.files.daily);
+    writeMetricsJson(`${this.files.metrics}.partial`, metrics);
+    renameSync(`${this.files.metrics}.partial`, this.files.metrics);
+    return metrics;
+  }
+}
