@@ -104,7 +104,13 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   );
 
   const reportStarted = performance.now();
-  writeReport(out, { daily: result.daily, trades: result.trades, fills: result.fills, metrics: result.metrics });
+  writeReport(out, {
+    daily: result.daily,
+    trades: result.trades,
+    fills: result.fills,
+    orders: result.orders,
+    metrics: result.metrics,
+  });
   renameSync(partialEquity, files.equity);
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {

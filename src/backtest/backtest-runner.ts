@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
 import { createTradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
-import type { MarketEvent } from '../domain/events.js';
+import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import { dayNumber, formatTime } from '../domain/time.js';
 import { createCommissionModel } from '../execution/commission-model.js';
@@ -35,6 +35,8 @@ export interface BacktestResult {
   /** The account at the end of each date. */
   readonly daily: EquityColumns;
   readonly fills: readonly Fill[];
+  /** Every order sent, with its bracket children, in sending order. */
+  readonly orders: readonly OrderEvent[];
   readonly trades: readonly TradeRecord[];
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
@@ -75,9 +77,11 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   engine.attachExecution(execution);
 
   const fills: Fill[] = [];
+  const orders: OrderEvent[] = [];
   let rejectedSignals = 0;
   engine.observe({
     onFill: (fill) => fills.push(fill),
+    onOrder: (order) => orders.push(order),
     onSignalRejected(event) {
       rejectedSignals++;
       logger.debug({ symbol: event.signal.symbol, reason: event.reason }, 'signal rejected');
@@ -141,6 +145,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     portfolio,
     daily,
     fills,
+    orders,
     trades: portfolio.trades,
     metrics,
     rejectedSignals,

@@ -7,6 +7,7 @@ import { LiveNode } from '../live/live-node.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
+import { handleInterrupts } from './interrupts.js';
 import { printLiveSummary } from './print-live-summary.js';
 
 /** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
@@ -33,19 +34,12 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const opened = await openLogger(config.logging);
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;
-  let interrupts = 0;
   let node: LiveNode | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      process.stderr.write(`\n${signal} again: exiting now\n`);
-      process.exit(130);
-    }
-    process.stderr.write(`\n${signal}: stopping gracefully (again to exit at once)\n`);
-    node?.stop(`interrupted (${signal})`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  let interrupted: string | undefined;
+  const removeHandlers = handleInterrupts((signal) => {
+    interrupted = `interrupted (${signal})`;
+    node?.stop(interrupted);
+  });
   try {
     let host = config.ibkr.host;
     let port = config.ibkr.port;
@@ -72,7 +66,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       },
       logger,
     );
-    if (interrupts > 0) node.stop('interrupted');
+    if (interrupted !== undefined) node.stop(interrupted);
     const summary = await node.run();
     printLiveSummary(
       summary,
@@ -80,8 +74,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       resolve(config.logging.directory, config.logging.file_name),
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    removeHandlers();
     await embedded?.gateway.stop();
     await opened.close();
   }

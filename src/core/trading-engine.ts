@@ -37,6 +37,8 @@ export interface EngineObserver<Trade> {
   /** Every event, in dispatch order: for journals and logs. */
   onEvent?(event: EngineEvent): void;
   onFill?(fill: Fill): void;
+  /** An order (with its bracket children) on its way to the execution client. */
+  onOrder?(event: OrderEvent): void;
   onSignalRejected?(event: SignalRejectedEvent): void;
   onTrade?(trade: Trade): void;
 }
@@ -56,6 +58,7 @@ export class TradingEngine<Trade> {
   // Observers by hook, so that the bar path pays nothing for hooks nobody registered.
   private readonly onEvent: ((event: EngineEvent) => void)[] = [];
   private readonly onFill: ((fill: Fill) => void)[] = [];
+  private readonly onOrder: ((event: OrderEvent) => void)[] = [];
   private readonly onSignalRejected: ((event: SignalRejectedEvent) => void)[] = [];
   private readonly onTrade: ((trade: Trade) => void)[] = [];
   /** The sink to hand to execution clients and data feeds. */
@@ -77,6 +80,7 @@ export class TradingEngine<Trade> {
   observe(observer: EngineObserver<Trade>): void {
     if (observer.onEvent) this.onEvent.push(observer.onEvent.bind(observer));
     if (observer.onFill) this.onFill.push(observer.onFill.bind(observer));
+    if (observer.onOrder) this.onOrder.push(observer.onOrder.bind(observer));
     if (observer.onSignalRejected) this.onSignalRejected.push(observer.onSignalRejected.bind(observer));
     if (observer.onTrade) this.onTrade.push(observer.onTrade.bind(observer));
   }
@@ -128,6 +132,7 @@ export class TradingEngine<Trade> {
         for (const routed of this.router.onSignal(event.signal, event.time)) this.queue.push(routed);
         return;
       case 'order':
+        for (const observe of this.onOrder) observe(event);
         this.requireExecution(event).place(event);
         return;
       case 'cancel_order':

@@ -186,8 +186,9 @@ async function pool<T>(items: readonly T[], limit: number, stop: () => boolean, 
  * planHistoryChunks), oldest first. Each chunk's bars are appended to `SYMBOL.csv.partial` and recorded in the
  * directory's manifest; the finished partial file is rewritten as the complete `SYMBOL.csv` (via a temporary file
  * and a rename), so a file with the final name is always complete. A later run with the same parameters skips
- * complete symbols and continues partial ones after their last recorded chunk; without an end it resumes to the
- * end the interrupted run chose, and once everything is complete it downloads again up to the new "now".
+ * complete symbols and continues partial ones after their last recorded chunk, to the end the interrupted run
+ * chose. Without an end (or with one still in the future) the end is the source's "now": once everything is
+ * complete, a later run downloads again up to the new "now".
  *
  * Symbols run in parallel (`concurrency` requests in flight overall, a symbol prefetching the chunks after the one
  * it writes); the first failure stops new requests and is thrown as a HistoryDownloadError once every symbol has
@@ -209,7 +210,10 @@ export async function downloadHistory(
     whatToShow,
     useRth,
   };
-  const resolved = request.end?.time ?? interruptedEnd(manifest, symbols, asked) ?? (await source.now());
+  // An end in the future is "now": the bars after it do not exist yet, and a later run must not take the symbol
+  // for complete. An interrupted run's end holds until it is finished.
+  const resolved =
+    interruptedEnd(manifest, symbols, asked) ?? Math.min(request.end?.time ?? Infinity, await source.now());
   const parameters: FetchParameters = { ...asked, resolvedEnd: formatStamp(resolved) };
   const end = completeBarsEnd(resolved, barSize, useRth);
   const start = firstBarStart(historyRangeStart(end, request.duration), barSize);
@@ -338,7 +342,9 @@ function chunkFailure(
   total: number,
   error: unknown,
 ): HistoryDownloadError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  // Sources name the symbol too; once is enough.
+  const reason = text.startsWith(`${symbol}: `) ? text.slice(symbol.length + 2) : text;
   const where =
     chunk === undefined
       ? 'while completing its file'

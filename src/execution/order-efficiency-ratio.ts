@@ -60,6 +60,8 @@ export class OrderEfficiencyRatio {
   private cancellations = 0;
   private readonly executedIds = new Set<number>();
   private current: OerState = 'ok';
+  /** The day change the last roll made, handed out by the count that caused it. */
+  private rolled: OerChange | undefined;
 
   constructor(options: OrderEfficiencyRatioOptions) {
     const { warnRatio, haltRatio } = options;
@@ -81,29 +83,29 @@ export class OrderEfficiencyRatio {
   submitted(time: number, count = 1): OerChange | undefined {
     if (!this.roll(time)) return undefined;
     this.submissions += count;
-    return this.evaluate();
+    return this.evaluate() ?? this.takeRolled();
   }
 
   /** Modifications of working orders (an order re-sent with its id). */
   modified(time: number, count = 1): OerChange | undefined {
     if (!this.roll(time)) return undefined;
     this.modifications += count;
-    return this.evaluate();
+    return this.evaluate() ?? this.takeRolled();
   }
 
   /** Cancel requests sent. */
   cancelled(time: number, count = 1): OerChange | undefined {
     if (!this.roll(time)) return undefined;
     this.cancellations += count;
-    return this.evaluate();
+    return this.evaluate() ?? this.takeRolled();
   }
 
   /** An execution of `orderId`: the order counts as executed once a day however many partial fills it gets. */
   executed(orderId: number, time: number): OerChange | undefined {
     if (!this.roll(time)) return undefined;
-    if (this.executedIds.has(orderId)) return undefined;
+    if (this.executedIds.has(orderId)) return this.takeRolled();
     this.executedIds.add(orderId);
-    return this.evaluate();
+    return this.evaluate() ?? this.takeRolled();
   }
 
   /** The ratio of the day counted last. */
@@ -131,6 +133,7 @@ export class OrderEfficiencyRatio {
    */
   entryBlockReason(time: number): string | null {
     this.roll(time);
+    this.rolled = undefined;
     if (this.current !== 'halt') return null;
     return `order efficiency ratio ${this.ratio.toFixed(1)} is above ${this.haltRatio} on ${formatDate(this.day * MS_PER_DAY)}: no new entries until the next day`;
   }
@@ -151,8 +154,17 @@ export class OrderEfficiencyRatio {
     this.cancellations = 0;
     this.executedIds.clear();
     this.current = 'ok';
-    if (from !== 'ok') this.onChange?.({ from, to: 'ok', ratio: 0, counts: this.counts() });
+    if (from !== 'ok') {
+      this.rolled = { from, to: 'ok', ratio: 0, counts: this.counts() };
+      this.onChange?.(this.rolled);
+    }
     return true;
+  }
+
+  private takeRolled(): OerChange | undefined {
+    const rolled = this.rolled;
+    this.rolled = undefined;
+    return rolled;
   }
 
   private evaluate(): OerChange | undefined {

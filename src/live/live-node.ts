@@ -26,7 +26,8 @@ import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
 import { LiveBarFeed } from './live-bar-feed.js';
-import { LiveResults, type LiveResultFiles } from './live-results.js';
+import { LiveResults } from './live-results.js';
+import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
 import { liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
@@ -65,7 +66,7 @@ export interface LiveSummary {
   readonly reconnects: number;
   readonly leftWorking: number;
   readonly metrics: PerformanceMetrics;
-  readonly files: LiveResultFiles;
+  readonly files: ReportFiles;
 }
 
 /** The parts of a session that exist once startup has brought it to trading. */
@@ -272,6 +273,7 @@ export class LiveNode {
     });
     observeSession(kernel, results, logger, {
       rejected: () => this.rejected++,
+      readOnly: settings.readOnly,
     });
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way, and the day's settlement done on both sides (TWS

@@ -1,5 +1,4 @@
 import { mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import { formatTime } from '../domain/time.js';
@@ -28,10 +27,6 @@ export interface LiveResultsOptions {
   readonly periodsPerYear: number;
 }
 
-export interface LiveResultFiles extends ReportFiles {
-  readonly orders: string;
-}
-
 /** An equity row as soon as the recorder passes it on (one row late, as it replaces rows of the same time). */
 class EquityLines implements EquityRowSink {
   readonly busySeconds = 0;
@@ -51,7 +46,7 @@ class EquityLines implements EquityRowSink {
  * leaves files that end on complete rows and metrics as of the last day boundary.
  */
 export class LiveResults {
-  readonly files: LiveResultFiles;
+  readonly files: ReportFiles;
   private readonly equityFile: LineFile;
   private readonly fillsFile: LineFile;
   private readonly tradesFile: LineFile;
@@ -66,7 +61,7 @@ export class LiveResults {
     private readonly options: LiveResultsOptions,
   ) {
     mkdirSync(directory, { recursive: true });
-    this.files = { ...reportFiles(directory), orders: join(directory, 'orders.csv') };
+    this.files = reportFiles(directory);
     this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER);
     this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER);
     this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER);

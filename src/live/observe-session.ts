@@ -3,9 +3,11 @@ import { formatTime } from '../domain/time.js';
 import type { Logger } from '../logging/logger.js';
 import type { LiveResults } from './live-results.js';
 
-export interface SessionCounters {
+export interface SessionObserverOptions {
   /** A signal the router refused. */
   rejected(): void;
+  /** Read-only sessions send nothing, so orders.csv stays empty (the log says what would have been placed). */
+  readonly readOnly: boolean;
 }
 
 /**
@@ -16,47 +18,39 @@ export function observeSession(
   kernel: TradingKernel,
   results: LiveResults,
   logger: Logger,
-  counters: SessionCounters,
+  options: SessionObserverOptions,
 ): void {
   const { portfolio } = kernel;
   kernel.engine.observe({
+    onOrder(event) {
+      if (options.readOnly) return;
+      results.order(event);
+      const { order } = event;
+      logger.info(
+        {
+          orderId: order.id,
+          symbol: order.symbol,
+          side: order.side,
+          quantity: order.quantity,
+          type: order.type,
+          children: event.children.length,
+          purpose: order.purpose,
+          bar: formatTime(event.time),
+        },
+        'order',
+      );
+    },
     onEvent(event) {
-      switch (event.type) {
-        case 'order':
-          results.order(event);
-          logger.info(
-            {
-              orderId: event.order.id,
-              symbol: event.order.symbol,
-              side: event.order.side,
-              quantity: event.order.quantity,
-              type: event.order.type,
-              children: event.children.length,
-              purpose: event.order.purpose,
-              bar: formatTime(event.time),
-            },
-            'order',
-          );
-          return;
-        case 'order_failed':
-          logger.warn(
-            { orderId: event.orderId, symbol: event.symbol, code: event.code },
-            `order failed: ${event.reason}`,
-          );
-          return;
-        case 'order_cancelled':
-          logger.info(
-            { orderId: event.orderId, symbol: event.symbol, remaining: event.remaining },
-            `order ended: ${event.reason}`,
-          );
-          return;
-        case 'market':
-        case 'signal':
-        case 'signal_rejected':
-        case 'cancel_order':
-        case 'order_accepted':
-        case 'fill':
-          return;
+      if (event.type === 'order_failed') {
+        logger.warn(
+          { orderId: event.orderId, symbol: event.symbol, code: event.code },
+          `order failed: ${event.reason}`,
+        );
+      } else if (event.type === 'order_cancelled') {
+        logger.info(
+          { orderId: event.orderId, symbol: event.symbol, remaining: event.remaining },
+          `order ended: ${event.reason}`,
+        );
       }
     },
     onFill(fill) {
@@ -80,7 +74,7 @@ export function observeSession(
       logger.info({ symbol: trade.symbol, pnl: +trade.pnl.toFixed(2) }, 'trade closed');
     },
     onSignalRejected(event) {
-      counters.rejected();
+      options.rejected();
       logger.info(
         { symbol: event.signal.symbol, direction: event.signal.direction },
         `signal refused: ${event.reason}`,

@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { AsciiFileWriter } from './ascii-file-writer.js';
 import { EQUITY_HEADER, writeEquityRow } from './equity-csv-writer.js';
 import type { EquityColumns } from './equity-curve.js';
 import type { PerformanceMetrics } from './metrics.js';
+import { ORDERS_HEADER, orderRows } from './report-rows.js';
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -85,12 +87,14 @@ export interface ReportInput {
   readonly daily: EquityColumns;
   readonly trades: readonly TradeRecord[];
   readonly fills: readonly Fill[];
+  readonly orders: readonly OrderEvent[];
   readonly metrics: PerformanceMetrics;
 }
 
 export interface ReportFiles {
   readonly trades: string;
   readonly fills: string;
+  readonly orders: string;
   readonly equity: string;
   readonly daily: string;
   readonly metrics: string;
@@ -100,18 +104,27 @@ export function reportFiles(directory: string): ReportFiles {
   return {
     trades: join(directory, 'trades.csv'),
     fills: join(directory, 'fills.csv'),
+    orders: join(directory, 'orders.csv'),
     equity: join(directory, 'equity.csv'),
     daily: join(directory, 'daily.csv'),
     metrics: join(directory, 'metrics.json'),
   };
 }
 
-/** Writes trades.csv, fills.csv, daily.csv and metrics.json into `directory` (created if missing). */
+/** orders.csv: every order sent, bracket children after their parent (a few per trade, so written as text). */
+export function writeOrdersCsv(path: string, orders: readonly OrderEvent[]): void {
+  const lines = [ORDERS_HEADER];
+  for (const event of orders) lines.push(...orderRows(event));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/** Writes trades.csv, fills.csv, orders.csv, daily.csv and metrics.json into `directory` (created if missing). */
 export function writeReport(directory: string, input: ReportInput): ReportFiles {
   mkdirSync(directory, { recursive: true });
   const files = reportFiles(directory);
   writeTradesCsv(files.trades, input.trades);
   writeFillsCsv(files.fills, input.fills);
+  writeOrdersCsv(files.orders, input.orders);
   writeEquityCsv(files.daily, input.daily);
   writeMetricsJson(files.metrics, input.metrics);
   return files;

@@ -109,9 +109,15 @@ export class WorkingOrders {
       case 'order_cancelled':
         this.end(event.orderId);
         return;
-      case 'order_failed':
+      case 'order_failed': {
+        const failed = this.orders.get(event.orderId);
         this.end(event.orderId);
+        // An exit that could not go out (say, while disconnected) may have had its cancels lost the same way: the
+        // next exit must send them again rather than assume the protective orders are going.
+        if (failed?.purpose === 'exit')
+          for (const order of this.forSymbol(failed.symbol)) order.cancelRequested = false;
         return;
+      }
       case 'market':
       case 'signal':
       case 'signal_rejected':

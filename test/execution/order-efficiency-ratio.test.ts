@@ -89,6 +89,13 @@ describe('OrderEfficiencyRatio', () => {
     expect(ratio.counts().submissions).toBe(0);
   });
 
+  it('hands the day change to the count that caused it when no callback is given', () => {
+    const ratio = new OrderEfficiencyRatio({ warnRatio: 10, haltRatio: 20, minMessages: 0 });
+    expect(ratio.submitted(MON, 11)).toMatchObject({ from: 'ok', to: 'warn' });
+    expect(ratio.submitted(TUE)).toMatchObject({ from: 'warn', to: 'ok' });
+    expect(ratio.submitted(TUE)).toBeUndefined();
+  });
+
   it('refuses thresholds that make no sense', () => {
     expect(() => new OrderEfficiencyRatio({ warnRatio: 0, haltRatio: 20 })).toThrow(RangeError);
     expect(() => new OrderEfficiencyRatio({ warnRatio: 10, haltRatio: 5 })).toThrow(RangeError);

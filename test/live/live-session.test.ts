@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
+import { hasSharedData, SHARED_DAILY_DIR } from '../support/shared-data.js';
 import {
   executionsOf,
   liveConfig,
@@ -22,82 +23,93 @@ function cents(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-describe('ets live on the embedded gateway, over a real socket', () => {
-  let work: LiveWork;
-  let gateway: Gateway;
-  beforeEach(async () => {
-    work = liveWork();
-    gateway = await startTestGateway(work);
-  });
-  afterEach(async () => {
-    await gateway.stop();
-    work.cleanup();
-  });
+/** The project's sample data, and the real daily bars beside the repository when they are there. */
+const DATA_SETS = [
+  { name: 'the project’s sample data', dataDir: undefined, symbols: ['SYNA', 'SYNB', 'SYNC', 'SYND', 'SYNE'] },
+  ...(hasSharedData
+    ? [{ name: 'real ORCL and NVDA daily bars', dataDir: SHARED_DAILY_DIR, symbols: ['ORCL', 'NVDA'] }]
+    : []),
+];
 
-  it('trades bracket orders through a session and writes results equal to the gateway’s own records', async () => {
-    const config = liveConfig(work, { ibkr: { port: gateway.port } });
-    const run = await runLive(work, config, ['--until', dataEnd(gateway)]);
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(
-      /^Live session: sma_crossover \(fast=10 slow=30\) on 5 mins bars of SYNA, SYNB, SYNC, SYND, SYNE/,
-    );
-    expect(run.stdout).toContain(`Ended                reached the end time ${dataEnd(gateway)}`);
+describe.each(DATA_SETS)(
+  'ets live on the embedded gateway replaying $name, over a real socket',
+  ({ dataDir, symbols }) => {
+    let work: LiveWork;
+    let gateway: Gateway;
+    beforeEach(async () => {
+      work = liveWork();
+      gateway = await startTestGateway(work, dataDir === undefined ? {} : { dataDir });
+    });
+    afterEach(async () => {
+      await gateway.stop();
+      work.cleanup();
+    });
 
-    const state = gateway.broker.snapshot();
-    const ours = state.orders.filter((o) => o.clientId === 11);
-    // Every order id reached the gateway once.
-    expect(new Set(ours.map((o) => o.orderId)).size).toBe(ours.length);
-    const orders = readCsv(join(work.results, 'orders.csv'));
-    expect(orders.length).toBeGreaterThan(0);
-    expect(orders.map((o) => Number(o.order_id)).sort((a, b) => a - b)).toEqual(
-      ours.map((o) => o.orderId).sort((a, b) => a - b),
-    );
-    for (const row of orders) {
-      const order = ours.find((o) => o.orderId === Number(row.order_id))!;
-      expect([order.symbol, order.request.side, order.request.quantity, order.request.type]).toEqual([
-        row.symbol,
-        row.side,
-        Number(row.quantity),
-        row.type,
-      ]);
-    }
-    // Brackets: every entry went with a stop-loss and a take-profit child.
-    const entries = orders.filter((o) => o.purpose === 'entry');
-    expect(entries.length).toBeGreaterThan(0);
-    for (const entry of entries) {
-      const children = orders.filter((o) => o.parent_id === entry.order_id).map((o) => `${o.purpose} ${o.type}`);
-      expect(children).toEqual(['stop_loss STP', 'take_profit LMT']);
-    }
+    it('trades bracket orders through a session and writes results equal to the gateway’s own records', async () => {
+      const config = liveConfig(work, { ibkr: { port: gateway.port }, trading: { symbols } });
+      const run = await runLive(work, config, ['--until', dataEnd(gateway)]);
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(
+        new RegExp(`^Live session: sma_crossover \\(fast=10 slow=30\\) on 5 mins bars of ${symbols.join(', ')}\n`),
+      );
+      expect(run.stdout).toContain(`Ended                reached the end time ${dataEnd(gateway)}`);
 
-    // The fills are the gateway's executions, one for one.
-    const executions = executionsOf(gateway, 11);
-    const fills = readCsv(join(work.results, 'fills.csv'));
-    expect(fills.length).toBe(executions.length);
-    expect(fills.length).toBeGreaterThan(entries.length);
-    for (const fill of fills) {
-      const execution = executions.find((e) => e.execId === fill.exec_id)!;
-      expect(execution).toBeDefined();
-      expect([execution.symbol, execution.side === 'BOT' ? 'BUY' : 'SELL', execution.shares, execution.price]).toEqual([
-        fill.symbol,
-        fill.side,
-        Number(fill.quantity),
-        Number(fill.price),
-      ]);
-      expect(Number(fill.commission)).toBeCloseTo(execution.commission, 8);
-      expect(Number(fill.order_id)).toBe(execution.orderId);
-    }
+      const state = gateway.broker.snapshot();
+      const ours = state.orders.filter((o) => o.clientId === 11);
+      // Every order id reached the gateway once.
+      expect(new Set(ours.map((o) => o.orderId)).size).toBe(ours.length);
+      const orders = readCsv(join(work.results, 'orders.csv'));
+      expect(orders.length).toBeGreaterThan(0);
+      expect(orders.map((o) => Number(o.order_id)).sort((a, b) => a - b)).toEqual(
+        ours.map((o) => o.orderId).sort((a, b) => a - b),
+      );
+      for (const row of orders) {
+        const order = ours.find((o) => o.orderId === Number(row.order_id))!;
+        expect([order.symbol, order.request.side, order.request.quantity, order.request.type]).toEqual([
+          row.symbol,
+          row.side,
+          Number(row.quantity),
+          row.type,
+        ]);
+      }
+      // Brackets: every entry went with a stop-loss and a take-profit child.
+      const entries = orders.filter((o) => o.purpose === 'entry');
+      expect(entries.length).toBeGreaterThan(0);
+      for (const entry of entries) {
+        const children = orders.filter((o) => o.parent_id === entry.order_id).map((o) => `${o.purpose} ${o.type}`);
+        expect(children).toEqual(['stop_loss STP', 'take_profit LMT']);
+      }
 
-    // Positions and cash: what the results hold is what the gateway's account holds.
-    const held = new Map<string, number>();
-    for (const fill of fills) {
-      held.set(fill.symbol!, (held.get(fill.symbol!) ?? 0) + (fill.side === 'BUY' ? 1 : -1) * Number(fill.quantity));
-    }
-    for (const position of state.account.positions) expect(held.get(position.symbol) ?? 0).toBe(position.quantity);
-    const equity = readCsv(join(work.results, 'equity.csv'));
-    expect(cents(Number(equity.at(-1)!.cash))).toBe(cents(state.account.cash));
-    const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as Record<string, unknown>;
-    expect(metrics.initial_equity).toBe(100_000);
-    expect(metrics.periods).toBe(1);
-  });
-});
+      // The fills are the gateway's executions, one for one.
+      const executions = executionsOf(gateway, 11);
+      const fills = readCsv(join(work.results, 'fills.csv'));
+      expect(fills.length).toBe(executions.length);
+      expect(fills.length).toBeGreaterThan(entries.length);
+      for (const fill of fills) {
+        const execution = executions.find((e) => e.execId === fill.exec_id)!;
+        expect(execution).toBeDefined();
+        expect([
+          execution.symbol,
+          execution.side === 'BOT' ? 'BUY' : 'SELL',
+          execution.shares,
+          execution.price,
+        ]).toEqual([fill.symbol, fill.side, Number(fill.quantity), Number(fill.price)]);
+        expect(Number(fill.commission)).toBeCloseTo(execution.commission, 8);
+        expect(Number(fill.order_id)).toBe(execution.orderId);
+      }
+
+      // Positions and cash: what the results hold is what the gateway's account holds.
+      const held = new Map<string, number>();
+      for (const fill of fills) {
+        held.set(fill.symbol!, (held.get(fill.symbol!) ?? 0) + (fill.side === 'BUY' ? 1 : -1) * Number(fill.quantity));
+      }
+      for (const position of state.account.positions) expect(held.get(position.symbol) ?? 0).toBe(position.quantity);
+      const equity = readCsv(join(work.results, 'equity.csv'));
+      expect(cents(Number(equity.at(-1)!.cash))).toBe(cents(state.account.cash));
+      const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as Record<string, unknown>;
+      expect(metrics.initial_equity).toBe(100_000);
+      expect(metrics.periods).toBe(1);
+    });
+  },
+);

@@ -152,6 +152,11 @@ export class IbClient {
         this.ready = true;
         resolve({ nextValidId, accounts, serverVersion: api.serverVersion });
       };
+      const closedDuringHandshake = (): IbConnectError =>
+        new IbConnectError(
+          'closed',
+          `TWS / IB Gateway at ${where} closed the connection during the handshake: the API may be refusing this client (check the API settings, the trusted IPs and that no other session holds client id ${clientId})`,
+        );
       const onId = (id: number): void => {
         // TWS repeats nextValidId after reqIds; only the first answers the handshake.
         nextValidId ??= id;
@@ -179,6 +184,9 @@ export class IbClient {
               `nothing is listening at ${where}: is TWS / IB Gateway running, with "Enable ActiveX and Socket Clients" on and the socket port set to ${port}?`,
             ),
           );
+        } else if (code === IbCode.CannotConnect && /ECONNRESET|EPIPE/.test(message)) {
+          // The peer reset the socket: a refusal during the handshake, whichever of reset or close is seen first.
+          fail(closedDuringHandshake());
         } else if (code === IbCode.CannotConnect || code === IbCode.NotConnected) {
           fail(
             new IbConnectError(
@@ -201,12 +209,7 @@ export class IbClient {
       events.on(EventName.managedAccounts, onAccounts);
       events.once(EventName.disconnected, () => {
         if (!settled) {
-          fail(
-            new IbConnectError(
-              'closed',
-              `TWS / IB Gateway at ${where} closed the connection during the handshake: the API may be refusing this client (check the API settings, the trusted IPs and that no other session holds client id ${clientId})`,
-            ),
-          );
+          fail(closedDuringHandshake());
           return;
         }
         this.onSocketClosed(api);

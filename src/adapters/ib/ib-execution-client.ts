@@ -1,6 +1,5 @@
 import {
   EventName,
-  SecType,
   type CommissionReport,
   type Contract,
   type Execution,
@@ -13,7 +12,7 @@ import { OrderSide, type OrderRequest } from '../../domain/order.js';
 import { timeZone, type TimeZone } from '../../domain/time-zone.js';
 import type { CommissionModel } from '../../execution/commission-model.js';
 import type { ExecutionClient } from '../../execution/execution-client.js';
-import type { OrderEfficiencyRatio } from '../../execution/order-efficiency-ratio.js';
+import type { OerChange, OrderEfficiencyRatio } from '../../execution/order-efficiency-ratio.js';
 import type { OrderIdSequence } from '../../execution/order-ids.js';
 import { validateOrder } from '../../execution/order-validation.js';
 import type { Logger } from '../../logging/logger.js';
@@ -23,20 +22,22 @@ import { IbEventOutbox } from './ib-event-outbox.js';
 import { parseIbExecutionTime } from './ib-execution-time.js';
 import { IbFillBooker } from './ib-fill-booker.js';
 import {
-  IbOrderState,
+  ibContractOf,
   isOpenState,
   orderStateOf,
   parseOrderRef,
   requestFromIbOrder,
   toIbOrder,
+  type IbTradableContract,
 } from './ib-order-mapping.js';
 import { IbOrderTracker, type IbTrackedOrder } from './ib-order-tracker.js';
 import {
   IbReconciliation,
-  type BrokerExecution,
+  applyReconciliation,
   type ReconcileOptions,
   type ReconcileReport,
 } from './ib-reconciliation.js';
+import { describeOrder, viewOf, type IbWorkingOrder } from './ib-working-order.js';
 
 /** The parts of IbClient the execution client uses (a fake in unit tests). */
 export type IbOrderConnection = Pick<
@@ -45,36 +46,6 @@ export type IbOrderConnection = Pick<
 > & {
   readonly options: Pick<IbClientOptions, 'clientId'>;
 };
-
-/** The fields of a contract orders name: a qualified contract's plain spec or a library Contract. */
-export interface IbContractFields {
-  readonly conId?: number;
-  readonly symbol?: string;
-  readonly secType?: string;
-  readonly exchange?: string;
-  readonly primaryExch?: string;
-  readonly currency?: string;
-  readonly localSymbol?: string;
-  readonly tradingClass?: string;
-}
-
-/** The IB contract of a symbol and its price increment (contract details' minTick). */
-export interface IbTradableContract {
-  readonly contract: IbContractFields;
-  readonly minTick: number;
-}
-
-const SEC_TYPES: ReadonlyMap<string, SecType> = new Map(Object.values(SecType).map((t) => [t as string, t]));
-
-/** The library's Contract of plain fields; the security type must be one of IB's. */
-function ibContractOf(fields: IbContractFields): Contract {
-  const secType = fields.secType === undefined ? undefined : SEC_TYPES.get(fields.secType);
-  if (fields.secType !== undefined && secType === undefined) {
-    throw new RangeError(`${fields.symbol ?? '?'}: unknown security type ${fields.secType}`);
-  }
-  const { conId, symbol, exchange, primaryExch, currency, localSymbol, tradingClass } = fields;
-  return { conId, symbol, secType, exchange, primaryExch, currency, localSymbol, tradingClass };
-}
 
 export interface IbExecutionClientOptions {
   readonly client: IbOrderConnection;
@@ -102,53 +73,6 @@ export interface IbExecutionClientOptions {
   readonly twsTimeZone?: string;
   /** How long `reconcile` waits for the answers of reqOpenOrders and reqExecutions. Default 10 s. */
   readonly reconcileTimeoutMs?: number;
-}
-
-/** An order the client follows, as the live node sees it. */
-export interface IbWorkingOrder {
-  readonly id: number;
-  readonly symbol: string;
-  readonly side: OrderRequest['side'];
-  readonly purpose: OrderRequest['purpose'];
-  readonly type: OrderRequest['type'];
-  readonly quantity: number;
-  /** Shares of the executions booked for it. */
-  readonly filled: number;
-  /** Shares not filled, by our executions or TWS's status, whichever says more filled. */
-  readonly remaining: number;
-  readonly state: IbTrackedOrder['state'];
-  /** order_accepted was emitted. */
-  readonly accepted: boolean;
-  /** Its end was reported (filled, cancelled or failed). */
-  readonly ended: boolean;
-  /** Found at the broker rather than placed by this session. */
-  readonly adopted: boolean;
-  /** A cancel was sent for it. */
-  readonly cancelRequested: boolean;
-  readonly parentId: number | undefined;
-  /** The order as sent, or as rebuilt from the broker. */
-  readonly request: OrderRequest;
-}
-
-function viewOf(order: IbTrackedOrder): IbWorkingOrder {
-  const { request } = order;
-  return {
-    id: request.id,
-    symbol: request.symbol,
-    side: request.side,
-    purpose: request.purpose,
-    type: request.type,
-    quantity: request.quantity,
-    filled: order.filled,
-    remaining: Math.max(0, request.quantity - Math.max(order.filled, order.brokerFilled)),
-    state: order.state,
-    accepted: order.accepted,
-    ended: order.ended,
-    adopted: order.adopted,
-    cancelRequested: order.cancelReason !== undefined,
-    parentId: request.parentId,
-    request,
-  };
 }
 
 const DEFAULT_RECONCILE_TIMEOUT_MS = 10_000;
@@ -235,7 +159,7 @@ export class IbExecutionClient implements ExecutionClient {
         this.failTracked(orders.slice(i), 'not connected to TWS: order not sent', IbCode.NotConnected);
         return;
       }
-      this.options.oer.submitted(now);
+      this.oerChanged(this.options.oer.submitted(now));
     }
   }
 
@@ -326,84 +250,18 @@ export class IbExecutionClient implements ExecutionClient {
   }
 
   private applyReconciliation(run: IbReconciliation, applyFills: boolean): ReconcileReport {
-    const differences: string[] = [];
-    const fresh = run.executions.filter((e) => this.isOurs(e.execution) && !this.booker.has(e.execution.execId ?? ''));
-    const freshShares = new Map<number, number>();
-    if (applyFills) {
-      for (const { execution } of fresh) {
-        const id = execution.orderId ?? 0;
-        freshShares.set(id, (freshShares.get(id) ?? 0) + (execution.shares ?? 0));
-      }
-    }
-    let adopted = 0;
-    for (const open of run.openOrders.values()) {
-      const known = this.tracker.get(open.orderId);
-      if (known !== undefined) {
-        if (known.ended) {
-          differences.push(`order ${open.orderId} is open at the broker (${open.status}) though it was reported ended`);
-        }
-        continue;
-      }
-      // The adopted order counts what is left at the broker plus the executions about to be replayed for it.
-      const total = open.order.totalQuantity ?? 0;
-      const quantity = total - open.filled + (freshShares.get(open.orderId) ?? 0);
-      const symbol = open.contract.symbol ?? '';
-      const request =
-        quantity > 0
-          ? requestFromIbOrder(open.orderId, symbol, open.order, quantity, this.options.clock.now())
-          : undefined;
-      if (request === undefined) {
-        differences.push(
-          `order ${open.orderId} (${symbol} ${open.order.action ?? ''} ${total} ${open.order.orderType}) is open at the broker but cannot be followed: left alone`,
-        );
-        continue;
-      }
-      this.tracker.adopt(
-        request,
-        orderStateOf(open.status) ?? IbOrderState.Working,
-        open.filled - (freshShares.get(open.orderId) ?? 0),
-      );
-      adopted++;
-      differences.push(`adopted order ${open.orderId} from the broker: ${summary(request)}`);
-    }
-    let fillsRecovered = 0;
-    let baselined = 0;
-    for (const { contract, execution } of fresh) {
-      const execId = execution.execId ?? '';
-      if (!applyFills) {
-        this.booker.markSeen(execId);
-        baselined++;
-        continue;
-      }
-      if (this.bookExecution(contract, execution) !== 'booked') continue;
-      fillsRecovered++;
-      differences.push(
-        `recovered execution ${execId} of order ${execution.orderId ?? 0}: ${execution.side ?? ''} ${execution.shares ?? 0} ${contract.symbol ?? ''} @ ${execution.price ?? 0}`,
-      );
-    }
-    let ended = 0;
-    for (const orderId of run.knownAtStart) {
-      const order = this.tracker.get(orderId);
-      if (order === undefined || order.ended || run.openOrders.has(orderId)) continue;
-      if (order.state === IbOrderState.Filled) {
-        differences.push(`order ${orderId} is filled at the broker but not all of its executions were reported`);
-        continue;
-      }
-      this.tracker.endedAway(orderId);
-      ended++;
-      differences.push(
-        `order ${orderId} (${order.request.symbol} ${order.request.purpose}) ended at the broker while disconnected: ${order.filled} of ${order.request.quantity} filled`,
-      );
-    }
-    const report: ReconcileReport = {
-      ok: true,
-      openAtBroker: run.openOrders.size,
-      adopted,
-      fillsRecovered,
-      baselined,
-      ended,
-      differences,
-    };
+    const report = applyReconciliation(
+      run,
+      {
+        tracker: this.tracker,
+        booker: this.booker,
+        now: () => this.options.clock.now(),
+        isOurs: (execution) => this.isOurs(execution),
+        book: (contract, execution) => this.bookExecution(contract, execution),
+      },
+      applyFills,
+    );
+    const { differences } = report;
     this.options.logger.info(
       { ...report, differences: differences.length },
       differences.length === 0 ? 'reconciled with TWS: no differences' : 'reconciled with TWS',
@@ -467,7 +325,8 @@ export class IbExecutionClient implements ExecutionClient {
     }
     // Unknown and open: an order of an earlier session (TWS lists them on connection). A reconciliation in progress
     // adopts it once the executions are in, so that its quantity is right.
-    if (run !== undefined || !isOpenState(ibState)) return;
+    // Orders placed by hand in TWS carry no positive id of this client; they are not ours to follow.
+    if (run !== undefined || !isOpenState(ibState) || orderId <= 0) return;
     const filledBefore = order.filledQuantity ?? 0;
     const quantity = (order.totalQuantity ?? 0) - filledBefore;
     const request =
@@ -526,6 +385,7 @@ export class IbExecutionClient implements ExecutionClient {
       this.options.logger.warn({ execId, time: execution.time }, 'unreadable execution time: the fill is stamped now');
     }
     const strategyId = tracked?.strategyId ?? ref?.strategyId;
+    this.tracker.executing(orderId);
     const result = this.booker.book({
       orderId,
       execId,
@@ -545,7 +405,7 @@ export class IbExecutionClient implements ExecutionClient {
       );
     }
     this.tracker.executed(orderId, execution.shares ?? 0);
-    this.options.oer.executed(orderId, time);
+    this.oerChanged(this.options.oer.executed(orderId, time));
     return result;
   }
 
@@ -576,8 +436,21 @@ export class IbExecutionClient implements ExecutionClient {
       return false;
     }
     this.tracker.cancelRequested(orderId, reason);
-    this.options.oer.cancelled(this.options.clock.now());
+    this.oerChanged(this.options.oer.cancelled(this.options.clock.now()));
     return true;
+  }
+
+  /** The counting happens here, so the warning does too; halting entries is the node's gate (the ratio itself). */
+  private oerChanged(change: OerChange | undefined): void {
+    if (change === undefined) return;
+    const context = { ...change.counts, ratio: Number(change.ratio.toFixed(2)), from: change.from };
+    if (change.to === 'halt') {
+      this.options.logger.error(context, 'order efficiency ratio above the halt level: no new entries today');
+    } else if (change.to === 'warn') {
+      this.options.logger.warn(context, 'order efficiency ratio above the warning level');
+    } else {
+      this.options.logger.info(context, 'order efficiency ratio reset for the new day');
+    }
   }
 
   /**
@@ -645,33 +518,6 @@ export class IbExecutionClient implements ExecutionClient {
   }
 }
 
-function describeOrder(order: OrderRequest): Record<string, unknown> {
-  return {
-    orderId: order.id,
-    symbol: order.symbol,
-    side: order.side,
-    quantity: order.quantity,
-    type: order.type,
-    limitPrice: order.limitPrice,
-    stopPrice: order.stopPrice,
-    trailAmount: order.trailAmount,
-    trailPercent: order.trailPercent,
-    tif: order.tif,
-    purpose: order.purpose,
-    parentId: order.parentId,
-    ocaGroup: order.ocaGroup,
-  };
-}
-
-function summary(order: OrderRequest): string {
-  const prices = [
-    order.limitPrice === undefined ? '' : ` limit ${order.limitPrice}`,
-    order.stopPrice === undefined ? '' : ` stop ${order.stopPrice}`,
-    order.trailAmount === undefined ? '' : ` trail ${order.trailAmount}`,
-    order.trailPercent === undefined ? '' : ` trail ${order.trailPercent}%`,
-  ].join('');
-  const parent = order.parentId === undefined ? '' : ` child of ${order.parentId}`;
-  return `${order.symbol} ${order.side} ${order.quantity} ${order.type}${prices} ${order.tif} ${order.purpose}${parent}`;
-}
-
-export type { BrokerExecution, ReconcileReport, ReconcileOptions };
+export type { IbContractFields, IbTradableContract } from './ib-order-mapping.js';
+export type { ReconcileOptions, ReconcileReport } from './ib-reconciliation.js';
+export type { IbWorkingOrder } from './ib-working-order.js';

@@ -1,4 +1,11 @@
-import { OrderAction, OrderType as IbOrderType, TimeInForce as IbTimeInForce, type Order } from '@stoqey/ib';
+import {
+  OrderAction,
+  OrderType as IbOrderType,
+  SecType,
+  TimeInForce as IbTimeInForce,
+  type Contract,
+  type Order,
+} from '@stoqey/ib';
 import { OrderSide, OrderType, type OrderPurpose, type OrderRequest, type TimeInForce } from '../../domain/order.js';
 
 /** What an order needs besides itself to become an IB Order. */
@@ -282,4 +289,34 @@ export function orderMessageKind(code: number, working: boolean): OrderMessageKi
   if (HARD_REJECTIONS.has(code)) return OrderMessageKind.Rejected;
   if (NOTICES.has(code) || (code >= 2100 && code < 2200)) return OrderMessageKind.Notice;
   return working ? OrderMessageKind.Notice : OrderMessageKind.Rejected;
+}
+
+/** The fields of a contract orders name: a qualified contract's plain spec or a library Contract. */
+export interface IbContractFields {
+  readonly conId?: number;
+  readonly symbol?: string;
+  readonly secType?: string;
+  readonly exchange?: string;
+  readonly primaryExch?: string;
+  readonly currency?: string;
+  readonly localSymbol?: string;
+  readonly tradingClass?: string;
+}
+
+/** The IB contract of a symbol and its price increment (contract details' minTick). */
+export interface IbTradableContract {
+  readonly contract: IbContractFields;
+  readonly minTick: number;
+}
+
+const SEC_TYPES: ReadonlyMap<string, SecType> = new Map(Object.values(SecType).map((t) => [t as string, t]));
+
+/** The library's Contract of plain fields; the security type must be one of IB's. */
+export function ibContractOf(fields: IbContractFields): Contract {
+  const secType = fields.secType === undefined ? undefined : SEC_TYPES.get(fields.secType);
+  if (fields.secType !== undefined && secType === undefined) {
+    throw new RangeError(`${fields.symbol ?? '?'}: unknown security type ${fields.secType}`);
+  }
+  const { conId, symbol, exchange, primaryExch, currency, localSymbol, tradingClass } = fields;
+  return { conId, symbol, secType, exchange, primaryExch, currency, localSymbol, tradingClass };
 }

@@ -114,6 +114,7 @@ export class IbOrderTracker {
       case IbOrderState.Filled:
         // The executions that make it filled may still be on their way; they end the order.
         order.state = state;
+        this.accept(order);
         return;
       case IbOrderState.Cancelled:
         this.cancelled(order, '');
@@ -149,6 +150,17 @@ export class IbOrderTracker {
         this.options.logger.info(context, 'TWS message about an order');
         return true;
     }
+  }
+
+  /**
+   * An execution is about to be booked: an order TWS filled before reporting it working (or while we were away) is
+   * reported accepted first, as a venue accepts an order before it fills it.
+   */
+  executing(orderId: number): void {
+    const order = this.orders.get(orderId);
+    if (order === undefined || order.ended) return;
+    order.acknowledged = true;
+    this.accept(order);
   }
 
   /** Shares of a booked execution; a completely filled order has ended. */

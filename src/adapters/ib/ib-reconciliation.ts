@@ -1,4 +1,8 @@
 import type { Contract, Execution, Order } from '@stoqey/ib';
+import type { BookResult, IbFillBooker } from './ib-fill-booker.js';
+import { IbOrderState, orderStateOf, requestFromIbOrder } from './ib-order-mapping.js';
+import type { IbOrderTracker } from './ib-order-tracker.js';
+import { summary } from './ib-working-order.js';
 
 /** What reconciling with the broker changed, for the log. */
 export interface ReconcileDone {
@@ -129,4 +133,103 @@ export class IbReconciliation {
     clearTimeout(this.timer);
     settle(outcome);
   }
+}
+
+/** What applying a reconciliation acts on. */
+export interface ReconcileTargets {
+  readonly tracker: IbOrderTracker;
+  readonly booker: IbFillBooker;
+  readonly now: () => number;
+  /** Whether an execution belongs to this client. */
+  readonly isOurs: (execution: Execution) => boolean;
+  /** Books an execution as a fill (once per execId). */
+  readonly book: (contract: Contract, execution: Execution) => BookResult;
+}
+
+/**
+ * Applies a completed round, in the order that keeps the engine's book right: adopt the unknown open orders (so
+ * that their replayed executions find them), book the executions not seen yet, and only then end the orders that
+ * are neither open nor filled, so that an order which filled while we were away is never reported cancelled.
+ */
+export function applyReconciliation(
+  run: IbReconciliation,
+  targets: ReconcileTargets,
+  applyFills: boolean,
+): ReconcileDone {
+  const { tracker, booker } = targets;
+  const differences: string[] = [];
+  // TWS may list an execution twice; each counts once, and only if this session has not booked it.
+  const unique = new Map(run.executions.map((e) => [e.execution.execId ?? '', e]));
+  const fresh = [...unique.values()].filter(
+    (e) => e.execution.execId !== undefined && targets.isOurs(e.execution) && !booker.has(e.execution.execId),
+  );
+  const replayed = new Map<number, number>();
+  if (applyFills) {
+    for (const { execution } of fresh) {
+      const id = execution.orderId ?? 0;
+      replayed.set(id, (replayed.get(id) ?? 0) + (execution.shares ?? 0));
+    }
+  }
+
+  let adopted = 0;
+  for (const open of run.openOrders.values()) {
+    const known = tracker.get(open.orderId);
+    if (known !== undefined) {
+      if (known.ended) {
+        differences.push(`order ${open.orderId} is open at the broker (${open.status}) though it was reported ended`);
+      }
+      continue;
+    }
+    // The adopted order counts what is left at the broker plus the executions about to be replayed for it.
+    const total = open.order.totalQuantity ?? 0;
+    const replayedShares = replayed.get(open.orderId) ?? 0;
+    const quantity = total - open.filled + replayedShares;
+    const symbol = open.contract.symbol ?? '';
+    const request =
+      quantity > 0 ? requestFromIbOrder(open.orderId, symbol, open.order, quantity, targets.now()) : undefined;
+    if (request === undefined) {
+      differences.push(
+        `order ${open.orderId} (${symbol} ${open.order.action ?? ''} ${total} ${open.order.orderType}) is open at the broker but cannot be followed: left alone`,
+      );
+      continue;
+    }
+    tracker.adopt(request, orderStateOf(open.status) ?? IbOrderState.Working, open.filled - replayedShares);
+    adopted++;
+    differences.push(`adopted order ${open.orderId} from the broker: ${summary(request)}`);
+  }
+
+  let fillsRecovered = 0;
+  let baselined = 0;
+  for (const { contract, execution } of fresh) {
+    const execId = execution.execId ?? '';
+    if (!applyFills) {
+      booker.markSeen(execId);
+      baselined++;
+      continue;
+    }
+    if (targets.book(contract, execution) !== 'booked') continue;
+    fillsRecovered++;
+    differences.push(
+      `recovered execution ${execId} of order ${execution.orderId ?? 0}: ${execution.side ?? ''} ${execution.shares ?? 0} ${contract.symbol ?? ''} @ ${execution.price ?? 0}`,
+    );
+  }
+
+  let ended = 0;
+  for (const orderId of run.knownAtStart) {
+    const order = tracker.get(orderId);
+    if (order === undefined || order.ended || run.openOrders.has(orderId)) continue;
+    if (order.state === IbOrderState.Filled) {
+      differences.push(`order ${orderId} is filled at the broker but not all of its executions were reported`);
+      continue;
+    }
+    const { request } = order;
+    differences.push(
+      order.acknowledged || order.filled > 0
+        ? `order ${orderId} (${request.symbol} ${request.purpose}) ended at the broker while disconnected: ${order.filled} of ${request.quantity} filled`
+        : `order ${orderId} (${request.symbol} ${request.purpose}) never reached TWS: reported failed`,
+    );
+    tracker.endedAway(orderId);
+    ended++;
+  }
+  return { ok: true, openAtBroker: run.openOrders.size, adopted, fillsRecovered, baselined, ended, differences };
 }

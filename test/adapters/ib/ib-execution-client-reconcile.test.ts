@@ -93,7 +93,7 @@ describe('IbExecutionClient.reconcile', () => {
         'adopted order 9 from the broker: AAPL SELL 50 STP stop 95 GTC stop_loss child of 8',
         `recovered execution ${missed.execId!} of order 1: BOT 100 AAPL @ 150.25`,
         'order 4 (MSFT entry) ended at the broker while disconnected: 0 of 100 filled',
-        'order 5 (AAPL entry) ended at the broker while disconnected: 0 of 100 filled',
+        'order 5 (AAPL entry) never reached TWS: reported failed',
       ],
     });
     expect(client.workingOrders().map((o) => o.id)).toEqual([2, 3, 9]);

@@ -189,6 +189,18 @@ describe('IbExecutionClient: order states', () => {
     expect(brief(events)).toEqual(['accepted 1', 'fill 1 100@320.88 c1']);
   });
 
+  it('reports an order accepted before its fill even when TWS skips the working states', () => {
+    const tws = new FakeIbConnection();
+    const { execution: client, events } = harness(tws);
+    client.place(single(entry(1)));
+    client.place(single(entry(2)));
+    const exec = execution(1, 100, 50.5);
+    tws.commissionReport(exec.execId!, 1);
+    tws.execDetails(-1, exec);
+    tws.orderStatus(2, 'Filled', 100, 0);
+    expect(brief(events)).toEqual(['accepted 1', 'fill 1 100@50.5 c1', 'accepted 2']);
+  });
+
   it('books a commission report that comes before its execution at once', () => {
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws);
@@ -387,6 +399,19 @@ describe('IbExecutionClient: order states', () => {
     expect(client.cancelWorkingEntries()).toBe(0);
     expect(tws.sent.filter((m) => m.kind === 'cancelOrder').map((m) => m.orderId)).toEqual([1, 4]);
     expect(oer.counts().cancellations).toBe(2);
+  });
+
+  it('logs the order efficiency ratio crossing its levels as it counts', () => {
+    const tws = new FakeIbConnection();
+    const { execution: client, logs, oer } = harness(tws);
+    for (let id = 1; id <= 21; id++) client.place(single(entry(id, { type: 'LMT', limitPrice: 10 })));
+    expect(oer.state).toBe('halt');
+    expect(
+      logs.filter((l) => l.msg.startsWith('order efficiency ratio')).map((l) => [l.level, l.msg, l['ratio']]),
+    ).toEqual([
+      [WARN, 'order efficiency ratio above the warning level', 20],
+      [50, 'order efficiency ratio above the halt level: no new entries today', 21],
+    ]);
   });
 
   it('does not send a cancel in a read-only session or while disconnected', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MS_PER_DAY, parseTime } from '../domain/time.js';
-import type { TradeRecord } from '../portfolio/trade-record.js';
-import { computeMetrics, type MetricsInput, type PerformanceMetrics } from './metrics.js';
+import { MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import type { TradeRecord } from '../../src/portfolio/trade-record.js';
+import { computeMetrics, type MetricsInput, type PerformanceMetrics } from '../../src/performance/metrics.js';
 
 const DAY0 = parseTime('2024-01-01');
 

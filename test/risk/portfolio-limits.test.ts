@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PortfolioLimits } from './portfolio-limits.js';
+import { PortfolioLimits } from '../../src/risk/portfolio-limits.js';
 
 function setup(equity = 100_000) {
   const account = { equity };

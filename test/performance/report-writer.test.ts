@@ -2,14 +2,15 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Fill } from '../domain/fill.js';
-import { MS_PER_DAY, parseTime } from '../domain/time.js';
-import { Portfolio } from '../portfolio/portfolio.js';
-import { EquityCsvWriter } from './equity-csv-writer.js';
-import { equitySeries } from './equity-curve.js';
-import { EquityRecorder } from './equity-recorder.js';
-import { computeMetrics } from './metrics.js';
-import { csvField, reportFiles, writeReport } from './report-writer.js';
+import type { OrderEvent } from '../../src/domain/events.js';
+import type { Fill } from '../../src/domain/fill.js';
+import { MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import { EquityCsvWriter } from '../../src/performance/equity-csv-writer.js';
+import { equitySeries } from '../../src/performance/equity-curve.js';
+import { EquityRecorder } from '../../src/performance/equity-recorder.js';
+import { computeMetrics } from '../../src/performance/metrics.js';
+import { csvField, reportFiles, writeReport } from '../../src/performance/report-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'report-'));
 afterAll(() => {
@@ -69,7 +70,46 @@ describe('writeReport', () => {
       riskFreeRate: 0,
       periodsPerYear: 252,
     });
-    const files = writeReport(out, { daily: curve.daily(), trades: p.trades, fills, metrics });
+    const orders: OrderEvent[] = [
+      {
+        type: 'order',
+        time: d1 + 34_200_000,
+        order: {
+          id: 7,
+          symbol: 'ABC',
+          side: 'BUY',
+          quantity: 10,
+          type: 'MKT',
+          tif: 'DAY',
+          purpose: 'entry',
+          strategyId: 'sma',
+          createdAt: d1 + 34_200_000,
+        },
+        children: [
+          {
+            id: 8,
+            symbol: 'ABC',
+            side: 'SELL',
+            quantity: 10,
+            type: 'STP',
+            stopPrice: 98.5,
+            tif: 'GTC',
+            parentId: 7,
+            ocaGroup: 'bracket-7',
+            purpose: 'stop_loss',
+            strategyId: 'sma',
+            createdAt: d1 + 34_200_000,
+          },
+        ],
+      },
+    ];
+    const files = writeReport(out, { daily: curve.daily(), trades: p.trades, fills, orders, metrics });
+
+    expect(readFileSync(files.orders, 'utf8')).toBe(
+      'time,order_id,symbol,side,quantity,type,limit_price,stop_price,tif,parent_id,purpose,strategy\n' +
+        '2024-01-02 09:30:00,7,ABC,BUY,10,MKT,,,DAY,,entry,sma\n' +
+        '2024-01-02 09:30:00,8,ABC,SELL,10,STP,,98.5,GTC,7,stop_loss,sma\n',
+    );
 
     expect(readFileSync(files.trades, 'utf8')).toBe(
       'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission\n' +
@@ -87,12 +127,12 @@ describe('writeReport', () => {
         // cash 10,000 − 1,001.23456 − 1; 10 shares marked at 100.5
         '2024-01-02 09:30:00,10002.76544,8997.76544,8997.76544,1005\n' +
         // proceeds 1,011 stay unsettled for a session; the commission 1.005 leaves settled cash at once
-        '2024-01-03 10:00:00,10007.76044,10007.76044,8996.76044,0\n',
+        '2024-01-03 10:00:00,10007.76044,10007.76044,8997.76544,0\n',
     );
     expect(readFileSync(files.daily, 'utf8')).toBe(
       'time,equity,cash,settled_cash,positions_value\n' +
         '2024-01-02 09:30:00,10002.76544,8997.76544,8997.76544,1005\n' +
-        '2024-01-03 10:00:00,10007.76044,10007.76044,8996.76044,0\n',
+        '2024-01-03 10:00:00,10007.76044,10007.76044,8997.76544,0\n',
     );
     const json = JSON.parse(readFileSync(files.metrics, 'utf8')) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatTime, MS_PER_DAY } from '../domain/time.js';
-import { AsciiFileWriter } from './ascii-file-writer.js';
-import { formatDecimal } from './decimal-format.js';
+import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
+import { AsciiFileWriter } from '../../src/performance/ascii-file-writer.js';
+import { formatDecimal } from '../../src/performance/decimal-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ascii-writer-'));
 afterAll(() => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, OrderEvent } from '../domain/events.js';
-import type { Signal } from '../domain/signal.js';
-import { Portfolio } from '../portfolio/portfolio.js';
-import { PortfolioLimits, type LimitSettings } from './portfolio-limits.js';
-import { SignalRouter, type RouterSettings } from './signal-router.js';
+import type { EngineEvent, OrderEvent } from '../../src/domain/events.js';
+import type { Signal } from '../../src/domain/signal.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import { PortfolioLimits, type LimitSettings } from '../../src/risk/portfolio-limits.js';
+import { SignalRouter, type RouterSettings } from '../../src/risk/signal-router.js';
 
 const settings: RouterSettings = {
   rule: { kind: 'risk' },
@@ -285,5 +285,61 @@ describe('SignalRouter', () => {
     });
     router.onEvent({ type: 'order_cancelled', time: 3, orderId: 7, symbol: 'IBM', reason: 'expired', remaining: 10 });
     expect(router.working.size).toBe(0);
+  });
+});
+
+describe('SignalRouter with entries in flight and entry gates', () => {
+  it('sizes a second entry in flight against the cash the first has not spent yet', () => {
+    const { router } = setup({ rule: { kind: 'risk' }, riskPerTradePct: 50 });
+    const first = only(router.onSignal(signal('LONG', 'AAPL', 50, 49), 1)) as OrderEvent;
+    // 50% of 100,000 at a stop distance of 1 asks for 50,000 shares; settled cash buys 2,000.
+    expect(first.order.quantity).toBe(2_000);
+    const second = only(router.onSignal(signal('LONG', 'MSFT', 50, 49), 1));
+    expect(second).toMatchObject({
+      type: 'signal_rejected',
+      reason: 'insufficient settled cash: 0.00 buys no share at 50',
+    });
+  });
+
+  it('holds entries while a gate says so, and lets exits through', () => {
+    const portfolio = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
+    portfolio.startSession(1);
+    let closed: string | null = 'the connection to TWS is down';
+    let id = 0;
+    const router = new SignalRouter({
+      settings,
+      account: portfolio,
+      limits: new PortfolioLimits(limitSettings, portfolio),
+      nextOrderId: () => ++id,
+      entryGates: [{ entryBlockReason: () => closed }],
+    });
+    expect(only(router.onSignal(signal('LONG'), 1))).toMatchObject({
+      type: 'signal_rejected',
+      reason: 'the connection to TWS is down',
+    });
+    closed = null;
+    const entry = only(router.onSignal(signal('LONG'), 2)) as OrderEvent;
+    fillAll(router, portfolio, entry, 50);
+    closed = 'the session is stopping';
+    expect(router.onSignal(signal('EXIT'), 3).map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
+  });
+
+  it('sends the cancels again on the next exit when an exit could not go out', () => {
+    const { router, portfolio } = setup();
+    const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+    fillAll(router, portfolio, entry, 50);
+    for (const child of entry.children) router.onEvent({ type: 'order_accepted', time: 2, order: child });
+    const exit = router.onSignal(signal('EXIT'), 3);
+    expect(exit.map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
+    const exitOrder = (exit[2] as OrderEvent).order;
+    router.onEvent({
+      type: 'order_failed',
+      time: 3,
+      orderId: exitOrder.id,
+      symbol: 'AAPL',
+      reason: 'not connected',
+      code: 504,
+    });
+    expect(router.onSignal(signal('EXIT'), 4).map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ceilToTick, floorToTick } from './tick.js';
+import { ceilToTick, floorToTick } from '../../src/risk/tick.js';
 
 describe('tick rounding', () => {
   it('moves prices onto the cent grid at or above 1 and onto 0.0001 below', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTime } from '../domain/time.js';
-import { EquityCurve, equitySeries } from './equity-curve.js';
+import { parseTime } from '../../src/domain/time.js';
+import { EquityCurve, equitySeries } from '../../src/performance/equity-curve.js';
 
 const D = parseTime('2024-03-01');
 const H = 3_600_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CashLedger } from './cash-ledger.js';
+import { CashLedger } from '../../src/portfolio/cash-ledger.js';
 
 describe('CashLedger', () => {
   it('pays purchases and commissions from settled cash at once', () => {

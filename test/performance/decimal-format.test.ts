@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDecimal } from './decimal-format.js';
+import { formatDecimal } from '../../src/performance/decimal-format.js';
 
 describe('formatDecimal', () => {
   it.each([

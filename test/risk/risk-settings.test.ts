@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../config/load-config.js';
-import { limitSettingsFromConfig, routerSettingsFromConfig } from './risk-settings.js';
+import { validateConfig } from '../../src/config/load-config.js';
+import { limitSettingsFromConfig, routerSettingsFromConfig } from '../../src/risk/risk-settings.js';
 
 describe('risk settings from the config', () => {
   it('maps the trading section', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Portfolio } from '../portfolio/portfolio.js';
-import { parseSizing, PositionSizer, type SizingSettings } from './sizing.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import { parseSizing, PositionSizer, type SizingSettings } from '../../src/risk/sizing.js';
 
 const base: SizingSettings = {
   rule: { kind: 'risk' },

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MS_PER_DAY, parseTime } from '../domain/time.js';
-import { Portfolio } from '../portfolio/portfolio.js';
-import { equitySeries } from './equity-curve.js';
-import type { EquityRowSink } from './equity-csv-writer.js';
-import { EquityRecorder } from './equity-recorder.js';
+import { MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
+import { equitySeries } from '../../src/performance/equity-curve.js';
+import type { EquityRowSink } from '../../src/performance/equity-csv-writer.js';
+import { EquityRecorder } from '../../src/performance/equity-recorder.js';
 
 class CollectingSink implements EquityRowSink {
   readonly busySeconds = 0;

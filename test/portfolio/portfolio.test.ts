@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Fill } from '../domain/fill.js';
-import type { OrderPurpose, OrderSide } from '../domain/order.js';
-import { Portfolio } from './portfolio.js';
+import type { Fill } from '../../src/domain/fill.js';
+import type { OrderPurpose, OrderSide } from '../../src/domain/order.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
 
 let execSeq = 0;
 function fill(

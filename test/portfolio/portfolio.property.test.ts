@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Fill } from '../domain/fill.js';
-import { Portfolio } from './portfolio.js';
+import type { Fill } from '../../src/domain/fill.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
 
 const SYMBOLS = ['A', 'B', 'C'] as const;
 

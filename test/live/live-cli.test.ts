@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { liveConfig, liveWork, readCsv, startLive, writeConfig, type LiveWork } from './live-fixture.js';
+import { runCliAsync } from '../support/run-cli.js';
+
+/** The embedded gateway of the config, replaying the sample data fast. */
+function embedded(work: LiveWork, speed: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return liveConfig(work, { ibkr: { gateway: 'embedded', embedded: { speed }, ...extra } });
+}
+
+/** Resolves once the session's log has a line with `msg`; the log is written line by line as the session runs. */
+async function logged(work: LiveWork, msg: string, timeoutMs = 20_000): Promise<void> {
+  const file = join(work.logs, 'ets.log');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (existsSync(file) && readFileSync(file, 'utf8').includes(`"msg":"${msg}"`)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no "${msg}" in the log within ${timeoutMs} ms`);
+}
+
+describe('ets start / ets live on the embedded gateway', () => {
+  let work: LiveWork;
+  beforeEach(() => {
+    work = liveWork();
+  });
+  afterEach(() => {
+    work.cleanup();
+  });
+
+  it('ets start runs the configured live session on the embedded gateway and ends by itself', async () => {
+    const config = writeConfig(work, embedded(work, 5000));
+    const run = await runCliAsync(['start', '--config', config], work.dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Live session: sma_crossover \(fast=10 slow=30\) on 5 mins bars of SYNA, SYNB, SYNC, SYND, SYNE\n/,
+    );
+    expect(run.stdout).toMatch(
+      /Venue +embedded gateway on 127\.0\.0\.1:\d+ \(replay of .*sample from \d{4}-\d{2}-\d{2} 09:30:\d\d at 5000x\)/,
+    );
+    expect(run.stdout).toMatch(/Ended +reached the end time \d{4}-\d{2}-\d{2} 16:00:00/);
+    expect(run.stdout).toContain(`Results written to ${work.results}`);
+    expect(run.stdout).toContain(`Log: ${join(work.logs, 'ets.log')}`);
+    for (const file of ['equity.csv', 'fills.csv', 'trades.csv', 'orders.csv', 'daily.csv', 'metrics.json']) {
+      expect(existsSync(join(work.results, file)), file).toBe(true);
+    }
+    // Two trading days replayed: two daily rows.
+    expect(readCsv(join(work.results, 'daily.csv'))).toHaveLength(2);
+    expect(readCsv(join(work.results, 'fills.csv')).length).toBeGreaterThan(0);
+  });
+
+  it('--read-only sends nothing and logs what it would have placed', async () => {
+    const run = await startLive(work, embedded(work, 5000), ['--read-only']).done;
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Live session \(read-only\)/);
+    expect(run.stdout).toMatch(/Orders \/ fills +0 \/ 0/);
+    expect(readCsv(join(work.results, 'orders.csv'))).toEqual([]);
+    expect(readCsv(join(work.results, 'fills.csv'))).toEqual([]);
+    expect(readFileSync(join(work.logs, 'ets.log'), 'utf8')).toMatch(/would place/);
+  });
+
+  it('stops gracefully on Ctrl+C', async () => {
+    const session = startLive(work, embedded(work, 50));
+    await logged(work, 'trading');
+    session.child.kill('SIGINT');
+    const run = await session.done;
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('\nSIGINT: stopping gracefully (again to exit at once)\n');
+    expect(run.stdout).toMatch(/Ended +interrupted \(SIGINT\)/);
+    expect(existsSync(join(work.results, 'metrics.json'))).toBe(true);
+  });
+});
