@@ -11,14 +11,18 @@
  *
  * The node runs the shipped config except: SMA 2/3 on "5 secs" bars (the five-second bars pass straight through to
  * the strategy and cross often), plain market orders (no brackets: one message per order), fixed:1 sizing, no
- * position, loss or OER limit that could hold an order back. The replay speed keeps the node's outgoing messages
- * well below its 45-a-second limiter: a message the limiter queues is written late and would measure the limiter,
- * so every message to the gateway is counted per sliding second at the proxy, and the figure says if any second
- * came near the limit.
+ * position, loss or OER limit that could hold an order back, and an outgoing message limit of 30 a second instead
+ * of 45 (with 45 the gateway disconnects the node at startup; see the comment on the config below). The replay
+ * speed keeps the orders well below that limit: a message the limiter queues is written late and would measure the
+ * limiter, not the path, so every message to the gateway is counted per sliding second at the proxy and the output
+ * says whether any second reached the limit. About 12 orders a second at 20x: 90 s give some 1,100 orders.
  *
- * Run: node dist/bench/live-latency.js [--symbols 50] [--speed 5] [--seconds 90] [--profile <dir>]
+ * Run: node dist/bench/live-latency.js [--symbols 50] [--speed 20] [--seconds 90] [--warm 5] [--max-messages 30]
+ *      [--profile <dir>] [--verbose]
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +69,8 @@ export interface LatencyResult {
   readonly unattributed: number;
   readonly bars: number;
   readonly measuredSeconds: number;
+  /** Loopback round trips between two idle processes (µs, sorted): the floor of the figure. */
+  readonly loopback: readonly number[];
   /** Most messages the node sent (all kinds / placeOrder only) within any sliding second of the measured span. */
   readonly peakMessagesPerSecond: number;
   readonly peakOrdersPerSecond: number;
@@ -99,6 +105,56 @@ function peakInWindow(times: readonly bigint[], windowNs: bigint): number {
   return peak;
 }
 
+/**
+ * The floor under the figure: round trips of a 64-byte message between this process and an idle echo process over
+ * loopback TCP, in microseconds, sorted. The measured path has the same two hops (proxy → node, node → proxy).
+ */
+async function loopbackRoundTrips(count: number): Promise<number[]> {
+  const echo = fork(fileURLToPath(import.meta.url), ['--echo'], { stdio: 'inherit' });
+  try {
+    const port = await new Promise<number>((resolve) => {
+      echo.once('message', (message) => {
+        resolve(Number(message));
+      });
+    });
+    const socket = new Socket();
+    socket.setNoDelay(true);
+    await new Promise<void>((resolve) => socket.connect(port, '127.0.0.1', resolve));
+    const message = Buffer.alloc(64, 1);
+    const trips: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const sent = process.hrtime.bigint();
+      await new Promise<void>((resolve) => {
+        let received = 0;
+        const onData = (chunk: Buffer): void => {
+          received += chunk.length;
+          if (received < message.length) return;
+          socket.off('data', onData);
+          resolve();
+        };
+        socket.on('data', onData);
+        socket.write(message);
+      });
+      trips.push(Number(process.hrtime.bigint() - sent) / 1000);
+    }
+    socket.destroy();
+    return trips.sort((a, b) => a - b);
+  } finally {
+    echo.kill();
+  }
+}
+
+function runEcho(): void {
+  const server = createServer({ noDelay: true }, (socket) => {
+    socket.on('data', (chunk: Buffer) => socket.write(chunk));
+    socket.on('close', () => process.exit(0));
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send?.(typeof address === 'object' && address !== null ? address.port : 0);
+  });
+}
+
 /** The id of a frame without splitting it: the text before the first NUL. */
 function messageId(payload: Buffer): string {
   const end = payload.indexOf(0);
@@ -111,6 +167,7 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
   let node: Child | undefined;
   let proxy: TwsProxy | undefined;
   try {
+    const loopback = await loopbackRoundTrips(2000);
     const symbols = benchSymbols(options.symbols);
     const data = join(work, 'data');
     writeBenchData(data, symbols);
@@ -191,9 +248,12 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
       live: { results_directory: join(work, 'results') },
       benchmarking: { symbol: null },
     });
-    const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
-    // Startup takes a few seconds; the duration covers it, the warm-up and the measured span.
-    const duration = Math.ceil(options.seconds + options.warmSeconds + 15);
+    const nodeArgs =
+      options.profileDir === undefined
+        ? []
+        : ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', options.profileDir];
+    // The duration counts from the end of startup, when the real-time bars are being subscribed.
+    const duration = Math.ceil(options.seconds + options.warmSeconds + 3);
     node = startChild(['live', '--config', config, '--duration', `${duration}s`], nodeArgs);
     const nodeExit = await node.exited;
 
@@ -221,6 +281,7 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
       unattributed,
       bars,
       measuredSeconds,
+      loopback,
       peakMessagesPerSecond: peakInWindow(sent.filter(inSpan), 1_000_000_000n),
       peakOrdersPerSecond: peakInWindow(
         measured.map((o) => o.time),
@@ -256,11 +317,13 @@ function ms(micros: number): string {
   return `${(micros / 1000).toFixed(3)} ms`;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--echo')) {
+  runEcho();
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const profileDir = text('profile');
   const result = await runLiveLatency({
     symbols: flag('symbols', 50),
-    speed: flag('speed', 5),
+    speed: flag('speed', 20),
     seconds: flag('seconds', 90),
     warmSeconds: flag('warm', 5),
     maxMessagesPerSecond: flag('max-messages', 30),
@@ -268,12 +331,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   });
   const limiterClear = result.peakMessagesPerSecond < result.maxMessagesPerSecond;
   process.stdout.write(
-    `live bar -> placeOrder at the socket: ${result.symbols} symbols x 5-second bars at ${result.speed}x replay, ` +
-      `${result.orders} orders in ${result.measuredSeconds.toFixed(0)} s\n` +
-      `  p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)} ` +
-      `(target p99 <= 1 ms [${verdict(result.p99 <= 1000)}]); node -> gateway peak ` +
-      `${result.peakMessagesPerSecond} msgs/s (${result.peakOrdersPerSecond} orders/s) vs its limit ${result.maxMessagesPerSecond}: ` +
-      `${limiterClear ? 'no order waited for the limiter' : 'orders may have waited for the limiter'}\n`,
+    `live bar -> placeOrder at the socket, ${result.symbols} symbols x 5-second bars at ${result.speed}x replay: ` +
+      `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)} over ${result.orders} orders in ` +
+      `${result.measuredSeconds.toFixed(0)} s\n` +
+      `  target: p99 <= 1 ms [${verdict(result.p99 <= 1000)}]; node -> gateway at most ` +
+      `${result.peakMessagesPerSecond} msgs in a second (limit ${result.maxMessagesPerSecond}: ` +
+      `${limiterClear ? 'no order held back' : 'orders may have waited for the limiter'}); loopback floor ` +
+      `(round trip between two idle processes) p50 ${ms(percentile(result.loopback, 50))}\n`,
   );
   const notes: string[] = [];
   if (result.orders < 1000) notes.push(`only ${result.orders} orders measured (wanted >= 1000)`);

@@ -3,7 +3,9 @@
  *   1. 1,000,000 one-minute bars, SMA 10/30 through `ets backtest` (targets: ≤ 1 s whole run, ≥ 3M bars/s in the
  *      core loop, ≤ 300 MB peak RSS; backtrader needs 52.7 s, ~20k bars/s and ~750 MB for the same work here);
  *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s);
- *   3. the embedded gateway's real-time bar throughput, when its benchmark is built.
+ *   3. the embedded gateway's real-time bar throughput, when its benchmark is built;
+ *   4. the live node's hot path at the socket: five-second bar in → placeOrder out, 50 symbols (target p99 ≤ 1 ms);
+ *   5. the live node's startup for 50 symbols with a year of daily history (target ≤ 5 s, no error 162).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -129,6 +131,15 @@ try {
   if (existsSync(gatewayBench)) {
     const gateway = spawnSync(process.execPath, [gatewayBench], { encoding: 'utf8', stdio: 'inherit' });
     if (gateway.status !== 0) throw new Error('gateway benchmark failed');
+  }
+
+  // `ets gateway` and `ets live` as separate processes, in temporary directories of their own.
+  for (const [file, name] of [
+    ['live-latency.js', 'live latency'],
+    ['live-startup.js', 'live startup'],
+  ] as const) {
+    const live = spawnSync(process.execPath, [join(distRoot, 'bench', file)], { encoding: 'utf8', stdio: 'inherit' });
+    if (live.status !== 0) throw new Error(`${name} benchmark failed`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -43,10 +43,7 @@ export class TwsProxy {
 
   /** Listens on a free port of 127.0.0.1; each accepted client gets its own connection to the target. */
   static async start(options: TwsProxyOptions): Promise<TwsProxy> {
-    let proxy: TwsProxy | undefined;
-    const server = createServer({ noDelay: true }, (client) => {
-      proxy!.accept(client, options);
-    });
+    const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -56,7 +53,10 @@ export class TwsProxy {
     });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP port');
-    proxy = new TwsProxy(server, address.port);
+    const proxy = new TwsProxy(server, address.port);
+    server.on('connection', (client: Socket) => {
+      proxy.accept(client, options);
+    });
     return proxy;
   }
 

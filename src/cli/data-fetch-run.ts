@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ContractQualificationError, ContractQualifier } from '../adapters/ib/contract-qualifier.js';
-import { HistoryPacer } from '../adapters/ib/history-pacer.js';
+import { HistoryPacer, IbRequestError } from '../adapters/ib/history-pacer.js';
 import { IbHistoricalData, type HistoricalWhatToShow } from '../adapters/ib/historical-data.js';
 import { IbClient, IbConnectError } from '../adapters/ib/ib-client.js';
 import { IbHistorySource } from '../adapters/ib/ib-history-source.js';
@@ -25,6 +25,9 @@ export interface DataFetchOptions {
   readonly useRth: boolean;
   readonly out: string;
 }
+
+/** Pacing waits at least this long are logged, at most once per this interval. */
+const LONG_WAIT_MS = 10_000;
 
 /** A run-time failure whose message is the whole story: printed as one line, exit code 1. */
 class FetchFailure extends Error {}
@@ -70,11 +73,17 @@ export async function runDataFetch(config: Config, options: DataFetchOptions): P
     logger.info({ host, port, clientId: config.ibkr.client_id }, 'connected');
 
     const contracts = await qualify(client, logger, config, options.symbols);
-    const waits = { count: 0 };
+    const waits = { count: 0, lastNotice: 0 };
     const history = new HistoryPacer({
       maxOpen: config.ibkr.max_concurrent_historical_requests,
-      onWait: () => {
+      onWait: (info) => {
         waits.count++;
+        // A long wait (IB's 60 small-bar requests per ten minutes) would otherwise look like a hang.
+        const now = Date.now();
+        if (info.waitMs >= LONG_WAIT_MS && now - waits.lastNotice >= LONG_WAIT_MS) {
+          waits.lastNotice = now;
+          logger.info(`waiting ${Math.ceil(info.waitMs / 1000)} s for IB's history pacing (${info.reason})`);
+        }
       },
       onRetry: (info) => {
         logger.warn(
@@ -116,6 +125,8 @@ export async function runDataFetch(config: Config, options: DataFetchOptions): P
       if (error instanceof HistoryDownloadError) {
         throw new FetchFailure(`${error.message}; complete requests are kept, re-run the same command to resume`);
       }
+      // Asking TWS for its time (the end of a download without one) failed.
+      if (error instanceof IbRequestError) throw new FetchFailure(error.message);
       throw error;
     } finally {
       progress.stop();

@@ -55,7 +55,8 @@ function terminalProgress(stream: NodeJS.WriteStream, now: () => number): FetchP
       stream,
       format:
         'fetch [{bar}] {percentage}% | {value}/{total} requests | {symbolsDone}/{symbols} symbols | {bars} bars | {rate} req/s | ETA {left}',
-      hideCursor: true,
+      // A hidden cursor would stay hidden after Ctrl+C (catching SIGINT to restore it would stop Ctrl+C exiting).
+      hideCursor: false,
       clearOnComplete: false,
       fps: 5,
     },

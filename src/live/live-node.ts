@@ -114,6 +114,7 @@ export class LiveNode {
   private sessionDay = Number.NaN;
   private strategyBars = 0;
   private fiveSecondBars = 0;
+  private rejected = 0;
   private reconnects = 0;
 
   constructor(
@@ -354,8 +355,6 @@ export class LiveNode {
       startTime,
     };
   }
-
-  private rejected = 0;
 
   /** A five-second bar from the socket: the hot path starts here. */
   private onFiveSeconds(bar: MarketEvent): void {

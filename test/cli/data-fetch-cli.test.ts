@@ -10,7 +10,7 @@ import { parseTime } from '../../src/domain/time.js';
 import { Gateway } from '../../src/gateway/gateway.js';
 import { aggregateBars } from '../../src/gateway/market/historical-bars.js';
 import { runCli } from '../support/run-cli.js';
-import { runCliAsync, startCli } from './run-cli-async.js';
+import { runCliAsync, startCli } from '../support/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ets-fetch-'));
 const sample = join(work, 'sample');

@@ -11,7 +11,11 @@ async function listen(server: Server): Promise<number> {
 }
 
 async function close(server: Server): Promise<void> {
-  await new Promise<void>((done) => server.close(() => done()));
+  await new Promise<void>((done) =>
+    server.close(() => {
+      done();
+    }),
+  );
 }
 
 /** A port nothing listens on. */

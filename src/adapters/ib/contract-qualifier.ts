@@ -179,6 +179,7 @@ export class ContractQualifier {
           const seconds = this.timeoutMs / 1000;
           resolve(failure(symbol, 'timeout', `${symbol}: no contract details within ${seconds} s`));
         }, this.timeoutMs);
+        request.timer.unref();
         api.reqContractDetails(reqId, contract);
       });
       if (!sent) {

@@ -49,8 +49,12 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-/** IB's answer when the range simply holds no bars (a holiday, a chunk before the listing): not a failure. */
-const NO_DATA = /returned no data|no data of type|no market data/i;
+/**
+ * IB's answer when the range simply holds no bars (a holiday, a chunk before the listing): not a failure. Other 162
+ * texts ("No market data permissions…", "No data of type … is available") stay errors: they would be the same for
+ * every range, and an empty answer would pass them off as a symbol without history.
+ */
+const NO_DATA = /HMDS query returned no data/i;
 
 /**
  * Historical bars by reqHistoricalData, every attempt started by the HistoryPacer (so IB's pacing rules hold and a
@@ -153,6 +157,8 @@ export class IbHistoricalData {
           this.client.send((a) => a.cancelHistoricalData(reqId));
           reject(new IbRequestError(HISTORY_TIMEOUT_CODE, timeoutText(request)));
         }, request.timeoutMs);
+        // A request abandoned by a closing program (disconnect without a close event) must not hold the process.
+        pending.timer.unref();
         // formatDate 2: intraday stamps as epoch seconds, the one form that needs no guess about TWS's zone.
         api.reqHistoricalData(
           reqId,

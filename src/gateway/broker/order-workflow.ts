@@ -3,7 +3,7 @@ import { OrderType, type OrderRequest } from '../../domain/order.js';
 import { dayNumber } from '../../domain/time.js';
 import type { BookEvent, BookResult } from '../../execution/book-event.js';
 import { OrderBook } from '../../execution/order-book.js';
-import { wireDateTime } from '../market/exchange-calendar.js';
+import { BAR_MS, wireDateTime } from '../market/exchange-calendar.js';
 import type { Instrument } from '../market/instrument.js';
 import { encodeCommissionReport, encodeExecutionData } from '../protocol/encoders/executions.js';
 import { encodeOpenOrder, encodeOrderStatus } from '../protocol/encoders/orders.js';
@@ -29,6 +29,8 @@ export class OrderWorkflow {
   private book: OrderBook;
   /** Shares filled before an order was (re-)added to the book, which counts only what it works. */
   private readonly bookOffset = new Map<number, number>();
+  /** While a bar's fills are reported: the time they happened. */
+  private fillTime: number | undefined;
   private readonly books: FillBooks;
   private readonly port: BrokerPort;
 
@@ -67,11 +69,20 @@ export class OrderWorkflow {
     );
   }
 
-  /** Matches the symbol's working orders against a completed bar. */
+  /**
+   * Matches the symbol's working orders against a completed bar. Its executions are stamped with the moment the bar
+   * completed, not the moment the replay got round to it (a realtime replay works through boundaries in bursts), so
+   * an execution's time tells which bar made it.
+   */
   onBar(bar: Bar): void {
     const events = this.book.processBar(bar);
     if (events.length > 0) {
-      this.report(events);
+      this.fillTime = bar.time + BAR_MS;
+      try {
+        this.report(events);
+      } finally {
+        this.fillTime = undefined;
+      }
       this.port.changed();
     }
   }
@@ -230,7 +241,7 @@ export class OrderWorkflow {
   }
 
   private fill(order: BrokerOrder, quantity: number, price: number): void {
-    const now = this.options.clock.now();
+    const now = this.fillTime ?? this.options.clock.now();
     const instrument = this.instrument(order);
     const execution = bookExecution(this.books, order, quantity, price, now, executionExchange(instrument));
     const account = this.account.accountId;

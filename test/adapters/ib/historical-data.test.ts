@@ -296,6 +296,18 @@ describe('IbHistoricalData on recorded answers', () => {
     },
   );
 
+  it('fails on a 162 that is not about an empty range (no permissions), rather than returning no bars', async () => {
+    const fake = new FakeIbClient();
+    const result = new IbHistoricalData(fake.client, new HistoryPacer({ maxOpen: 1 })).fetch(request);
+    await Promise.resolve();
+    const message = 'Historical Market Data Service error message:No market data permissions for NYSE STK';
+    fake.error(fake.lastRequestId('reqHistoricalData'), 162, message);
+    const error: unknown = await result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IbRequestError);
+    expect((error as IbRequestError).code).toBe(162);
+    expect((error as Error).message).toBe(`AAA: ${message} (162)`);
+  });
+
   it('refuses bars out of order and stamps that are not times', async () => {
     const backwards = (await answer([
       [stamp('2024-01-05 14:35'), 10, 11, 9, 10, 1],
