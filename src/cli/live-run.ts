@@ -8,6 +8,7 @@ import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
+import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 
 /** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
@@ -63,6 +64,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         resultsDirectory: config.live.results_directory,
         end,
         venue,
+        progress: startupProgressBar(),
       },
       logger,
     );

@@ -32,6 +32,7 @@ import { checkAccount, checkPort, maskAccount } from './live-safety.js';
 import { liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
 import { parseUntil, type SessionEnd } from './session-end.js';
+import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
 import { regularClose, warmUp } from './warm-up.js';
 
 export interface LiveNodeSettings {
@@ -44,6 +45,8 @@ export interface LiveNodeSettings {
   readonly end: SessionEnd;
   /** Where the session trades, for logs and the summary. */
   readonly venue: string;
+  /** Start-up progress display (a bar on a terminal). */
+  readonly progress?: StartupProgress;
 }
 
 export interface LiveSummary {
@@ -178,7 +181,12 @@ export class LiveNode {
         { venue: settings.venue, serverVersion: session.serverVersion, account: maskAccount(config.ibkr.account_id) },
         'connected',
       );
-      const running = await this.startup(session);
+      let running: Running;
+      try {
+        running = await this.startup(session);
+      } finally {
+        settings.progress?.stop();
+      }
       this.running = running;
       this.monitor.start();
       const startupSeconds = (performance.now() - started) / 1000;
@@ -205,6 +213,11 @@ export class LiveNode {
   private async startup(session: IbSession): Promise<Running> {
     const { config, settings, logger, client } = this;
     const symbols = config.trading.symbols;
+    const progress = settings.progress ?? NO_PROGRESS;
+    // Units: connected, qualified, account synchronised, one per symbol's history, subscribed.
+    const total = 4 + symbols.length;
+    let done = 1;
+    progress.update('qualifying contracts', done, total);
     const orderIds = new OrderIdSequence(session.nextValidId);
     const clock = new BrokerClock(this.zone.toLocal((await this.serverTime()) * 1000));
 
@@ -213,6 +226,7 @@ export class LiveNode {
       currency: config.trading.currency,
     });
     logger.info({ symbols: symbols.length }, 'contracts qualified');
+    progress.update('synchronising the account, positions and orders', ++done, total);
 
     const accountSync = new IbAccountSync(client, config.ibkr.account_id);
     const broker = await accountSync.sync(config.ibkr.connect_timeout_seconds * 1000);
@@ -313,13 +327,18 @@ export class LiveNode {
       maxGapMs: MAX_BACKFILL_MS,
       logger,
     });
+    progress.update('loading history', ++done, total);
     const warm = await warmUp({
       symbols,
       barSize: this.strategy.barSize,
       now: clock.now(),
       duration: config.ibkr.historical_duration,
       allowPartial: config.system.allow_partial_hist_data,
-      fetch: (symbol, end, duration) => fetchBars(symbol, this.strategy.barSize, end, duration),
+      fetch: async (symbol, end, duration) => {
+        const bars = await fetchBars(symbol, this.strategy.barSize, end, duration);
+        progress.update(`loading history (${symbol})`, ++done, total);
+        return bars;
+      },
       sessionClose: regularClose,
       strategy: kernel.strategy,
       portfolio,
@@ -341,6 +360,7 @@ export class LiveNode {
       },
     });
     for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
+    progress.update('subscribed', total, total);
     return {
       kernel,
       clock,
