@@ -7,8 +7,7 @@ import { IbExecutionClient } from '../adapters/ib/ib-execution-client.js';
 import { endDateTime, secondsDuration } from '../adapters/ib/ib-request-text.js';
 import { IbHistoricalData } from '../adapters/ib/historical-data.js';
 import type { QualifiedContract } from '../adapters/ib/qualified-contract.js';
-import { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
-import { RealtimeBarsPacer } from '../adapters/ib/realtime-bars-pacer.js';
+import { IbRealtimeBars, REALTIME_BAR_REQUESTS } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
 import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
 import type { Bar } from '../domain/bar.js';
@@ -18,6 +17,7 @@ import { dayNumber, formatTime, MS_PER_DAY } from '../domain/time.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
+import { MessageRateLimiter } from '../execution/message-rate-limiter.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
@@ -351,7 +351,7 @@ export class LiveNode {
       whatToShow: config.ibkr.what_to_show,
       useRth: config.ibkr.use_rth,
       zone: this.zone,
-      pacer: new RealtimeBarsPacer(),
+      pacer: new MessageRateLimiter(REALTIME_BAR_REQUESTS),
       onBar: (bar) => {
         this.onFiveSeconds(bar);
       },

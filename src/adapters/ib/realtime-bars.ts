@@ -1,20 +1,23 @@
 import { EventName, WhatToShow, type Contract } from '@stoqey/ib';
 import type { MarketEvent } from '../../domain/events.js';
 import type { TimeZone } from '../../domain/time-zone.js';
+import type { MessageRateLimiter } from '../../execution/message-rate-limiter.js';
 import type { IbClient } from './ib-client.js';
 
-/** Admits new real-time bar requests at IB's pace (60 per 10 minutes). */
-export interface RealtimeRequestPacer {
-  request(send: () => void): void;
-  cancelQueued(): void;
-}
+/**
+ * IB allows 60 new real-time bar requests in any 10 minutes (TWS API docs, "5 Second Real Time Bars"); re-subscribing
+ * after a reconnection counts too. 100 ms are added to the window: IB counts arrivals on its side, and a delayed
+ * earlier request can arrive closer to a later one than they were sent.
+ */
+export const REALTIME_BAR_REQUESTS = { max: 60, windowMs: 600_100 } as const;
 
 export interface IbRealtimeBarsOptions {
   readonly whatToShow: 'TRADES' | 'MIDPOINT';
   readonly useRth: boolean;
   /** The exchange's zone: bar stamps arrive as epoch seconds and become exchange wall time. */
   readonly zone: TimeZone;
-  readonly pacer: RealtimeRequestPacer;
+  /** Paces new requests: a MessageRateLimiter with REALTIME_BAR_REQUESTS. */
+  readonly pacer: MessageRateLimiter;
   /** Every five-second bar, synchronously from the socket's callback. */
   readonly onBar: (bar: MarketEvent) => void;
   /** A request TWS refused or ended (no permissions, unknown contract, …). */
@@ -70,7 +73,7 @@ export class IbRealtimeBars {
 
   /** Requests every known stream again: the old requests died with the socket or with a 1101. */
   resubscribeAll(): void {
-    this.options.pacer.cancelQueued();
+    this.options.pacer.clear();
     this.symbolByRequest.clear();
     this.requestBySymbol.clear();
     for (const [symbol, contract] of this.contracts) this.request(symbol, contract);
@@ -78,7 +81,7 @@ export class IbRealtimeBars {
 
   /** Cancels every stream (shutdown). */
   unsubscribeAll(): void {
-    this.options.pacer.cancelQueued();
+    this.options.pacer.clear();
     for (const reqId of this.symbolByRequest.keys()) this.client.send((api) => api.cancelRealTimeBars(reqId));
     this.symbolByRequest.clear();
     this.requestBySymbol.clear();
@@ -89,7 +92,7 @@ export class IbRealtimeBars {
     this.symbolByRequest.set(reqId, symbol);
     this.requestBySymbol.set(symbol, reqId);
     const whatToShow = this.options.whatToShow === 'TRADES' ? WhatToShow.TRADES : WhatToShow.MIDPOINT;
-    this.options.pacer.request(() => {
+    this.options.pacer.send(() => {
       // A resubscription may have replaced this request while it waited for the pace.
       if (this.requestBySymbol.get(symbol) !== reqId) return;
       this.client.send((api) => api.reqRealTimeBars(reqId, contract, 5, whatToShow, this.options.useRth));

@@ -6,10 +6,10 @@ import {
   IbRequestError,
   isPacingViolation,
   PacingReason,
-  SlidingWindowCounter,
   type HistoryPacerOptions,
   type PacedRequestKey,
 } from '../../../src/adapters/ib/history-pacer.js';
+import { SlidingWindowCounter } from '../../../src/adapters/ib/sliding-window-counter.js';
 
 const PACING = 'Historical Market Data Service error message:Historical data request pacing violation';
 const NO_DATA = 'Historical Market Data Service error message:HMDS query returned no data: AAPL@SMART Trades';

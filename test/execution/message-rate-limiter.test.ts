@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RealtimeBarsPacer, type RealtimeBarsPacerOptions } from '../../../src/adapters/ib/realtime-bars-pacer.js';
+import { MessageRateLimiter } from '../../src/execution/message-rate-limiter.js';
 
 /** Manual time with synchronous timers (the pacer sends from timer callbacks, no promises involved). */
 class FakeClock {
@@ -33,9 +33,12 @@ class FakeClock {
   }
 }
 
-function setup(options: RealtimeBarsPacerOptions = {}) {
+/** IB's real-time-bar limit (60 new requests in 10 minutes) with the 100 ms margin the live node adds. */
+function setup(options: { max?: number; windowMs?: number } = {}) {
   const clock = new FakeClock();
-  const pacer = new RealtimeBarsPacer({
+  const pacer = new MessageRateLimiter({
+    max: 60,
+    windowMs: 600_100,
     now: clock.now,
     setTimer: clock.setTimer,
     clearTimer: clock.clearTimer,
@@ -43,13 +46,13 @@ function setup(options: RealtimeBarsPacerOptions = {}) {
   });
   const sent: { label: string; time: number }[] = [];
   const request = (label: string): void => {
-    pacer.request(() => sent.push({ label, time: clock.time }));
+    pacer.send(() => sent.push({ label, time: clock.time }));
   };
   return { clock, pacer, sent, request };
 }
 
-describe('RealtimeBarsPacer', () => {
-  it('sends 60 new requests at once and the 61st when the first leaves the 10-minute window (+100 ms)', () => {
+describe('MessageRateLimiter', () => {
+  it('sends 60 messages at once and the 61st when the first leaves the window (IB’s real-time bar limit, +100 ms)', () => {
     const { clock, pacer, sent, request } = setup();
     for (let i = 0; i < 60; i++) {
       clock.advanceTo(i * 1_000);
@@ -73,7 +76,7 @@ describe('RealtimeBarsPacer', () => {
   });
 
   it('keeps FIFO order: a request never passes one that waits', () => {
-    const { clock, sent, request } = setup({ max: 2, windowMs: 1_000, marginMs: 0 });
+    const { clock, sent, request } = setup({ max: 2, windowMs: 1_000 });
     request('a');
     request('b');
     request('c');
@@ -84,12 +87,12 @@ describe('RealtimeBarsPacer', () => {
     expect(sent.map((s) => s.time)).toEqual([0, 0, 1_000, 1_000]);
   });
 
-  it('cancelQueued drops waiting requests and the timer', () => {
+  it('clear drops waiting messages and the timer', () => {
     const { clock, pacer, sent, request } = setup({ max: 1, windowMs: 1_000 });
     request('a');
     request('b');
     request('c');
-    expect(pacer.cancelQueued()).toBe(2);
+    expect(pacer.clear()).toBe(2);
     expect(pacer.queued).toBe(0);
     expect(clock.pending).toBe(0);
     clock.advanceTo(5_000);
@@ -99,16 +102,16 @@ describe('RealtimeBarsPacer', () => {
   });
 
   it('queues a request made from inside a send behind those already waiting', () => {
-    const { clock, pacer, sent } = setup({ max: 1, windowMs: 1_000, marginMs: 0 });
+    const { clock, pacer, sent } = setup({ max: 1, windowMs: 1_000 });
     const send = (label: string) => (): void => {
       sent.push({ label, time: clock.time });
     };
-    pacer.request(send('x'));
-    pacer.request(() => {
+    pacer.send(send('x'));
+    pacer.send(() => {
       send('a')();
-      pacer.request(send('nested'));
+      pacer.send(send('nested'));
     });
-    pacer.request(send('b'));
+    pacer.send(send('b'));
     clock.advanceTo(5_000);
     expect(sent).toEqual([
       { label: 'x', time: 0 },
