@@ -89,6 +89,12 @@ interface OrderSample {
   readonly micros: number;
 }
 
+/**
+ * A minute before the open, replayed rather than skipped: the node starts up before the first regular-hours bar,
+ * so its warm-up history is empty and no symbol has a gap to backfill (see the config's comment).
+ */
+const REPLAY_START = '2023-06-01 09:29:00';
+const PRE_OPEN_SECONDS = 60;
 const REAL_TIME_BARS = '50';
 const REQ_REAL_TIME_BARS = '50';
 const PLACE_ORDER = '3';
@@ -177,7 +183,8 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
       '--speed',
       String(options.speed),
       '--start',
-      '2023-06-01 10:00',
+      REPLAY_START,
+      '--no-skip-closed',
       '--log-level',
       'info',
     ]);
@@ -227,7 +234,10 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
         host: '127.0.0.1',
         port: proxy.port,
         client_id: 7,
-        // 60 five-second bars of history: the strategy is warm when the first live bar comes.
+        // Requested at 09:29 with regular hours only: no bars (IB's 162 "no data", taken as an empty history).
+        // With history, every symbol's first live bar would open a gap to backfill with five-second bars; with the
+        // 50 warm-up requests those exceed IB's 60 small-bar requests per 10 minutes, and the node would hold the
+        // live bars of 40 symbols for up to 10 minutes waiting for their backfill (see the report).
         historical_duration: '300 S',
       },
       trading: {
@@ -237,6 +247,8 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
         max_daily_loss_pct: 100,
         max_drawdown_pct: 100,
         use_bracket_orders: false,
+        // The strategy is warm after 4 bars (slow + 1, ATR + 1) instead of 15: it warms up on live bars.
+        atr_period: 2,
       },
       strategies: { sma_crossover: { enabled: true, params: { fast: 2, slow: 3 }, bar_size: '5 secs' } },
       // Below the shipped 45: at startup the node sends ~100 requests (history, real-time bars) as fast as its
@@ -252,8 +264,8 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
       options.profileDir === undefined
         ? []
         : ['--cpu-prof', '--cpu-prof-interval', '50', '--cpu-prof-dir', options.profileDir];
-    // The duration counts from the end of startup, when the real-time bars are being subscribed.
-    const duration = Math.ceil(options.seconds + options.warmSeconds + 3);
+    // The duration counts from the end of startup: the rest of the minute before the open, the warm-up, the span.
+    const duration = Math.ceil(PRE_OPEN_SECONDS / options.speed + options.warmSeconds + options.seconds + 3);
     node = startChild(['live', '--config', config, '--duration', `${duration}s`], nodeArgs);
     const nodeExit = await node.exited;
 

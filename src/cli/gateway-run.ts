@@ -13,7 +13,13 @@ import { UsageError } from './exit-codes.js';
 export async function runGateway(options: GatewayOptions, logLevel: string, until: Promise<unknown>): Promise<void> {
   const logger = pino(
     { level: logLevel, base: undefined },
-    pretty({ destination: 2, colorize: process.stderr.isTTY, translateTime: 'SYS:HH:MM:ss', sync: true }),
+    pretty({
+      destination: 2,
+      colorize: process.stderr.isTTY,
+      translateTime: 'SYS:HH:MM:ss',
+      sync: true,
+      singleLine: true,
+    }),
   );
   let gateway: Gateway;
   try {

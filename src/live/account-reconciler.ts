@@ -1,10 +1,11 @@
 import type { BrokerAccountSnapshot } from '../adapters/ib/account-sync.js';
+import { formatTime } from '../domain/time.js';
 import type { Logger } from '../logging/logger.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 
 /** One figure on which our book and the broker's disagree. */
 export interface AccountDifference {
-  readonly field: 'cash' | 'settled_cash' | 'position';
+  readonly field: 'cash' | 'position';
   readonly symbol?: string;
   readonly ours: number;
   readonly broker: number;
@@ -13,15 +14,17 @@ export interface AccountDifference {
 /** TWS reports money in cents; our sums of float prices may sit half a cent away without being wrong. */
 const CASH_TOLERANCE = 0.011;
 
-/** The differences between the portfolio and a broker snapshot: cash, settled cash and each position's quantity. */
+/**
+ * The differences between the portfolio and a broker snapshot: total cash and each position's quantity. Settled cash
+ * is not compared: it changes when a day's settlement runs, which the broker and our ledger do at moments a
+ * snapshot cannot tell apart (TWS at midnight, our ledger with the day's first bar); our ledger keeps it by the same
+ * T+N rule the backtest uses, from the broker's figure at startup.
+ */
 export function compareAccount(portfolio: Portfolio, snapshot: BrokerAccountSnapshot): AccountDifference[] {
   const out: AccountDifference[] = [];
-  const { totalCash, settledCash } = snapshot.values;
+  const { totalCash } = snapshot.values;
   if (Number.isFinite(totalCash) && Math.abs(portfolio.cash - totalCash) > CASH_TOLERANCE) {
     out.push({ field: 'cash', ours: portfolio.cash, broker: totalCash });
-  }
-  if (Number.isFinite(settledCash) && Math.abs(portfolio.settledCash - settledCash) > CASH_TOLERANCE) {
-    out.push({ field: 'settled_cash', ours: portfolio.settledCash, broker: settledCash });
   }
   const symbols = new Set<string>(snapshot.positions.keys());
   for (const position of portfolio.openPositions()) symbols.add(position.symbol);
@@ -46,10 +49,16 @@ export function reconcileAccount(
 ): AccountDifference[] {
   const differences = compareAccount(portfolio, snapshot);
   if (differences.length === 0) return differences;
-  const { totalCash, settledCash } = snapshot.values;
+  const { totalCash } = snapshot.values;
   for (const d of differences) {
     logger.warn(
-      { field: d.field, ...(d.symbol === undefined ? {} : { symbol: d.symbol }), ours: d.ours, broker: d.broker },
+      {
+        field: d.field,
+        ...(d.symbol === undefined ? {} : { symbol: d.symbol }),
+        ours: d.ours,
+        broker: d.broker,
+        at: formatTime(time),
+      },
       `our book differs from IB's ${d.field}${d.symbol === undefined ? '' : ` in ${d.symbol}`}: ours ${d.ours}, IB ${d.broker}; taking IB's`,
     );
     if (d.field === 'position') {
@@ -63,11 +72,9 @@ export function reconcileAccount(
       );
     }
   }
-  if (differences.some((d) => d.field !== 'position')) {
-    portfolio.setCash(
-      Number.isFinite(totalCash) ? totalCash : portfolio.cash,
-      Number.isFinite(settledCash) ? settledCash : portfolio.settledCash,
-    );
+  if (differences.some((d) => d.field === 'cash')) {
+    // The cash difference lands in settled cash too: it is money that is there (or not) now.
+    portfolio.setCash(totalCash, portfolio.settledCash + (totalCash - portfolio.cash));
   }
   return differences;
 }

@@ -54,7 +54,8 @@ export async function startEmbeddedGateway(config: Config, logger: Logger): Prom
       maxParticipation: settings.participation,
       ...(settings.state_file === null ? {} : { stateFile: settings.state_file }),
       ...(settings.chaos === null ? {} : { chaos: settings.chaos }),
-      logger: logger.child({ component: 'gateway' }),
+      // The gateway's own notices (clients connecting, replay progress) would drown the session's in the console.
+      logger: logger.child({ component: 'gateway' }, { level: 'warn' }),
     });
   } catch (error) {
     if (error instanceof GatewayConfigError || error instanceof StateFileError || error instanceof ChaosSpecError) {

@@ -278,8 +278,7 @@ export class LiveNode {
     });
     engine.attachExecution(execution);
     // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
-    const orders = await execution.reconcile({ applyFills: false });
-    logger.info({ ...orders }, 'orders synchronised');
+    await reconcileOrders(execution, false);
 
     const results = new LiveResults(settings.resultsDirectory, {
       initialEquity: portfolio.equity,
@@ -291,10 +290,8 @@ export class LiveNode {
       readOnly: settings.readOnly,
     });
     accountSync.onSnapshot((snapshot) => {
-      // Only a quiet book compares: no execution on its way, and the day's settlement done on both sides (TWS
-      // settles at midnight, our ledger with the day's first bar).
+      // Only a quiet book compares: no execution on its way.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
-      if (dayNumber(clock.now()) !== this.sessionDay) return;
       reconcileAccount(portfolio, snapshot, clock.now(), logger);
     });
 
@@ -535,8 +532,7 @@ export class LiveNode {
     running.orderIds.advanceTo(session.nextValidId);
     checkAccount(this.config.ibkr.account_id, session.accounts, this.settings.liveAllowed);
     const snapshot = await running.accountSync.sync(this.config.ibkr.connect_timeout_seconds * 1000);
-    const report = await running.execution.reconcile({ applyFills: true });
-    this.logger.info({ ...report }, 'orders reconciled after reconnecting');
+    await reconcileOrders(running.execution, true);
     reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();
@@ -550,7 +546,15 @@ export class LiveNode {
       running.feed.awaitGaps();
       running.realtime.resubscribeAll();
     }
-    const report = await running.execution.reconcile({ applyFills: true });
-    this.logger.info({ ...report }, 'orders reconciled after connectivity was restored');
+    await reconcileOrders(running.execution, true);
   }
+}
+
+/**
+ * Open orders and executions against the broker's (`applyFills`: book the executions not seen yet); a reconciliation
+ * that could not complete fails the step that needed it, so startup stops or the reconnection is tried again.
+ */
+async function reconcileOrders(execution: IbExecutionClient, applyFills: boolean): Promise<void> {
+  const report = await execution.reconcile({ applyFills });
+  if (!report.ok) throw new Error(`could not reconcile orders with TWS: ${report.reason}`);
 }

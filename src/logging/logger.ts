@@ -44,7 +44,13 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
   if (settings.console) {
     streams.push({
       level,
-      stream: pretty({ destination: 2, colorize: process.stderr.isTTY, translateTime: 'SYS:HH:MM:ss', sync: true }),
+      stream: pretty({
+        destination: 2,
+        colorize: process.stderr.isTTY,
+        translateTime: 'SYS:HH:MM:ss',
+        sync: true,
+        singleLine: true,
+      }),
     });
   }
   const logger = pino({ level, base: undefined }, multistream(streams));
