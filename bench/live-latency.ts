@@ -11,13 +11,15 @@
  *
  * The node runs the shipped config except: SMA 2/3 on "5 secs" bars (the five-second bars pass straight through to
  * the strategy and cross often), plain market orders (no brackets: one message per order), fixed:1 sizing, no
- * position, loss or OER limit that could hold an order back, and an outgoing message limit of 30 a second instead
- * of 45 (with 45 the gateway disconnects the node at startup; see the comment on the config below). The replay
- * speed keeps the orders well below that limit: a message the limiter queues is written late and would measure the
+ * position, loss or OER limit that could hold an order back, an outgoing message limit of 30 a second instead of 45
+ * (with 45 the gateway disconnects the node at startup), and a start a minute before the open, so that the
+ * strategy warms up on live bars and no symbol waits for a backfill (see the comments on the config below). The
+ * replay speed keeps the orders below the limit: a message the limiter queues is written late and would measure the
  * limiter, not the path, so every message to the gateway is counted per sliding second at the proxy and the output
- * says whether any second reached the limit. About 12 orders a second at 20x: 90 s give some 1,100 orders.
+ * says whether any second reached the limit. At 4x a step of 50 bars arrives every 1.25 s and brings some 16
+ * orders (at most ~22): about 12 orders a second, some 1,100 in 90 s.
  *
- * Run: node dist/bench/live-latency.js [--symbols 50] [--speed 20] [--seconds 90] [--warm 5] [--max-messages 30]
+ * Run: node dist/bench/live-latency.js [--symbols 50] [--speed 4] [--seconds 90] [--warm 8] [--max-messages 30]
  *      [--profile <dir>] [--verbose]
  */
 import { fork } from 'node:child_process';
@@ -45,7 +47,7 @@ export interface LatencyOptions {
   readonly speed: number;
   /** Wall-clock seconds of trading measured, after the warm-up. */
   readonly seconds: number;
-  /** Seconds after the first real-time bar that are not measured: gaps are backfilled, streams settle. */
+  /** Seconds after the first real-time bar that are not measured: the strategy warms up on the first bars. */
   readonly warmSeconds: number;
   /** The node's outgoing message limit (monitoring.max_messages_per_second). */
   readonly maxMessagesPerSecond: number;
@@ -76,10 +78,14 @@ export interface LatencyResult {
   readonly peakOrdersPerSecond: number;
   /** Requests for history in the measured span (backfills): their answers can complete bars off the socket path. */
   readonly historyRequests: number;
+  /** Bars of the strategy and five-second bars the node reports: fewer strategy bars means symbols were held back. */
+  readonly strategyBars: number;
+  readonly fiveSecondBars: number;
   /** Client connections the proxy saw: more than one means the node reconnected. */
   readonly connections: number;
   readonly nodeExit: number | null;
   readonly nodeSummary: string;
+  readonly nodeErrors: string;
   readonly gatewayLog: string;
   readonly nodeWarnings: readonly string[];
 }
@@ -251,10 +257,10 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
         atr_period: 2,
       },
       strategies: { sma_crossover: { enabled: true, params: { fast: 2, slow: 3 }, bar_size: '5 secs' } },
-      // Below the shipped 45: at startup the node sends ~100 requests (history, real-time bars) as fast as its
-      // limiter allows; they reach the gateway bunched (Nagle on the node's socket, the gateway busy synthesising
-      // history) and it counts more than 50 in a second and disconnects the node, after which IB's pacing of
-      // real-time bar requests leaves most symbols without data for minutes. Orders stay far below this limit.
+      // Below the shipped 45: at startup the node sends some 150 requests (contracts, history, real-time bars) as
+      // fast as its limiter allows; they reach the gateway bunched (Nagle on the node's socket, the gateway's own
+      // delays), it counts more than 50 in a second and disconnects the node, and after the reconnection IB's
+      // pacing of real-time bar requests (60 per 10 minutes) leaves 40 symbols without data for minutes.
       monitoring: { oer_enabled: false, max_messages_per_second: options.maxMessagesPerSecond },
       logging: { directory: join(work, 'logs'), console: false },
       live: { results_directory: join(work, 'results') },
@@ -300,9 +306,12 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
         1_000_000_000n,
       ),
       historyRequests: historyRequests.filter(inSpan).length,
+      strategyBars: Number(/Bars\s+(\d+) /.exec(node.stdout())?.[1] ?? Number.NaN),
+      fiveSecondBars: Number(/from (\d+) five-second bars/.exec(node.stdout())?.[1] ?? Number.NaN),
       connections: proxy.connectionCount,
       nodeExit,
       nodeSummary: node.stdout(),
+      nodeErrors: node.stderr(),
       gatewayLog: gateway.stderr(),
       nodeWarnings,
     };
@@ -335,9 +344,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
   const profileDir = text('profile');
   const result = await runLiveLatency({
     symbols: flag('symbols', 50),
-    speed: flag('speed', 20),
+    speed: flag('speed', 4),
     seconds: flag('seconds', 90),
-    warmSeconds: flag('warm', 5),
+    warmSeconds: flag('warm', 8),
     maxMessagesPerSecond: flag('max-messages', 30),
     ...(profileDir === undefined ? {} : { profileDir }),
   });
@@ -354,10 +363,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
   const notes: string[] = [];
   if (result.orders < 1000) notes.push(`only ${result.orders} orders measured (wanted >= 1000)`);
   if (result.connections !== 1) notes.push(`the node connected ${result.connections} times (reconnections)`);
+  if (!(result.strategyBars >= 0.95 * result.fiveSecondBars)) {
+    notes.push(
+      `the strategy got ${result.strategyBars} of ${result.fiveSecondBars} five-second bars (symbols held back)`,
+    );
+  }
   if (result.unattributed > 0) notes.push(`${result.unattributed} orders had no bar of their symbol before them`);
   if (result.historyRequests > 0) notes.push(`${result.historyRequests} history requests in the measured span`);
   if (result.nodeExit !== 0) notes.push(`ets live exited with ${result.nodeExit}`);
   if (notes.length > 0) process.stdout.write(`  note: ${notes.join('; ')}\n`);
+  if (result.nodeExit !== 0) process.stdout.write(result.nodeErrors.trim().split('\n').slice(-5).join('\n') + '\n');
   if (process.argv.includes('--verbose')) {
     process.stdout.write(
       `${result.nodeSummary}\n--- node warnings\n${result.nodeWarnings.join('\n')}\n--- gateway\n${result.gatewayLog}\n`,

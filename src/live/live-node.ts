@@ -1,23 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import { IbAccountSync } from '../adapters/ib/account-sync.js';
 import { ContractQualifier } from '../adapters/ib/contract-qualifier.js';
-import { HistoryPacer } from '../adapters/ib/history-pacer.js';
+import type { HistoryPacer } from '../adapters/ib/history-pacer.js';
 import { IbClient, type IbSession } from '../adapters/ib/ib-client.js';
 import { IbExecutionClient } from '../adapters/ib/ib-execution-client.js';
-import { endDateTime, secondsDuration } from '../adapters/ib/ib-request-text.js';
-import { IbHistoricalData } from '../adapters/ib/historical-data.js';
 import type { QualifiedContract } from '../adapters/ib/qualified-contract.js';
-import { IbRealtimeBars, REALTIME_BAR_REQUESTS } from '../adapters/ib/realtime-bars.js';
+import type { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
 import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
-import type { Bar } from '../domain/bar.js';
 import type { MarketEvent } from '../domain/events.js';
-import { FIVE_SECONDS, type BarSize } from '../domain/bar-size.js';
-import { dayNumber, formatTime, MS_PER_DAY } from '../domain/time.js';
+import { FIVE_SECONDS } from '../domain/bar-size.js';
+import { dayNumber, formatTime } from '../domain/time.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
-import { MessageRateLimiter } from '../execution/message-rate-limiter.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
@@ -25,7 +21,8 @@ import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
-import { LiveBarFeed } from './live-bar-feed.js';
+import type { LiveBarFeed } from './live-bar-feed.js';
+import { startMarketData } from './live-market-data.js';
 import { LiveResults } from './live-results.js';
 import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
@@ -33,7 +30,7 @@ import { liveStrategy, LiveConfigError, type LiveStrategy } from './live-strateg
 import { observeSession } from './observe-session.js';
 import { parseUntil, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
-import { regularClose, warmUp } from './warm-up.js';
+import { regularClose } from './warm-up.js';
 
 export interface LiveNodeSettings {
   readonly host: string;
@@ -89,8 +86,6 @@ interface Running {
 
 /** How often the node looks at the clock: flushing bars whose period ended, checking the session's end. */
 const TICK_MS = 200;
-/** Gaps longer than this are backfilled only for their most recent part. */
-const MAX_BACKFILL_MS = 5 * MS_PER_DAY;
 
 /**
  * The live trading node: the backtest's trading kernel (strategy, risk, sizing, portfolio) fed by IB's data and
@@ -295,68 +290,26 @@ export class LiveNode {
       reconcileAccount(portfolio, snapshot, clock.now(), logger);
     });
 
-    const pacer = new HistoryPacer({
-      maxOpen: config.ibkr.max_concurrent_historical_requests,
-      onRetry: (info) => {
-        logger.warn({ attempt: info.attempt, delayMs: info.delayMs }, `historical request paced: ${info.message}`);
+    progress.update('loading history', ++done, total);
+    const { feed, realtime, pacer } = await startMarketData({
+      client,
+      config,
+      zone: this.zone,
+      strategy: this.strategy,
+      contracts,
+      kernel,
+      now: clock.now(),
+      logger,
+      onHistoryLoaded: (symbol) => {
+        progress.update(`loading history (${symbol})`, ++done, total);
       },
-    });
-    const history = new IbHistoricalData(client, pacer);
-    const fetchBars = (symbol: string, barSize: BarSize, end: number, duration: string): Promise<Bar[]> =>
-      history.fetch({
-        contract: contracts.get(symbol)!.contract,
-        symbol,
-        endDateTime: endDateTime(end, this.zone),
-        duration,
-        barSize,
-        whatToShow: config.ibkr.what_to_show,
-        useRth: config.ibkr.use_rth,
-        timeoutMs: config.ibkr.historical_timeout_seconds * 1000,
-      });
-    const feed = new LiveBarFeed({
-      size: this.strategy.barSize,
-      rthOnly: config.ibkr.use_rth,
-      onBar: (bar, backfilled) => {
+      onStrategyBar: (bar, backfilled) => {
         this.onStrategyBar(bar, backfilled);
       },
-      fetch: (symbol, request) =>
-        fetchBars(symbol, request.barSize, request.end, secondsDuration(request.end - request.start)),
-      maxGapMs: MAX_BACKFILL_MS,
-      logger,
-    });
-    progress.update('loading history', ++done, total);
-    const warm = await warmUp({
-      symbols,
-      barSize: this.strategy.barSize,
-      now: clock.now(),
-      duration: config.ibkr.historical_duration,
-      allowPartial: config.system.allow_partial_hist_data,
-      fetch: async (symbol, end, duration) => {
-        const bars = await fetchBars(symbol, this.strategy.barSize, end, duration);
-        progress.update(`loading history (${symbol})`, ++done, total);
-        return bars;
-      },
-      sessionClose: regularClose,
-      strategy: kernel.strategy,
-      portfolio,
-      feed,
-      logger,
-    });
-    logger.info({ symbols: warm.symbols, bars: warm.bars, requests: pacer.stats.started }, 'strategy warmed up');
-
-    const realtime = new IbRealtimeBars(client, {
-      whatToShow: config.ibkr.what_to_show,
-      useRth: config.ibkr.use_rth,
-      zone: this.zone,
-      pacer: new MessageRateLimiter(REALTIME_BAR_REQUESTS),
-      onBar: (bar) => {
+      onFiveSeconds: (bar) => {
         this.onFiveSeconds(bar);
       },
-      onProblem: (symbol, code, message) => {
-        logger.warn({ symbol, code }, `real-time bars stopped: ${message}`);
-      },
     });
-    for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
     progress.update('subscribed', total, total);
     return {
       kernel,

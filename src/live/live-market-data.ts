@@ -1,0 +1,114 @@
+import type { IbClient } from '../adapters/ib/ib-client.js';
+import { HistoryPacer } from '../adapters/ib/history-pacer.js';
+import { IbHistoricalData } from '../adapters/ib/historical-data.js';
+import type { IbQualifiedContract } from '../adapters/ib/contract-qualifier.js';
+import { endDateTime, secondsDuration } from '../adapters/ib/ib-request-text.js';
+import { IbRealtimeBars, REALTIME_BAR_REQUESTS } from '../adapters/ib/realtime-bars.js';
+import type { Config } from '../config/schema.js';
+import type { TradingKernel } from '../core/trading-kernel.js';
+import type { Bar } from '../domain/bar.js';
+import type { BarSize } from '../domain/bar-size.js';
+import type { MarketEvent } from '../domain/events.js';
+import { MS_PER_DAY } from '../domain/time.js';
+import type { TimeZone } from '../domain/time-zone.js';
+import { MessageRateLimiter } from '../execution/message-rate-limiter.js';
+import type { Logger } from '../logging/logger.js';
+import { LiveBarFeed } from './live-bar-feed.js';
+import type { LiveStrategy } from './live-strategy.js';
+import { regularClose, warmUp } from './warm-up.js';
+
+/** Gaps longer than this are backfilled only for their most recent part. */
+const MAX_BACKFILL_MS = 5 * MS_PER_DAY;
+
+export interface LiveMarketDataInput {
+  readonly client: IbClient;
+  readonly config: Config;
+  readonly zone: TimeZone;
+  readonly strategy: LiveStrategy;
+  readonly contracts: ReadonlyMap<string, IbQualifiedContract>;
+  readonly kernel: TradingKernel;
+  /** Exchange time now: history ends here. */
+  readonly now: number;
+  readonly logger: Logger;
+  /** A symbol's history has arrived (progress). */
+  readonly onHistoryLoaded: (symbol: string) => void;
+  /** A bar of the strategy's size, completed live or by backfilled data. */
+  readonly onStrategyBar: (bar: MarketEvent, backfilled: boolean) => void;
+  /** Every live five-second bar, on the socket's callback, before aggregation. */
+  readonly onFiveSeconds: (bar: MarketEvent) => void;
+}
+
+export interface LiveMarketData {
+  readonly feed: LiveBarFeed;
+  readonly realtime: IbRealtimeBars;
+  /** The history requests' pacing scheduler (startup history and every backfill). */
+  readonly pacer: HistoryPacer;
+}
+
+/**
+ * The market data side of a live start: history in the strategy's bar size for every symbol through the pacing
+ * scheduler, the strategy warmed up on it, then the five-second real-time bars subscribed into a feed that
+ * aggregates them to the strategy's size and backfills every gap through the same scheduler.
+ */
+export async function startMarketData(input: LiveMarketDataInput): Promise<LiveMarketData> {
+  const { client, config, zone, strategy, contracts, kernel, logger } = input;
+  const pacer = new HistoryPacer({
+    maxOpen: config.ibkr.max_concurrent_historical_requests,
+    onRetry: (info) => {
+      logger.warn({ attempt: info.attempt, delayMs: info.delayMs }, `historical request paced: ${info.message}`);
+    },
+  });
+  const history = new IbHistoricalData(client, pacer, { zone });
+  const fetchBars = (symbol: string, barSize: BarSize, end: number, duration: string): Promise<Bar[]> =>
+    history.fetch({
+      contract: contracts.get(symbol)!.contract,
+      symbol,
+      endDateTime: endDateTime(end, zone),
+      duration,
+      barSize,
+      whatToShow: config.ibkr.what_to_show,
+      useRth: config.ibkr.use_rth,
+      timeoutMs: config.ibkr.historical_timeout_seconds * 1000,
+    });
+  const feed = new LiveBarFeed({
+    size: strategy.barSize,
+    rthOnly: config.ibkr.use_rth,
+    onBar: input.onStrategyBar,
+    fetch: (symbol, request) =>
+      fetchBars(symbol, request.barSize, request.end, secondsDuration(request.end - request.start)),
+    maxGapMs: MAX_BACKFILL_MS,
+    logger,
+  });
+  const symbols = config.trading.symbols;
+  const warm = await warmUp({
+    symbols,
+    barSize: strategy.barSize,
+    now: input.now,
+    duration: config.ibkr.historical_duration,
+    allowPartial: config.system.allow_partial_hist_data,
+    fetch: async (symbol, end, duration) => {
+      const bars = await fetchBars(symbol, strategy.barSize, end, duration);
+      input.onHistoryLoaded(symbol);
+      return bars;
+    },
+    sessionClose: regularClose,
+    strategy: kernel.strategy,
+    portfolio: kernel.portfolio,
+    feed,
+    logger,
+  });
+  logger.info({ symbols: warm.symbols, bars: warm.bars, requests: pacer.stats.started }, 'strategy warmed up');
+
+  const realtime = new IbRealtimeBars(client, {
+    whatToShow: config.ibkr.what_to_show,
+    useRth: config.ibkr.use_rth,
+    zone,
+    pacer: new MessageRateLimiter(REALTIME_BAR_REQUESTS),
+    onBar: input.onFiveSeconds,
+    onProblem: (symbol, code, message) => {
+      logger.warn({ symbol, code }, `real-time bars stopped: ${message}`);
+    },
+  });
+  for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
+  return { feed, realtime, pacer };
+}
