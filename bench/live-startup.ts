@@ -34,7 +34,7 @@ export interface StartupOptions {
 export interface StartupRun {
   readonly startupSeconds: number;
   /** Seconds of each startup step, from the node's log: connect (the rest), qualify, sync, history + warm-up. */
-  readonly phases: Readonly<Record<string, number>>;
+  readonly phases: readonly (readonly [string, number])[];
   /** Error 162 answers in the node's log (pacing violations and refused history requests). */
   readonly errors162: number;
   readonly reconnections: number;
@@ -49,37 +49,50 @@ export interface StartupResult {
 
 const shippedConfig = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'config.yaml');
 
-const PHASES: readonly (readonly [string, string])[] = [
-  ['connected', 'connect'],
-  ['contracts qualified', 'qualify'],
-  ['orders synchronised', 'account+orders sync'],
-  ['strategy warmed up', 'history+warm-up'],
-  ['trading', 'subscribe'],
+/** The startup milestones the node logs, in order, and the name of the step each one ends. */
+const MILESTONES: readonly (readonly [RegExp, string])[] = [
+  [/^connected$/, 'connect'],
+  [/^contracts qualified$/, 'qualify'],
+  [/^account synchronised$/, 'account sync'],
+  [/^(orders synchronised|reconciled with TWS)/, 'orders sync'],
+  [/^strategy warmed up$/, 'history+warm-up'],
+  [/^trading$/, 'subscribe'],
 ];
 
-/** Seconds between the startup milestones the node logs ("connected" … "trading"). */
-function phasesOf(logDir: string, startupSeconds: number): Record<string, number> {
-  const at = new Map<string, number>();
+/**
+ * Seconds of each startup step, between the first log lines of consecutive milestones; a step whose milestone is
+ * not in the log is merged into the next one. What startup took before the connection is the connect step.
+ */
+function phasesOf(logDir: string, startupSeconds: number): [string, number][] {
+  const at = new Map<number, number>();
   for (const file of readdirSync(logDir)) {
     for (const line of readFileSync(join(logDir, file), 'utf8').split('\n')) {
       const entry = /"time":(\d+).*"msg":"([^"]*)"/.exec(line);
-      if (entry && !at.has(entry[2]!)) at.set(entry[2]!, Number(entry[1]));
+      if (!entry) continue;
+      const index = MILESTONES.findIndex(([pattern]) => pattern.test(entry[2]!));
+      if (index >= 0 && !at.has(index)) at.set(index, Number(entry[1]));
     }
   }
-  const phases: Record<string, number> = {};
+  const phases: [string, number][] = [];
   let previous: number | undefined;
+  let pending: string[] = [];
   let measured = 0;
-  for (const [milestone, name] of PHASES) {
-    const time = at.get(milestone);
-    if (time === undefined) continue;
-    if (previous !== undefined) {
-      phases[name] = (time - previous) / 1000;
-      measured += phases[name];
+  MILESTONES.forEach(([, name], index) => {
+    const time = at.get(index);
+    if (index === 0 || time === undefined) {
+      if (index > 0) pending.push(name);
+      previous ??= time;
+      return;
     }
+    if (previous !== undefined) {
+      const seconds = (time - previous) / 1000;
+      phases.push([[...pending, name].join('+'), seconds]);
+      measured += seconds;
+    }
+    pending = [];
     previous = time;
-  }
-  // The log's first milestone is the completed connection: what startup took before it.
-  phases.connect = Math.max(0, startupSeconds - measured);
+  });
+  phases.unshift(['connect', Math.max(0, startupSeconds - measured)]);
   return phases;
 }
 
@@ -173,10 +186,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const errors = result.runs.reduce((sum, r) => sum + r.errors162, 0);
   const reconnections = result.runs.reduce((sum, r) => sum + r.reconnections, 0);
   const typical = [...result.runs].sort((a, b) => a.startupSeconds - b.startupSeconds)[result.runs.length >> 1]!;
-  const phases = PHASES.map(([, name]) => name)
-    .filter((name) => typical.phases[name] !== undefined)
-    .map((name) => `${name} ${typical.phases[name]!.toFixed(2)}`)
-    .join(', ');
+  const phases = typical.phases.map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`).join(', ');
   process.stdout.write(
     `live startup, ${result.symbols} symbols (qualify, account sync, 1 Y daily history with ` +
       `${result.maxConcurrentHistory} requests in flight, warm-up) against ets gateway: ` +

@@ -37,7 +37,7 @@ export interface EngineObserver<Trade> {
   /** Every event, in dispatch order: for journals and logs. */
   onEvent?(event: EngineEvent): void;
   onFill?(fill: Fill): void;
-  /** An order (with its bracket children) on its way to the execution client. */
+  /** An order (with its bracket children) just handed to the execution client. */
   onOrder?(event: OrderEvent): void;
   onSignalRejected?(event: SignalRejectedEvent): void;
   onTrade?(trade: Trade): void;
@@ -132,8 +132,9 @@ export class TradingEngine<Trade> {
         for (const routed of this.router.onSignal(event.signal, event.time)) this.queue.push(routed);
         return;
       case 'order':
-        for (const observe of this.onOrder) observe(event);
+        // The order leaves first: live, observers write files and logs that must not delay it.
         this.requireExecution(event).place(event);
+        for (const observe of this.onOrder) observe(event);
         return;
       case 'cancel_order':
         this.requireExecution(event).cancel(event);

@@ -19,7 +19,7 @@ export interface LiveBarFeedOptions {
   readonly logger: Logger;
 }
 
-type FeedState = 'live' | 'awaiting' | 'backfilling';
+type FeedState = 'warming' | 'live' | 'awaiting' | 'backfilling';
 
 /** One symbol's progress through gaps. */
 class SymbolFeed {
@@ -30,6 +30,8 @@ class SymbolFeed {
   buffer: MarketEvent[] = [];
   /** Where in `buffer` the stream restarted during a backfill (bars after it may follow another gap); −1: no restart. */
   restartAt = -1;
+  /** Waiting for the first live bar while the symbol warms up. */
+  readonly firstBarWaiters: ((time: number) => void)[] = [];
 
   constructor(readonly symbol: string) {}
 }
@@ -72,14 +74,46 @@ export class LiveBarFeed {
   }
 
   /**
-   * Registers a symbol whose history covers data up to `coveredUntil` (exchange time), the last complete bar of
-   * the strategy's size starting at `lastBarTime` (NaN for either when there is no history).
+   * Takes a symbol's live bars before its history is loaded: they wait (in order) until `seed`. History requested to
+   * end where the first live bar starts then leaves no gap to fill.
+   */
+  register(symbol: string): void {
+    const feed = new SymbolFeed(symbol);
+    feed.state = 'warming';
+    this.symbols.set(symbol, feed);
+  }
+
+  /** Start of the symbol's first live bar once one has arrived; undefined if none came within `timeoutMs`. */
+  firstBarTime(symbol: string, timeoutMs: number): Promise<number | undefined> {
+    const feed = this.symbols.get(symbol);
+    const first = feed?.buffer[0];
+    if (feed?.state !== 'warming' || first !== undefined) return Promise.resolve(first?.time);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        resolve(undefined);
+      }, timeoutMs);
+      feed.firstBarWaiters.push((time) => {
+        clearTimeout(timer);
+        resolve(time);
+      });
+    });
+  }
+
+  /**
+   * A symbol's history covers data up to `coveredUntil` (exchange time), its last complete bar of the strategy's size
+   * starting at `lastBarTime` (NaN for either when there is no history). Live bars that waited go through now: the
+   * first shows whether a gap is left to fill.
    */
   seed(symbol: string, lastBarTime: number, coveredUntil: number): void {
-    const feed = new SymbolFeed(symbol);
-    feed.covered = coveredUntil;
+    const feed = this.symbols.get(symbol) ?? new SymbolFeed(symbol);
     this.symbols.set(symbol, feed);
+    feed.covered = coveredUntil;
     if (Number.isFinite(lastBarTime)) this.aggregator.seed(symbol, lastBarTime);
+    if (feed.state !== 'warming') return;
+    feed.state = 'awaiting';
+    const waiting = feed.buffer;
+    feed.buffer = [];
+    this.drainLate(waiting, 0, waiting.length);
   }
 
   /** The streams restart (new socket, 1101): each symbol's first bar from now on shows the gap to fill. */
@@ -100,6 +134,10 @@ export class LiveBarFeed {
         return;
       case 'backfilling':
         feed.buffer.push(bar);
+        return;
+      case 'warming':
+        feed.buffer.push(bar);
+        for (const resolve of feed.firstBarWaiters.splice(0)) resolve(bar.time);
         return;
       case 'awaiting':
         if (bar.time > feed.covered) {
@@ -164,11 +202,25 @@ export class LiveBarFeed {
     feed.buffer = [];
     feed.restartAt = -1;
     feed.state = 'live';
-    for (let i = 0; i < restartAt; i++) this.push(waiting[i]!);
+    this.drainLate(waiting, 0, restartAt);
     // The stream restarted while this gap was being filled: the bars after the restart may follow a gap of their own.
     if (restartAt < waiting.length) {
       feed.state = 'awaiting';
-      for (let i = restartAt; i < waiting.length; i++) this.push(waiting[i]!);
+      this.drainLate(waiting, restartAt, waiting.length);
+    }
+  }
+
+  /**
+   * Live bars that waited (for history, for a backfill) are no longer current when they go through: what they
+   * complete counts as backfilled, so no entry is made on them.
+   */
+  private drainLate(bars: readonly MarketEvent[], from: number, to: number): void {
+    const before = this.consumingBackfill;
+    this.consumingBackfill = true;
+    try {
+      for (let i = from; i < to; i++) this.push(bars[i]!);
+    } finally {
+      this.consumingBackfill = before;
     }
   }
 }

@@ -5,9 +5,10 @@ import type { IbQualifiedContract } from '../adapters/ib/contract-qualifier.js';
 import { endDateTime, secondsDuration } from '../adapters/ib/ib-request-text.js';
 import { IbRealtimeBars, REALTIME_BAR_REQUESTS } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
+import type { Clock } from '../core/clock.js';
 import type { TradingKernel } from '../core/trading-kernel.js';
 import type { Bar } from '../domain/bar.js';
-import type { BarSize } from '../domain/bar-size.js';
+import { FIVE_SECONDS, type BarSize } from '../domain/bar-size.js';
 import type { MarketEvent } from '../domain/events.js';
 import { MS_PER_DAY } from '../domain/time.js';
 import type { TimeZone } from '../domain/time-zone.js';
@@ -19,6 +20,8 @@ import { regularClose, warmUp } from './warm-up.js';
 
 /** Gaps longer than this are backfilled only for their most recent part. */
 const MAX_BACKFILL_MS = 5 * MS_PER_DAY;
+/** How long a five-second strategy waits for a symbol's first live bar before loading its history up to now. */
+const FIRST_BAR_WAIT_MS = 12_000;
 
 export interface LiveMarketDataInput {
   readonly client: IbClient;
@@ -27,14 +30,14 @@ export interface LiveMarketDataInput {
   readonly strategy: LiveStrategy;
   readonly contracts: ReadonlyMap<string, IbQualifiedContract>;
   readonly kernel: TradingKernel;
-  /** Exchange time now: history ends here. */
-  readonly now: number;
+  /** The exchange's clock, as the broker has it. */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** A symbol's history has arrived (progress). */
   readonly onHistoryLoaded: (symbol: string) => void;
   /** A bar of the strategy's size, completed live or by backfilled data. */
   readonly onStrategyBar: (bar: MarketEvent, backfilled: boolean) => void;
-  /** Every live five-second bar, on the socket's callback, before aggregation. */
+  /** Every live five-second bar, on the socket's callback, before it goes to the feed. */
   readonly onFiveSeconds: (bar: MarketEvent) => void;
 }
 
@@ -80,10 +83,39 @@ export async function startMarketData(input: LiveMarketDataInput): Promise<LiveM
     logger,
   });
   const symbols = config.trading.symbols;
+  const realtime = new IbRealtimeBars(client, {
+    whatToShow: config.ibkr.what_to_show,
+    useRth: config.ibkr.use_rth,
+    zone,
+    pacer: new MessageRateLimiter(REALTIME_BAR_REQUESTS),
+    onBar: (bar) => {
+      input.onFiveSeconds(bar);
+      feed.push(bar);
+    },
+    onProblem: (symbol, code, message) => {
+      logger.warn({ symbol, code }, `real-time bars stopped: ${message}`);
+    },
+  });
+  const subscribe = (): void => {
+    for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
+  };
+  // A five-second strategy subscribes first and loads each symbol's history up to its first live bar, so that no gap
+  // is left to backfill: bars of 30 seconds or less count against IB's 60 history requests in ten minutes, and a
+  // backfill per symbol on top of the history would exceed it with a few dozen symbols. Larger bar sizes load their
+  // history at once (those requests are not counted) and backfill the part of the current bar before the first
+  // live one.
+  const historyFirst = strategy.barSize.ms > FIVE_SECONDS.ms;
+  if (!historyFirst) {
+    for (const symbol of symbols) feed.register(symbol);
+    subscribe();
+  }
+  const now = input.clock.now();
   const warm = await warmUp({
     symbols,
     barSize: strategy.barSize,
-    now: input.now,
+    end: historyFirst
+      ? () => Promise.resolve(now)
+      : async (symbol) => (await feed.firstBarTime(symbol, FIRST_BAR_WAIT_MS)) ?? input.clock.now(),
     duration: config.ibkr.historical_duration,
     allowPartial: config.system.allow_partial_hist_data,
     fetch: async (symbol, end, duration) => {
@@ -98,17 +130,6 @@ export async function startMarketData(input: LiveMarketDataInput): Promise<LiveM
     logger,
   });
   logger.info({ symbols: warm.symbols, bars: warm.bars, requests: pacer.stats.started }, 'strategy warmed up');
-
-  const realtime = new IbRealtimeBars(client, {
-    whatToShow: config.ibkr.what_to_show,
-    useRth: config.ibkr.use_rth,
-    zone,
-    pacer: new MessageRateLimiter(REALTIME_BAR_REQUESTS),
-    onBar: input.onFiveSeconds,
-    onProblem: (symbol, code, message) => {
-      logger.warn({ symbol, code }, `real-time bars stopped: ${message}`);
-    },
-  });
-  for (const symbol of symbols) realtime.subscribe(symbol, contracts.get(symbol)!.contract);
+  if (historyFirst) subscribe();
   return { feed, realtime, pacer };
 }

@@ -105,6 +105,9 @@ export class LiveNode {
   private readonly holds = new EntryHolds();
   private readonly monitor: ConnectionMonitor;
   private running: Running | undefined;
+  /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
+  private trading:
+    { readonly kernel: TradingKernel; readonly results: LiveResults; readonly clock: BrokerClock } | undefined;
   private stopReason: string | undefined;
   private wake: (() => void) | undefined;
   private serverTimeWaiters: ((epochSeconds: number) => void)[] = [];
@@ -147,7 +150,7 @@ export class LiveNode {
       },
       heartbeatMs: config.monitoring.connection_check_interval_seconds * 1000,
       onServerTime: (seconds) => {
-        this.running?.clock.observe(this.zone.toLocal(seconds * 1000));
+        this.trading?.clock.observe(this.zone.toLocal(seconds * 1000));
         for (const waiter of this.serverTimeWaiters.splice(0)) waiter(seconds);
       },
       onReconnected: (session) => this.resynchronise(session),
@@ -250,6 +253,17 @@ export class LiveNode {
       'account synchronised',
     );
 
+    const results = new LiveResults(settings.resultsDirectory, {
+      initialEquity: portfolio.equity,
+      riskFreeRate: config.performance.risk_free_rate,
+      periodsPerYear: config.performance.periods_per_year,
+    });
+    observeSession(kernel, results, logger, {
+      rejected: () => this.rejected++,
+      readOnly: settings.readOnly,
+    });
+    this.trading = { kernel, results, clock };
+
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
       haltRatio: config.monitoring.oer_max_ratio,
@@ -257,7 +271,11 @@ export class LiveNode {
     if (config.monitoring.oer_enabled) this.holds.add(oer);
     const execution = new IbExecutionClient({
       client,
-      sink: engine.receive,
+      // A fill can be the first sign of a new exchange day (an order queued overnight fills at the open).
+      sink: (event) => {
+        if (event.type === 'fill') this.enterDay(event.fill.time);
+        engine.receive(event);
+      },
       account: config.ibkr.account_id,
       contracts: (symbol) => {
         const qualified = contracts.get(symbol);
@@ -275,15 +293,6 @@ export class LiveNode {
     // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
     await reconcileOrders(execution, false);
 
-    const results = new LiveResults(settings.resultsDirectory, {
-      initialEquity: portfolio.equity,
-      riskFreeRate: config.performance.risk_free_rate,
-      periodsPerYear: config.performance.periods_per_year,
-    });
-    observeSession(kernel, results, logger, {
-      rejected: () => this.rejected++,
-      readOnly: settings.readOnly,
-    });
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
@@ -298,7 +307,7 @@ export class LiveNode {
       strategy: this.strategy,
       contracts,
       kernel,
-      now: clock.now(),
+      clock,
       logger,
       onHistoryLoaded: (symbol) => {
         progress.update(`loading history (${symbol})`, ++done, total);
@@ -326,21 +335,18 @@ export class LiveNode {
     };
   }
 
-  /** A five-second bar from the socket: the hot path starts here. */
+  /** A five-second bar from the socket, on its way to the feed: the hot path starts here. */
   private onFiveSeconds(bar: MarketEvent): void {
-    const running = this.running;
-    if (running === undefined) return;
     this.fiveSecondBars++;
-    running.clock.observe(bar.time + FIVE_SECONDS.ms);
+    this.trading?.clock.observe(bar.time + FIVE_SECONDS.ms);
     this.enterDay(bar.time);
-    running.feed.push(bar);
   }
 
   /** A bar of the strategy's size: what a backtest's slice is, handled the same way. */
   private onStrategyBar(bar: MarketEvent, backfilled: boolean): void {
-    const running = this.running;
-    if (running === undefined) return;
-    const { kernel, results } = running;
+    const trading = this.trading;
+    if (trading === undefined) return;
+    const { kernel, results } = trading;
     this.strategyBars++;
     this.enterDay(bar.time);
     this.one[0] = bar;
@@ -365,10 +371,10 @@ export class LiveNode {
   private enterDay(time: number): void {
     const day = dayNumber(time);
     if (day <= this.sessionDay) return;
-    const running = this.running;
-    if (running === undefined) return;
-    const { portfolio, limits } = running.kernel;
-    if (!Number.isNaN(this.sessionDay)) running.results.dayEnded(portfolio.openPositionCount);
+    const trading = this.trading;
+    if (trading === undefined) return;
+    const { portfolio, limits } = trading.kernel;
+    if (!Number.isNaN(this.sessionDay)) trading.results.dayEnded(portfolio.openPositionCount);
     portfolio.startSession(day);
     limits.startSession(day);
     this.sessionDay = day;

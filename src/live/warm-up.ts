@@ -1,3 +1,4 @@
+import { chunkStep, historyRangeStart, parseHistoryDuration } from '../data/history-chunk-plan.js';
 import type { Bar } from '../domain/bar.js';
 import { periodStart, type BarSize } from '../domain/bar-size.js';
 import { dayNumber, MS_PER_DAY } from '../domain/time.js';
@@ -14,8 +15,8 @@ export class WarmUpError extends Error {
 export interface WarmUpInput {
   readonly symbols: readonly string[];
   readonly barSize: BarSize;
-  /** Exchange time now: bars whose period has not ended by then are not history yet. */
-  readonly now: number;
+  /** Where a symbol's history ends (exchange time): bars whose period has not ended by then are not history yet. */
+  readonly end: (symbol: string) => Promise<number>;
   /** IB duration of history to load ("30 D"). */
   readonly duration: string;
   /** Trade a symbol whose history is shorter than its strategy needs (with a warning) instead of failing. */
@@ -45,16 +46,24 @@ export interface WarmUpReport {
  * (the gap between the two is backfilled by the feed).
  */
 export async function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
-  const { symbols, barSize, now, strategy, portfolio, feed, logger } = input;
+  const { symbols, barSize, strategy, portfolio, feed, logger } = input;
   const periodEnd = (time: number): number =>
     barSize.daily ? input.sessionClose(dayNumber(time)) : periodStart(barSize, time) + barSize.ms;
-  const histories = await Promise.all(symbols.map((symbol) => input.fetch(symbol, now, input.duration)));
+  const ends = new Map<string, number>();
+  const histories = await Promise.all(
+    symbols.map(async (symbol) => {
+      const end = await input.end(symbol);
+      ends.set(symbol, end);
+      return input.fetch(symbol, end, warmUpDuration(input.duration, barSize, end));
+    }),
+  );
   let bars = 0;
   const short: string[] = [];
   for (let i = 0; i < symbols.length; i++) {
     const symbol = symbols[i]!;
     // The last bar of an intraday request may still be forming; a daily bar is complete once its session closed.
-    const complete = histories[i]!.filter((bar) => periodEnd(bar.time) <= now);
+    const end = ends.get(symbol)!;
+    const complete = histories[i]!.filter((bar) => periodEnd(bar.time) <= end);
     for (const bar of complete) strategy.onBar(bar);
     bars += complete.length;
     const last = complete.at(-1);
@@ -70,6 +79,18 @@ export async function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
     logger.warn(`${text}: trading them anyway (system.allow_partial_hist_data); they decide once warm`);
   }
   return { symbols: symbols.length, bars, short };
+}
+
+/**
+ * The history a warm-up asks for: the configured duration, except that bars of 30 seconds or less come at most as
+ * many seconds at a time as IB serves in one request (an hour of five-second bars), which is plenty to warm up on.
+ */
+export function warmUpDuration(configured: string, size: BarSize, end: number): string {
+  const step = chunkStep(size);
+  const duration = parseHistoryDuration(configured);
+  if (step.kind !== 'seconds' || duration === undefined) return configured;
+  const span = (end - historyRangeStart(end, duration)) / 1000;
+  return span > step.seconds ? `${step.seconds} S` : configured;
 }
 
 /** 16:00 New York, the regular close of US equities (early closes are not known here). */

@@ -73,3 +73,29 @@ describe('ets start / ets live on the embedded gateway', () => {
     expect(existsSync(join(work.results, 'metrics.json'))).toBe(true);
   });
 });
+
+describe('ets live with a five-second strategy', () => {
+  let work: LiveWork;
+  beforeEach(() => {
+    work = liveWork();
+  });
+  afterEach(() => {
+    work.cleanup();
+  });
+
+  it('loads each symbol’s history up to its first live bar, leaving no gap to backfill', async () => {
+    const config = liveConfig(work, {
+      ibkr: { gateway: 'embedded', embedded: { speed: 200 } },
+      strategies: { sma_crossover: { enabled: true, params: { fast: 5, slow: 20 }, bar_size: '5 secs' } },
+      trading: { use_bracket_orders: false, sizing: 'fixed:10' },
+    });
+    const run = await startLive(work, config, ['--duration', '8s']).done;
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const log = readFileSync(join(work.logs, 'ets.log'), 'utf8');
+    expect(log).toContain('"msg":"strategy warmed up"');
+    expect(log).not.toContain('"msg":"gap filled"');
+    expect(readCsv(join(work.results, 'orders.csv')).length).toBeGreaterThan(0);
+    expect(Number(/Bars +(\d+) 5 secs bars/.exec(run.stdout)?.[1])).toBeGreaterThan(100);
+  });
+});

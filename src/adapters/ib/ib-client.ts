@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { EventName, IBApi } from '@stoqey/ib';
 import type { Logger } from '../../logging/logger.js';
 import { MessageRateLimiter } from '../../execution/message-rate-limiter.js';
@@ -59,7 +60,9 @@ export class IbClient {
   private requestId = FIRST_REQUEST_ID;
 
   constructor(readonly options: IbClientOptions) {
-    this.limiter = new MessageRateLimiter({ max: Math.floor(options.maxMessagesPerSecond) });
+    // The window is a tenth of a second longer than TWS's second: TWS counts arrivals, and messages sent at the edge
+    // of one second can arrive bunched within the next.
+    this.limiter = new MessageRateLimiter({ max: Math.floor(options.maxMessagesPerSecond), windowMs: 1100 });
   }
 
   /** True between a completed handshake and the socket closing. */
@@ -215,6 +218,7 @@ export class IbClient {
         this.onSocketClosed(api);
       });
       api.connect(clientId);
+      disableNagle(api);
     });
   }
 
@@ -247,6 +251,16 @@ export class IbClient {
   private dispatchMessage(id: number, code: number, message: string): void {
     for (const listener of [...this.messageListeners]) listener(id, code, message);
   }
+}
+
+/**
+ * Small messages such as placeOrder must leave at once: with Nagle's algorithm on (Node's default, which IBApi keeps)
+ * a message written while an earlier one waits for its acknowledgement is held back, up to the peer's delayed-ACK
+ * time (tens of milliseconds). IBApi does not expose its socket, so it is reached through its controller.
+ */
+function disableNagle(api: IBApi): void {
+  const internals = api as unknown as { controller?: { socket?: { client?: Socket } } };
+  internals.controller?.socket?.client?.setNoDelay(true);
 }
 
 function emitter(api: IBApi): NodeJS.EventEmitter {

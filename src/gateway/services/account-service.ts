@@ -78,6 +78,8 @@ interface SummarySubscription {
 /** reqAccountUpdates, reqAccountSummary and reqPositions, with their live updates. */
 export class AccountService {
   private readonly updates = new Set<ClientSession>();
+  /** The account values last sent to each subscriber, by key and currency: after a fill only changes go out. */
+  private readonly sentValues = new Map<ClientSession, Map<string, string>>();
   private readonly positions = new Set<ClientSession>();
   private readonly summaries = new Map<string, SummarySubscription>();
   private lastRefresh = Number.NEGATIVE_INFINITY;
@@ -93,6 +95,7 @@ export class AccountService {
   accountUpdates(session: ClientSession, subscribe: boolean, accountCode: string): void {
     if (!subscribe) {
       this.updates.delete(session);
+      this.sentValues.delete(session);
       return;
     }
     if (accountCode !== '' && accountCode !== this.account.accountId) {
@@ -139,14 +142,18 @@ export class AccountService {
 
   dropSession(session: ClientSession): void {
     this.updates.delete(session);
+    this.sentValues.delete(session);
     this.positions.delete(session);
     for (const [key, sub] of this.summaries) if (sub.session === session) this.summaries.delete(key);
   }
 
-  /** After a fill: positions and portfolio lines of the symbol, then the account values. */
+  /**
+   * After a fill: positions and portfolio lines of the symbol, and the account values that changed (as TWS sends
+   * them; the whole account goes out with the subscription and the periodic refresh).
+   */
   changed(symbol: string): void {
     for (const session of this.positions) this.sendPosition(session, symbol);
-    for (const session of this.updates) this.sendAccountUpdate(session, [symbol]);
+    for (const session of this.updates) this.sendAccountUpdate(session, [symbol], true);
   }
 
   /** Periodic refresh of the subscriptions, as TWS sends them every few minutes. */
@@ -161,8 +168,13 @@ export class AccountService {
     return this.account.figures(dayNumber(this.clock.now()), (s) => this.prices.lastPrice(s));
   }
 
-  private sendAccountUpdate(session: ClientSession, symbols: readonly string[]): void {
+  private sendAccountUpdate(session: ClientSession, symbols: readonly string[], onlyChanged = false): void {
     if (!session.open) return;
+    let sent = this.sentValues.get(session);
+    if (sent === undefined) {
+      sent = new Map();
+      this.sentValues.set(session, sent);
+    }
     const f = this.figures();
     const id = this.account.accountId;
     const values: [string, string, string][] = [
@@ -193,7 +205,12 @@ export class AccountService {
       ['RealizedPnL', money(f.realizedPnl), 'BASE'],
       ['DayTradesRemaining', '-1', ''],
     ];
-    for (const [key, value, currency] of values) session.send(encodeAccountValue(key, value, currency, id));
+    for (const [key, value, currency] of values) {
+      const slot = `${key}|${currency}`;
+      if (onlyChanged && sent.get(slot) === value) continue;
+      sent.set(slot, value);
+      session.send(encodeAccountValue(key, value, currency, id));
+    }
     for (const symbol of symbols) {
       const position = this.account.position(symbol);
       const instrument = this.registry.bySymbolName(symbol);
