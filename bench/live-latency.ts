@@ -51,6 +51,9 @@ export interface LatencyOptions {
   readonly warmSeconds: number;
   /** The node's outgoing message limit (monitoring.max_messages_per_second). */
   readonly maxMessagesPerSecond: number;
+  /** SMA periods of the five-second strategy: 2/3 crosses on about a third of the bars, 10/30 now and then. */
+  readonly fast: number;
+  readonly slow: number;
   /** Write a CPU profile of the live node into this directory. */
   readonly profileDir?: string;
 }
@@ -59,6 +62,8 @@ export interface LatencyResult {
   readonly symbols: number;
   readonly speed: number;
   readonly maxMessagesPerSecond: number;
+  readonly fast: number;
+  readonly slow: number;
   /** Order latencies in microseconds, sorted. */
   readonly micros: readonly number[];
   readonly p50: number;
@@ -256,11 +261,13 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
         // The strategy is warm after 4 bars (slow + 1, ATR + 1) instead of 15: it warms up on live bars.
         atr_period: 2,
       },
-      strategies: { sma_crossover: { enabled: true, params: { fast: 2, slow: 3 }, bar_size: '5 secs' } },
-      // Below the shipped 45: at startup the node sends some 150 requests (contracts, history, real-time bars) as
-      // fast as its limiter allows; they reach the gateway bunched (Nagle on the node's socket, the gateway's own
-      // delays), it counts more than 50 in a second and disconnects the node, and after the reconnection IB's
-      // pacing of real-time bar requests (60 per 10 minutes) leaves 40 symbols without data for minutes.
+      strategies: {
+        sma_crossover: {
+          enabled: true,
+          params: { fast: options.fast, slow: options.slow },
+          bar_size: '5 secs',
+        },
+      },
       monitoring: { oer_enabled: false, max_messages_per_second: options.maxMessagesPerSecond },
       logging: { directory: join(work, 'logs'), console: false },
       live: { results_directory: join(work, 'results') },
@@ -290,6 +297,8 @@ export async function runLiveLatency(options: LatencyOptions): Promise<LatencyRe
       symbols: options.symbols,
       speed: options.speed,
       maxMessagesPerSecond: options.maxMessagesPerSecond,
+      fast: options.fast,
+      slow: options.slow,
       micros,
       p50: percentile(micros, 50),
       p99: percentile(micros, 99),
@@ -347,12 +356,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes(
     speed: flag('speed', 4),
     seconds: flag('seconds', 90),
     warmSeconds: flag('warm', 8),
-    maxMessagesPerSecond: flag('max-messages', 30),
+    maxMessagesPerSecond: flag('max-messages', 45),
+    fast: flag('fast', 2),
+    slow: flag('slow', 3),
     ...(profileDir === undefined ? {} : { profileDir }),
   });
   const limiterClear = result.peakMessagesPerSecond < result.maxMessagesPerSecond;
   process.stdout.write(
-    `live bar -> placeOrder at the socket, ${result.symbols} symbols x 5-second bars at ${result.speed}x replay: ` +
+    `live bar -> placeOrder at the socket, ${result.symbols} symbols x 5-second bars at ${result.speed}x replay, ` +
+      `SMA ${result.fast}/${result.slow}: ` +
       `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)} over ${result.orders} orders in ` +
       `${result.measuredSeconds.toFixed(0)} s\n` +
       `  target: p99 <= 1 ms [${verdict(result.p99 <= 1000)}]; node -> gateway at most ` +

@@ -134,11 +134,17 @@ try {
   }
 
   // `ets gateway` and `ets live` as separate processes, in temporary directories of their own.
-  for (const [file, name] of [
-    ['live-latency.js', 'live latency'],
-    ['live-startup.js', 'live startup'],
+  // Latency twice: a strategy that orders on about a third of the bars (a burst of fills and order messages comes
+  // in front of every burst of bars), and one that orders now and then, as trading strategies do.
+  for (const [file, name, args] of [
+    ['live-latency.js', 'live latency, busy', []],
+    ['live-latency.js', 'live latency, typical', ['--fast', '10', '--slow', '30', '--speed', '12']],
+    ['live-startup.js', 'live startup', []],
   ] as const) {
-    const live = spawnSync(process.execPath, [join(distRoot, 'bench', file)], { encoding: 'utf8', stdio: 'inherit' });
+    const live = spawnSync(process.execPath, [join(distRoot, 'bench', file), ...args], {
+      encoding: 'utf8',
+      stdio: 'inherit',
+    });
     if (live.status !== 0) throw new Error(`${name} benchmark failed`);
   }
 } finally {
