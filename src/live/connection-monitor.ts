@@ -1,4 +1,3 @@
-import { EventName } from '@stoqey/ib';
 import type { IbClient, IbSession } from '../adapters/ib/ib-client.js';
 import { connectivityNotice } from '../adapters/ib/ib-codes.js';
 import type { Logger } from '../logging/logger.js';
@@ -51,7 +50,7 @@ export class ConnectionMonitor implements EntryGate {
     client.onClosed(() => {
       this.lost('the socket to TWS / IB Gateway closed');
     });
-    client.on(EventName.currentTime, (time: number) => {
+    client.onCurrentTime((time) => {
       this.awaitingHeartbeat = false;
       options.onServerTime(time);
     });
@@ -110,7 +109,7 @@ export class ConnectionMonitor implements EntryGate {
       this.lost('no answer to the heartbeat');
       return;
     }
-    this.awaitingHeartbeat = this.options.client.send((api) => api.reqCurrentTime());
+    this.awaitingHeartbeat = this.options.client.requestCurrentTime();
   }
 
   private transition(next: ConnectionState, reason: string): void {

@@ -389,7 +389,7 @@ export class LiveNode {
         clearTimeout(timer);
         resolve(seconds);
       });
-      this.client.send((api) => api.reqCurrentTime());
+      this.client.requestCurrentTime();
     });
   }
 

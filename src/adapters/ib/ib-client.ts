@@ -95,6 +95,16 @@ export class IbClient {
     this.messageListeners.push(listener);
   }
 
+  /** TWS's clock, in epoch seconds, each time it answers `requestCurrentTime`. */
+  onCurrentTime(listener: (epochSeconds: number) => void): void {
+    this.on(EventName.currentTime, listener);
+  }
+
+  /** Asks TWS for its clock (reqCurrentTime); false when there is no connection. */
+  requestCurrentTime(): boolean {
+    return this.send((api) => api.reqCurrentTime());
+  }
+
   /** The socket of an established connection closed (not called for failed connection attempts). */
   onClosed(listener: () => void): void {
     this.closedListeners.push(listener);
