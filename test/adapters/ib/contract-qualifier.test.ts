@@ -1,7 +1,8 @@
 import { EventName, SecType, type ContractDetails } from '@stoqey/ib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContractQualificationError, ContractQualifier } from '../../../src/adapters/ib/contract-qualifier.js';
-import { IbClient } from '../../../src/adapters/ib/ib-client.js';
+import type { IbClient } from '../../../src/adapters/ib/ib-client.js';
+import { testIbClient } from './test-ib-client.js';
 import { Gateway } from '../../../src/gateway/gateway.js';
 import { silentLogger } from '../../../src/logging/logger.js';
 import { FakeIbClient } from './fake-ib-client.js';
@@ -32,14 +33,7 @@ describe('ContractQualifier against the embedded gateway', () => {
       symbols: ['AAPL', 'ORCL', 'SPY', 'SYNA'],
     });
     cleanup.push(() => gateway.stop());
-    const client = new IbClient({
-      host: '127.0.0.1',
-      port: gateway.port,
-      clientId: 1,
-      connectTimeoutMs: 3000,
-      maxMessagesPerSecond: 45,
-      logger: silentLogger(),
-    });
+    const client = testIbClient(gateway.port);
     cleanup.push(() => {
       client.disconnect();
     });

@@ -7,7 +7,8 @@ import {
   type HistoricalBarsRequest,
 } from '../../../src/adapters/ib/historical-data.js';
 import { HistoryPacer, IbRequestError } from '../../../src/adapters/ib/history-pacer.js';
-import { IbClient } from '../../../src/adapters/ib/ib-client.js';
+import type { IbClient } from '../../../src/adapters/ib/ib-client.js';
+import { testIbClient } from './test-ib-client.js';
 import type { ContractSpec } from '../../../src/adapters/ib/qualified-contract.js';
 import { generateSampleSeries } from '../../../src/data/generate-sample-series.js';
 import type { Bar } from '../../../src/domain/bar.js';
@@ -16,7 +17,6 @@ import { formatDate, formatTime, MS_PER_DAY, parseTime } from '../../../src/doma
 import { Gateway } from '../../../src/gateway/gateway.js';
 import { DEFAULT_SYNTHETIC_DAYS, DEFAULT_SYNTHETIC_START } from '../../../src/gateway/market/data-source.js';
 import { aggregateBars } from '../../../src/gateway/market/historical-bars.js';
-import { silentLogger } from '../../../src/logging/logger.js';
 import { FakeIbClient } from './fake-ib-client.js';
 
 const DAILY = parseBarSize('1 day')!;
@@ -62,14 +62,7 @@ describe('IbHistoricalData against the embedded gateway', () => {
   async function setup(start = '2021-08-02 09:30:00'): Promise<Setup> {
     const gateway = await Gateway.start({ port: 0, clockMode: 'manual', start, seed: 7, symbols: ['AAPL', 'MSFT'] });
     cleanup.push(() => gateway.stop());
-    const client = new IbClient({
-      host: '127.0.0.1',
-      port: gateway.port,
-      clientId: 1,
-      connectTimeoutMs: 3000,
-      maxMessagesPerSecond: 45,
-      logger: silentLogger(),
-    });
+    const client = testIbClient(gateway.port);
     cleanup.push(() => {
       client.disconnect();
     });

@@ -1,19 +1,10 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IbClient, IbConnectError } from '../../../src/adapters/ib/ib-client.js';
+import { IbConnectError, type IbClient } from '../../../src/adapters/ib/ib-client.js';
+import { testIbClient } from './test-ib-client.js';
 import { Gateway } from '../../../src/gateway/gateway.js';
-import { silentLogger } from '../../../src/logging/logger.js';
 
-function client(port: number, clientId = 1, connectTimeoutMs = 3000): IbClient {
-  return new IbClient({
-    host: '127.0.0.1',
-    port,
-    clientId,
-    connectTimeoutMs,
-    maxMessagesPerSecond: 45,
-    logger: silentLogger(),
-  });
-}
+const client = testIbClient;
 
 /** A port nothing listens on: bound once to learn a free number, then closed. */
 async function freePort(): Promise<number> {
