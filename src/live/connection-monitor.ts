@@ -1,5 +1,5 @@
 import type { IbClient, IbSession } from '../adapters/ib/ib-client.js';
-import { connectivityNotice } from '../adapters/ib/ib-codes.js';
+import { connectivityNotice, isInformational } from '../adapters/ib/ib-codes.js';
 import type { Logger } from '../logging/logger.js';
 import type { EntryGate } from '../risk/signal-router.js';
 
@@ -54,8 +54,8 @@ export class ConnectionMonitor implements EntryGate {
       this.awaitingHeartbeat = false;
       options.onServerTime(time);
     });
-    client.onMessage((_id, code, message) => {
-      this.notice(code, message);
+    client.onMessage((id, code, message) => {
+      this.notice(code, message, id);
     });
   }
 
@@ -175,10 +175,18 @@ export class ConnectionMonitor implements EntryGate {
     return this.current === state;
   }
 
-  private notice(code: number, message: string): void {
-    const notice = connectivityNotice(code, message);
-    if (notice === undefined || this.current === 'stopped') return;
+  private notice(code: number, message: string, id: number): void {
     const { logger } = this.options;
+    const notice = connectivityNotice(code, message);
+    if (notice === undefined) {
+      // Notices about no request or order of ours (id −1) are logged here; the rest belong to their requests.
+      if (id < 0) {
+        if (isInformational(code)) logger.debug({ code }, message);
+        else logger.warn({ code }, `TWS: ${message}`);
+      }
+      return;
+    }
+    if (this.current === 'stopped') return;
     switch (notice.kind) {
       case 'lost':
         this.problems.set('ib', `TWS lost its connection to IB (${code})`);
