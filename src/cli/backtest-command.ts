@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
@@ -22,9 +23,13 @@ interface BacktestFlags {
   skipBadRows?: boolean;
 }
 
+/**
+ * `name=value`, for the key `strategies.<strategy>.params.<name>`: a name the strategy does not have is refused by
+ * the strategy, and __proto__, constructor and prototype by validation (applyOverrides writes them as plain keys).
+ */
 function parseParam(text: string): [string, number | string] {
   const match = /^([A-Za-z_][\w]*)=(.+)$/.exec(text);
-  if (!match) throw new UsageError(`--param ${text}: expected name=value, e.g. --param fast=10`);
+  if (!match) throw new UsageError(`--param ${excerpt(text, 60)}: expected name=value, e.g. --param fast=10`);
   return [match[1]!, numericText(match[2]!)];
 }
 

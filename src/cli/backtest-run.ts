@@ -2,10 +2,20 @@ import { resolve } from 'node:path';
 import { runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
+import { reportFiles } from '../performance/report-writer.js';
+import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
+
+/** The result files and the equity file written while the run goes on. */
+const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial'];
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
+  checkOutputs(
+    config,
+    [{ label: 'backtest.results_directory (--out)', path: config.backtest.results_directory, files: RESULT_FILES }],
+    { embeddedGateway: false },
+  );
   const opened = await openLogger(config.logging);
   try {
     const job = runBacktestJob(config, opened.logger, options);

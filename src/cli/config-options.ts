@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadConfig, readConfigFile, validateConfig } from '../config/load-config.js';
+import { readConfigFile, validateConfig } from '../config/load-config.js';
 import { applyOverrides, flagLabels, type ConfigOverride } from '../config/overrides.js';
 import type { Config } from '../config/schema.js';
 
@@ -11,11 +11,11 @@ export function addConfigOption(command: Command): Command {
 }
 
 /**
- * Reads the config file, writes the command-line overrides in and validates the result once. A missing default
- * `config.yaml` means "all defaults" so the CLI works from any directory; a missing explicit file is an error.
+ * Reads the config file, writes the command-line overrides in and validates the result once: the file goes through
+ * the same checks with flags as without. A missing default `config.yaml` means "all defaults" so the CLI works from
+ * any directory; a missing explicit file is an error.
  */
 export function resolveConfig(path: string, overrides: readonly ConfigOverride[]): Config {
-  if (overrides.length === 0 && existsSync(path)) return loadConfig(path);
   const raw = path === DEFAULT_CONFIG_PATH && !existsSync(path) ? {} : readConfigFile(path);
   return validateConfig(applyOverrides(raw, overrides), path, flagLabels(overrides));
 }

@@ -8,7 +8,10 @@ import {
   DEFAULT_SAMPLE_SYMBOLS,
 } from '../data/generate-sample-series.js';
 import { BAR_SIZE_NAMES, parseBarSize } from '../domain/bar-size.js';
-import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { parseSymbolList } from '../domain/symbol.js';
+import { excerpt } from '../config/bounded-text.js';
+import { DATE_EXPECTED, FIRST_YEAR, parseDateText, parseTimeText } from '../config/calendar-text.js';
+import { dayNumber, MS_PER_DAY } from '../domain/time.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import type { DataFetchOptions } from './data-fetch-run.js';
 import { UsageError } from './exit-codes.js';
@@ -21,12 +24,45 @@ interface SampleFlags {
   symbols: string;
 }
 
-function wholeNumber(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`${flag}: got "${text}"; expected a whole number ≥ ${min}`);
+/** Digits only: `Number()` would read "" as 0 and accept "0x10" or "1e3". */
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    throw new UsageError(`${flag}: got "${text}"; expected a whole number from ${min} to ${max}`);
   }
   return value;
+}
+
+/** The sample generator's seed is 32 bits: larger seeds would repeat smaller seeds' data. */
+const MAX_SEED = 2 ** 32 - 1;
+/** About four centuries of trading days: enough for any test, and the data stays far below a gigabyte. */
+const MAX_SAMPLE_DAYS = 100_000;
+
+/** A `--symbols` list through the one symbol rule (src/domain/symbol.ts). */
+function symbolsFlag(text: string): readonly string[] {
+  const parsed = parseSymbolList(text);
+  if (!parsed.ok) throw new UsageError(`--symbols: ${parsed.problem}`);
+  return parsed.symbols;
+}
+
+/** The last day a sample may reach: the CSV files write four-digit years. */
+const LAST_SAMPLE_DAY = dayNumber(Date.UTC(9999, 11, 31));
+
+/**
+ * `--start` of the sample: a calendar date by the config's rule (calendar-text.ts), from which `days` weekdays stay
+ * within the four-digit years.
+ */
+function sampleStart(text: string, days: number): string {
+  const date = text.trim();
+  const time = parseDateText(date);
+  if (time === undefined) throw new UsageError(`--start: got "${excerpt(text, 40)}"; expected ${DATE_EXPECTED}`);
+  // Five weekdays a week, plus the weekend the start may fall on: never short of the last day.
+  if (dayNumber(time) + Math.ceil(days / 5) * 7 + 2 > LAST_SAMPLE_DAY) {
+    throw new UsageError(
+      `--start ${date} --days ${days}: the data would run past 9999-12-31; expected an earlier start`,
+    );
+  }
+  return date;
 }
 
 interface FetchFlags {
@@ -43,24 +79,11 @@ interface FetchFlags {
 
 const WHAT_TO_SHOW = ['TRADES', 'MIDPOINT', 'BID', 'ASK'] as const;
 
-/** Letters, digits and the dots, dashes and spaces of share classes ("BRK B", "BF.B"): also a safe file name. */
-const SYMBOL = /^[A-Z0-9][A-Z0-9. -]*$/;
-
 /** The flags of `ets data fetch` checked and converted; config-dependent defaults are filled in by the caller. */
 function fetchRequest(flags: FetchFlags): Omit<DataFetchOptions, 'whatToShow' | 'useRth'> & {
   whatToShow?: DataFetchOptions['whatToShow'];
 } {
-  const symbols = [
-    ...new Set(
-      flags.symbols
-        .split(',')
-        .map((s) => s.trim().toUpperCase())
-        .filter((s) => s !== ''),
-    ),
-  ];
-  if (symbols.length === 0) throw new UsageError(`--symbols "${flags.symbols}": expected symbols separated by commas`);
-  const bad = symbols.find((s) => !SYMBOL.test(s));
-  if (bad !== undefined) throw new UsageError(`--symbols: "${bad}" is not a symbol (letters, digits, ".", "-", " ")`);
+  const symbols = symbolsFlag(flags.symbols);
   const barSize = parseBarSize(flags.barSize);
   if (barSize === undefined) {
     throw new UsageError(`--bar-size "${flags.barSize}": expected one of ${BAR_SIZE_NAMES.join(', ')}`);
@@ -72,9 +95,11 @@ function fetchRequest(flags: FetchFlags): Omit<DataFetchOptions, 'whatToShow' | 
   let end: DataFetchOptions['end'];
   if (flags.end !== undefined) {
     const text = flags.end.trim();
-    const time = parseTime(text);
-    if (Number.isNaN(time)) {
-      throw new UsageError(`--end "${flags.end}": expected YYYY-MM-DD or "YYYY-MM-DD HH:MM[:SS]" (New York time)`);
+    const time = parseTimeText(text);
+    if (time === undefined) {
+      throw new UsageError(
+        `--end "${excerpt(flags.end, 40)}": expected YYYY-MM-DD or "YYYY-MM-DD HH:MM[:SS]" (New York time), from ${FIRST_YEAR} on`,
+      );
     }
     // A date alone means the whole day.
     end = { text, time: text.length === 10 ? time + MS_PER_DAY : time };
@@ -105,13 +130,17 @@ export function registerDataCommand(program: Command): void {
     .option('--start <date>', 'first date, YYYY-MM-DD', DEFAULT_SAMPLE_START)
     .option('--symbols <list>', 'comma-separated symbols', DEFAULT_SAMPLE_SYMBOLS.join(','))
     .action(async (flags: SampleFlags) => {
+      const days = wholeNumber('--days', flags.days, 1, MAX_SAMPLE_DAYS);
+      const options = {
+        seed: wholeNumber('--seed', flags.seed, 0, MAX_SEED),
+        days,
+        start: sampleStart(flags.start, days),
+        symbols: symbolsFlag(flags.symbols),
+      };
+      const { checkOutputDirectory } = await import('./output-locations.js');
+      checkOutputDirectory({ label: '--out', path: flags.out, files: options.symbols.map((s) => `${s}.csv`) });
       const { writeSampleData } = await import('../data/write-sample-data.js');
-      const paths = writeSampleData(flags.out, {
-        seed: wholeNumber('--seed', flags.seed, 0),
-        days: wholeNumber('--days', flags.days, 1),
-        start: flags.start,
-        symbols: flags.symbols.split(',').map((s) => s.trim().toUpperCase()),
-      });
+      const paths = writeSampleData(flags.out, options);
       process.stdout.write(`Wrote ${paths.length} synthetic files to ${flags.out}: ${paths.join(', ')}\n`);
     });
   const fetch = data

@@ -6,7 +6,12 @@ import { IbClient, IbConnectError } from '../adapters/ib/ib-client.js';
 import { IbHistorySource } from '../adapters/ib/ib-history-source.js';
 import type { Config } from '../config/schema.js';
 import type { HistoryDuration } from '../data/history-chunk-plan.js';
-import { downloadHistory, HistoryDownloadError, type HistoryDownloadResult } from '../data/history-download.js';
+import {
+  downloadHistory,
+  historyFileNames,
+  HistoryDownloadError,
+  type HistoryDownloadResult,
+} from '../data/history-download.js';
 import type { BarSize } from '../domain/bar-size.js';
 import { formatTime, MS_PER_DAY } from '../domain/time.js';
 import { timeZone } from '../domain/time-zone.js';
@@ -14,6 +19,7 @@ import { EmbeddedGatewayError, startEmbeddedGateway, type EmbeddedGateway } from
 import { openLogger, type Logger } from '../logging/logger.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { fetchProgress } from './fetch-progress.js';
+import { checkOutputs } from './output-locations.js';
 
 /** `ets data fetch` as the command line asked for it (flags validated by data-command.ts). */
 export interface DataFetchOptions {
@@ -39,6 +45,9 @@ class FetchFailure extends Error {}
  * are one line and exit 1, with what was complete kept for the next run to resume.
  */
 export async function runDataFetch(config: Config, options: DataFetchOptions): Promise<void> {
+  checkOutputs(config, [{ label: '--out', path: options.out, files: historyFileNames(options.symbols) }], {
+    embeddedGateway: true,
+  });
   const opened = await openLogger(config.logging);
   const logger = opened.logger;
   let embedded: EmbeddedGateway | undefined;

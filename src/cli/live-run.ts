@@ -5,11 +5,16 @@ import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import { LiveNode } from '../live/live-node.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
+import { reportFiles } from '../performance/report-writer.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
+import { checkOutputs, reportFileNames } from './output-locations.js';
+
+/** The session's result files and the summaries' temporary files. */
+const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'daily.csv.partial', 'metrics.json.partial'];
 
 /** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
 function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
@@ -32,6 +37,11 @@ function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
  * until the session ends; Ctrl+C (or SIGTERM) stops it gracefully, a second Ctrl+C exits at once.
  */
 export async function runLiveCommand(config: Config, options: LiveRunOptions): Promise<void> {
+  checkOutputs(
+    config,
+    [{ label: 'live.results_directory (--results)', path: config.live.results_directory, files: RESULT_FILES }],
+    { embeddedGateway: true },
+  );
   const opened = await openLogger(config.logging);
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { excerpt } from '../config/bounded-text.js';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -7,10 +8,23 @@ import { registerGatewayCommand } from './gateway-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerStartCommand } from './start-command.js';
 
+/** Longest error line printed: a message that quotes more than this has a bug of its own. */
+const MAX_ERROR_LENGTH = 2000;
+
+/**
+ * An error message as the one line the README promises (`error: …`), whatever produced it: line breaks become "; ",
+ * other control characters are escaped and an overlong middle is cut.
+ */
+function errorLine(message: string): string {
+  return `error: ${excerpt(message.trim().replace(/\s*[\r\n]+\s*/g, '; '), MAX_ERROR_LENGTH)}\n`;
+}
+
 function buildProgram(): Command {
   const program = new Command('ets')
     .description('Event-driven equity trading system for Interactive Brokers TWS / IB Gateway')
-    .showHelpAfterError()
+    // Commander's own errors (unknown option, missing argument) are printed by main() as one line pointing at the
+    // help, rather than followed by the whole help. Set before the commands are added, so that they inherit it.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerStartCommand(program);
   registerBacktestCommand(program);
@@ -20,17 +34,36 @@ function buildProgram(): Command {
   return program;
 }
 
+/** `ets backtest`, `ets data sample`: the command the arguments name, for pointing at its help. */
+function commandName(program: Command, args: readonly string[]): string {
+  const names = ['ets'];
+  let command = program;
+  for (const arg of args) {
+    const sub = command.commands.find((c) => c.name() === arg);
+    if (sub === undefined) break;
+    names.push(arg);
+    command = sub;
+  }
+  return names.join(' ');
+}
+
 async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    await buildProgram().parseAsync(argv);
+    await program.parseAsync(argv);
     return process.exitCode === undefined ? ExitCode.Ok : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+      if (error.exitCode === 0) return ExitCode.Ok;
+      // `ets` or `ets data` without a command: commander has printed the help, which is the message.
+      if (error.code === 'commander.help') return ExitCode.Usage;
+      const message = error.message.replace(/^error: /, '');
+      process.stderr.write(errorLine(`${message} (see ${commandName(program, argv.slice(2))} --help)`));
+      return ExitCode.Usage;
     }
     const code = exitCodeFor(error);
     if (code !== undefined) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.stderr.write(errorLine((error as Error).message));
       return code;
     }
     process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

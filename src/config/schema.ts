@@ -1,6 +1,8 @@
 // zod/mini: the same validation as zod's classic API at a thirtieth of its size, which every CLI start pays for.
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { DATE_EXPECTED, parseDateText, parseTimeText, TIME_EXPECTED } from './calendar-text.js';
+import { isSymbol, normaliseSymbol, SYMBOL_EXPECTED } from '../domain/symbol.js';
 
 z.config(en());
 
@@ -23,11 +25,41 @@ const str = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(...check
 const percent = num(z.minimum(0), z.maximum(100));
 const positiveInt = int(z.positive());
 const nonNegative = num(z.minimum(0));
-const dateText = z.nullable(str(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')));
+/** A day that exists (not 2020-02-30 or 1998-13-01), in the years calendar-text.ts allows. */
+const dateText = z.nullable(str(z.refine((text) => parseDateText(text) !== undefined, DATE_EXPECTED)));
+
+/**
+ * The largest amount of money a config holds, in USD. float64 keeps cents exact up to about 9e13; P&L sums, fees
+ * and products of prices and quantities need headroom below that, and at 1e20 not even whole dollars are left (a
+ * run's P&L vanished into rounding).
+ */
+export const MAX_MONEY = 1e12;
+/** The most shares one order may be for: at USD 1,000 a share that is MAX_MONEY. */
+export const MAX_SHARES = 1e9;
+/** The most a per-share fee may be, so that the fee of MAX_SHARES stays within MAX_MONEY. */
+const MAX_PER_SHARE = MAX_MONEY / MAX_SHARES;
+
+/** USD amounts, from 0 (or above 0 when `positive`) to MAX_MONEY. */
+const money = (positive = false) =>
+  num(
+    positive ? z.gt(0) : z.minimum(0),
+    z.maximum(MAX_MONEY, 'number to be <=1e12 (above it amounts lose their cents)'),
+  );
+const perShare = num(z.minimum(0), z.maximum(MAX_PER_SHARE, `number to be <=${MAX_PER_SHARE} (USD per share)`));
+/** A fraction of a trade's value or of a commission: 0 to 1. */
+const fraction = num(z.minimum(0), z.maximum(1));
+/** A symbol names its `SYMBOL.csv` file: the one rule of src/domain/symbol.ts, stored in canonical upper case. */
+const symbol = str(
+  z.refine((s) => isSymbol(normaliseSymbol(s)), SYMBOL_EXPECTED),
+  z.overwrite(normaliseSymbol),
+);
 
 /** `risk` (risk-per-trade ÷ stop distance) or `fixed:N` (N shares per entry). */
 export const sizingText = str(
-  z.regex(/^(risk|fixed:[1-9]\d*)$/, 'risk or fixed:N with N a whole number of shares ≥ 1'),
+  z.refine(
+    (text) => text === 'risk' || (/^fixed:[1-9]\d{0,9}$/.test(text) && Number(text.slice(6)) <= MAX_SHARES),
+    'risk or fixed:N with N a whole number of shares from 1 to 1000000000',
+  ),
 );
 
 export const commissionModelName = z.enum(['zero', 'ib-fixed', 'ib-tiered']);
@@ -40,9 +72,7 @@ const text = (value: string) => opt(z.string(), value);
 export const strategyBarSize = z.enum(['5 secs', '1 min', '5 mins', '15 mins', '1 hour', '1 day']);
 
 /** Replay time as `YYYY-MM-DD[ HH:MM[:SS]]` (New York). */
-const replayTime = z.nullable(
-  str(z.regex(/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/, 'a time as YYYY-MM-DD[ HH:MM[:SS]]')),
-);
+const replayTime = z.nullable(str(z.refine((text) => parseTimeText(text) !== undefined, TIME_EXPECTED)));
 
 /** The gateway `ets live` starts in-process when `ibkr.gateway` is `embedded`. */
 const embeddedGatewaySchema = z.strictObject({
@@ -52,7 +82,8 @@ const embeddedGatewaySchema = z.strictObject({
   speed: opt(num(z.minimum(1), z.maximum(5000)), 1),
   /** Replay start; null: the open of the second-to-last trading day of the data. */
   start: opt(replayTime, null),
-  seed: opt(int(z.minimum(0)), 42),
+  /** The synthesis uses 32 bits of the seed: a larger one would repeat a smaller one's data. */
+  seed: opt(int(z.minimum(0), z.maximum(2 ** 32 - 1)), 42),
   /** Fault schedule (see `ets gateway --chaos`). */
   chaos: opt(z.nullable(z.string()), null),
   /** JSON file keeping the paper account across runs; null: a fresh account every run. */
@@ -101,7 +132,7 @@ const ibkrSchema = z.strictObject({
 });
 
 const accountSchema = z.strictObject({
-  initial_capital: opt(positive(), 100_000),
+  initial_capital: opt(money(true), 100_000),
   /** Sale proceeds become settled cash this many sessions after the trade (US equities: T+1). */
   settlement_days: opt(int(z.minimum(0), z.maximum(5)), 1),
   currency: opt(str(z.length(3)), 'USD'),
@@ -124,7 +155,7 @@ const rapidLossSchema = z.strictObject({
 });
 
 const tradingSchema = z.strictObject({
-  symbols: opt(z.array(str(z.minLength(1))), []),
+  symbols: opt(z.array(symbol), []),
   exchange: text('SMART'),
   currency: opt(str(z.length(3)), 'USD'),
   sizing: opt(sizingText, 'risk'),
@@ -163,11 +194,12 @@ const strategiesSchema = opt(z.record(z.string(), strategyEntry), {
 const loggingSchema = z.strictObject({
   level: opt(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']), 'info'),
   directory: text('logs'),
-  file_name: text('ets.log'),
+  /** A plain file name inside `directory` (the rotated files add `.1`, `.2`, …). */
+  file_name: opt(str(z.regex(/^(?!\.\.?$)[^/\\\0]{1,200}$/, 'a file name (no "/"), 1 to 200 characters')), 'ets.log'),
   /** Rotate when the file reaches this size. */
-  max_file_mb: opt(positive(), 10),
-  /** Rotated files kept besides the current one. */
-  max_files: opt(int(z.minimum(1)), 5),
+  max_file_mb: opt(num(z.gt(0), z.maximum(1024)), 10),
+  /** Rotated files kept besides the current one (each rotation renames them all). */
+  max_files: opt(int(z.minimum(1), z.maximum(1000)), 5),
   console: bool(true),
 });
 
@@ -178,7 +210,7 @@ const performanceSchema = z.strictObject({
 });
 
 const benchmarkingSchema = z.strictObject({
-  symbol: opt(z.nullable(z.string()), null),
+  symbol: opt(z.nullable(symbol), null),
   calculate_alpha_beta: bool(true),
 });
 
@@ -213,36 +245,36 @@ const walkForwardSchema = z.strictObject({
 });
 
 const fixedRatesSchema = z.strictObject({
-  per_share: opt(nonNegative, 0.005),
-  min_per_order: opt(nonNegative, 1),
-  max_pct_of_value: opt(nonNegative, 1),
+  per_share: opt(perShare, 0.005),
+  min_per_order: opt(money(), 1),
+  max_pct_of_value: opt(percent, 1),
 });
 
 const tieredRatesSchema = z.strictObject({
   /** [monthly shares up to, USD per share]; the last tier applies above every bound. */
-  tiers: opt(z.array(z.tuple([positive(), nonNegative])).check(z.minLength(1)), [
+  tiers: opt(z.array(z.tuple([num(z.gt(0), z.maximum(Number.MAX_SAFE_INTEGER)), perShare])).check(z.minLength(1)), [
     [300_000, 0.0035],
     [3_000_000, 0.002],
     [20_000_000, 0.0015],
     [100_000_000, 0.001],
     [Number.MAX_SAFE_INTEGER, 0.0005],
   ]),
-  min_per_order: opt(nonNegative, 0.35),
-  max_pct_of_value: opt(nonNegative, 1),
-  cat_fee_per_share: opt(nonNegative, 0.000048),
-  clearing_per_share: opt(nonNegative, 0.0002),
-  clearing_max_pct_of_value: opt(nonNegative, 0.5),
-  exchange_per_share: opt(nonNegative, 0.003),
+  min_per_order: opt(money(), 0.35),
+  max_pct_of_value: opt(percent, 1),
+  cat_fee_per_share: opt(perShare, 0.000048),
+  clearing_per_share: opt(perShare, 0.0002),
+  clearing_max_pct_of_value: opt(percent, 0.5),
+  exchange_per_share: opt(perShare, 0.003),
   /** Shares priced under USD 1 pay this percent of value as exchange fee instead. */
-  exchange_sub_dollar_pct: opt(nonNegative, 0.3),
-  finra_pass_through_rate: opt(nonNegative, 0.00056),
+  exchange_sub_dollar_pct: opt(percent, 0.3),
+  finra_pass_through_rate: opt(fraction, 0.00056),
 });
 
 /** Transaction fees on sales that the regulators set (the SEC's changes each fiscal year); both schedules pass them on. */
 const regulatoryRatesSchema = z.strictObject({
-  sec_fee_rate: opt(nonNegative, 0.0000278),
-  finra_taf_per_share: opt(nonNegative, 0.000166),
-  finra_taf_max: opt(nonNegative, 8.3),
+  sec_fee_rate: opt(fraction, 0.0000278),
+  finra_taf_per_share: opt(perShare, 0.000166),
+  finra_taf_max: opt(money(), 8.3),
 });
 
 const commissionRatesSchema = z.strictObject({
@@ -251,9 +283,9 @@ const commissionRatesSchema = z.strictObject({
   regulatory: section(regulatoryRatesSchema),
 });
 
-const backtestSchema = z.strictObject({
+const backtestFields = z.strictObject({
   csv_directory: text('data/sample'),
-  symbols: opt(z.nullable(z.array(str(z.minLength(1)))), null),
+  symbols: opt(z.nullable(z.array(symbol).check(z.minLength(1))), null),
   start_date: opt(dateText, null),
   end_date: opt(dateText, null),
   strategy: text('sma_crossover'),
@@ -266,6 +298,24 @@ const backtestSchema = z.strictObject({
   skip_bad_rows: bool(false),
   walk_forward: section(walkForwardSchema),
 });
+
+// A range that ends before it starts has no bars: the mistake is in the dates, and it is said so here, for every
+// entry point (file, flags), instead of surfacing later as a data error.
+const backtestSchema = backtestFields.check(
+  z.superRefine((backtest, context) => {
+    const { start_date: start, end_date: end } = backtest;
+    // zod runs this check even when a date is malformed; that date has its own issue already.
+    const [from, until] = [parseDateText(start ?? ''), parseDateText(end ?? '')];
+    if (from !== undefined && until !== undefined && until < from) {
+      context.addIssue({
+        code: 'custom',
+        path: ['end_date'],
+        input: end,
+        message: `a date on or after the start date, ${start} (backtest.start_date)`,
+      });
+    }
+  }),
+);
 
 const systemSchema = z.strictObject({
   /** Start trading a symbol even if its initial history came back shorter than requested. */

@@ -1,3 +1,11 @@
+import { excerpt } from '../config/bounded-text.js';
+
+/**
+ * Characters of a reason a message keeps: reasons quote the file's own text (a header line, a field), which can be
+ * megabytes long.
+ */
+const MAX_REASON_LENGTH = 240;
+
 /** A data row the loader left out because `skipBadRows` was set. */
 export interface SkippedRow {
   readonly file: string;
@@ -6,7 +14,10 @@ export interface SkippedRow {
   readonly reason: string;
 }
 
-/** Bar data that cannot be used; the message starts with `file:line:` (or `file:` when no line applies). */
+/**
+ * Bar data that cannot be used; the message starts with `file:line:` (or `file:` when no line applies) and is one
+ * line of bounded length, whatever the file holds.
+ */
 export class CsvDataError extends Error {
   override readonly name = 'CsvDataError';
 
@@ -15,6 +26,6 @@ export class CsvDataError extends Error {
     readonly line: number | null,
     readonly reason: string,
   ) {
-    super(line === null ? `${file}: ${reason}` : `${file}:${line}: ${reason}`);
+    super(`${line === null ? file : `${file}:${line}`}: ${excerpt(reason, MAX_REASON_LENGTH)}`);
   }
 }

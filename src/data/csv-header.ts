@@ -27,6 +27,33 @@ function normalise(name: string): string {
 }
 
 /**
+ * The header's fields, split at commas as rows are (CsvFieldReader.fieldEndAt): a field starting with a double
+ * quote runs to its closing quote, so a comma inside it does not split it.
+ */
+function splitFields(text: string): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    const start = i;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] === '"') {
+      for (i++; i < text.length; i++) {
+        if (text[i] !== '"') continue;
+        if (text[i + 1] !== '"') {
+          i++;
+          break;
+        }
+        i++;
+      }
+    }
+    while (i < text.length && text[i] !== ',') i++;
+    fields.push(text.slice(start, i));
+    if (i >= text.length) return fields;
+    i++;
+  }
+}
+
+/**
  * Reads the first non-blank line as the header and leaves the reader at the next line. `header` is null when the
  * data holds only blank lines so far; `line` counts the lines consumed (continuing from `linesBefore`).
  */
@@ -50,7 +77,7 @@ export function readHeader(
   const text = Buffer.from(reader.buf.buffer, reader.buf.byteOffset + start, reader.pos - start)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-  const names = text.split(',').map(normalise);
+  const names = splitFields(text).map(normalise);
   const roles = new Int8Array(names.length).fill(-1);
   const found = (name: string): number => names.indexOf(name);
 

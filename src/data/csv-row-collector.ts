@@ -19,9 +19,10 @@ export interface RowRules {
 }
 
 /**
- * Turns data rows into bars and enforces the row rules: numbers where numbers belong, no negative price or volume,
- * low ≤ open, close ≤ high, a valid stamp, strictly increasing stamps. A broken rule fails with `file:line: reason`,
- * or with `skipBadRows` leaves the row out and records it. Good bars inside [from, until] go to the sink.
+ * Turns data rows into bars and enforces the row rules: the header's number of fields (a field in double quotes
+ * may hold commas), numbers where numbers belong, no negative price or volume, low ≤ open, close ≤ high, a valid
+ * stamp, strictly increasing stamps. A broken rule fails with `file:line: reason`, or with `skipBadRows` leaves the
+ * row out and records it. Good bars inside [from, until] go to the sink.
  */
 export class CsvRowCollector {
   readonly skipped: SkippedRow[] = [];
@@ -88,8 +89,17 @@ export class CsvRowCollector {
         if (field === lastField || buf[p] !== 44 /* , */) break;
         p++;
       }
-      if (field < lastField && reason === null) {
-        reason = `the row has ${field + 1} fields but the header has ${fieldCount}`;
+      // A row must have the header's fields, no more and no fewer: an extra comma (a thousands separator, an
+      // unquoted "Apple, Inc.") shifts the values after it into the wrong columns, and each of them may still read
+      // as a number. Usually the last column read is the last one and the line ends here: one byte compared.
+      let found = field + 1;
+      if (buf[p] === 44 || found !== fieldCount) {
+        while (buf[p] === 44) {
+          p = reader.fieldEndAt(p + 1);
+          found++;
+        }
+        // This comes before any bad value: with fields missing or extra, the values were read from wrong columns.
+        if (found !== fieldCount) reason = `expected ${fieldCount} fields, found ${found}`;
       }
       p = reader.nextLineAt(p);
       this.accept(reason ?? checkBar(values));

@@ -1,5 +1,5 @@
 import type { BarSize } from '../domain/bar-size.js';
-import { dayNumber, MS_PER_DAY } from '../domain/time.js';
+import { dayNumber, MS_PER_DAY, utcTime } from '../domain/time.js';
 import { isWeekend } from './civil-date.js';
 
 const SECOND = 1000;
@@ -30,8 +30,9 @@ export function formatHistoryDuration(duration: HistoryDuration): string {
 export function historyRangeStart(end: number, duration: HistoryDuration): number {
   const { count, unit } = duration;
   const d = new Date(end);
+  // utcTime, not Date.UTC: "1950 Y" back from 2024 is the year 74, which Date.UTC would read as 1974.
   const back = (years: number, months: number): number =>
-    Date.UTC(
+    utcTime(
       d.getUTCFullYear() - years,
       d.getUTCMonth() - months,
       d.getUTCDate(),

@@ -13,9 +13,16 @@ import {
 import { join } from 'node:path';
 import type { Bar } from '../domain/bar.js';
 import { periodStart, type BarSize } from '../domain/bar-size.js';
+import { isSymbol, SYMBOL_EXPECTED } from '../domain/symbol.js';
 import { formatTime, parseTime } from '../domain/time.js';
 import { BarSeriesBuilder } from './bar-series-builder.js';
-import { FetchManifest, sameRequest, type FetchEntry, type FetchParameters } from './fetch-manifest.js';
+import {
+  FETCH_MANIFEST_NAME,
+  FetchManifest,
+  sameRequest,
+  type FetchEntry,
+  type FetchParameters,
+} from './fetch-manifest.js';
 import {
   completeBarsEnd,
   firstBarStart,
@@ -125,6 +132,11 @@ export class HistoryDownloadError extends Error {
 
 const CSV_HEADER = 'date,open,high,low,close,volume\n';
 
+/** The names of the files a download of `symbols` writes into its directory (to check the directory up front). */
+export function historyFileNames(symbols: readonly string[]): string[] {
+  return [FETCH_MANIFEST_NAME, ...symbols.flatMap((s) => [`${s}.csv`, `${s}.csv.partial`, `${s}.csv.tmp`])];
+}
+
 function partialPath(directory: string, symbol: string): string {
   return join(directory, `${symbol}.csv.partial`);
 }
@@ -201,6 +213,10 @@ export async function downloadHistory(
 ): Promise<HistoryDownloadResult> {
   const { directory, barSize, useRth, whatToShow } = request;
   const symbols = [...new Set(request.symbols)];
+  // Each symbol names files in `directory`: one that is not a symbol could name a path outside it. Callers take
+  // symbols through parseSymbol at their edge; this guards the file names for every caller.
+  const bad = symbols.find((symbol) => !isSymbol(symbol));
+  if (bad !== undefined) throw new RangeError(`${JSON.stringify(bad)} is not ${SYMBOL_EXPECTED}`);
   mkdirSync(directory, { recursive: true });
   const manifest = FetchManifest.open(directory);
   const asked = {

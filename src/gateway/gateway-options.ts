@@ -60,7 +60,21 @@ export interface GatewayOptions {
   readonly enforcePacing?: boolean;
   /** A fault schedule (see parseChaosSpec). */
   readonly chaos?: string;
-  /** Five-second day blocks kept in memory. Default 600. */
-  readonly cacheDays?: number;
+  /**
+   * Bytes of synthesised five-second day blocks kept in memory for history, ticks and marks, least recently used
+   * dropped first (a block takes about 220 KB per symbol and full session). The replay's current day of each
+   * symbol it plays is held outside this budget. Default 64 MB.
+   */
+  readonly barCacheBytes?: number;
+  /** Milliseconds a new connection has to complete the handshake ("API\0", versions, START_API). Default 10 000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Milliseconds a client has to finish sending a message once its first bytes arrived. Default 30 000. */
+  readonly messageTimeoutMs?: number;
+  /**
+   * Bytes of partly received messages the gateway holds for all connections together, beyond the first 64 KB of
+   * each connection (no API request comes near that; a message may be up to IB's 16 MB limit). A connection whose
+   * message would exceed it is closed. Default 32 MB.
+   */
+  readonly maxPendingInputBytes?: number;
   readonly logger?: GatewayLogger;
 }

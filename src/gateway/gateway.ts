@@ -61,6 +61,13 @@ function versionRange(options: GatewayOptions): { min: number; max: number } {
   return { min, max };
 }
 
+/** A limit from the options: its default when absent, else a positive number. */
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isFinite(value) && value > 0)) throw new GatewayConfigError(`${name} ${value} must be a number > 0`);
+  return value;
+}
+
 /**
  * The embedded IB gateway: a TWS API socket server backed by replayed market data and a paper broker. Start it
  * with `Gateway.start(options)` and point any TWS API client at `port`.
@@ -95,7 +102,7 @@ export class Gateway {
     if (data.skippedRows > 0) this.logger.warn({ rows: data.skippedRows }, 'skipped malformed CSV rows');
     this.store = new MarketDataStore(data.series, {
       seed,
-      ...(options.cacheDays ? { cacheDays: options.cacheDays } : {}),
+      ...(options.barCacheBytes === undefined ? {} : { cacheBytes: options.barCacheBytes }),
     });
     this.calendar = new TradingCalendar(this.store.allDays());
     this.registry = new ContractRegistry(data.stockSymbols, data.indexSymbols, data.overrides);
@@ -161,6 +168,9 @@ export class Gateway {
       versions: versionRange(options),
       maxClients: options.maxClients ?? MAX_CLIENTS,
       maxMessagesPerSecond: options.maxMessagesPerSecond ?? 50,
+      handshakeTimeoutMs: positive(options.handshakeTimeoutMs, 10_000, 'handshakeTimeoutMs'),
+      messageTimeoutMs: positive(options.messageTimeoutMs, 30_000, 'messageTimeoutMs'),
+      maxPendingInputBytes: positive(options.maxPendingInputBytes, 32 * 1024 * 1024, 'maxPendingInputBytes'),
       logger: this.logger,
       connectionTime: () => wireDateTime(this.clock.now()),
       onRequest: (session, request) => {

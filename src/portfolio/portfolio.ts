@@ -137,9 +137,11 @@ export class Portfolio implements AccountView {
     }
     const sign = sideSign(fill.side);
     const value = quantity * price;
-    // A sale's commission comes out of its proceeds, which settle together (as IB books them); a purchase pays both.
+    // A sale's commission comes out of its proceeds, which settle together (as IB books them); a purchase pays both,
+    // and so does a sale for whatever of its commission the proceeds do not cover.
     if (sign > 0) this.ledger.pay(value + commission);
-    else this.ledger.receiveSaleProceeds(value - commission);
+    else if (value >= commission) this.ledger.receiveSaleProceeds(value - commission);
+    else this.ledger.pay(commission - value);
     this.commissionSum += commission;
 
     let state = this.states.get(fill.symbol);

@@ -215,7 +215,7 @@ describe('ets data fetch', () => {
     [['--duration', '10 years'], '--duration "10 years": expected a count and a unit S, D, W, M or Y'],
     [['--end', '01/31/2022'], '--end "01/31/2022": expected YYYY-MM-DD or "YYYY-MM-DD HH:MM[:SS]" (New York time)'],
     [['--what', 'BID_ASK'], '--what "BID_ASK": expected TRADES, MIDPOINT, BID, ASK'],
-    [['--symbols', ' , '], '--symbols " , ": expected symbols separated by commas'],
+    [['--symbols', ' , '], '--symbols: got " , "; expected symbols separated by commas'],
   ])('refuses %j with exit code 2 and one line', async (flags, message) => {
     const run = await runCliAsync([
       'data',

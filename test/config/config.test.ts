@@ -61,19 +61,25 @@ describe('config', () => {
     expect(text).toContain(message);
   });
 
-  it('reports every bad key at once', () => {
+  it('reports every bad key at once, on one line', () => {
     const text = errorOf(() => validateConfig({ account: { initial_capital: 0 }, ibkr: { client_id: -1 } }));
-    expect(text).toContain('account.initial_capital: got 0; expected number to be >0');
-    expect(text).toContain('ibkr.client_id: got -1; expected number to be >=0');
+    expect(text).toBe(
+      'config: invalid configuration: ibkr.client_id: got -1; expected number to be >=0; account.initial_capital: ' +
+        'got 0; expected number to be >0',
+    );
   });
 
   it('names the file for unreadable or malformed YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ets-config-'));
     const path = join(dir, 'broken.yaml');
     writeFileSync(path, 'trading:\n  symbols: [A, B\n');
-    expect(errorOf(() => loadConfig(path))).toMatch(/broken\.yaml: not valid YAML/);
+    expect(errorOf(() => loadConfig(path))).toBe(
+      `${path}: not valid YAML: line 3, column 1: Flow sequence in block collection must be sufficiently indented ` +
+        'and end with a ]',
+    );
     expect(errorOf(() => loadConfig(join(dir, 'missing.yaml')))).toMatch(/missing\.yaml: cannot read the config file/);
-    expect(parseConfigText('', 'empty.yaml')).toBeNull();
+    expect(parseConfigText('', 'empty.yaml')).toEqual({});
+    expect(parseConfigText('# only comments\n', 'empty.yaml')).toEqual({});
     expect(validateConfig(null).trading.max_active_positions).toBe(5);
   });
 
@@ -88,5 +94,118 @@ describe('config', () => {
     expect(merged).toEqual({ account: { initial_capital: 250_000 }, backtest: { slippage_bps: 'abc' } });
     const text = errorOf(() => validateConfig(merged, 'config.yaml', flagLabels(overrides)));
     expect(text).toContain('--slippage-bps (backtest.slippage_bps): got "abc"; expected number');
+  });
+});
+
+describe('config hardening', () => {
+  it.each([
+    [
+      { backtest: { start_date: '2020-02-30' } },
+      'backtest.start_date: got "2020-02-30"; expected a date as YYYY-MM-DD',
+    ],
+    [{ backtest: { end_date: '1899-12-31' } }, 'backtest.end_date: got "1899-12-31"; expected a date as YYYY-MM-DD'],
+    [
+      { backtest: { start_date: '2021-01-02', end_date: '2021-01-01' } },
+      'backtest.end_date: got "2021-01-01"; expected a date on or after the start date, 2021-01-02',
+    ],
+    [
+      { ibkr: { embedded: { start: '2021-01-04 09:60' } } },
+      'ibkr.embedded.start: got "2021-01-04 09:60"; expected a time',
+    ],
+    [
+      { ibkr: { embedded: { seed: 2 ** 32 } } },
+      'ibkr.embedded.seed: got 4294967296; expected number to be <=4294967295',
+    ],
+    [{ account: { initial_capital: Infinity } }, 'account.initial_capital: got Infinity; expected number'],
+    [
+      { account: { initial_capital: 1e13 } },
+      'account.initial_capital: got 10000000000000; expected number to be <=1e12',
+    ],
+    [{ trading: { sizing: 'fixed:1000000001' } }, 'trading.sizing: got "fixed:1000000001"; expected risk or fixed:N'],
+    [
+      { commission_rates: { tiered: { tiers: [[1e20, 0.1]] } } },
+      'commission_rates.tiered.tiers.0.0: got 100000000000000000000',
+    ],
+  ])('refuses %j', (raw, message) => {
+    expect(errorOf(() => validateConfig(raw))).toContain(`config: invalid configuration: ${message}`);
+  });
+
+  it('accepts the edges of the ranges', () => {
+    const config = validateConfig({
+      account: { initial_capital: 1e12 },
+      trading: { sizing: 'fixed:1000000000' },
+      backtest: { start_date: '1900-01-01', end_date: '1900-01-01' },
+      ibkr: { embedded: { start: '9999-12-31 23:59:59', seed: 2 ** 32 - 1 } },
+    });
+    expect(config.account.initial_capital).toBe(1e12);
+  });
+
+  it('writes prototype keys as plain keys, for validation to refuse, and never into a prototype', () => {
+    const overrides: ConfigOverride[] = [
+      { path: ['strategies', '__proto__', 'params', 'polluted'], value: 1, flag: '--param' },
+      { path: ['strategies', 'sma_crossover', 'params', 'constructor'], value: 1, flag: '--param' },
+    ];
+    const merged = applyOverrides({}, overrides) as { strategies: object };
+    expect(({} as Record<string, unknown>).params).toBeUndefined();
+    expect(Object.getPrototypeOf(merged.strategies)).toBe(Object.prototype);
+    expect(Object.keys(merged.strategies)).toEqual(['__proto__', 'sma_crossover']);
+    expect(errorOf(() => validateConfig(merged, 'c.yaml', flagLabels(overrides)))).toBe(
+      'c.yaml: invalid configuration: strategies.__proto__: got the name __proto__; expected a name other than ' +
+        '__proto__, constructor or prototype; --param (strategies.sma_crossover.params.constructor): got the name ' +
+        'constructor; expected a name other than __proto__, constructor or prototype',
+    );
+  });
+
+  it('leaves a section that is not a mapping for validation to report, flags or not', () => {
+    const overrides: ConfigOverride[] = [{ path: ['backtest', 'start_date'], value: '2020-01-02', flag: '--start' }];
+    expect(applyOverrides({ backtest: null }, overrides)).toEqual({ backtest: null });
+    expect(errorOf(() => validateConfig({ backtest: null }))).toBe(
+      'config: invalid configuration: backtest: got null; expected object',
+    );
+  });
+
+  it('reads flags as numbers only in decimal notation', () => {
+    expect(['12', ' 12 ', '-0.5', '1e6', '.5', '+3'].map(numericText)).toEqual([12, 12, -0.5, 1e6, 0.5, 3]);
+    expect(['0x10', '0b1', '', ' ', 'Infinity', 'NaN', '1_000', '1e400'].map(numericText)).toEqual([
+      '0x10',
+      '0b1',
+      '',
+      ' ',
+      'Infinity',
+      'NaN',
+      '1_000',
+      '1e400',
+    ]);
+  });
+
+  it.each([
+    ['a: 1\na: 2\n', 'unusable YAML: line 2, column 1: duplicate key "a"'],
+    ['a: *b\n', 'unusable YAML: line 1, column 4: alias *b names no anchor &b defined before it'],
+    ['a: &b {c: *b}\n', 'unusable YAML: line 1, column 11: alias *b is inside the node it names (a cycle)'],
+    ['a: 1\n---\nb: 2\n', 'not valid YAML: line 2, column 1: more than one YAML document (---); a config file is one'],
+    ['[1, 2]\n', 'expected a mapping of config keys (such as "backtest:" and "trading:"); the file holds a list'],
+    [
+      '%YAML 1.1\n---\n!!set {a}\n',
+      'expected a mapping of config keys (such as "backtest:" and "trading:"); the file holds a Set',
+    ],
+  ])('refuses the YAML %j', (text, message) => {
+    expect(errorOf(() => parseConfigText(text, 'c.yaml'))).toBe(`c.yaml: ${message}`);
+  });
+
+  it('parses large documents in linear time (the yaml package checks duplicate keys in quadratic time)', () => {
+    const keys = Array.from({ length: 15_000 }, (_, i) => `    S${i}: Tech`).join('\n');
+    const started = performance.now();
+    const raw = parseConfigText(`trading:\n  sector_map:\n${keys}\n`, 'c.yaml') as { trading: { sector_map: object } };
+    expect(Object.keys(raw.trading.sector_map)).toHaveLength(15_000);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('lists at most five problems with bounded excerpts of what was written', () => {
+    const raw = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`key${i}`, 1]));
+    expect(errorOf(() => validateConfig({ ...raw, account: { currency: 'x'.repeat(1e6) } }))).toBe(
+      `config: invalid configuration: account.currency: got "${'x'.repeat(53)}…(999,922 characters left out)…` +
+        `${'x'.repeat(25)}"; expected string to have exactly 3 characters; key0, key1, key2, key3, key4 … and 4,995 ` +
+        "more: unknown keys; check the spelling against the README's config reference",
+    );
   });
 });

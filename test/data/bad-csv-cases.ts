@@ -140,7 +140,37 @@ export const BAD_CSV_CASES: readonly BadCsvCase[] = [
   {
     name: 'a row with too few fields',
     text: `${HEADER}\n2024-01-02,1,1,1,1\n`,
-    message: 'X.csv:2: the row has 5 fields but the header has 6',
+    message: 'X.csv:2: expected 6 fields, found 5',
+    barsBefore: 0,
+  },
+  {
+    name: 'a row without the last, ignored, column of the header',
+    text: 'date,open,high,low,close,volume,Adj Close\n2024-01-02,1,1,1,1,1,1\n2024-01-03,1,1,1,1,1\n',
+    message: 'X.csv:3: expected 7 fields, found 6',
+    barsBefore: 1,
+  },
+  {
+    name: 'a thousands separator in the volume: a field too many, though every field is a number',
+    text: `${HEADER}\n1997-05-02,1.5,1.6,1.4,1.5,200\n1997-05-05,1.479167,1.541667,1.458333,1.500000,1,16374400\n`,
+    message: 'X.csv:3: expected 6 fields, found 7',
+    barsBefore: 1,
+  },
+  {
+    name: 'a trailing comma',
+    text: `${HEADER}\n2024-01-02,1,1,1,1,1,\r\n`,
+    message: 'X.csv:2: expected 6 fields, found 7',
+    barsBefore: 0,
+  },
+  {
+    name: 'a field too many and a word for a number: the count is named, the values being shifted',
+    text: `${HEADER}\n2024-01-02,1,x,1,1,1,1\n`,
+    message: 'X.csv:2: expected 6 fields, found 7',
+    barsBefore: 0,
+  },
+  {
+    name: 'a quoted number with thousands separators: one field, not a number',
+    text: `${HEADER}\n2024-01-02,1,1,1,1,"16,374,400"\n`,
+    message: 'X.csv:2: volume is not a number: "\\"16,374,400\\""',
     barsBefore: 0,
   },
   { name: 'an empty file', text: '', message: 'X.csv:1: the file is empty (no header line)', barsBefore: 0 },

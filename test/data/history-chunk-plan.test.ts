@@ -188,6 +188,12 @@ describe('range helpers', () => {
     expect(formatTime(historyRangeStart(t('2024-02-29'), { count: 1, unit: 'Y' }))).toBe('2023-03-01');
   });
 
+  it('goes back to the year it reaches, not 1900 years later for years below 100', () => {
+    const end = t('2024-03-31');
+    expect(new Date(historyRangeStart(end, { count: 1950, unit: 'Y' })).getUTCFullYear()).toBe(74);
+    expect(new Date(historyRangeStart(end, { count: 1950 * 12, unit: 'M' })).getUTCFullYear()).toBe(74);
+  });
+
   it('ends at the last complete bar: intraday at its period start, daily after a finished session', () => {
     expect(formatTime(completeBarsEnd(t('2024-01-05 10:07:30'), size('5 mins'), true))).toBe('2024-01-05 10:05:00');
     expect(formatTime(completeBarsEnd(t('2024-01-05 10:07:30'), size('1 day'), true))).toBe('2024-01-05');

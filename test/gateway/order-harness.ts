@@ -12,6 +12,7 @@ import type { OrderRequest } from '../../src/domain/order.js';
 import { dayNumber } from '../../src/domain/time.js';
 import type { BookEvent } from '../../src/execution/book-event.js';
 import { OrderBook } from '../../src/execution/order-book.js';
+import { initialTrailStop, stopOnGrid } from '../../src/gateway/broker/trail-grid.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { listen, stock, waitFor, type Client, type Fixture } from './harness.js';
 
@@ -124,6 +125,7 @@ export function modelBook(
   orders: readonly OrderRequest[],
   addedAt: number,
   until: number,
+  afterBar?: (book: OrderBook) => void,
 ): { readonly book: OrderBook; readonly events: BookEvent[] } {
   const book = new OrderBook({ slippageBps: 1, maxParticipation: 0.25 });
   for (const order of orders) {
@@ -137,7 +139,9 @@ export function modelBook(
     if (bars === undefined) continue;
     for (let i = 0; i < bars.length; i++) {
       const time = bars.time[i]!;
-      if (time >= addedAt && time + 5000 <= until) events.push(...book.processBar(barAt(bars, i)));
+      if (time < addedAt || time + 5000 > until) continue;
+      events.push(...book.processBar(barAt(bars, i)));
+      afterBar?.(book);
     }
   }
   return { book, events };
@@ -149,8 +153,27 @@ export function modelFills(
   orders: readonly OrderRequest[],
   addedAt: number,
   until: number,
+  afterBar?: (book: OrderBook) => void,
 ): BookEvent[] {
-  return modelBook(gateway, orders, addedAt, until).events;
+  return modelBook(gateway, orders, addedAt, until, afterBar).events;
+}
+
+/**
+ * What TWS adds to the fill model's trailing stops, as the model of the gateway: the initial stop from the price
+ * when the order was accepted (`withInitialStop`), and after each bar the stop the book trailed to back on the
+ * cent grid (`trailsOnGrid`, an afterBar hook of modelBook).
+ */
+export function withInitialStop(order: OrderRequest, price: number): OrderRequest {
+  const stopPrice = initialTrailStop(order, price, 0.01);
+  return stopPrice === undefined ? order : { ...order, stopPrice };
+}
+
+export function trailsOnGrid(book: OrderBook): void {
+  for (const entry of book.working()) {
+    if (entry.order.type !== 'TRAIL' || Number.isNaN(entry.trailStop)) continue;
+    const grid = stopOnGrid(entry.trailStop, entry.order.side, 0.01);
+    if (grid !== entry.trailStop) book.replace({ ...entry.order, stopPrice: grid });
+  }
 }
 
 /** [shares, price] of the model's fills, of every order or of one. */

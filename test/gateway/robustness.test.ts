@@ -1,90 +1,10 @@
-import { Socket } from 'node:net';
-import { EventName } from '@stoqey/ib';
+import { EventName, OrderAction, OrderType, SecType } from '@stoqey/ib';
+import { Encoder } from '@stoqey/ib/dist/core/io/encoder.js';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/gateway.js';
-import { frameFields } from '../../src/gateway/protocol/field-writer.js';
-import { FrameDecoder, splitFields } from '../../src/gateway/protocol/framing.js';
 import { connect, startGateway, waitFor } from './harness.js';
-
-/** A bare TWS-protocol client: raw frames in, decoded messages out. */
-class RawClient {
-  readonly messages: string[][] = [];
-  closed = false;
-  private readonly socket = new Socket();
-  private readonly decoder = new FrameDecoder();
-  private waiters: (() => void)[] = [];
-
-  static async open(port: number): Promise<RawClient> {
-    const client = new RawClient();
-    await new Promise<void>((resolve, reject) => {
-      client.socket.once('error', reject);
-      client.socket.connect(port, '127.0.0.1', () => {
-        resolve();
-      });
-    });
-    client.socket.on('data', (chunk: Buffer) => {
-      client.decoder.push(chunk);
-      for (let f = client.decoder.next(); f.kind === 'frame'; f = client.decoder.next())
-        client.messages.push(splitFields(f.payload));
-      client.notify();
-    });
-    client.socket.on('close', () => {
-      client.closed = true;
-      client.notify();
-    });
-    client.socket.on('error', () => undefined);
-    return client;
-  }
-
-  raw(bytes: Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  send(fields: string[]): void {
-    this.socket.write(frameFields(fields));
-  }
-
-  hello(range = 'v157..193'): void {
-    const text = Buffer.from(range, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(text.length, 0);
-    this.raw(Buffer.concat([Buffer.from('API\0', 'latin1'), length, text]));
-  }
-
-  /** Handshake and START_API; resolves once nextValidId has arrived. */
-  async start(clientId: number): Promise<void> {
-    this.hello();
-    await this.until(() => this.messages.length >= 1);
-    this.send(['71', '2', String(clientId), '']);
-    await this.until(() => this.messages.some((m) => m[0] === '9'));
-  }
-
-  async until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  }
-
-  errors(): string[][] {
-    return this.messages.filter((m) => m[0] === '4');
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-
-  private notify(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const resolve of waiting) resolve();
-  }
-}
+import { RawClient } from './raw-client.js';
 
 describe('protocol robustness', () => {
   let gateway: Gateway;
@@ -147,6 +67,67 @@ describe('protocol robustness', () => {
       ['42', '320', 'Error reading request: PlaceOrder: message ended after 4 fields'],
     ]);
     expect(raw.closed).toBe(false);
+    raw.close();
+  });
+
+  it('refuses START_API with a client id TWS cannot read or accept, and closes', async () => {
+    for (const clientId of ['-5', '', '99999999999999999999', '0x10', '1.5', ' 7']) {
+      const raw = await RawClient.open(gateway.port);
+      raw.hello();
+      await raw.until(() => raw.messages.length >= 1);
+      raw.send(['71', '2', clientId, '']);
+      await raw.until(() => raw.closed);
+      expect(
+        raw.messages.some((m) => m[0] === '9'),
+        `clientId ${JSON.stringify(clientId)}`,
+      ).toBe(false);
+      const error = raw.errors().at(-1);
+      expect(error?.[2]).toBe('-1');
+      expect(error?.[3]).toBe(clientId === '-5' ? '321' : '320');
+    }
+    expect(gateway.clientCount).toBe(0);
+    await stillServes();
+  });
+
+  it('reads numbers as strictly as IB: an order quantity of "0x10" is refused, not read as 16', async () => {
+    const raw = await RawClient.open(gateway.port);
+    await raw.start(8);
+    const order = (quantity: string): string[] => {
+      let fields: string[] = [];
+      const encoder = new Encoder({
+        serverVersion: 193,
+        sendMsg: (...tokens: unknown[]) => {
+          fields = tokens
+            .flat(Infinity)
+            .map((t) =>
+              t === true ? '1' : t === false ? '0' : t === undefined || t === null ? '' : String(t as number | string),
+            );
+        },
+        emitError: (message: string) => {
+          throw new Error(message);
+        },
+      });
+      encoder.placeOrder(
+        42,
+        { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD' },
+        { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 16, transmit: true, tif: 'DAY' },
+      );
+      expect(fields[17]).toBe('16');
+      fields[17] = quantity;
+      return fields;
+    };
+    raw.send(order('0x10'));
+    raw.send(['49', '1']);
+    await raw.until(() => raw.messages.some((m) => m[0] === '49'));
+    expect(raw.messages.some((m) => m[0] === '5' || m[0] === '3')).toBe(false);
+    const [error] = raw.errors().filter((m) => m[2] === '42');
+    expect(error?.slice(3, 5)).toEqual([
+      '320',
+      'Error reading request: PlaceOrder: field 17 is "0x10", expected a decimal number',
+    ]);
+    // The same order with a quantity IB reads is accepted.
+    raw.send(order('16'));
+    await raw.until(() => raw.messages.some((m) => m[0] === '3' && m[1] === '42'));
     raw.close();
   });
 

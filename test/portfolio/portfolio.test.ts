@@ -129,4 +129,17 @@ describe('Portfolio', () => {
       { symbol: 'B', quantity: 2, averageCost: 7, lastPrice: 7, openedAt: 9, realisedPnl: 0, unrealisedPnl: 0 },
     ]);
   });
+
+  it('settles a sale’s proceeds net of its commission, and pays a commission the proceeds do not cover at once', () => {
+    const p = new Portfolio({ initialCash: 1_000, settlementDays: 1 });
+    p.startSession(1);
+    p.applyFill(fill('A', 'BUY', 10, 10, 1));
+    expect([p.cash, p.settledCash]).toEqual([899, 899]);
+    p.applyFill(fill('A', 'SELL', 5, 12, 1));
+    expect([p.cash, p.settledCash, p.unsettledCash]).toEqual([958, 899, 59]);
+    p.applyFill(fill('A', 'SELL', 1, 0.5, 0.75));
+    expect([p.cash, p.settledCash, p.unsettledCash]).toEqual([957.75, 898.75, 59]);
+    p.startSession(2);
+    expect([p.settledCash, p.unsettledCash]).toEqual([957.75, 0]);
+  });
 });

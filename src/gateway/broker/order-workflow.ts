@@ -15,6 +15,7 @@ import { referencePrice, rejected, type OrderRefusal } from './order-mapping.js'
 import type { OrderRegistry } from './order-registry.js';
 import { commissionView, executionExchange, executionView, openOrderView, orderStatusView } from './order-views.js';
 import type { PaperAccount } from './paper-account.js';
+import { initialTrailStop, stopOnGrid } from './trail-grid.js';
 
 function isStopType(type: OrderType): boolean {
   return type === OrderType.Stop || type === OrderType.StopLimit || type === OrderType.TrailingStop;
@@ -33,6 +34,8 @@ export class OrderWorkflow {
   private fillTime: number | undefined;
   private readonly books: FillBooks;
   private readonly port: BrokerPort;
+  /** Trailing orders in the book by symbol: their stops go back on the tick grid after each of its bars. */
+  private readonly trailing = new Map<string, Set<BrokerOrder>>();
 
   constructor(
     private readonly options: PaperBrokerOptions,
@@ -56,10 +59,37 @@ export class OrderWorkflow {
     return this.book.replace({ ...request, quantity: request.quantity - offset });
   }
 
-  /** The current stop of a trailing order in the book. */
+  /**
+   * The current stop of a trailing order: the book's once it works, else the stop it was accepted with (kept in its
+   * request, which also keeps the last stop of an order that has left the book).
+   */
   trailStop(order: BrokerOrder): number | undefined {
+    if (order.request.type !== OrderType.TrailingStop) return undefined;
     const stop = this.book.get(order.permId)?.trailStop;
-    return stop === undefined || Number.isNaN(stop) ? undefined : stop;
+    return stop === undefined || Number.isNaN(stop) ? order.request.stopPrice : stop;
+  }
+
+  /**
+   * Keeps a trailing order's stop on the tick grid, as TWS does: an order not yet working in the book (accepted
+   * since the last bar) gets its initial stop from the current price at once, so that TWS's first openOrder already
+   * carries it; a working one has the stop the book trailed to rounded to the grid (away from the market). The
+   * stop is also kept in the order's request, where the state file and the order views find it.
+   */
+  settleTrail(order: BrokerOrder): void {
+    if (order.request.type !== OrderType.TrailingStop) return;
+    const entry = this.book.get(order.permId);
+    if (entry === undefined || entry.status === 'held') return;
+    const minTick = this.instrument(order).minTick;
+    let stop = entry.trailStop;
+    if (Number.isNaN(stop)) {
+      const initial = initialTrailStop(order.request, this.options.prices.lastPrice(order.symbol), minTick);
+      if (initial === undefined) return;
+      stop = initial;
+    }
+    const grid = stopOnGrid(stop, order.request.side, minTick);
+    if (grid !== order.request.stopPrice) order.request = { ...order.request, stopPrice: grid };
+    // A stop not yet started becomes the book's initial stop; a started one is replaced by its grid price.
+    if (grid !== entry.trailStop) this.replace(order, order.request);
   }
 
   encodeOpenOrder(order: BrokerOrder, version: number): Buffer {
@@ -85,6 +115,24 @@ export class OrderWorkflow {
       }
       this.port.changed();
     }
+    const trailing = this.trailing.get(bar.symbol);
+    if (trailing !== undefined) {
+      for (const order of trailing) {
+        if (isActive(order)) this.settleTrail(order);
+        else trailing.delete(order);
+      }
+      if (trailing.size === 0) this.trailing.delete(bar.symbol);
+    }
+  }
+
+  private trackTrail(order: BrokerOrder): void {
+    if (order.request.type !== OrderType.TrailingStop) return;
+    let orders = this.trailing.get(order.symbol);
+    if (orders === undefined) {
+      orders = new Set();
+      this.trailing.set(order.symbol, orders);
+    }
+    orders.add(order);
   }
 
   /** At the open: orders held outside regular hours become Submitted. */
@@ -124,6 +172,7 @@ export class OrderWorkflow {
       }
       this.bookOffset.set(order.permId, order.filled);
       this.port.retainSymbol(order.symbol);
+      this.trackTrail(order);
     }
   }
 
@@ -163,6 +212,8 @@ export class OrderWorkflow {
     }
     this.bookOffset.set(order.permId, 0);
     this.port.retainSymbol(order.symbol);
+    this.trackTrail(order);
+    this.settleTrail(order);
     const held = this.book.get(order.permId)?.status === 'held';
     order.whyHeld = held ? 'child' : '';
     this.setState(order, 'PreSubmitted');
@@ -234,6 +285,7 @@ export class OrderWorkflow {
           break;
         case 'activated':
           order.whyHeld = '';
+          this.settleTrail(order);
           this.setState(order, this.workable(order) ? 'Submitted' : 'PreSubmitted');
           break;
       }

@@ -219,6 +219,7 @@ export class PaperBroker {
     order.wire = wire;
     order.request = mapped.request;
     order.updatedAt = this.options.clock.now();
+    this.workflow.settleTrail(order);
     this.workflow.emitOpenOrder(order);
     this.workflow.emitStatus(order);
     this.port.changed();

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CsvDataError } from '../../data/csv-data-error.js';
 import { generateSampleSeries } from '../../data/generate-sample-series.js';
 import { loadBarDirectory } from '../../data/load-bar-directory.js';
 import type { BarSeries } from '../../domain/bar.js';
+import { isSymbol, SYMBOL_EXPECTED } from '../../domain/symbol.js';
 import { dayNumber } from '../../domain/time.js';
 import type { InstrumentOverride } from './contract-registry.js';
 import { VIX_PROFILE } from './known-instruments.js';
@@ -47,6 +49,29 @@ interface ContractsFile {
   readonly [symbol: string]: InstrumentOverride & { readonly secType?: 'STK' | 'IND' };
 }
 
+const CSV_SUFFIX = /\.csv$/i;
+
+/**
+ * Every `*.csv` file of the directory is served as the symbol its name gives (as `resolveBarFiles` reads it), and
+ * symbols follow one rule wherever they come from (src/domain/symbol.ts): a file such as `x(1).csv` or
+ * `.hidden.csv` is refused here, naming it, rather than served as a contract no valid symbol can ask for.
+ * Requested symbols (`symbols`) are looked up by their own names instead, so only the listing is checked.
+ */
+function checkFileNames(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // loadBarDirectory reports an unreadable directory.
+  }
+  for (const name of names) {
+    if (!CSV_SUFFIX.test(name)) continue;
+    if (!isSymbol(name.replace(CSV_SUFFIX, '').toUpperCase())) {
+      throw new CsvDataError(dir, null, `${JSON.stringify(name)} is not named SYMBOL.csv with ${SYMBOL_EXPECTED}`);
+    }
+  }
+}
+
 /**
  * The gateway's market data: the CSV directory's series (a VIX.csv, or any symbol marked IND in contracts.json,
  * is an index) or seeded synthetic stocks; a synthetic VIX joins whenever the data has none.
@@ -57,6 +82,7 @@ export function loadMarketData(options: DataSourceOptions): MarketData {
   const overrides = new Map<string, InstrumentOverride>();
   const indexes = new Set<string>([VIX_PROFILE.symbol]);
   if (options.dataDir !== undefined) {
+    if (options.symbols === undefined) checkFileNames(options.dataDir);
     const loaded = loadBarDirectory(options.dataDir, {
       skipBadRows: true,
       ...(options.symbols === undefined ? {} : { symbols: options.symbols }),

@@ -24,6 +24,11 @@ export class DayBars {
     this.volume = new Float64Array(capacity);
   }
 
+  /** Memory of the columns. */
+  get byteLength(): number {
+    return 6 * this.time.byteLength;
+  }
+
   /** Index of the bar starting at `time`, or −1. Contiguous days resolve arithmetically. */
   indexAt(time: number): number {
     if (this.length === 0) return -1;

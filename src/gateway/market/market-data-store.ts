@@ -17,27 +17,44 @@ interface SymbolSource {
 
 export interface MarketDataStoreOptions {
   readonly seed: number;
-  /** Day blocks of five-second bars kept in memory (each about 220 KB for a full session). */
-  readonly cacheDays?: number;
+  /** Bytes of five-second day blocks kept in memory, least recently used dropped first. Default 64 MB. */
+  readonly cacheBytes?: number;
 }
+
+/** Default size of the day-block cache: about 300 full sessions. */
+export const DEFAULT_BAR_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Every symbol's bars, served as five-second bars per trading day. Daily source bars are subdivided into a
  * regular session of five-second bars by a seeded constrained random walk; intraday source bars are subdivided
  * into their five-second parts the same way. A (symbol, day) block depends only on the seed, so history and the
- * live replay of the same day agree, and recently used blocks stay cached.
+ * live replay of the same day agree, and recently used blocks stay cached up to a byte budget (a block dropped is
+ * synthesised again, identically, when next needed): years of history for many symbols pass through the cache
+ * without staying in memory.
  */
 export class MarketDataStore {
   private readonly sources = new Map<string, SymbolSource>();
+  /** Least recently used first (a Map keeps insertion order; a hit re-inserts). */
   private readonly cache = new Map<string, DayBars>();
-  private readonly cacheLimit: number;
+  private cacheBytes = 0;
+  /** The replay's current day of each symbol it plays: always at hand, outside the cache's budget. */
+  private readonly pinned = new Map<string, DayBars>();
+  /** The cache's byte budget. */
+  readonly cacheLimitBytes: number;
   private readonly seed: number;
   private readonly scratch = new SynthesisScratch();
 
   constructor(series: readonly BarSeries[], options: MarketDataStoreOptions) {
     this.seed = options.seed;
-    this.cacheLimit = Math.max(8, options.cacheDays ?? 600);
+    const limit = options.cacheBytes ?? DEFAULT_BAR_CACHE_BYTES;
+    if (!(Number.isFinite(limit) && limit >= 0)) throw new RangeError(`cacheBytes ${limit} must be a number ≥ 0`);
+    this.cacheLimitBytes = limit;
     for (const s of series) this.sources.set(s.symbol.toUpperCase(), describe(s));
+  }
+
+  /** Bytes of five-second bars held in the cache now. */
+  get cachedBytes(): number {
+    return this.cacheBytes;
   }
 
   /** Trading days with data for the symbol, ascending. */
@@ -86,8 +103,34 @@ export class MarketDataStore {
     return Number.isNaN(open) ? undefined : { open, high, low, close, volume };
   }
 
+  /**
+   * The symbol's bars of `day`, kept at hand (outside the cache's budget) until the symbol's next pinned day or
+   * `unpin`: the replay's working set, which the history requests passing through the cache must not evict.
+   */
+  pin(symbol: string, day: number): DayBars | undefined {
+    const held = this.pinned.get(symbol);
+    if (held?.day === day) return held;
+    const bars = this.dayBars(symbol, day);
+    this.unpin(symbol);
+    if (bars === undefined) return undefined;
+    const key = `${symbol}:${day}`;
+    if (this.cache.delete(key)) this.cacheBytes -= bars.byteLength;
+    this.pinned.set(symbol, bars);
+    return bars;
+  }
+
+  /** Returns the symbol's pinned day to the cache (as its most recently used block). */
+  unpin(symbol: string): void {
+    const held = this.pinned.get(symbol);
+    if (held === undefined) return;
+    this.pinned.delete(symbol);
+    this.remember(`${symbol}:${held.day}`, held);
+  }
+
   /** The symbol's five-second bars of a day, or undefined when the symbol has no data that day. */
   dayBars(symbol: string, day: number): DayBars | undefined {
+    const held = this.pinned.get(symbol);
+    if (held?.day === day) return held;
     const key = `${symbol}:${day}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
@@ -99,12 +142,21 @@ export class MarketDataStore {
     const range = source?.days.get(day);
     if (source === undefined || range === undefined) return undefined;
     const bars = this.synthesize(symbol, day, source, range);
-    this.cache.set(key, bars);
-    if (this.cache.size > this.cacheLimit) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
+    this.remember(key, bars);
     return bars;
+  }
+
+  /** Adds a block as the most recently used, then drops the least recently used ones beyond the budget. */
+  private remember(key: string, bars: DayBars): void {
+    if (this.cache.has(key)) return;
+    this.cache.set(key, bars);
+    this.cacheBytes += bars.byteLength;
+    // The newest block stays even when it alone exceeds the budget: the caller is about to use it.
+    for (const [oldKey, old] of this.cache) {
+      if (this.cacheBytes <= this.cacheLimitBytes || old === bars) break;
+      this.cache.delete(oldKey);
+      this.cacheBytes -= old.byteLength;
+    }
   }
 
   private synthesize(symbol: string, day: number, source: SymbolSource, range: readonly [number, number]): DayBars {

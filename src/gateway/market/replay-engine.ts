@@ -63,6 +63,7 @@ export class ReplayEngine {
     } else {
       this.active.delete(symbol);
       this.current.delete(symbol);
+      this.store.unpin(symbol);
     }
   }
 
@@ -135,7 +136,7 @@ export class ReplayEngine {
   private dayBarsOf(symbol: string, day: number): DayBars | undefined {
     let entry = this.current.get(symbol);
     if (entry?.day !== day) {
-      entry = { day, bars: this.store.dayBars(symbol, day) };
+      entry = { day, bars: this.store.pin(symbol, day) };
       this.current.set(symbol, entry);
     }
     return entry.bars;

@@ -1,3 +1,4 @@
+import { parseWireInt } from './field-reader.js';
 import { frameFields } from './field-writer.js';
 
 /** What a V100+ client announces right after the "API\0" prefix: its version range and connect options. */
@@ -14,9 +15,9 @@ export const API_PREFIX = Buffer.from('API\0', 'latin1');
 export function parseClientHello(text: string): ClientHello | undefined {
   const match = /^v(\d+)(?:\.\.(\d+))?(?:\s+(.*))?$/.exec(text.replace(/\0+$/, '').trim());
   if (!match) return undefined;
-  const minVersion = Number(match[1]);
-  const maxVersion = match[2] === undefined ? minVersion : Number(match[2]);
-  if (maxVersion < minVersion) return undefined;
+  const minVersion = parseWireInt(match[1]!);
+  const maxVersion = match[2] === undefined ? minVersion : parseWireInt(match[2]);
+  if (minVersion === undefined || maxVersion === undefined || maxVersion < minVersion) return undefined;
   return { minVersion, maxVersion, connectOptions: match[3] ?? '' };
 }
 

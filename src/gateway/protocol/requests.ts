@@ -1,6 +1,6 @@
 import { isBag, readContract, skipList } from './decoders/contract-fields.js';
 import { decodePlaceOrder, type PlaceOrderRequest } from './decoders/place-order.js';
-import { FieldReader } from './field-reader.js';
+import { FieldReader, parseWireInt } from './field-reader.js';
 import { ClientMessageId, clientMessageName } from './message-ids.js';
 import { ProtocolError } from './protocol-error.js';
 import { ServerVersion } from './server-versions.js';
@@ -54,6 +54,17 @@ export type ClientRequest =
   | { readonly kind: 'cancelAccountSummary'; readonly reqId: number }
   | { readonly kind: 'reqPositions' }
   | { readonly kind: 'cancelPositions' }
+  | { readonly kind: 'reqPositionsMulti'; readonly reqId: number; readonly account: string; readonly modelCode: string }
+  | { readonly kind: 'cancelPositionsMulti'; readonly reqId: number }
+  | {
+      readonly kind: 'reqAccountUpdatesMulti';
+      readonly reqId: number;
+      readonly account: string;
+      readonly modelCode: string;
+      /** Only the cash ledger and the net liquidation value. */
+      readonly ledgerAndNlv: boolean;
+    }
+  | { readonly kind: 'cancelAccountUpdatesMulti'; readonly reqId: number }
   | PlaceOrderRequest
   | { readonly kind: 'cancelOrder'; readonly orderId: number }
   | { readonly kind: 'reqOpenOrders' }
@@ -89,8 +100,6 @@ const UNSUPPORTED_REQ_ID_INDEX: Partial<Record<number, number | null>> = {
   [ClientMessageId.UpdateDisplayGroup]: 2,
   [ClientMessageId.VerifyAndAuthRequest]: null,
   [ClientMessageId.VerifyAndAuthMessage]: null,
-  [ClientMessageId.ReqPositionsMulti]: 2,
-  [ClientMessageId.ReqAccountUpdatesMulti]: 2,
   [ClientMessageId.ReqSecDefOptParams]: 1,
   [ClientMessageId.ReqSoftDollarTiers]: 1,
   [ClientMessageId.ReqFamilyCodes]: null,
@@ -119,8 +128,6 @@ const IGNORED: ReadonlySet<number> = new Set([
   ClientMessageId.CancelCalcImpliedVolat,
   ClientMessageId.CancelCalcOptionPrice,
   ClientMessageId.UnsubscribeFromGroupEvents,
-  ClientMessageId.CancelPositionsMulti,
-  ClientMessageId.CancelAccountUpdatesMulti,
   ClientMessageId.CancelHistogramData,
   ClientMessageId.CancelPnl,
   ClientMessageId.CancelPnlSingle,
@@ -145,17 +152,21 @@ const REQUEST_ID_INDEX: Partial<Record<number, number>> = {
   [ClientMessageId.CancelAccountSummary]: 2,
   [ClientMessageId.ReqExecutions]: 2,
   [ClientMessageId.ReqUserInfo]: 1,
+  [ClientMessageId.ReqPositionsMulti]: 2,
+  [ClientMessageId.CancelPositionsMulti]: 2,
+  [ClientMessageId.ReqAccountUpdatesMulti]: 2,
+  [ClientMessageId.CancelAccountUpdatesMulti]: 2,
 };
 
-/** The whole number at `index` of a message's raw fields; undefined when there is none there. */
+/** The int at `index` of a message's raw fields; undefined when there is none there. */
 function integerAt(fields: readonly string[], index: number | null | undefined): number | undefined {
   const text = index === undefined || index === null ? undefined : fields[index];
-  return text !== undefined && /^-?\d+$/.test(text) ? Number(text) : undefined;
+  return text === undefined ? undefined : parseWireInt(text);
 }
 
 /** The request (or order) id a message is about, best effort from its raw fields; −1 when there is none. */
 export function requestIdOf(fields: readonly string[], version: number): number {
-  const msgId = Number(fields[0]);
+  const msgId = parseWireInt(fields[0] ?? '') ?? -1;
   let index: number | null | undefined = REQUEST_ID_INDEX[msgId];
   if (msgId === ClientMessageId.CancelOrder) index = version < ServerVersion.CmeTaggingFields ? 2 : 1;
   index ??= UNSUPPORTED_REQ_ID_INDEX[msgId];
@@ -168,8 +179,10 @@ export function requestIdOf(fields: readonly string[], version: number): number 
  */
 export function decodeRequest(fields: readonly string[], version: number): ClientRequest {
   const idText = fields[0] ?? '';
-  if (!/^\d+$/.test(idText)) throw new ProtocolError(`message id ${JSON.stringify(idText)} is not a number`);
-  const msgId = Number(idText);
+  const msgId = parseWireInt(idText);
+  if (msgId === undefined || msgId < 0) {
+    throw new ProtocolError(`message id ${JSON.stringify(idText)} is not a number`);
+  }
   const name = clientMessageName(msgId);
   if (name === undefined) return { kind: 'unknown', msgId };
   const r = new FieldReader(fields, name);
@@ -187,7 +200,8 @@ function decodeKnown(
   switch (msgId) {
     case ClientMessageId.StartApi: {
       r.int(); // version
-      const clientId = r.int();
+      // TWS needs a client id: an empty field is not client 0.
+      const clientId = r.requiredInt();
       const optionalCapabilities = r.remaining > 0 ? r.str() : '';
       return { kind: 'startApi', clientId, optionalCapabilities };
     }
@@ -271,6 +285,27 @@ function decodeKnown(
       return { kind: 'reqPositions' };
     case ClientMessageId.CancelPositions:
       return { kind: 'cancelPositions' };
+    case ClientMessageId.ReqPositionsMulti: {
+      r.int(); // version
+      const reqId = r.int();
+      const account = r.str();
+      const modelCode = r.str();
+      return { kind: 'reqPositionsMulti', reqId, account, modelCode };
+    }
+    case ClientMessageId.CancelPositionsMulti:
+      r.int();
+      return { kind: 'cancelPositionsMulti', reqId: r.int() };
+    case ClientMessageId.ReqAccountUpdatesMulti: {
+      r.int(); // version
+      const reqId = r.int();
+      const account = r.str();
+      const modelCode = r.str();
+      const ledgerAndNlv = r.bool();
+      return { kind: 'reqAccountUpdatesMulti', reqId, account, modelCode, ledgerAndNlv };
+    }
+    case ClientMessageId.CancelAccountUpdatesMulti:
+      r.int();
+      return { kind: 'cancelAccountUpdatesMulti', reqId: r.int() };
     case ClientMessageId.PlaceOrder:
       return decodePlaceOrder(r, version);
     case ClientMessageId.CancelOrder: {

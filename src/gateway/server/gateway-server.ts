@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { GatewayLogger } from '../logger.js';
 import type { ClientRequest } from '../protocol/requests.js';
-import { ClientSession, type Refusal, type SessionHost } from './client-session.js';
+import { ClientSession, type Refusal, type SessionHost, type SessionLimits } from './client-session.js';
+import { InputBudget } from './input-budget.js';
 
 /** TWS's limit on simultaneous API connections. */
 export const MAX_CLIENTS = 32;
@@ -10,6 +11,10 @@ export interface GatewayServerOptions {
   readonly versions: { readonly min: number; readonly max: number };
   readonly maxClients: number;
   readonly maxMessagesPerSecond: number;
+  readonly handshakeTimeoutMs: number;
+  readonly messageTimeoutMs: number;
+  /** Bytes of partly received messages held for all connections together (see InputBudget). */
+  readonly maxPendingInputBytes: number;
   readonly logger: GatewayLogger;
   readonly connectionTime: () => string;
   readonly onRequest: (session: ClientSession, request: ClientRequest) => void;
@@ -24,6 +29,7 @@ export interface GatewayServerOptions {
 export class GatewayServer implements SessionHost {
   readonly versions: { readonly min: number; readonly max: number };
   readonly maxMessagesPerSecond: number;
+  readonly limits: SessionLimits;
   readonly logger: GatewayLogger;
   private server: Server | undefined;
   private readonly sessions = new Set<ClientSession>();
@@ -34,6 +40,11 @@ export class GatewayServer implements SessionHost {
   constructor(private readonly options: GatewayServerOptions) {
     this.versions = options.versions;
     this.maxMessagesPerSecond = options.maxMessagesPerSecond;
+    this.limits = {
+      handshakeTimeoutMs: options.handshakeTimeoutMs,
+      messageTimeoutMs: options.messageTimeoutMs,
+      input: new InputBudget(options.maxPendingInputBytes),
+    };
     this.logger = options.logger;
   }
 
@@ -103,6 +114,12 @@ export class GatewayServer implements SessionHost {
   }
 
   admit(session: ClientSession, clientId: number): Refusal | undefined {
+    if (clientId < 0) {
+      return {
+        code: 321,
+        message: `Error validating request.-'StartApi' : cause - Invalid client id ${clientId}: it must be 0 or more`,
+      };
+    }
     // The session asking is not ready yet, so a ready one with its clientId is another.
     if (this.client(clientId) !== undefined) {
       return {

@@ -15,16 +15,14 @@ import {
   encodePositionEnd,
 } from '../protocol/encoders/account.js';
 import type { ClientSession } from '../server/client-session.js';
+import { AccountMultiService } from './account-multi-service.js';
+import { accountValueRows, money, rowsToSend } from './account-values.js';
 
 /** TWS allows two account summary subscriptions at a time. */
 const MAX_SUMMARY_SUBSCRIPTIONS = 2;
 
 /** TWS refreshes account subscriptions every three minutes. */
 const REFRESH_MS = 180_000;
-
-function money(value: number): string {
-  return Number.isFinite(value) ? value.toFixed(2) : '0.00';
-}
 
 /** Account summary tags and the figure each reports (currency-less ones have no currency). */
 const SUMMARY_TAGS: Readonly<Record<string, (f: AccountFigures) => [string, string]>> = {
@@ -75,8 +73,12 @@ interface SummarySubscription {
   readonly tags: readonly string[];
 }
 
-/** reqAccountUpdates, reqAccountSummary and reqPositions, with their live updates. */
+/**
+ * reqAccountUpdates, reqAccountSummary and reqPositions, with their live updates; the per-request-id variants
+ * (reqAccountUpdatesMulti, reqPositionsMulti) through `multi`.
+ */
 export class AccountService {
+  readonly multi: AccountMultiService;
   private readonly updates = new Set<ClientSession>();
   /** The account values last sent to each subscriber, by key and currency: after a fill only changes go out. */
   private readonly sentValues = new Map<ClientSession, Map<string, string>>();
@@ -89,7 +91,9 @@ export class AccountService {
     private readonly registry: ContractRegistry,
     private readonly prices: PriceSource,
     private readonly clock: ReplayClock,
-  ) {}
+  ) {
+    this.multi = new AccountMultiService(account, registry, () => this.figures());
+  }
 
   /** reqAccountUpdates(subscribe, account). */
   accountUpdates(session: ClientSession, subscribe: boolean, accountCode: string): void {
@@ -145,6 +149,7 @@ export class AccountService {
     this.sentValues.delete(session);
     this.positions.delete(session);
     for (const [key, sub] of this.summaries) if (sub.session === session) this.summaries.delete(key);
+    this.multi.dropSession(session);
   }
 
   /**
@@ -154,6 +159,7 @@ export class AccountService {
   changed(symbol: string): void {
     for (const session of this.positions) this.sendPosition(session, symbol);
     for (const session of this.updates) this.sendAccountUpdate(session, [symbol], true);
+    this.multi.changed(symbol);
   }
 
   /** Periodic refresh of the subscriptions, as TWS sends them every few minutes. */
@@ -162,6 +168,7 @@ export class AccountService {
     this.lastRefresh = now;
     for (const session of this.updates) this.sendAccountUpdate(session, this.account.positionSymbols());
     for (const sub of this.summaries.values()) this.sendSummary(sub, false);
+    this.multi.refresh();
   }
 
   private figures(): AccountFigures {
@@ -175,40 +182,9 @@ export class AccountService {
       sent = new Map();
       this.sentValues.set(session, sent);
     }
-    const f = this.figures();
     const id = this.account.accountId;
-    const values: [string, string, string][] = [
-      ['AccountCode', id, ''],
-      ['AccountReady', 'true', ''],
-      ['AccountType', 'INDIVIDUAL', ''],
-      ['Currency', this.account.currency, this.account.currency],
-      ['Currency', 'BASE', 'BASE'],
-      ['CashBalance', money(f.totalCashValue), this.account.currency],
-      ['CashBalance', money(f.totalCashValue), 'BASE'],
-      ['TotalCashBalance', money(f.totalCashValue), 'BASE'],
-      ['TotalCashValue', money(f.totalCashValue), 'USD'],
-      ['SettledCash', money(f.settledCash), 'USD'],
-      ['AccruedCash', '0.00', 'USD'],
-      ['NetLiquidation', money(f.netLiquidation), 'USD'],
-      ['NetLiquidationByCurrency', money(f.netLiquidation), 'BASE'],
-      ['EquityWithLoanValue', money(f.equityWithLoanValue), 'USD'],
-      ['GrossPositionValue', money(f.grossPositionValue), 'USD'],
-      ['StockMarketValue', money(f.stockMarketValue), 'BASE'],
-      ['InitMarginReq', money(f.initMarginReq), 'USD'],
-      ['MaintMarginReq', money(f.maintMarginReq), 'USD'],
-      ['AvailableFunds', money(f.availableFunds), 'USD'],
-      ['ExcessLiquidity', money(f.excessLiquidity), 'USD'],
-      ['BuyingPower', money(f.buyingPower), 'USD'],
-      ['Cushion', f.cushion.toFixed(4), ''],
-      ['Leverage-S', f.leverage.toFixed(2), ''],
-      ['UnrealizedPnL', money(f.unrealizedPnl), 'BASE'],
-      ['RealizedPnL', money(f.realizedPnl), 'BASE'],
-      ['DayTradesRemaining', '-1', ''],
-    ];
-    for (const [key, value, currency] of values) {
-      const slot = `${key}|${currency}`;
-      if (onlyChanged && sent.get(slot) === value) continue;
-      sent.set(slot, value);
+    const rows = accountValueRows(id, this.account.currency, this.figures());
+    for (const [key, value, currency] of rowsToSend(rows, sent, onlyChanged)) {
       session.send(encodeAccountValue(key, value, currency, id));
     }
     for (const symbol of symbols) {

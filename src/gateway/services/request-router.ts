@@ -108,6 +108,24 @@ export class RequestRouter {
       case 'cancelPositions':
         s.accounts.cancelPositions(session);
         return;
+      case 'reqPositionsMulti':
+        s.accounts.multi.positions(session, request.reqId, request.account, request.modelCode);
+        return;
+      case 'cancelPositionsMulti':
+        s.accounts.multi.cancelPositions(session, request.reqId);
+        return;
+      case 'reqAccountUpdatesMulti':
+        s.accounts.multi.accountUpdates(
+          session,
+          request.reqId,
+          request.account,
+          request.modelCode,
+          request.ledgerAndNlv,
+        );
+        return;
+      case 'cancelAccountUpdatesMulti':
+        s.accounts.multi.cancelAccountUpdates(session, request.reqId);
+        return;
       case 'placeOrder':
         s.broker.place(session.clientId, request.orderId, request.contract, request.order);
         return;

@@ -130,5 +130,99 @@ export function accountSuite(maxVersion: number | undefined): void {
       await settle(50);
       expect(positions).toHaveLength(count);
     });
+
+    it('serves reqAccountUpdatesMulti: the values, the end, changes after fills until cancelled', async () => {
+      f.gateway.advance(HOUR);
+      const api = f.client.api;
+      type Row = [number, string, string, string, string, string];
+      const rows: Row[] = [];
+      listen(api, EventName.accountUpdateMulti, (...row: Row) => {
+        rows.push(row);
+      });
+      // @stoqey/ib reads the end's request id as text.
+      const end = waitFor(api, EventName.accountUpdateMultiEnd, (reqId: unknown) => Number(reqId) === 61);
+      api.reqAccountUpdatesMulti(61, 'DU1234567', '', false);
+      await end;
+      const valueOf = (key: string, currency: string): string | undefined =>
+        rows.findLast(([, , , k, , c]) => k === key && c === currency)?.[4];
+      expect(rows.length).toBeGreaterThan(10);
+      expect(
+        rows.every(([reqId, account, modelCode]) => reqId === 61 && account === 'DU1234567' && modelCode === ''),
+      ).toBe(true);
+      expect(valueOf('NetLiquidation', 'USD')).toBe('100000.00');
+      expect(valueOf('TotalCashValue', 'USD')).toBe('100000.00');
+      expect(valueOf('AccountCode', '')).toBe('DU1234567');
+      // A fill while subscribed: the values it changed follow, without another end.
+      rows.length = 0;
+      const price = await fill(f, 1, 'AAPL', OrderAction.BUY, 100);
+      await settle(50);
+      expect(valueOf('TotalCashValue', 'USD')).toBe(cents(100_000 - 100 * price - 1).toFixed(2));
+      expect(valueOf('AccountCode', '')).toBeUndefined();
+      api.cancelAccountUpdatesMulti(61);
+      await settle(50);
+      rows.length = 0;
+      await fill(f, 2, 'AAPL', OrderAction.SELL, 100);
+      await settle(50);
+      expect(rows).toEqual([]);
+      // Another account than the gateway's is refused for that request.
+      const refused = await errorFor(f.client, 62, () => {
+        api.reqAccountUpdatesMulti(62, 'U999', '', false);
+      });
+      expect(refused.code).toBe(321);
+      // The light-weight variant (ledger and NLV) for the one account, named or not.
+      rows.length = 0;
+      const light = waitFor(api, EventName.accountUpdateMultiEnd, (reqId: unknown) => Number(reqId) === 63);
+      api.reqAccountUpdatesMulti(63, '', '', true);
+      await light;
+      expect(new Set(rows.map(([, , , k]) => k))).toEqual(
+        new Set([
+          'CashBalance',
+          'TotalCashBalance',
+          'AccruedCash',
+          'StockMarketValue',
+          'NetLiquidationByCurrency',
+          'UnrealizedPnL',
+          'RealizedPnL',
+          'NetLiquidation',
+        ]),
+      );
+      expect(f.client.errors.filter((e) => e.reqId === 61 || e.reqId === 63)).toEqual([]);
+    });
+
+    it('serves reqPositionsMulti: the positions, the end, changes after fills until cancelled', async () => {
+      f.gateway.advance(HOUR);
+      const api = f.client.api;
+      const price = await fill(f, 1, 'SPY', OrderAction.BUY, 30);
+      type Row = [number, string, string, Contract, number, number];
+      const rows: Row[] = [];
+      listen(api, EventName.positionMulti, (...row: Row) => {
+        rows.push(row);
+      });
+      const end = waitFor(api, EventName.positionMultiEnd, (reqId: number) => reqId === 71);
+      api.reqPositionsMulti(71, 'DU1234567', '');
+      await end;
+      expect(rows).toHaveLength(1);
+      const [reqId, account, modelCode, contract, pos, avgCost] = rows[0]!;
+      expect([reqId, account, modelCode, contract.symbol, contract.secType, contract.conId, pos]).toEqual([
+        71,
+        'DU1234567',
+        '',
+        'SPY',
+        'STK',
+        756733,
+        30,
+      ]);
+      expect(avgCost).toBeCloseTo(price + 1 / 30, 10);
+      await fill(f, 2, 'SPY', OrderAction.SELL, 30);
+      await settle(50);
+      expect(rows.at(-1)![4]).toBe(0);
+      api.cancelPositionsMulti(71);
+      await settle(50);
+      const count = rows.length;
+      await fill(f, 3, 'SPY', OrderAction.BUY, 5);
+      await settle(50);
+      expect(rows).toHaveLength(count);
+      expect(f.client.errors.filter((e) => e.reqId === 71)).toEqual([]);
+    });
   });
 }

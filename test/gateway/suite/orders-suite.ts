@@ -17,6 +17,8 @@ import {
   recordOrderEvents,
   statusReached,
   trace,
+  trailsOnGrid,
+  withInitialStop,
   type OrderEvent,
 } from '../order-harness.js';
 
@@ -180,6 +182,52 @@ export function ordersSuite(maxVersion: number | undefined): void {
       ]);
     });
 
+    it('reports a trailing stop with the order at once, on the tick grid, and keeps it there as it trails', async () => {
+      f.gateway.advance(HOUR);
+      await buyAtMarket(f, 1, 'SPY', 100);
+      const events = recordOrderEvents(f.client);
+      const price = lastPrice(f.gateway, 'SPY');
+      const placedAt = f.gateway.clock.now();
+      const onGrid = (x: number): boolean => Math.abs(x * 100 - Math.round(x * 100)) < 1e-6;
+      place(f, 2, 'SPY', {
+        action: OrderAction.SELL,
+        orderType: OrderType.TRAIL,
+        trailingPercent: 0.37,
+        totalQuantity: 50,
+      });
+      await statusReached(f, 2, 'PreSubmitted');
+      const first = events.find((e) => e.kind === 'openOrder' && e.orderId === 2);
+      const initial = first?.kind === 'openOrder' ? first.order.trailStopPrice : undefined;
+      // The stop from the price when the order was accepted, rounded away from the market to the cent.
+      expect(initial).toBe(Math.floor(price * (1 - 0.0037) * 100 + 1e-6) / 100);
+      let previous = initial!;
+      for (let step = 0; step < 12; step++) {
+        f.gateway.advance(MINUTE / 2);
+        const listed = await gather<[number, unknown, Order]>(
+          f.client.api,
+          EventName.openOrder,
+          EventName.openOrderEnd,
+          () => {
+            f.client.api.reqOpenOrders();
+          },
+        );
+        const order = listed.find(([id]) => id === 2)?.[2];
+        if (order === undefined) break; // triggered
+        const stop = order.trailStopPrice!;
+        expect(onGrid(stop), `stop ${stop} after ${step + 1} half-minutes`).toBe(true);
+        expect(stop).toBeGreaterThanOrEqual(previous);
+        previous = stop;
+      }
+      expect(previous).toBeGreaterThan(initial!);
+      // The fill model alone trails off the grid here; the gateway's stop is the model's kept on the grid.
+      const order = model('SPY', { id: 2, side: 'SELL', quantity: 50, type: 'TRAIL', trailPercent: 0.37 }, placedAt);
+      const until = f.gateway.clock.now();
+      const raw = modelBook(f.gateway, [withInitialStop(order, price)], placedAt, until).book.get(2)!.trailStop;
+      expect(onGrid(raw)).toBe(false);
+      const gridded = modelBook(f.gateway, [withInitialStop(order, price)], placedAt, until, trailsOnGrid);
+      expect(gridded.book.get(2)!.trailStop).toBe(previous);
+    });
+
     it('trails a stop by an amount and by a percent, reporting the current stop', async () => {
       f.gateway.advance(HOUR);
       await buyAtMarket(f, 1, 'SPY', 100);
@@ -199,7 +247,7 @@ export function ordersSuite(maxVersion: number | undefined): void {
       const orders = [
         model('SPY', { id: 2, side: 'SELL', quantity: 50, type: 'TRAIL', trailAmount: amount }, placedAt),
         model('SPY', { id: 3, side: 'SELL', quantity: 50, type: 'TRAIL', trailPercent: 0.6 }, placedAt),
-      ];
+      ].map((order) => withInitialStop(order, price));
       const listed = await gather<[number, unknown, Order]>(
         f.client.api,
         EventName.openOrder,
@@ -210,7 +258,7 @@ export function ordersSuite(maxVersion: number | undefined): void {
       );
       const open = new Map(listed.map(([id, , order]) => [id, order]));
       // The model's books after the same five minutes give the current stops.
-      const { book } = modelBook(f.gateway, orders, placedAt, placedAt + 5 * MINUTE);
+      const { book } = modelBook(f.gateway, orders, placedAt, placedAt + 5 * MINUTE, trailsOnGrid);
       for (const id of [2, 3]) {
         const working = book.get(id);
         expect(working).toBeDefined();
@@ -220,7 +268,7 @@ export function ordersSuite(maxVersion: number | undefined): void {
       expect(open.get(3)?.trailingPercent).toBe(0.6);
       f.gateway.advance(3 * HOUR);
       await settle(100);
-      const expected = modelFills(f.gateway, orders, placedAt, placedAt + 3 * HOUR + 5 * MINUTE);
+      const expected = modelFills(f.gateway, orders, placedAt, placedAt + 3 * HOUR + 5 * MINUTE, trailsOnGrid);
       for (const id of [2, 3]) {
         const model = modelFillPairs(expected, id);
         expect(model.length).toBeGreaterThan(0);

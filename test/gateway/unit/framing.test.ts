@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FieldWriter, formatDouble, frameFields } from '../../../src/gateway/protocol/field-writer.js';
-import { FrameDecoder, splitFields } from '../../../src/gateway/protocol/framing.js';
+import { FrameDecoder, MAX_MESSAGE_LENGTH, splitFields } from '../../../src/gateway/protocol/framing.js';
+import { InputBudget } from '../../../src/gateway/server/input-budget.js';
 import { encodeServerHello, negotiateVersion, parseClientHello } from '../../../src/gateway/protocol/handshake.js';
 
 describe('framing', () => {
@@ -57,6 +58,53 @@ describe('framing', () => {
     expect(decoder.takeRaw(4)?.toString('latin1')).toBe('API\0');
     const frame = decoder.next();
     expect(frame.kind === 'frame' && splitFields(frame.payload)).toEqual(['v100..193']);
+  });
+});
+
+describe('frame decoder limits', () => {
+  it("caps a frame at IB's maximum message length, or at a lower limit the caller sets", () => {
+    expect(MAX_MESSAGE_LENGTH).toBe(0xffffff);
+    const at = (length: number, max?: number): string => {
+      const decoder = new FrameDecoder(max);
+      const header = Buffer.alloc(4);
+      header.writeUInt32BE(length, 0);
+      decoder.push(header);
+      return decoder.next().kind;
+    };
+    expect(at(0xffffff)).toBe('incomplete');
+    expect(at(0x1000000)).toBe('oversized');
+    expect(at(4096, 4096)).toBe('incomplete');
+    expect(at(4097, 4096)).toBe('oversized');
+  });
+
+  it('knows the size a partly received frame announced, and buffers only what arrived', () => {
+    const decoder = new FrameDecoder();
+    const frame = frameFields(['49', '1']);
+    decoder.push(frame.subarray(0, 2));
+    expect([decoder.buffered, decoder.expected]).toEqual([2, 2]);
+    decoder.push(frame.subarray(2, 6));
+    expect([decoder.buffered, decoder.expected]).toEqual([6, frame.length]);
+    expect(decoder.next().kind).toBe('incomplete');
+    for (let i = 6; i < frame.length; i++) decoder.push(frame.subarray(i, i + 1));
+    const complete = decoder.next();
+    expect(complete.kind === 'frame' && splitFields(complete.payload)).toEqual(['49', '1']);
+    expect([decoder.buffered, decoder.expected]).toEqual([0, 0]);
+  });
+});
+
+describe('input budget', () => {
+  it('lets each connection hold its free share, and all together the limit beyond it', () => {
+    const budget = new InputBudget(1000, 100);
+    const a = budget.charge(0, 600); // 500 beyond the free 100
+    expect(a).toBe(500);
+    expect(budget.charge(0, 100)).toBe(0);
+    expect(budget.charge(0, 700)).toBeUndefined(); // 600 more would make 1100
+    const b = budget.charge(0, 600);
+    expect([b, budget.charged]).toEqual([500, 1000]);
+    expect(budget.charge(a!, 0)).toBe(0);
+    expect(budget.charged).toBe(500);
+    expect(budget.charge(b!, 50)).toBe(0);
+    expect(budget.charged).toBe(0);
   });
 });
 

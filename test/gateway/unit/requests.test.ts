@@ -1,6 +1,7 @@
 import { OrderAction, OrderType, SecType, type Contract, type Order } from '@stoqey/ib';
 import { Encoder } from '@stoqey/ib/dist/core/io/encoder.js';
 import { describe, expect, it } from 'vitest';
+import { FieldReader } from '../../../src/gateway/protocol/field-reader.js';
 import { ProtocolError } from '../../../src/gateway/protocol/protocol-error.js';
 import { decodeRequest, requestIdOf, type ClientRequest } from '../../../src/gateway/protocol/requests.js';
 
@@ -261,6 +262,29 @@ describe('client request decoding, against @stoqey/ib\u2019s encoder at every su
     });
   });
 
+  it.each([157, 176, 193])('per-request-id account and position requests at %i', (version) => {
+    expect(
+      decodeOne(version, (e) => {
+        e.reqAccountUpdatesMulti(21, 'DU1234567', '', true);
+      }),
+    ).toEqual({ kind: 'reqAccountUpdatesMulti', reqId: 21, account: 'DU1234567', modelCode: '', ledgerAndNlv: true });
+    expect(
+      decodeOne(version, (e) => {
+        e.cancelAccountUpdatesMulti(21);
+      }),
+    ).toEqual({ kind: 'cancelAccountUpdatesMulti', reqId: 21 });
+    expect(
+      decodeOne(version, (e) => {
+        e.reqPositionsMulti(22, 'DU1234567', 'Model1');
+      }),
+    ).toEqual({ kind: 'reqPositionsMulti', reqId: 22, account: 'DU1234567', modelCode: 'Model1' });
+    expect(
+      decodeOne(version, (e) => {
+        e.cancelPositionsMulti(22);
+      }),
+    ).toEqual({ kind: 'cancelPositionsMulti', reqId: 22 });
+  });
+
   it('refuses truncated or malformed messages with a protocol error naming the message', () => {
     const [fields] = encoded(193, (e) => {
       e.reqHistoricalData(7, AAPL, '', '2 D', '5 mins' as never, 'TRADES', 1, 2, false);
@@ -275,5 +299,65 @@ describe('client request decoding, against @stoqey/ib\u2019s encoder at every su
     expect(requestIdOf(fields!, 193)).toBe(7);
     expect(decodeRequest(['250', '1'], 193)).toEqual({ kind: 'unknown', msgId: 250 });
     expect(() => decodeRequest(['x'], 193)).toThrow(ProtocolError);
+  });
+});
+
+describe('field reader: numbers as strictly as IB reads them', () => {
+  const reader = (...fields: string[]): FieldReader => new FieldReader(fields, 'Test');
+
+  it('reads whole numbers in Java int range, an empty optional field as 0 or absent', () => {
+    expect(reader('42', '-7', '+3', '', '2147483647', '-2147483648').int()).toBe(42);
+    const r = reader('-7', '+3', '', '2147483647', '-2147483648', '');
+    expect([r.int(), r.int(), r.int(), r.int(), r.int(), r.intOrUndefined()]).toEqual([
+      -7,
+      3,
+      0,
+      2147483647,
+      -2147483648,
+      undefined,
+    ]);
+  });
+
+  it.each(['0x10', '1.5', '1e3', ' 7', '7 ', '99999999999999999999', '2147483648', '-2147483649', 'abc', '--1'])(
+    'refuses %j as an integer',
+    (text) => {
+      expect(() => reader(text).int()).toThrow(ProtocolError);
+      expect(() => reader(text).intOrUndefined()).toThrow(ProtocolError);
+    },
+  );
+
+  it('refuses an empty field where a value is required', () => {
+    expect(() => reader('').requiredInt()).toThrow(/field 0 is "", expected an integer/);
+    expect(reader('5').requiredInt()).toBe(5);
+  });
+
+  it('reads decimals and doubles as IB does; unset forms are absent', () => {
+    const r = reader('100', '0.5', '-1.25', '1e3', '1.7976931348623157E308', 'Infinity', '', '.5', '5.');
+    expect([r.decimal(), r.decimal(), r.double(), r.double()]).toEqual([100, 0.5, -1.25, 1000]);
+    expect([r.doubleOrUndefined(), r.doubleOrUndefined(), r.doubleOrUndefined()]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([r.double(), r.double()]).toEqual([0.5, 5]);
+  });
+
+  it.each(['0x10', '0b1', '0o7', '1,000', ' 1', '1 ', 'abc', '1e', 'e5', '.', '+-1', '1_000'])(
+    'refuses %j as a decimal or double',
+    (text) => {
+      expect(() => reader(text).decimal()).toThrow(ProtocolError);
+      expect(() => reader(text).double()).toThrow(ProtocolError);
+    },
+  );
+
+  it('decodes START_API strictly: the client id is required and an int', () => {
+    expect(decodeRequest(['71', '2', '7', ''], 193)).toEqual({
+      kind: 'startApi',
+      clientId: 7,
+      optionalCapabilities: '',
+    });
+    for (const id of ['', '99999999999999999999', '0x10']) {
+      expect(() => decodeRequest(['71', '2', id, ''], 193)).toThrow(ProtocolError);
+    }
   });
 });

@@ -23,7 +23,7 @@ export function decodePlaceOrder(r: FieldReader, version: number): PlaceOrderReq
   const contract = readContract(r);
   r.skip(2); // secIdType, secId
   const action = r.str().toUpperCase();
-  const totalQuantity = r.double();
+  const totalQuantity = r.decimal();
   const orderType = r.str().toUpperCase();
   const lmtPrice = r.doubleOrUndefined();
   const auxPrice = r.doubleOrUndefined();

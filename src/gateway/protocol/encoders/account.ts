@@ -51,11 +51,9 @@ export function encodeAccountDownloadEnd(account: string): Buffer {
   return new FieldWriter(ServerMessageId.AccountDownloadEnd).int(1).str(account).toBuffer();
 }
 
-/** POSITION (61), message version 3. */
-export function encodePosition(account: string, instrument: Instrument, position: number, averageCost: number): Buffer {
-  return new FieldWriter(ServerMessageId.Position)
-    .int(3)
-    .str(account)
+/** The contract of a position line: conId through tradingClass, the listing exchange as the exchange. */
+function positionContract(w: FieldWriter, instrument: Instrument): FieldWriter {
+  return w
     .int(instrument.conId)
     .str(instrument.symbol)
     .str(instrument.secType)
@@ -66,10 +64,13 @@ export function encodePosition(account: string, instrument: Instrument, position
     .str(instrument.exchange === 'SMART' ? instrument.primaryExchange : instrument.exchange)
     .str(instrument.currency)
     .str(instrument.symbol)
-    .str('NMS')
-    .decimal(position)
-    .double(averageCost)
-    .toBuffer();
+    .str('NMS');
+}
+
+/** POSITION (61), message version 3. */
+export function encodePosition(account: string, instrument: Instrument, position: number, averageCost: number): Buffer {
+  const w = new FieldWriter(ServerMessageId.Position).int(3).str(account);
+  return positionContract(w, instrument).decimal(position).double(averageCost).toBuffer();
 }
 
 export function encodePositionEnd(): Buffer {
@@ -95,4 +96,45 @@ export function encodeAccountSummary(
 
 export function encodeAccountSummaryEnd(reqId: number): Buffer {
   return new FieldWriter(ServerMessageId.AccountSummaryEnd).int(1).int(reqId).toBuffer();
+}
+
+/** POSITION_MULTI (71), message version 1: a position of reqPositionsMulti, with the model code last. */
+export function encodePositionMulti(
+  reqId: number,
+  account: string,
+  modelCode: string,
+  instrument: Instrument,
+  position: number,
+  averageCost: number,
+): Buffer {
+  const w = new FieldWriter(ServerMessageId.PositionMulti).int(1).int(reqId).str(account);
+  return positionContract(w, instrument).decimal(position).double(averageCost).str(modelCode).toBuffer();
+}
+
+export function encodePositionMultiEnd(reqId: number): Buffer {
+  return new FieldWriter(ServerMessageId.PositionMultiEnd).int(1).int(reqId).toBuffer();
+}
+
+/** ACCOUNT_UPDATE_MULTI (73), message version 1: one account value of reqAccountUpdatesMulti. */
+export function encodeAccountUpdateMulti(
+  reqId: number,
+  account: string,
+  modelCode: string,
+  key: string,
+  value: string,
+  currency: string,
+): Buffer {
+  return new FieldWriter(ServerMessageId.AccountUpdateMulti)
+    .int(1)
+    .int(reqId)
+    .str(account)
+    .str(modelCode)
+    .str(key)
+    .str(value)
+    .str(currency)
+    .toBuffer();
+}
+
+export function encodeAccountUpdateMultiEnd(reqId: number): Buffer {
+  return new FieldWriter(ServerMessageId.AccountUpdateMultiEnd).int(1).int(reqId).toBuffer();
 }

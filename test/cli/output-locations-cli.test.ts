@@ -1,0 +1,200 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../support/run-cli.js';
+
+/**
+ * Places to write that cannot be written to: each fails before any work with one line naming the flag or key and
+ * exit code 2, without a stack trace, and leaves no directory behind when the mistake shows without creating one.
+ * Commands run in a work directory, so relative paths land there.
+ */
+const work = mkdtempSync(join(tmpdir(), 'ets-out-'));
+const sample = join(work, 'sample');
+const aFile = join(work, 'a-file');
+
+function config(name: string, yaml: string): string {
+  const path = join(work, `${name}.yaml`);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+/** A config with logs in the work directory, plus `yaml`. */
+function withLogs(name: string, yaml = ''): string {
+  return config(name, `logging:\n  directory: ${join(work, 'logs')}\n  console: false\n${yaml}`);
+}
+
+function expectOneLine(run: CliRun, message: string): void {
+  expect(run.stderr).toBe(`error: ${message}\n`);
+  expect(run.status).toBe(2);
+}
+
+/** For config errors, whose file prefix is the config loader's: the key's line, on one line, exit code 2. */
+function expectConfigProblem(run: CliRun, problem: string): void {
+  expect(run.stderr).toContain(problem);
+  expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(run.stderr).not.toContain('    at ');
+  expect(run.status).toBe(2);
+}
+
+beforeAll(() => {
+  writeFileSync(aFile, 'not a directory\n');
+  expect(runCli(['data', 'sample', '--out', sample, '--days', '300'], work).status).toBe(0);
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('ets backtest --out / backtest.results_directory', () => {
+  const backtest = (out: string, cfg = withLogs('plain')): CliRun =>
+    runCli(['backtest', '-c', cfg, '--data-dir', sample, '--out', out], work);
+  const label = 'backtest.results_directory (--out)';
+
+  it('an existing file', () => {
+    expectOneLine(backtest(aFile), `${label}: ${JSON.stringify(aFile)} is a file; expected a directory`);
+  });
+
+  it('a path under a file (/dev/null/x)', () => {
+    expectOneLine(backtest('/dev/null/x'), `${label}: "/dev/null/x" cannot be created: "/dev/null" is not a directory`);
+  });
+
+  it('an empty string', () => {
+    expectOneLine(backtest(''), `${label}: got ""; expected a directory`);
+  });
+
+  it('a name too long, quoted short', () => {
+    const name = 'a'.repeat(300);
+    expectOneLine(backtest(name), `${label}: "${'a'.repeat(77)}...": the name is longer than the file system allows`);
+    expect(existsSync(join(work, name.slice(0, 10)))).toBe(false);
+  });
+
+  it.runIf(existsSync('/proc/self'))('a place where nothing can be created (/proc) fails instead of hanging', () => {
+    expectOneLine(
+      backtest('/proc/ets-test/results'),
+      `${label}: cannot create "/proc/ets-test": the file system does not allow it (ENOENT)`,
+    );
+    expectOneLine(
+      backtest('/proc/self'),
+      `${label}: cannot write into "/proc/self": the file system does not allow it (ENOENT)`,
+    );
+  });
+
+  it('a result file that is a directory', () => {
+    const out = join(work, 'taken');
+    mkdirSync(join(out, 'metrics.json'), { recursive: true });
+    expectOneLine(
+      backtest(out),
+      `${label}: ${JSON.stringify(join(out, 'metrics.json'))} is a directory; expected a file to write`,
+    );
+  });
+
+  it('set in the config file to a file', () => {
+    const cfg = withLogs('results-file', `backtest:\n  results_directory: ${aFile}\n  csv_directory: ${sample}\n`);
+    const run = runCli(['backtest', '-c', cfg], work);
+    expectOneLine(run, `${label}: ${JSON.stringify(aFile)} is a file; expected a directory`);
+  });
+});
+
+describe('logging.*', () => {
+  const backtest = (cfg: string, out: string): CliRun =>
+    runCli(['backtest', '-c', cfg, '--data-dir', sample, '--out', join(work, out)], work);
+
+  it('logging.directory set to a file, with nothing created for the results', () => {
+    const cfg = config('log-dir-file', `logging:\n  directory: ${aFile}\n`);
+    expectOneLine(
+      backtest(cfg, 'never-made'),
+      `logging.directory: ${JSON.stringify(aFile)} is a file; expected a directory`,
+    );
+    expect(existsSync(join(work, 'never-made'))).toBe(false);
+  });
+
+  it('logging.file_name naming a directory', () => {
+    const logs = join(work, 'logs-with-dir');
+    mkdirSync(join(logs, 'ets.log'), { recursive: true });
+    const cfg = config('log-file-dir', `logging:\n  directory: ${logs}\n`);
+    expectOneLine(
+      backtest(cfg, 'out-log-file-dir'),
+      `logging.directory: ${JSON.stringify(join(logs, 'ets.log'))} is a directory; expected a file to write`,
+    );
+  });
+
+  it("logging.file_name: ''", () => {
+    const cfg = config('log-name-empty', `logging:\n  directory: ${join(work, 'logs')}\n  file_name: ''\n`);
+    expectConfigProblem(
+      backtest(cfg, 'out-log-name'),
+      'logging.file_name: got ""; expected a file name (no "/"), 1 to 200 characters',
+    );
+  });
+
+  it('logging.file_name with a path in it', () => {
+    const cfg = config('log-name-path', `logging:\n  file_name: ../escape.log\n`);
+    expectConfigProblem(
+      backtest(cfg, 'out-log-path'),
+      'logging.file_name: got "../escape.log"; expected a file name (no "/"), 1 to 200 characters',
+    );
+  });
+
+  it('an absurd logging.max_file_mb and logging.max_files', () => {
+    const size = config('log-size', 'logging:\n  max_file_mb: 1e300\n');
+    expectConfigProblem(backtest(size, 'out-size'), 'logging.max_file_mb: got 1e+300; expected number to be <=1024');
+    const files = config('log-files', 'logging:\n  max_files: 1000000000\n');
+    expectConfigProblem(
+      backtest(files, 'out-files'),
+      'logging.max_files: got 1000000000; expected number to be <=1000',
+    );
+  });
+});
+
+describe('ets live and ets data fetch check their places before connecting', () => {
+  it('ets live --results naming a file', () => {
+    const run = runCli(['live', '-c', withLogs('live'), '--results', aFile], work);
+    expectOneLine(run, `live.results_directory (--results): ${JSON.stringify(aFile)} is a file; expected a directory`);
+  });
+
+  it('live.results_directory under a file', () => {
+    const cfg = withLogs('live-results', 'live:\n  results_directory: /dev/null/live\n');
+    expectOneLine(
+      runCli(['live', '-c', cfg], work),
+      'live.results_directory (--results): "/dev/null/live" cannot be created: "/dev/null" is not a directory',
+    );
+  });
+
+  it("the embedded gateway's sample-data directory and state file", () => {
+    const data = withLogs('live-data', `backtest:\n  csv_directory: ${aFile}\n`);
+    expectOneLine(
+      runCli(['live', '-c', data, '--results', join(work, 'live-out')], work),
+      `backtest.csv_directory: ${JSON.stringify(aFile)} is a file; expected a directory`,
+    );
+    const state = withLogs('live-state', `ibkr:\n  embedded:\n    state_file: ${sample}\n`);
+    expectOneLine(
+      runCli(['live', '-c', state, '--results', join(work, 'live-out')], work),
+      `ibkr.embedded.state_file: ${JSON.stringify(sample)} is a directory; expected a file to write`,
+    );
+  });
+
+  it('ets data fetch --out naming a file', () => {
+    const run = runCli(['data', 'fetch', '-c', withLogs('fetch'), '--symbols', 'SYNA', '--out', aFile], work);
+    expectOneLine(run, `--out: ${JSON.stringify(aFile)} is a file; expected a directory`);
+  });
+
+  it('ets data fetch --out where nothing can be created', () => {
+    const run = runCli(['data', 'fetch', '-c', withLogs('fetch'), '--symbols', 'SYNA', '--out', '/dev/null/x'], work);
+    expectOneLine(run, '--out: "/dev/null/x" cannot be created: "/dev/null" is not a directory');
+  });
+});
+
+describe('ets data sample --out', () => {
+  it('an empty string writes nothing into the current directory', () => {
+    const before = readdirSync(work).sort();
+    expectOneLine(runCli(['data', 'sample', '--out', ''], work), '--out: got ""; expected a directory');
+    expect(readdirSync(work).sort()).toEqual(before);
+  });
+
+  it('an existing file', () => {
+    expectOneLine(
+      runCli(['data', 'sample', '--out', aFile], work),
+      `--out: ${JSON.stringify(aFile)} is a file; expected a directory`,
+    );
+  });
+});
