@@ -3,6 +3,7 @@ import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
+import { symbolsFlag } from './symbols-flag.js';
 
 interface BacktestFlags {
   config: string;
@@ -39,12 +40,7 @@ function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): Co
   const add = (flag: string, path: string[], value: unknown) => o.push({ flag, path, value });
   if (flags.dataDir !== undefined) add('--data-dir', ['backtest', 'csv_directory'], flags.dataDir);
   if (flags.symbols !== undefined) {
-    const symbols = flags.symbols.split(',').map((s) => s.trim().toUpperCase());
-    add(
-      '--symbols',
-      ['backtest', 'symbols'],
-      symbols.filter((s) => s !== ''),
-    );
+    add('--symbols', ['backtest', 'symbols'], symbolsFlag(flags.symbols));
   }
   if (flags.start !== undefined) add('--start', ['backtest', 'start_date'], flags.start);
   if (flags.end !== undefined) add('--end', ['backtest', 'end_date'], flags.end);

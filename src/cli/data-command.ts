@@ -8,13 +8,13 @@ import {
   DEFAULT_SAMPLE_SYMBOLS,
 } from '../data/generate-sample-series.js';
 import { BAR_SIZE_NAMES, parseBarSize } from '../domain/bar-size.js';
-import { parseSymbolList } from '../domain/symbol.js';
 import { excerpt } from '../config/bounded-text.js';
 import { DATE_EXPECTED, FIRST_YEAR, parseDateText, parseTimeText } from '../config/calendar-text.js';
 import { dayNumber, MS_PER_DAY } from '../domain/time.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import type { DataFetchOptions } from './data-fetch-run.js';
 import { UsageError } from './exit-codes.js';
+import { symbolsFlag } from './symbols-flag.js';
 
 interface SampleFlags {
   out: string;
@@ -37,13 +37,6 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
 const MAX_SEED = 2 ** 32 - 1;
 /** About four centuries of trading days: enough for any test, and the data stays far below a gigabyte. */
 const MAX_SAMPLE_DAYS = 100_000;
-
-/** A `--symbols` list through the one symbol rule (src/domain/symbol.ts). */
-function symbolsFlag(text: string): readonly string[] {
-  const parsed = parseSymbolList(text);
-  if (!parsed.ok) throw new UsageError(`--symbols: ${parsed.problem}`);
-  return parsed.symbols;
-}
 
 /** The last day a sample may reach: the CSV files write four-digit years. */
 const LAST_SAMPLE_DAY = dayNumber(Date.UTC(9999, 11, 31));

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { commissionModelName } from '../config/schema.js';
+import { commissionModelName, MAX_MONEY } from '../config/schema.js';
 import { ChaosSpecError, parseChaosSpec } from '../gateway/faults/chaos-schedule.js';
 import type { GatewayOptions } from '../gateway/gateway-options.js';
 import { MAX_REPLAY_SPEED, MIN_REPLAY_SPEED } from '../gateway/market/replay-clock.js';
 import { SUPPORTED_SERVER_VERSIONS } from '../gateway/protocol/server-versions.js';
 import { UsageError } from './exit-codes.js';
+import { symbolsFlag } from './symbols-flag.js';
 
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
@@ -58,10 +59,7 @@ export function gatewayOptionsFrom(flags: GatewayFlags): GatewayOptions {
       throw error;
     }
   }
-  const symbols = flags.symbols
-    ?.split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter((s) => s !== '');
+  const symbols = flags.symbols === undefined ? undefined : symbolsFlag(flags.symbols);
   return {
     port: number('--port', flags.port, (n) => integer(n) && n >= 0 && n <= 65535, 'a port number 0-65535'),
     host: flags.host,
@@ -74,7 +72,12 @@ export function gatewayOptionsFrom(flags: GatewayFlags): GatewayOptions {
     seed: number('--seed', flags.seed, integer, 'a whole number'),
     accountId: flags.account,
     accountType,
-    initialCash: number('--initial-cash', flags.initialCash, (n) => n > 0, 'a positive amount'),
+    initialCash: number(
+      '--initial-cash',
+      flags.initialCash,
+      (n) => n > 0 && n <= MAX_MONEY,
+      `a positive amount up to ${MAX_MONEY}`,
+    ),
     settlementDays: number('--settlement-days', flags.settlementDays, (n) => integer(n) && n >= 0 && n <= 5, '0 to 5'),
     commission: commission.data,
     slippageBps: number('--slippage-bps', flags.slippageBps, (n) => n >= 0 && n <= 1000, '0 to 1000'),

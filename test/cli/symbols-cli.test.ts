@@ -67,9 +67,13 @@ describe('ets data sample writes only SYMBOL.csv files inside --out', () => {
 });
 
 describe('the other edges', () => {
-  it('ets backtest --symbols', () => {
-    const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--symbols', 'SYNA,../escape'], work);
-    expectConfigProblem(run, `backtest.symbols.1: got "../ESCAPE"; expected ${SYMBOL_EXPECTED}`);
+  it.each([
+    ['SYNA,../escape', `--symbols: got "../escape"; expected ${SYMBOL_EXPECTED}`],
+    ['SYNA,,SYNB', '--symbols: "SYNA,,SYNB" has an empty symbol; expected symbols separated by single commas'],
+    ['SYNA,', '--symbols: "SYNA," has an empty symbol; expected symbols separated by single commas'],
+  ])('ets backtest --symbols %j', (symbols, message) => {
+    const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--symbols', symbols], work);
+    expectOneLine(run, message);
   });
 
   it('trading.symbols, benchmarking.symbol and backtest.symbols in the config file', () => {

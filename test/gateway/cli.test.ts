@@ -72,6 +72,16 @@ describe('ets gateway', () => {
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, port: '70000' })).toThrow(/^--port 70000/);
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, accountType: 'ira' })).toThrow(/^--account-type ira/);
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, commission: 'free' })).toThrow(/^--commission free/);
+    expect(() => gatewayOptionsFrom({ ...DEFAULTS, initialCash: '1e13' })).toThrow(
+      '--initial-cash 1e13: expected a positive amount up to 1000000000000',
+    );
+    expect(() => gatewayOptionsFrom({ ...DEFAULTS, symbols: 'AAPL,,MSFT' })).toThrow(
+      '--symbols: "AAPL,,MSFT" has an empty symbol; expected symbols separated by single commas',
+    );
+    expect(() => gatewayOptionsFrom({ ...DEFAULTS, symbols: '../x' })).toThrow(
+      /^--symbols: got "\.\.\/x"; expected a symbol/,
+    );
+    expect(gatewayOptionsFrom({ ...DEFAULTS, symbols: 'aapl, brk.b,AAPL' }).symbols).toEqual(['AAPL', 'BRK.B']);
     expect(() => gatewayOptionsFrom({ ...DEFAULTS, chaos: 'boom@1s' })).toThrow(/^--chaos: unknown fault "boom"/);
   });
 
