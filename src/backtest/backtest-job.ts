@@ -11,12 +11,15 @@ import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { reportFiles, writeReport, type ReportFiles } from '../performance/report-writer.js';
 import { createStrategy } from '../strategy/create-strategy.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { StreamFeed } from './bar-feed.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
 
 export interface BacktestJobOptions {
   /** The benchmark was asked for explicitly: a missing file is an error rather than a warning. */
   readonly benchmarkRequired?: boolean;
+  /** The strategy when it is not the built-in one `backtest.strategy` names (see loadStrategyFactory). */
+  readonly strategy?: StrategyFactory;
 }
 
 export interface BacktestJob {
@@ -39,11 +42,14 @@ export interface BacktestJob {
 export function runBacktestJob(config: Config, logger: Logger, options: BacktestJobOptions = {}): BacktestJob {
   // Bad strategy parameters should fail before any data is read, not after.
   const strategy = config.backtest.strategy;
-  createStrategy(strategy, config.strategies[strategy]?.params ?? {}, {
+  const params = config.strategies[strategy]?.params ?? {};
+  const context = {
     positions: { quantity: () => 0 },
     atrPeriod: config.trading.atr_period,
     atrMultiplier: config.trading.atr_stop_multiplier,
-  });
+  };
+  if (options.strategy === undefined) createStrategy(strategy, params, context);
+  else options.strategy.create(params, context);
   const dir = config.backtest.csv_directory;
   const range = {
     ...(config.backtest.start_date !== null && { start: config.backtest.start_date }),
@@ -80,7 +86,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const equityCsv = new EquityCsvWriter(partialEquity);
   let result: BacktestResult;
   try {
-    result = runBacktest({ config, feed, benchmark, logger, equitySink: equityCsv });
+    result = runBacktest({
+      config,
+      feed,
+      benchmark,
+      logger,
+      equitySink: equityCsv,
+      ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+    });
     equityCsv.close();
     if (result.bars === 0) {
       const { start_date: start, end_date: end } = config.backtest;

@@ -16,6 +16,7 @@ import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -26,6 +27,8 @@ export interface BacktestInput {
   readonly logger?: Logger;
   /** Receives the account after every bar slice (equity.csv); none when only the result is wanted. */
   readonly equitySink?: EquityRowSink;
+  /** The strategy when it is not the built-in one `backtest.strategy` names (a loaded module, a definition). */
+  readonly strategy?: StrategyFactory;
 }
 
 export interface BacktestResult {
@@ -56,13 +59,14 @@ export interface BacktestResult {
 export function runBacktest(input: BacktestInput): BacktestResult {
   const { config } = input;
   const logger = input.logger ?? silentLogger();
-  const strategyName = config.backtest.strategy;
-  const params = config.strategies[strategyName]?.params ?? {};
+  const configured = config.backtest.strategy;
+  const params = config.strategies[configured]?.params ?? {};
+  const strategyName = input.strategy?.id ?? configured;
 
   const clock = new SimClock();
   let nextOrderId = 1;
   const { portfolio, limits, engine } = createTradingKernel(config, {
-    strategy: strategyName,
+    strategy: input.strategy ?? configured,
     params,
     initialCash: config.account.initial_capital,
     protectiveStops: config.backtest.stops && config.trading.use_bracket_orders,

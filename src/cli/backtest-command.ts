@@ -77,7 +77,10 @@ export function registerBacktestCommand(program: Command): void {
     .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
     .option('--start <date>', 'first date, YYYY-MM-DD')
     .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
-    .option('--strategy <name>', 'sma_crossover or rsi_mean_reversion')
+    .option(
+      '--strategy <name>',
+      'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
+    )
     .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect, [])
     .option('--sizing <rule>', 'risk or fixed:N')
     .option('--commission <model>', 'zero, ib-fixed or ib-tiered')

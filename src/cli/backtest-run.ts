@@ -3,6 +3,7 @@ import { runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-jo
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
+import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
 
@@ -16,9 +17,11 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
     [{ label: 'backtest.results_directory (--out)', path: config.backtest.results_directory, files: RESULT_FILES }],
     { embeddedGateway: false },
   );
+  const spec = strategySpec(config, config.backtest.strategy);
+  const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
   const opened = await openLogger(config.logging);
   try {
-    const job = runBacktestJob(config, opened.logger, options);
+    const job = runBacktestJob(config, opened.logger, { ...options, ...(strategy && { strategy }) });
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
     await opened.close();

@@ -15,6 +15,9 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['ConfigError', ExitCode.Usage],
   ['StrategyConfigError', ExitCode.Usage],
+  ['StrategyLoadError', ExitCode.Usage],
+  // A strategy module's own mistake, reported against its file and the bar.
+  ['StrategyRuntimeError', ExitCode.Failure],
   ['UsageError', ExitCode.Usage],
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.

@@ -4,8 +4,10 @@ import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import { LiveNode } from '../live/live-node.js';
+import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
+import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
@@ -42,6 +44,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     [{ label: 'live.results_directory (--results)', path: config.live.results_directory, files: RESULT_FILES }],
     { embeddedGateway: true },
   );
+  const spec = strategySpec(config, liveStrategy(config).name);
+  const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
   const opened = await openLogger(config.logging);
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;
@@ -75,6 +79,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         end,
         venue,
         progress: startupProgressBar(),
+        ...(strategy && { strategy }),
       },
       logger,
     );

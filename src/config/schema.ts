@@ -181,14 +181,21 @@ const tradingSchema = z.strictObject({
 
 const strategyEntry = z.strictObject({
   enabled: bool(false),
+  /** A strategy module (.js, .mjs, .ts) to load instead of the built-in strategy of this name. */
+  module: opt(z.nullable(str(z.minLength(1))), null),
   params: opt(z.record(z.string(), z.number()), {}),
   /** Bars the strategy decides on in live sessions (backtests use the CSV files' own bars). */
   bar_size: opt(strategyBarSize, '1 day'),
 });
 
 const strategiesSchema = opt(z.record(z.string(), strategyEntry), {
-  sma_crossover: { enabled: true, params: { fast: 10, slow: 30 }, bar_size: '1 day' },
-  rsi_mean_reversion: { enabled: false, params: { period: 14, oversold: 30, overbought: 70 }, bar_size: '1 day' },
+  sma_crossover: { enabled: true, module: null, params: { fast: 10, slow: 30 }, bar_size: '1 day' },
+  rsi_mean_reversion: {
+    enabled: false,
+    module: null,
+    params: { period: 14, oversold: 30, overbought: 70 },
+    bar_size: '1 day',
+  },
 });
 
 const loggingSchema = z.strictObject({

@@ -5,12 +5,14 @@ import { PortfolioLimits } from '../risk/portfolio-limits.js';
 import { limitSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
 import { SignalRouter, type EntryGate } from '../risk/signal-router.js';
 import { createStrategy } from '../strategy/create-strategy.js';
+import type { StrategyRuntimeError } from '../strategy/guarded-strategy.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { Strategy } from '../strategy/strategy.js';
 import { TradingEngine } from './trading-engine.js';
 
 export interface TradingKernelOptions {
-  /** The strategy to trade and its parameters (validated by createStrategy). */
-  readonly strategy: string;
+  /** The strategy to trade — a built-in one by name, or a loaded factory — and its parameters (validated by it). */
+  readonly strategy: string | StrategyFactory;
   readonly params: Readonly<Record<string, number>>;
   /** Cash the account starts with: the config's capital in backtests, the broker's cash live. */
   readonly initialCash: number;
@@ -20,6 +22,8 @@ export interface TradingKernelOptions {
   readonly nextOrderId: () => number;
   /** Extra reasons to hold new entries (live: connection down, shutting down, order-efficiency halt). */
   readonly entryGates?: readonly EntryGate[];
+  /** Where a loaded strategy's failure goes (live: its entries halt); without it the failure is thrown. */
+  readonly onStrategyError?: (error: StrategyRuntimeError) => void;
 }
 
 /** The object graph a backtest and a live session share; only the clock, feed and execution client differ. */
@@ -49,11 +53,16 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
     nextOrderId: options.nextOrderId,
     ...(options.entryGates === undefined ? {} : { entryGates: options.entryGates }),
   });
-  const strategy = createStrategy(options.strategy, options.params, {
+  const context = {
     positions: portfolio,
     atrPeriod: config.trading.atr_period,
     atrMultiplier: config.trading.atr_stop_multiplier,
-  });
+    ...(options.onStrategyError === undefined ? {} : { onStrategyError: options.onStrategyError }),
+  };
+  const strategy =
+    typeof options.strategy === 'string'
+      ? createStrategy(options.strategy, options.params, context)
+      : options.strategy.create(options.params, context);
   const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
   return { portfolio, limits, router, strategy, engine };
 }

@@ -17,6 +17,7 @@ import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
@@ -44,6 +45,8 @@ export interface LiveNodeSettings {
   readonly venue: string;
   /** Start-up progress display (a bar on a terminal). */
   readonly progress?: StartupProgress;
+  /** The strategy when it is not the built-in one the config enables (a loaded module). */
+  readonly strategy?: StrategyFactory;
 }
 
 export interface LiveSummary {
@@ -230,12 +233,19 @@ export class LiveNode {
     const broker = await accountSync.sync(config.ibkr.connect_timeout_seconds * 1000);
     const startTime = clock.now();
     const kernel = createTradingKernel(config, {
-      strategy: this.strategy.name,
+      strategy: settings.strategy ?? this.strategy.name,
       params: this.strategy.params,
       initialCash: broker.values.totalCash,
       protectiveStops: config.trading.use_bracket_orders,
       nextOrderId: () => orderIds.next(),
       entryGates: [this.holds],
+      // A strategy module's failure halts its entries; the session and its exits go on.
+      onStrategyError: (error) => {
+        logger.error(
+          { strategy: error.strategyId, file: error.file, bar: error.bar },
+          `${error.message}; new entries of ${error.strategyId} halted`,
+        );
+      },
     });
     const { portfolio, engine } = kernel;
     portfolio.setCash(broker.values.totalCash, broker.values.settledCash);

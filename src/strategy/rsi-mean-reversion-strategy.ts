@@ -1,18 +1,36 @@
-import type { Bar } from '../domain/bar.js';
-import { SignalDirection } from '../domain/signal.js';
-import { Rsi } from '../indicators/rsi.js';
-import { BaseStrategy, type SymbolData } from './base-strategy.js';
-import type { StrategyContext } from './strategy.js';
+import {
+  BaseStrategy,
+  defineStrategy,
+  param,
+  Rsi,
+  type Bar,
+  type ParamValues,
+  type SignalDirection,
+  type StrategyContext,
+  type SymbolData,
+} from '../sdk.js';
 
 export const RSI_MEAN_REVERSION = 'rsi_mean_reversion';
 
-export interface RsiMeanReversionParams {
-  readonly period: number;
-  readonly oversold: number;
-  readonly overbought: number;
-}
+const params = {
+  period: param.int({ default: 14, min: 1, max: 1000, unit: 'bars', description: 'RSI period in bars' }),
+  oversold: param.number({ default: 30, min: 0, max: 100, step: 5, description: 'entry level, 0 < oversold' }),
+  overbought: param.number({
+    default: 70,
+    min: 0,
+    max: 100,
+    step: 5,
+    description: 'exit level, oversold < overbought < 100',
+  }),
+};
 
-export const RSI_MEAN_REVERSION_DEFAULTS: RsiMeanReversionParams = { period: 14, oversold: 30, overbought: 70 };
+export type RsiMeanReversionParams = ParamValues<typeof params>;
+
+export const RSI_MEAN_REVERSION_DEFAULTS: RsiMeanReversionParams = {
+  period: params.period.default,
+  oversold: params.oversold.default,
+  overbought: params.overbought.default,
+};
 
 interface RsiState {
   readonly rsi: Rsi;
@@ -43,3 +61,20 @@ export class RsiMeanReversionStrategy extends BaseStrategy<RsiState> {
     return this.longOnly(bar.symbol, rsi < this.params.oversold, rsi > this.params.overbought);
   }
 }
+
+/** Both levels strictly inside (0, 100), oversold below overbought; the first level out of order is named. */
+function levelsInOrder(p: RsiMeanReversionParams) {
+  const expected = `0 < oversold < overbought < 100 (oversold = ${p.oversold}, overbought = ${p.overbought})`;
+  if (!(p.oversold > 0 && p.oversold < 100)) return { param: 'oversold', expected } as const;
+  if (!(p.overbought > 0 && p.overbought < 100)) return { param: 'overbought', expected } as const;
+  if (!(p.oversold < p.overbought)) return { param: 'oversold', expected } as const;
+  return null;
+}
+
+export const rsiMeanReversion = defineStrategy({
+  name: RSI_MEAN_REVERSION,
+  description: "Mean reversion: long when Wilder's RSI falls below oversold, exit when it rises above overbought",
+  params,
+  check: levelsInOrder,
+  create: (p, context) => new RsiMeanReversionStrategy(p, context),
+});

@@ -1,17 +1,25 @@
-import type { Bar } from '../domain/bar.js';
-import { SignalDirection } from '../domain/signal.js';
-import { Sma } from '../indicators/sma.js';
-import { BaseStrategy, type SymbolData } from './base-strategy.js';
-import type { StrategyContext } from './strategy.js';
+import {
+  BaseStrategy,
+  defineStrategy,
+  param,
+  SignalDirection,
+  Sma,
+  type Bar,
+  type ParamValues,
+  type StrategyContext,
+  type SymbolData,
+} from '../sdk.js';
 
 export const SMA_CROSSOVER = 'sma_crossover';
 
-export interface SmaCrossoverParams {
-  readonly fast: number;
-  readonly slow: number;
-}
+const params = {
+  fast: param.int({ default: 10, min: 1, max: 5000, unit: 'bars', description: 'fast SMA period in bars (< slow)' }),
+  slow: param.int({ default: 30, min: 1, max: 5000, unit: 'bars', description: 'slow SMA period in bars' }),
+};
 
-export const SMA_CROSSOVER_DEFAULTS: SmaCrossoverParams = { fast: 10, slow: 30 };
+export type SmaCrossoverParams = ParamValues<typeof params>;
+
+export const SMA_CROSSOVER_DEFAULTS: SmaCrossoverParams = { fast: params.fast.default, slow: params.slow.default };
 
 interface CrossoverState {
   readonly fast: Sma;
@@ -60,3 +68,11 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     return this.longOnly(bar.symbol, before < 0 && fast > slow, before > 0 && fast < slow);
   }
 }
+
+export const smaCrossover = defineStrategy({
+  name: SMA_CROSSOVER,
+  description: 'Momentum: long when the fast SMA crosses above the slow SMA, exit when it crosses below',
+  params,
+  check: (p) => (p.fast < p.slow ? null : { param: 'fast', expected: `fast < slow (slow = ${p.slow})` }),
+  create: (p, context) => new SmaCrossoverStrategy(p, context),
+});

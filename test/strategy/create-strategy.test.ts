@@ -64,15 +64,15 @@ describe('createStrategy', () => {
     expect([error.strategy, error.param, error.value]).toEqual(['sma_crossover', 'fsat', 5]);
   });
 
-  it('requires periods to be whole numbers ≥ 1', () => {
+  it('requires periods to be whole numbers within their declared ranges', () => {
     expect(failure('sma_crossover', { fast: 2.5 }).message).toBe(
-      'strategy sma_crossover: fast = 2.5 is invalid: expected a whole number of bars ≥ 1',
+      'strategy sma_crossover: fast = 2.5 is invalid: expected a whole number of bars from 1 to 5000',
     );
     expect(failure('sma_crossover', { slow: 0 }).message).toBe(
-      'strategy sma_crossover: slow = 0 is invalid: expected a whole number of bars ≥ 1',
+      'strategy sma_crossover: slow = 0 is invalid: expected a whole number of bars from 1 to 5000',
     );
     expect(failure('rsi_mean_reversion', { period: -3 }).message).toBe(
-      'strategy rsi_mean_reversion: period = -3 is invalid: expected a whole number of bars ≥ 1',
+      'strategy rsi_mean_reversion: period = -3 is invalid: expected a whole number of bars from 1 to 1000',
     );
   });
 

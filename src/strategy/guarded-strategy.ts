@@ -1,0 +1,96 @@
+import type { Bar } from '../domain/bar.js';
+import type { Signal } from '../domain/signal.js';
+import { formatTime } from '../domain/time.js';
+import type { Strategy, StrategyContext } from './strategy.js';
+
+/** A strategy loaded from a file threw while deciding on a bar (or returned something that is not a signal). */
+export class StrategyRuntimeError extends Error {
+  override readonly name = 'StrategyRuntimeError';
+
+  constructor(
+    readonly file: string,
+    readonly strategyId: string,
+    readonly bar: Bar,
+    readonly reason: string,
+  ) {
+    super(`strategy ${strategyId} (${file}) failed on the ${bar.symbol} bar of ${formatTime(bar.time)}: ${reason}`);
+  }
+}
+
+/**
+ * What the host adds to a strategy's context: where a loaded strategy's failures go. Without a handler a failure
+ * is thrown (a backtest stops with it); with one (a live session) the strategy's new entries halt and the rest of
+ * the session goes on.
+ */
+export interface HostContext extends StrategyContext {
+  readonly onStrategyError?: (error: StrategyRuntimeError) => void;
+}
+
+const DIRECTIONS: ReadonlySet<unknown> = new Set(['LONG', 'SHORT', 'EXIT']);
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
+}
+
+/**
+ * Wraps a strategy from a user's file so that its mistakes are reported against the file and the bar. After a
+ * failure reported to a handler, the strategy still sees every bar and may exit, but its entries are dropped.
+ */
+export class GuardedStrategy implements Strategy {
+  private failed = false;
+
+  constructor(
+    private readonly inner: Strategy,
+    private readonly file: string,
+    private readonly onError: ((error: StrategyRuntimeError) => void) | undefined,
+  ) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get warmUpBars(): number {
+    return this.inner.warmUpBars;
+  }
+
+  /** True once the strategy has failed: its entries are halted. */
+  get halted(): boolean {
+    return this.failed;
+  }
+
+  onBar(bar: Bar): Signal | null {
+    let signal: Signal | null;
+    try {
+      signal = this.inner.onBar(bar);
+    } catch (error) {
+      return this.fail(bar, describe(error));
+    }
+    if (signal === null) return null;
+    if (typeof signal !== 'object' || !DIRECTIONS.has(signal.direction) || signal.symbol !== bar.symbol) {
+      return this.fail(bar, `onBar returned ${excerpt(signal)}; expected null or a signal for ${bar.symbol}`);
+    }
+    return this.failed && signal.direction !== 'EXIT' ? null : signal;
+  }
+
+  private fail(bar: Bar, reason: string): null {
+    const error = new StrategyRuntimeError(this.file, this.inner.id, bar, reason);
+    if (this.onError === undefined) throw error;
+    if (!this.failed) {
+      this.failed = true;
+      this.onError(error);
+    }
+    return null;
+  }
+}
+
+function excerpt(value: unknown): string {
+  let text: string;
+  try {
+    // undefined for functions and symbols, whatever the declared type says.
+    const json = JSON.stringify(value) as unknown;
+    text = typeof json === 'string' ? json : String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
