@@ -1,0 +1,133 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeSampleData } from '../../src/data/write-sample-data.js';
+import { runCli } from '../support/run-cli.js';
+import { REPO_ROOT } from '../support/shared-data.js';
+
+const work = mkdtempSync(join(tmpdir(), 'ets-module-cli-'));
+const sample = join(work, 'sample');
+const DONCHIAN = join(REPO_ROOT, 'examples', 'strategies', 'donchian-breakout.ts');
+
+/** A config file with quiet logs in the work directory and `extra` YAML appended. */
+function config(name: string, extra = ''): string {
+  const path = join(work, name);
+  writeFileSync(path, `logging:\n  directory: ${join(work, 'logs')}\n  console: false\n${extra}`);
+  return path;
+}
+
+/** The `strategy` column of orders.csv. */
+function orderStrategies(out: string): string[] {
+  const [header, ...rows] = readFileSync(join(out, 'orders.csv'), 'utf8').trim().split('\n');
+  const column = header!.split(',').indexOf('strategy');
+  return [...new Set(rows.map((row) => row.split(',')[column]!))];
+}
+
+beforeAll(() => {
+  writeSampleData(sample);
+});
+
+describe('ets backtest with a strategy module', () => {
+  it('loads a TypeScript file given by path, with --param checked against its declarations', () => {
+    const out = join(work, 'by-path');
+    const run = runCli(
+      [
+        'backtest',
+        '-c',
+        config('path.yaml'),
+        '--data-dir',
+        sample,
+        '--strategy',
+        'examples/strategies/donchian-breakout.ts',
+      ].concat(['--param', 'entry=30', '--out', out]),
+      REPO_ROOT,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Backtest donchian_breakout (entry=30) on SYNA, SYNB, SYNC, SYND, SYNE, SYNX');
+    expect(orderStrategies(out)).toEqual(['donchian_breakout']);
+  });
+
+  it('loads strategies.<name>.module under the name of its config key', () => {
+    const out = join(work, 'by-config');
+    const file = config(
+      'module.yaml',
+      `backtest:\n  strategy: breakout\nstrategies:\n  breakout:\n    module: ${DONCHIAN}\n    params:\n      entry: 25\n`,
+    );
+    const run = runCli(['backtest', '-c', file, '--data-dir', sample, '--symbols', 'SYNA,SYNB', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Backtest breakout (entry=25) on SYNA, SYNB');
+    expect(orderStrategies(out)).toEqual(['breakout']);
+  });
+
+  it('refuses a parameter outside its declared range with exit code 2, naming it', () => {
+    const run = runCli(
+      [
+        'backtest',
+        '-c',
+        config('bad-param.yaml'),
+        '--data-dir',
+        sample,
+        '--strategy',
+        DONCHIAN,
+        '--param',
+        'entry=1',
+      ].concat(['--out', join(work, 'bad-param')]),
+    );
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(
+      'error: strategy donchian_breakout: entry = 1 is invalid: expected a whole number of bars from 2 to 250\n',
+    );
+  });
+
+  it('names the file of a module that is missing or exports no strategy (exit code 2)', () => {
+    const missing = join(work, 'nope.ts');
+    const none = join(work, 'none.mjs');
+    writeFileSync(none, 'export const x = 1;\n');
+    for (const [file, what] of [
+      [missing, `not found (${missing})`],
+      [none, 'does not export a strategy: expected `export default defineStrategy({ … })` (exports: x)'],
+    ] as const) {
+      const run = runCli(['backtest', '-c', config('load.yaml'), '--data-dir', sample, '--strategy', file]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toBe(`error: strategy module ${file}: ${what}\n`);
+    }
+  });
+
+  it('stops at a throw during a bar with exit code 1, naming the file and the bar, and writes no results', () => {
+    const file = join(work, 'throws.mjs');
+    writeFileSync(
+      file,
+      `import { BaseStrategy, defineStrategy } from 'equity-trading-system';
+class Throws extends BaseStrategy {
+  decisionWarmUpBars = 1;
+  constructor(context) { super('throws', context); }
+  createState() { return null; }
+  decide(bar, data) { if (data.history.count === 3) throw new RangeError('bad state'); return null; }
+}
+export default defineStrategy({ name: 'throws', description: '', params: {}, create: (p, c) => new Throws(c) });
+`,
+    );
+    const out = join(work, 'throws');
+    const run = runCli([
+      'backtest',
+      '-c',
+      config('throws.yaml'),
+      '--data-dir',
+      sample,
+      '--symbols',
+      'SYNB',
+      '--strategy',
+      file,
+      '--out',
+      out,
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: strategy throws (${file}) failed on the SYNB bar of 2019-01-04: RangeError: bad state\n`,
+    );
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/shared-data.js';
+import { liveConfig, liveWork, readCsv, runLive, type LiveWork } from './live-fixture.js';
+
+const DONCHIAN = join(REPO_ROOT, 'examples', 'strategies', 'donchian-breakout.ts');
+
+/** Enters when flat and exits when long, bar after bar, and throws on the SYNC bar of `failAt` (an exchange time, ms). */
+const flaky = (
+  failAt: number,
+): string => `import { BaseStrategy, defineStrategy, SignalDirection } from 'equity-trading-system';
+class Flaky extends BaseStrategy {
+  decisionWarmUpBars = 2;
+  constructor(context) { super('flaky', context); }
+  createState() { return null; }
+  decide(bar) {
+    if (bar.symbol === 'SYNC' && bar.time === ${failAt}) throw new Error('division by zero');
+    return this.position(bar.symbol) === 0 ? SignalDirection.Long : SignalDirection.Exit;
+  }
+}
+export default defineStrategy({ name: 'flaky', description: '', params: {}, create: (p, c) => new Flaky(c) });
+`;
+
+describe('ets live with a strategy module on the embedded gateway', () => {
+  let work: LiveWork;
+  beforeEach(() => {
+    work = liveWork();
+  });
+  afterEach(() => {
+    work.cleanup();
+  });
+
+  it('trades the example Donchian breakout under its config name', async () => {
+    const config = liveConfig(work, {
+      ibkr: { gateway: 'embedded', embedded: { speed: 5000 } },
+      strategies: {
+        breakout: { enabled: true, module: DONCHIAN, params: { entry: 6, exit: 3 }, bar_size: '5 mins' },
+      },
+    });
+    const run = await runLive(work, config);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Live session: breakout \(entry=6 exit=3\) on 5 mins bars of SYNA, SYNB, SYNC, SYND, SYNE\n/,
+    );
+    const orders = readCsv(join(work.results, 'orders.csv'));
+    expect(orders.length).toBeGreaterThan(0);
+    expect(new Set(orders.map((o) => o.strategy))).toEqual(new Set(['breakout']));
+    expect(readCsv(join(work.results, 'fills.csv')).length).toBeGreaterThan(0);
+  });
+
+  it('halts the entries of a strategy that throws on a bar, logs it with the bar, and trades on to the end', async () => {
+    const file = join(work.dir, 'flaky.mjs');
+    // 11:00 on the last day of the data: the replay trades its last two days.
+    const last = readFileSync(join(work.sample, 'SYNC.csv'), 'utf8').trim().split('\n').at(-1)!.slice(0, 10);
+    writeFileSync(file, flaky(Date.parse(`${last}T11:00:00Z`)));
+    const config = liveConfig(work, {
+      ibkr: { gateway: 'embedded', embedded: { speed: 5000 } },
+      strategies: { flaky: { enabled: true, module: file, bar_size: '5 mins' } },
+      trading: { use_bracket_orders: false, sizing: 'fixed:10', max_active_positions: 5 },
+    });
+    const run = await runLive(work, config);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Ended +reached the end time/);
+    const lines = readFileSync(join(work.logs, 'ets.log'), 'utf8').trim().split('\n');
+    const failures = lines
+      .map((line) => JSON.parse(line) as { level: number; msg: string; bar?: { symbol: string; time: number } })
+      .filter((entry) => entry.msg.includes('failed on the SYNC bar'));
+    expect(failures).toHaveLength(1);
+    const failure = failures[0]!;
+    expect(failure.level).toBe(50);
+    expect(failure.msg).toMatch(
+      new RegExp(
+        `^strategy flaky \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\) failed on the SYNC bar of \\d{4}-\\d{2}-\\d{2} \\d\\d:\\d\\d:00: Error: division by zero; new entries of flaky halted$`,
+      ),
+    );
+    expect(failure.bar?.symbol).toBe('SYNC');
+    // Entries before the failure, none after it; its exits go on.
+    const orders = readCsv(join(work.results, 'orders.csv'));
+    const failedAt = `${last} 11:00:00`;
+    expect(failure.msg).toContain(`failed on the SYNC bar of ${failedAt}: Error: division by zero`);
+    const entries = orders.filter((o) => o.purpose === 'entry');
+    expect(entries.filter((o) => o.time! < failedAt).length).toBeGreaterThan(0);
+    expect(entries.filter((o) => o.time! > failedAt)).toEqual([]);
+    expect(orders.filter((o) => o.purpose === 'exit' && o.time! > failedAt).length).toBeGreaterThan(0);
+  });
+});
