@@ -12,7 +12,9 @@ import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { reportFiles, writeReport, type ReportFiles } from '../performance/report-writer.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
+import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
 import { StreamFeed } from './bar-feed.js';
+import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
 
 export interface BacktestJobOptions {
@@ -20,6 +22,8 @@ export interface BacktestJobOptions {
   readonly benchmarkRequired?: boolean;
   /** The strategy when it is not the built-in one `backtest.strategy` names (see loadStrategyFactory). */
   readonly strategy?: StrategyFactory;
+  /** The factories of `backtest.strategies` by name, when several strategies run at once. */
+  readonly strategies?: ReadonlyMap<string, StrategyFactory>;
 }
 
 export interface BacktestJob {
@@ -61,10 +65,12 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
   const symbols =
     config.backtest.symbols ??
+    strategiesSymbols(config) ??
     resolveBarFiles(dir)
       .map((file) => file.symbol)
       .filter((symbol) => symbol !== benchmarkSymbol);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
+  const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
   let benchmark: BarSeries | null = null;
   const skipped: SkippedRow[] = [];
@@ -93,6 +99,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       logger,
       equitySink: equityCsv,
       ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+      ...(assignments === undefined ? {} : { strategies: assignments }),
     });
     equityCsv.close();
     if (result.bars === 0) {
@@ -124,6 +131,15 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     orders: result.orders,
     metrics: result.metrics,
   });
+  const sharesFile = join(out, 'strategies.csv');
+  if (assignments === undefined) rmSync(sharesFile, { force: true });
+  else
+    writeStrategiesCsv(
+      sharesFile,
+      attributeByStrategy(result.members, result.fills, result.trades, (symbol) =>
+        result.portfolio.positionValue(symbol),
+      ),
+    );
   renameSync(partialEquity, files.equity);
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {

@@ -17,6 +17,7 @@ import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
+import type { StrategyAssignment } from '../strategy/strategy-set.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -29,11 +30,15 @@ export interface BacktestInput {
   readonly equitySink?: EquityRowSink;
   /** The strategy when it is not the built-in one `backtest.strategy` names (a loaded module, a definition). */
   readonly strategy?: StrategyFactory;
+  /** Several strategies at once, each on its own symbols (instead of `strategy`). */
+  readonly strategies?: readonly StrategyAssignment[];
 }
 
 export interface BacktestResult {
   readonly strategy: string;
   readonly params: Readonly<Record<string, number>>;
+  /** The strategies of the run by id with their symbols (one, on every symbol, unless several ran at once). */
+  readonly members: readonly { readonly id: string; readonly symbols: readonly string[] }[];
   readonly portfolio: Portfolio;
   /** The account at the end of each date. */
   readonly daily: EquityColumns;
@@ -61,7 +66,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const logger = input.logger ?? silentLogger();
   const configured = config.backtest.strategy;
   const params = config.strategies[configured]?.params ?? {};
-  const strategyName = input.strategy?.id ?? configured;
+  const several = input.strategies;
+  const strategyName = several?.map((a) => a.factory.id).join('+') ?? input.strategy?.id ?? configured;
 
   const clock = new SimClock();
   let nextOrderId = 1;
@@ -71,6 +77,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     initialCash: config.account.initial_capital,
     protectiveStops: config.backtest.stops && config.trading.use_bracket_orders,
     nextOrderId: () => nextOrderId++,
+    ...(several === undefined ? {} : { strategies: several }),
   });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
@@ -145,7 +152,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   });
   return {
     strategy: strategyName,
-    params,
+    params: several === undefined ? params : {},
+    members: several?.map((a) => ({ id: a.factory.id, symbols: a.symbols })) ?? [{ id: strategyName, symbols: [] }],
     portfolio,
     daily,
     fills,

@@ -12,6 +12,7 @@ interface BacktestFlags {
   start?: string;
   end?: string;
   strategy?: string;
+  strategies?: string;
   param: string[];
   sizing?: string;
   commission?: string;
@@ -45,6 +46,13 @@ function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): Co
   if (flags.start !== undefined) add('--start', ['backtest', 'start_date'], flags.start);
   if (flags.end !== undefined) add('--end', ['backtest', 'end_date'], flags.end);
   if (flags.strategy !== undefined) add('--strategy', ['backtest', 'strategy'], flags.strategy);
+  if (flags.strategies !== undefined) {
+    add(
+      '--strategies',
+      ['backtest', 'strategies'],
+      flags.strategies.split(',').map((name) => name.trim()),
+    );
+  }
   if (flags.sizing !== undefined) add('--sizing', ['trading', 'sizing'], flags.sizing);
   if (flags.commission !== undefined) add('--commission', ['backtest', 'commission'], flags.commission);
   if (flags.slippageBps !== undefined)
@@ -81,6 +89,7 @@ export function registerBacktestCommand(program: Command): void {
       '--strategy <name>',
       'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
     )
+    .option('--strategies <a,b>', 'several strategies at once, each on its strategies.<name>.symbols')
     .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect, [])
     .option('--sizing <rule>', 'risk or fixed:N')
     .option('--commission <model>', 'zero, ib-fixed or ib-tiered')

@@ -4,11 +4,12 @@ import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
+import { loadStrategyFactories } from '../strategy/strategy-plan.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
 
 /** The result files and the equity file written while the run goes on. */
-const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial'];
+const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial', 'strategies.csv'];
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
@@ -19,9 +20,15 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   );
   const spec = strategySpec(config, config.backtest.strategy);
   const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
+  const names = config.backtest.strategies;
+  const strategies = names === null ? undefined : await loadStrategyFactories(config, names);
   const opened = await openLogger(config.logging);
   try {
-    const job = runBacktestJob(config, opened.logger, { ...options, ...(strategy && { strategy }) });
+    const job = runBacktestJob(config, opened.logger, {
+      ...options,
+      ...(strategy && { strategy }),
+      ...(strategies && { strategies }),
+    });
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
     await opened.close();

@@ -16,6 +16,7 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['ConfigError', ExitCode.Usage],
   ['StrategyConfigError', ExitCode.Usage],
   ['StrategyLoadError', ExitCode.Usage],
+  ['StrategyPlanError', ExitCode.Usage],
   // A strategy module's own mistake, reported against its file and the bar.
   ['StrategyRuntimeError', ExitCode.Failure],
   ['UsageError', ExitCode.Usage],

@@ -183,16 +183,19 @@ const strategyEntry = z.strictObject({
   enabled: bool(false),
   /** A strategy module (.js, .mjs, .ts) to load instead of the built-in strategy of this name. */
   module: opt(z.nullable(str(z.minLength(1))), null),
+  /** The symbols this strategy trades when several run at once (null: all of the run's symbols). */
+  symbols: opt(z.nullable(z.array(symbol).check(z.minLength(1))), null),
   params: opt(z.record(z.string(), z.number()), {}),
   /** Bars the strategy decides on in live sessions (backtests use the CSV files' own bars). */
   bar_size: opt(strategyBarSize, '1 day'),
 });
 
 const strategiesSchema = opt(z.record(z.string(), strategyEntry), {
-  sma_crossover: { enabled: true, module: null, params: { fast: 10, slow: 30 }, bar_size: '1 day' },
+  sma_crossover: { enabled: true, module: null, symbols: null, params: { fast: 10, slow: 30 }, bar_size: '1 day' },
   rsi_mean_reversion: {
     enabled: false,
     module: null,
+    symbols: null,
     params: { period: 14, oversold: 30, overbought: 70 },
     bar_size: '1 day',
   },
@@ -296,6 +299,8 @@ const backtestFields = z.strictObject({
   start_date: opt(dateText, null),
   end_date: opt(dateText, null),
   strategy: text('sma_crossover'),
+  /** Strategies run together, each on its own strategies.<name>.symbols; null: backtest.strategy alone. */
+  strategies: opt(z.nullable(z.array(str(z.minLength(1))).check(z.minLength(1))), null),
   commission: opt(commissionModelName, 'ib-fixed'),
   slippage_bps: opt(num(z.minimum(0), z.maximum(1000)), 1),
   /** Place protective ATR stops (bracket children) with entries. */

@@ -7,6 +7,7 @@ import { SignalRouter, type EntryGate } from '../risk/signal-router.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyRuntimeError } from '../strategy/guarded-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
+import { StrategySet, type StrategyAssignment } from '../strategy/strategy-set.js';
 import type { Strategy } from '../strategy/strategy.js';
 import { TradingEngine } from './trading-engine.js';
 
@@ -22,6 +23,8 @@ export interface TradingKernelOptions {
   readonly nextOrderId: () => number;
   /** Extra reasons to hold new entries (live: connection down, shutting down, order-efficiency halt). */
   readonly entryGates?: readonly EntryGate[];
+  /** Several strategies at once, each on its own symbols (then `strategy` and `params` are not used). */
+  readonly strategies?: readonly StrategyAssignment[];
   /** Where a loaded strategy's failure goes (live: its entries halt); without it the failure is thrown. */
   readonly onStrategyError?: (error: StrategyRuntimeError) => void;
 }
@@ -60,9 +63,13 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
     ...(options.onStrategyError === undefined ? {} : { onStrategyError: options.onStrategyError }),
   };
   const strategy =
-    typeof options.strategy === 'string'
-      ? createStrategy(options.strategy, options.params, context)
-      : options.strategy.create(options.params, context);
+    options.strategies !== undefined
+      ? new StrategySet(
+          options.strategies.map((a) => ({ strategy: a.factory.create(a.params, context), symbols: a.symbols })),
+        )
+      : typeof options.strategy === 'string'
+        ? createStrategy(options.strategy, options.params, context)
+        : options.strategy.create(options.params, context);
   const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
   return { portfolio, limits, router, strategy, engine };
 }

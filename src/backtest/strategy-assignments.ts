@@ -1,0 +1,33 @@
+import type { Config } from '../config/schema.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
+import { planStrategies } from '../strategy/strategy-plan.js';
+import type { StrategyAssignment } from '../strategy/strategy-set.js';
+
+/** The symbols of `backtest.strategies` together, when the run trades several and names no symbols of its own. */
+export function strategiesSymbols(config: Config): string[] | null {
+  const names = config.backtest.strategies;
+  if (names === null || names.length < 2) return null;
+  return [...new Set(names.flatMap((name) => config.strategies[name]?.symbols ?? []))];
+}
+
+/**
+ * The strategies of `backtest.strategies`, each with its factory, parameters and own symbols among the run's
+ * `symbols`; each is built once here, so that a bad parameter fails before any data is read.
+ */
+export function backtestAssignments(
+  config: Config,
+  symbols: readonly string[],
+  factories: ReadonlyMap<string, StrategyFactory>,
+): StrategyAssignment[] {
+  const plan = planStrategies(config, config.backtest.strategies ?? [], symbols, 'backtest.symbols');
+  const context = {
+    positions: { quantity: () => 0 },
+    atrPeriod: config.trading.atr_period,
+    atrMultiplier: config.trading.atr_stop_multiplier,
+  };
+  return plan.map((planned) => {
+    const factory = factories.get(planned.spec.name)!;
+    factory.create(planned.params, context);
+    return { factory, params: planned.params, symbols: planned.symbols };
+  });
+}
