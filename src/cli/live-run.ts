@@ -8,6 +8,7 @@ import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
+import { liveAssignments } from '../strategy/strategy-plan.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
@@ -44,8 +45,10 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     [{ label: 'live.results_directory (--results)', path: config.live.results_directory, files: RESULT_FILES }],
     { embeddedGateway: true },
   );
-  const spec = strategySpec(config, liveStrategy(config).name);
-  const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
+  const traded = liveStrategy(config);
+  const spec = strategySpec(config, traded.name);
+  const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
+  const strategies = traded.several && (await liveAssignments(config, traded.several));
   const opened = await openLogger(config.logging);
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;
@@ -80,6 +83,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         venue,
         progress: startupProgressBar(),
         ...(strategy && { strategy }),
+        ...(strategies && { strategies }),
       },
       logger,
     );

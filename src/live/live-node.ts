@@ -18,6 +18,7 @@ import { OrderIdSequence } from '../execution/order-ids.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
+import type { StrategyAssignment } from '../strategy/strategy-set.js';
 import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
@@ -47,6 +48,8 @@ export interface LiveNodeSettings {
   readonly progress?: StartupProgress;
   /** The strategy when it is not the built-in one the config enables (a loaded module). */
   readonly strategy?: StrategyFactory;
+  /** Several strategies at once, each on its own symbols. */
+  readonly strategies?: readonly StrategyAssignment[];
 }
 
 export interface LiveSummary {
@@ -239,6 +242,7 @@ export class LiveNode {
       protectiveStops: config.trading.use_bracket_orders,
       nextOrderId: () => orderIds.next(),
       entryGates: [this.holds],
+      ...(settings.strategies && { strategies: settings.strategies }),
       // A strategy module's failure halts its entries; the session and its exits go on.
       onStrategyError: (error) => {
         logger.error(

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { loadStrategyFactory, strategySpec, type StrategyFactory, type StrategySpec } from './load-strategy.js';
+import type { StrategyAssignment } from './strategy-set.js';
 
 /** Strategies that cannot run together as configured; the message names the keys. */
 export class StrategyPlanError extends Error {
@@ -70,4 +71,17 @@ export async function loadStrategyFactories(
   const factories = new Map<string, StrategyFactory>();
   for (const name of names) factories.set(name, await loadStrategyFactory(strategySpec(config, name)));
   return factories;
+}
+
+/** The strategies of a plan, loaded and ready for the kernel. */
+export async function liveAssignments(
+  config: Config,
+  plan: ReadonlyMap<string, PlannedStrategy>,
+): Promise<StrategyAssignment[]> {
+  const factories = await loadStrategyFactories(config, [...plan.keys()]);
+  return [...plan].map(([name, planned]) => ({
+    factory: factories.get(name)!,
+    params: planned.params,
+    symbols: planned.symbols,
+  }));
 }

@@ -127,7 +127,7 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
     expect(line).toMatch(/^error: .*NOPE/);
   });
 
-  it('when more than one strategy is enabled, or a flag is malformed', async () => {
+  it('when several strategies are enabled without their own symbols, or a flag is malformed', async () => {
     const [status, line] = await failure(work, {
       ibkr: { port: gateway.port },
       strategies: {
@@ -137,7 +137,7 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
     });
     expect([status, line]).toEqual([
       2,
-      'error: strategies: 2 are enabled (sma_crossover, rsi_mean_reversion); a live session trades exactly one strategy: set enabled: true on one of them only',
+      'error: strategies.sma_crossover.symbols: missing; when several strategies run at once each lists its own symbols',
     ]);
     expect(await failure(work, { ibkr: { port: gateway.port } }, ['--duration', 'soon'])).toEqual([
       2,

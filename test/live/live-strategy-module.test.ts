@@ -86,4 +86,36 @@ describe('ets live with a strategy module on the embedded gateway', () => {
     expect(entries.filter((o) => o.time! > failedAt)).toEqual([]);
     expect(orders.filter((o) => o.purpose === 'exit' && o.time! > failedAt).length).toBeGreaterThan(0);
   });
+
+  it('trades several strategies at once, each on its own symbols, with its id on every order', async () => {
+    const config = liveConfig(work, {
+      ibkr: { gateway: 'embedded', embedded: { speed: 5000 } },
+      strategies: {
+        sma_crossover: { enabled: true, symbols: ['SYNA', 'SYNB'], params: { fast: 5, slow: 20 }, bar_size: '5 mins' },
+        breakout: {
+          enabled: true,
+          module: DONCHIAN,
+          symbols: ['SYNC', 'SYND', 'SYNE'],
+          params: { entry: 6, exit: 3 },
+          bar_size: '5 mins',
+        },
+      },
+    });
+    const run = await runLive(work, config);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Live session: sma_crossover\+breakout on 5 mins bars of SYNA, SYNB, SYNC, SYND, SYNE\n/,
+    );
+    const owner: Record<string, string> = {
+      SYNA: 'sma_crossover',
+      SYNB: 'sma_crossover',
+      SYNC: 'breakout',
+      SYND: 'breakout',
+      SYNE: 'breakout',
+    };
+    const orders = readCsv(join(work.results, 'orders.csv'));
+    for (const order of orders) expect(order.strategy, order.symbol).toBe(owner[order.symbol!]);
+    expect(new Set(orders.map((o) => o.strategy))).toEqual(new Set(['sma_crossover', 'breakout']));
+  });
 });
