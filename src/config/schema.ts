@@ -136,6 +136,8 @@ const accountSchema = z.strictObject({
   /** Sale proceeds become settled cash this many sessions after the trade (US equities: T+1). */
   settlement_days: opt(int(z.minimum(0), z.maximum(5)), 1),
   currency: opt(str(z.length(3)), 'USD'),
+  /** `margin` allows short sales; a `cash` account refuses SHORT signals. */
+  type: opt(z.enum(['cash', 'margin']), 'cash'),
 });
 
 const volatilitySchema = z.strictObject({

@@ -18,6 +18,7 @@ export function routerSettingsFromConfig(config: Config, protectiveStops: boolea
     maxSectorAllocationPct: t.max_sector_allocation_pct,
     protectiveStops,
     takeProfitR: t.take_profit_r,
+    allowShort: config.account.type === 'margin',
   };
 }
 

@@ -12,6 +12,8 @@ export interface RouterSettings extends SizingSettings {
   readonly protectiveStops: boolean;
   /** Take-profit at entry + r × (entry − stop); 0 places none. */
   readonly takeProfitR: number;
+  /** SHORT signals open short positions (a margin account); otherwise they are refused. */
+  readonly allowShort?: boolean;
 }
 
 /** A reason outside the risk limits to hold new entries (live: the connection is down, the session is ending). */
@@ -37,8 +39,9 @@ export type RoutedEvent = OrderEvent | CancelOrderEvent | SignalRejectedEvent;
  *
  * LONG → a market entry, sized by the `PositionSizer`, with a bracket of GTC children when protective stops are on
  * and the stop is valid: a stop-loss at the signal's stop and, for r > 0, a take-profit at price + r × (price −
- * stop), both in one OCA group. EXIT → cancels of the symbol's working orders, then a market order closing the
- * whole position. SHORT is refused: the system trades long only.
+ * stop), both in one OCA group. SHORT → the mirror image on a margin account (a market sale, a buy stop above the
+ * price, a buy limit below it), refused on a cash account. EXIT → cancels of the symbol's working orders, then a
+ * market order closing the whole position.
  *
  * Entries are refused while the symbol is held or has an entry in flight, and while a portfolio limit blocks new
  * entries. Exits are never blocked by limits.
@@ -54,11 +57,13 @@ export class SignalRouter {
   onSignal(signal: Signal, time: number): RoutedEvent[] {
     switch (signal.direction) {
       case 'LONG':
-        return this.enterLong(signal, time);
+        return this.enter(signal, time, 'BUY');
       case 'EXIT':
         return this.exit(signal, time);
       case 'SHORT':
-        return [reject(signal, time, 'short selling is not enabled')];
+        return this.options.settings.allowShort === true
+          ? this.enter(signal, time, 'SELL')
+          : [reject(signal, time, 'short selling needs a margin account (account.type is cash)')];
     }
   }
 
@@ -73,7 +78,8 @@ export class SignalRouter {
     return account.openPositionCount + this.working.pendingEntries((symbol) => account.quantity(symbol));
   }
 
-  private enterLong(signal: Signal, time: number): RoutedEvent[] {
+  /** A long (BUY) or short (SELL) entry; a short's bracket mirrors a long's, its stop above the price. */
+  private enter(signal: Signal, time: number, side: OrderSide): RoutedEvent[] {
     const { account, limits, settings } = this.options;
     const symbol = signal.symbol;
     const held = account.quantity(symbol);
@@ -89,26 +95,31 @@ export class SignalRouter {
       signal.price,
       signal.stopPrice,
       committed > 0 ? withoutCommitted(account, committed) : account,
+      side === 'SELL',
     );
     if (!sized.ok) return [reject(signal, time, sized.reason)];
 
-    const entry = this.order(signal, time, 'BUY', sized.quantity, 'entry');
+    const entry = this.order(signal, time, side, sized.quantity, 'entry');
     const children: OrderRequest[] = [];
-    const stop = floorToTick(signal.stopPrice);
-    if (settings.protectiveStops && stop > 0 && stop < signal.price) {
+    const long = side === 'BUY';
+    const exitSide = long ? 'SELL' : 'BUY';
+    // Stops and targets are rounded to the tick away from the market.
+    const stop = long ? floorToTick(signal.stopPrice) : ceilToTick(signal.stopPrice);
+    if (settings.protectiveStops && stop > 0 && (long ? stop < signal.price : stop > signal.price)) {
       const group = `bracket-${entry.id}`;
       children.push({
-        ...this.order(signal, time, 'SELL', sized.quantity, 'stop_loss'),
+        ...this.order(signal, time, exitSide, sized.quantity, 'stop_loss'),
         type: 'STP',
         stopPrice: stop,
         tif: 'GTC',
         parentId: entry.id,
         ocaGroup: group,
       });
-      if (settings.takeProfitR > 0) {
-        const target = ceilToTick(signal.price + settings.takeProfitR * (signal.price - signal.stopPrice));
+      const distance = settings.takeProfitR * (signal.price - signal.stopPrice);
+      const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
+      if (settings.takeProfitR > 0 && target > 0) {
         children.push({
-          ...this.order(signal, time, 'SELL', sized.quantity, 'take_profit'),
+          ...this.order(signal, time, exitSide, sized.quantity, 'take_profit'),
           type: 'LMT',
           limitPrice: target,
           tif: 'GTC',

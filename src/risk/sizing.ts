@@ -62,7 +62,8 @@ export class PositionSizer {
     return this.settings.rule;
   }
 
-  size(symbol: string, price: number, stopPrice: number, account: AccountView): SizingResult {
+  /** `short`: a short sale, whose stop lies above the price; sized and capped as a purchase of the same value. */
+  size(symbol: string, price: number, stopPrice: number, account: AccountView, short = false): SizingResult {
     if (!(price > 0) || !Number.isFinite(price)) return { ok: false, reason: `no valid price (${price})` };
     const rule = this.settings.rule;
     if (rule.kind === 'fixed') {
@@ -75,17 +76,24 @@ export class PositionSizer {
       }
       return { ok: true, quantity: rule.shares };
     }
-    return this.sizeByRisk(symbol, price, stopPrice, account);
+    return this.sizeByRisk(symbol, price, stopPrice, account, short);
   }
 
-  private sizeByRisk(symbol: string, price: number, stopPrice: number, account: AccountView): SizingResult {
-    if (!Number.isFinite(stopPrice) || stopPrice >= price) {
-      return { ok: false, reason: `no valid stop: stop ${stopPrice} must be a number below the price ${price}` };
+  private sizeByRisk(
+    symbol: string,
+    price: number,
+    stopPrice: number,
+    account: AccountView,
+    short: boolean,
+  ): SizingResult {
+    if (!Number.isFinite(stopPrice) || (short ? stopPrice <= price : stopPrice >= price)) {
+      const where = short ? 'above' : 'below';
+      return { ok: false, reason: `no valid stop: stop ${stopPrice} must be a number ${where} the price ${price}` };
     }
     const s = this.settings;
     const base = s.riskBase === 'equity' ? account.equity : account.settledCash;
     const budget = (s.riskPerTradePct / 100) * base;
-    const distance = price - stopPrice;
+    const distance = short ? stopPrice - price : price - stopPrice;
     let shares = wholeShares(budget / distance);
     if (shares < 1) {
       return {

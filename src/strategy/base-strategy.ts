@@ -85,6 +85,13 @@ export abstract class BaseStrategy<S> implements Strategy {
     return null;
   }
 
+  /** Short-only advice: SHORT on `enter` while flat, EXIT (a cover) on `exit` while short, else none. */
+  protected shortOnly(symbol: string, enter: boolean, exit: boolean): SignalDirection | null {
+    if (enter) return this.position(symbol) === 0 ? SignalDirection.Short : null;
+    if (exit) return this.position(symbol) < 0 ? SignalDirection.Exit : null;
+    return null;
+  }
+
   protected abstract createState(symbol: string): S;
 
   /** Called after the bar is in `data.history` and the ATR; returns the advice for this bar, if any. */

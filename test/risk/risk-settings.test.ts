@@ -27,6 +27,7 @@ describe('risk settings from the config', () => {
       maxSectorAllocationPct: 40,
       protectiveStops: false,
       takeProfitR: 3,
+      allowShort: false,
     });
     expect(limitSettingsFromConfig(config)).toEqual({ maxActivePositions: 4, maxDailyLossPct: 2, maxDrawdownPct: 15 });
   });

@@ -123,13 +123,43 @@ describe('SignalRouter', () => {
     expect(event.children).toEqual([]);
   });
 
-  it('rejects SHORT signals', () => {
+  it('refuses SHORT signals on a cash account', () => {
     const { router } = setup();
-    expect(only(router.onSignal(signal('SHORT'), 5))).toEqual({
+    expect(only(router.onSignal(signal('SHORT', 'AAPL', 50, 52), 5))).toEqual({
       type: 'signal_rejected',
       time: 5,
-      signal: signal('SHORT'),
-      reason: 'short selling is not enabled',
+      signal: signal('SHORT', 'AAPL', 50, 52),
+      reason: 'short selling needs a margin account (account.type is cash)',
+    });
+  });
+
+  it('turns a SHORT on a margin account into a market sale with the bracket mirrored above and below it', () => {
+    const { router, portfolio } = setup({ allowShort: true });
+    const event = only(router.onSignal(signal('SHORT', 'AAPL', 50, 51.996), 1_000)) as OrderEvent;
+    // floor(1% × 100,000 ÷ 1.996) shares, as a long with the same stop distance.
+    expect(event.order).toMatchObject({ side: 'SELL', quantity: 501, type: 'MKT', purpose: 'entry' });
+    expect(event.children).toEqual([
+      expect.objectContaining({ side: 'BUY', quantity: 501, type: 'STP', stopPrice: 52, purpose: 'stop_loss' }),
+      // 50 − 2 × 1.996 = 46.008, lowered to the cent.
+      expect.objectContaining({ side: 'BUY', quantity: 501, type: 'LMT', limitPrice: 46, purpose: 'take_profit' }),
+    ]);
+    expect(event.children.map((c) => [c.parentId, c.ocaGroup])).toEqual([
+      [101, 'bracket-101'],
+      [101, 'bracket-101'],
+    ]);
+    fillAll(router, portfolio, event, 50);
+    expect(portfolio.quantity('AAPL')).toBe(-501);
+    // A second SHORT while short is refused; an EXIT covers the whole position with a purchase.
+    expect(only(router.onSignal(signal('SHORT', 'AAPL', 50, 52), 3))).toMatchObject({ type: 'signal_rejected' });
+    const exit = router.onSignal(signal('EXIT'), 4);
+    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'BUY', quantity: 501, purpose: 'exit' } });
+  });
+
+  it('refuses a SHORT whose stop is not above the price', () => {
+    const { router } = setup({ allowShort: true });
+    expect(only(router.onSignal(signal('SHORT', 'AAPL', 50, 48), 1))).toMatchObject({
+      type: 'signal_rejected',
+      reason: 'no valid stop: stop 48 must be a number above the price 50',
     });
   });
 
