@@ -68,7 +68,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       host = '127.0.0.1';
       port = embedded.port;
       dataEnd = embedded.dataEnd;
-      venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.clock.now())} at ${embedded.gateway.clock.speed}x)`;
+      venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.replayStart)} at ${embedded.gateway.clock.speed}x)`;
     }
     const end = sessionEnd(options, dataEnd);
     node = new LiveNode(

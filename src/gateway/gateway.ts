@@ -74,6 +74,8 @@ function positive(value: number | undefined, fallback: number, name: string): nu
  */
 export class Gateway {
   readonly clock: ReplayClock;
+  /** Where the replay started (the market time of the clock when the gateway was created). */
+  readonly replayStart: number;
   readonly faults: FaultController;
   readonly broker: PaperBroker;
   readonly registry: ContractRegistry;
@@ -108,8 +110,9 @@ export class Gateway {
     this.registry = new ContractRegistry(data.stockSymbols, data.indexSymbols, data.overrides);
     this.stateFile = options.stateFile;
     const saved = this.stateFile === undefined ? undefined : loadStateFile(this.stateFile);
+    this.replayStart = resolveStart(options.start, saved?.clock, this.calendar);
     this.clock = new ReplayClock({
-      start: resolveStart(options.start, saved?.clock, this.calendar),
+      start: this.replayStart,
       speed: options.speed ?? 1,
       mode: options.clockMode ?? 'realtime',
     });

@@ -46,7 +46,6 @@ function resolve(text: string, overrides: readonly ConfigOverride[]): void {
 
 describe('config text and flags, fuzzed', () => {
   it('end in a Config or a one-line ConfigError, never another error or a polluted prototype', () => {
-    const started = performance.now();
     fc.assert(
       fc.property(mutatedConfig(SHIPPED), overridesArbitrary, (text, overrides) => {
         resolve(text, overrides);
@@ -54,6 +53,6 @@ describe('config text and flags, fuzzed', () => {
       }),
       { seed: 424_242, numRuns: 1500 },
     );
-    expect(performance.now() - started).toBeLessThan(10_000);
-  });
+    // No wall-clock assertion: the test's timeout is the bound (an unbounded alias expansion would not end at all).
+  }, 120_000);
 });

@@ -43,7 +43,7 @@ describe('five-second bar cache', () => {
     expect(gateway.store.cachedBytes).toBeGreaterThan(8 * MB);
     // Generous margin over the cache itself: the point is that three years are not kept (they were ~150 MB).
     expect(growth).toBeLessThan(16 * MB + 24 * MB);
-  }, 60_000);
+  }, 180_000);
 
   it('defaults to 64 MB', async () => {
     gateway = await startGateway();

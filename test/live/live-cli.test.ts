@@ -38,7 +38,7 @@ describe('ets start / ets live on the embedded gateway', () => {
       /^Live session: sma_crossover \(fast=10 slow=30\) on 5 mins bars of SYNA, SYNB, SYNC, SYND, SYNE\n/,
     );
     expect(run.stdout).toMatch(
-      /Venue +embedded gateway on 127\.0\.0\.1:\d+ \(replay of .*sample from \d{4}-\d{2}-\d{2} 09:30:\d\d at 5000x\)/,
+      /Venue +embedded gateway on 127\.0\.0\.1:\d+ \(replay of .*sample from \d{4}-\d{2}-\d{2} 09:30:00 at 5000x\)/,
     );
     expect(run.stdout).toMatch(/Ended +reached the end time \d{4}-\d{2}-\d{2} 16:00:00/);
     expect(run.stdout).toContain(`Results written to ${work.results}`);
