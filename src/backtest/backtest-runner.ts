@@ -16,6 +16,7 @@ import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { EntryGate } from '../risk/signal-router.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -26,6 +27,8 @@ export interface BacktestInput {
   readonly logger?: Logger;
   /** Receives the account after every bar slice (equity.csv); none when only the result is wanted. */
   readonly equitySink?: EquityRowSink;
+  /** Extra reasons to hold new entries (a walk-forward window's warm-up bars decide nothing). */
+  readonly entryGates?: readonly EntryGate[];
 }
 
 export interface BacktestResult {
@@ -67,6 +70,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     initialCash: config.account.initial_capital,
     protectiveStops: config.backtest.stops && config.trading.use_bracket_orders,
     nextOrderId: () => nextOrderId++,
+    ...(input.entryGates !== undefined && { entryGates: input.entryGates }),
   });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,

@@ -16,6 +16,7 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['ConfigError', ExitCode.Usage],
   ['StrategyConfigError', ExitCode.Usage],
   ['UsageError', ExitCode.Usage],
+  ['OptimizeConfigError', ExitCode.Usage],
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
   ['IbConnectError', ExitCode.Failure],
