@@ -1,4 +1,5 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * Writes a run's files under temporary names and renames them into place only once all are written: a run that
@@ -7,6 +8,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 export function writeResultFiles(files: readonly { path: string; text: string }[]): void {
   const partial = files.map((f) => `${f.path}.partial`);
   try {
+    for (const f of files) mkdirSync(dirname(f.path), { recursive: true });
     files.forEach((f, i) => {
       writeFileSync(partial[i]!, f.text);
     });
