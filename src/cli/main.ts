@@ -8,6 +8,7 @@ import { registerGatewayCommand } from './gateway-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerOptimizeCommands } from './optimize-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 /** Longest error line printed: a message that quotes more than this has a bug of its own. */
 const MAX_ERROR_LENGTH = 2000;
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerDataCommand(program);
   registerGatewayCommand(program);
   registerOptimizeCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -3,12 +3,12 @@ import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { defaultWorkers } from '../optimize/evaluator.js';
 import { OPTIMIZE_FILES, runOptimize } from '../optimize/run-optimize.js';
-import { cacheFileIn, type StudyOptions } from '../optimize/run-context.js';
+import { cacheFileIn, codeVersion, type StudyOptions } from '../optimize/run-context.js';
+import { parseRedisUrl } from '../optimize/redis-url.js';
 import type { Logger } from '../logging/logger.js';
 import type { StudySettings } from './optimize-command.js';
 import { optimizeProgress } from './optimize-progress.js';
 import { checkOutputs } from './output-locations.js';
-import { UsageError } from './exit-codes.js';
 
 /** The run's options from the config and flags, with the progress display and, for --queue, the queue's runner. */
 export function studyOptions(config: Config, settings: StudySettings, label: string, logger: Logger): StudyOptions {
@@ -22,8 +22,18 @@ export function studyOptions(config: Config, settings: StudySettings, label: str
     cacheFile: cacheFileIn(config.backtest.results_directory),
     progress: optimizeProgress(label, logger),
   };
-  if (settings.queue === null) return options;
-  throw new UsageError(`--queue ${settings.queue}: the distributed mode is not available in this build`);
+  const url = settings.queue;
+  if (url === null) return options;
+  const connection = parseRedisUrl(url);
+  return {
+    ...options,
+    // Results already stored in Redis are the queue's cache; a local one would only duplicate it.
+    cacheFile: null,
+    runner: async (context, run) => {
+      const { queueRunner } = await import('../optimize/queue-runner.js');
+      return queueRunner(context, { url, connection, ...run, codeVersion: codeVersion() });
+    },
+  };
 }
 
 /** `ets optimize` (loaded on demand by the CLI). */

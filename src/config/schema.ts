@@ -256,7 +256,14 @@ const walkForwardSchema = z.strictObject({
   /** Worker threads; null: one per core. */
   workers: opt(z.nullable(positiveInt), null),
   /** S of the PBO's combinatorially symmetric cross-validation: an even number of partitions. */
-  pbo_partitions: opt(int(z.minimum(2), z.maximum(24), z.refine((n) => n % 2 === 0, 'an even number')), 16),
+  pbo_partitions: opt(
+    int(
+      z.minimum(2),
+      z.maximum(24),
+      z.refine((n) => n % 2 === 0, 'an even number'),
+    ),
+    16,
+  ),
 });
 
 const fixedRatesSchema = z.strictObject({

@@ -20,8 +20,8 @@ export interface StudyOptions {
   /** Finished jobs of this run are kept in (and resumed from) this file; null keeps none. */
   readonly cacheFile: string | null;
   readonly progress: ProgressSink;
-  /** Where jobs run instead of the local pool (the distributed queue). */
-  readonly runner?: (context: EvaluationContext) => JobRunner;
+  /** Where jobs run instead of the local pool (the distributed queue), given the run's key and data hash. */
+  readonly runner?: (context: EvaluationContext, run: { runKey: string; dataHash: string }) => Promise<JobRunner>;
 }
 
 /** The file a results directory keeps its finished jobs in, for resuming. */
@@ -53,8 +53,9 @@ export function openCache(config: Config, data: StudyData, options: StudyOptions
   return new JobCache(options.cacheFile, runKey(config, data));
 }
 
-export function openRunner(config: Config, data: StudyData, options: StudyOptions): JobRunner {
+export async function openRunner(config: Config, data: StudyData, options: StudyOptions): Promise<JobRunner> {
   const context: EvaluationContext = { config, series: data.series };
-  if (options.runner !== undefined) return options.runner(context);
+  if (options.runner !== undefined)
+    return options.runner(context, { runKey: runKey(config, data), dataHash: data.hash });
   return options.workers === 0 ? inProcessRunner(context) : poolRunner(context, options.workers);
 }

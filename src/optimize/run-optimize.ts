@@ -72,7 +72,7 @@ export async function runOptimize(config: Config, options: StudyOptions): Promis
     window: { warmupFrom: first, from: first, to: last },
     keepTrades: false,
   }));
-  const runner = openRunner(config, data, options);
+  const runner = await openRunner(config, data, options);
   let results;
   try {
     results = await runJobs(jobs, runner, openCache(config, data, options), options.progress);

@@ -69,7 +69,7 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
   const bounds = planWindows(t, options.mode, options.inSample, options.outOfSample, options.step);
   const initial = config.account.initial_capital;
 
-  const runner = openRunner(config, data, options);
+  const runner = await openRunner(config, data, options);
   const cache = openCache(config, data, options);
   let windows: WindowResult[];
   try {
