@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli.js';
+import { runCli, startCli } from '../support/run-cli.js';
 import { waveSeries, writeSeries } from '../walk-forward/wfa-fixture.js';
 
 const dir = writeSeries([
@@ -92,4 +92,47 @@ describe('ets optimize and ets walk-forward', () => {
     expect(existsSync(join(dir, 'bad', 'optimize.csv'))).toBe(false);
     expect(existsSync(join(dir, 'bad', 'wfa_summary.json'))).toBe(false);
   });
+});
+
+describe('an interrupted ets optimize', () => {
+  it(
+    'continues from its cache of finished backtests when started again with the same arguments',
+    { timeout: 120_000 },
+    async () => {
+      const big = writeSeries([
+        waveSeries('AAA', 3000, [30, 60, 45, 90, 40], 600),
+        waveSeries('BBB', 3000, [50, 40, 80], 1000, 0.7),
+      ]);
+      const args = [
+        'optimize',
+        '--data-dir',
+        join(big, 'data'),
+        '--grid',
+        'fast=2:20:2',
+        '--grid',
+        'slow=30:100:10',
+        '--workers',
+        '1',
+      ];
+      const first = startCli([...args, '--out', join(big, 'run')], big);
+      const cache = join(big, 'run', '.ets-cache', 'jobs.jsonl');
+      // Ctrl+C once some backtests have finished.
+      for (let waited = 0; !(existsSync(cache) && readFileSync(cache, 'utf8').split('\n').length > 3); waited += 50) {
+        expect(waited).toBeLessThan(60_000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      first.child.kill('SIGINT');
+      const stopped = await first.done;
+      expect(stopped.status === 0).toBe(false);
+      expect(existsSync(join(big, 'run', 'optimize.csv'))).toBe(false);
+      const again = runCli([...args, '--out', join(big, 'run')], big);
+      expect(again.status).toBe(0);
+      expect(again.stderr).toMatch(/optimize: resuming, \d+ of 80 backtests already done/);
+      const fresh = runCli([...args, '--out', join(big, 'fresh')], big);
+      expect(fresh.status).toBe(0);
+      for (const f of ['optimize.csv', 'optimize_best.json']) {
+        expect(readFileSync(join(big, 'run', f), 'utf8')).toBe(readFileSync(join(big, 'fresh', f), 'utf8'));
+      }
+    },
+  );
 });
