@@ -4,7 +4,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { ets: 'dist/src/cli/main.js' },
+  // The optimiser's worker threads load their own entry: the backtest code and nothing of the CLI.
+  entryPoints: { ets: 'dist/src/cli/main.js', 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' },
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
@@ -21,8 +22,8 @@ await build({
     js: "import { createRequire as __etsRequire } from 'node:module'; const require = __etsRequire(import.meta.url);",
   },
   // @stoqey/ib finds its own files through __dirname, which an ES module bundle does not have: it loads from
-  // node_modules as the CommonJS package it is.
+  // node_modules as the CommonJS package it is. tinypool starts its threads from its own worker file, found beside it.
   // esbuild compiles strategy modules at run time and runs its own binary: it is loaded from node_modules too.
-  external: ['@stoqey/ib', 'esbuild'],
+  external: ['@stoqey/ib', 'esbuild', 'tinypool'],
   logLevel: 'warning',
 });

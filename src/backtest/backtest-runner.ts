@@ -18,6 +18,7 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
+import type { EntryGate } from '../risk/signal-router.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -32,6 +33,8 @@ export interface BacktestInput {
   readonly strategy?: StrategyFactory;
   /** Several strategies at once, each on its own symbols (instead of `strategy`). */
   readonly strategies?: readonly StrategyAssignment[];
+  /** Extra reasons to hold new entries (a walk-forward window's warm-up bars decide nothing). */
+  readonly entryGates?: readonly EntryGate[];
 }
 
 export interface BacktestResult {
@@ -78,6 +81,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     protectiveStops: config.backtest.stops && config.trading.use_bracket_orders,
     nextOrderId: () => nextOrderId++,
     ...(several === undefined ? {} : { strategies: several }),
+    ...(input.entryGates !== undefined && { entryGates: input.entryGates }),
   });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,

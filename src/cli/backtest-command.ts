@@ -5,7 +5,7 @@ import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
 import { symbolsFlag } from './symbols-flag.js';
 
-interface BacktestFlags {
+export interface BacktestFlags {
   config: string;
   dataDir?: string;
   symbols?: string;
@@ -36,7 +36,7 @@ function parseParam(text: string): [string, number | string] {
 }
 
 /** Command-line flags as overrides of config keys, so one validation covers both. */
-function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): ConfigOverride[] {
+export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): ConfigOverride[] {
   const o: ConfigOverride[] = [];
   const add = (flag: string, path: string[], value: unknown) => o.push({ flag, path, value });
   if (flags.dataDir !== undefined) add('--data-dir', ['backtest', 'csv_directory'], flags.dataDir);

@@ -20,6 +20,7 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   // A strategy module's own mistake, reported against its file and the bar.
   ['StrategyRuntimeError', ExitCode.Failure],
   ['UsageError', ExitCode.Usage],
+  ['OptimizeConfigError', ExitCode.Usage],
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
   ['IbConnectError', ExitCode.Failure],

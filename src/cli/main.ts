@@ -6,7 +6,9 @@ import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerLiveCommand } from './live-command.js';
+import { registerOptimizeCommands } from './optimize-command.js';
 import { registerStartCommand } from './start-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 /** Longest error line printed: a message that quotes more than this has a bug of its own. */
 const MAX_ERROR_LENGTH = 2000;
@@ -31,6 +33,8 @@ function buildProgram(): Command {
   registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);
+  registerOptimizeCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

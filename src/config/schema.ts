@@ -247,13 +247,35 @@ const liveSchema = z.strictObject({
   commission_wait_seconds: opt(positive(), 2),
 });
 
+/** A calendar length: a count and D (days), W (weeks), M (months) or Y (years). */
+const periodText = str(z.regex(/^[1-9]\d{0,3}[DWMY]$/, 'a calendar length such as 2Y, 6M, 13W or 30D'));
+
 const walkForwardSchema = z.strictObject({
   enabled: bool(false),
   in_sample_bars: opt(positiveInt, 504),
   out_of_sample_bars: opt(positiveInt, 126),
   step_bars: opt(z.nullable(positiveInt), null),
-  objective: opt(z.enum(['sharpe', 'total_return', 'cagr', 'calmar', 'sortino']), 'sharpe'),
+  objective: opt(z.enum(['sharpe', 'total_return', 'cagr', 'calmar', 'sortino', 'profit_factor']), 'sharpe'),
   param_grid: opt(z.record(z.string(), z.array(z.number())), {}),
+  /** rolling: in-sample windows of fixed length move forward; anchored: they all start at the data's start. */
+  mode: opt(z.enum(['rolling', 'anchored']), 'rolling'),
+  /** Calendar lengths (2Y, 6M, 13W, 30D) that take the place of the *_bars keys when set. */
+  in_sample_period: opt(z.nullable(periodText), null),
+  out_of_sample_period: opt(z.nullable(periodText), null),
+  step_period: opt(z.nullable(periodText), null),
+  /** Parameter sets with fewer closed trades are not chosen. */
+  min_trades: opt(int(z.minimum(0)), 0),
+  /** Worker threads; null: one per core. */
+  workers: opt(z.nullable(positiveInt), null),
+  /** S of the PBO's combinatorially symmetric cross-validation: an even number of partitions. */
+  pbo_partitions: opt(
+    int(
+      z.minimum(2),
+      z.maximum(24),
+      z.refine((n) => n % 2 === 0, 'an even number'),
+    ),
+    16,
+  ),
 });
 
 const fixedRatesSchema = z.strictObject({

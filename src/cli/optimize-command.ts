@@ -1,0 +1,134 @@
+import type { Command } from 'commander';
+import type { ConfigOverride } from '../config/overrides.js';
+import type { Config } from '../config/schema.js';
+import { OBJECTIVES, type Objective } from '../optimize/objective.js';
+import { parseGridFlags } from '../optimize/param-grid.js';
+import { overridesFrom, type BacktestFlags } from './backtest-command.js';
+import { addConfigOption, collect, resolveConfig } from './config-options.js';
+import { UsageError } from './exit-codes.js';
+
+/** Flags of `ets optimize` and `ets walk-forward`. */
+export interface StudyFlags {
+  config: string;
+  dataDir?: string;
+  symbols?: string;
+  start?: string;
+  end?: string;
+  strategy?: string;
+  commission?: string;
+  slippageBps?: string;
+  out?: string;
+  grid: string[];
+  objective?: string;
+  minTrades?: string;
+  workers?: string;
+  pboPartitions?: string;
+  queue?: string;
+  mode?: string;
+  inSample?: string;
+  outOfSample?: string;
+  step?: string;
+}
+
+/** How the optimisation runs, once the config is validated. */
+export interface StudySettings {
+  readonly grid: Readonly<Record<string, readonly number[]>>;
+  readonly objective: Objective;
+  readonly workers: number | null;
+  readonly queue: string | null;
+}
+
+function wholeNumber(text: string, flag: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`--${flag} ${text}: expected a whole number`);
+  return Number(text);
+}
+
+const WALK_FORWARD = ['backtest', 'walk_forward'];
+
+/** A window length flag: a bar count (504) or a calendar length (2Y, 6M, 13W, 30D). */
+function lengthOverrides(flag: string, text: string, key: string): ConfigOverride[] {
+  if (/^\d+$/.test(text)) {
+    return [
+      { flag, path: [...WALK_FORWARD, `${key}_bars`], value: wholeNumber(text, flag.slice(2)) },
+      { flag, path: [...WALK_FORWARD, `${key}_period`], value: null },
+    ];
+  }
+  return [{ flag, path: [...WALK_FORWARD, `${key}_period`], value: text }];
+}
+
+function studyOverrides(flags: StudyFlags, strategyFromFile: () => string): ConfigOverride[] {
+  const backtestFlags: BacktestFlags = { ...flags, param: [], stops: true };
+  const o = overridesFrom(backtestFlags, strategyFromFile);
+  const add = (flag: string, key: string, value: unknown) => o.push({ flag, path: [...WALK_FORWARD, key], value });
+  if (flags.objective !== undefined) add('--objective', 'objective', flags.objective);
+  if (flags.minTrades !== undefined) add('--min-trades', 'min_trades', wholeNumber(flags.minTrades, 'min-trades'));
+  if (flags.workers !== undefined) add('--workers', 'workers', wholeNumber(flags.workers, 'workers'));
+  if (flags.pboPartitions !== undefined) {
+    add('--pbo-partitions', 'pbo_partitions', wholeNumber(flags.pboPartitions, 'pbo-partitions'));
+  }
+  if (flags.mode !== undefined) add('--mode', 'mode', flags.mode);
+  if (flags.inSample !== undefined) o.push(...lengthOverrides('--in-sample', flags.inSample, 'in_sample'));
+  if (flags.outOfSample !== undefined)
+    o.push(...lengthOverrides('--out-of-sample', flags.outOfSample, 'out_of_sample'));
+  if (flags.step !== undefined) {
+    if (/^\d+$/.test(flags.step)) {
+      o.push({ flag: '--step', path: [...WALK_FORWARD, 'step_bars'], value: wholeNumber(flags.step, 'step') });
+      o.push({ flag: '--step', path: [...WALK_FORWARD, 'step_period'], value: null });
+    } else add('--step', 'step_period', flags.step);
+  }
+  return o;
+}
+
+function addStudyOptions(command: Command): Command {
+  return addConfigOption(command)
+    .option('--data-dir <dir>', 'directory of SYMBOL.csv files (backtest.csv_directory)')
+    .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
+    .option('--start <date>', 'first date, YYYY-MM-DD')
+    .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
+    .option('--strategy <name>', 'sma_crossover or rsi_mean_reversion')
+    .option('--grid <name=range>', 'parameter range start:stop:step or list a,b,c, repeatable', collect, [])
+    .option('--objective <name>', `what to maximise: ${OBJECTIVES.join(', ')}`)
+    .option('--min-trades <n>', 'sets with fewer closed trades are not chosen')
+    .option('--workers <n>', 'worker threads (default: one per core)')
+    .option('--pbo-partitions <n>', 'even number S of partitions for the PBO (default 16)')
+    .option('--queue <url>', 'run the backtests on a BullMQ queue, redis://HOST:PORT, served by `ets worker`')
+    .option('--commission <model>', 'zero, ib-fixed or ib-tiered')
+    .option('--slippage-bps <n>', 'adverse slippage in basis points on market and stop fills')
+    .option('--out <dir>', 'directory for the result files (backtest.results_directory)');
+}
+
+/** The validated config and the settings of the run. */
+function resolveStudy(flags: StudyFlags): { config: Config; settings: StudySettings } {
+  const config = resolveConfig(
+    flags.config,
+    studyOverrides(flags, () => resolveConfig(flags.config, []).backtest.strategy),
+  );
+  const wf = config.backtest.walk_forward;
+  const grid = flags.grid.length > 0 ? parseGridFlags(flags.grid) : wf.param_grid;
+  return { config, settings: { grid, objective: wf.objective, workers: wf.workers, queue: flags.queue ?? null } };
+}
+
+export function registerOptimizeCommands(program: Command): void {
+  addStudyOptions(
+    program
+      .command('optimize')
+      .description('grid search of strategy parameters: optimize.csv, the best set, PBO and deflated Sharpe'),
+  ).action(async (flags: StudyFlags) => {
+    const { config, settings } = resolveStudy(flags);
+    const { runOptimizeCommand } = await import('./optimize-run.js');
+    await runOptimizeCommand(config, settings);
+  });
+  addStudyOptions(
+    program
+      .command('walk-forward')
+      .description('walk-forward analysis: optimise in-sample, trade out-of-sample, stitched OOS results and pass/fail')
+      .option('--mode <mode>', 'rolling or anchored')
+      .option('--in-sample <length>', 'in-sample length: bars (504) or calendar (2Y, 6M, 13W, 30D)')
+      .option('--out-of-sample <length>', 'out-of-sample length: bars or calendar')
+      .option('--step <length>', 'how far windows move: bars or calendar (default: the out-of-sample length)'),
+  ).action(async (flags: StudyFlags) => {
+    const { config, settings } = resolveStudy(flags);
+    const { runWalkForwardCommand } = await import('./walk-forward-run.js');
+    await runWalkForwardCommand(config, settings);
+  });
+}

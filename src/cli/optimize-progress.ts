@@ -1,0 +1,98 @@
+import cliProgress from 'cli-progress';
+import type { ProgressSink } from '../optimize/evaluator.js';
+import type { Logger } from '../logging/logger.js';
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** Jobs done of the total, the rate of those run now (cached ones are not a rate) and the time left at it. */
+class Tally {
+  total = 0;
+  done = 0;
+  private cached = 0;
+  private started = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  start(total: number, cached: number): void {
+    this.total = total;
+    this.done = cached;
+    this.cached = cached;
+    this.started = this.now();
+  }
+
+  rate(): number {
+    const seconds = (this.now() - this.started) / 1000;
+    return seconds > 0 ? (this.done - this.cached) / seconds : 0;
+  }
+
+  eta(): number {
+    const rate = this.rate();
+    return rate > 0 ? (this.total - this.done) / rate : Number.POSITIVE_INFINITY;
+  }
+}
+
+function terminalProgress(label: string, stream: NodeJS.WriteStream, now: () => number): ProgressSink {
+  const tally = new Tally(now);
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} backtests | {rate}/s | ETA {left}`,
+      hideCursor: false,
+      clearOnComplete: false,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = () => ({ rate: tally.rate().toFixed(1), left: duration(tally.eta()) });
+  return {
+    start(total, cached) {
+      tally.start(total, cached);
+      bar.start(total, cached, payload());
+    },
+    done() {
+      tally.done++;
+      bar.update(tally.done, payload());
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+const LINE_INTERVAL_MS = 10_000;
+
+function lineProgress(label: string, logger: Logger, now: () => number): ProgressSink {
+  const tally = new Tally(now);
+  let lastLine = 0;
+  const line = (): void => {
+    lastLine = now();
+    logger.info(
+      `${label}: ${tally.done}/${tally.total} backtests, ${tally.rate().toFixed(1)}/s, ETA ${duration(tally.eta())}`,
+    );
+  };
+  return {
+    start(total, cached) {
+      tally.start(total, cached);
+      if (cached > 0) logger.info(`${label}: resuming, ${cached} of ${total} backtests already done`);
+      line();
+    },
+    done() {
+      tally.done++;
+      if (now() - lastLine >= LINE_INTERVAL_MS || tally.done === tally.total) line();
+    },
+    stop() {
+      // Every line is written already.
+    },
+  };
+}
+
+/** A progress bar on a terminal, a log line every ten seconds otherwise. */
+export function optimizeProgress(label: string, logger: Logger, now: () => number = Date.now): ProgressSink {
+  return process.stderr.isTTY ? terminalProgress(label, process.stderr, now) : lineProgress(label, logger, now);
+}

@@ -1,0 +1,121 @@
+/**
+ * Probability of Backtest Overfitting by combinatorially symmetric cross-validation (CSCV): D. H. Bailey, J. M.
+ * Borwein, M. López de Prado and Q. J. Zhu, "The Probability of Backtest Overfitting", Journal of Computational
+ * Finance 20(4), 2017 (working paper 2013/2015), section 2.
+ *
+ * M is a T × N matrix of returns: row t the period, column n a trial (parameter set). Its rows are cut into S
+ * disjoint submatrices M_s of T/S consecutive rows (S even; the T mod S last rows are left out). For each of the
+ * C(S, S/2) ways to choose S/2 of them, J (the training set) is those submatrices joined in their order and J̄ (the
+ * testing set) the others. R and R̄ are the performance of each trial on J and J̄ (here the per-period Sharpe ratio
+ * mean / sample std), n* the trial with the best R (the first on ties), ω̄ = rank of R̄_n* among R̄ / (N + 1) with
+ * ranks 1..N ascending (ties share their mean rank), and λ = ln(ω̄ / (1 − ω̄)). PBO = the share of the
+ * combinations with λ ≤ 0, i.e. where the in-sample winner is at or below the median out of sample.
+ */
+export interface PboResult {
+  /** The estimate, 0..1; null when there are fewer than 2 trials or fewer rows than partitions. */
+  readonly pbo: number | null;
+  readonly partitions: number;
+  readonly combinations: number;
+  /** λ of each combination, in the order the combinations are enumerated (lexicographic subsets). */
+  readonly logits: readonly number[];
+}
+
+/** All ways to choose k of 0..n−1, each ascending, in lexicographic order. */
+function subsets(n: number, k: number): number[][] {
+  const out: number[][] = [];
+  const pick: number[] = [];
+  const walk = (from: number): void => {
+    if (pick.length === k) {
+      out.push([...pick]);
+      return;
+    }
+    for (let i = from; i <= n - (k - pick.length); i++) {
+      pick.push(i);
+      walk(i + 1);
+      pick.pop();
+    }
+  };
+  walk(0);
+  return out;
+}
+
+function sharpe(sum: number, sumSq: number, count: number): number {
+  const mean = sum / count;
+  const variance = (sumSq - count * mean * mean) / (count - 1);
+  if (!(variance > 1e-24 * Math.max(1, mean * mean))) return mean === 0 ? 0 : Math.sign(mean) * Infinity;
+  return mean / Math.sqrt(variance);
+}
+
+/** Rank of `values[index]` among `values`, 1..N ascending, ties at their mean rank. */
+function rankOf(values: Float64Array, index: number): number {
+  const v = values[index]!;
+  let below = 0;
+  let equal = 0;
+  for (const x of values) {
+    if (x < v) below++;
+    else if (x === v) equal++;
+  }
+  return below + (equal + 1) / 2;
+}
+
+/**
+ * PBO of the trials whose return series are `columns` (each of the same length T), with S = `partitions`. Each
+ * submatrix's column sums are taken once, so a combination costs O(N·S) rather than O(N·T).
+ */
+export function probabilityOfBacktestOverfitting(columns: readonly ArrayLike<number>[], partitions = 16): PboResult {
+  if (partitions < 2 || partitions % 2 !== 0)
+    throw new RangeError(`partitions must be even and ≥ 2, got ${partitions}`);
+  const n = columns.length;
+  const t = n === 0 ? 0 : columns[0]!.length;
+  const rows = Math.floor(t / partitions);
+  if (n < 2 || rows < 1) return { pbo: null, partitions, combinations: 0, logits: [] };
+  const sum = new Float64Array(partitions * n);
+  const sumSq = new Float64Array(partitions * n);
+  columns.forEach((column, j) => {
+    for (let s = 0; s < partitions; s++) {
+      let a = 0;
+      let b = 0;
+      for (let i = s * rows; i < (s + 1) * rows; i++) {
+        const r = column[i]!;
+        a += r;
+        b += r * r;
+      }
+      sum[s * n + j] = a;
+      sumSq[s * n + j] = b;
+    }
+  });
+  const half = partitions / 2;
+  const count = half * rows;
+  const train = new Float64Array(n);
+  const test = new Float64Array(n);
+  const logits: number[] = [];
+  let overfit = 0;
+  for (const chosen of subsets(partitions, half)) {
+    const inTrain = new Array<boolean>(partitions).fill(false);
+    for (const s of chosen) inTrain[s] = true;
+    for (let j = 0; j < n; j++) {
+      let trainSum = 0;
+      let trainSq = 0;
+      let testSum = 0;
+      let testSq = 0;
+      for (let s = 0; s < partitions; s++) {
+        if (inTrain[s]) {
+          trainSum += sum[s * n + j]!;
+          trainSq += sumSq[s * n + j]!;
+        } else {
+          testSum += sum[s * n + j]!;
+          testSq += sumSq[s * n + j]!;
+        }
+      }
+      train[j] = sharpe(trainSum, trainSq, count);
+      test[j] = sharpe(testSum, testSq, count);
+    }
+    let best = 0;
+    for (let j = 1; j < n; j++) if (train[j]! > train[best]!) best = j;
+    const omega = rankOf(test, best) / (n + 1);
+    const logit = Math.log(omega / (1 - omega));
+    logits.push(logit);
+    if (logit <= 0) overfit++;
+  }
+  return { pbo: overfit / logits.length, partitions, combinations: logits.length, logits };
+}

@@ -1,0 +1,27 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Writes a run's files under temporary names and renames them into place only once all are written: a run that
+ * fails part-way leaves no file that looks like a finished result (and earlier results stay as they were).
+ */
+export function writeResultFiles(files: readonly { path: string; text: string }[]): void {
+  const partial = files.map((f) => `${f.path}.partial`);
+  try {
+    for (const f of files) mkdirSync(dirname(f.path), { recursive: true });
+    files.forEach((f, i) => {
+      writeFileSync(partial[i]!, f.text);
+    });
+    files.forEach((f, i) => {
+      renameSync(partial[i]!, f.path);
+    });
+  } catch (error) {
+    for (const p of partial) rmSync(p, { force: true });
+    throw error;
+  }
+}
+
+/** A number as a CSV or JSON value: JavaScript's shortest exact form; empty for null. */
+export function csvNumber(x: number | null | undefined): string {
+  return x === null || x === undefined ? '' : String(x);
+}

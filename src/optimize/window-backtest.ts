@@ -1,0 +1,119 @@
+import { SeriesFeed } from '../backtest/bar-feed.js';
+import { runBacktest } from '../backtest/backtest-runner.js';
+import type { Config } from '../config/schema.js';
+import { lowerBound, sliceBarSeriesByTime } from '../data/slice-bar-series.js';
+import type { BarSeries } from '../domain/bar.js';
+import { OrderSide } from '../domain/order.js';
+import { createCommissionModel } from '../execution/commission-model.js';
+import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+
+/** A span of the data to trade, as bar times (epoch ms, both inclusive), with the bars before it for warm-up. */
+export interface TradeWindow {
+  /** First bar the strategy sees; bars before `from` only warm its indicators up. */
+  readonly warmupFrom: number;
+  /** First bar on which an entry may open. */
+  readonly from: number;
+  /** Last bar; positions still open after it are closed at its close. */
+  readonly to: number;
+}
+
+export interface WindowOutcome {
+  readonly metrics: PerformanceMetrics;
+  /** The account at the end of each date of the window (after the closing sale on the last one). */
+  readonly time: Float64Array;
+  readonly equity: Float64Array;
+  readonly trades: readonly TradeRecord[];
+}
+
+/** The config with `params` as the parameters of the strategy it backtests. */
+export function withParams(config: Config, params: Readonly<Record<string, number>>): Config {
+  const name = config.backtest.strategy;
+  const entry = config.strategies[name];
+  return {
+    ...config,
+    strategies: { ...config.strategies, [name]: entry === undefined ? { params } : { ...entry, params } },
+  } as Config;
+}
+
+/** How many distinct bar times at or after `from` the series have together (the runner's bar slices). */
+function distinctTimes(series: readonly BarSeries[], from: number): number {
+  const at = series.map((s) => lowerBound(s.time, s.length, from));
+  let count = 0;
+  for (;;) {
+    let next = Infinity;
+    for (let k = 0; k < series.length; k++)
+      if (at[k]! < series[k]!.length) next = Math.min(next, series[k]!.time[at[k]!]!);
+    if (next === Infinity) return count;
+    count++;
+    for (let k = 0; k < series.length; k++) if (series[k]!.time[at[k]!] === next) at[k]!++;
+  }
+}
+
+/**
+ * One backtest of one parameter set on one window, in memory: the backtest runner with the config's full cost and
+ * risk model over the series sliced to the window. Bars from `warmupFrom` feed the strategy, but entries are held
+ * until `from` (warm-up comes from data before the window, never from after it). Positions still open after the
+ * last bar are sold at that bar's close less the configured slippage, paying the configured commission, so that
+ * every window ends flat and windows can be stitched without carrying positions across.
+ */
+export function runWindowBacktest(
+  config: Config,
+  series: readonly BarSeries[],
+  params: Readonly<Record<string, number>>,
+  window: TradeWindow,
+): WindowOutcome {
+  const run = withParams(config, params);
+  const slices = series.map((s) => sliceBarSeriesByTime(s, window.warmupFrom, window.to));
+  const result = runBacktest({
+    config: run,
+    feed: new SeriesFeed(slices),
+    benchmark: null,
+    entryGates: [{ entryBlockReason: (time) => (time < window.from ? 'warm-up before the window' : null) }],
+  });
+  const portfolio = result.portfolio;
+  const commission = createCommissionModel(run.backtest.commission, run.commission_rates);
+  for (const slice of slices) {
+    const quantity = portfolio.quantity(slice.symbol);
+    if (quantity <= 0 || slice.length === 0) continue;
+    const last = slice.length - 1;
+    const time = slice.time[last]!;
+    const price = slice.close[last]! * (1 - run.backtest.slippage_bps / 10_000);
+    portfolio.applyFill({
+      orderId: 0,
+      execId: `window-end-${slice.symbol}`,
+      symbol: slice.symbol,
+      side: OrderSide.Sell,
+      quantity,
+      price,
+      commission: commission.commission(OrderSide.Sell, quantity, price, time),
+      time,
+      purpose: 'exit',
+    });
+  }
+
+  const daily = result.daily;
+  let first = 0;
+  while (first < daily.length && daily.time[first]! < window.from) first++;
+  const n = daily.length - first;
+  const time = daily.time.slice(first);
+  const equity = new Float64Array(n);
+  for (let i = 0; i < n; i++) equity[i] = daily.cash[first + i]! + daily.positionsValue[first + i]!;
+  if (n > 0) equity[n - 1] = portfolio.equity;
+  const trades = portfolio.trades;
+  // Exposure is a share of the run's bar slices; the warm-up slices held nothing, so the window's share is larger.
+  const exposure = result.metrics.exposure;
+  const windowSlices = distinctTimes(slices, window.from);
+  const metrics = computeMetrics({
+    initialEquity: run.account.initial_capital,
+    daily: { length: n, time, equity },
+    trades,
+    exposure:
+      exposure === null || windowSlices === 0 ? null : (exposure * distinctTimes(slices, -Infinity)) / windowSlices,
+    openPositions: portfolio.openPositionCount,
+    riskFreeRate: run.performance.risk_free_rate,
+    periodsPerYear: run.performance.periods_per_year,
+    benchmark: null,
+  });
+  return { metrics, time, equity, trades };
+}

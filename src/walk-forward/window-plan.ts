@@ -1,0 +1,98 @@
+import { lowerBound } from '../data/slice-bar-series.js';
+import { OptimizeConfigError } from '../optimize/optimize-error.js';
+
+/** A window length: a number of bars of the merged timeline, or a calendar length. */
+export type WindowLength =
+  { readonly unit: 'bars'; readonly count: number } | { readonly unit: 'D' | 'W' | 'M' | 'Y'; readonly count: number };
+
+export type WalkForwardMode = 'rolling' | 'anchored';
+
+/** One walk-forward window as index ranges [start, end) of the timeline. */
+export interface PlannedWindow {
+  readonly isStart: number;
+  readonly isEnd: number;
+  readonly oosStart: number;
+  readonly oosEnd: number;
+}
+
+export function parseLength(text: string): WindowLength {
+  const match = /^([1-9]\d{0,3})([DWMY])$/.exec(text);
+  if (match === null) throw new OptimizeConfigError(`window length ${text}: expected bars or 2Y, 6M, 13W, 30D`);
+  return { unit: match[2] as 'D' | 'W' | 'M' | 'Y', count: Number(match[1]) };
+}
+
+/** `time` moved by `count` lengths (months and years keep the day of month, clamped to the month's last day). */
+export function addLength(time: number, length: WindowLength, count = 1): number {
+  const date = new Date(time);
+  const n = length.count * count;
+  switch (length.unit) {
+    case 'D':
+      return time + n * 86_400_000;
+    case 'W':
+      return time + n * 7 * 86_400_000;
+    case 'M':
+    case 'Y': {
+      const months = length.unit === 'M' ? n : 12 * n;
+      const y = date.getUTCFullYear();
+      const m = date.getUTCMonth() + months;
+      const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+      const day = Math.min(date.getUTCDate(), lastDay);
+      return Date.UTC(y, m, day) + (time % 86_400_000);
+    }
+    case 'bars':
+      throw new OptimizeConfigError('a bar count is not a calendar length');
+  }
+}
+
+/**
+ * The windows of a walk-forward run over `timeline` (ascending distinct bar times). Rolling: the in-sample window
+ * keeps its length and moves by `step`; anchored: it always starts at the first bar and grows by `step`. The
+ * out-of-sample window follows the in-sample one directly. Bar lengths count timeline positions; calendar lengths
+ * are measured from the first bar's time, a boundary falling at the first bar at or after it. Only complete windows
+ * are used: the out-of-sample window must end within the data (bars), or the data must reach its end (calendar).
+ */
+export function planWindows(
+  timeline: Float64Array,
+  mode: WalkForwardMode,
+  inSample: WindowLength,
+  outOfSample: WindowLength,
+  step: WindowLength,
+): PlannedWindow[] {
+  const n = timeline.length;
+  const windows: PlannedWindow[] = [];
+  const at = (time: number): number => lowerBound(timeline, n, time);
+  for (let k = 0; ; k++) {
+    let isStart: number;
+    let isEnd: number;
+    let oosEnd: number;
+    if (inSample.unit === 'bars' && outOfSample.unit === 'bars' && step.unit === 'bars') {
+      const shift = k * step.count;
+      isStart = mode === 'rolling' ? shift : 0;
+      isEnd = shift + inSample.count;
+      oosEnd = isEnd + outOfSample.count;
+      if (oosEnd > n) break;
+    } else {
+      const origin = timeline[0]!;
+      const shifted = (length: WindowLength, from: number, times: number): number =>
+        length.unit === 'bars' ? Math.min(n, at(from) + length.count * times) : at(addLength(from, length, times));
+      const startTime = step.unit === 'bars' ? timeline[Math.min(n - 1, k * step.count)]! : addLength(origin, step, k);
+      isStart = mode === 'rolling' ? at(startTime) : 0;
+      isEnd = shifted(inSample, startTime, 1);
+      if (isEnd >= n) break;
+      oosEnd = shifted(outOfSample, timeline[isEnd]!, 1);
+      // A calendar window is complete only when the data goes on past its end.
+      if (outOfSample.unit === 'bars' ? oosEnd > n : oosEnd >= n) break;
+      if (oosEnd > n) break;
+    }
+    if (isEnd - isStart < 2 || oosEnd - isEnd < 1) {
+      throw new OptimizeConfigError('the walk-forward windows are shorter than two bars: lengthen them');
+    }
+    windows.push({ isStart, isEnd, oosStart: isEnd, oosEnd });
+  }
+  if (windows.length === 0) {
+    throw new OptimizeConfigError(
+      `no complete walk-forward window fits in the ${n} bars of the data: shorten the in-sample or out-of-sample length`,
+    );
+  }
+  return windows;
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBarCsv } from '../../src/data/write-bar-csv.js';
+import { redisAvailable, startRedis, type RunningRedis } from '../support/redis-server.js';
+import { runCli, startCli, type RunningCli } from '../support/run-cli.js';
+import { waveSeries, writeSeries } from '../walk-forward/wfa-fixture.js';
+
+const enabled = redisAvailable();
+
+/** Resolves once the worker says it serves the queue. */
+function serving(worker: RunningCli): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`worker did not start: ${text}`));
+    }, 20_000);
+    const onData = (chunk: Buffer | string) => {
+      text += String(chunk);
+      if (text.includes('worker: serving')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    worker.child.stdout!.on('data', onData);
+    worker.child.stderr!.on('data', onData);
+  });
+}
+
+function stop(worker: RunningCli): Promise<unknown> {
+  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGTERM');
+  return worker.done;
+}
+
+describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server', () => {
+  let redis: RunningRedis;
+  const dir = writeSeries([
+    waveSeries('AAA', 2500, [30, 60, 45, 90, 40], 500),
+    waveSeries('BBB', 2500, [50, 40, 80, 30, 70], 500, 0.7),
+  ]);
+  const args = ['optimize', '--data-dir', 'data', '--grid', 'fast=2:16:2', '--grid', 'slow=20:60:10'];
+  const files = (out: string) =>
+    ['optimize.csv', 'optimize_best.json'].map((f) => readFileSync(join(dir, out, f), 'utf8'));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it(
+    'gives the local results with 2 workers, one of them killed with SIGKILL mid-run',
+    { timeout: 120_000 },
+    async () => {
+      const local = runCli([...args, '--workers', '1', '--out', 'local'], dir);
+      expect(local.status).toBe(0);
+      const workers = [0, 1].map(() => startCli(['worker', '--queue', redis.url, '--lock-seconds', '2'], dir));
+      try {
+        await Promise.all(workers.map(serving));
+        const run = startCli([...args, '--queue', redis.url, '--out', 'queued'], dir);
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        expect(run.child.exitCode).toBeNull();
+        workers[0]!.child.kill('SIGKILL');
+        const result = await run.done;
+        expect(result.stderr).not.toMatch(/error/i);
+        expect(result.status).toBe(0);
+        expect((await workers[0]!.done).status).toBeNull();
+        expect(files('queued')).toEqual(files('local'));
+      } finally {
+        await Promise.all(workers.map(stop));
+      }
+    },
+  );
+
+  it('refuses a job on a worker whose data directory differs, with one clear line', { timeout: 60_000 }, async () => {
+    const other = writeSeries([waveSeries('AAA', 2500, [31], 500), waveSeries('BBB', 2500, [50], 500)]);
+    mkdirSync(join(other, 'data'), { recursive: true });
+    writeBarCsv(join(other, 'data', 'AAA.csv'), waveSeries('AAA', 2500, [33], 500));
+    const worker = startCli(['worker', '--queue', redis.url], other);
+    try {
+      await serving(worker);
+      const run = runCli(
+        [
+          'optimize',
+          '--data-dir',
+          'data',
+          '--grid',
+          'fast=3,5',
+          '--grid',
+          'slow=30',
+          '--queue',
+          redis.url,
+          '--out',
+          'refused',
+        ],
+        dir,
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(
+        /^error: --queue redis:\/\/127\.0\.0\.1:\d+: the data directory data on a worker differs from the run's \(content hash [0-9a-f]{12}, the run's [0-9a-f]{12}\)\n$/m,
+      );
+    } finally {
+      await stop(worker);
+    }
+  });
+
+  it('says when Redis cannot be reached', () => {
+    const run = runCli([...args, '--queue', 'redis://127.0.0.1:1', '--out', 'none'], dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: --queue redis://127.0.0.1:1: cannot reach Redis there\n');
+  });
+});

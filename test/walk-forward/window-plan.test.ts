@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { MS_PER_DAY, utcTime } from '../../src/domain/time.js';
+import { OptimizeConfigError } from '../../src/optimize/optimize-error.js';
+import { addLength, parseLength, planWindows } from '../../src/walk-forward/window-plan.js';
+
+const bars = (count: number) => ({ unit: 'bars', count }) as const;
+
+describe('planWindows', () => {
+  const timeline = Float64Array.from({ length: 10 }, (_, i) => i);
+
+  it('rolls fixed-length windows by the step and keeps only complete ones', () => {
+    expect(planWindows(timeline, 'rolling', bars(4), bars(2), bars(2))).toEqual([
+      { isStart: 0, isEnd: 4, oosStart: 4, oosEnd: 6 },
+      { isStart: 2, isEnd: 6, oosStart: 6, oosEnd: 8 },
+      { isStart: 4, isEnd: 8, oosStart: 8, oosEnd: 10 },
+    ]);
+  });
+
+  it('anchors every in-sample window at the first bar', () => {
+    expect(planWindows(timeline, 'anchored', bars(4), bars(3), bars(3))).toEqual([
+      { isStart: 0, isEnd: 4, oosStart: 4, oosEnd: 7 },
+      { isStart: 0, isEnd: 7, oosStart: 7, oosEnd: 10 },
+    ]);
+  });
+
+  it('measures calendar lengths from the first bar, each boundary at the first bar on or after it', () => {
+    // Daily bars from 2020-01-01 for 3 years; 1Y in sample, 6M out of sample, step 6M.
+    const start = utcTime(2020, 0, 1);
+    const days = Float64Array.from({ length: 3 * 366 }, (_, i) => start + i * MS_PER_DAY);
+    const windows = planWindows(days, 'rolling', parseLength('1Y'), parseLength('6M'), parseLength('6M'));
+    const date = (i: number) => new Date(days[i]!).toISOString().slice(0, 10);
+    expect(windows.map((w) => [date(w.isStart), date(w.isEnd), date(w.oosEnd)])).toEqual([
+      ['2020-01-01', '2021-01-01', '2021-07-01'],
+      ['2020-07-01', '2021-07-01', '2022-01-01'],
+      ['2021-01-01', '2022-01-01', '2022-07-01'],
+      ['2021-07-01', '2022-07-01', '2023-01-01'],
+    ]);
+  });
+
+  it('says so when no window fits', () => {
+    expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(OptimizeConfigError);
+    expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(
+      /no complete walk-forward window/,
+    );
+  });
+});
+
+describe('calendar lengths', () => {
+  it('clamps month ends and parses units', () => {
+    expect(new Date(addLength(utcTime(2021, 0, 31), parseLength('1M'))).toISOString()).toBe('2021-02-28T00:00:00.000Z');
+    expect(new Date(addLength(utcTime(2020, 1, 29), parseLength('1Y'))).toISOString()).toBe('2021-02-28T00:00:00.000Z');
+    expect(addLength(0, parseLength('2W'))).toBe(14 * MS_PER_DAY);
+    expect(() => parseLength('2X')).toThrow(/expected bars or 2Y/);
+  });
+});
