@@ -5,9 +5,10 @@ import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
+import { writeBacktestReport } from '../report/backtest-report.js';
 
 /** The result files and the equity file written while the run goes on. */
-const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial'];
+const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial', 'report.html', 'report.html.partial'];
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
@@ -19,6 +20,7 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   const opened = await openLogger(config.logging);
   try {
     const job = runBacktestJob(config, opened.logger, options);
+    writeBacktestReport(config, job);
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
     await opened.close();

@@ -6,6 +6,7 @@ import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerLiveCommand } from './live-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerStartCommand } from './start-command.js';
 
 /** Longest error line printed: a message that quotes more than this has a bug of its own. */
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);
+  registerReportCommand(program);
   return program;
 }
 
