@@ -13,10 +13,15 @@ import { reportFiles, writeReport, type ReportFiles } from '../performance/repor
 import { createStrategy } from '../strategy/create-strategy.js';
 import { StreamFeed } from './bar-feed.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
+import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
+import { lastRowTime } from '../data/last-row-time.js';
+import { MS_PER_DAY, parseTime } from '../domain/time.js';
 
 export interface BacktestJobOptions {
   /** The benchmark was asked for explicitly: a missing file is an error rather than a warning. */
   readonly benchmarkRequired?: boolean;
+  /** Told how far the run has come (a progress bar on a terminal, log lines elsewhere). */
+  readonly progress?: BacktestProgress;
 }
 
 export interface BacktestJob {
@@ -60,6 +65,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       .filter((symbol) => symbol !== benchmarkSymbol);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
+  const progress = options.progress;
   let benchmark: BarSeries | null = null;
   const skipped: SkippedRow[] = [];
   if (benchmarkSymbol !== null) {
@@ -80,7 +86,12 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const equityCsv = new EquityCsvWriter(partialEquity);
   let result: BacktestResult;
   try {
-    result = runBacktest({ config, feed, benchmark, logger, equitySink: equityCsv });
+    const runFeed = progress === undefined ? feed : new ProgressFeed(feed, progress, dataEnd(config, symbols));
+    try {
+      result = runBacktest({ config, feed: runFeed, benchmark, logger, equitySink: equityCsv });
+    } finally {
+      progress?.stop();
+    }
     equityCsv.close();
     if (result.bars === 0) {
       const { start_date: start, end_date: end } = config.backtest;
@@ -121,4 +132,13 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     loadSeconds: loadSeconds + result.loadSeconds,
     reportSeconds,
   };
+}
+
+/** The last bar time the run can reach, for progress: the latest last row of the files, within the end date. */
+function dataEnd(config: Config, symbols: readonly string[]): number {
+  const dir = config.backtest.csv_directory;
+  const last = Math.max(...resolveBarFiles(dir, symbols).map((file) => lastRowTime(file.path)));
+  const end =
+    config.backtest.end_date === null ? Number.POSITIVE_INFINITY : parseTime(config.backtest.end_date) + MS_PER_DAY;
+  return Math.min(last, end);
 }

@@ -5,6 +5,7 @@ import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
+import { backtestProgress } from './backtest-progress-bar.js';
 import { writeBacktestReport } from '../report/backtest-report.js';
 
 /** The result files and the equity file written while the run goes on. */
@@ -19,7 +20,7 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   );
   const opened = await openLogger(config.logging);
   try {
-    const job = runBacktestJob(config, opened.logger, options);
+    const job = runBacktestJob(config, opened.logger, { ...options, progress: backtestProgress(opened.logger) });
     writeBacktestReport(config, job);
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
