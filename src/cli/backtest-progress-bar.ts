@@ -12,7 +12,10 @@ const LOG_EVERY_MS = 10_000;
  * The progress of a long backtest: a bar on stderr when it is a terminal (percentage of the data's time span, the
  * date reached, bars and ETA), otherwise a log line every ten seconds.
  */
-export function backtestProgress(logger: Logger, stream: NodeJS.WriteStream = process.stderr): BacktestProgress {
+export function backtestProgress(
+  logger: Logger,
+  stream: NodeJS.WritableStream & { readonly isTTY?: boolean } = process.stderr,
+): BacktestProgress {
   let from = 0;
   let to = Number.NaN;
   let startedAt = 0;

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SeriesFeed } from '../../src/backtest/bar-feed.js';
@@ -68,7 +69,7 @@ describe('backtestProgress off a terminal', () => {
       { level: 'info' },
       { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
     );
-    const stream = { isTTY: false } as NodeJS.WriteStream;
+    const stream = Object.assign(new PassThrough(), { isTTY: false });
     const progress = backtestProgress(logger, stream);
     const day = 86_400_000;
     progress.start(0, 100 * day);
