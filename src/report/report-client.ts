@@ -148,13 +148,16 @@ export function renderReport(lib: typeof Charts, data: ReportData): void {
 
   const wfa = chart('chart-wfa');
   if (wfa !== null && data.walkForward !== null) {
-    for (const [from, to, v0, v1] of data.walkForward.inSample) {
+    for (const path of data.walkForward.inSample) {
       wfa
-        .addSeries(lib.LineSeries, { color: '#aaaaaa', lineWidth: 1, lastValueVisible: false, priceLineVisible: false })
-        .setData([
-          { time: from as Charts.UTCTimestamp, value: v0 },
-          { time: to as Charts.UTCTimestamp, value: v1 },
-        ]);
+        .addSeries(lib.LineSeries, {
+          color: '#999999',
+          lineWidth: 1,
+          lineStyle: lib.LineStyle.Dashed,
+          lastValueVisible: false,
+          priceLineVisible: false,
+        })
+        .setData(line(times(path.t), path.equity));
     }
     const oos = data.walkForward.oos;
     if (oos !== null) {

@@ -29,7 +29,7 @@ export interface ReportData {
   }[];
   readonly walkForward: {
     readonly oos: { readonly t: number[]; readonly equity: number[] } | null;
-    /** In-sample growth per window: [start, end] times and values, on the scale of the out-of-sample curve. */
-    readonly inSample: [number, number, number, number][];
+    /** Per window, the out-of-sample period at the in-sample pace (see inSamplePaths). */
+    readonly inSample: { readonly t: number[]; readonly equity: number[] }[];
   } | null;
 }

@@ -97,7 +97,9 @@ function walkForwardSection(results: ResultsFiles): string {
   if (wf === null) return '';
   const parts: string[] = [];
   if (wf.oosEquity !== null) {
-    parts.push('<p>Stitched out-of-sample equity (blue) and each window’s in-sample growth (grey).</p>');
+    parts.push(
+      '<p>Stitched out-of-sample equity (blue) and, per window, the path it would have taken at the in-sample pace (grey dashes).</p>',
+    );
     parts.push('<div class="chart" id="chart-wfa"></div>');
   }
   if (wf.windows !== null) {

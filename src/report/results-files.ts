@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvDataError } from '../data/csv-data-error.js';
-import { parseTime } from '../domain/time.js';
-import type { PerformanceMetrics } from '../performance/metrics.js';
+import { dayNumber, parseTime } from '../domain/time.js';
+import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { columnReader, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
 
@@ -147,9 +147,12 @@ function readWalkForward(directory: string): WalkForwardFiles | null {
 
 /**
  * Reads a results directory: metrics.json, daily.csv, trades.csv, fills.csv and orders.csv must be there (every
- * backtest and live session writes them); risk_events.csv and the walk-forward files are shown when present.
+ * backtest and live session writes them); risk_events.csv and the walk-forward files are shown when present. A
+ * directory of a walk-forward run alone (wfa_oos_equity.csv, no metrics.json) is read by readWalkForwardOnly.
  */
-export function readResultsFiles(directory: string): ResultsFiles {
+export function readResultsFiles(directory: string, rates: MetricRates): ResultsFiles {
+  const oos = optional(directory, 'wfa_oos_equity.csv');
+  if (oos !== null && optional(directory, 'metrics.json') === null) return readWalkForwardOnly(directory, oos, rates);
   const metrics = readJson(required(directory, 'metrics.json')) as unknown as PerformanceMetrics;
   if (typeof metrics.initial_equity !== 'number') {
     throw new CsvDataError(join(directory, 'metrics.json'), null, 'initial_equity: expected a number');
@@ -162,6 +165,59 @@ export function readResultsFiles(directory: string): ResultsFiles {
     trades: readTrades(required(directory, 'trades.csv')),
     fills: readFills(required(directory, 'fills.csv')),
     orders: readOrders(required(directory, 'orders.csv')),
+    riskEvents: risk === null ? null : readCsvTable(risk),
+    walkForward: readWalkForward(directory),
+  };
+}
+
+/** What metrics computed here need of the config. */
+export interface MetricRates {
+  readonly riskFreeRate: number;
+  readonly periodsPerYear: number;
+}
+
+/** The last row of each date: the daily snapshots the metrics use. */
+function lastOfEachDay(rows: DailyRows): DailyRows {
+  const time: number[] = [];
+  const equity: number[] = [];
+  for (let i = 0; i < rows.time.length; i++) {
+    const day = dayNumber(rows.time[i]!);
+    if (i + 1 < rows.time.length && dayNumber(rows.time[i + 1]!) === day) continue;
+    time.push(rows.time[i]!);
+    equity.push(rows.equity[i]!);
+  }
+  return { time, equity };
+}
+
+/**
+ * The results of a walk-forward run without a single backtest's files: the stitched out-of-sample curve is the
+ * equity curve, wfa_oos_trades.csv (trades.csv's format) the trades, and the metrics are computed from them with the
+ * first out-of-sample equity as the initial equity.
+ */
+function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsFiles {
+  const daily = lastOfEachDay(readEquityRows(oosPath));
+  if (daily.time.length === 0)
+    throw new CsvDataError(oosPath, null, 'no rows; expected the stitched out-of-sample equity');
+  const tradesPath = optional(directory, 'wfa_oos_trades.csv');
+  const trades = tradesPath === null ? [] : readTrades(tradesPath);
+  const metrics = computeMetrics({
+    initialEquity: daily.equity[0]!,
+    daily: { length: daily.time.length, time: daily.time, equity: daily.equity },
+    trades,
+    exposure: null,
+    openPositions: 0,
+    riskFreeRate: rates.riskFreeRate,
+    periodsPerYear: rates.periodsPerYear,
+    benchmark: null,
+  });
+  const risk = optional(directory, 'risk_events.csv');
+  return {
+    directory,
+    metrics,
+    daily,
+    trades,
+    fills: [],
+    orders: [],
     riskEvents: risk === null ? null : readCsvTable(risk),
     walkForward: readWalkForward(directory),
   };

@@ -2,13 +2,12 @@ import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import type { BarSeries } from '../domain/bar.js';
-import { parseTime } from '../domain/time.js';
-import { columnReader } from './csv-table.js';
 import { histogram, performanceSeries, periodReturns, tradeReturn } from './performance-series.js';
 import { pricePanel, type PricePanel } from './price-panels.js';
 import type { ReportData } from './report-data.js';
 import { chartLibrarySource, deltaSeconds, reportPage } from './report-page.js';
 import { readResultsFiles, type ResultsFiles } from './results-files.js';
+import { inSamplePaths } from './walk-forward-series.js';
 
 export interface ReportOptions {
   readonly title: string;
@@ -46,28 +45,16 @@ function walkForward(results: ResultsFiles): ReportData['walkForward'] {
   const wf = results.walkForward;
   if (wf === null) return null;
   const oos = wf.oosEquity;
-  const inSample: [number, number, number, number][] = [];
-  const windows = wf.windows;
-  if (windows !== null && ['is_start', 'is_end', 'is_total_return'].every((c) => windows.header.includes(c))) {
-    for (let i = 0; i < windows.rows.length; i++) {
-      const row = columnReader(windows, i);
-      const from = row.time('is_start', parseTime);
-      const to = row.time('is_end', parseTime);
-      const growth = row.number('is_total_return');
-      // Drawn from the out-of-sample equity at the window's start, so both are on one scale.
-      let v0 = oos?.equity[0] ?? results.metrics.initial_equity;
-      if (oos !== null) {
-        for (let k = 0; k < oos.time.length && oos.time[k]! <= from; k++) v0 = oos.equity[k]!;
-      }
-      inSample.push([Math.round(from / 1000), Math.round(to / 1000), v0, v0 * (1 + growth)]);
-    }
-  }
-  return { oos: oos === null ? null : { t: deltaSeconds(oos.time), equity: oos.equity }, inSample };
+  const paths = oos === null || wf.windows === null ? [] : inSamplePaths(wf.windows, oos);
+  return {
+    oos: oos === null ? null : { t: deltaSeconds(oos.time), equity: oos.equity },
+    inSample: paths.map((p) => ({ t: deltaSeconds(p.time), equity: p.equity.map((e) => Math.round(e * 100) / 100) })),
+  };
 }
 
 /** The report page of a results directory, as text. */
 export function buildReportHtml(directory: string, options: ReportOptions): string {
-  const results = readResultsFiles(directory);
+  const results = readResultsFiles(directory, options);
   const benchmark = options.benchmark === null ? null : loadSeries(options, options.benchmark, results);
   const series = performanceSeries(results.daily, {
     initialEquity: results.metrics.initial_equity,

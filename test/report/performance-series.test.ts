@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTime } from '../../src/domain/time.js';
 import { histogram, performanceSeries, periodReturns, rollingWindow } from '../../src/report/performance-series.js';
+import { inSamplePaths } from '../../src/report/walk-forward-series.js';
 
 const days = (...dates: string[]) => dates.map(parseTime);
 
@@ -113,5 +114,32 @@ describe('histogram', () => {
         return bins.reduce((n, b) => n + b.count, 0) === values.length;
       }),
     );
+  });
+});
+
+describe('inSamplePaths', () => {
+  const windows = {
+    file: 'wfa_windows.csv',
+    header: ['window', 'is_start', 'is_end', 'is_total_return', 'oos_start', 'oos_end'],
+    rows: [
+      ['1', '2019-01-01', '2019-01-11', '0.21', '2019-01-14', '2019-01-31'],
+      ['2', '2019-02-01', '2019-02-11', '-0.5', '2019-03-01', '2019-03-31'],
+    ],
+    lines: [2, 3],
+  };
+  it('compounds the in-sample return per day from the first out-of-sample point, at the OOS times', () => {
+    const oos = { time: days('2019-01-14', '2019-01-24', '2019-01-31', '2019-02-01'), equity: [1000, 900, 950, 960] };
+    const paths = inSamplePaths(windows, oos);
+    expect(paths).toHaveLength(1);
+    expect(paths[0]!.time).toEqual(days('2019-01-14', '2019-01-24', '2019-01-31'));
+    // Ten in-sample days returned 21 %: ten days later 1.21 × the start, seventeen days later 1.21^1.7.
+    expect(paths[0]!.equity[0]).toBe(1000);
+    expect(paths[0]!.equity[1]).toBeCloseTo(1210, 9);
+    expect(paths[0]!.equity[2]).toBeCloseTo(1000 * 1.21 ** 1.7, 9);
+  });
+  it('needs its columns', () => {
+    expect(
+      inSamplePaths({ ...windows, header: ['window', 'a', 'b', 'c', 'd', 'e'] }, { time: [], equity: [] }),
+    ).toEqual([]);
   });
 });

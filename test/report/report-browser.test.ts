@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,8 @@ const work = mkdtempSync(join(tmpdir(), 'ets-report-'));
 const sample = join(work, 'sample');
 const out = join(work, 'out');
 const wfa = join(work, 'wfa');
+/** A walk-forward run's own folder: its files and nothing of a single backtest. */
+const wfaOnly = join(work, 'wfa-only');
 const config = join(work, 'config.yaml');
 
 /** Walk-forward files in the formats of `ets walk-forward`: three windows of a year in-sample, six months out. */
@@ -42,6 +44,10 @@ function writeWalkForwardFiles(dir: string): void {
       pass: { wfe_at_least_50pct: false, oos_profit: true },
     }),
   );
+  writeFileSync(
+    join(dir, 'wfa_oos_trades.csv'),
+    'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission\nSYNA,2020-02-03,10,2020-02-20,11,100,99,1\nSYNB,2020-08-03,20,2020-08-20,19,100,-101,1\n',
+  );
   writeFileSync(join(dir, 'optimize.csv'), 'fast,slow,sharpe,trades\n10,30,1.1,12\n15,40,0.9,10\n');
   writeFileSync(
     join(dir, 'risk_events.csv'),
@@ -57,6 +63,12 @@ beforeAll(() => {
   expect(run.status).toBe(0);
   cpSync(out, wfa, { recursive: true });
   writeWalkForwardFiles(wfa);
+  mkdirSync(wfaOnly);
+  writeWalkForwardFiles(wfaOnly);
+  rmSync(join(wfaOnly, 'risk_events.csv'));
+  const alone = runCli(['report', wfaOnly, '-c', config, '--title', 'Walk-forward']);
+  expect(alone.stderr).toBe('');
+  expect(alone.status).toBe(0);
   const again = runCli(['report', wfa, '-c', config, '--data-dir', sample, '--benchmark', 'SYNX', '--title', 'WFA']);
   expect(again.stderr).toBe('');
   expect(again.status).toBe(0);
@@ -184,6 +196,39 @@ describe.skipIf(SKIP_BROWSER)('report.html in headless Chromium', () => {
     expect(await page.locator('#wfa-summary').textContent()).toContain('pbo0.31');
     expect(await page.locator('#risk-events tbody tr td:nth-child(2)').textContent()).toBe('max_daily_loss');
     expect((await colouredPixels(page))['chart-wfa']).toBeGreaterThan(100);
+    await page.close();
+  });
+});
+
+describe.skipIf(SKIP_BROWSER)('report.html of a walk-forward run alone, in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  it('draws the stitched out-of-sample curve as the equity curve, with metrics computed from it', async () => {
+    const report = join(wfaOnly, 'report.html');
+    const { page, problems, requests } = await open(browser, report);
+    await page.screenshot({ path: join(SCREENSHOTS, 'report-walk-forward-only.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(report).href]);
+    const oos = readFileSync(join(wfaOnly, 'wfa_oos_equity.csv'), 'utf8').trim().split('\n').slice(1);
+    const first = Number(oos[0]!.split(',')[1]);
+    const last = Number(oos[oos.length - 1]!.split(',')[1]);
+    const value = async (key: string) =>
+      JSON.parse((await page.getAttribute(`[data-metric=${key}]`, 'data-value'))!) as unknown;
+    expect(await value('initial_equity')).toBe(first);
+    expect(await value('final_equity')).toBe(last);
+    expect(await value('trades')).toBe(2);
+    expect(await value('win_rate')).toBe(0.5);
+    expect(await page.locator('#trades tbody tr').count()).toBe(2);
+    const pixels = await colouredPixels(page);
+    for (const id of ['chart-equity', 'chart-drawdown', 'chart-wfa', 'chart-trade-returns']) {
+      expect(pixels[id], id).toBeGreaterThan(100);
+    }
     await page.close();
   });
 });
