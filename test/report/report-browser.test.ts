@@ -198,16 +198,6 @@ describe.skipIf(SKIP_BROWSER)('report.html in headless Chromium', () => {
     expect((await colouredPixels(page))['chart-wfa']).toBeGreaterThan(100);
     await page.close();
   });
-});
-
-describe.skipIf(SKIP_BROWSER)('report.html of a walk-forward run alone, in headless Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser.close();
-  });
 
   it('draws the stitched out-of-sample curve as the equity curve, with metrics computed from it', async () => {
     const report = join(wfaOnly, 'report.html');
