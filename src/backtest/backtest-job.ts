@@ -16,6 +16,9 @@ import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
+import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
+import { lastRowTime } from '../data/last-row-time.js';
+import { MS_PER_DAY, parseTime } from '../domain/time.js';
 
 export interface BacktestJobOptions {
   /** The benchmark was asked for explicitly: a missing file is an error rather than a warning. */
@@ -24,6 +27,8 @@ export interface BacktestJobOptions {
   readonly strategy?: StrategyFactory;
   /** The factories of `backtest.strategies` by name, when several strategies run at once. */
   readonly strategies?: ReadonlyMap<string, StrategyFactory>;
+  /** Told how far the run has come (a progress bar on a terminal, log lines elsewhere). */
+  readonly progress?: BacktestProgress;
 }
 
 export interface BacktestJob {
@@ -72,6 +77,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
+  const progress = options.progress;
   let benchmark: BarSeries | null = null;
   const skipped: SkippedRow[] = [];
   if (benchmarkSymbol !== null) {
@@ -92,15 +98,20 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const equityCsv = new EquityCsvWriter(partialEquity);
   let result: BacktestResult;
   try {
-    result = runBacktest({
-      config,
-      feed,
-      benchmark,
-      logger,
-      equitySink: equityCsv,
-      ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
-      ...(assignments === undefined ? {} : { strategies: assignments }),
-    });
+    const runFeed = progress === undefined ? feed : new ProgressFeed(feed, progress, dataEnd(config, symbols));
+    try {
+      result = runBacktest({
+        config,
+        feed: runFeed,
+        benchmark,
+        logger,
+        equitySink: equityCsv,
+        ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
+        ...(assignments === undefined ? {} : { strategies: assignments }),
+      });
+    } finally {
+      progress?.stop();
+    }
     equityCsv.close();
     if (result.bars === 0) {
       const { start_date: start, end_date: end } = config.backtest;
@@ -150,4 +161,13 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     loadSeconds: loadSeconds + result.loadSeconds,
     reportSeconds,
   };
+}
+
+/** The last bar time the run can reach, for progress: the latest last row of the files, within the end date. */
+function dataEnd(config: Config, symbols: readonly string[]): number {
+  const dir = config.backtest.csv_directory;
+  const last = Math.max(...resolveBarFiles(dir, symbols).map((file) => lastRowTime(file.path)));
+  const end =
+    config.backtest.end_date === null ? Number.POSITIVE_INFINITY : parseTime(config.backtest.end_date) + MS_PER_DAY;
+  return Math.min(last, end);
 }

@@ -7,9 +7,17 @@ import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js'
 import { loadStrategyFactories } from '../strategy/strategy-plan.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
+import { backtestProgress } from './backtest-progress-bar.js';
+import { writeBacktestReport } from '../report/backtest-report.js';
 
 /** The result files and the equity file written while the run goes on. */
-const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial', 'strategies.csv'];
+const RESULT_FILES = [
+  ...reportFileNames(reportFiles('.')),
+  'equity.csv.partial',
+  'strategies.csv',
+  'report.html',
+  'report.html.partial',
+];
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
@@ -26,9 +34,11 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   try {
     const job = runBacktestJob(config, opened.logger, {
       ...options,
+      progress: backtestProgress(opened.logger),
       ...(strategy && { strategy }),
       ...(strategies && { strategies }),
     });
+    writeBacktestReport(config, job);
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
     await opened.close();

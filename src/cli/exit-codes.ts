@@ -31,6 +31,7 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['LiveConfigError', ExitCode.Usage],
   ['WarmUpError', ExitCode.Usage],
   ['EmbeddedGatewayError', ExitCode.Usage],
+  ['DashboardError', ExitCode.Usage],
 ]);
 
 /** A command-line mistake the user can fix. */

@@ -15,9 +15,18 @@ import { handleInterrupts } from './interrupts.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
+import { startSessionDashboard } from '../dashboard/session-dashboard.js';
+import type { Dashboard } from '../dashboard/dashboard-server.js';
+import { writeLiveReport } from '../report/live-report.js';
 
 /** The session's result files and the summaries' temporary files. */
-const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'daily.csv.partial', 'metrics.json.partial'];
+const RESULT_FILES = [
+  ...reportFileNames(reportFiles('.')),
+  'daily.csv.partial',
+  'metrics.json.partial',
+  'report.html',
+  'report.html.partial',
+];
 
 /** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
 function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
@@ -53,6 +62,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;
   let node: LiveNode | undefined;
+  let dashboard: Dashboard | undefined;
   let interrupted: string | undefined;
   const removeHandlers = handleInterrupts((signal) => {
     interrupted = `interrupted (${signal})`;
@@ -88,7 +98,9 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       logger,
     );
     if (interrupted !== undefined) node.stop(interrupted);
+    dashboard = await startSessionDashboard(config, node, logger);
     const summary = await node.run();
+    writeLiveReport(config, summary, embedded?.dataDirectory ?? null, logger);
     printLiveSummary(
       summary,
       resolve(config.live.results_directory),
@@ -96,6 +108,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     );
   } finally {
     removeHandlers();
+    await dashboard?.close();
     await embedded?.gateway.stop();
     await opened.close();
   }

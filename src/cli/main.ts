@@ -7,6 +7,7 @@ import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerOptimizeCommands } from './optimize-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerStartCommand } from './start-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 
@@ -35,6 +36,7 @@ function buildProgram(): Command {
   registerGatewayCommand(program);
   registerOptimizeCommands(program);
   registerWorkerCommand(program);
+  registerReportCommand(program);
   return program;
 }
 

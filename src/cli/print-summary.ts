@@ -1,11 +1,11 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 
-function pct(x: number | null): string {
+export function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`;
 }
 
-function num(x: number | null, digits = 2): string {
+export function num(x: number | null, digits = 2): string {
   return x === null ? 'n/a' : x.toFixed(digits);
 }
 

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
+import { reportOptions } from '../report/report-options.js';
+import { writeReportHtml } from '../report/write-report-html.js';
 import { parseLength, type WindowLength } from '../walk-forward/window-plan.js';
 import { runWalkForward, WALK_FORWARD_FILES } from '../walk-forward/run-walk-forward.js';
 import type { StudySettings } from './optimize-command.js';
@@ -16,9 +18,19 @@ function length(period: string | null, bars: number): WindowLength {
 export async function runWalkForwardCommand(config: Config, settings: StudySettings): Promise<void> {
   const wf = config.backtest.walk_forward;
   const out = config.backtest.results_directory;
-  checkOutputs(config, [{ label: 'backtest.results_directory (--out)', path: out, files: WALK_FORWARD_FILES }], {
-    embeddedGateway: false,
-  });
+  checkOutputs(
+    config,
+    [
+      {
+        label: 'backtest.results_directory (--out)',
+        path: out,
+        files: [...WALK_FORWARD_FILES, 'report.html', 'report.html.partial'],
+      },
+    ],
+    {
+      embeddedGateway: false,
+    },
+  );
   const outOfSample = length(wf.out_of_sample_period, wf.out_of_sample_bars);
   const step =
     wf.step_period !== null
@@ -48,6 +60,7 @@ export async function runWalkForwardCommand(config: Config, settings: StudySetti
       ...s.criteria.map((c) => `  ${c.pass ? 'pass' : 'FAIL'}  ${c.name}`),
       `result: ${outcome.passed ? 'pass' : 'fail'}`,
       `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
+      `report: ${resolve(writeReportHtml(out, reportOptions(config, `Walk-forward analysis in ${resolve(out)}`, config.backtest.csv_directory)))}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {

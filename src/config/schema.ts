@@ -239,7 +239,17 @@ const monitoringSchema = z.strictObject({
   oer_max_ratio: opt(positive(), 20),
 });
 
+/** The live dashboard: served on 127.0.0.1 only, behind a random token printed at start. */
+const dashboardSchema = z.strictObject({
+  enabled: bool(false),
+  /** TCP port; 0 picks a free one. */
+  port: opt(int(z.minimum(0), z.maximum(65535)), 0),
+  /** Show the halt and halt-and-flatten buttons (each needs the token and a confirmation); off: read-only. */
+  controls: bool(false),
+});
+
 const liveSchema = z.strictObject({
+  dashboard: section(dashboardSchema),
   results_directory: text('results/live'),
   /** On shutdown, cancel entry orders still working (protective stops always stay at the broker). */
   cancel_entries_on_shutdown: bool(true),

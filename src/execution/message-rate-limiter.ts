@@ -54,6 +54,14 @@ export class MessageRateLimiter {
     return this.delayedCount;
   }
 
+  /** Messages sent within the last window (for status pages). */
+  get recent(): number {
+    const now = this.now();
+    let count = 0;
+    for (let i = 0; i < this.filled; i++) if (now - this.times[i]! < this.windowMs) count++;
+    return count;
+  }
+
   /** Sends now when the window has room (and nothing waits before it), else queues the message. */
   send(message: () => void): void {
     if (this.waiting.length === 0 && this.hasRoom(this.now())) {

@@ -33,6 +33,10 @@ import { observeSession } from './observe-session.js';
 import { parseUntil, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
 import { regularClose } from './warm-up.js';
+import type { HaltRequest, TradingState } from '../dashboard/kill-switch.js';
+import type { LiveSnapshot, LiveView } from '../dashboard/live-snapshot.js';
+import { SessionKillSwitch } from './session-kill-switch.js';
+import { SessionWatch } from './session-watch.js';
 
 export interface LiveNodeSettings {
   readonly host: string;
@@ -104,12 +108,14 @@ const TICK_MS = 200;
  * The hot path is synchronous: a five-second bar arrives on the socket's callback, completes a strategy bar, the
  * engine runs the strategy and the router, and the execution client writes placeOrder before the callback returns.
  */
-export class LiveNode {
+export class LiveNode implements LiveView {
   private readonly zone: TimeZone;
   private readonly strategy: LiveStrategy;
   private readonly client: IbClient;
   private readonly holds = new EntryHolds();
   private readonly monitor: ConnectionMonitor;
+  private readonly killSwitch: SessionKillSwitch;
+  private readonly watch: SessionWatch;
   private running: Running | undefined;
   /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
   private trading:
@@ -166,6 +172,22 @@ export class LiveNode {
       },
     });
     this.holds.add(this.monitor);
+    this.killSwitch = new SessionKillSwitch(logger);
+    this.holds.add(this.killSwitch);
+    this.watch = new SessionWatch(config);
+  }
+
+  halt(request: HaltRequest): void {
+    this.killSwitch.halt(request);
+  }
+
+  tradingState(): TradingState {
+    return this.killSwitch.tradingState();
+  }
+
+  /** The session as the dashboard shows it. */
+  snapshot(): LiveSnapshot {
+    return this.watch.snapshot(this.tradingState());
   }
 
   /** Asks the session to end; `run` then shuts down and resolves. Later calls keep the first reason. */
@@ -277,6 +299,7 @@ export class LiveNode {
       readOnly: settings.readOnly,
     });
     this.trading = { kernel, results, clock };
+    this.killSwitch.attach(kernel, clock, settings.resultsDirectory);
 
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
@@ -304,6 +327,8 @@ export class LiveNode {
       logger,
     });
     engine.attachExecution(execution);
+    const oerView = config.monitoring.oer_enabled ? oer : null;
+    this.watch.attach({ kernel, clock, execution, client, oer: oerView, connection: () => this.monitor.state });
     // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
     await reconcileOrders(execution, false);
 

@@ -50,9 +50,16 @@ describe('ets optimize and ets walk-forward', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^windows: \d+ {2}OOS total return/);
     expect(run.stdout).toMatch(/\nresult: (pass|fail)\n/);
-    for (const f of ['wfa_windows.csv', 'wfa_oos_equity.csv', 'wfa_oos_trades.csv', 'wfa_summary.json']) {
+    for (const f of [
+      'wfa_windows.csv',
+      'wfa_oos_equity.csv',
+      'wfa_oos_trades.csv',
+      'wfa_summary.json',
+      'report.html',
+    ]) {
       expect(existsSync(join(out, f))).toBe(true);
     }
+    expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
     const windows = readFileSync(join(out, 'wfa_windows.csv'), 'utf8').trim().split('\n');
     expect(windows[0]).toBe(
       'window,is_start,is_end,oos_start,oos_end,fast,slow,is_objective_sharpe,is_total_return,is_sharpe,is_max_drawdown,is_trades,oos_total_return,oos_sharpe,oos_max_drawdown,oos_trades,oos_profit,pbo,deflated_sharpe,candidates',

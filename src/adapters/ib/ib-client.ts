@@ -79,6 +79,11 @@ export class IbClient {
     return this.limiter.queued;
   }
 
+  /** Messages sent to TWS within the rate limiter's last window. */
+  get recentMessages(): number {
+    return this.limiter.recent;
+  }
+
   /** A request id never used before in this process. */
   nextRequestId(): number {
     return ++this.requestId;

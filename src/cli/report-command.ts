@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { addConfigOption, resolveConfig } from './config-options.js';
+import { UsageError } from './exit-codes.js';
+
+interface ReportFlags {
+  config: string;
+  dataDir?: string;
+  benchmark?: string;
+  title?: string;
+}
+
+/** `ets report DIR`: renders report.html again from the result files in DIR. */
+export function registerReportCommand(program: Command): void {
+  const command = program
+    .command('report')
+    .description('write report.html from the result files of a backtest, walk-forward run or live session')
+    .argument('<dir>', 'results directory (equity.csv, trades.csv, fills.csv, orders.csv, metrics.json, …)');
+  addConfigOption(command)
+    .option('--data-dir <dir>', 'directory of SYMBOL.csv bars for the price charts (backtest.csv_directory)')
+    .option('--benchmark <symbol>', 'benchmark drawn beside the equity curve (benchmarking.symbol)')
+    .option('--title <text>', 'title of the page')
+    .action(async (dir: string, flags: ReportFlags) => {
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        throw new UsageError(`<dir>: got "${dir}"; expected a results directory`);
+      }
+      const config = resolveConfig(flags.config, []);
+      const { reportOptions } = await import('../report/report-options.js');
+      const { writeReportHtml } = await import('../report/write-report-html.js');
+      const options = reportOptions(
+        config,
+        flags.title ?? `Results in ${resolve(dir)}`,
+        flags.dataDir ?? config.backtest.csv_directory,
+      );
+      const path = writeReportHtml(dir, {
+        ...options,
+        ...(flags.benchmark !== undefined && { benchmark: flags.benchmark.toUpperCase() }),
+      });
+      process.stdout.write(`Report written to ${resolve(path)}\n`);
+    });
+}

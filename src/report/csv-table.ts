@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { CsvDataError } from '../data/csv-data-error.js';
+
+/** A CSV file as its header and rows of text fields, every row as wide as the header. */
+export interface CsvTable {
+  readonly file: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** 1-based file line of each row, for messages. */
+  readonly lines: readonly number[];
+}
+
+/** Splits one CSV line; a quoted field may hold commas and doubled quotes (what the result writers produce). */
+function splitLine(text: string, file: string, line: number): string[] {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text[i] === '"') {
+      let value = '';
+      i++;
+      for (;;) {
+        const close = text.indexOf('"', i);
+        if (close < 0) throw new CsvDataError(file, line, 'a quoted field is not closed');
+        value += text.slice(i, close);
+        if (text[close + 1] === '"') {
+          value += '"';
+          i = close + 2;
+          continue;
+        }
+        i = close + 1;
+        break;
+      }
+      fields.push(value);
+      if (i >= text.length) return fields;
+      if (text[i] !== ',') throw new CsvDataError(file, line, 'text after a closing quote');
+      i++;
+    } else {
+      const comma = text.indexOf(',', i);
+      if (comma < 0) {
+        fields.push(text.slice(i));
+        return fields;
+      }
+      fields.push(text.slice(i, comma));
+      i = comma + 1;
+    }
+  }
+}
+
+/**
+ * Reads a result file written by the backtester or a live session. `required` are the columns the reader needs; a
+ * missing one, or a row of another width, is a CsvDataError naming the file and line.
+ */
+export function readCsvTable(file: string, required: readonly string[] = []): CsvTable {
+  const text = readFileSync(file, 'utf8');
+  const all = text.split(/\r?\n/);
+  const header = splitLine(all[0] ?? '', file, 1);
+  for (const column of required) {
+    if (!header.includes(column)) {
+      throw new CsvDataError(file, 1, `missing column "${column}"; expected ${required.join(',')}`);
+    }
+  }
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for (let i = 1; i < all.length; i++) {
+    const raw = all[i]!;
+    if (raw === '') continue;
+    const fields = splitLine(raw, file, i + 1);
+    if (fields.length !== header.length) {
+      throw new CsvDataError(file, i + 1, `${fields.length} fields; expected ${header.length} (${header.join(',')})`);
+    }
+    rows.push(fields);
+    lines.push(i + 1);
+  }
+  return { file, header, rows, lines };
+}
+
+/** Fields of one row by column name; a field that does not parse names the file, line and column. */
+export interface RowReader {
+  text(name: string): string;
+  number(name: string): number;
+  /** An empty field is null. */
+  optionalNumber(name: string): number | null;
+  time(name: string, parse: (text: string) => number): number;
+}
+
+export function columnReader(table: CsvTable, row: number): RowReader {
+  const fields = table.rows[row]!;
+  const at = (name: string): string => fields[table.header.indexOf(name)] ?? '';
+  return {
+    text: at,
+    number(name: string): number {
+      const value = Number(at(name));
+      if (at(name).trim() === '' || !Number.isFinite(value)) {
+        throw new CsvDataError(table.file, table.lines[row]!, `${name}: got "${at(name)}"; expected a number`);
+      }
+      return value;
+    },
+    optionalNumber(name: string): number | null {
+      return at(name) === '' ? null : this.number(name);
+    },
+    time(name: string, parse: (text: string) => number): number {
+      const value = parse(at(name));
+      if (Number.isNaN(value)) {
+        throw new CsvDataError(
+          table.file,
+          table.lines[row]!,
+          `${name}: got "${at(name)}"; expected YYYY-MM-DD[ HH:MM:SS]`,
+        );
+      }
+      return value;
+    },
+  };
+}

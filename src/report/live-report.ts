@@ -1,0 +1,27 @@
+import type { Config } from '../config/schema.js';
+import type { LiveSummary } from '../live/live-node.js';
+import type { Logger } from '../logging/logger.js';
+import { reportOptions } from './report-options.js';
+import { writeReportHtml } from './write-report-html.js';
+
+/**
+ * report.html of a live session that has ended. The session's results are complete without it, so a page that
+ * cannot be drawn is a warning, not a failed session.
+ */
+export function writeLiveReport(
+  config: Config,
+  summary: LiveSummary,
+  dataDirectory: string | null,
+  logger: Logger,
+): void {
+  const { strategy } = summary;
+  const params = Object.entries(strategy.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const title = `Live session ${strategy.name}${params ? ` (${params})` : ''} on ${summary.symbols.join(', ')}`;
+  try {
+    writeReportHtml(config.live.results_directory, reportOptions(config, title, dataDirectory));
+  } catch (error) {
+    logger.warn({ error: (error as Error).message }, 'report.html could not be written');
+  }
+}

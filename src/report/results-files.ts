@@ -1,0 +1,224 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CsvDataError } from '../data/csv-data-error.js';
+import { dayNumber, parseTime } from '../domain/time.js';
+import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+import { columnReader, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
+
+export interface DailyRows {
+  readonly time: number[];
+  readonly equity: number[];
+}
+
+/** A closed trade as trades.csv holds it. */
+export type TradeRow = TradeRecord;
+
+export interface FillRow {
+  readonly time: number;
+  readonly symbol: string;
+  readonly side: string;
+  readonly quantity: number;
+  readonly price: number;
+  readonly purpose: string;
+}
+
+export interface OrderRow {
+  readonly time: number;
+  readonly symbol: string;
+  readonly purpose: string;
+  readonly limitPrice: number | null;
+  readonly stopPrice: number | null;
+}
+
+/** The walk-forward outputs, when the directory holds a walk-forward run. */
+export interface WalkForwardFiles {
+  readonly windows: CsvTable | null;
+  readonly oosEquity: DailyRows | null;
+  readonly summary: Record<string, unknown> | null;
+  readonly optimize: CsvTable | null;
+}
+
+/** Everything a report shows, as read from a results directory. */
+export interface ResultsFiles {
+  readonly directory: string;
+  readonly metrics: PerformanceMetrics;
+  readonly daily: DailyRows;
+  readonly trades: readonly TradeRow[];
+  readonly fills: readonly FillRow[];
+  readonly orders: readonly OrderRow[];
+  readonly riskEvents: CsvTable | null;
+  readonly walkForward: WalkForwardFiles | null;
+}
+
+function required(directory: string, name: string): string {
+  const path = join(directory, name);
+  if (!existsSync(path)) {
+    throw new CsvDataError(path, null, 'not found; expected the results of ets backtest or ets live in this directory');
+  }
+  return path;
+}
+
+function optional(directory: string, name: string): string | null {
+  const path = join(directory, name);
+  return existsSync(path) ? path : null;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CsvDataError(path, null, `not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CsvDataError(path, null, 'expected a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** time,equity rows (daily.csv, equity.csv, wfa_oos_equity.csv). */
+export function readEquityRows(path: string): DailyRows {
+  const table = readCsvTable(path, ['time', 'equity']);
+  const time: number[] = [];
+  const equity: number[] = [];
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = columnReader(table, i);
+    time.push(row.time('time', parseTime));
+    equity.push(row.number('equity'));
+  }
+  return { time, equity };
+}
+
+/** Every row of a CSV file with the `columns`, made into a record by `make`. */
+function readRows<T>(path: string, columns: readonly string[], make: (row: RowReader) => T): T[] {
+  const table = readCsvTable(path, columns);
+  return table.rows.map((_, i) => make(columnReader(table, i)));
+}
+
+function readTrades(path: string): TradeRow[] {
+  const columns = ['symbol', 'entry_time', 'entry_price', 'exit_time', 'exit_price', 'quantity', 'pnl'];
+  return readRows(path, columns, (row) => ({
+    symbol: row.text('symbol'),
+    entryTime: row.time('entry_time', parseTime),
+    entryPrice: row.number('entry_price'),
+    exitTime: row.time('exit_time', parseTime),
+    exitPrice: row.number('exit_price'),
+    quantity: row.number('quantity'),
+    pnl: row.number('pnl'),
+    commission: row.optionalNumber('commission') ?? 0,
+  }));
+}
+
+function readFills(path: string): FillRow[] {
+  return readRows(path, ['time', 'symbol', 'side', 'quantity', 'price', 'purpose'], (row) => ({
+    time: row.time('time', parseTime),
+    symbol: row.text('symbol'),
+    side: row.text('side'),
+    quantity: row.number('quantity'),
+    price: row.number('price'),
+    purpose: row.text('purpose'),
+  }));
+}
+
+function readOrders(path: string): OrderRow[] {
+  return readRows(path, ['time', 'symbol', 'purpose', 'limit_price', 'stop_price'], (row) => ({
+    time: row.time('time', parseTime),
+    symbol: row.text('symbol'),
+    purpose: row.text('purpose'),
+    limitPrice: row.optionalNumber('limit_price'),
+    stopPrice: row.optionalNumber('stop_price'),
+  }));
+}
+
+function readWalkForward(directory: string): WalkForwardFiles | null {
+  const windows = optional(directory, 'wfa_windows.csv');
+  const oos = optional(directory, 'wfa_oos_equity.csv');
+  const summary = optional(directory, 'wfa_summary.json');
+  const optimize = optional(directory, 'optimize.csv');
+  if (windows === null && oos === null && summary === null && optimize === null) return null;
+  return {
+    windows: windows === null ? null : readCsvTable(windows),
+    oosEquity: oos === null ? null : readEquityRows(oos),
+    summary: summary === null ? null : readJson(summary),
+    optimize: optimize === null ? null : readCsvTable(optimize),
+  };
+}
+
+/**
+ * Reads a results directory: metrics.json, daily.csv, trades.csv, fills.csv and orders.csv must be there (every
+ * backtest and live session writes them); risk_events.csv and the walk-forward files are shown when present. A
+ * directory of a walk-forward run alone (wfa_oos_equity.csv, no metrics.json) is read by readWalkForwardOnly.
+ */
+export function readResultsFiles(directory: string, rates: MetricRates): ResultsFiles {
+  const oos = optional(directory, 'wfa_oos_equity.csv');
+  if (oos !== null && optional(directory, 'metrics.json') === null) return readWalkForwardOnly(directory, oos, rates);
+  const metrics = readJson(required(directory, 'metrics.json')) as unknown as PerformanceMetrics;
+  if (typeof metrics.initial_equity !== 'number') {
+    throw new CsvDataError(join(directory, 'metrics.json'), null, 'initial_equity: expected a number');
+  }
+  const risk = optional(directory, 'risk_events.csv');
+  return {
+    directory,
+    metrics,
+    daily: readEquityRows(required(directory, 'daily.csv')),
+    trades: readTrades(required(directory, 'trades.csv')),
+    fills: readFills(required(directory, 'fills.csv')),
+    orders: readOrders(required(directory, 'orders.csv')),
+    riskEvents: risk === null ? null : readCsvTable(risk),
+    walkForward: readWalkForward(directory),
+  };
+}
+
+/** What metrics computed here need of the config. */
+export interface MetricRates {
+  readonly riskFreeRate: number;
+  readonly periodsPerYear: number;
+}
+
+/** The last row of each date: the daily snapshots the metrics use. */
+function lastOfEachDay(rows: DailyRows): DailyRows {
+  const time: number[] = [];
+  const equity: number[] = [];
+  for (let i = 0; i < rows.time.length; i++) {
+    const day = dayNumber(rows.time[i]!);
+    if (i + 1 < rows.time.length && dayNumber(rows.time[i + 1]!) === day) continue;
+    time.push(rows.time[i]!);
+    equity.push(rows.equity[i]!);
+  }
+  return { time, equity };
+}
+
+/**
+ * The results of a walk-forward run without a single backtest's files: the stitched out-of-sample curve is the
+ * equity curve, wfa_oos_trades.csv (trades.csv's format) the trades, and the metrics are computed from them with the
+ * first out-of-sample equity as the initial equity.
+ */
+function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsFiles {
+  const daily = lastOfEachDay(readEquityRows(oosPath));
+  if (daily.time.length === 0)
+    throw new CsvDataError(oosPath, null, 'no rows; expected the stitched out-of-sample equity');
+  const tradesPath = optional(directory, 'wfa_oos_trades.csv');
+  const trades = tradesPath === null ? [] : readTrades(tradesPath);
+  const metrics = computeMetrics({
+    initialEquity: daily.equity[0]!,
+    daily: { length: daily.time.length, time: daily.time, equity: daily.equity },
+    trades,
+    exposure: null,
+    openPositions: 0,
+    riskFreeRate: rates.riskFreeRate,
+    periodsPerYear: rates.periodsPerYear,
+    benchmark: null,
+  });
+  const risk = optional(directory, 'risk_events.csv');
+  return {
+    directory,
+    metrics,
+    daily,
+    trades,
+    fills: [],
+    orders: [],
+    riskEvents: risk === null ? null : readCsvTable(risk),
+    walkForward: readWalkForward(directory),
+  };
+}
