@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
+import { PARTIAL_FILE_NAMES, runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
@@ -9,7 +9,7 @@ import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
 
 /** The result files and the equity file written while the run goes on. */
-const RESULT_FILES = [...reportFileNames(reportFiles('.')), 'equity.csv.partial', 'strategies.csv'];
+const RESULT_FILES = [...reportFileNames(reportFiles('.')), ...PARTIAL_FILE_NAMES, 'strategies.csv'];
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {

@@ -52,7 +52,7 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
     `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`,
     ...metricLines(result.metrics).map(([label, value]) => `  ${label.padEnd(20)} ${value}`),
     `  ${'Rejected signals'.padEnd(20)} ${result.rejectedSignals}`,
-    `  ${'Fills'.padEnd(20)} ${result.fills.length}`,
+    `  ${'Fills'.padEnd(20)} ${result.fillCount}`,
   ];
   if (job.skipped.length > 0) lines.push(`  ${'Skipped CSV rows'.padEnd(20)} ${job.skipped.length}`);
   const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;

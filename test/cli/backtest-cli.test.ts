@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,8 @@ describe('ets backtest', () => {
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('BBB.csv:3: volume -5 is negative');
     expect(readFileSync(join(out, 'equity.csv'), 'utf8')).toBe('earlier run\n');
+    // nothing streamed during the failed run stays behind
+    expect(readdirSync(out)).toEqual(['equity.csv']);
   });
 
   it.each([
