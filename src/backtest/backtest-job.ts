@@ -124,6 +124,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       benchmark,
       logger,
       equitySink: equityCsv,
+      equityRows: config.backtest.equity_rows,
       ...(records === null ? {} : { records }),
       ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
       ...(assignments === undefined ? {} : { strategies: assignments }),

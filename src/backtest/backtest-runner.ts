@@ -37,6 +37,11 @@ export interface BacktestInput {
   /** Extra reasons to hold new entries (a walk-forward window's warm-up bars decide nothing). */
   readonly entryGates?: readonly EntryGate[];
   /**
+   * Which rows the equity sink gets: `every_bar` (the default here) or `changes`, each date's last row and the rows
+   * where cash or settled cash moved (`backtest.equity_rows`).
+   */
+  readonly equityRows?: 'changes' | 'every_bar';
+  /**
    * Receives every order, fill and closed trade as the run goes on (trades.csv, fills.csv, orders.csv). The result
    * then keeps none of them — its `orders`, `fills` and `trades` are empty and the counts say how many there were —
    * so memory does not grow with them. Without it the result holds them all.
@@ -139,7 +144,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   });
 
   const feed = input.feed;
-  const recorder = new EquityRecorder(input.equitySink ?? null);
+  const recorder = new EquityRecorder(input.equitySink ?? null, input.equityRows !== 'changes');
   // The bars of the current time slice: one slot per series, reused for every slice.
   const slice: MarketEvent[] = [];
   let session = Number.NaN;

@@ -64,13 +64,14 @@ const busy = {
   account: { initial_capital: 100_000 },
   trading: { sizing: 'fixed:100' },
   benchmarking: { symbol: null },
-  backtest: { strategy: 'sma_crossover', commission: 'zero', slippage_bps: 0, stops: false },
+  backtest: { strategy: 'sma_crossover', commission: 'zero', slippage_bps: 0, stops: false, equity_rows: 'every_bar' },
 };
 
 describe('golden output of fixed backtests', () => {
   it('minute bars, shipped defaults: risk sizing, bracket stops, IB fixed commissions, slippage', () => {
     const dir = minuteData('minute', [['BENCH', 7]], 40_000);
-    expect(digests('defaults', dir, { benchmarking: { symbol: null } })).toEqual({
+    const raw = { benchmarking: { symbol: null }, backtest: { equity_rows: 'every_bar' } };
+    expect(digests('defaults', dir, raw)).toEqual({
       'trades.csv': '9196 a9dee65f61cb83a1857d636f2fd9cf0e',
       'fills.csv': '14023 88483d83ab850e357f109686dd5ada25',
       'orders.csv': '27616 e29be5a1b1e8410ff664614399d06c94',
@@ -92,6 +93,28 @@ describe('golden output of fixed backtests', () => {
     });
   });
 
+  it('minute bars, equity rows by default: the same files but equity.csv, whose rows are the changes and days', () => {
+    const dir = minuteData('minute', [['BENCH', 7]], 40_000);
+    const changes = { ...busy, backtest: { ...busy.backtest, equity_rows: 'changes' } };
+    const everyBar = digests('busy', dir, busy);
+    expect(digests('changes', dir, changes)).toEqual({
+      ...everyBar,
+      'equity.csv': '90041 36ed35367dc0ed2cfe469a21fd170c85',
+    });
+    const rows = (name: string, file: string) => readFileSync(join(work, `${name}-out`, file), 'utf8').split('\n');
+    const all = rows('busy', 'equity.csv');
+    const kept = rows('changes', 'equity.csv');
+    // a subsequence of every bar's rows that holds every daily row and every row where cash moved
+    const cash = (row: string) => row.split(',')[2];
+    const expected = all.filter((row, i) => i <= 1 || row === '' || cash(row) !== cash(all[i - 1]!));
+    const daily = new Set(rows('busy', 'daily.csv'));
+    const subsequence = all.filter((row) => kept.includes(row));
+    expect(subsequence).toEqual(kept);
+    for (const row of daily) expect(kept).toContain(row);
+    for (const row of expected) expect(kept).toContain(row);
+    expect(kept.length).toBeLessThan(all.length / 5);
+  });
+
   it('three minute series merged by time, RSI, IB tiered commissions, T+2, position limit', () => {
     const dir = minuteData(
       'three',
@@ -106,7 +129,7 @@ describe('golden output of fixed backtests', () => {
       account: { settlement_days: 2 },
       trading: { max_active_positions: 2 },
       benchmarking: { symbol: null },
-      backtest: { strategy: 'rsi_mean_reversion', commission: 'ib-tiered', slippage_bps: 2 },
+      backtest: { strategy: 'rsi_mean_reversion', commission: 'ib-tiered', slippage_bps: 2, equity_rows: 'every_bar' },
     };
     expect(digests('three', dir, raw)).toEqual({
       'trades.csv': '1786 0f76044fe31ed8d77262538049c0888a',
