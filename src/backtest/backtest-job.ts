@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../domain/bar.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
-import { resolveBarFiles } from '../data/bar-files.js';
+import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
@@ -95,16 +95,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
-  let benchmark: BarSeries | null = null;
   const skipped: SkippedRow[] = [];
-  if (benchmarkSymbol !== null) {
-    if (existsSync(join(dir, `${benchmarkSymbol}.csv`)) || options.benchmarkRequired === true) {
-      const loaded = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
-      benchmark = loaded.series[0] ?? null;
-      skipped.push(...loaded.skipped);
-    } else {
-      logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
-    }
+  let benchmark: BarSeries | null;
+  try {
+    benchmark = loadBenchmark(config, dir, benchmarkSymbol, range, options, logger, skipped);
+  } catch (error) {
+    // the streams' open files are let go: an in-process caller may go on
+    feed.close();
+    throw error;
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
@@ -144,6 +142,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     records?.close();
     for (const path of Object.values(partial)) rmSync(path, { force: true });
     throw error;
+  } finally {
+    feed.close();
   }
   skipped.push(...feed.skipped());
   for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
@@ -183,4 +183,23 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     loadSeconds: loadSeconds + result.loadSeconds,
     reportSeconds,
   };
+}
+
+function loadBenchmark(
+  config: Config,
+  dir: string,
+  benchmarkSymbol: string | null,
+  range: TimeRangeOptions & { skipBadRows: boolean },
+  options: BacktestJobOptions,
+  logger: Logger,
+  skipped: SkippedRow[],
+): BarSeries | null {
+  if (benchmarkSymbol === null) return null;
+  if (existsSync(join(dir, `${benchmarkSymbol}.csv`)) || options.benchmarkRequired === true) {
+    const loaded = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
+    skipped.push(...loaded.skipped);
+    return loaded.series[0] ?? null;
+  }
+  logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
+  return null;
 }

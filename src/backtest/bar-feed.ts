@@ -18,6 +18,8 @@ export interface BarFeed {
   event(k: number): MarketEvent;
   /** Seconds spent reading and parsing input so far; 0 for data already in memory. */
   readonly loadSeconds: number;
+  /** Releases what the feed holds (open files); call when done with it, also after a failure. */
+  close?(): void;
 }
 
 /** A feed over series already in memory. */
@@ -77,6 +79,10 @@ export class StreamFeed implements BarFeed {
     let seconds = 0;
     for (const stream of this.streams) seconds += stream.parseSeconds;
     return seconds;
+  }
+
+  close(): void {
+    for (const stream of this.streams) stream.release();
   }
 
   /** Rows left out so far by streams that skip bad rows. */
