@@ -11,6 +11,7 @@
  */
 import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { peakRssMb } from '../src/cli/peak-rss.js';
 
 const CHUNK = 256 << 10;
 const MS_PER_DAY = 86_400_000;
@@ -361,7 +362,7 @@ if (file === undefined || outDir === undefined) throw new Error('usage: referenc
 const started = process.hrtime.bigint();
 const result = run(file, outDir, Number(fastArg ?? 10), Number(slowArg ?? 30), Number(quantityArg ?? 100));
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+const rssMb = peakRssMb();
 console.log(
   `reference: ${result.bars} bars, ${result.trades} trades, final equity ${result.finalEquity.toFixed(2)}, ` +
     `loop ${seconds.toFixed(3)} s (${Math.round(result.bars / seconds)} bars/s), peak RSS ${rssMb} MB`,

@@ -1,5 +1,6 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
+import { peakRssMb } from './peak-rss.js';
 
 function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`;
@@ -59,7 +60,7 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   lines.push(
     `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
       `(${result.bars} bars, ${grouped(String(barsPerSecond))} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
-      `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+      `peak RSS ${peakRssMb()} MB`,
     `Results written to ${outDir}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
