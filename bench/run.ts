@@ -2,6 +2,9 @@
  * `npm run bench`: whole-process figures of the CLI on generated data, measured as a user would run it.
  *   1. 1,000,000 one-minute bars, SMA 10/30 through `ets backtest` (targets: ≤ 1 s whole run, ≥ 3M bars/s in the
  *      core loop, ≤ 300 MB peak RSS; backtrader needs 52.7 s, ~20k bars/s and ~750 MB for the same work here);
+ *      the same series traded busily (SMA 10/30, 100 shares, no costs: ~18,600 round trips) beside a hand-written
+ *      single-pass loop (reference-loop.ts), target ≤ 2x its whole-process time and ≤ 100 MB; and 5M bars of it,
+ *      target ≤ 5x the 1M time and ≤ 120 MB;
  *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s);
  *   3. the embedded gateway's real-time bar throughput, when its benchmark is built;
  *   4. the live node's hot path at the socket: five-second bar in → placeOrder out, 50 symbols (target p99 ≤ 1 ms);
@@ -13,6 +16,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measureBusyPair, writeBusySeries } from './busy-backtest.js';
 import { generateMinuteSeries } from '../src/data/generate-minute-series.js';
 import { generateSampleSeries } from '../src/data/generate-sample-series.js';
 import { writeBarCsv } from '../src/data/write-bar-csv.js';
@@ -108,6 +112,29 @@ try {
     `  vs backtrader (52.7 s, ~20,000 bars/s, ~750 MB): ${(52.7 / minute.wallSeconds).toFixed(0)}x faster whole run, ` +
       `${(minute.loopBarsPerSecond / 20_000).toFixed(0)}x core loop`,
   );
+
+  // The busy case on the same series, beside the hand-written loop, then five times the bars in a fresh file.
+  const busyRuns = { cli, reference: join(distRoot, 'bench', 'reference-loop.js'), config, work, runs: RUNS };
+  const busy = measureBusyPair('1M one-minute bars, busy: SMA 10/30, 100 shares, no costs', {
+    ...busyRuns,
+    dataDir: minuteDir,
+  });
+  const busyRatio = busy.ours.wallSeconds / busy.reference.wallSeconds;
+  console.log(
+    `  targets: <= 2x the hand-written loop [${verdict(busyRatio <= 2)}], peak RSS <= 100 MB ` +
+      `[${verdict(busy.ours.peakRssMb <= 100)}]`,
+  );
+  rmSync(minuteDir, { recursive: true, force: true });
+  const fiveDir = join(work, 'five');
+  mkdirSync(fiveDir);
+  writeBusySeries(fiveDir, 5_000_000);
+  const five = measureBusyPair('5M one-minute bars, busy', { ...busyRuns, dataDir: fiveDir, runs: 3 });
+  const growth = five.ours.wallSeconds / busy.ours.wallSeconds;
+  console.log(
+    `  targets: <= 5x the 1M time (${growth.toFixed(2)}x) [${verdict(growth <= 5)}], peak RSS <= 120 MB ` +
+      `[${verdict(five.ours.peakRssMb <= 120)}]`,
+  );
+  rmSync(fiveDir, { recursive: true, force: true });
 
   const universeDir = join(work, 'universe');
   mkdirSync(universeDir);

@@ -1,15 +1,24 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import type { BarSeries } from '../domain/bar.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
-import { resolveBarFiles } from '../data/bar-files.js';
+import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
-import { reportFiles, writeReport, type ReportFiles } from '../performance/report-writer.js';
+import { RecordCsvWriter } from '../performance/record-csv-writer.js';
+import {
+  reportFiles,
+  writeEquityCsv,
+  writeFillsCsv,
+  writeMetricsJson,
+  writeOrdersCsv,
+  writeTradesCsv,
+  type ReportFiles,
+} from '../performance/report-writer.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
@@ -31,6 +40,19 @@ export interface BacktestJobOptions {
   readonly progress?: BacktestProgress;
 }
 
+/** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
+function partialFiles(files: ReportFiles) {
+  return {
+    trades: `${files.trades}.partial`,
+    fills: `${files.fills}.partial`,
+    orders: `${files.orders}.partial`,
+    equity: `${files.equity}.partial`,
+  };
+}
+
+/** Names of the files a run writes besides the report's, to check the output directory for. */
+export const PARTIAL_FILE_NAMES = Object.values(partialFiles(reportFiles('.'))).map((path) => basename(path));
+
 export interface BacktestJob {
   readonly result: BacktestResult;
   readonly files: ReportFiles;
@@ -46,7 +68,8 @@ export interface BacktestJob {
  * `ets backtest` as a job: stream the CSV bars the config names through the backtest and write the result files.
  * Bars are read as the run consumes them, so memory does not grow with the data; a bad row found late fails the run
  * then. The equity rows go to a temporary file while the run goes on and take the place of equity.csv only when the
- * run has succeeded, so a failed run leaves earlier results as they were.
+ * run has succeeded, so a failed run leaves earlier results as they were. Orders, fills and trades are streamed to
+ * their files the same way, so memory does not grow with them either.
  */
 export function runBacktestJob(config: Config, logger: Logger, options: BacktestJobOptions = {}): BacktestJob {
   // Bad strategy parameters should fail before any data is read, not after.
@@ -78,26 +101,27 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
   const progress = options.progress;
-  let benchmark: BarSeries | null = null;
   const skipped: SkippedRow[] = [];
-  if (benchmarkSymbol !== null) {
-    if (existsSync(join(dir, `${benchmarkSymbol}.csv`)) || options.benchmarkRequired === true) {
-      const loaded = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
-      benchmark = loaded.series[0] ?? null;
-      skipped.push(...loaded.skipped);
-    } else {
-      logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
-    }
+  let benchmark: BarSeries | null;
+  try {
+    benchmark = loadBenchmark(config, dir, benchmarkSymbol, range, options, logger, skipped);
+  } catch (error) {
+    // the streams' open files are let go: an in-process caller may go on
+    feed.close();
+    throw error;
   }
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
   const out = config.backtest.results_directory;
   mkdirSync(out, { recursive: true });
   const files = reportFiles(out);
-  const partialEquity = `${files.equity}.partial`;
-  const equityCsv = new EquityCsvWriter(partialEquity);
+  const partial = partialFiles(files);
+  const equityCsv = new EquityCsvWriter(partial.equity);
+  let records: RecordCsvWriter | null = null;
   let result: BacktestResult;
   try {
+    // Several strategies at once keep their records for strategies.csv; one strategy streams them to its files.
+    if (assignments === undefined) records = new RecordCsvWriter(partial);
     const runFeed = progress === undefined ? feed : new ProgressFeed(feed, progress, dataEnd(config, symbols));
     try {
       result = runBacktest({
@@ -106,6 +130,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
         benchmark,
         logger,
         equitySink: equityCsv,
+        equityRows: config.backtest.equity_rows,
+        ...(records === null ? {} : { records }),
         ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
         ...(assignments === undefined ? {} : { strategies: assignments }),
       });
@@ -113,6 +139,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       progress?.stop();
     }
     equityCsv.close();
+    records?.close();
     if (result.bars === 0) {
       const { start_date: start, end_date: end } = config.backtest;
       throw new CsvDataError(
@@ -123,35 +150,41 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     }
   } catch (error) {
     equityCsv.close();
-    rmSync(partialEquity, { force: true });
+    records?.close();
+    for (const path of Object.values(partial)) rmSync(path, { force: true });
     throw error;
+  } finally {
+    feed.close();
   }
   skipped.push(...feed.skipped());
   for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
   if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
   logger.info(
-    { symbols: symbols.length, bars: result.bars, fills: result.fills.length, seconds: +result.loopSeconds.toFixed(3) },
+    { symbols: symbols.length, bars: result.bars, fills: result.fillCount, seconds: +result.loopSeconds.toFixed(3) },
     'backtest finished',
   );
 
   const reportStarted = performance.now();
-  writeReport(out, {
-    daily: result.daily,
-    trades: result.trades,
-    fills: result.fills,
-    orders: result.orders,
-    metrics: result.metrics,
-  });
+  writeEquityCsv(files.daily, result.daily);
+  writeMetricsJson(files.metrics, result.metrics);
   const sharesFile = join(out, 'strategies.csv');
-  if (assignments === undefined) rmSync(sharesFile, { force: true });
-  else
+  if (records !== null) {
+    rmSync(sharesFile, { force: true });
+    renameSync(partial.trades, files.trades);
+    renameSync(partial.fills, files.fills);
+    renameSync(partial.orders, files.orders);
+  } else {
+    writeTradesCsv(files.trades, result.trades);
+    writeFillsCsv(files.fills, result.fills);
+    writeOrdersCsv(files.orders, result.orders);
     writeStrategiesCsv(
       sharesFile,
       attributeByStrategy(result.members, result.fills, result.trades, (symbol) =>
         result.portfolio.positionValue(symbol),
       ),
     );
-  renameSync(partialEquity, files.equity);
+  }
+  renameSync(partial.equity, files.equity);
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {
     result,
@@ -170,4 +203,23 @@ function dataEnd(config: Config, symbols: readonly string[]): number {
   const end =
     config.backtest.end_date === null ? Number.POSITIVE_INFINITY : parseTime(config.backtest.end_date) + MS_PER_DAY;
   return Math.min(last, end);
+}
+
+function loadBenchmark(
+  config: Config,
+  dir: string,
+  benchmarkSymbol: string | null,
+  range: TimeRangeOptions & { skipBadRows: boolean },
+  options: BacktestJobOptions,
+  logger: Logger,
+  skipped: SkippedRow[],
+): BarSeries | null {
+  if (benchmarkSymbol === null) return null;
+  if (existsSync(join(dir, `${benchmarkSymbol}.csv`)) || options.benchmarkRequired === true) {
+    const loaded = loadBarDirectory(dir, { ...range, symbols: [benchmarkSymbol] });
+    skipped.push(...loaded.skipped);
+    return loaded.series[0] ?? null;
+  }
+  logger.warn({ symbol: benchmarkSymbol, dir }, 'benchmark file not found: alpha and beta are left empty');
+  return null;
 }

@@ -14,6 +14,7 @@ import type { EquityRowSink } from '../performance/equity-csv-writer.js';
 import { equitySeries, type EquityColumns } from '../performance/equity-curve.js';
 import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
+import { TradeTally } from '../performance/trade-tally.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
@@ -35,6 +36,24 @@ export interface BacktestInput {
   readonly strategies?: readonly StrategyAssignment[];
   /** Extra reasons to hold new entries (a walk-forward window's warm-up bars decide nothing). */
   readonly entryGates?: readonly EntryGate[];
+  /**
+   * Which rows the equity sink gets: `every_bar` (the default here) or `changes`, each date's last row and the rows
+   * where cash or settled cash moved (`backtest.equity_rows`).
+   */
+  readonly equityRows?: 'changes' | 'every_bar';
+  /**
+   * Receives every order, fill and closed trade as the run goes on (trades.csv, fills.csv, orders.csv). The result
+   * then keeps none of them — its `orders`, `fills` and `trades` are empty and the counts say how many there were —
+   * so memory does not grow with them. Without it the result holds them all.
+   */
+  readonly records?: BacktestRecordSink;
+}
+
+/** Where a run's records go as they happen, instead of into the result. */
+export interface BacktestRecordSink {
+  order(event: OrderEvent): void;
+  fill(fill: Fill): void;
+  trade(trade: TradeRecord): void;
 }
 
 export interface BacktestResult {
@@ -49,6 +68,10 @@ export interface BacktestResult {
   /** Every order sent, with its bracket children, in sending order. */
   readonly orders: readonly OrderEvent[];
   readonly trades: readonly TradeRecord[];
+  /** How many orders (order events, with their children), fills and closed trades the run had. */
+  readonly orderCount: number;
+  readonly fillCount: number;
+  readonly tradeCount: number;
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
   readonly bars: number;
@@ -82,6 +105,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     nextOrderId: () => nextOrderId++,
     ...(several === undefined ? {} : { strategies: several }),
     ...(input.entryGates !== undefined && { entryGates: input.entryGates }),
+    keepTrades: input.records === undefined,
   });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
@@ -93,10 +117,26 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const fills: Fill[] = [];
   const orders: OrderEvent[] = [];
+  const tally = new TradeTally();
+  let orderCount = 0;
+  let fillCount = 0;
   let rejectedSignals = 0;
+  const records = input.records;
   engine.observe({
-    onFill: (fill) => fills.push(fill),
-    onOrder: (order) => orders.push(order),
+    onFill: (fill) => {
+      fillCount++;
+      if (records === undefined) fills.push(fill);
+      else records.fill(fill);
+    },
+    onOrder: (order) => {
+      orderCount++;
+      if (records === undefined) orders.push(order);
+      else records.order(order);
+    },
+    onTrade: (trade) => {
+      tally.add(trade);
+      records?.trade(trade);
+    },
     onSignalRejected(event) {
       rejectedSignals++;
       logger.debug({ symbol: event.signal.symbol, reason: event.reason }, 'signal rejected');
@@ -104,7 +144,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   });
 
   const feed = input.feed;
-  const recorder = new EquityRecorder(input.equitySink ?? null);
+  const recorder = new EquityRecorder(input.equitySink ?? null, input.equityRows !== 'changes');
   // The bars of the current time slice: one slot per series, reused for every slice.
   const slice: MarketEvent[] = [];
   let session = Number.NaN;
@@ -147,7 +187,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const metrics = computeMetrics({
     initialEquity: config.account.initial_capital,
     daily: equitySeries(daily),
-    trades: portfolio.trades,
+    trades: tally,
     exposure: recorder.exposure(),
     openPositions: portfolio.openPositionCount,
     riskFreeRate: config.performance.risk_free_rate,
@@ -163,6 +203,9 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     fills,
     orders,
     trades: portfolio.trades,
+    orderCount,
+    fillCount,
+    tradeCount: tally.count,
     metrics,
     rejectedSignals,
     bars,

@@ -4,6 +4,7 @@ import { BarStreamTimeline } from '../data/bar-stream-timeline.js';
 import { BarTimeline } from '../data/bar-timeline.js';
 import type { CsvBarStream } from '../data/csv-bar-stream.js';
 import type { SkippedRow } from '../data/csv-data-error.js';
+import type { Mutable } from '../indicators/mutable.js';
 
 /**
  * The backtest's data feed: bars of several symbols merged by time into slices (all bars sharing one timestamp, in
@@ -14,10 +15,15 @@ export interface BarFeed {
   next(): boolean;
   readonly time: number;
   readonly size: number;
-  /** The k-th bar of the current slice (0 ≤ k < size), as a new market event. */
+  /**
+   * The k-th bar of the current slice (0 ≤ k < size) as a market event, valid until the next `next()`: a feed may
+   * hand out the same object again with the next bar's values (the engine copies what it keeps).
+   */
   event(k: number): MarketEvent;
   /** Seconds spent reading and parsing input so far; 0 for data already in memory. */
   readonly loadSeconds: number;
+  /** Releases what the feed holds (open files); call when done with it, also after a failure. */
+  close?(): void;
 }
 
 /** A feed over series already in memory. */
@@ -60,9 +66,20 @@ export class SeriesFeed implements BarFeed {
 /** A feed over CSV files read as they are consumed: memory stays constant whatever the length of the data. */
 export class StreamFeed implements BarFeed {
   private readonly timeline: BarStreamTimeline;
+  private readonly events: Mutable<MarketEvent>[];
 
   constructor(private readonly streams: readonly CsvBarStream[]) {
     this.timeline = new BarStreamTimeline(streams);
+    this.events = streams.map((stream) => ({
+      type: 'market',
+      symbol: stream.symbol,
+      time: Number.NaN,
+      open: Number.NaN,
+      high: Number.NaN,
+      low: Number.NaN,
+      close: Number.NaN,
+      volume: Number.NaN,
+    }));
   }
 
   get time(): number {
@@ -79,6 +96,10 @@ export class StreamFeed implements BarFeed {
     return seconds;
   }
 
+  close(): void {
+    for (const stream of this.streams) stream.release();
+  }
+
   /** Rows left out so far by streams that skip bad rows. */
   skipped(): SkippedRow[] {
     return this.streams.flatMap((stream) => stream.skipped);
@@ -89,16 +110,16 @@ export class StreamFeed implements BarFeed {
   }
 
   event(k: number): MarketEvent {
-    const s = this.streams[this.timeline.streamAt(k)]!;
-    return {
-      type: 'market',
-      symbol: s.symbol,
-      time: s.time,
-      open: s.open,
-      high: s.high,
-      low: s.low,
-      close: s.close,
-      volume: s.volume,
-    };
+    const index = this.timeline.streamAt(k);
+    const s = this.streams[index]!;
+    // One event per stream, refilled: a million bars make no million objects for the young generation to sweep.
+    const event = this.events[index]!;
+    event.time = s.time;
+    event.open = s.open;
+    event.high = s.high;
+    event.low = s.low;
+    event.close = s.close;
+    event.volume = s.volume;
+    return event;
   }
 }

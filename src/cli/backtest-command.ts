@@ -23,6 +23,7 @@ export interface BacktestFlags {
   benchmark?: string;
   out?: string;
   skipBadRows?: boolean;
+  equityRows?: string;
 }
 
 /**
@@ -67,6 +68,7 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   if (flags.benchmark !== undefined) add('--benchmark', ['benchmarking', 'symbol'], flags.benchmark.toUpperCase());
   if (flags.out !== undefined) add('--out', ['backtest', 'results_directory'], flags.out);
   if (flags.skipBadRows === true) add('--skip-bad-rows', ['backtest', 'skip_bad_rows'], true);
+  if (flags.equityRows !== undefined) add('--equity-rows', ['backtest', 'equity_rows'], flags.equityRows);
   if (flags.param.length > 0) {
     const strategy = flags.strategy ?? strategyFromFile();
     for (const [name, value] of flags.param.map(parseParam)) {
@@ -100,6 +102,7 @@ export function registerBacktestCommand(program: Command): void {
     .option('--benchmark <symbol>', 'buy-and-hold benchmark for alpha and beta')
     .option('--out <dir>', 'directory for the result files (backtest.results_directory)')
     .option('--skip-bad-rows', 'skip malformed CSV rows (and report how many) instead of failing')
+    .option('--equity-rows <rows>', 'equity.csv rows: changes (dates and cash moves) or every_bar')
     .action(async (flags: BacktestFlags) => {
       const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
       const config = resolveConfig(flags.config, overrides);

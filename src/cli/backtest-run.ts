@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
+import { PARTIAL_FILE_NAMES, runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
@@ -13,7 +13,7 @@ import { writeBacktestReport } from '../report/backtest-report.js';
 /** The result files and the equity file written while the run goes on. */
 const RESULT_FILES = [
   ...reportFileNames(reportFiles('.')),
-  'equity.csv.partial',
+  ...PARTIAL_FILE_NAMES,
   'strategies.csv',
   'report.html',
   'report.html.partial',

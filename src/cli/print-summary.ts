@@ -1,5 +1,6 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
+import { peakRssMb } from './peak-rss.js';
 
 export function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(2)}%`;
@@ -52,14 +53,14 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
     `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`,
     ...metricLines(result.metrics).map(([label, value]) => `  ${label.padEnd(20)} ${value}`),
     `  ${'Rejected signals'.padEnd(20)} ${result.rejectedSignals}`,
-    `  ${'Fills'.padEnd(20)} ${result.fills.length}`,
+    `  ${'Fills'.padEnd(20)} ${result.fillCount}`,
   ];
   if (job.skipped.length > 0) lines.push(`  ${'Skipped CSV rows'.padEnd(20)} ${job.skipped.length}`);
   const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;
   lines.push(
     `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
       `(${result.bars} bars, ${grouped(String(barsPerSecond))} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
-      `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+      `peak RSS ${peakRssMb()} MB`,
     `Results written to ${outDir}`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);

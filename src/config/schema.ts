@@ -342,6 +342,8 @@ const backtestFields = z.strictObject({
   results_directory: text('results'),
   /** Skip malformed CSV rows (counting them) instead of failing. */
   skip_bad_rows: bool(false),
+  /** equity.csv rows: `changes` (each date's close and whenever cash moved) or `every_bar`. */
+  equity_rows: opt(z.enum(['changes', 'every_bar']), 'changes'),
   walk_forward: section(walkForwardSchema),
 });
 

@@ -27,6 +27,8 @@ export interface TradingKernelOptions {
   readonly strategies?: readonly StrategyAssignment[];
   /** Where a loaded strategy's failure goes (live: its entries halt); without it the failure is thrown. */
   readonly onStrategyError?: (error: StrategyRuntimeError) => void;
+  /** The portfolio keeps its closed trades (default); false when a run streams them to a file. */
+  readonly keepTrades?: boolean;
 }
 
 /** The object graph a backtest and a live session share; only the clock, feed and execution client differ. */
@@ -47,6 +49,7 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
   const portfolio = new Portfolio({
     initialCash: options.initialCash,
     settlementDays: config.account.settlement_days,
+    keepTrades: options.keepTrades ?? true,
   });
   const limits = new PortfolioLimits(limitSettingsFromConfig(config), portfolio);
   const router = new SignalRouter({

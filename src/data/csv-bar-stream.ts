@@ -27,6 +27,14 @@ export interface CsvBarStreamOptions extends TimeRangeOptions {
 export const DEFAULT_CHUNK_BYTES = 256 << 10;
 /** Room for a window a little larger than a chunk's rows, so that it seldom grows. */
 const WINDOW_SLACK = 1.25;
+/**
+ * Files streams keep open between chunks, all streams together. Opening and closing a file for every chunk costs
+ * two system calls and a path lookup each time, which adds up over hundreds of files; past this many (Node raises
+ * the process's descriptor limit to its hard limit, at least 4096 on common systems) a stream opens its file for
+ * each chunk again.
+ */
+const MAX_HELD_FILES = 1024;
+let heldFiles = 0;
 
 /**
  * A forward-only cursor over the bars of one `SYMBOL.csv`, holding only one chunk's bars at a time: the same header
@@ -36,8 +44,9 @@ const WINDOW_SLACK = 1.25;
  * of the current bar are plain numbers, NaN once done. An error in a row surfaces from the constructor or from
  * `advance()` when the stream reaches that row — the bars before it are delivered first — and again on every later
  * `advance()`. Bounds: bars before `start` are checked but not delivered; the first bar after `end` ends the stream
- * and the rows after it are never read. The file is opened only for the duration of a read, so any number of streams
- * can be open at once; it must not change while it is streamed.
+ * and the rows after it are never read. The file stays open from the first chunk to the last (or to `release()`) while
+ * fewer than MAX_HELD_FILES are held, else it is opened for the duration of each read, so any number of streams can
+ * be open at once; it must not change while it is streamed.
  *
  * ```ts
  * const stream = new CsvBarStream(path, 'SPY');
@@ -63,6 +72,8 @@ export class CsvBarStream {
   private index = 0;
   private failure: CsvDataError | null = null;
   private readonly parser: CsvFileParser<BarWindow>;
+  /** The file while it is held open between chunks; -1 when not. */
+  private fd = -1;
 
   constructor(
     readonly path: string,
@@ -134,12 +145,18 @@ export class CsvBarStream {
   /** One chunk into the window; a data error is kept until the bars before it have been delivered. */
   private step(): void {
     const started = performance.now();
-    let fd: number;
-    try {
-      fd = openSync(this.path, 'r');
-    } catch (error) {
-      this.failure = unreadableFile(this.path, error);
-      return;
+    let fd = this.fd;
+    if (fd < 0) {
+      try {
+        fd = openSync(this.path, 'r');
+      } catch (error) {
+        this.failure = unreadableFile(this.path, error);
+        return;
+      }
+      if (heldFiles < MAX_HELD_FILES) {
+        this.fd = fd;
+        heldFiles++;
+      }
     }
     try {
       this.parser.step(fd);
@@ -147,9 +164,19 @@ export class CsvBarStream {
       if (!(error instanceof CsvDataError)) throw error;
       this.failure = error;
     } finally {
-      closeSync(fd);
+      if (this.fd !== fd) closeSync(fd);
+      else if (this.parser.finished) this.release();
       this.parseSeconds += (performance.now() - started) / 1000;
     }
+  }
+
+  /** Lets go of the file if it is held open; the stream opens it again should it advance. Safe to call again. */
+  release(): void {
+    if (this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    heldFiles--;
+    closeSync(fd);
   }
 
   private finish(): void {

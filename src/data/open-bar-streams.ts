@@ -30,5 +30,13 @@ export function openBarStreams(dir: string, options: OpenBarStreamsOptions = {})
   // Streams read only inside their own constructor or advance(), one at a time: one buffer serves them all.
   const readBuffer = Buffer.allocUnsafe(chunkBytes);
   const streamOptions = { start: options.start, end: options.end, skipBadRows: options.skipBadRows, readBuffer };
-  return files.map(({ symbol, path }) => new CsvBarStream(path, symbol, streamOptions));
+  const streams: CsvBarStream[] = [];
+  try {
+    for (const { symbol, path } of files) streams.push(new CsvBarStream(path, symbol, streamOptions));
+  } catch (error) {
+    // the files the streams opened so far are let go: an in-process caller may go on
+    for (const stream of streams) stream.release();
+    throw error;
+  }
+  return streams;
 }

@@ -47,7 +47,24 @@ export class AsciiFileWriter {
 
   /** Any text (headers, symbols, ids), as UTF-8. */
   text(s: string): void {
-    const most = s.length * 3;
+    const n = s.length;
+    if (n <= MAX_PIECE) {
+      // Short pieces of report rows are ASCII: copied in a loop, which costs less than a call into Buffer#write.
+      this.reserve(n);
+      const buf = this.buffer;
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        this.pos = start + n;
+        return;
+      }
+    }
+    const most = n * 3;
     if (most > this.buffer.length) {
       this.flush();
       writeSync(this.fd, s);

@@ -3,9 +3,13 @@ import { EquityCurve, type CurveSource, type EquityColumns } from './equity-curv
 import type { EquityRowSink } from './equity-csv-writer.js';
 
 /**
- * Records the account after every bar slice without keeping a row per bar: each row goes to an optional sink
+ * Records the account after every bar slice without keeping a row per bar: rows go to an optional sink
  * (equity.csv) and only the last row of each date is kept, as the daily snapshots the metrics use. A row with the
  * same time as the previous one replaces it, so rows are passed on one step late.
+ *
+ * The sink gets every row, or with `everyRow` false only the rows that say something new: each date's last row and
+ * every row whose cash or settled cash differs from the last row passed on (a fill, a settlement). A million
+ * intraday bars then make a file of their trades' and days' rows instead of one of 50 MB.
  */
 export class EquityRecorder {
   private readonly days = new EquityCurve(1024);
@@ -16,8 +20,13 @@ export class EquityRecorder {
   private pendingSettled = 0;
   private pendingValue = 0;
   private pendingOpen = false;
+  private sentCash = Number.NaN;
+  private sentSettled = Number.NaN;
 
-  constructor(private readonly sink: EquityRowSink | null = null) {}
+  constructor(
+    private readonly sink: EquityRowSink | null = null,
+    private readonly everyRow = true,
+  ) {}
 
   /** Rows recorded so far. */
   get length(): number {
@@ -57,9 +66,14 @@ export class EquityRecorder {
 
   private pass(nextTime: number): void {
     const time = this.pendingTime;
-    this.sink?.row(time, this.pendingCash, this.pendingSettled, this.pendingValue);
-    if (Number.isNaN(nextTime) || dayNumber(nextTime) !== dayNumber(time)) {
-      this.days.append(time, this.pendingCash, this.pendingSettled, this.pendingValue);
+    const cash = this.pendingCash;
+    const settled = this.pendingSettled;
+    const dayEnds = Number.isNaN(nextTime) || dayNumber(nextTime) !== dayNumber(time);
+    if (this.sink !== null && (this.everyRow || dayEnds || cash !== this.sentCash || settled !== this.sentSettled)) {
+      this.sink.row(time, cash, settled, this.pendingValue);
+      this.sentCash = cash;
+      this.sentSettled = settled;
     }
+    if (dayEnds) this.days.append(time, cash, settled, this.pendingValue);
   }
 }

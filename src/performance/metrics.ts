@@ -1,5 +1,6 @@
 import { dayNumber, formatTime } from '../domain/time.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import { TradeTally } from './trade-tally.js';
 
 /**
  * Performance metrics of a run, keyed as in `metrics.json`.
@@ -54,7 +55,8 @@ export interface MetricsInput {
   readonly initialEquity: number;
   /** Daily snapshots, oldest first: `equitySeries(recorder.daily())`. */
   readonly daily: TimeSeries & { readonly equity: ArrayLike<number> };
-  readonly trades: readonly TradeRecord[];
+  /** The closed trades, or their tally when a run streams them to a file instead of keeping them. */
+  readonly trades: readonly TradeRecord[] | TradeTally;
   /** `EquityRecorder.exposure()`. */
   readonly exposure: number | null;
   readonly openPositions: number;
@@ -174,21 +176,8 @@ function alphaBeta(
   return { alpha: finite(alpha), beta: finite(beta) };
 }
 
-function tradeStats(trades: readonly TradeRecord[]) {
-  let wins = 0;
-  let losses = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  for (const t of trades) {
-    if (t.pnl > 0) {
-      wins++;
-      grossProfit += t.pnl;
-    } else if (t.pnl < 0) {
-      losses++;
-      grossLoss -= t.pnl;
-    }
-  }
-  const n = trades.length;
+function tradeStats(tally: TradeTally) {
+  const { count: n, wins, losses, grossProfit, grossLoss } = tally;
   return {
     win_rate: n === 0 ? null : wins / n,
     profit_factor: grossLoss === 0 ? null : finite(grossProfit / grossLoss),
@@ -212,6 +201,7 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   const n = daily.length;
   const rf = input.riskFreeRate / P;
   const finalEquity = n === 0 ? e0 : equity[n - 1]!;
+  const trades = input.trades instanceof TradeTally ? input.trades : TradeTally.of(input.trades);
 
   let sumReturns = 0;
   let sumExcess = 0;
@@ -266,11 +256,11 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
     max_drawdown: maxDd,
     max_drawdown_duration: dd === null ? null : dd.duration,
     calmar,
-    ...tradeStats(input.trades),
+    ...tradeStats(trades),
     exposure: input.exposure === null ? null : finite(input.exposure),
     alpha: ab.alpha,
     beta: ab.beta,
-    trades: input.trades.length,
+    trades: trades.count,
     final_equity: finalEquity,
     open_positions: input.openPositions,
     initial_equity: e0,

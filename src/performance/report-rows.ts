@@ -3,6 +3,7 @@ import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { formatTime } from '../domain/time.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { AsciiFileWriter } from './ascii-file-writer.js';
 import { formatDecimal } from './decimal-format.js';
 import { csvField } from './report-writer.js';
 
@@ -10,6 +11,8 @@ import { csvField } from './report-writer.js';
  * One row at a time, for files written while a live session runs; the same bytes as the backtest's batch writers
  * (formatDecimal is what AsciiFileWriter reproduces), so live and backtest result files compare line by line.
  */
+const COMMA = 44;
+
 export const ORDERS_HEADER =
   'time,order_id,symbol,side,quantity,type,limit_price,stop_price,tif,parent_id,purpose,strategy';
 
@@ -59,6 +62,25 @@ function orderRow(o: OrderRequest): string {
     o.purpose,
     csvField(o.strategyId ?? ''),
   ].join(',');
+}
+
+/** orderRow through a byte writer: the same characters. */
+function writeOrderRow(out: AsciiFileWriter, o: OrderRequest): void {
+  out.time(o.createdAt);
+  out.text(`,${o.id},${csvField(o.symbol)},${o.side},`);
+  out.decimal(o.quantity);
+  out.text(`,${o.type},`);
+  if (o.limitPrice !== undefined) out.decimal(o.limitPrice);
+  out.byte(COMMA);
+  const stop = o.stopPrice ?? o.trailAmount;
+  if (stop !== undefined) out.decimal(stop);
+  out.text(`,${o.tif},${o.parentId ?? ''},${o.purpose},${csvField(o.strategyId ?? '')}\n`);
+}
+
+/** The rows of an order event (the order, then its bracket children) through a byte writer. */
+export function writeOrderRows(out: AsciiFileWriter, event: OrderEvent): void {
+  writeOrderRow(out, event.order);
+  for (const child of event.children) writeOrderRow(out, child);
 }
 
 /** The rows of an order event: the order, then its bracket children. */

@@ -7,7 +7,7 @@ import { AsciiFileWriter } from './ascii-file-writer.js';
 import { EQUITY_HEADER, writeEquityRow } from './equity-csv-writer.js';
 import type { EquityColumns } from './equity-curve.js';
 import type { PerformanceMetrics } from './metrics.js';
-import { ORDERS_HEADER, orderRows } from './report-rows.js';
+import { ORDERS_HEADER, writeOrderRows } from './report-rows.js';
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -20,50 +20,57 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function writeTradesCsv(path: string, trades: readonly TradeRecord[]): void {
+/** A number and the comma after it. */
+function decimalField(out: AsciiFileWriter, x: number): void {
+  out.decimal(x);
+  out.byte(COMMA);
+}
+
+/** A time and a price, each with its comma. */
+function timeAndPrice(out: AsciiFileWriter, time: number, price: number): void {
+  out.time(time);
+  out.byte(COMMA);
+  decimalField(out, price);
+}
+
+/** One trades.csv row. */
+export function writeTradeRow(out: AsciiFileWriter, t: TradeRecord): void {
+  out.text(csvField(t.symbol));
+  out.byte(COMMA);
+  timeAndPrice(out, t.entryTime, t.entryPrice);
+  timeAndPrice(out, t.exitTime, t.exitPrice);
+  decimalField(out, t.quantity);
+  decimalField(out, t.pnl);
+  out.decimal(t.commission);
+  out.byte(NEWLINE);
+}
+
+/** One fills.csv row. */
+export function writeFillRow(out: AsciiFileWriter, f: Fill): void {
+  out.time(f.time);
+  out.text(`,${csvField(f.symbol)},${f.side},`);
+  decimalField(out, f.quantity);
+  decimalField(out, f.price);
+  out.decimal(f.commission);
+  out.text(`,${f.orderId},${csvField(f.execId)},${f.purpose}\n`);
+}
+
+function writeAll<T>(path: string, header: string, rows: readonly T[], row: (out: AsciiFileWriter, x: T) => void) {
   const out = new AsciiFileWriter(path, 0);
   try {
-    out.text(`${TRADES_HEADER}\n`);
-    for (const t of trades) {
-      out.text(csvField(t.symbol));
-      out.byte(COMMA);
-      out.time(t.entryTime);
-      out.byte(COMMA);
-      out.decimal(t.entryPrice);
-      out.byte(COMMA);
-      out.time(t.exitTime);
-      out.byte(COMMA);
-      out.decimal(t.exitPrice);
-      out.byte(COMMA);
-      out.decimal(t.quantity);
-      out.byte(COMMA);
-      out.decimal(t.pnl);
-      out.byte(COMMA);
-      out.decimal(t.commission);
-      out.byte(NEWLINE);
-    }
+    out.text(`${header}\n`);
+    for (const x of rows) row(out, x);
   } finally {
     out.close();
   }
 }
 
+export function writeTradesCsv(path: string, trades: readonly TradeRecord[]): void {
+  writeAll(path, TRADES_HEADER, trades, writeTradeRow);
+}
+
 export function writeFillsCsv(path: string, fills: readonly Fill[]): void {
-  const out = new AsciiFileWriter(path, 0);
-  try {
-    out.text(`${FILLS_HEADER}\n`);
-    for (const f of fills) {
-      out.time(f.time);
-      out.text(`,${csvField(f.symbol)},${f.side},`);
-      out.decimal(f.quantity);
-      out.byte(COMMA);
-      out.decimal(f.price);
-      out.byte(COMMA);
-      out.decimal(f.commission);
-      out.text(`,${f.orderId},${csvField(f.execId)},${f.purpose}\n`);
-    }
-  } finally {
-    out.close();
-  }
+  writeAll(path, FILLS_HEADER, fills, writeFillRow);
 }
 
 /** Writes account rows (daily.csv) in the format of equity.csv. */
@@ -111,11 +118,9 @@ export function reportFiles(directory: string): ReportFiles {
   };
 }
 
-/** orders.csv: every order sent, bracket children after their parent (a few per trade, so written as text). */
+/** orders.csv: every order sent, bracket children after their parent. */
 export function writeOrdersCsv(path: string, orders: readonly OrderEvent[]): void {
-  const lines = [ORDERS_HEADER];
-  for (const event of orders) lines.push(...orderRows(event));
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeAll(path, ORDERS_HEADER, orders, writeOrderRows);
 }
 
 /** Writes trades.csv, fills.csv, orders.csv, daily.csv and metrics.json into `directory` (created if missing). */

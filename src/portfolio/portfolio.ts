@@ -8,6 +8,8 @@ export interface PortfolioOptions {
   readonly initialCash: number;
   /** Sessions until sale proceeds settle (US equities: 1). */
   readonly settlementDays: number;
+  /** Keep every closed trade for `trades` (default); false when they are streamed elsewhere (`applyFill` returns them). */
+  readonly keepTrades?: boolean;
 }
 
 /** Mutable per-symbol state; one object per symbol for the whole run, so marking prices never allocates. */
@@ -43,9 +45,11 @@ export class Portfolio implements AccountView {
   private realisedSum = 0;
   private commissionSum = 0;
   private openCount = 0;
+  private readonly keepTrades: boolean;
 
   constructor(options: PortfolioOptions) {
     this.initialCash = options.initialCash;
+    this.keepTrades = options.keepTrades ?? true;
     this.ledger = new CashLedger(options.initialCash, options.settlementDays);
   }
 
@@ -92,7 +96,7 @@ export class Portfolio implements AccountView {
     return this.commissionSum;
   }
 
-  /** Every trade closed so far, oldest first. */
+  /** Every trade closed so far, oldest first (none when built with `keepTrades: false`). */
   get trades(): readonly TradeRecord[] {
     return this.closed;
   }
@@ -176,7 +180,7 @@ export class Portfolio implements AccountView {
         commission: tradeCommission,
       };
       produced = [trade];
-      this.closed.push(trade);
+      if (this.keepTrades) this.closed.push(trade);
       state.realisedPnl += gross;
       this.realisedSum += gross;
       state.entryCommission -= entryCommission;

@@ -1,7 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
+import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { runCli } from '../support/run-cli.js';
 import { hasSharedData, SHARED_DAILY_DIR } from '../support/shared-data.js';
 
@@ -84,6 +86,8 @@ describe('ets backtest', () => {
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('BBB.csv:3: volume -5 is negative');
     expect(readFileSync(join(out, 'equity.csv'), 'utf8')).toBe('earlier run\n');
+    // nothing streamed during the failed run stays behind
+    expect(readdirSync(out)).toEqual(['equity.csv']);
   });
 
   it.each([
@@ -140,6 +144,31 @@ describe('ets backtest', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Skipped CSV rows +2/);
     expect(csv(join(work, 'skip-out', 'equity.csv'))).toHaveLength(3);
+  });
+});
+
+describe('ets backtest --equity-rows', () => {
+  it('writes a row per intraday bar only when asked to, and names the key of a bad value', () => {
+    const data = join(work, 'minute');
+    mkdirSync(data);
+    writeBarCsv(join(data, 'MIN.csv'), generateMinuteSeries({ symbol: 'MIN', bars: 3_000, seed: 5 }));
+    const run = (rows: string[], out: string) =>
+      runCli(['backtest', '-c', config, '--data-dir', data, '--sizing', 'fixed:10', '--out', join(work, out), ...rows]);
+    expect(run(['--equity-rows', 'every_bar'], 'every-bar').status).toBe(0);
+    expect(run([], 'changes').status).toBe(0);
+    const everyBar = csv(join(work, 'every-bar', 'equity.csv'));
+    const changes = csv(join(work, 'changes', 'equity.csv'));
+    expect(everyBar).toHaveLength(3_001);
+    expect(changes.length).toBeLessThan(everyBar.length / 3);
+    expect(changes.every((row) => everyBar.includes(row))).toBe(true);
+    for (const file of ['trades.csv', 'fills.csv', 'orders.csv', 'daily.csv', 'metrics.json']) {
+      expect(readFileSync(join(work, 'changes', file), 'utf8')).toBe(
+        readFileSync(join(work, 'every-bar', file), 'utf8'),
+      );
+    }
+    const bad = run(['--equity-rows', 'sometimes'], 'bad-rows');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--equity-rows (backtest.equity_rows): got "sometimes"');
   });
 });
 

@@ -272,6 +272,8 @@ describe('CsvBarStream', () => {
     expect(() => new CsvBarStream(missing, 'M')).toThrow(`${missing}: cannot read the file (ENOENT)`);
     const path = dir.write('X.csv', THREE_DAYS);
     const stream = new CsvBarStream(path, 'X', { chunkBytes: 60 });
+    // a released stream opens its file again for the next chunk
+    stream.release();
     rmSync(path);
     expect(() => {
       while (!stream.done) stream.advance();
@@ -286,7 +288,7 @@ describe('CsvBarStream', () => {
     expect(() => new CsvBarStream(path, 'X', { chunkBytes: 1.5 })).toThrow('chunkBytes 1.5 must be');
   });
 
-  it.runIf(existsSync('/proc/self/fd'))('keeps no file open between reads, however many streams', () => {
+  it.runIf(existsSync('/proc/self/fd'))('holds each file open from its first chunk to its last, not longer', () => {
     const openFiles = (): number => readdirSync('/proc/self/fd').length;
     const paths = Array.from({ length: 300 }, (_, i) => dir.write(`S${i}.csv`, THREE_DAYS));
     const before = openFiles();
@@ -294,7 +296,23 @@ describe('CsvBarStream', () => {
     streams.forEach((stream) => {
       stream.advance();
     });
-    expect(openFiles()).toBe(before);
     expect(streams.every((stream) => stream.close === 2)).toBe(true);
+    expect(openFiles()).toBe(before + 300);
+    streams[0]!.release();
+    streams[0]!.release();
+    expect(openFiles()).toBe(before + 299);
+    for (const stream of streams) while (!stream.done) stream.advance();
+    expect(openFiles()).toBe(before);
+  });
+
+  it.runIf(existsSync('/proc/self/fd'))('lets go of its file when a bad row ends it', () => {
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const path = dir.write('BAD.csv', `${THREE_DAYS}2024-01-01,1,1,1,1,1\n`);
+    const before = openFiles();
+    const stream = new CsvBarStream(path, 'BAD', { chunkBytes: 40 });
+    expect(() => {
+      while (!stream.done) stream.advance();
+    }).toThrow('goes backwards');
+    expect(openFiles()).toBe(before);
   });
 });

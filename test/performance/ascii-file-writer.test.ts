@@ -87,4 +87,16 @@ describe('AsciiFileWriter', () => {
     out.close();
     expect(readFileSync(path, 'utf8')).toBe(`é,${long}`);
   });
+
+  it('writes any text as UTF-8, short or long, ASCII or not, across chunk boundaries', () => {
+    const path = join(dir, 'any-text.txt');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 90 }), { maxLength: 40 }), (pieces) => {
+        const out = new AsciiFileWriter(path, 0, 256);
+        for (const piece of pieces) out.text(piece);
+        out.close();
+        expect(readFileSync(path).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+      }),
+    );
+  });
 });

@@ -26,6 +26,28 @@ describe('EquityRecorder', () => {
   const day = parseTime('2024-03-04');
   const minute = 60_000;
 
+  it("passes on only the changes and each date's last row when asked to", () => {
+    const sink = new CollectingSink();
+    const recorder = new EquityRecorder(sink, false);
+    recorder.record(day + 570 * minute, source(100, 0));
+    recorder.record(day + 571 * minute, source(100, 0));
+    recorder.record(day + 572 * minute, source(90, 11));
+    recorder.record(day + 573 * minute, source(90, 12));
+    recorder.record(day + 574 * minute, source(90, 13));
+    recorder.record(day + MS_PER_DAY + 570 * minute, source(90, 10));
+    recorder.record(day + MS_PER_DAY + 571 * minute, source(101, 0));
+    recorder.finish();
+    expect(sink.rows).toEqual([
+      [day + 570 * minute, 100, 99, 0],
+      [day + 572 * minute, 90, 89, 11],
+      [day + 574 * minute, 90, 89, 13],
+      [day + MS_PER_DAY + 571 * minute, 101, 100, 0],
+    ]);
+    // the daily snapshots and the exposure do not depend on which rows the sink gets
+    expect(Array.from(recorder.daily().positionsValue)).toEqual([13, 0]);
+    expect(recorder.exposure()).toBeCloseTo(4 / 7, 12);
+  });
+
   it('passes every row to the sink, replacing a row recorded twice for one time', () => {
     const sink = new CollectingSink();
     const recorder = new EquityRecorder(sink);
