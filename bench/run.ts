@@ -2,7 +2,8 @@
  * `npm run bench`: whole-process figures of the CLI on generated data, measured as a user would run it.
  *   1. 1,000,000 one-minute bars, SMA 10/30 through `ets backtest` (targets: ≤ 1 s whole run, ≥ 3M bars/s in the
  *      core loop, ≤ 300 MB peak RSS; backtrader needs 52.7 s, ~20k bars/s and ~750 MB for the same work here);
- *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s);
+ *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s), and the risk engine's cost with
+ *      every rule on against the optional rules off (target ≤ 1.5×, bench/risk-engine.ts);
  *   3. the embedded gateway's real-time bar throughput, when its benchmark is built;
  *   4. the live node's hot path at the socket: five-second bar in → placeOrder out, 50 symbols (target p99 ≤ 1 ms);
  *   5. the live node's startup for 50 symbols with a year of daily history (target ≤ 5 s, no error 162).
@@ -126,6 +127,8 @@ try {
     join(work, 'universe-out'),
   ]);
   console.log(`  target: whole run <= 3 s [${verdict(universe.wallSeconds <= 3)}]`);
+  const risk = spawnSync(process.execPath, [join(distRoot, 'bench', 'risk-engine.js')], { stdio: 'inherit' });
+  if (risk.status !== 0) throw new Error('risk engine benchmark failed');
 
   const gatewayBench = join(distRoot, 'bench', 'gateway-throughput.js');
   if (existsSync(gatewayBench)) {

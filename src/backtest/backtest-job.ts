@@ -13,6 +13,8 @@ import { reportFiles, writeReport, type ReportFiles } from '../performance/repor
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
+import { normaliseSymbol } from '../domain/symbol.js';
+import { loadVolatilitySeries } from '../risk/load-volatility-series.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
@@ -63,12 +65,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const loadStarted = performance.now();
   const benchmarkSymbol = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
   // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
+  const volatility = loadVolatilitySeries(config, logger);
+  const indexSymbol = config.trading.volatility.enabled ? normaliseSymbol(config.trading.volatility.symbol) : null;
   const symbols =
     config.backtest.symbols ??
     strategiesSymbols(config) ??
     resolveBarFiles(dir)
       .map((file) => file.symbol)
-      .filter((symbol) => symbol !== benchmarkSymbol);
+      .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
@@ -98,6 +102,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       benchmark,
       logger,
       equitySink: equityCsv,
+      volatility,
       ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
       ...(assignments === undefined ? {} : { strategies: assignments }),
     });
@@ -130,6 +135,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     fills: result.fills,
     orders: result.orders,
     metrics: result.metrics,
+    riskEvents: result.riskEvents,
+    riskCounts: result.riskCounts,
   });
   const sharesFile = join(out, 'strategies.csv');
   if (assignments === undefined) rmSync(sharesFile, { force: true });

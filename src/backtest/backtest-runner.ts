@@ -5,7 +5,7 @@ import { createTradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
-import { dayNumber, formatTime } from '../domain/time.js';
+import { dayNumber } from '../domain/time.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { SimulatedExecutionClient } from '../execution/simulated-execution-client.js';
 import type { BarFeed } from './bar-feed.js';
@@ -18,6 +18,10 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
+import type { RiskCounts } from '../risk/risk-engine.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { logRiskEvent } from '../risk/risk-log.js';
+import type { VolatilitySeries } from '../risk/volatility-series.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -32,6 +36,8 @@ export interface BacktestInput {
   readonly strategy?: StrategyFactory;
   /** Several strategies at once, each on its own symbols (instead of `strategy`). */
   readonly strategies?: readonly StrategyAssignment[];
+  /** The volatility index's history (VIX.csv) when the volatility rule is on. */
+  readonly volatility?: VolatilitySeries | null;
 }
 
 export interface BacktestResult {
@@ -48,6 +54,10 @@ export interface BacktestResult {
   readonly trades: readonly TradeRecord[];
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
+  /** Every refusal, change of trading state and data notice of the risk engine (risk_events.csv). */
+  readonly riskEvents: readonly RiskEvent[];
+  /** The same, counted by rule (metrics.json's `risk_events`). */
+  readonly riskCounts: RiskCounts;
   readonly bars: number;
   /** Seconds spent in the event loop alone: its wall time less reading input and writing equity rows. */
   readonly loopSeconds: number;
@@ -71,7 +81,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const clock = new SimClock();
   let nextOrderId = 1;
-  const { portfolio, limits, engine } = createTradingKernel(config, {
+  const { portfolio, risk, router, engine } = createTradingKernel(config, {
     strategy: input.strategy ?? configured,
     params,
     initialCash: config.account.initial_capital,
@@ -86,6 +96,13 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     commission: createCommissionModel(config.backtest.commission, config.commission_rates),
   });
   engine.attachExecution(execution);
+  const riskEvents: RiskEvent[] = [];
+  risk.onEvent((event) => {
+    riskEvents.push(event);
+    logRiskEvent(logger, event);
+  });
+  const volatility = input.volatility ?? null;
+  const monitor = risk.volatility;
 
   const fills: Fill[] = [];
   const orders: OrderEvent[] = [];
@@ -118,7 +135,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       // DAY orders that worked through the previous session end before the new one opens.
       if (!Number.isNaN(lastTime)) execution.expireDayOrders(lastTime);
       portfolio.startSession(day);
-      limits.startSession(day);
+      risk.startDay(day, time);
       session = day;
     }
     const size = feed.size;
@@ -128,10 +145,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       slice[k] = bar;
       execution.processBar(bar);
     }
+    if (volatility !== null && monitor !== null) volatility.advance(time, monitor);
     engine.publish(slice, size);
     recorder.record(time, portfolio);
-    const breach = limits.observe(time);
-    if (breach !== null) logger.warn({ rule: breach.rule, at: formatTime(time) }, breach.reason);
+    risk.observe(time);
+    // A halt found at the bar's close cancels working entries (and flattens, if so configured) before the next bar.
+    for (const action of router.riskActions(time)) engine.receive(action);
     lastTime = time;
   }
   recorder.finish();
@@ -161,6 +180,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     trades: portfolio.trades,
     metrics,
     rejectedSignals,
+    riskEvents,
+    riskCounts: risk.countsByRule(),
     bars,
     loopSeconds,
     loadSeconds,

@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { PortfolioLimits } from '../risk/portfolio-limits.js';
-import { limitSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
+import { RiskEngine } from '../risk/risk-engine.js';
+import { limitSettingsFromConfig, riskSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
 import { SignalRouter, type EntryGate } from '../risk/signal-router.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyRuntimeError } from '../strategy/guarded-strategy.js';
@@ -27,12 +28,15 @@ export interface TradingKernelOptions {
   readonly strategies?: readonly StrategyAssignment[];
   /** Where a loaded strategy's failure goes (live: its entries halt); without it the failure is thrown. */
   readonly onStrategyError?: (error: StrategyRuntimeError) => void;
+  /** symbol → sector from the broker's contract details (live); `trading.sector_map` overrides them. */
+  readonly contractSectors?: Readonly<Record<string, string>>;
 }
 
 /** The object graph a backtest and a live session share; only the clock, feed and execution client differ. */
 export interface TradingKernel {
   readonly portfolio: Portfolio;
   readonly limits: PortfolioLimits;
+  readonly risk: RiskEngine;
   readonly router: SignalRouter;
   readonly strategy: Strategy;
   readonly engine: TradingEngine<TradeRecord>;
@@ -49,10 +53,14 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
     settlementDays: config.account.settlement_days,
   });
   const limits = new PortfolioLimits(limitSettingsFromConfig(config), portfolio);
+  const riskSettings = riskSettingsFromConfig(config, options.contractSectors);
+  const risk = new RiskEngine(riskSettings, limits, portfolio);
   const router = new SignalRouter({
-    settings: routerSettingsFromConfig(config, options.protectiveStops),
+    settings: { ...routerSettingsFromConfig(config, options.protectiveStops), sectorMap: riskSettings.sectors },
     account: portfolio,
     limits,
+    risk,
+    openPositions: () => portfolio.openPositions(),
     nextOrderId: options.nextOrderId,
     ...(options.entryGates === undefined ? {} : { entryGates: options.entryGates }),
   });
@@ -71,5 +79,13 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
         ? createStrategy(options.strategy, options.params, context)
         : options.strategy.create(options.params, context);
   const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
-  return { portfolio, limits, router, strategy, engine };
+  // Only volatility-scaled risk needs every bar; without it the bar path pays nothing.
+  if (risk.needsBars) {
+    engine.observe({
+      onEvent(event) {
+        if (event.type === 'market') risk.onBar(event);
+      },
+    });
+  }
+  return { portfolio, limits, risk, router, strategy, engine };
 }

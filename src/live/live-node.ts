@@ -23,6 +23,10 @@ import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
+import { contractSectors } from './contract-sectors.js';
+import { KillSwitchFile } from './kill-switch.js';
+import { startVolatilityFeed } from './live-volatility.js';
+import type { HaltRequest } from '../risk/risk-engine.js';
 import type { LiveBarFeed } from './live-bar-feed.js';
 import { startMarketData } from './live-market-data.js';
 import { LiveResults } from './live-results.js';
@@ -110,6 +114,11 @@ export class LiveNode {
   private readonly client: IbClient;
   private readonly holds = new EntryHolds();
   private readonly monitor: ConnectionMonitor;
+  private readonly killSwitch: KillSwitchFile;
+  /** The volatility index's bars, when the volatility rule is on. */
+  private volatility: IbRealtimeBars | null = null;
+  /** A halt asked for before the kernel exists, applied as soon as it does. */
+  private earlyHalt: HaltRequest | undefined;
   private running: Running | undefined;
   /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
   private trading:
@@ -166,6 +175,31 @@ export class LiveNode {
       },
     });
     this.holds.add(this.monitor);
+    this.killSwitch = new KillSwitchFile(config.trading.kill_switch_file);
+  }
+
+  /**
+   * The kill switch: halts trading — working entry orders are cancelled, every position is closed at market when
+   * `flatten`, and no strategy order goes out for the rest of the session. Safe to call at any time.
+   */
+  halt(request: { flatten: boolean; source: string; reason: string }): void {
+    const trading = this.trading;
+    if (trading === undefined) {
+      this.earlyHalt = { ...request, flatten: request.flatten || (this.earlyHalt?.flatten ?? false) };
+      return;
+    }
+    const { kernel, clock } = trading;
+    const now = clock.now();
+    kernel.risk.halt(now, request);
+    for (const action of kernel.router.riskActions(now)) kernel.engine.receive(action);
+  }
+
+  /** The trading state (ACTIVE, REDUCING, HALTED) with the rule and reason that hold it. */
+  tradingState(): { state: 'ACTIVE' | 'REDUCING' | 'HALTED'; reason?: string; rule?: string } {
+    const trading = this.trading;
+    if (trading !== undefined) return trading.kernel.risk.tradingState();
+    const early = this.earlyHalt;
+    return early === undefined ? { state: 'ACTIVE' } : { state: 'HALTED', reason: early.reason, rule: 'kill_switch' };
   }
 
   /** Asks the session to end; `run` then shuts down and resolves. Later calls keep the first reason. */
@@ -250,6 +284,7 @@ export class LiveNode {
           `${error.message}; new entries of ${error.strategyId} halted`,
         );
       },
+      contractSectors: contractSectors(contracts),
     });
     const { portfolio, engine } = kernel;
     portfolio.setCash(broker.values.totalCash, broker.values.settledCash);
@@ -268,6 +303,7 @@ export class LiveNode {
     );
 
     const results = new LiveResults(settings.resultsDirectory, {
+      riskCounts: () => kernel.risk.countsByRule(),
       initialEquity: portfolio.equity,
       riskFreeRate: config.performance.risk_free_rate,
       periodsPerYear: config.performance.periods_per_year,
@@ -277,6 +313,10 @@ export class LiveNode {
       readOnly: settings.readOnly,
     });
     this.trading = { kernel, results, clock };
+    // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
+    const pulled = this.killSwitch.take() ?? this.earlyHalt;
+    this.earlyHalt = undefined;
+    if (pulled !== undefined) this.halt(pulled);
 
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
@@ -333,6 +373,13 @@ export class LiveNode {
         this.onFiveSeconds(bar);
       },
     });
+    this.volatility = startVolatilityFeed({
+      client,
+      zone: this.zone,
+      risk: kernel.risk,
+      currency: config.trading.currency,
+      logger,
+    });
     progress.update('subscribed', total, total);
     return {
       kernel,
@@ -374,8 +421,8 @@ export class LiveNode {
     const size = this.strategy.barSize;
     const close = size.daily ? regularClose(dayNumber(bar.time)) : bar.time + size.ms;
     results.equity(Math.min(close, regularClose(dayNumber(bar.time))), kernel.portfolio);
-    const breach = kernel.limits.observe(bar.time);
-    if (breach !== null) this.logger.warn({ rule: breach.rule, at: formatTime(bar.time) }, breach.reason);
+    kernel.risk.observe(bar.time);
+    for (const action of kernel.router.riskActions(bar.time)) kernel.engine.receive(action);
   }
 
   /**
@@ -387,10 +434,10 @@ export class LiveNode {
     if (day <= this.sessionDay) return;
     const trading = this.trading;
     if (trading === undefined) return;
-    const { portfolio, limits } = trading.kernel;
+    const { portfolio, risk } = trading.kernel;
     if (!Number.isNaN(this.sessionDay)) trading.results.dayEnded(portfolio.openPositionCount);
     portfolio.startSession(day);
-    limits.startSession(day);
+    risk.startDay(day, time);
     this.sessionDay = day;
   }
 
@@ -429,6 +476,8 @@ export class LiveNode {
       };
       const timer = setInterval(() => {
         const now = running.clock.now();
+        const pulled = this.killSwitch.take();
+        if (pulled !== null) this.halt(pulled);
         running.feed.flush(now);
         if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
         else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
@@ -457,6 +506,7 @@ export class LiveNode {
       }
     }
     realtime.unsubscribeAll();
+    this.volatility?.unsubscribeAll();
     pacer.cancelQueued(new Error('the session is ending'));
     const metrics = results.close(kernel.portfolio.openPositionCount);
     const working = execution.workingOrders();
@@ -509,6 +559,7 @@ export class LiveNode {
     reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();
+    this.volatility?.resubscribeAll();
   }
 
   /** TWS got IB back: after 1101 the streams are gone and are renewed with their gaps; orders are reconciled. */
@@ -518,6 +569,7 @@ export class LiveNode {
     if (dataLost) {
       running.feed.awaitGaps();
       running.realtime.resubscribeAll();
+      this.volatility?.resubscribeAll();
     }
     await reconcileOrders(running.execution, true);
   }
