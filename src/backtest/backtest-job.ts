@@ -10,6 +10,7 @@ import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { RecordCsvWriter } from '../performance/record-csv-writer.js';
+import { writeRiskEventsCsv } from '../performance/risk-events-csv.js';
 import {
   reportFiles,
   writeEquityCsv,
@@ -22,6 +23,8 @@ import {
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
+import { normaliseSymbol } from '../domain/symbol.js';
+import { loadVolatilitySeries } from '../risk/load-volatility-series.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
@@ -91,12 +94,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const loadStarted = performance.now();
   const benchmarkSymbol = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
   // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
+  const volatility = loadVolatilitySeries(config, logger);
+  const indexSymbol = config.trading.volatility.enabled ? normaliseSymbol(config.trading.volatility.symbol) : null;
   const symbols =
     config.backtest.symbols ??
     strategiesSymbols(config) ??
     resolveBarFiles(dir)
       .map((file) => file.symbol)
-      .filter((symbol) => symbol !== benchmarkSymbol);
+      .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
@@ -131,6 +136,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
         logger,
         equitySink: equityCsv,
         equityRows: config.backtest.equity_rows,
+        volatility,
         ...(records === null ? {} : { records }),
         ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
         ...(assignments === undefined ? {} : { strategies: assignments }),
@@ -166,7 +172,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
 
   const reportStarted = performance.now();
   writeEquityCsv(files.daily, result.daily);
-  writeMetricsJson(files.metrics, result.metrics);
+  writeRiskEventsCsv(files.riskEvents, result.riskEvents);
+  writeMetricsJson(files.metrics, result.metrics, result.riskCounts);
   const sharesFile = join(out, 'strategies.csv');
   if (records !== null) {
     rmSync(sharesFile, { force: true });

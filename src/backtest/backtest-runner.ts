@@ -5,7 +5,7 @@ import { createTradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
-import { dayNumber, formatTime } from '../domain/time.js';
+import { dayNumber } from '../domain/time.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { SimulatedExecutionClient } from '../execution/simulated-execution-client.js';
 import type { BarFeed } from './bar-feed.js';
@@ -20,6 +20,10 @@ import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
 import type { EntryGate } from '../risk/signal-router.js';
+import type { RiskCounts } from '../risk/risk-engine.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { logRiskEvent } from '../risk/risk-log.js';
+import type { VolatilitySeries } from '../risk/volatility-series.js';
 
 export interface BacktestInput {
   readonly config: Config;
@@ -47,6 +51,8 @@ export interface BacktestInput {
    * so memory does not grow with them. Without it the result holds them all.
    */
   readonly records?: BacktestRecordSink;
+  /** The volatility index's history (VIX.csv) when the volatility rule is on. */
+  readonly volatility?: VolatilitySeries | null;
 }
 
 /** Where a run's records go as they happen, instead of into the result. */
@@ -74,6 +80,10 @@ export interface BacktestResult {
   readonly tradeCount: number;
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
+  /** Every refusal, change of trading state and data notice of the risk engine (risk_events.csv). */
+  readonly riskEvents: readonly RiskEvent[];
+  /** The same, counted by rule (metrics.json's `risk_events`). */
+  readonly riskCounts: RiskCounts;
   readonly bars: number;
   /** Seconds spent in the event loop alone: its wall time less reading input and writing equity rows. */
   readonly loopSeconds: number;
@@ -97,7 +107,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const clock = new SimClock();
   let nextOrderId = 1;
-  const { portfolio, limits, engine } = createTradingKernel(config, {
+  const { portfolio, risk, router, engine } = createTradingKernel(config, {
     strategy: input.strategy ?? configured,
     params,
     initialCash: config.account.initial_capital,
@@ -114,6 +124,13 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     commission: createCommissionModel(config.backtest.commission, config.commission_rates),
   });
   engine.attachExecution(execution);
+  const riskEvents: RiskEvent[] = [];
+  risk.onEvent((event) => {
+    riskEvents.push(event);
+    logRiskEvent(logger, event);
+  });
+  const volatility = input.volatility ?? null;
+  const monitor = risk.volatility;
 
   const fills: Fill[] = [];
   const orders: OrderEvent[] = [];
@@ -162,7 +179,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       // DAY orders that worked through the previous session end before the new one opens.
       if (!Number.isNaN(lastTime)) execution.expireDayOrders(lastTime);
       portfolio.startSession(day);
-      limits.startSession(day);
+      risk.startDay(day, time);
       session = day;
     }
     const size = feed.size;
@@ -172,10 +189,12 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       slice[k] = bar;
       execution.processBar(bar);
     }
+    if (volatility !== null && monitor !== null) volatility.advance(time, monitor);
     engine.publish(slice, size);
     recorder.record(time, portfolio);
-    const breach = limits.observe(time);
-    if (breach !== null) logger.warn({ rule: breach.rule, at: formatTime(time) }, breach.reason);
+    risk.observe(time);
+    // A halt found at the bar's close cancels working entries (and flattens, if so configured) before the next bar.
+    for (const action of router.riskActions(time)) engine.receive(action);
     lastTime = time;
   }
   recorder.finish();
@@ -208,6 +227,8 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     tradeCount: tally.count,
     metrics,
     rejectedSignals,
+    riskEvents,
+    riskCounts: risk.countsByRule(),
     bars,
     loopSeconds,
     loadSeconds,

@@ -12,6 +12,8 @@ import { liveAssignments } from '../strategy/strategy-plan.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
+import { haltOnSignal } from './halt-signal.js';
+import { writeHaltRequest } from '../live/kill-switch.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
@@ -68,6 +70,11 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     interrupted = `interrupted (${signal})`;
     node?.stop(interrupted);
   });
+  const removeHaltSignal = haltOnSignal((request) => {
+    // Before the node exists the request waits in the kill-switch file, which the node takes when it starts.
+    if (node === undefined) writeHaltRequest(config.trading.kill_switch_file, request);
+    else node.halt(request);
+  });
   try {
     let host = config.ibkr.host;
     let port = config.ibkr.port;
@@ -109,6 +116,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   } finally {
     removeHandlers();
     await dashboard?.close();
+    removeHaltSignal();
     await embedded?.gateway.stop();
     await opened.close();
   }

@@ -5,6 +5,7 @@ import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
+import { registerHaltCommand } from './halt-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerOptimizeCommands } from './optimize-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -37,6 +38,7 @@ function buildProgram(): Command {
   registerOptimizeCommands(program);
   registerWorkerCommand(program);
   registerReportCommand(program);
+  registerHaltCommand(program);
   return program;
 }
 

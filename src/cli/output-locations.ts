@@ -16,7 +16,9 @@ export interface OutputDirectory {
 
 /** The file names of a report (backtest and live sessions write the same set), to check their directory. */
 export function reportFileNames(files: ReportFiles): string[] {
-  return [files.trades, files.fills, files.orders, files.equity, files.daily, files.metrics].map((f) => basename(f));
+  return [files.trades, files.fills, files.orders, files.equity, files.daily, files.metrics, files.riskEvents].map(
+    (f) => basename(f),
+  );
 }
 
 /** Paths are quoted in messages; an absurdly long one is cut, so that the message stays one readable line. */

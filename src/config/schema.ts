@@ -148,13 +148,30 @@ const volatilitySchema = z.strictObject({
   /** Above this level risk per trade is multiplied by risk_factor. */
   reduce_above: opt(positive(), 25),
   risk_factor: opt(num(z.minimum(0), z.maximum(1)), 0.5),
+  /** Backtests: the index's CSV; null = <symbol>.csv in the data directory. */
+  data_file: opt(z.nullable(z.string()), null),
+  /** An index value older than this is stale. */
+  stale_after_hours: opt(positive(), 96),
+  when_missing: opt(z.enum(['pause_entries', 'allow']), 'pause_entries'),
 });
 
 const rapidLossSchema = z.strictObject({
   enabled: bool(false),
   window_minutes: opt(positive(), 15),
   loss_pct: opt(percent, 2),
+  flatten: bool(false),
 });
+
+/** Pre-trade limits beyond the always-on ones; null leaves a limit off. */
+const preTradeSchema = z.strictObject({
+  max_order_notional: opt(z.nullable(money(true)), null),
+  max_position_shares: opt(z.nullable(positiveInt), null),
+  max_position_notional: opt(z.nullable(money(true)), null),
+  price_band_pct: opt(z.nullable(num(z.gt(0), z.maximum(100))), null),
+  max_orders_per_minute: opt(z.nullable(positiveInt), null),
+});
+
+const limitAction = opt(z.enum(['block_entries', 'flatten']), 'block_entries');
 
 const tradingSchema = z.strictObject({
   symbols: opt(z.array(symbol), []),
@@ -179,6 +196,14 @@ const tradingSchema = z.strictObject({
   max_gross_exposure: opt(positive(), 1),
   volatility: section(volatilitySchema),
   rapid_loss: section(rapidLossSchema),
+  daily_loss_action: limitAction,
+  drawdown_action: limitAction,
+  pre_trade: section(preTradeSchema),
+  volatility_scaled_risk: section(
+    z.strictObject({ enabled: bool(false), lookback_bars: opt(int(z.minimum(2), z.maximum(10_000)), 100) }),
+  ),
+  /** A file whose appearance halts a live session (`ets halt` writes it). */
+  kill_switch_file: opt(str(z.minLength(1)), 'ets.halt'),
 });
 
 const strategyEntry = z.strictObject({

@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.js';
 import { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { PortfolioLimits } from '../risk/portfolio-limits.js';
-import { limitSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
+import { RiskEngine } from '../risk/risk-engine.js';
+import { limitSettingsFromConfig, riskSettingsFromConfig, routerSettingsFromConfig } from '../risk/risk-settings.js';
 import { SignalRouter, type EntryGate } from '../risk/signal-router.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyRuntimeError } from '../strategy/guarded-strategy.js';
@@ -29,12 +30,15 @@ export interface TradingKernelOptions {
   readonly onStrategyError?: (error: StrategyRuntimeError) => void;
   /** The portfolio keeps its closed trades (default); false when a run streams them to a file. */
   readonly keepTrades?: boolean;
+  /** symbol → sector from the broker's contract details (live); `trading.sector_map` overrides them. */
+  readonly contractSectors?: Readonly<Record<string, string>>;
 }
 
 /** The object graph a backtest and a live session share; only the clock, feed and execution client differ. */
 export interface TradingKernel {
   readonly portfolio: Portfolio;
   readonly limits: PortfolioLimits;
+  readonly risk: RiskEngine;
   readonly router: SignalRouter;
   readonly strategy: Strategy;
   readonly engine: TradingEngine<TradeRecord>;
@@ -52,10 +56,14 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
     keepTrades: options.keepTrades ?? true,
   });
   const limits = new PortfolioLimits(limitSettingsFromConfig(config), portfolio);
+  const riskSettings = riskSettingsFromConfig(config, options.contractSectors);
+  const risk = new RiskEngine(riskSettings, limits, portfolio);
   const router = new SignalRouter({
-    settings: routerSettingsFromConfig(config, options.protectiveStops),
+    settings: { ...routerSettingsFromConfig(config, options.protectiveStops), sectorMap: riskSettings.sectors },
     account: portfolio,
     limits,
+    risk,
+    openPositions: () => portfolio.openPositions(),
     nextOrderId: options.nextOrderId,
     ...(options.entryGates === undefined ? {} : { entryGates: options.entryGates }),
   });
@@ -74,5 +82,13 @@ export function createTradingKernel(config: Config, options: TradingKernelOption
         ? createStrategy(options.strategy, options.params, context)
         : options.strategy.create(options.params, context);
   const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
-  return { portfolio, limits, router, strategy, engine };
+  // Only volatility-scaled risk needs every bar; without it the bar path pays nothing.
+  if (risk.needsBars) {
+    engine.observe({
+      onEvent(event) {
+        if (event.type === 'market') risk.onBar(event);
+      },
+    });
+  }
+  return { portfolio, limits, risk, router, strategy, engine };
 }

@@ -1,21 +1,12 @@
-/** A request to stop trading: from the dashboard, `ets halt`, or a risk rule. */
-export interface HaltRequest {
-  /** Also close every position at market (protective orders are cancelled first). */
-  readonly flatten: boolean;
-  /** Who asked: `dashboard`, `cli`, a rule's name. */
-  readonly source: string;
-  readonly reason: string;
-}
+import type { HaltRequest } from '../risk/risk-engine.js';
+import type { TradingStateView } from '../risk/trading-state.js';
 
-export type TradingStateName = 'ACTIVE' | 'REDUCING' | 'HALTED';
+export type { HaltRequest } from '../risk/risk-engine.js';
+/** The trading state as the dashboard shows it: the risk engine's own view. */
+export type TradingState = TradingStateView;
+export type { TradingState as TradingStateName } from '../risk/risk-events.js';
 
-export interface TradingState {
-  readonly state: TradingStateName;
-  readonly reason?: string;
-  readonly rule?: string;
-}
-
-/** The live node's kill switch, as the dashboard uses it. */
+/** The live node's kill switch, as the dashboard uses it (the risk engine's, through LiveNode). */
 export interface KillSwitch {
   halt(request: HaltRequest): void;
   tradingState(): TradingState;

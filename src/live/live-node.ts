@@ -23,6 +23,10 @@ import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
+import { contractSectors } from './contract-sectors.js';
+import { KillSwitchFile } from './kill-switch.js';
+import { startVolatilityFeed } from './live-volatility.js';
+import type { HaltRequest } from '../risk/risk-engine.js';
 import type { LiveBarFeed } from './live-bar-feed.js';
 import { startMarketData } from './live-market-data.js';
 import { LiveResults } from './live-results.js';
@@ -33,9 +37,8 @@ import { observeSession } from './observe-session.js';
 import { parseUntil, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
 import { regularClose } from './warm-up.js';
-import type { HaltRequest, TradingState } from '../dashboard/kill-switch.js';
+import type { TradingState } from '../dashboard/kill-switch.js';
 import type { LiveSnapshot, LiveView } from '../dashboard/live-snapshot.js';
-import { SessionKillSwitch } from './session-kill-switch.js';
 import { SessionWatch } from './session-watch.js';
 
 export interface LiveNodeSettings {
@@ -114,8 +117,12 @@ export class LiveNode implements LiveView {
   private readonly client: IbClient;
   private readonly holds = new EntryHolds();
   private readonly monitor: ConnectionMonitor;
-  private readonly killSwitch: SessionKillSwitch;
+  private readonly killSwitch: KillSwitchFile;
   private readonly watch: SessionWatch;
+  /** The volatility index's bars, when the volatility rule is on. */
+  private volatility: IbRealtimeBars | null = null;
+  /** A halt asked for before the kernel exists, applied as soon as it does. */
+  private earlyHalt: HaltRequest | undefined;
   private running: Running | undefined;
   /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
   private trading:
@@ -172,17 +179,32 @@ export class LiveNode implements LiveView {
       },
     });
     this.holds.add(this.monitor);
-    this.killSwitch = new SessionKillSwitch(logger);
-    this.holds.add(this.killSwitch);
+    this.killSwitch = new KillSwitchFile(config.trading.kill_switch_file);
     this.watch = new SessionWatch(config);
   }
 
+  /**
+   * The kill switch: halts trading — working entry orders are cancelled, every position is closed at market when
+   * `flatten`, and no strategy order goes out for the rest of the session. Safe to call at any time.
+   */
   halt(request: HaltRequest): void {
-    this.killSwitch.halt(request);
+    const trading = this.trading;
+    if (trading === undefined) {
+      this.earlyHalt = { ...request, flatten: request.flatten || (this.earlyHalt?.flatten ?? false) };
+      return;
+    }
+    const { kernel, clock } = trading;
+    const now = clock.now();
+    kernel.risk.halt(now, request);
+    for (const action of kernel.router.riskActions(now)) kernel.engine.receive(action);
   }
 
+  /** The trading state (ACTIVE, REDUCING, HALTED) with the rule and reason that hold it. */
   tradingState(): TradingState {
-    return this.killSwitch.tradingState();
+    const trading = this.trading;
+    if (trading !== undefined) return trading.kernel.risk.tradingState();
+    const early = this.earlyHalt;
+    return early === undefined ? { state: 'ACTIVE' } : { state: 'HALTED', reason: early.reason, rule: 'kill_switch' };
   }
 
   /** The session as the dashboard shows it. */
@@ -272,6 +294,7 @@ export class LiveNode implements LiveView {
           `${error.message}; new entries of ${error.strategyId} halted`,
         );
       },
+      contractSectors: contractSectors(contracts),
     });
     const { portfolio, engine } = kernel;
     portfolio.setCash(broker.values.totalCash, broker.values.settledCash);
@@ -290,6 +313,7 @@ export class LiveNode implements LiveView {
     );
 
     const results = new LiveResults(settings.resultsDirectory, {
+      riskCounts: () => kernel.risk.countsByRule(),
       initialEquity: portfolio.equity,
       riskFreeRate: config.performance.risk_free_rate,
       periodsPerYear: config.performance.periods_per_year,
@@ -299,7 +323,10 @@ export class LiveNode implements LiveView {
       readOnly: settings.readOnly,
     });
     this.trading = { kernel, results, clock };
-    this.killSwitch.attach(kernel, clock, settings.resultsDirectory);
+    // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
+    const pulled = this.killSwitch.take() ?? this.earlyHalt;
+    this.earlyHalt = undefined;
+    if (pulled !== undefined) this.halt(pulled);
 
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
@@ -358,6 +385,13 @@ export class LiveNode implements LiveView {
         this.onFiveSeconds(bar);
       },
     });
+    this.volatility = startVolatilityFeed({
+      client,
+      zone: this.zone,
+      risk: kernel.risk,
+      currency: config.trading.currency,
+      logger,
+    });
     progress.update('subscribed', total, total);
     return {
       kernel,
@@ -399,8 +433,8 @@ export class LiveNode implements LiveView {
     const size = this.strategy.barSize;
     const close = size.daily ? regularClose(dayNumber(bar.time)) : bar.time + size.ms;
     results.equity(Math.min(close, regularClose(dayNumber(bar.time))), kernel.portfolio);
-    const breach = kernel.limits.observe(bar.time);
-    if (breach !== null) this.logger.warn({ rule: breach.rule, at: formatTime(bar.time) }, breach.reason);
+    kernel.risk.observe(bar.time);
+    for (const action of kernel.router.riskActions(bar.time)) kernel.engine.receive(action);
   }
 
   /**
@@ -412,10 +446,10 @@ export class LiveNode implements LiveView {
     if (day <= this.sessionDay) return;
     const trading = this.trading;
     if (trading === undefined) return;
-    const { portfolio, limits } = trading.kernel;
+    const { portfolio, risk } = trading.kernel;
     if (!Number.isNaN(this.sessionDay)) trading.results.dayEnded(portfolio.openPositionCount);
     portfolio.startSession(day);
-    limits.startSession(day);
+    risk.startDay(day, time);
     this.sessionDay = day;
   }
 
@@ -454,6 +488,8 @@ export class LiveNode implements LiveView {
       };
       const timer = setInterval(() => {
         const now = running.clock.now();
+        const pulled = this.killSwitch.take();
+        if (pulled !== null) this.halt(pulled);
         running.feed.flush(now);
         if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
         else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
@@ -482,6 +518,7 @@ export class LiveNode implements LiveView {
       }
     }
     realtime.unsubscribeAll();
+    this.volatility?.unsubscribeAll();
     pacer.cancelQueued(new Error('the session is ending'));
     const metrics = results.close(kernel.portfolio.openPositionCount);
     const working = execution.workingOrders();
@@ -534,6 +571,7 @@ export class LiveNode implements LiveView {
     reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();
+    this.volatility?.resubscribeAll();
   }
 
   /** TWS got IB back: after 1101 the streams are gone and are renewed with their gaps; orders are reconciled. */
@@ -543,6 +581,7 @@ export class LiveNode implements LiveView {
     if (dataLost) {
       running.feed.awaitGaps();
       running.realtime.resubscribeAll();
+      this.volatility?.resubscribeAll();
     }
     await reconcileOrders(running.execution, true);
   }

@@ -19,12 +19,17 @@ import {
 } from '../performance/report-writer.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { LineFile } from './line-file.js';
+import type { RiskCounts } from '../risk/risk-engine.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
 
 export interface LiveResultsOptions {
   /** Equity when the session started: the base of the metrics. */
   readonly initialEquity: number;
   readonly riskFreeRate: number;
   readonly periodsPerYear: number;
+  /** The risk engine's events counted by rule, for metrics.json. */
+  readonly riskCounts?: () => RiskCounts;
 }
 
 /** An equity row as soon as the recorder passes it on (one row late, as it replaces rows of the same time). */
@@ -41,7 +46,7 @@ class EquityLines implements EquityRowSink {
 
 /**
  * The live session's result files, in the backtest's formats, written while the session runs: equity.csv (the
- * account on every bar and every fill), fills.csv, trades.csv and orders.csv a line at a time as things happen, and
+ * account on every bar and every fill), fills.csv, trades.csv, orders.csv and risk_events.csv a line at a time as things happen, and
  * daily.csv and metrics.json rewritten (atomically) at each new exchange day and at the end. A session that dies
  * leaves files that end on complete rows and metrics as of the last day boundary.
  */
@@ -51,6 +56,7 @@ export class LiveResults {
   private readonly fillsFile: LineFile;
   private readonly tradesFile: LineFile;
   private readonly ordersFile: LineFile;
+  private readonly riskFile: LineFile;
   private readonly recorder: EquityRecorder;
   private readonly trades: TradeRecord[] = [];
   private fillCount = 0;
@@ -66,6 +72,7 @@ export class LiveResults {
     this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER);
     this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER);
     this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER);
+    this.riskFile = new LineFile(this.files.riskEvents, RISK_EVENTS_HEADER);
     this.recorder = new EquityRecorder(new EquityLines(this.equityFile));
   }
 
@@ -102,6 +109,10 @@ export class LiveResults {
     }
   }
 
+  riskEvent(event: RiskEvent): void {
+    this.riskFile.line(riskEventRow(event));
+  }
+
   /** A new exchange day began: the days before it are complete, so daily.csv and metrics.json are brought up to date. */
   dayEnded(openPositions: number): void {
     this.writeSummaries(openPositions);
@@ -111,7 +122,7 @@ export class LiveResults {
   close(openPositions: number): PerformanceMetrics {
     this.recorder.finish();
     const metrics = this.writeSummaries(openPositions);
-    for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile]) file.close();
+    for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile, this.riskFile]) file.close();
     return metrics;
   }
 
@@ -130,7 +141,7 @@ export class LiveResults {
     // Written beside and renamed over, so a reader never sees half a file.
     writeEquityCsv(`${this.files.daily}.partial`, daily);
     renameSync(`${this.files.daily}.partial`, this.files.daily);
-    writeMetricsJson(`${this.files.metrics}.partial`, metrics);
+    writeMetricsJson(`${this.files.metrics}.partial`, metrics, this.options.riskCounts?.());
     renameSync(`${this.files.metrics}.partial`, this.files.metrics);
     return metrics;
   }

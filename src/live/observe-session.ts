@@ -1,6 +1,7 @@
 import type { TradingKernel } from '../core/trading-kernel.js';
 import { formatTime } from '../domain/time.js';
 import type { Logger } from '../logging/logger.js';
+import { logRiskEvent } from '../risk/risk-log.js';
 import type { LiveResults } from './live-results.js';
 
 export interface SessionObserverOptions {
@@ -12,7 +13,7 @@ export interface SessionObserverOptions {
 
 /**
  * Connects the engine's events to the live result files and the log: orders as they are sent, fills and the account
- * after each, trades as they close, refusals and failures with their reasons.
+ * after each, trades as they close, refusals and failures with their reasons, and the risk engine's events.
  */
 export function observeSession(
   kernel: TradingKernel,
@@ -21,6 +22,10 @@ export function observeSession(
   options: SessionObserverOptions,
 ): void {
   const { portfolio } = kernel;
+  kernel.risk.onEvent((event) => {
+    results.riskEvent(event);
+    logRiskEvent(logger, event);
+  });
   kernel.engine.observe({
     onOrder(event) {
       if (options.readOnly) return;

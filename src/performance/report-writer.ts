@@ -8,6 +8,9 @@ import { EQUITY_HEADER, writeEquityRow } from './equity-csv-writer.js';
 import type { EquityColumns } from './equity-curve.js';
 import type { PerformanceMetrics } from './metrics.js';
 import { ORDERS_HEADER, writeOrderRows } from './report-rows.js';
+import type { RiskCounts } from '../risk/risk-engine.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { writeRiskEventsCsv } from './risk-events-csv.js';
 
 const COMMA = 44;
 const NEWLINE = 10;
@@ -85,8 +88,13 @@ export function writeEquityCsv(path: string, rows: EquityColumns): void {
   }
 }
 
-export function writeMetricsJson(path: string, metrics: PerformanceMetrics): void {
-  writeFileSync(path, `${JSON.stringify(metrics, null, 2)}\n`);
+/** metrics.json: the performance figures, then the risk engine's events counted by rule. */
+export function writeMetricsJson(
+  path: string,
+  metrics: PerformanceMetrics,
+  riskCounts: RiskCounts = { rejected: {}, state_changes: {}, notices: {} },
+): void {
+  writeFileSync(path, `${JSON.stringify({ ...metrics, risk_events: riskCounts }, null, 2)}\n`);
 }
 
 export interface ReportInput {
@@ -96,6 +104,9 @@ export interface ReportInput {
   readonly fills: readonly Fill[];
   readonly orders: readonly OrderEvent[];
   readonly metrics: PerformanceMetrics;
+  /** The risk engine's events (none: risk_events.csv has its header alone). */
+  readonly riskEvents?: readonly RiskEvent[];
+  readonly riskCounts?: RiskCounts;
 }
 
 export interface ReportFiles {
@@ -105,6 +116,7 @@ export interface ReportFiles {
   readonly equity: string;
   readonly daily: string;
   readonly metrics: string;
+  readonly riskEvents: string;
 }
 
 export function reportFiles(directory: string): ReportFiles {
@@ -115,6 +127,7 @@ export function reportFiles(directory: string): ReportFiles {
     equity: join(directory, 'equity.csv'),
     daily: join(directory, 'daily.csv'),
     metrics: join(directory, 'metrics.json'),
+    riskEvents: join(directory, 'risk_events.csv'),
   };
 }
 
@@ -123,7 +136,7 @@ export function writeOrdersCsv(path: string, orders: readonly OrderEvent[]): voi
   writeAll(path, ORDERS_HEADER, orders, writeOrderRows);
 }
 
-/** Writes trades.csv, fills.csv, orders.csv, daily.csv and metrics.json into `directory` (created if missing). */
+/** Writes trades.csv, fills.csv, orders.csv, daily.csv, risk_events.csv and metrics.json into `directory` (created if missing). */
 export function writeReport(directory: string, input: ReportInput): ReportFiles {
   mkdirSync(directory, { recursive: true });
   const files = reportFiles(directory);
@@ -131,6 +144,7 @@ export function writeReport(directory: string, input: ReportInput): ReportFiles 
   writeFillsCsv(files.fills, input.fills);
   writeOrdersCsv(files.orders, input.orders);
   writeEquityCsv(files.daily, input.daily);
-  writeMetricsJson(files.metrics, input.metrics);
+  writeRiskEventsCsv(files.riskEvents, input.riskEvents ?? []);
+  writeMetricsJson(files.metrics, input.metrics, input.riskCounts);
   return files;
 }

@@ -67,7 +67,7 @@ export class PortfolioLimits {
   private haltBreach: LimitBreach | null = null;
 
   constructor(
-    private readonly settings: LimitSettings,
+    readonly settings: LimitSettings,
     private readonly account: EquitySource,
   ) {
     this.sessionStart = account.equity;
@@ -130,6 +130,16 @@ export class PortfolioLimits {
       return `max active positions reached: ${activePositions} of ${this.settings.maxActivePositions} (open positions and working entries)`;
     }
     return null;
+  }
+
+  /** The daily-loss breach blocking entries this session, or null. */
+  get dailyBlock(): LimitBreach | null {
+    return this.dailyBreach;
+  }
+
+  /** The drawdown breach halting entries for the run, or null. */
+  get haltBlock(): LimitBreach | null {
+    return this.haltBreach;
   }
 
   get halted(): boolean {

@@ -3,6 +3,8 @@ import type { OrderRequest, OrderSide } from '../domain/order.js';
 import type { Signal } from '../domain/signal.js';
 import type { AccountView } from '../portfolio/account-view.js';
 import type { PortfolioLimits } from './portfolio-limits.js';
+import { RiskEngine, type RiskSettings } from './risk-engine.js';
+import type { OrderProposal, RiskContext } from './risk-rule.js';
 import { PositionSizer, type SizingSettings } from './sizing.js';
 import { ceilToTick, floorToTick } from './tick.js';
 import { WorkingOrders, type WorkingOrder } from './working-orders.js';
@@ -29,6 +31,30 @@ export interface SignalRouterOptions {
   /** Order ids come from the venue's sequence (IB: nextValidId onwards). */
   readonly nextOrderId: () => number;
   readonly entryGates?: readonly EntryGate[];
+  /** The risk engine every order passes; by default one with the limits and the sizing's exposure settings alone. */
+  readonly risk?: RiskEngine;
+  /** The positions held, for flattening (the kill switch, a limit whose action is flatten). */
+  readonly openPositions?: () => readonly { readonly symbol: string; readonly quantity: number }[];
+}
+
+/** The risk settings of a router built without a risk engine: the existing limits, no optional rule. */
+export function basicRiskSettings(limits: PortfolioLimits, sizing: SizingSettings): RiskSettings {
+  return {
+    maxActivePositions: limits.settings.maxActivePositions,
+    dailyLossAction: 'block_entries',
+    drawdownAction: 'block_entries',
+    maxOrderNotional: null,
+    maxPositionShares: null,
+    maxPositionNotional: null,
+    priceBandPct: null,
+    maxOrdersPerMinute: null,
+    maxGrossExposure: sizing.maxGrossExposure,
+    maxSectorAllocationPct: sizing.maxSectorAllocationPct,
+    sectors: sizing.sectorMap,
+    volatility: null,
+    rapidLoss: null,
+    atrScale: null,
+  };
 }
 
 /** What routing a signal produces, in the order the engine must queue it. */
@@ -48,13 +74,76 @@ export type RoutedEvent = OrderEvent | CancelOrderEvent | SignalRejectedEvent;
  */
 export class SignalRouter {
   readonly working = new WorkingOrders();
+  readonly risk: RiskEngine;
   private readonly sizer: PositionSizer;
+  private readonly context: RiskContext;
 
   constructor(private readonly options: SignalRouterOptions) {
     this.sizer = new PositionSizer(options.settings);
+    this.risk =
+      options.risk ??
+      new RiskEngine(basicRiskSettings(options.limits, options.settings), options.limits, options.account);
+    const working = this.working;
+    const risk = this.risk;
+    this.context = {
+      account: options.account,
+      get state() {
+        return risk.state.state;
+      },
+      activePositions: () => this.activePositions(),
+      entryWorking: (symbol) => working.has(symbol, 'entry'),
+      committedCash: () => working.committedCash(),
+      pendingEntryValue: (symbol) => working.committedCashFor(symbol),
+    };
   }
 
   onSignal(signal: Signal, time: number): RoutedEvent[] {
+    const routed = this.route(signal, time);
+    // A check may have found a breach that halts: its cancels and closing orders go first.
+    const actions = this.riskActions(time);
+    return actions.length === 0 ? routed : [...actions, ...routed];
+  }
+
+  /**
+   * The orders the risk engine's last change of state calls for: cancels of the working entries (their bracket
+   * children go with them) and, when flattening, of every working order of a held symbol followed by a market order
+   * closing it. Protective stops of positions that are not flattened stay.
+   */
+  riskActions(time: number): RoutedEvent[] {
+    const actions = this.risk.takeActions();
+    if (actions === null) return [];
+    const out: RoutedEvent[] = [];
+    for (const order of this.working.all()) {
+      if (order.purpose !== 'entry' || order.cancelRequested) continue;
+      order.cancelRequested = true;
+      out.push(cancel(order, time, actions.reason));
+    }
+    if (!actions.flatten) return out;
+    for (const position of this.options.openPositions?.() ?? []) {
+      if (position.quantity === 0 || this.working.has(position.symbol, 'exit')) continue;
+      for (const order of this.working.forSymbol(position.symbol)) {
+        if (order.cancelRequested) continue;
+        order.cancelRequested = true;
+        out.push(cancel(order, time, actions.reason));
+      }
+      const closing: OrderRequest = {
+        id: this.options.nextOrderId(),
+        symbol: position.symbol,
+        side: position.quantity > 0 ? 'SELL' : 'BUY',
+        quantity: Math.abs(position.quantity),
+        type: 'MKT',
+        tif: 'DAY',
+        purpose: 'exit',
+        strategyId: 'risk',
+        createdAt: time,
+      };
+      this.working.add(closing);
+      out.push({ type: 'order', time, order: closing, children: [] });
+    }
+    return out;
+  }
+
+  private route(signal: Signal, time: number): RoutedEvent[] {
     switch (signal.direction) {
       case 'LONG':
         return this.enter(signal, time, 'BUY');
@@ -80,57 +169,85 @@ export class SignalRouter {
 
   /** A long (BUY) or short (SELL) entry; a short's bracket mirrors a long's, its stop above the price. */
   private enter(signal: Signal, time: number, side: OrderSide): RoutedEvent[] {
-    const { account, limits, settings } = this.options;
+    const { account } = this.options;
     const symbol = signal.symbol;
     const held = account.quantity(symbol);
     if (held !== 0) return [reject(signal, time, `already in a position in ${symbol} (${held} shares)`)];
-    if (this.working.has(symbol, 'entry')) {
-      return [reject(signal, time, `an entry order for ${symbol} is already working`)];
-    }
-    const blocked = this.gateReason(time) ?? limits.entryBlockReason(time, this.activePositions());
+    const blocked = this.gateReason(time);
     if (blocked !== null) return [reject(signal, time, blocked)];
+    // Drafts without ids are checked, so that a refused order takes no id from the venue's sequence. The rules that
+    // do not depend on the size judge first: a halted session says so, not that the cash would not suffice.
+    const screened = this.check(this.order(signal, time, side, 0, 'entry', DRAFT_ID), [], signal.price, 'screen');
+    if (screened !== null) return [reject(signal, time, screened)];
     const committed = this.working.committedCash();
+    const scale = this.risk.riskScale(symbol, time);
     const sized = this.sizer.size(
       symbol,
       signal.price,
       signal.stopPrice,
       committed > 0 ? withoutCommitted(account, committed) : account,
       side === 'SELL',
+      scale,
     );
     if (!sized.ok) return [reject(signal, time, sized.reason)];
 
-    const entry = this.order(signal, time, side, sized.quantity, 'entry');
-    const children: OrderRequest[] = [];
-    const long = side === 'BUY';
-    const exitSide = long ? 'SELL' : 'BUY';
-    // Stops and targets are rounded to the tick away from the market.
-    const stop = long ? floorToTick(signal.stopPrice) : ceilToTick(signal.stopPrice);
-    if (settings.protectiveStops && stop > 0 && (long ? stop < signal.price : stop > signal.price)) {
+    const draft = this.order(signal, time, side, sized.quantity, 'entry', DRAFT_ID);
+    const draftChildren = this.bracket(signal, time, draft);
+    const refused = this.check(draft, draftChildren, signal.price, 'sized');
+    if (refused !== null) return [reject(signal, time, refused)];
+
+    const entry = { ...draft, id: this.options.nextOrderId() };
+    const children = draftChildren.map((child) => ({ ...child, id: this.options.nextOrderId(), parentId: entry.id }));
+    if (children.length > 0) {
       const group = `bracket-${entry.id}`;
-      children.push({
-        ...this.order(signal, time, exitSide, sized.quantity, 'stop_loss'),
-        type: 'STP',
-        stopPrice: stop,
-        tif: 'GTC',
-        parentId: entry.id,
-        ocaGroup: group,
-      });
-      const distance = settings.takeProfitR * (signal.price - signal.stopPrice);
-      const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
-      if (settings.takeProfitR > 0 && target > 0) {
-        children.push({
-          ...this.order(signal, time, exitSide, sized.quantity, 'take_profit'),
-          type: 'LMT',
-          limitPrice: target,
-          tif: 'GTC',
-          parentId: entry.id,
-          ocaGroup: group,
-        });
-      }
+      for (let k = 0; k < children.length; k++) children[k] = { ...children[k]!, ocaGroup: group };
     }
     this.working.add(entry, signal.price);
     for (const child of children) this.working.add(child);
     return [{ type: 'order', time, order: entry, children }];
+  }
+
+  /**
+   * The protective children of an entry (without ids yet): a stop-loss and, for r > 0, a take-profit; a short's
+   * mirror a long's. Stops and targets are rounded to the tick away from the market.
+   */
+  private bracket(signal: Signal, time: number, entry: OrderRequest): OrderRequest[] {
+    const { settings } = this.options;
+    const children: OrderRequest[] = [];
+    const long = entry.side === 'BUY';
+    const exitSide = long ? 'SELL' : 'BUY';
+    const stop = long ? floorToTick(signal.stopPrice) : ceilToTick(signal.stopPrice);
+    if (!settings.protectiveStops || !(stop > 0) || !(long ? stop < signal.price : stop > signal.price))
+      return children;
+    children.push({
+      ...this.order(signal, time, exitSide, entry.quantity, 'stop_loss', DRAFT_ID),
+      type: 'STP',
+      stopPrice: stop,
+      tif: 'GTC',
+    });
+    const distance = settings.takeProfitR * (signal.price - signal.stopPrice);
+    const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
+    if (settings.takeProfitR > 0 && target > 0) {
+      children.push({
+        ...this.order(signal, time, exitSide, entry.quantity, 'take_profit', DRAFT_ID),
+        type: 'LMT',
+        limitPrice: target,
+        tif: 'GTC',
+      });
+    }
+    return children;
+  }
+
+  /** The risk engine's verdict on an order about to go out: the reason it is refused, or null. */
+  private check(
+    order: OrderRequest,
+    children: readonly OrderRequest[],
+    price: number,
+    phase: 'screen' | 'sized' | 'exit',
+  ): string | null {
+    const increases = phase !== 'exit';
+    const proposal: OrderProposal = { time: order.createdAt, order, children, price, increases };
+    return this.risk.check(proposal, this.context, phase === 'exit' ? 'all' : phase)?.reason ?? null;
   }
 
   private gateReason(time: number): string | null {
@@ -149,6 +266,9 @@ export class SignalRouter {
     if (held === 0) return [reject(signal, time, `not in a position in ${symbol}`)];
     if (this.working.has(symbol, 'exit'))
       return [reject(signal, time, `an exit order for ${symbol} is already working`)];
+    const draft = this.order(signal, time, held > 0 ? 'SELL' : 'BUY', Math.abs(held), 'exit', DRAFT_ID);
+    const refused = this.check(draft, [], signal.price, 'exit');
+    if (refused !== null) return [reject(signal, time, refused)];
     const out: RoutedEvent[] = [];
     // Protective children and a still-working entry would otherwise trade against a position that is being closed.
     for (const order of this.working.forSymbol(symbol)) {
@@ -156,7 +276,7 @@ export class SignalRouter {
       order.cancelRequested = true;
       out.push(cancel(order, time, `exit signal from ${signal.strategyId}`));
     }
-    const closing = this.order(signal, time, held > 0 ? 'SELL' : 'BUY', Math.abs(held), 'exit');
+    const closing = { ...draft, id: this.options.nextOrderId() };
     this.working.add(closing);
     out.push({ type: 'order', time, order: closing, children: [] });
     return out;
@@ -168,9 +288,10 @@ export class SignalRouter {
     side: OrderSide,
     quantity: number,
     purpose: OrderRequest['purpose'],
+    id: number,
   ): OrderRequest {
     return {
-      id: this.options.nextOrderId(),
+      id,
       symbol: signal.symbol,
       side,
       quantity,
@@ -182,6 +303,9 @@ export class SignalRouter {
     };
   }
 }
+
+/** The id of an order not yet given one: drafts are checked before ids are taken. */
+const DRAFT_ID = 0;
 
 /** The account as sizing should see it while entries in flight have a claim on part of its cash. */
 function withoutCommitted(account: AccountView, committed: number): AccountView {

@@ -62,8 +62,18 @@ export class PositionSizer {
     return this.settings.rule;
   }
 
-  /** `short`: a short sale, whose stop lies above the price; sized and capped as a purchase of the same value. */
-  size(symbol: string, price: number, stopPrice: number, account: AccountView, short = false): SizingResult {
+  /**
+   * `short`: a short sale, whose stop lies above the price; sized and capped as a purchase of the same value.
+   * `riskScale` multiplies the risk budget (the volatility regime, volatility-scaled risk); 1 leaves it as set.
+   */
+  size(
+    symbol: string,
+    price: number,
+    stopPrice: number,
+    account: AccountView,
+    short = false,
+    riskScale = 1,
+  ): SizingResult {
     if (!(price > 0) || !Number.isFinite(price)) return { ok: false, reason: `no valid price (${price})` };
     const rule = this.settings.rule;
     if (rule.kind === 'fixed') {
@@ -76,7 +86,7 @@ export class PositionSizer {
       }
       return { ok: true, quantity: rule.shares };
     }
-    return this.sizeByRisk(symbol, price, stopPrice, account, short);
+    return this.sizeByRisk(symbol, price, stopPrice, account, short, riskScale);
   }
 
   private sizeByRisk(
@@ -85,6 +95,7 @@ export class PositionSizer {
     stopPrice: number,
     account: AccountView,
     short: boolean,
+    riskScale: number,
   ): SizingResult {
     if (!Number.isFinite(stopPrice) || (short ? stopPrice <= price : stopPrice >= price)) {
       const where = short ? 'above' : 'below';
@@ -92,13 +103,13 @@ export class PositionSizer {
     }
     const s = this.settings;
     const base = s.riskBase === 'equity' ? account.equity : account.settledCash;
-    const budget = (s.riskPerTradePct / 100) * base;
+    const budget = (s.riskPerTradePct / 100) * base * riskScale;
     const distance = short ? stopPrice - price : price - stopPrice;
     let shares = wholeShares(budget / distance);
     if (shares < 1) {
       return {
         ok: false,
-        reason: `risk budget too small: ${s.riskPerTradePct}% of ${money(base)} (${s.riskBase}) does not cover one share at a stop distance of ${distance}`,
+        reason: `risk budget too small: ${s.riskPerTradePct}%${riskScale === 1 ? '' : ` × ${riskScale.toFixed(3)}`} of ${money(base)} (${s.riskBase}) does not cover one share at a stop distance of ${distance}`,
       };
     }
     const byCash = wholeShares(account.settledCash / price);

@@ -85,6 +85,17 @@ export class WorkingOrders {
     return total;
   }
 
+  /** The cash one symbol's working entries will still spend. */
+  committedCashFor(symbol: string): number {
+    let total = 0;
+    for (const order of this.orders.values()) {
+      if (order.symbol === symbol && order.purpose === 'entry' && order.referencePrice > 0) {
+        total += order.remaining * order.referencePrice;
+      }
+    }
+    return total;
+  }
+
   /** Follows the venue's reports; other events are ignored. */
   onEvent(event: EngineEvent): void {
     switch (event.type) {

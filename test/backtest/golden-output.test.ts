@@ -77,7 +77,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '27616 e29be5a1b1e8410ff664614399d06c94',
       'equity.csv': '2589773 bcd98092aed865efecb476246568e7c8',
       'daily.csv': '6662 f42ff0995beb985ddb9fad1bf7c71b50',
-      'metrics.json': '682 3781b2a260b0f439f47978bd35b9f837',
+      'metrics.json': '769 6c046e3674df80a4ff78be778a79bfe8',
     });
   });
 
@@ -89,7 +89,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '103147 04f85e50b8ef509785568551a07b0177',
       'equity.csv': '2128950 8c5a5e4ae314b195a849abf6d854bc38',
       'daily.csv': '5558 38862f5cb68f1e97dc2e5c8b30d50dc0',
-      'metrics.json': '679 f0bb893f9edc67c25e11c15332d525e0',
+      'metrics.json': '766 2f1dd288343f398a90530b391594744a',
     });
   });
 
@@ -137,7 +137,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '5089 3fb8002980943ae34c2451e8db07863b',
       'equity.csv': '786589 62199c271b20ce62fb1660e711dc5467',
       'daily.csv': '2061 931597dc40e5ca9e4bb0fe7b256bd2d8',
-      'metrics.json': '664 9be87c19bfdd6f0d6baa4a79176f1178',
+      'metrics.json': '751 c0150fe841f344632041d9c20bdec9df',
     });
   });
 
@@ -153,7 +153,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '22281 ed7f23a87650ca01fcabab6eddd31588',
       'equity.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
       'daily.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
-      'metrics.json': '708 30a9309728fb777bd450d1c04084a192',
+      'metrics.json': '930 032769bf55728bca927d4a378033b069',
     });
   });
 
@@ -165,7 +165,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '11491 774087fd742acac1a79c9d1ddb41b981',
       'equity.csv': '251314 c3c156fbab8f96cf8de21456a0c4ff39',
       'daily.csv': '251314 c3c156fbab8f96cf8de21456a0c4ff39',
-      'metrics.json': '681 0835df3a95a46180462fe9a36bbd024c',
+      'metrics.json': '768 2d81960aa068834b60011155ab8b9e12',
     });
   });
 });

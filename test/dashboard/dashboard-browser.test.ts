@@ -111,12 +111,14 @@ describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chrom
     await page.click('#flatten');
     await page.waitForFunction(() => document.getElementById('trading-state')?.textContent.startsWith('HALTED'));
     expect(dialogs).toEqual(['Halt trading and close every position at market?']);
-    expect(await page.locator('#trading-state').textContent()).toBe('HALTED — halt and flatten button (dashboard)');
+    expect(await page.locator('#trading-state').textContent()).toBe(
+      'HALTED — kill switch (dashboard): halt and flatten button, flattening',
+    );
     // The node says so, through the same token-protected API.
     const state = (await (await fetch(url.replace('/?', '/api/state?'))).json()) as State;
     expect(state.trading).toEqual({
       state: 'HALTED',
-      reason: 'halt and flatten button (dashboard)',
+      reason: 'kill switch (dashboard): halt and flatten button, flattening',
       rule: 'kill_switch',
     });
     // Flattened through the engine's exit path: the positions close at market.
@@ -124,14 +126,14 @@ describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chrom
       timeout: 30_000,
     });
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-halted.png'), fullPage: true });
+    // The same kill switch as `ets halt`: the risk engine's state change, then only its closing orders.
     const events = readCsv(join(work.results, 'risk_events.csv'));
-    expect(events[0]).toMatchObject({
-      rule: 'kill_switch',
-      action: 'halt_flatten',
-      detail: 'halt and flatten button (dashboard)',
-    });
-    expect(events.slice(1).map((e) => e.action)).toContain('flatten');
-    expect(events.find((e) => e.action === 'flatten' && e.symbol === held)).toBeDefined();
+    const halted = events.find((e) => e.event === 'state')!;
+    expect(halted).toMatchObject({ rule: 'kill_switch', from: 'ACTIVE', to: 'HALTED' });
+    const closing = readCsv(join(work.results, 'orders.csv')).filter(
+      (o) => o.time! >= halted.time! && o.symbol === held && o.purpose === 'exit',
+    );
+    expect(closing.map((o) => o.strategy)).toContain('risk');
     expect(problems).toEqual([]);
     await page.close();
   }, 150_000);

@@ -13,12 +13,20 @@ const FIRST_DAY = '2024-03-05';
 const SYMBOLS = ['SYNA', 'SYNB', 'SYNC'];
 const SLIPPAGE_BPS = 1;
 
+/** A risk limit both modes run: with one position at a time, entries of the other symbols are refused. */
+const RISK = { max_active_positions: 1 };
+
+/** A refusal of the risk engine: the bar, the rule and the order it refused. */
+function refusals(rows: Record<string, string>[]): string[] {
+  return rows.filter((r) => r.event === 'rejected').map((r) => [r.time, r.rule, r.symbol, r.side].join(' '));
+}
+
 /** The decision an order records: what the two modes must agree on. */
 function decisions(rows: Record<string, string>[]): string[] {
   return rows.map((o) => [o.time, o.symbol, o.side, o.quantity, o.type, o.purpose].join(' '));
 }
 
-describe('backtest and live session on the same 5-minute bars', () => {
+describe('backtest and live session on the same 5-minute bars, under the same risk limits', () => {
   let work: LiveWork;
   let lastDay: string;
   let gateway: Gateway;
@@ -32,14 +40,18 @@ describe('backtest and live session on the same 5-minute bars', () => {
   });
 
   it(
-    'produce the same signals and orders; their fills differ only by the gateway’s latency',
+    'produce the same signals, orders and risk refusals; their fills differ only by the gateway’s latency',
     { timeout: 90_000 },
     async () => {
       const data = join(work.dir, 'three-days');
       // 1. The 5-minute bars of the three days, fetched from a gateway replaying the data, as a user gets them.
       const archive = await Gateway.start({ port: 0, dataDir: data, clockMode: 'manual', start: '2024-03-08 18:00' });
       lastDay = formatDate(archive.calendar.dayAt(2)! * MS_PER_DAY);
-      const fetchConfig = writeConfig(work, liveConfig(work, { ibkr: { port: archive.port } }), 'fetch.yaml');
+      const fetchConfig = writeConfig(
+        work,
+        liveConfig(work, { ibkr: { port: archive.port }, trading: RISK }),
+        'fetch.yaml',
+      );
       const fetched = join(work.dir, 'fetched');
       const fetch = await runCliAsync(
         [
@@ -107,7 +119,7 @@ describe('backtest and live session on the same 5-minute bars', () => {
       });
       const config = liveConfig(work, {
         ibkr: { port: gateway.port, historical_duration: '1 D' },
-        trading: { symbols: SYMBOLS, sizing: 'fixed:100', use_bracket_orders: false },
+        trading: { ...RISK, symbols: SYMBOLS, sizing: 'fixed:100', use_bracket_orders: false },
       });
       const live = await runLive(work, config, ['--until', `${lastDay} 16:00`]);
       expect(live.stderr).toBe('');
@@ -118,6 +130,10 @@ describe('backtest and live session on the same 5-minute bars', () => {
       const liveOrders = readCsv(join(work.results, 'orders.csv'));
       expect(backtestOrders.length).toBeGreaterThan(4);
       expect(decisions(liveOrders)).toEqual(decisions(backtestOrders));
+      // Same risk decisions: every refusal at the same bar, by the same rule, of the same order.
+      const backtestRefusals = refusals(readCsv(join(backtestOut, 'risk_events.csv')));
+      expect(backtestRefusals.length).toBeGreaterThan(0);
+      expect(refusals(readCsv(join(work.results, 'risk_events.csv')))).toEqual(backtestRefusals);
 
       // Fills: the backtest fills at the next 5-minute bar's open; live, the order reaches the gateway a moment later
       // and fills at the open of the five-second bar then starting. Where the two differ, the live fill must be

@@ -158,7 +158,12 @@ describe('writeReport', () => {
       'periods',
       'start',
       'end',
+      'risk_events',
     ]);
+    expect(json.risk_events).toEqual({ rejected: {}, state_changes: {}, notices: {} });
+    expect(readFileSync(files.riskEvents, 'utf8')).toBe(
+      'time,event,rule,symbol,side,quantity,value,limit,from,to,reason\n',
+    );
     expect(json).toMatchObject({
       trades: 1,
       win_rate: 1,

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { writeHaltRequest } from '../live/kill-switch.js';
+import { addConfigOption, resolveConfig } from './config-options.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+
+interface HaltFlags {
+  config: string;
+  flatten?: boolean;
+  reason?: string;
+  wait: string;
+}
+
+/**
+ * `ets halt [--flatten]`: the kill switch of a running live session. Writes the request to
+ * `trading.kill_switch_file` and waits for the session to take it. A request nobody takes stays, so that the next
+ * session to start halts at once: a kill switch that was pulled stays pulled until a person removes the file.
+ */
+export function registerHaltCommand(program: Command): void {
+  const command = program
+    .command('halt')
+    .description('halt a running live session: cancel working entries, optionally flatten, stop trading');
+  addConfigOption(command)
+    .option('--flatten', 'also close every position at market')
+    .option('--reason <text>', 'why, for the log and risk_events.csv', 'ets halt')
+    .option('--wait <seconds>', 'how long to wait for the session to take the request', '10')
+    .action(async (flags: HaltFlags) => {
+      const wait = Number(flags.wait);
+      if (!/^\d+(\.\d+)?$/.test(flags.wait) || !(wait <= 3600)) {
+        throw new UsageError(`--wait: got "${flags.wait}"; expected seconds from 0 to 3600`);
+      }
+      const config = resolveConfig(flags.config, []);
+      const path = resolve(config.trading.kill_switch_file);
+      const flatten = flags.flatten === true;
+      try {
+        writeHaltRequest(path, { flatten, source: 'ets halt', reason: flags.reason ?? 'ets halt' });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new UsageError(`trading.kill_switch_file: cannot write ${JSON.stringify(path)} (${code})`);
+      }
+      const deadline = Date.now() + wait * 1000;
+      while (existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (existsSync(path)) {
+        process.stderr.write(
+          `error: no running session took the halt request within ${wait} s; it stays at ${path} and halts the next session that starts (delete it to cancel)\n`,
+        );
+        process.exitCode = ExitCode.Failure;
+        return;
+      }
+      process.stdout.write(`halt${flatten ? ' and flatten' : ''} taken by the running session (${path})\n`);
+    });
+}

@@ -1,0 +1,76 @@
+import { MS_PER_DAY } from '../domain/time.js';
+import type { RiskVerdict } from './risk-rule.js';
+
+export interface RapidLossSettings {
+  /** Window of intraday data; with daily data the same number counts bars. */
+  readonly windowMinutes: number;
+  readonly lossPct: number;
+}
+
+/**
+ * Portfolio value down `lossPct` % from its highest value within the window → halt. The window is `windowMinutes`
+ * of exchange time for intraday data and that many bars (plus the current one) for daily data, whose bars are whole
+ * days apart. A monotonic queue keeps the window's peak, so each observation is O(1) amortised.
+ */
+export class RapidLossMonitor {
+  private readonly times: number[] = [];
+  private head = 0;
+  private seen = 0;
+  private readonly indexes: number[] = [];
+  private readonly peaks: number[] = [];
+  private peakHead = 0;
+
+  constructor(private readonly settings: RapidLossSettings) {}
+
+  /** Records the equity at `time`; returns the breach when the loss within the window reaches the limit. */
+  observe(time: number, equity: number): RiskVerdict | null {
+    if (!Number.isFinite(equity)) return null;
+    const index = this.seen++;
+    this.times.push(time);
+    // Values below the newcomer can never be the peak again.
+    while (this.peaks.length > this.peakHead && this.peaks.at(-1)! <= equity) {
+      this.peaks.pop();
+      this.indexes.pop();
+    }
+    this.peaks.push(equity);
+    this.indexes.push(index);
+    this.expire(time, index);
+    const peak = this.peaks[this.peakHead]!;
+    if (!(peak > 0)) return null;
+    const lossPct = ((peak - equity) / peak) * 100;
+    if (lossPct <= 0 || lossPct < this.settings.lossPct) return null;
+    const daily = time % MS_PER_DAY === 0;
+    const window = `${this.settings.windowMinutes} ${daily ? 'bars' : 'minutes'}`;
+    return {
+      value: lossPct,
+      limit: this.settings.lossPct,
+      reason: `rapid loss: portfolio value ${equity.toFixed(2)} is ${lossPct.toFixed(2)}% below its peak ${peak.toFixed(2)} within ${window} (limit ${this.settings.lossPct}%)`,
+    };
+  }
+
+  private expire(time: number, index: number): void {
+    const daily = time % MS_PER_DAY === 0;
+    const w = this.settings.windowMinutes;
+    const oldest = daily ? index - Math.floor(w) : Number.NaN;
+    const cutoff = time - w * 60_000;
+    const base = this.seen - this.times.length;
+    while (this.head < this.times.length) {
+      const i = base + this.head;
+      const inWindow = daily ? i >= oldest : this.times[this.head]! >= cutoff;
+      if (inWindow) break;
+      this.head++;
+    }
+    const first = base + this.head;
+    while (this.indexes[this.peakHead]! < first) this.peakHead++;
+    // Compact now and then, so that memory follows the window rather than the run.
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+    if (this.peakHead > 1024 && this.peakHead * 2 > this.peaks.length) {
+      this.peaks.splice(0, this.peakHead);
+      this.indexes.splice(0, this.peakHead);
+      this.peakHead = 0;
+    }
+  }
+}

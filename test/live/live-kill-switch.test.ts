@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatTime, MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import { runCliAsync } from '../support/run-cli.js';
+import {
+  executionsOf,
+  liveConfig,
+  liveWork,
+  readCsv,
+  startLive,
+  startTestGateway,
+  writeConfig,
+  type LiveWork,
+} from './live-fixture.js';
+
+function dataEnd(gateway: Gateway): string {
+  return formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Entries in orders.csv so far. */
+function entries(work: LiveWork): number {
+  const path = join(work.results, 'orders.csv');
+  return existsSync(path) ? readCsv(path).filter((o) => o.purpose === 'entry').length : 0;
+}
+
+describe('the kill switch of a live session on the embedded gateway', () => {
+  let work: LiveWork;
+  let gateway: Gateway;
+  beforeEach(async () => {
+    work = liveWork();
+    gateway = await startTestGateway(work, { speed: 1000 });
+  });
+  afterEach(async () => {
+    await gateway.stop();
+    work.cleanup();
+  });
+
+  it(
+    'ets halt --flatten cancels working entries, closes every position and halts for the rest of the session',
+    { timeout: 90_000 },
+    async () => {
+      const config = liveConfig(work, {
+        ibkr: { port: gateway.port },
+        strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
+      });
+      const session = startLive(work, config, ['--until', dataEnd(gateway)]);
+      await until(() => entries(work) > 0, 60_000);
+      const halt = await runCliAsync(
+        ['halt', '-c', writeConfig(work, config, 'halt.yaml'), '--flatten', '--reason', 'test'],
+        work.dir,
+      );
+      expect(halt.stderr).toBe('');
+      expect(halt.stdout).toContain('halt and flatten taken by the running session');
+      expect(halt.status).toBe(0);
+      const run = await session.done;
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+
+      const events = readCsv(join(work.results, 'risk_events.csv'));
+      const halted = events.find((e) => e.event === 'state')!;
+      expect(halted).toMatchObject({ rule: 'kill_switch', from: 'ACTIVE', to: 'HALTED' });
+      // (readCsv splits at every comma: the reason's own comma ends this cell.)
+      expect(halted.reason).toBe('"kill switch (ets halt): test');
+      const haltTime = parseTime(halted.time!);
+      // After the halt only the risk engine's closing orders went out, and the account ended flat.
+      const after = readCsv(join(work.results, 'orders.csv')).filter((o) => parseTime(o.time!) >= haltTime);
+      for (const order of after) expect([order.purpose, order.strategy]).toEqual(['exit', 'risk']);
+      const held = new Map<string, number>();
+      for (const e of executionsOf(gateway, 11)) {
+        held.set(e.symbol, (held.get(e.symbol) ?? 0) + (e.side === 'BOT' ? e.shares : -e.shares));
+      }
+      for (const [symbol, quantity] of held) expect(`${symbol} ${quantity}`).toBe(`${symbol} 0`);
+      for (const e of events.slice(1)) expect(e).toMatchObject({ event: 'rejected', rule: 'trading_state' });
+      const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as {
+        risk_events: { state_changes: Record<string, number> };
+      };
+      expect(metrics.risk_events.state_changes).toEqual({ kill_switch: 1 });
+    },
+  );
+
+  it('SIGUSR2 halts without flattening; ets halt without a session leaves the request for the next one', async () => {
+    const config = liveConfig(work, {
+      ibkr: { port: gateway.port },
+      strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
+    });
+    const lonely = await runCliAsync(['halt', '-c', writeConfig(work, config, 'halt.yaml'), '--wait', '0'], work.dir);
+    expect(lonely.status).toBe(1);
+    expect(lonely.stderr).toMatch(
+      /^error: no running session took the halt request within 0 s; it stays at .*ets\.halt/,
+    );
+    expect(existsSync(join(work.dir, 'ets.halt'))).toBe(true);
+
+    // The next session takes the request at its start and never places an order.
+    const session = startLive(work, config, ['--until', dataEnd(gateway)]);
+    await until(() => !existsSync(join(work.dir, 'ets.halt')), 30_000);
+    session.child.kill('SIGUSR2');
+    const run = await session.done;
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain('SIGUSR2: halting trading');
+    expect(readCsv(join(work.results, 'orders.csv'))).toEqual([]);
+    const states = readCsv(join(work.results, 'risk_events.csv')).filter((e) => e.event === 'state');
+    expect(states.map((e) => [e.rule, e.to])).toEqual([['kill_switch', 'HALTED']]);
+  }, 90_000);
+});
