@@ -23,6 +23,6 @@ await build({
   // @stoqey/ib finds its own files through __dirname, which an ES module bundle does not have: it loads from
   // node_modules as the CommonJS package it is.
   // esbuild compiles strategy modules at run time and runs its own binary: it is loaded from node_modules too.
-  external: ['@stoqey/ib', 'esbuild'],
+  external: ['@stoqey/ib', 'esbuild', 'better-sqlite3'],
   logLevel: 'warning',
 });

@@ -30,6 +30,8 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['LiveConfigError', ExitCode.Usage],
   ['WarmUpError', ExitCode.Usage],
   ['EmbeddedGatewayError', ExitCode.Usage],
+  // A journal that is corrupt, of a newer schema or another account's: left untouched.
+  ['JournalError', ExitCode.Failure],
 ]);
 
 /** A command-line mistake the user can fix. */

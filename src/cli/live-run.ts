@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
+import type { LiveJournal } from '../journal/live-journal.js';
 import { LiveNode } from '../live/live-node.js';
 import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
@@ -12,6 +13,7 @@ import { liveAssignments } from '../strategy/strategy-plan.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
+import { openLiveJournal } from './live-journal-setup.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
@@ -53,6 +55,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;
   let node: LiveNode | undefined;
+  let journal: LiveJournal | undefined;
   let interrupted: string | undefined;
   const removeHandlers = handleInterrupts((signal) => {
     interrupted = `interrupted (${signal})`;
@@ -71,6 +74,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.replayStart)} at ${embedded.gateway.clock.speed}x)`;
     }
     const end = sessionEnd(options, dataEnd);
+    journal = config.ibkr.read_only ? undefined : openLiveJournal(config, process.env.ETS_CRASH_AT);
     node = new LiveNode(
       config,
       {
@@ -84,11 +88,13 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         progress: startupProgressBar(),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),
+        ...(journal === undefined ? {} : { journal }),
       },
       logger,
     );
     if (interrupted !== undefined) node.stop(interrupted);
     const summary = await node.run();
+    journal?.stop(summary.to, summary.reason);
     printLiveSummary(
       summary,
       resolve(config.live.results_directory),
@@ -96,6 +102,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     );
   } finally {
     removeHandlers();
+    journal?.close();
     await embedded?.gateway.stop();
     await opened.close();
   }

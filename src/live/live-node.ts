@@ -8,13 +8,14 @@ import type { QualifiedContract } from '../adapters/ib/qualified-contract.js';
 import type { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
 import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
-import type { MarketEvent } from '../domain/events.js';
+import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import { FIVE_SECONDS } from '../domain/bar-size.js';
 import { dayNumber, formatTime } from '../domain/time.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
+import type { LiveJournal } from '../journal/live-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
@@ -50,6 +51,8 @@ export interface LiveNodeSettings {
   readonly strategy?: StrategyFactory;
   /** Several strategies at once, each on its own symbols. */
   readonly strategies?: readonly StrategyAssignment[];
+  /** The trading journal: ids reserved before sending, recovery from where the last session stopped. */
+  readonly journal?: LiveJournal;
 }
 
 export interface LiveSummary {
@@ -223,6 +226,8 @@ export class LiveNode {
     let done = 1;
     progress.update('qualifying contracts', done, total);
     const orderIds = new OrderIdSequence(session.nextValidId);
+    const journal = settings.journal;
+    if (journal !== undefined) orderIds.advanceTo(journal.resume.nextOrderId);
     const clock = new BrokerClock(this.zone.toLocal((await this.serverTime()) * 1000));
 
     const contracts = await new ContractQualifier(client, logger).qualify(symbols, {
@@ -257,6 +262,7 @@ export class LiveNode {
       if (position.quantity === 0) continue;
       portfolio.setPosition(position.symbol, position.quantity, position.averageCost, position.marketPrice, startTime);
     }
+    journal?.begin(portfolio, startTime, settings.resultsDirectory);
     logger.info(
       {
         netLiquidation: broker.values.netLiquidation,
@@ -271,11 +277,13 @@ export class LiveNode {
       initialEquity: portfolio.equity,
       riskFreeRate: config.performance.risk_free_rate,
       periodsPerYear: config.performance.periods_per_year,
+      append: journal?.resumed === true,
     });
     observeSession(kernel, results, logger, {
       rejected: () => this.rejected++,
       readOnly: settings.readOnly,
     });
+    journal?.observe(kernel);
     this.trading = { kernel, results, clock };
 
     const oer = new OrderEfficiencyRatio({
@@ -302,15 +310,29 @@ export class LiveNode {
       oer,
       orderIds,
       logger,
+      ...(journal === undefined
+        ? {}
+        : {
+            beforeSend: (event: OrderEvent) => {
+              journal.beforeSend(event);
+            },
+          }),
     });
     engine.attachExecution(execution);
-    // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
-    await reconcileOrders(execution, false);
+    // Without a journal, today's executions are in the broker's positions and cash already: marked seen, not booked.
+    // With one, the executions it lacks are applied once on top of its book; then the broker's figures rule.
+    if (journal === undefined) await reconcileOrders(execution, false);
+    else {
+      await journal.recover(execution, () => reconcileOrders(execution, journal.resumed));
+      journal.reconciled(execution, clock.now());
+      journal.differences(reconcileAccount(portfolio, broker, clock.now(), logger), portfolio, clock.now());
+    }
 
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
-      reconcileAccount(portfolio, snapshot, clock.now(), logger);
+      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger);
+      journal?.differences(differences, portfolio, clock.now());
     });
 
     progress.update('loading history', ++done, total);
@@ -375,7 +397,10 @@ export class LiveNode {
     const close = size.daily ? regularClose(dayNumber(bar.time)) : bar.time + size.ms;
     results.equity(Math.min(close, regularClose(dayNumber(bar.time))), kernel.portfolio);
     const breach = kernel.limits.observe(bar.time);
-    if (breach !== null) this.logger.warn({ rule: breach.rule, at: formatTime(bar.time) }, breach.reason);
+    if (breach !== null) {
+      this.logger.warn({ rule: breach.rule, at: formatTime(bar.time) }, breach.reason);
+      this.settings.journal?.risk('risk', bar.time, `${breach.rule}: ${breach.reason}`);
+    }
   }
 
   /**
@@ -506,7 +531,9 @@ export class LiveNode {
     checkAccount(this.config.ibkr.account_id, session.accounts, this.settings.liveAllowed);
     const snapshot = await running.accountSync.sync(this.config.ibkr.connect_timeout_seconds * 1000);
     await reconcileOrders(running.execution, true);
-    reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
+    const { portfolio } = running.kernel;
+    const differences = reconcileAccount(portfolio, snapshot, running.clock.now(), this.logger);
+    this.settings.journal?.differences(differences, portfolio, running.clock.now());
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();
   }
