@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
+import type { TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
 import { resolveBarFiles } from '../data/bar-files.js';
@@ -13,6 +14,7 @@ import { reportFiles, writeReport, type ReportFiles } from '../performance/repor
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
+import { openBacktestJournal } from './backtest-journal-setup.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
@@ -24,6 +26,8 @@ export interface BacktestJobOptions {
   readonly strategy?: StrategyFactory;
   /** The factories of `backtest.strategies` by name, when several strategies run at once. */
   readonly strategies?: ReadonlyMap<string, StrategyFactory>;
+  /** Write the run to this journal file too (the live journal's schema). */
+  readonly journal?: string;
 }
 
 export interface BacktestJob {
@@ -89,6 +93,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   mkdirSync(out, { recursive: true });
   const files = reportFiles(out);
   const partialEquity = `${files.equity}.partial`;
+  // Opened before the equity file, so that a journal refused leaves nothing behind.
+  const journal = options.journal === undefined ? undefined : openBacktestJournal(options.journal, config);
   const equityCsv = new EquityCsvWriter(partialEquity);
   let result: BacktestResult;
   try {
@@ -100,6 +106,13 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       equitySink: equityCsv,
       ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
       ...(assignments === undefined ? {} : { strategies: assignments }),
+      ...(journal === undefined
+        ? {}
+        : {
+            onKernel: (kernel: TradingKernel) => {
+              journal.observe(kernel);
+            },
+          }),
     });
     equityCsv.close();
     if (result.bars === 0) {
@@ -113,6 +126,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   } catch (error) {
     equityCsv.close();
     rmSync(partialEquity, { force: true });
+    journal?.abort();
     throw error;
   }
   skipped.push(...feed.skipped());
@@ -141,6 +155,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       ),
     );
   renameSync(partialEquity, files.equity);
+  journal?.finish('the backtest finished');
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {
     result,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
-import { createTradingKernel } from '../core/trading-kernel.js';
+import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
@@ -32,6 +32,8 @@ export interface BacktestInput {
   readonly strategy?: StrategyFactory;
   /** Several strategies at once, each on its own symbols (instead of `strategy`). */
   readonly strategies?: readonly StrategyAssignment[];
+  /** Sees the kernel before the first bar (a journal observes its engine). */
+  readonly onKernel?: (kernel: TradingKernel) => void;
 }
 
 export interface BacktestResult {
@@ -71,7 +73,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const clock = new SimClock();
   let nextOrderId = 1;
-  const { portfolio, limits, engine } = createTradingKernel(config, {
+  const kernel = createTradingKernel(config, {
     strategy: input.strategy ?? configured,
     params,
     initialCash: config.account.initial_capital,
@@ -79,6 +81,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     nextOrderId: () => nextOrderId++,
     ...(several === undefined ? {} : { strategies: several }),
   });
+  const { portfolio, limits, engine } = kernel;
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
     clock,
@@ -86,6 +89,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     commission: createCommissionModel(config.backtest.commission, config.commission_rates),
   });
   engine.attachExecution(execution);
+  input.onKernel?.(kernel);
 
   const fills: Fill[] = [];
   const orders: OrderEvent[] = [];

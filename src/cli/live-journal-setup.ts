@@ -1,22 +1,16 @@
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
+import { configHash, programVersion } from '../journal/session-identity.js';
 import { liveStrategy } from '../live/live-strategy.js';
-import { programVersion } from './program-version.js';
 
 /** The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results. */
 export function journalPath(config: Config): string {
   if (config.live.journal_file !== null) return config.live.journal_file;
   const account = config.ibkr.account_id.replace(/[^A-Za-z0-9_-]/g, '_');
   return join(config.live.results_directory, `journal-${account}.sqlite`);
-}
-
-/** A short fingerprint of the validated config: sessions that ran with different settings show it. */
-export function configHash(config: Config): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
 
 /**

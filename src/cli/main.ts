@@ -5,6 +5,7 @@ import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
+import { registerJournalCommand } from './journal-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerStartCommand } from './start-command.js';
 
@@ -31,6 +32,7 @@ function buildProgram(): Command {
   registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);
+  registerJournalCommand(program);
   return program;
 }
 

@@ -37,7 +37,7 @@ export function journalEngine(
   options: JournalObserverOptions = {},
 ): {
   /** Writes the equity of the last bar time not written yet (at the end of a run). */
-  flushEquity(): void;
+  readonly flushEquity: () => void;
 } {
   const { portfolio } = kernel;
   let barTime = Number.NaN;

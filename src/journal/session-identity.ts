@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,4 +18,9 @@ export function programVersion(): string {
     dir = dirname(dir);
   }
   return 'unknown';
+}
+
+/** A short fingerprint of the validated config: sessions that ran with different settings show it. */
+export function configHash(config: unknown): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }
