@@ -5,7 +5,9 @@
  *   2. 500 symbols × 2,520 daily bars with the portfolio limits on (target ≤ 3 s);
  *   3. the embedded gateway's real-time bar throughput, when its benchmark is built;
  *   4. the live node's hot path at the socket: five-second bar in → placeOrder out, 50 symbols (target p99 ≤ 1 ms);
- *   5. the live node's startup for 50 symbols with a year of daily history (target ≤ 5 s, no error 162).
+ *   5. the live node's startup for 50 symbols with a year of daily history (target ≤ 5 s, no error 162);
+ *   6. the journal's reservation on the bar → placeOrder path, WAL with synchronous NORMAL and FULL (target p99
+ *      ≤ 0.2 ms added).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,6 +142,7 @@ try {
     ['live-latency.js', 'live latency, busy', []],
     ['live-latency.js', 'live latency, typical', ['--fast', '10', '--slow', '30', '--speed', '12']],
     ['live-startup.js', 'live startup', []],
+    ['journal-cost.js', 'journal cost', []],
   ] as const) {
     const live = spawnSync(process.execPath, [join(distRoot, 'bench', file), ...args], {
       encoding: 'utf8',

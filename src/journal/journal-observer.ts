@@ -49,7 +49,7 @@ export function journalEngine(
   kernel.engine.observe({
     onOrder(event) {
       options.crash?.('sent');
-      for (const order of [event.order, ...event.children]) journal.status(order.id, event.time, 'sent');
+      journal.sent(event);
     },
     onEvent(event) {
       switch (event.type) {

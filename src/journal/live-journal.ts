@@ -61,7 +61,7 @@ export class LiveJournal {
   }
 
   static open(options: LiveJournalOptions): LiveJournal {
-    return new LiveJournal(TradingJournal.open(options.path, options.account, options.sync), options);
+    return new LiveJournal(TradingJournal.open(options.path, options.account, options.sync, 'background'), options);
   }
 
   /** An earlier session wrote this journal: the book, the ids and the result files continue from it. */

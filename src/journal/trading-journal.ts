@@ -4,6 +4,7 @@ import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface JournalSessionInfo {
   readonly mode: 'live' | 'backtest';
@@ -49,6 +50,7 @@ type Statement = Database.Statement;
  */
 export class TradingJournal {
   private sessionId = 0;
+  private checkpointer: WalCheckpointer | undefined;
   private executionSeq: number;
   private readonly insertOrder: Statement;
   private readonly insertOrderEvent: Statement;
@@ -61,6 +63,7 @@ export class TradingJournal {
   private readonly insertEvent: Statement;
   private readonly remainingOf: Statement;
   private readonly reserveAll: (event: OrderEvent) => void;
+  private readonly sentAll: (event: OrderEvent) => void;
   private readonly fillTx: (fill: Fill, position: JournalPosition, cash: number, settled: number, r: number) => boolean;
   private readonly bookTx: (
     time: number,
@@ -112,6 +115,9 @@ export class TradingJournal {
     this.reserveAll = db.transaction((event: OrderEvent) => {
       for (const order of [event.order, ...event.children]) this.reserveOne(order, event.time);
     });
+    this.sentAll = db.transaction((event: OrderEvent) => {
+      for (const order of [event.order, ...event.children]) this.status(order.id, event.time, 'sent');
+    });
     this.fillTx = db.transaction(
       (fill: Fill, position: JournalPosition, cash: number, settled: number, recovered: number): boolean => {
         const seq = this.executionSeq + 1;
@@ -151,7 +157,12 @@ export class TradingJournal {
    * Opens the journal of `account` (creating it), refusing one that belongs to another account: each account has
    * its own journal, so that ids, executions and the book of one never mix with another's.
    */
-  static open(path: string, account: string, sync: JournalSync = 'normal'): TradingJournal {
+  static open(
+    path: string,
+    account: string,
+    sync: JournalSync = 'normal',
+    checkpoints: 'inline' | 'background' = 'inline',
+  ): TradingJournal {
     const db = openJournalForWriting(path, sync);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string } | undefined;
     if (row === undefined) {
@@ -162,7 +173,14 @@ export class TradingJournal {
         `the journal ${path} belongs to account ${row.value}, not ${account}: each account has its own`,
       );
     }
-    return new TradingJournal(db);
+    const journal = new TradingJournal(db);
+    if (checkpoints === 'background') {
+      db.pragma('wal_autocheckpoint = 0');
+      journal.checkpointer = new WalCheckpointer(path, () => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
+    return journal;
   }
 
   get session(): number {
@@ -209,6 +227,11 @@ export class TradingJournal {
     this.status(order.id, time, 'accepted');
   }
 
+  /** An order event's placeOrder messages were written: one transaction for the order and its children. */
+  sent(event: OrderEvent): void {
+    this.sentAll(event);
+  }
+
   /** A status change of an order; an order that has ended keeps its final status. */
   status(orderId: number, time: number, status: JournalOrderStatus, reason?: string, code?: number): void {
     if (this.updateStatus.run(status, time, orderId).changes === 0) return;
@@ -251,6 +274,8 @@ export class TradingJournal {
   }
 
   close(): void {
+    void this.checkpointer?.stop();
+    this.checkpointer = undefined;
     if (this.db.open) this.db.close();
   }
 

@@ -188,3 +188,25 @@ describe('TradingJournal', () => {
     );
   });
 });
+
+describe('TradingJournal with checkpoints in the background', () => {
+  const temp = useTempDir();
+
+  it('folds the WAL into the database from its thread while the writer goes on', async () => {
+    const path = join(temp.path(), 'journal.sqlite');
+    const journal = TradingJournal.open(path, 'DU1', 'normal', 'background');
+    journal.startSession(SESSION);
+    expect(journal.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    for (let i = 0; i < 300; i++) journal.reserve(bracket(1 + i * 3));
+    const walPages = (): number => statSync(`${path}-wal`).size;
+    expect(walPages()).toBeGreaterThan(0);
+    // A checkpointed WAL is reused from its start: the database file has grown to hold the orders.
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size < 64 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(statSync(path).size).toBeGreaterThanOrEqual(64 * 1024);
+    journal.close();
+    const reader = openJournalForReading(path);
+    expect(reader.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 900 });
+    reader.close();
+  });
+});
