@@ -17,18 +17,11 @@ import { percentile, verdict } from './live-support.js';
 const ORDERS = 3000;
 const T0 = Date.UTC(2024, 9, 17, 14, 0);
 
+/** A market entry as the router makes it; each bracket gets its ids and time. */
+const ENTRY = { symbol: 'BENCH', side: 'BUY', quantity: 100, type: 'MKT', tif: 'DAY', purpose: 'entry' } as const;
+
 function bracket(id: number): OrderEvent {
-  const base: OrderRequest = {
-    id,
-    symbol: 'BENCH',
-    side: 'BUY',
-    quantity: 100,
-    type: 'MKT',
-    tif: 'DAY',
-    purpose: 'entry',
-    strategyId: 'sma_crossover',
-    createdAt: T0 + id,
-  };
+  const base: OrderRequest = { ...ENTRY, id, strategyId: 'sma_crossover', createdAt: T0 + id };
   const child = { ...base, side: 'SELL', tif: 'GTC', parentId: id, ocaGroup: `bracket-${id}` } as const;
   return {
     type: 'order',
