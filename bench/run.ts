@@ -11,6 +11,8 @@
  *   4. the live node's hot path at the socket: five-second bar in → placeOrder out, 50 symbols (target p99 ≤ 1 ms);
  *   5. the live node's startup for 50 symbols with a year of daily history (target ≤ 5 s, no error 162);
  *   6. walk-forward: 100 combinations × 10 windows on 2 × 20 years of daily bars, 1 and 2 workers (target ≥ 1.8x).
+ *   7. the journal's reservation on the bar → placeOrder path, WAL with synchronous NORMAL and FULL (target p99
+ *      ≤ 0.2 ms added).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -172,6 +174,7 @@ try {
     ['live-latency.js', 'live latency, typical', ['--fast', '10', '--slow', '30', '--speed', '12']],
     ['live-startup.js', 'live startup', []],
     ['optimize-speed.js', 'walk-forward speed', []],
+    ['journal-cost.js', 'journal cost', []],
   ] as const) {
     const live = spawnSync(process.execPath, [join(distRoot, 'bench', file), ...args], {
       encoding: 'utf8',

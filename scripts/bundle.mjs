@@ -24,6 +24,6 @@ await build({
   // @stoqey/ib finds its own files through __dirname, which an ES module bundle does not have: it loads from
   // node_modules as the CommonJS package it is. tinypool starts its threads from its own worker file, found beside it.
   // esbuild compiles strategy modules at run time and runs its own binary: it is loaded from node_modules too.
-  external: ['@stoqey/ib', 'esbuild', 'tinypool'],
+  external: ['@stoqey/ib', 'esbuild', 'tinypool', 'better-sqlite3'],
   logLevel: 'warning',
 });

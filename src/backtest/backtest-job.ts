@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
+import type { TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
 import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
@@ -25,6 +26,7 @@ import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
 import { normaliseSymbol } from '../domain/symbol.js';
 import { loadVolatilitySeries } from '../risk/load-volatility-series.js';
+import { openBacktestJournal } from './backtest-journal-setup.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
 import { runBacktest, type BacktestResult } from './backtest-runner.js';
@@ -41,6 +43,8 @@ export interface BacktestJobOptions {
   readonly strategies?: ReadonlyMap<string, StrategyFactory>;
   /** Told how far the run has come (a progress bar on a terminal, log lines elsewhere). */
   readonly progress?: BacktestProgress;
+  /** Write the run to this journal file too (the live journal's schema). */
+  readonly journal?: string;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -121,6 +125,14 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   mkdirSync(out, { recursive: true });
   const files = reportFiles(out);
   const partial = partialFiles(files);
+  // Opened before the result files, so that a journal refused leaves nothing behind.
+  let journal: ReturnType<typeof openBacktestJournal> | undefined;
+  try {
+    journal = options.journal === undefined ? undefined : openBacktestJournal(options.journal, config);
+  } catch (error) {
+    feed.close();
+    throw error;
+  }
   const equityCsv = new EquityCsvWriter(partial.equity);
   let records: RecordCsvWriter | null = null;
   let result: BacktestResult;
@@ -140,6 +152,11 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
         ...(records === null ? {} : { records }),
         ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
         ...(assignments === undefined ? {} : { strategies: assignments }),
+        ...(journal !== undefined && {
+          onKernel: (kernel: TradingKernel) => {
+            journal.observe(kernel);
+          },
+        }),
       });
     } finally {
       progress?.stop();
@@ -158,6 +175,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     equityCsv.close();
     records?.close();
     for (const path of Object.values(partial)) rmSync(path, { force: true });
+    journal?.abort();
     throw error;
   } finally {
     feed.close();
@@ -192,6 +210,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     );
   }
   renameSync(partial.equity, files.equity);
+  journal?.finish('the backtest finished');
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {
     result,

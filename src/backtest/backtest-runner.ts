@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import { SimClock } from '../core/clock.js';
-import { createTradingKernel } from '../core/trading-kernel.js';
+import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
@@ -53,6 +53,8 @@ export interface BacktestInput {
   readonly records?: BacktestRecordSink;
   /** The volatility index's history (VIX.csv) when the volatility rule is on. */
   readonly volatility?: VolatilitySeries | null;
+  /** Sees the kernel before the first bar (a journal observes its engine). */
+  readonly onKernel?: (kernel: TradingKernel) => void;
 }
 
 /** Where a run's records go as they happen, instead of into the result. */
@@ -107,7 +109,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
 
   const clock = new SimClock();
   let nextOrderId = 1;
-  const { portfolio, risk, router, engine } = createTradingKernel(config, {
+  const kernel = createTradingKernel(config, {
     strategy: input.strategy ?? configured,
     params,
     initialCash: config.account.initial_capital,
@@ -117,6 +119,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     ...(input.entryGates !== undefined && { entryGates: input.entryGates }),
     keepTrades: input.records === undefined,
   });
+  const { portfolio, risk, router, engine } = kernel;
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
     clock,
@@ -131,6 +134,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   });
   const volatility = input.volatility ?? null;
   const monitor = risk.volatility;
+  input.onKernel?.(kernel);
 
   const fills: Fill[] = [];
   const orders: OrderEvent[] = [];

@@ -22,6 +22,7 @@ export interface BacktestFlags {
   settlementDays?: string;
   benchmark?: string;
   out?: string;
+  journal?: string;
   skipBadRows?: boolean;
   equityRows?: string;
 }
@@ -101,12 +102,16 @@ export function registerBacktestCommand(program: Command): void {
     .option('--settlement-days <n>', 'sessions until sale proceeds settle (T+N)')
     .option('--benchmark <symbol>', 'buy-and-hold benchmark for alpha and beta')
     .option('--out <dir>', 'directory for the result files (backtest.results_directory)')
+    .option('--journal <file>', 'also write the run to this SQLite journal (the live journal\u2019s schema)')
     .option('--skip-bad-rows', 'skip malformed CSV rows (and report how many) instead of failing')
     .option('--equity-rows <rows>', 'equity.csv rows: changes (dates and cash moves) or every_bar')
     .action(async (flags: BacktestFlags) => {
       const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
       const config = resolveConfig(flags.config, overrides);
       const { runBacktestCommand } = await import('./backtest-run.js');
-      await runBacktestCommand(config, { benchmarkRequired: flags.benchmark !== undefined });
+      await runBacktestCommand(config, {
+        benchmarkRequired: flags.benchmark !== undefined,
+        ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+      });
     });
 }

@@ -32,6 +32,8 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['WarmUpError', ExitCode.Usage],
   ['EmbeddedGatewayError', ExitCode.Usage],
   ['DashboardError', ExitCode.Usage],
+  // A journal that is corrupt, of a newer schema or another account's: left untouched.
+  ['JournalError', ExitCode.Failure],
 ]);
 
 /** A command-line mistake the user can fix. */

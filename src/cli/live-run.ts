@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.js';
 import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
+import type { LiveJournal } from '../journal/live-journal.js';
 import { LiveNode } from '../live/live-node.js';
 import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
@@ -14,6 +15,7 @@ import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
 import { haltOnSignal } from './halt-signal.js';
 import { writeHaltRequest } from '../live/kill-switch.js';
+import { openLiveJournal } from './live-journal-setup.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
@@ -65,6 +67,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   let embedded: EmbeddedGateway | undefined;
   let node: LiveNode | undefined;
   let dashboard: Dashboard | undefined;
+  let journal: LiveJournal | undefined;
   let interrupted: string | undefined;
   const removeHandlers = handleInterrupts((signal) => {
     interrupted = `interrupted (${signal})`;
@@ -88,6 +91,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.replayStart)} at ${embedded.gateway.clock.speed}x)`;
     }
     const end = sessionEnd(options, dataEnd);
+    journal = config.ibkr.read_only ? undefined : openLiveJournal(config, process.env.ETS_CRASH_AT);
     node = new LiveNode(
       config,
       {
@@ -101,6 +105,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         progress: startupProgressBar(),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),
+        ...(journal === undefined ? {} : { journal }),
       },
       logger,
     );
@@ -108,6 +113,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     dashboard = await startSessionDashboard(config, node, logger);
     const summary = await node.run();
     writeLiveReport(config, summary, embedded?.dataDirectory ?? null, logger);
+    journal?.stop(summary.to, summary.reason);
     printLiveSummary(
       summary,
       resolve(config.live.results_directory),
@@ -117,6 +123,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     removeHandlers();
     await dashboard?.close();
     removeHaltSignal();
+    journal?.close();
     await embedded?.gateway.stop();
     await opened.close();
   }

@@ -6,6 +6,7 @@ import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerHaltCommand } from './halt-command.js';
+import { registerJournalCommand } from './journal-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerOptimizeCommands } from './optimize-command.js';
 import { registerReportCommand } from './report-command.js';
@@ -39,6 +40,7 @@ function buildProgram(): Command {
   registerWorkerCommand(program);
   registerReportCommand(program);
   registerHaltCommand(program);
+  registerJournalCommand(program);
   return program;
 }
 

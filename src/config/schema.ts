@@ -280,6 +280,12 @@ const liveSchema = z.strictObject({
   cancel_entries_on_shutdown: bool(true),
   /** Seconds to wait for IB's commission report of an execution before booking it with the modelled commission. */
   commission_wait_seconds: opt(positive(), 2),
+  /** The SQLite journal of orders, fills and the book; null: journal-<account>.sqlite in results_directory. */
+  journal_file: opt(z.nullable(z.string()), null),
+  /** SQLite synchronous level of the journal (WAL mode): normal or full (an fsync per commit). */
+  journal_sync: opt(z.enum(['normal', 'full']), 'normal'),
+  /** Orders open at the broker under this client id that the journal never reserved: keep or cancel them. */
+  orphan_orders: opt(z.enum(['keep', 'cancel']), 'keep'),
 });
 
 /** A calendar length: a count and D (days), W (weeks), M (months) or Y (years). */

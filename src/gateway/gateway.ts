@@ -82,6 +82,7 @@ export class Gateway {
   readonly store: MarketDataStore;
   readonly calendar: TradingCalendar;
   private readonly server: GatewayServer;
+  private serverMade = false;
   private readonly engine: ReplayEngine;
   private readonly status = new GatewayStatus();
   private readonly logger: GatewayLogger;
@@ -184,6 +185,7 @@ export class Gateway {
         this.accounts.dropSession(session);
       },
     });
+    this.serverMade = true;
     this.faults = new FaultController({
       status: this.status,
       logger: this.logger,
@@ -277,13 +279,19 @@ export class Gateway {
     });
   }
 
+  /** The server, once the constructor has made it. */
+  private listening(): GatewayServer | undefined {
+    return this.serverMade ? this.server : undefined;
+  }
+
   private brokerPort(): BrokerPort {
     return {
+      // Restoring a state file runs before the server exists: there is no client to tell yet.
       send: (clientId, build) => {
-        const session = this.server.client(clientId);
+        const session = this.listening()?.client(clientId);
         if (session !== undefined) session.send(build(session.version));
       },
-      error: (clientId, id, code, message) => this.server.client(clientId)?.sendError(id, code, message),
+      error: (clientId, id, code, message) => this.listening()?.client(clientId)?.sendError(id, code, message),
       accountChanged: (symbol) => {
         this.accounts.changed(symbol);
       },

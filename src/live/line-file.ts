@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 
 /**
  * A text file written a whole line at a time while a session runs. Lines collect while the current socket read is
@@ -14,9 +14,12 @@ export class LineFile {
   constructor(
     readonly path: string,
     header: string,
+    append = false,
   ) {
-    this.fd = openSync(path, 'w');
-    writeSync(this.fd, `${header}\n`);
+    // Appending continues a file that exists with its header; a file that is new or empty starts with the header.
+    const continuing = append && existsSync(path) && statSync(path).size > 0;
+    this.fd = openSync(path, continuing ? 'a' : 'w');
+    if (!continuing) writeSync(this.fd, `${header}\n`);
   }
 
   line(text: string): void {

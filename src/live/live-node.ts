@@ -8,13 +8,14 @@ import type { QualifiedContract } from '../adapters/ib/qualified-contract.js';
 import type { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
 import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
-import type { MarketEvent } from '../domain/events.js';
+import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import { FIVE_SECONDS } from '../domain/bar-size.js';
 import { dayNumber, formatTime } from '../domain/time.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
+import type { LiveJournal } from '../journal/live-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
@@ -57,6 +58,8 @@ export interface LiveNodeSettings {
   readonly strategy?: StrategyFactory;
   /** Several strategies at once, each on its own symbols. */
   readonly strategies?: readonly StrategyAssignment[];
+  /** The trading journal: ids reserved before sending, recovery from where the last session stopped. */
+  readonly journal?: LiveJournal;
 }
 
 export interface LiveSummary {
@@ -267,6 +270,8 @@ export class LiveNode implements LiveView {
     let done = 1;
     progress.update('qualifying contracts', done, total);
     const orderIds = new OrderIdSequence(session.nextValidId);
+    const journal = settings.journal;
+    if (journal !== undefined) orderIds.advanceTo(journal.resume.nextOrderId);
     const clock = new BrokerClock(this.zone.toLocal((await this.serverTime()) * 1000));
 
     const contracts = await new ContractQualifier(client, logger).qualify(symbols, {
@@ -302,6 +307,7 @@ export class LiveNode implements LiveView {
       if (position.quantity === 0) continue;
       portfolio.setPosition(position.symbol, position.quantity, position.averageCost, position.marketPrice, startTime);
     }
+    journal?.begin(portfolio, startTime, settings.resultsDirectory);
     logger.info(
       {
         netLiquidation: broker.values.netLiquidation,
@@ -317,11 +323,20 @@ export class LiveNode implements LiveView {
       initialEquity: portfolio.equity,
       riskFreeRate: config.performance.risk_free_rate,
       periodsPerYear: config.performance.periods_per_year,
+      append: journal?.resumed === true,
     });
     observeSession(kernel, results, logger, {
       rejected: () => this.rejected++,
       readOnly: settings.readOnly,
     });
+    if (journal !== undefined) {
+      journal.observe(kernel);
+      // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
+      kernel.risk.onEvent((event) => {
+        const halt = event.type === 'trading_state' && event.to === 'HALTED';
+        journal.risk(halt ? 'halt' : 'risk', event.time, `${event.rule}: ${event.reason}`);
+      });
+    }
     this.trading = { kernel, results, clock };
     // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
     const pulled = this.killSwitch.take() ?? this.earlyHalt;
@@ -352,17 +367,31 @@ export class LiveNode implements LiveView {
       oer,
       orderIds,
       logger,
+      ...(journal === undefined
+        ? {}
+        : {
+            beforeSend: (event: OrderEvent) => {
+              journal.beforeSend(event);
+            },
+          }),
     });
     engine.attachExecution(execution);
     const oerView = config.monitoring.oer_enabled ? oer : null;
     this.watch.attach({ kernel, clock, execution, client, oer: oerView, connection: () => this.monitor.state });
-    // Today's executions are in the broker's positions and cash already: they are marked seen, not booked again.
-    await reconcileOrders(execution, false);
+    // Without a journal, today's executions are in the broker's positions and cash already: marked seen, not booked.
+    // With one, the executions it lacks are applied once on top of its book; then the broker's figures rule.
+    if (journal === undefined) await reconcileOrders(execution, false);
+    else {
+      await journal.recover(execution, () => reconcileOrders(execution, journal.resumed));
+      journal.reconciled(execution, clock.now());
+      journal.differences(reconcileAccount(portfolio, broker, clock.now(), logger), portfolio, clock.now());
+    }
 
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
-      reconcileAccount(portfolio, snapshot, clock.now(), logger);
+      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger);
+      journal?.differences(differences, portfolio, clock.now());
     });
 
     progress.update('loading history', ++done, total);
@@ -568,7 +597,9 @@ export class LiveNode implements LiveView {
     checkAccount(this.config.ibkr.account_id, session.accounts, this.settings.liveAllowed);
     const snapshot = await running.accountSync.sync(this.config.ibkr.connect_timeout_seconds * 1000);
     await reconcileOrders(running.execution, true);
-    reconcileAccount(running.kernel.portfolio, snapshot, running.clock.now(), this.logger);
+    const { portfolio } = running.kernel;
+    const differences = reconcileAccount(portfolio, snapshot, running.clock.now(), this.logger);
+    this.settings.journal?.differences(differences, portfolio, running.clock.now());
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();
     this.volatility?.resubscribeAll();

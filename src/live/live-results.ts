@@ -30,6 +30,8 @@ export interface LiveResultsOptions {
   readonly periodsPerYear: number;
   /** The risk engine's events counted by rule, for metrics.json. */
   readonly riskCounts?: () => RiskCounts;
+  /** Continue the files of an earlier session (its rows stay; this session's follow) rather than start them anew. */
+  readonly append?: boolean;
 }
 
 /** An equity row as soon as the recorder passes it on (one row late, as it replaces rows of the same time). */
@@ -68,11 +70,11 @@ export class LiveResults {
   ) {
     mkdirSync(directory, { recursive: true });
     this.files = reportFiles(directory);
-    this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER);
-    this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER);
-    this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER);
-    this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER);
-    this.riskFile = new LineFile(this.files.riskEvents, RISK_EVENTS_HEADER);
+    this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER, options.append);
+    this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER, options.append);
+    this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER, options.append);
+    this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER, options.append);
+    this.riskFile = new LineFile(this.files.riskEvents, RISK_EVENTS_HEADER, options.append);
     this.recorder = new EquityRecorder(new EquityLines(this.equityFile));
   }
 

@@ -160,10 +160,16 @@ export class OrderWorkflow {
     const parentsFirst = [...live.filter((o) => o.parentOrderId === 0), ...live.filter((o) => o.parentOrderId !== 0)];
     for (const order of parentsFirst) {
       const stop = trailStops.get(order.permId);
+      const { parentId, ...own } = order.request;
+      // A child whose parent has filled works on its own (its OCA group still ties it to its sibling); only a
+      // child of a parent that still works is held by it in the book.
+      const held = parentId !== undefined && this.book.get(parentId) !== undefined;
       const request: OrderRequest = {
-        ...order.request,
+        ...own,
         quantity: order.wire.totalQuantity - order.filled,
         ...(stop === undefined ? {} : { stopPrice: stop }),
+        ...(held ? { parentId } : {}),
+        ...(parentId !== undefined && !held && own.ocaGroup === undefined ? { ocaGroup: `bracket-${parentId}` } : {}),
       };
       const added = this.book.add(request);
       if (!added.ok) {

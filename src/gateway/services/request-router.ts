@@ -127,6 +127,8 @@ export class RequestRouter {
         s.accounts.multi.cancelAccountUpdates(session, request.reqId);
         return;
       case 'placeOrder':
+        // Every placeOrder that arrives, so that a client sending an id twice can be told from the log.
+        s.logger.debug({ clientId: session.clientId, orderId: request.orderId }, 'placeOrder received');
         s.broker.place(session.clientId, request.orderId, request.contract, request.order);
         return;
       case 'cancelOrder':

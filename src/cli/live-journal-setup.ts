@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
+import { LiveJournal } from '../journal/live-journal.js';
+import { configHash, programVersion } from '../journal/session-identity.js';
+import { liveStrategy } from '../live/live-strategy.js';
+
+/** The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results. */
+export function journalPath(config: Config): string {
+  if (config.live.journal_file !== null) return config.live.journal_file;
+  const account = config.ibkr.account_id.replace(/[^A-Za-z0-9_-]/g, '_');
+  return join(config.live.results_directory, `journal-${account}.sqlite`);
+}
+
+/**
+ * Opens the live session's journal (refusing a corrupt one, one of a newer schema or another account's, untouched).
+ * `crashAt` arms a crash point of the chaos test (ETS_CRASH_AT).
+ */
+export function openLiveJournal(config: Config, crashAt: string | undefined): LiveJournal {
+  const path = journalPath(config);
+  mkdirSync(dirname(path), { recursive: true });
+  const crash = crashHook(parseCrashPoint(crashAt));
+  return LiveJournal.open({
+    path,
+    account: config.ibkr.account_id,
+    sync: config.live.journal_sync,
+    orphanOrders: config.live.orphan_orders,
+    session: { version: programVersion(), configHash: configHash(config), strategy: liveStrategy(config).name },
+    ...(crash === undefined ? {} : { crash }),
+  });
+}

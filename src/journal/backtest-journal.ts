@@ -1,0 +1,76 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import type { TradingKernel } from '../core/trading-kernel.js';
+import { JournalError } from './journal-error.js';
+import { journalEngine } from './journal-observer.js';
+import { openJournalForReading } from './open-journal.js';
+import { TradingJournal, type JournalSessionInfo } from './trading-journal.js';
+
+/** The account name a backtest's journal carries (a live journal carries the IB account's). */
+export const BACKTEST_ACCOUNT = 'backtest';
+
+/** A live journal is the record of real orders: a backtest never replaces one. */
+function refuseLiveJournal(file: string): void {
+  if (!existsSync(file)) return;
+  const db = openJournalForReading(file);
+  try {
+    const live = db.prepare("SELECT count(*) AS n FROM sessions WHERE mode = 'live'").get() as { n: number };
+    if (live.n > 0) throw new JournalError(`${file} is the journal of live sessions: a backtest does not replace it`);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * A backtest's journal, in the live journal's schema so that the two compare in SQL. The run writes into
+ * FILE.partial inside one transaction, and the file takes its name only when the run has succeeded: a failed run
+ * leaves no journal, and an earlier backtest's journal stays until a new one replaces it.
+ */
+export class BacktestJournal {
+  private readonly partial: string;
+  private flush: (() => void) | undefined;
+
+  private constructor(
+    private readonly file: string,
+    private readonly journal: TradingJournal,
+  ) {
+    this.partial = `${file}.partial`;
+  }
+
+  static open(file: string, session: Omit<JournalSessionInfo, 'mode'>): BacktestJournal {
+    refuseLiveJournal(file);
+    const partial = `${file}.partial`;
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    const journal = TradingJournal.open(partial, BACKTEST_ACCOUNT);
+    journal.db.exec('BEGIN');
+    journal.startSession({ mode: 'backtest', ...session });
+    return new BacktestJournal(file, journal);
+  }
+
+  /** Journals the kernel's orders, fills, refusals and equity as the run goes. */
+  observe(kernel: TradingKernel): void {
+    kernel.engine.observe({
+      onOrder: (event) => {
+        this.journal.reserve(event);
+      },
+    });
+    this.flush = journalEngine(kernel, this.journal).flushEquity;
+  }
+
+  /** The run succeeded: commit and give the file its name. */
+  finish(reason: string): void {
+    this.flush?.();
+    const last = this.journal.db.prepare('SELECT max(time) AS t FROM equity').get() as { t: number | null };
+    this.journal.stopSession(last.t ?? Number.NaN, reason);
+    this.journal.db.exec('COMMIT');
+    this.journal.db.pragma('wal_checkpoint(TRUNCATE)');
+    this.journal.db.pragma('journal_mode = DELETE');
+    this.journal.close();
+    renameSync(this.partial, this.file);
+  }
+
+  /** The run failed: nothing of it stays. */
+  abort(): void {
+    this.journal.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.partial}${suffix}`, { force: true });
+  }
+}

@@ -1,0 +1,92 @@
+import type { TradingKernel } from '../core/trading-kernel.js';
+import { assertNever } from '../domain/events.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { JournalPosition, TradingJournal } from './trading-journal.js';
+
+/** A moment the chaos test kills the process at (see crash-points.ts); nothing happens outside that test. */
+export type CrashHook = (point: 'sent' | 'partial-fill') => void;
+
+export interface JournalObserverOptions {
+  /** Whether fills arriving now are executions recovered from the broker rather than ones seen as they happened. */
+  readonly recovering?: () => boolean;
+  readonly crash?: CrashHook;
+}
+
+export function positionOf(portfolio: Portfolio, symbol: string): JournalPosition {
+  return {
+    symbol,
+    quantity: portfolio.quantity(symbol),
+    averageCost: portfolio.averageCost(symbol),
+    lastPrice: portfolio.lastPrice(symbol),
+  };
+}
+
+/** The whole book of a portfolio, for a snapshot. */
+export function positionsOf(portfolio: Portfolio): JournalPosition[] {
+  return portfolio.openPositions().map((p) => positionOf(portfolio, p.symbol));
+}
+
+/**
+ * Journals what the engine does, the same way for a backtest and a live session: orders as they are sent, their
+ * status changes, fills with the book they leave, refused signals, and the equity at each bar time (written when the
+ * first bar of the next time arrives, once every symbol's bar of the time has been marked).
+ */
+export function journalEngine(
+  kernel: TradingKernel,
+  journal: TradingJournal,
+  options: JournalObserverOptions = {},
+): {
+  /** Writes the equity of the last bar time not written yet (at the end of a run). */
+  readonly flushEquity: () => void;
+} {
+  const { portfolio } = kernel;
+  let barTime = Number.NaN;
+  const flushEquity = (): void => {
+    if (Number.isNaN(barTime)) return;
+    journal.equity(barTime, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    barTime = Number.NaN;
+  };
+  kernel.engine.observe({
+    onOrder(event) {
+      options.crash?.('sent');
+      journal.sent(event);
+    },
+    onEvent(event) {
+      switch (event.type) {
+        case 'market':
+          if (event.time !== barTime) {
+            flushEquity();
+            barTime = event.time;
+          }
+          return;
+        case 'order_accepted':
+          journal.accepted(event.order, event.time);
+          return;
+        case 'order_failed':
+          journal.status(event.orderId, event.time, 'failed', event.reason, event.code);
+          return;
+        case 'order_cancelled':
+          journal.status(event.orderId, event.time, 'cancelled', event.reason);
+          return;
+        case 'signal_rejected':
+          journal.event('signal_rejected', event.time, event.reason, { symbol: event.signal.symbol });
+          return;
+        case 'signal':
+        case 'order':
+        case 'cancel_order':
+        case 'fill':
+          // Orders and fills have their own hooks; advice and cancel requests leave no trace of their own.
+          return;
+        default:
+          assertNever(event);
+      }
+    },
+    onFill(fill) {
+      if (options.crash !== undefined && journal.remaining(fill.orderId) > fill.quantity) options.crash('partial-fill');
+      const recovered = options.recovering?.() ?? false;
+      journal.fill(fill, positionOf(portfolio, fill.symbol), portfolio.cash, portfolio.settledCash, recovered);
+      journal.equity(fill.time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    },
+  });
+  return { flushEquity };
+}

@@ -1,0 +1,207 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import type { CancelOrderEvent, OrderEvent } from '../domain/events.js';
+import type { TradingKernel } from '../core/trading-kernel.js';
+import { fillRow } from '../performance/report-rows.js';
+import { FILLS_HEADER, reportFiles } from '../performance/report-writer.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
+import type { CrashPoint } from './crash-points.js';
+import { positionsOf, journalEngine } from './journal-observer.js';
+import { journaledFills } from './journal-queries.js';
+import { readResume, type JournalResume } from './journal-resume.js';
+import type { JournalSync } from './open-journal.js';
+import { TradingJournal, type JournalSessionInfo } from './trading-journal.js';
+
+export type OrphanPolicy = 'keep' | 'cancel';
+
+export interface LiveJournalOptions {
+  readonly path: string;
+  readonly account: string;
+  readonly sync: JournalSync;
+  /** What to do with orders open at the broker under this client id that the journal never reserved. */
+  readonly orphanOrders: OrphanPolicy;
+  readonly session: Omit<JournalSessionInfo, 'mode'>;
+  readonly crash?: (point: CrashPoint) => void;
+}
+
+/** What the journal needs of the execution client to finish recovery (IbExecutionClient has it). */
+export interface RecoveringExecution {
+  markExecutionsSeen(execIds: Iterable<string>): void;
+  workingOrders(): readonly { readonly id: number; readonly symbol: string; readonly purpose: string }[];
+  order(orderId: number): { readonly ended: boolean } | undefined;
+  cancel(event: CancelOrderEvent): void;
+}
+
+/** One figure on which our book and the broker's disagreed (what account-reconciler reports). */
+export interface BookDifference {
+  readonly field: 'cash' | 'position';
+  readonly symbol?: string;
+  readonly ours: number;
+  readonly broker: number;
+}
+
+/**
+ * The live session's side of the journal: where the last session stood (ids, executions, book), the reservation
+ * of each order before it is sent, the engine's events, and the steps of recovery — executions missed while the
+ * process was down applied once, orders that never left or ended while it was down closed, orphans kept or
+ * cancelled, and every difference from the broker journaled with both values.
+ */
+export class LiveJournal {
+  readonly resume: JournalResume;
+  private readonly known: Set<number>;
+  private recovering = false;
+
+  private constructor(
+    readonly journal: TradingJournal,
+    private readonly options: LiveJournalOptions,
+  ) {
+    this.resume = readResume(journal.db);
+    this.known = new Set(
+      (journal.db.prepare('SELECT order_id FROM orders').all() as { order_id: number }[]).map((r) => r.order_id),
+    );
+  }
+
+  static open(options: LiveJournalOptions): LiveJournal {
+    return new LiveJournal(TradingJournal.open(options.path, options.account, options.sync, 'background'), options);
+  }
+
+  /** An earlier session wrote this journal: the book, the ids and the result files continue from it. */
+  get resumed(): boolean {
+    return this.resume.resumed;
+  }
+
+  /**
+   * Brings fills.csv in line with the journal before the session appends to it: a fill journaled just before the
+   * process died may not have reached the file.
+   */
+  rewriteFills(path: string): void {
+    const lines = [FILLS_HEADER, ...journaledFills(this.journal.db).map(fillRow)];
+    writeFileSync(`${path}.partial`, `${lines.join('\n')}\n`);
+    renameSync(`${path}.partial`, path);
+  }
+
+  /**
+   * Starts the journal's session at the broker's time, restores the book (see restoreBook) and, when continuing,
+   * brings the results' fills.csv in line with the journal before the session appends to it.
+   */
+  begin(portfolio: Portfolio, time: number, resultsDirectory: string): void {
+    this.journal.startSession({ mode: 'live', ...this.options.session, startedAt: time });
+    this.restoreBook(portfolio, time);
+    if (this.resumed) {
+      mkdirSync(resultsDirectory, { recursive: true });
+      this.rewriteFills(reportFiles(resultsDirectory).fills);
+    }
+  }
+
+  /**
+   * Sets the book to where the journal left it, so that the executions the broker reports and the journal lacks
+   * are applied on top of it once; the broker's figures are compared afterwards. False when there is nothing to
+   * restore (a new journal: the broker's book stands).
+   */
+  restoreBook(portfolio: Portfolio, time: number): boolean {
+    const book = this.resume.book;
+    if (!this.resumed || book === undefined) {
+      this.journal.book(time, positionsOf(portfolio), portfolio.cash, portfolio.settledCash, 'broker');
+      return false;
+    }
+    const journaled = new Set(book.positions.map((p) => p.symbol));
+    for (const position of portfolio.openPositions()) {
+      if (!journaled.has(position.symbol)) {
+        portfolio.setPosition(position.symbol, 0, Number.NaN, portfolio.lastPrice(position.symbol), time);
+      }
+    }
+    for (const p of book.positions) {
+      const price = Number.isFinite(portfolio.lastPrice(p.symbol)) ? portfolio.lastPrice(p.symbol) : p.lastPrice;
+      portfolio.setPosition(p.symbol, p.quantity, p.averageCost, price, time);
+    }
+    portfolio.setCash(book.cash, book.settledCash);
+    return true;
+  }
+
+  /** Commits the reservation of an order's ids; called before its placeOrder is written. */
+  beforeSend(event: OrderEvent): void {
+    this.journal.reserve(event);
+    for (const order of [event.order, ...event.children]) this.known.add(order.id);
+    this.options.crash?.('reserved');
+  }
+
+  observe(kernel: TradingKernel): void {
+    const crash = this.options.crash;
+    journalEngine(kernel, this.journal, {
+      recovering: () => this.recovering,
+      ...(crash === undefined ? {} : { crash }),
+    });
+  }
+
+  /**
+   * Runs the start-up reconciliation with the journal's executions marked seen, so that only the ones it lacks are
+   * applied (and journaled as recovered).
+   */
+  async recover(execution: RecoveringExecution, reconcile: () => Promise<void>): Promise<void> {
+    execution.markExecutionsSeen(this.resume.execIds);
+    this.recovering = true;
+    try {
+      await reconcile();
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /**
+   * After the start-up reconciliation: orders the journal believed open that the broker does not have are closed
+   * (`never_sent` when only their reservation was written), orders open at the broker that the journal never
+   * reserved are orphans (kept or cancelled), and the book is compared.
+   */
+  reconciled(execution: RecoveringExecution, time: number): void {
+    const { journal } = this;
+    for (const id of this.resume.open) {
+      const tracked = execution.order(id);
+      if (tracked !== undefined && !tracked.ended) continue;
+      if (this.resume.reserved.includes(id) && tracked === undefined) {
+        journal.status(id, time, 'never_sent', 'reserved, but the broker never had it (the process ended first)');
+        journal.event('recovery', time, `order ${id} was reserved but never reached the broker`);
+      } else {
+        journal.status(id, time, 'cancelled', 'no longer open at the broker after a restart');
+      }
+    }
+    for (const order of execution.workingOrders()) {
+      if (this.known.has(order.id)) continue;
+      const keep = this.options.orphanOrders === 'keep';
+      journal.event(
+        'orphan',
+        time,
+        `order ${order.id} (${order.symbol} ${order.purpose}) is open at the broker but not in the journal: ${keep ? 'kept' : 'cancelled'}`,
+        { symbol: order.symbol },
+      );
+      if (!keep) {
+        execution.cancel({ type: 'cancel_order', time, orderId: order.id, reason: 'orphan order: not in the journal' });
+      }
+    }
+  }
+
+  /** The broker's figures were taken over ours: each difference with both values, then the book as it now is. */
+  differences(differences: readonly BookDifference[], portfolio: Portfolio, time: number): void {
+    if (differences.length === 0) return;
+    for (const d of differences) {
+      this.journal.event(
+        'difference',
+        time,
+        `${d.field}${d.symbol === undefined ? '' : ` ${d.symbol}`}: ours ${d.ours}, broker ${d.broker}; the broker's taken`,
+        { ...(d.symbol === undefined ? {} : { symbol: d.symbol }), ours: d.ours, broker: d.broker },
+      );
+    }
+    this.journal.book(time, positionsOf(portfolio), portfolio.cash, portfolio.settledCash, 'broker');
+  }
+
+  /** A risk limit breached or a halt: the rule and why. */
+  risk(kind: 'risk' | 'halt', time: number, message: string): void {
+    this.journal.event(kind, time, message);
+  }
+
+  stop(time: number, reason: string): void {
+    this.journal.stopSession(time, reason);
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+}

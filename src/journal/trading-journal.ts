@@ -1,0 +1,321 @@
+import type Database from 'better-sqlite3';
+import type { OrderEvent } from '../domain/events.js';
+import type { Fill } from '../domain/fill.js';
+import type { OrderRequest } from '../domain/order.js';
+import { JournalError } from './journal-error.js';
+import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+
+export interface JournalSessionInfo {
+  readonly mode: 'live' | 'backtest';
+  readonly version: string;
+  readonly configHash: string;
+  readonly strategy: string;
+  /** Exchange time the session starts at, when known. */
+  readonly startedAt?: number;
+}
+
+/** One position as the book holds it. */
+export interface JournalPosition {
+  readonly symbol: string;
+  readonly quantity: number;
+  readonly averageCost: number;
+  readonly lastPrice: number;
+}
+
+/** Where an order stands, as the journal records it. */
+export type JournalOrderStatus =
+  'reserved' | 'sent' | 'accepted' | 'partially_filled' | 'filled' | 'cancelled' | 'failed' | 'never_sent';
+
+/** A kind of event of the `events` table. */
+export type JournalEventKind =
+  'signal_rejected' | 'risk' | 'halt' | 'order_failed' | 'reconciliation' | 'difference' | 'orphan' | 'recovery';
+
+export interface JournalEventDetail {
+  readonly symbol?: string;
+  /** Both sides of a difference: our book's value and the broker's. */
+  readonly ours?: number;
+  readonly broker?: number;
+}
+
+/** Which statuses an order can no longer leave (a late report does not bring it back). */
+const FINAL = "('filled', 'cancelled', 'failed', 'never_sent')";
+
+type Statement = Database.Statement;
+
+/**
+ * Writes a session's trading to the journal, one transaction per thing that happened: an order's reservation
+ * (before it is sent), each status change, each execution together with the book it left, equity, events. The
+ * execution's execId is the table's key, so the same execution can never be applied twice.
+ */
+export class TradingJournal {
+  private sessionId = 0;
+  private checkpointer: WalCheckpointer | undefined;
+  private executionSeq: number;
+  private readonly insertOrder: Statement;
+  private readonly insertOrderEvent: Statement;
+  private readonly updateStatus: Statement;
+  private readonly insertExecution: Statement;
+  private readonly addFilled: Statement;
+  private readonly insertPosition: Statement;
+  private readonly insertCash: Statement;
+  private readonly insertEquity: Statement;
+  private readonly insertEvent: Statement;
+  private readonly remainingOf: Statement;
+  private readonly reserveAll: (event: OrderEvent) => void;
+  private readonly sentAll: (event: OrderEvent) => void;
+  private readonly fillTx: (fill: Fill, position: JournalPosition, cash: number, settled: number, r: number) => boolean;
+  private readonly bookTx: (
+    time: number,
+    positions: readonly JournalPosition[],
+    cash: number,
+    settled: number,
+    source: string,
+  ) => void;
+
+  private constructor(readonly db: JournalDatabase) {
+    this.executionSeq = (db.prepare('SELECT coalesce(max(seq), 0) AS n FROM executions').get() as { n: number }).n;
+    this.insertOrder = db.prepare(
+      `INSERT INTO orders (order_id, session_id, parent_id, symbol, side, quantity, type, limit_price, stop_price,
+         trail_amount, trail_percent, tif, oca_group, purpose, strategy_id, created_at, status, updated_at)
+       VALUES (@id, @session, @parentId, @symbol, @side, @quantity, @type, @limitPrice, @stopPrice, @trailAmount,
+         @trailPercent, @tif, @ocaGroup, @purpose, @strategyId, @createdAt, @status, @createdAt)
+       ON CONFLICT (order_id) DO NOTHING`,
+    );
+    this.insertOrderEvent = db.prepare(
+      'INSERT INTO order_events (session_id, order_id, time, status, reason, code) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.updateStatus = db.prepare(
+      `UPDATE orders SET status = ?, updated_at = ? WHERE order_id = ? AND status NOT IN ${FINAL}`,
+    );
+    this.insertExecution = db.prepare(
+      `INSERT INTO executions (exec_id, seq, session_id, order_id, symbol, side, quantity, price, commission, time,
+         purpose, strategy_id, recovered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (exec_id) DO NOTHING`,
+    );
+    this.addFilled = db.prepare(
+      `UPDATE orders SET filled = filled + ?, updated_at = ?,
+         status = CASE WHEN filled + ? >= quantity THEN 'filled' ELSE 'partially_filled' END
+       WHERE order_id = ?`,
+    );
+    this.insertPosition = db.prepare(
+      `INSERT INTO positions (session_id, time, symbol, quantity, average_cost, last_price, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertCash = db.prepare(
+      'INSERT INTO cash (session_id, time, cash, settled_cash, source) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertEquity = db.prepare(
+      'INSERT INTO equity (session_id, time, equity, cash, positions_value) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.insertEvent = db.prepare(
+      'INSERT INTO events (session_id, time, kind, symbol, message, ours, broker) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.remainingOf = db.prepare('SELECT quantity - filled AS left FROM orders WHERE order_id = ?');
+    this.reserveAll = db.transaction((event: OrderEvent) => {
+      for (const order of [event.order, ...event.children]) this.reserveOne(order, event.time);
+    });
+    this.sentAll = db.transaction((event: OrderEvent) => {
+      for (const order of [event.order, ...event.children]) this.status(order.id, event.time, 'sent');
+    });
+    this.fillTx = db.transaction(
+      (fill: Fill, position: JournalPosition, cash: number, settled: number, recovered: number): boolean => {
+        const seq = this.executionSeq + 1;
+        const inserted = this.insertExecution.run(
+          fill.execId,
+          seq,
+          this.sessionId,
+          fill.orderId,
+          fill.symbol,
+          fill.side,
+          fill.quantity,
+          fill.price,
+          fill.commission,
+          fill.time,
+          fill.purpose,
+          fill.strategyId ?? null,
+          recovered,
+        );
+        if (inserted.changes === 0) return false;
+        this.executionSeq = seq;
+        this.addFilled.run(fill.quantity, fill.time, fill.quantity, fill.orderId);
+        this.insertOrderEvent.run(this.sessionId, fill.orderId, fill.time, 'execution', fill.execId, null);
+        this.positionRow(fill.time, position, 'fill');
+        this.insertCash.run(this.sessionId, fill.time, cash, settled, 'fill');
+        return true;
+      },
+    );
+    this.bookTx = db.transaction(
+      (time: number, positions: readonly JournalPosition[], cash: number, settled: number, source: string) => {
+        for (const position of positions) this.positionRow(time, position, source);
+        this.insertCash.run(this.sessionId, time, cash, settled, source);
+      },
+    );
+  }
+
+  /**
+   * Opens the journal of `account` (creating it), refusing one that belongs to another account: each account has
+   * its own journal, so that ids, executions and the book of one never mix with another's.
+   */
+  static open(
+    path: string,
+    account: string,
+    sync: JournalSync = 'normal',
+    checkpoints: 'inline' | 'background' = 'inline',
+  ): TradingJournal {
+    const db = openJournalForWriting(path, sync);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string } | undefined;
+    if (row === undefined) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('account', ?)").run(account);
+    } else if (row.value !== account) {
+      db.close();
+      throw new JournalError(
+        `the journal ${path} belongs to account ${row.value}, not ${account}: each account has its own`,
+      );
+    }
+    const journal = new TradingJournal(db);
+    if (checkpoints === 'background') {
+      db.pragma('wal_autocheckpoint = 0');
+      journal.checkpointer = new WalCheckpointer(path, () => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
+    return journal;
+  }
+
+  get session(): number {
+    return this.sessionId;
+  }
+
+  startSession(info: JournalSessionInfo): number {
+    const account = (this.db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string }).value;
+    const result = this.db
+      .prepare(
+        `INSERT INTO sessions (mode, account, version, config_hash, strategy, started_wall, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        info.mode,
+        account,
+        info.version,
+        info.configHash,
+        info.strategy,
+        new Date().toISOString(),
+        info.startedAt ?? null,
+      );
+    this.sessionId = Number(result.lastInsertRowid);
+    return this.sessionId;
+  }
+
+  stopSession(time: number, reason: string): void {
+    this.db
+      .prepare('UPDATE sessions SET stopped_wall = ?, stopped_at = ?, stop_reason = ? WHERE id = ?')
+      .run(new Date().toISOString(), Number.isFinite(time) ? time : null, reason, this.sessionId);
+  }
+
+  /** Reserves the ids of an order and its bracket children: committed before the caller sends anything. */
+  reserve(event: OrderEvent): void {
+    this.reserveAll(event);
+  }
+
+  /**
+   * The venue accepted an order: its status, or, for an order the journal has not seen (adopted from the broker at
+   * reconciliation), its first row.
+   */
+  accepted(order: OrderRequest, time: number): void {
+    this.insertOrder.run(this.orderRow(order, 'accepted'));
+    this.status(order.id, time, 'accepted');
+  }
+
+  /** An order event's placeOrder messages were written: one transaction for the order and its children. */
+  sent(event: OrderEvent): void {
+    this.sentAll(event);
+  }
+
+  /** A status change of an order; an order that has ended keeps its final status. */
+  status(orderId: number, time: number, status: JournalOrderStatus, reason?: string, code?: number): void {
+    if (this.updateStatus.run(status, time, orderId).changes === 0) return;
+    this.insertOrderEvent.run(this.sessionId, orderId, time, status, reason ?? null, code ?? null);
+  }
+
+  /**
+   * An execution with the book it left (the position in its symbol, cash): one transaction, so a restart finds
+   * either both or neither. False when the execution was journaled already.
+   */
+  fill(fill: Fill, position: JournalPosition, cash: number, settledCash: number, recovered = false): boolean {
+    return this.fillTx(fill, position, cash, settledCash, recovered ? 1 : 0);
+  }
+
+  /** The whole book at once: at the start of a session and whenever the broker's figures are taken. */
+  book(time: number, positions: readonly JournalPosition[], cash: number, settledCash: number, source: string): void {
+    this.bookTx(time, positions, cash, settledCash, source);
+  }
+
+  /** Shares of an order not filled yet by the executions journaled; 0 for an order the journal does not know. */
+  remaining(orderId: number): number {
+    const row = this.remainingOf.get(orderId) as { left: number } | undefined;
+    return row?.left ?? 0;
+  }
+
+  equity(time: number, equity: number, cash: number, positionsValue: number): void {
+    this.insertEquity.run(this.sessionId, time, equity, cash, positionsValue);
+  }
+
+  event(kind: JournalEventKind, time: number, message: string, detail: JournalEventDetail = {}): void {
+    this.insertEvent.run(
+      this.sessionId,
+      time,
+      kind,
+      detail.symbol ?? null,
+      message,
+      detail.ours ?? null,
+      detail.broker ?? null,
+    );
+  }
+
+  close(): void {
+    void this.checkpointer?.stop();
+    this.checkpointer = undefined;
+    if (this.db.open) this.db.close();
+  }
+
+  private reserveOne(order: OrderRequest, time: number): void {
+    const result = this.insertOrder.run(this.orderRow(order, 'reserved'));
+    if (result.changes === 0) throw new JournalError(`order id ${order.id} was reserved before: not sent again`);
+    this.insertOrderEvent.run(this.sessionId, order.id, time, 'reserved', null, null);
+  }
+
+  private orderRow(order: OrderRequest, status: JournalOrderStatus): Record<string, unknown> {
+    return {
+      id: order.id,
+      session: this.sessionId,
+      parentId: order.parentId ?? null,
+      symbol: order.symbol,
+      side: order.side,
+      quantity: order.quantity,
+      type: order.type,
+      limitPrice: order.limitPrice ?? null,
+      stopPrice: order.stopPrice ?? null,
+      trailAmount: order.trailAmount ?? null,
+      trailPercent: order.trailPercent ?? null,
+      tif: order.tif,
+      ocaGroup: order.ocaGroup ?? null,
+      purpose: order.purpose,
+      strategyId: order.strategyId ?? null,
+      createdAt: order.createdAt,
+      status,
+    };
+  }
+
+  private positionRow(time: number, position: JournalPosition, source: string): void {
+    this.insertPosition.run(
+      this.sessionId,
+      time,
+      position.symbol,
+      position.quantity,
+      Number.isFinite(position.averageCost) ? position.averageCost : null,
+      Number.isFinite(position.lastPrice) ? position.lastPrice : null,
+      source,
+    );
+  }
+}

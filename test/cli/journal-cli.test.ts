@@ -1,0 +1,114 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSampleData } from '../../src/data/write-sample-data.js';
+import { TradingJournal } from '../../src/journal/trading-journal.js';
+import { useTempDir } from '../data/temp-dir.js';
+import { readCsv } from '../live/live-fixture.js';
+import { runCli } from '../support/run-cli.js';
+
+describe('ets backtest --journal and ets journal', () => {
+  const temp = useTempDir();
+  let sample: string;
+
+  // One data set for every test; each test's own files go to its temporary directory.
+  beforeAll(() => {
+    sample = mkdtempSync(join(tmpdir(), 'ets-journal-sample-'));
+    writeSampleData(sample);
+  });
+  afterAll(() => {
+    rmSync(sample, { recursive: true, force: true });
+  });
+
+  function backtest(journal: string, out = join(temp.path(), 'out')) {
+    return runCli(['backtest', '--data-dir', sample, '--out', out, '--journal', journal], temp.path());
+  }
+
+  it('writes the run in the journal schema: the same orders and fills as the result files', () => {
+    const file = join(temp.path(), 'bt.sqlite');
+    const run = backtest(file);
+    expect(run.status).toBe(0);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+    const fills = readCsv(join(temp.path(), 'out', 'fills.csv'));
+    const orders = readCsv(join(temp.path(), 'out', 'orders.csv'));
+    expect(fills.length).toBeGreaterThan(10);
+
+    const csv = runCli(['journal', 'fills', '--journal', file, '--format', 'csv'], temp.path());
+    expect(csv.status).toBe(0);
+    const journaled = csv.stdout.trim().split('\n');
+    expect(journaled[0]).toBe('time,exec_id,order_id,session,symbol,side,quantity,price,commission,purpose,recovered');
+    const rows = journaled.slice(1).map((line) => line.split(','));
+    expect(rows.map((r) => r[1])).toEqual(fills.map((f) => f.exec_id));
+    expect(rows.map((r) => [r[4], r[5], Number(r[6]), Number(r[7])])).toEqual(
+      fills.map((f) => [f.symbol, f.side, Number(f.quantity), Number(f.price)]),
+    );
+
+    const json = runCli(['journal', 'orders', '--journal', file, '--format', 'json'], temp.path());
+    const parsed = JSON.parse(json.stdout) as { order_id: number; status: string }[];
+    expect(parsed.map((o) => o.order_id)).toEqual(orders.map((o) => Number(o.order_id)));
+    expect(parsed.every((o) => o.status !== 'reserved')).toBe(true);
+
+    const summary = runCli(['journal', 'summary', '--journal', file], temp.path());
+    expect(summary.stdout).toMatch(/^session +mode +account +strategy/);
+    expect(summary.stdout).toMatch(/\n1 +backtest +backtest +sma_crossover .* the backtest finished +\d+ +\d+ +0 +0 /);
+
+    const since = runCli(
+      ['journal', 'fills', '--journal', file, '--since', '2024-01-01', '--format', 'json'],
+      temp.path(),
+    );
+    const later = JSON.parse(since.stdout) as { time: string }[];
+    expect(later.length).toBe(fills.filter((f) => f.time! >= '2024-01-01').length);
+    expect(later.every((f) => f.time >= '2024-01-01')).toBe(true);
+
+    for (const view of ['positions', 'equity', 'events']) {
+      const shown = runCli(['journal', view, '--journal', file], temp.path());
+      expect(shown.status, shown.stderr).toBe(0);
+      expect(shown.stderr).toBe('');
+    }
+  });
+
+  it('refuses bad flags and unusable journals with one line', () => {
+    const missing = runCli(['journal', 'fills', '--journal', join(temp.path(), 'none.sqlite')], temp.path());
+    expect([missing.status, missing.stderr]).toEqual([1, `error: no journal at ${join(temp.path(), 'none.sqlite')}\n`]);
+    const format = runCli(['journal', 'fills', '--journal', 'x', '--format', 'xml'], temp.path());
+    expect([format.status, format.stderr]).toEqual([2, 'error: --format xml: expected table, csv or json\n']);
+    const since = runCli(['journal', 'fills', '--journal', 'x', '--since', 'monday'], temp.path());
+    expect(since.status).toBe(2);
+    expect(since.stderr).toMatch(/^error: --since monday: expected a time as YYYY-MM-DD/);
+    const junk = temp.write('junk.sqlite', 'not a database at all\n');
+    const corrupt = runCli(['journal', 'summary', '--journal', junk], temp.path());
+    expect([corrupt.status, corrupt.stderr]).toEqual([
+      1,
+      `error: the journal ${junk} is not an SQLite database: left as it is\n`,
+    ]);
+    expect(readFileSync(junk, 'utf8')).toBe('not a database at all\n');
+  });
+
+  it('never replaces a live journal with a backtest', () => {
+    const file = join(temp.path(), 'live.sqlite');
+    const live = TradingJournal.open(file, 'DU1');
+    live.startSession({ mode: 'live', version: '0', configHash: 'x', strategy: 'sma_crossover' });
+    live.close();
+    const before = readFileSync(file);
+    const run = backtest(file);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error: ${file} is the journal of live sessions: a backtest does not replace it\n`);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(join(temp.path(), 'out', 'equity.csv.partial'))).toBe(false);
+  });
+
+  it('a failed backtest leaves no journal', () => {
+    const file = join(temp.path(), 'failed.sqlite');
+    const data = join(temp.path(), 'bad');
+    writeSampleData(data);
+    writeFileSync(join(data, 'SYNA.csv'), `${readFileSync(join(data, 'SYNA.csv'), 'utf8')}2024-10-18,1,1,1,oops,5\n`);
+    const run = runCli(
+      ['backtest', '--data-dir', data, '--out', join(temp.path(), 'o'), '--journal', file],
+      temp.path(),
+    );
+    expect(run.status).toBe(3);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+});

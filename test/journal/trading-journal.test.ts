@@ -1,0 +1,212 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { OrderEvent } from '../../src/domain/events.js';
+import type { Fill } from '../../src/domain/fill.js';
+import { JournalError } from '../../src/journal/journal-error.js';
+import { readResume } from '../../src/journal/journal-resume.js';
+import { openJournalForReading } from '../../src/journal/open-journal.js';
+import { SCHEMA_VERSION } from '../../src/journal/schema.js';
+import { TradingJournal } from '../../src/journal/trading-journal.js';
+import { entry as order, T0 } from '../adapters/ib/execution-client-harness.js';
+import { useTempDir } from '../data/temp-dir.js';
+
+const SESSION = { mode: 'live', version: '0.1.0', configHash: 'abc', strategy: 'sma_crossover' } as const;
+
+function bracket(id: number): OrderEvent {
+  const child = { side: 'SELL', tif: 'GTC', parentId: id, ocaGroup: `b${id}` } as const;
+  return {
+    type: 'order',
+    time: T0,
+    order: order(id),
+    children: [
+      order(id + 1, { ...child, type: 'STP', stopPrice: 90, purpose: 'stop_loss' }),
+      order(id + 2, { ...child, type: 'LMT', limitPrice: 120, purpose: 'take_profit' }),
+    ],
+  };
+}
+
+function fill(execId: string, orderId: number, quantity: number, price = 100): Fill {
+  return { execId, orderId, symbol: 'AAPL', side: 'BUY', quantity, price, commission: 1, time: T0, purpose: 'entry' };
+}
+
+const position = (quantity: number) => ({ symbol: 'AAPL', quantity, averageCost: 100, lastPrice: 101 });
+
+describe('TradingJournal', () => {
+  const temp = useTempDir();
+  const file = () => join(temp.path(), 'journal.sqlite');
+
+  function open(): TradingJournal {
+    const journal = TradingJournal.open(file(), 'DU1');
+    journal.startSession(SESSION);
+    return journal;
+  }
+
+  it('creates the schema in WAL mode at the current version', () => {
+    const journal = open();
+    expect(journal.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(journal.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(journal.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    journal.close();
+    const full = TradingJournal.open(file(), 'DU1', 'full');
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+    full.close();
+  });
+
+  it('reserves a bracket in one go and never twice', () => {
+    const journal = open();
+    journal.reserve(bracket(7));
+    const rows = journal.db.prepare('SELECT order_id, status, parent_id FROM orders ORDER BY order_id').all();
+    expect(rows).toEqual([
+      { order_id: 7, status: 'reserved', parent_id: null },
+      { order_id: 8, status: 'reserved', parent_id: 7 },
+      { order_id: 9, status: 'reserved', parent_id: 7 },
+    ]);
+    expect(() => {
+      journal.reserve(bracket(9));
+    }).toThrow(JournalError);
+    // The failed reservation left nothing behind: the transaction rolled back order 10 and 11 with 9.
+    expect(journal.db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 3 });
+    expect(readResume(journal.db).nextOrderId).toBe(10);
+    journal.close();
+  });
+
+  it('applies an execution once, with the book it left, and keeps final statuses', () => {
+    const journal = open();
+    journal.reserve(bracket(1));
+    journal.status(1, T0, 'sent');
+    journal.accepted(order(1), T0);
+    expect(journal.remaining(1)).toBe(100);
+    expect(journal.fill(fill('e1', 1, 40), position(40), 96_000, 96_000)).toBe(true);
+    expect(journal.remaining(1)).toBe(60);
+    expect(journal.fill(fill('e1', 1, 40), position(80), 92_000, 92_000)).toBe(false);
+    expect(journal.fill(fill('e2', 1, 60), position(100), 90_000, 90_000)).toBe(true);
+    journal.status(1, T0, 'cancelled', 'late report');
+    const row = journal.db.prepare('SELECT status, filled FROM orders WHERE order_id = 1').get();
+    expect(row).toEqual({ status: 'filled', filled: 100 });
+    const resume = readResume(journal.db);
+    expect(resume.execIds).toEqual(['e1', 'e2']);
+    expect(resume.book).toEqual({
+      cash: 90_000,
+      settledCash: 90_000,
+      positions: [{ symbol: 'AAPL', quantity: 100, averageCost: 100, lastPrice: 101 }],
+    });
+    expect(resume.open).toEqual([2, 3]);
+    expect(resume.reserved).toEqual([2, 3]);
+    journal.close();
+  });
+
+  it('an adopted order gets its first row when accepted', () => {
+    const journal = open();
+    journal.accepted(order(40, { quantity: 5 }), T0);
+    expect(journal.db.prepare('SELECT status, quantity FROM orders WHERE order_id = 40').get()).toEqual({
+      status: 'accepted',
+      quantity: 5,
+    });
+    journal.close();
+  });
+
+  it('refuses another account', () => {
+    open().close();
+    expect(() => TradingJournal.open(file(), 'DU2')).toThrow(/belongs to account DU1, not DU2/);
+  });
+
+  it('refuses a file that is not SQLite and leaves it as it was', () => {
+    const path = temp.write('journal.sqlite', 'these are not the bytes of a database\n'.repeat(200));
+    const before = readFileSync(path);
+    expect(() => TradingJournal.open(path, 'DU1')).toThrow(/not an SQLite database: left as it is/);
+    expect(() => openJournalForReading(path)).toThrow(JournalError);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('refuses a damaged journal and leaves it as it was', () => {
+    const journal = open();
+    for (let i = 0; i < 200; i++) journal.reserve({ type: 'order', time: T0, order: order(i + 1), children: [] });
+    journal.db.pragma('wal_checkpoint(TRUNCATE)');
+    journal.close();
+    const bytes = readFileSync(file());
+    // Overwrite the middle pages: the header stays a valid SQLite header, the b-trees do not.
+    bytes.fill(0x5a, 4096 * 2, bytes.length - 1024);
+    writeFileSync(file(), bytes);
+    expect(() => TradingJournal.open(file(), 'DU1')).toThrow(/journal .* (is corrupt|cannot be read)/);
+    expect(readFileSync(file()).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a journal of a newer schema without writing to it', () => {
+    open().close();
+    const db = new Database(file());
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    const before = readFileSync(file());
+    const mtime = statSync(file()).mtimeMs;
+    expect(() => TradingJournal.open(file(), 'DU1')).toThrow(
+      `has schema version ${SCHEMA_VERSION + 1}, newer than this program's ${SCHEMA_VERSION}`,
+    );
+    expect(() => openJournalForReading(file())).toThrow(/newer than this program/);
+    expect(readFileSync(file()).equals(before)).toBe(true);
+    expect(statSync(file()).mtimeMs).toBe(mtime);
+  });
+
+  it('refuses an SQLite database that is not a journal', () => {
+    const path = join(temp.path(), 'other.sqlite');
+    const db = new Database(path);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(() => TradingJournal.open(path, 'DU1')).toThrow(/not a trading journal/);
+  });
+
+  it('property: executions counted once per execId, ids resumed above every reservation', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.nat(19), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 10 })), {
+          maxLength: 40,
+        }),
+        (ids, executions) => {
+          const journal = TradingJournal.open(':memory:', 'DU1');
+          journal.startSession(SESSION);
+          for (const id of ids) journal.reserve({ type: 'order', time: T0, order: order(id), children: [] });
+          const applied = new Map<string, number>();
+          for (const [which, exec, quantity] of executions) {
+            const orderId = ids[which % ids.length]!;
+            const execId = `${orderId}.${exec}`;
+            const fresh = journal.fill(fill(execId, orderId, quantity), position(0), 0, 0);
+            expect(fresh).toBe(!applied.has(execId));
+            if (fresh) applied.set(execId, quantity);
+          }
+          const resume = readResume(journal.db);
+          expect(new Set(resume.execIds)).toEqual(new Set(applied.keys()));
+          expect(resume.nextOrderId).toBe(Math.max(...ids) + 1);
+          const filled = journal.db.prepare('SELECT sum(filled) AS n FROM orders').get() as { n: number };
+          expect(filled.n).toBe([...applied.values()].reduce((a, b) => a + b, 0));
+          journal.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('TradingJournal with checkpoints in the background', () => {
+  const temp = useTempDir();
+
+  it('folds the WAL into the database from its thread while the writer goes on', async () => {
+    const path = join(temp.path(), 'journal.sqlite');
+    const journal = TradingJournal.open(path, 'DU1', 'normal', 'background');
+    journal.startSession(SESSION);
+    expect(journal.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    for (let i = 0; i < 300; i++) journal.reserve(bracket(1 + i * 3));
+    const walPages = (): number => statSync(`${path}-wal`).size;
+    expect(walPages()).toBeGreaterThan(0);
+    // A checkpointed WAL is reused from its start: the database file has grown to hold the orders.
+    const deadline = Date.now() + 10_000;
+    while (statSync(path).size < 64 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(statSync(path).size).toBeGreaterThanOrEqual(64 * 1024);
+    journal.close();
+    const reader = openJournalForReading(path);
+    expect(reader.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 900 });
+    reader.close();
+  });
+});
