@@ -56,5 +56,29 @@ export function metricsTable(metrics: PerformanceMetrics): string {
     const value = metrics[key];
     return `<tr><th>${escapeHtml(label)}</th><td data-metric="${key}" data-value="${escapeHtml(JSON.stringify(value))}">${escapeHtml(formatMetric(value, format))}</td></tr>`;
   });
+  const risk = (metrics as { risk_events?: unknown }).risk_events;
+  if (risk !== undefined) {
+    rows.push(
+      `<tr><th>Risk events</th><td data-metric="risk_events" data-value="${escapeHtml(JSON.stringify(risk))}">${escapeHtml(riskEventsText(risk))}</td></tr>`,
+    );
+  }
   return `<table class="metrics">${rows.join('')}</table>`;
+}
+
+/** The risk engine's counts by rule (metrics.json's `risk_events`): "rejected 3 (price_band 2, order_rate 1) · …". */
+function riskEventsText(counts: unknown): string {
+  if (typeof counts !== 'object' || counts === null) return formatMetric(counts, 'text');
+  const groups: [string, string][] = [
+    ['rejected', 'rejected'],
+    ['state_changes', 'state changes'],
+    ['notices', 'notices'],
+  ];
+  return groups
+    .map(([key, label]) => {
+      const byRule = Object.entries((counts as Record<string, Record<string, number> | undefined>)[key] ?? {});
+      const total = byRule.reduce((sum, [, n]) => sum + n, 0);
+      const detail = byRule.map(([rule, n]) => `${rule} ${n}`).join(', ');
+      return detail === '' ? `${label} ${total}` : `${label} ${total} (${detail})`;
+    })
+    .join(' · ');
 }
