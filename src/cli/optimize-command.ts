@@ -85,8 +85,16 @@ function addStudyOptions(command: Command): Command {
     .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
     .option('--start <date>', 'first date, YYYY-MM-DD')
     .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
-    .option('--strategy <name>', 'sma_crossover or rsi_mean_reversion')
-    .option('--grid <name=range>', 'parameter range start:stop:step or list a,b,c, repeatable', collect, [])
+    .option(
+      '--strategy <name>',
+      'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
+    )
+    .option(
+      '--grid <name=range>',
+      "parameter range start:stop:step or list a,b,c, repeatable (default: param_grid, else the strategy's declared min:max:step)",
+      collect,
+      [],
+    )
     .option('--objective <name>', `what to maximise: ${OBJECTIVES.join(', ')}`)
     .option('--min-trades <n>', 'sets with fewer closed trades are not chosen')
     .option('--workers <n>', 'worker threads (default: one per core)')

@@ -3,6 +3,7 @@ import type { BarSeries } from '../domain/bar.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { ParamSet } from './param-grid.js';
+import { moduleStrategy, studyStrategy } from './study-strategy.js';
 import { runWindowBacktest, type TradeWindow } from './window-backtest.js';
 
 /** One backtest to run: a parameter set on a window; plain data, so that it crosses threads and machines. */
@@ -26,10 +27,14 @@ export interface EvaluationResult {
 export interface EvaluationContext {
   readonly config: Config;
   readonly series: readonly BarSeries[];
+  /** The run's strategy module's code hash (a worker refuses other code), or null for a built-in strategy. */
+  readonly strategyHash: string | null;
 }
 
-export function evaluateJob(context: EvaluationContext, job: EvaluationJob): EvaluationResult {
-  const outcome = runWindowBacktest(context.config, context.series, job.params, job.window);
+/** Runs a job; a strategy module is loaded once per thread (see studyStrategy) and reused by every job. */
+export async function evaluateJob(context: EvaluationContext, job: EvaluationJob): Promise<EvaluationResult> {
+  const strategy = moduleStrategy(await studyStrategy(context.config, context.strategyHash));
+  const outcome = runWindowBacktest(context.config, context.series, job.params, job.window, strategy);
   return {
     metrics: outcome.metrics,
     time: Array.from(outcome.time),

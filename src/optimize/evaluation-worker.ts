@@ -6,6 +6,6 @@ export interface WorkerTask {
 }
 
 /** The worker thread's entry (bundled as dist/cli/optimize-worker.mjs): one job per task, on the shared bars. */
-export default function runTask(task: WorkerTask): EvaluationResult {
+export default function runTask(task: WorkerTask): Promise<EvaluationResult> {
   return evaluateJob(task.context, task.job);
 }

@@ -22,7 +22,7 @@ export interface JobRunner {
 /** In this thread, one job after the other: for tests and the reference of what parallel runs must reproduce. */
 export function inProcessRunner(context: EvaluationContext): JobRunner {
   return {
-    run: (job) => Promise.resolve(evaluateJob(context, job)),
+    run: (job) => evaluateJob(context, job),
     close: () => Promise.resolve(),
   };
 }
@@ -37,7 +37,7 @@ export function defaultWorkers(): number {
  * references to it, so no worker parses or copies the data again.
  */
 export function poolRunner(context: EvaluationContext, workers: number): JobRunner {
-  const shared: EvaluationContext = { config: context.config, series: shareSeries(context.series) };
+  const shared: EvaluationContext = { ...context, series: shareSeries(context.series) };
   const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers });
   return {
     run: (job) => pool.run({ context: shared, job } satisfies WorkerTask) as Promise<EvaluationResult>,

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import { createStrategy } from '../strategy/create-strategy.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { StrategyConfigError } from '../strategy/strategy-config-error.js';
 import type { ParamSet } from './param-grid.js';
 
@@ -12,14 +12,15 @@ export interface PlannedSet {
   readonly warmUpBars: number;
 }
 
-/** Checks each set with the strategy itself, so that what it refuses is skipped and counted rather than failing. */
-export function planSets(config: Config, sets: readonly ParamSet[]): PlannedSet[] {
-  const name = config.backtest.strategy;
-  const base = config.strategies[name]?.params ?? {};
+/**
+ * Checks each set with the strategy itself (built-in or a module), so that what it refuses is skipped and counted
+ * rather than failing.
+ */
+export function planSets(config: Config, sets: readonly ParamSet[], strategy: StrategyFactory): PlannedSet[] {
+  const base = config.strategies[config.backtest.strategy]?.params ?? {};
   return sets.map((params) => {
     try {
-      const strategy = createStrategy(
-        name,
+      const built = strategy.create(
         { ...base, ...params },
         {
           positions: { quantity: () => 0 },
@@ -27,7 +28,7 @@ export function planSets(config: Config, sets: readonly ParamSet[]): PlannedSet[
           atrMultiplier: config.trading.atr_stop_multiplier,
         },
       );
-      return { params: { ...base, ...params }, invalid: null, warmUpBars: strategy.warmUpBars };
+      return { params: { ...base, ...params }, invalid: null, warmUpBars: built.warmUpBars };
     } catch (error) {
       if (!(error instanceof StrategyConfigError)) throw error;
       // An unknown strategy or parameter name is a mistake in the grid, not a combination to skip.

@@ -19,6 +19,11 @@ export function parseRange(text: string, flag: string): number[] {
   if (parts.length === 1) return text.split(',').map((part) => number(part, flag));
   if (parts.length !== 3) throw new OptimizeConfigError(`${flag}: expected start:stop:step or a list a,b,c`);
   const [start, stop, step] = parts.map((part) => number(part, flag)) as [number, number, number];
+  return stepRange(start, stop, step, flag);
+}
+
+/** start, start + step, … up to stop (included when the steps reach it); `flag` names the source in errors. */
+export function stepRange(start: number, stop: number, step: number, flag: string): number[] {
   if (!(step > 0)) throw new OptimizeConfigError(`${flag}: step ${step} must be > 0`);
   if (stop < start) throw new OptimizeConfigError(`${flag}: stop ${stop} is below start ${start}`);
   const count = Math.floor((stop - start) / step + 1e-9) + 1;
@@ -48,7 +53,7 @@ export function gridCombinations(grid: ParamGrid): ParamSet[] {
   const names = Object.keys(grid);
   if (names.length === 0) {
     throw new OptimizeConfigError(
-      'backtest.walk_forward.param_grid is empty: give parameter ranges there or with --grid name=start:stop:step',
+      'backtest.walk_forward.param_grid is empty and the strategy declares no parameter with min, max and step: give parameter ranges there or with --grid name=start:stop:step',
     );
   }
   const values = names.map((name) => {

@@ -94,6 +94,7 @@ export async function queueRunner(context: EvaluationContext, options: QueueRunn
         job,
         dataHash: options.dataHash,
         codeVersion: options.codeVersion,
+        strategyHash: context.strategyHash,
       };
       const queued = await queue.add('backtest', payload, {
         jobId: jobKey(options.runKey, job),

@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger.js';
+import { StrategyLoadError } from '../strategy/load-strategy.js';
 import { evaluateJob, type EvaluationResult } from './evaluation-job.js';
 import { QUEUE_NAME, type QueuedJob } from './queued-job.js';
 import type { RedisConnection } from './redis-url.js';
@@ -16,15 +17,16 @@ export interface QueueWorkerOptions {
 /**
  * `ets worker`: takes backtests off the queue one at a time and runs them on the data directory the job's config
  * names, read from this machine. The bars are loaded once per directory and range, and a job is refused (without
- * retries) when this machine's files hash differently from the run's or its code is another version.
+ * retries) when this machine's files hash differently from the run's or its code is another version. A strategy
+ * module is compiled once per worker and kept (see studyStrategy); other code than the run's is refused likewise.
  */
 export function startQueueWorker(options: QueueWorkerOptions): Worker<QueuedJob, EvaluationResult> {
   const loaded = new Map<string, StudyData>();
   const version = codeVersion();
   const worker = new Worker<QueuedJob, EvaluationResult>(
     QUEUE_NAME,
-    (queued) => {
-      const { config, job, dataHash } = queued.data;
+    async (queued) => {
+      const { config, job, dataHash, strategyHash } = queued.data;
       if (queued.data.codeVersion !== version) {
         throw new UnrecoverableError(
           `a worker runs another version of ets (code ${version.slice(0, 12)}, the run's ${queued.data.codeVersion.slice(0, 12)})`,
@@ -46,7 +48,14 @@ export function startQueueWorker(options: QueueWorkerOptions): Worker<QueuedJob,
           `the data directory ${b.csv_directory} on a worker differs from the run's (content hash ${data.hash.slice(0, 12)}, the run's ${dataHash.slice(0, 12)})`,
         );
       }
-      return Promise.resolve(evaluateJob({ config, series: data.series }, job));
+      try {
+        return await evaluateJob({ config, series: data.series, strategyHash }, job);
+      } catch (error) {
+        // A module missing, broken or other than the run's on this machine: retrying cannot help.
+        if (error instanceof StrategyLoadError)
+          throw new UnrecoverableError(`a worker cannot use the ${error.message}`);
+        throw error;
+      }
     },
     {
       connection: options.connection,

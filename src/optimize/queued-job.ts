@@ -12,4 +12,6 @@ export interface QueuedJob {
   readonly dataHash: string;
   /** The code version the run was started with: a worker running other code refuses the job. */
   readonly codeVersion: string;
+  /** The run's strategy module's code hash, or null for a built-in strategy: a worker with other code refuses. */
+  readonly strategyHash: string | null;
 }

@@ -39,23 +39,36 @@ export function codeVersion(): string {
   }
 }
 
-/** Everything besides a job that its result depends on: the config (less where output goes), data and code. */
-export function runKey(config: Config, data: StudyData): string {
+/**
+ * Everything besides a job that its result depends on: the config (less where output goes), data and code — the
+ * engine's and the strategy module's (null for a built-in strategy).
+ */
+export function runKey(config: Config, data: StudyData, strategyHash: string | null): string {
   const relevant = {
     ...config,
     logging: null,
     backtest: { ...config.backtest, results_directory: null, walk_forward: null },
   };
-  return sha256(JSON.stringify([relevant, data.hash, codeVersion()]));
+  return sha256(JSON.stringify([relevant, data.hash, codeVersion(), strategyHash]));
 }
 
-export function openCache(config: Config, data: StudyData, options: StudyOptions): JobCache {
-  return new JobCache(options.cacheFile, runKey(config, data));
+export function openCache(
+  config: Config,
+  data: StudyData,
+  options: StudyOptions,
+  strategyHash: string | null,
+): JobCache {
+  return new JobCache(options.cacheFile, runKey(config, data, strategyHash));
 }
 
-export async function openRunner(config: Config, data: StudyData, options: StudyOptions): Promise<JobRunner> {
-  const context: EvaluationContext = { config, series: data.series };
+export async function openRunner(
+  config: Config,
+  data: StudyData,
+  options: StudyOptions,
+  strategyHash: string | null,
+): Promise<JobRunner> {
+  const context: EvaluationContext = { config, series: data.series, strategyHash };
   if (options.runner !== undefined)
-    return options.runner(context, { runKey: runKey(config, data), dataHash: data.hash });
+    return options.runner(context, { runKey: runKey(config, data, strategyHash), dataHash: data.hash });
   return options.workers === 0 ? inProcessRunner(context) : poolRunner(context, options.workers);
 }

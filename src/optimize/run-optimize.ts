@@ -9,6 +9,8 @@ import { overfittingStats, type OverfittingStats } from './overfitting.js';
 import { gridCombinations } from './param-grid.js';
 import { csvNumber, writeResultFiles } from './result-files.js';
 import { openCache, openRunner, type StudyOptions } from './run-context.js';
+import { studyStrategy } from './study-strategy.js';
+import { studyGrid } from './declared-grid.js';
 import { loadStudyData } from './study-data.js';
 
 export const OPTIMIZE_FILES = ['optimize.csv', 'optimize_best.json'] as const;
@@ -62,8 +64,10 @@ function optimizeCsv(names: readonly string[], selection: GridSelection): string
  */
 export async function runOptimize(config: Config, options: StudyOptions): Promise<OptimizeOutcome> {
   const data = loadStudyData(config);
-  const names = Object.keys(options.grid);
-  const planned = planSets(config, gridCombinations(options.grid));
+  const strategy = await studyStrategy(config);
+  const grid = studyGrid(options.grid, strategy);
+  const names = Object.keys(grid);
+  const planned = planSets(config, gridCombinations(grid), strategy);
   const first = data.timeline[0]!;
   const last = data.timeline[data.timeline.length - 1]!;
   const runnable = planned.filter((p) => p.invalid === null);
@@ -72,10 +76,10 @@ export async function runOptimize(config: Config, options: StudyOptions): Promis
     window: { warmupFrom: first, from: first, to: last },
     keepTrades: false,
   }));
-  const runner = await openRunner(config, data, options);
+  const runner = await openRunner(config, data, options, strategy.codeHash);
   let results;
   try {
-    results = await runJobs(jobs, runner, openCache(config, data, options), options.progress);
+    results = await runJobs(jobs, runner, openCache(config, data, options, strategy.codeHash), options.progress);
   } finally {
     options.progress.stop();
     await runner.close();

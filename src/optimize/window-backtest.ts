@@ -7,6 +7,7 @@ import { OrderSide } from '../domain/order.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { StrategyFactory } from '../strategy/load-strategy.js';
 
 /** A span of the data to trade, as bar times (epoch ms, both inclusive), with the bars before it for warm-up. */
 export interface TradeWindow {
@@ -62,6 +63,8 @@ export function runWindowBacktest(
   series: readonly BarSeries[],
   params: Readonly<Record<string, number>>,
   window: TradeWindow,
+  /** A loaded strategy module; without it, the built-in strategy `backtest.strategy` names. */
+  strategy?: StrategyFactory,
 ): WindowOutcome {
   const run = withParams(config, params);
   const slices = series.map((s) => sliceBarSeriesByTime(s, window.warmupFrom, window.to));
@@ -69,6 +72,7 @@ export function runWindowBacktest(
     config: run,
     feed: new SeriesFeed(slices),
     benchmark: null,
+    ...(strategy !== undefined && { strategy }),
     entryGates: [{ entryBlockReason: (time) => (time < window.from ? 'warm-up before the window' : null) }],
   });
   const portfolio = result.portfolio;

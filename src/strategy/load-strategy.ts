@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Metafile } from 'esbuild';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Config } from '../config/schema.js';
@@ -33,6 +35,11 @@ export interface StrategyFactory {
   readonly id: string;
   /** `built-in`, or the module's absolute path. */
   readonly source: string;
+  /**
+   * SHA-256 of the module compiled with everything it imports (null for a built-in strategy): changes whenever the
+   * file or a file it imports does, so that results cached for one version are never served for another.
+   */
+  readonly codeHash: string | null;
   readonly params: readonly StrategyParamInfo[];
   /** `values` over the declared defaults, validated (StrategyConfigError naming the parameter otherwise). */
   resolveParams(values: Readonly<Record<string, unknown>>): Readonly<Record<string, number>>;
@@ -86,13 +93,40 @@ function fail(file: string, what: string): never {
 }
 
 /**
+ * SHA-256 of the files a module was compiled from: its own and those it imports, followed from the entry through
+ * esbuild's import graph but not into the host package (bundled when running from source, external when compiled),
+ * so that the same strategy code hashes equally whichever way the engine runs.
+ */
+function sourceHash(metafile: Metafile, entry: string, hostPath: string): string {
+  const hash = createHash('sha256');
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const path = resolve(key);
+    // Contents only, not paths: a worker elsewhere may hold the same files under another directory.
+    hash.update(existsSync(path) ? readFileSync(path) : key).update('\0');
+    for (const imported of metafile.inputs[key]?.imports ?? []) {
+      if (!imported.external && resolve(imported.path) !== hostPath) visit(imported.path);
+    }
+  };
+  const root = Object.keys(metafile.inputs).find((key) => resolve(key) === entry);
+  if (root !== undefined) visit(root);
+  return hash.digest('hex');
+}
+
+/**
  * Compiles a module (TypeScript or JavaScript) with everything it imports into one ES module with esbuild, and
  * imports it: one path for `.ts` and `.js` files alike, independent of where the file lies.
  */
-async function importModule(file: string, path: string): Promise<Record<string, unknown>> {
+async function importModule(
+  file: string,
+  path: string,
+): Promise<{ exports: Record<string, unknown>; codeHash: string }> {
   const { build } = await import('esbuild');
   const host = hostImport();
   let code: string;
+  let codeHash: string;
   try {
     const result = await build({
       entryPoints: [path],
@@ -102,6 +136,7 @@ async function importModule(file: string, path: string): Promise<Record<string, 
       format: 'esm',
       target: 'node20',
       logLevel: 'silent',
+      metafile: true,
       // Bundled CommonJS code calls require(); the module runs from a data: URL, so require is made for its file.
       banner: {
         js: `import { createRequire as __etsRequire } from 'node:module'; const require = __etsRequire(${JSON.stringify(pathToFileURL(path).href)});`,
@@ -116,6 +151,7 @@ async function importModule(file: string, path: string): Promise<Record<string, 
       ],
     });
     code = result.outputFiles[0]!.text;
+    codeHash = sourceHash(result.metafile, path, host.path);
   } catch (error) {
     const first = (error as { errors?: { text: string; location: { line: number; column: number } | null }[] })
       .errors?.[0];
@@ -123,24 +159,24 @@ async function importModule(file: string, path: string): Promise<Record<string, 
     fail(file, `does not compile: ${at}${first?.text ?? (error as Error).message}`);
   }
   try {
-    return (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as Record<
-      string,
-      unknown
-    >;
+    const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
+    return { exports: (await import(url)) as Record<string, unknown>, codeHash };
   } catch (error) {
     fail(file, `failed to load: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
 }
 
 /** Loads the definition a module exports (its default export, or one named `strategy`). */
-export async function loadStrategyModule(file: string): Promise<{ definition: StrategyDefinition; path: string }> {
+export async function loadStrategyModule(
+  file: string,
+): Promise<{ definition: StrategyDefinition; path: string; codeHash: string }> {
   const path = resolve(file);
   if (!MODULE_EXTENSIONS.includes(extname(path).toLowerCase())) {
     fail(file, `expected a .js, .mjs or .ts file (also .cjs, .mts, .cts)`);
   }
   if (!existsSync(path)) fail(file, `not found (${path})`);
   if (!statSync(path).isFile()) fail(file, `is not a file (${path})`);
-  const exports = await importModule(file, path);
+  const { exports, codeHash } = await importModule(file, path);
   const definition = [exports.default, exports.strategy].find(isStrategyDefinition);
   if (definition === undefined) {
     const names = Object.keys(exports);
@@ -149,7 +185,7 @@ export async function loadStrategyModule(file: string): Promise<{ definition: St
       `does not export a strategy: expected \`export default defineStrategy({ … })\` (exports: ${names.length === 0 ? 'none' : names.join(', ')})`,
     );
   }
-  return { definition, path };
+  return { definition, path, codeHash };
 }
 
 /**
@@ -165,22 +201,29 @@ export async function loadStrategyFactory(spec: StrategySpec | string): Promise<
       createStrategy(name, {}, { positions: { quantity: () => 0 }, atrPeriod: 1, atrMultiplier: 1 });
     return definitionFactory(definition!);
   }
-  const { definition, path } = await loadStrategyModule(module);
+  const { definition, path, codeHash } = await loadStrategyModule(module);
   // A config key names the instance; a path given as the name leaves the definition's own name.
   const id = isModulePath(name) ? definition.name : name;
-  return factory(definition, id, path, module);
+  return factory(definition, id, path, module, codeHash);
 }
 
 /** The factory of a definition given in code (a built-in one, or one passed to the API). */
 export function definitionFactory(definition: StrategyDefinition): StrategyFactory {
-  return factory(definition, definition.name, 'built-in', null);
+  return factory(definition, definition.name, 'built-in', null, null);
 }
 
-function factory(definition: StrategyDefinition, id: string, source: string, file: string | null): StrategyFactory {
+function factory(
+  definition: StrategyDefinition,
+  id: string,
+  source: string,
+  file: string | null,
+  codeHash: string | null,
+): StrategyFactory {
   return {
     definition,
     id,
     source,
+    codeHash,
     params: strategyInfo(definition).params,
     resolveParams: (values) => strategyParams(definition, values),
     create(values, context) {

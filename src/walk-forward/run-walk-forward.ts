@@ -12,6 +12,8 @@ import { overfittingStats, type OverfittingStats } from '../optimize/overfitting
 import { gridCombinations } from '../optimize/param-grid.js';
 import { csvNumber, writeResultFiles } from '../optimize/result-files.js';
 import { openCache, openRunner, type StudyOptions } from '../optimize/run-context.js';
+import { studyStrategy } from '../optimize/study-strategy.js';
+import { studyGrid } from '../optimize/declared-grid.js';
 import { loadStudyData } from '../optimize/study-data.js';
 import type { TradeWindow } from '../optimize/window-backtest.js';
 import { stitchWindows } from './stitch.js';
@@ -63,14 +65,16 @@ function tradeWindow(timeline: Float64Array, start: number, end: number, set: Pl
 export async function runWalkForward(config: Config, options: WalkForwardOptions): Promise<WalkForwardOutcome> {
   const data = loadStudyData(config);
   const t = data.timeline;
-  const names = Object.keys(options.grid);
-  const planned = planSets(config, gridCombinations(options.grid));
+  const strategy = await studyStrategy(config);
+  const grid = studyGrid(options.grid, strategy);
+  const names = Object.keys(grid);
+  const planned = planSets(config, gridCombinations(grid), strategy);
   const runnable = planned.filter((p) => p.invalid === null);
   const bounds = planWindows(t, options.mode, options.inSample, options.outOfSample, options.step);
   const initial = config.account.initial_capital;
 
-  const runner = await openRunner(config, data, options);
-  const cache = openCache(config, data, options);
+  const runner = await openRunner(config, data, options, strategy.codeHash);
+  const cache = openCache(config, data, options, strategy.codeHash);
   let windows: WindowResult[];
   try {
     const isJobs: EvaluationJob[] = bounds.flatMap((w) =>

@@ -1,39 +1,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
-import { redisAvailable, startRedis, type RunningRedis } from '../support/redis-server.js';
-import { runCli, startCli, type RunningCli } from '../support/run-cli.js';
+import { redisAvailable } from '../support/redis-server.js';
+import { serving, stop, useRedis } from '../support/queue-worker.js';
+import { runCli, startCli } from '../support/run-cli.js';
 import { waveSeries, writeSeries } from '../walk-forward/wfa-fixture.js';
 
 const enabled = redisAvailable();
 
-/** Resolves once the worker says it serves the queue. */
-function serving(worker: RunningCli): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`worker did not start: ${text}`));
-    }, 20_000);
-    const onData = (chunk: Buffer | string) => {
-      text += String(chunk);
-      if (text.includes('worker: serving')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    worker.child.stdout!.on('data', onData);
-    worker.child.stderr!.on('data', onData);
-  });
-}
-
-function stop(worker: RunningCli): Promise<unknown> {
-  if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGTERM');
-  return worker.done;
-}
-
 describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server', () => {
-  let redis: RunningRedis;
+  const redis = useRedis();
   const dir = writeSeries([
     waveSeries('AAA', 2500, [30, 60, 45, 90, 40], 500),
     waveSeries('BBB', 2500, [50, 40, 80, 30, 70], 500, 0.7),
@@ -42,23 +19,16 @@ describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server',
   const files = (out: string) =>
     ['optimize.csv', 'optimize_best.json'].map((f) => readFileSync(join(dir, out, f), 'utf8'));
 
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-
   it(
     'gives the local results with 2 workers, one of them killed with SIGKILL mid-run',
     { timeout: 120_000 },
     async () => {
       const local = runCli([...args, '--workers', '1', '--out', 'local'], dir);
       expect(local.status).toBe(0);
-      const workers = [0, 1].map(() => startCli(['worker', '--queue', redis.url, '--lock-seconds', '2'], dir));
+      const workers = [0, 1].map(() => startCli(['worker', '--queue', redis().url, '--lock-seconds', '2'], dir));
       try {
         await Promise.all(workers.map(serving));
-        const run = startCli([...args, '--queue', redis.url, '--out', 'queued'], dir);
+        const run = startCli([...args, '--queue', redis().url, '--out', 'queued'], dir);
         await new Promise((resolve) => setTimeout(resolve, 1500));
         expect(run.child.exitCode).toBeNull();
         workers[0]!.child.kill('SIGKILL');
@@ -77,7 +47,7 @@ describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server',
     const other = writeSeries([waveSeries('AAA', 2500, [31], 500), waveSeries('BBB', 2500, [50], 500)]);
     mkdirSync(join(other, 'data'), { recursive: true });
     writeBarCsv(join(other, 'data', 'AAA.csv'), waveSeries('AAA', 2500, [33], 500));
-    const worker = startCli(['worker', '--queue', redis.url], other);
+    const worker = startCli(['worker', '--queue', redis().url], other);
     try {
       await serving(worker);
       const run = runCli(
@@ -90,7 +60,7 @@ describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server',
           '--grid',
           'slow=30',
           '--queue',
-          redis.url,
+          redis().url,
           '--out',
           'refused',
         ],
