@@ -130,6 +130,11 @@ export class LiveJournal {
       recovering: () => this.recovering,
       ...(crash === undefined ? {} : { crash }),
     });
+    // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
+    kernel.risk.onEvent((event) => {
+      const halt = event.type === 'trading_state' && event.to === 'HALTED';
+      this.risk(halt ? 'halt' : 'risk', event.time, `${event.rule}: ${event.reason}`);
+    });
   }
 
   /**

@@ -26,6 +26,7 @@ import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
 import { contractSectors } from './contract-sectors.js';
 import { KillSwitchFile } from './kill-switch.js';
+import { SessionHalt } from './session-halt.js';
 import { startVolatilityFeed } from './live-volatility.js';
 import type { HaltRequest } from '../risk/risk-engine.js';
 import type { LiveBarFeed } from './live-bar-feed.js';
@@ -120,12 +121,10 @@ export class LiveNode implements LiveView {
   private readonly client: IbClient;
   private readonly holds = new EntryHolds();
   private readonly monitor: ConnectionMonitor;
-  private readonly killSwitch: KillSwitchFile;
+  private readonly killSwitch: SessionHalt;
   private readonly watch: SessionWatch;
   /** The volatility index's bars, when the volatility rule is on. */
   private volatility: IbRealtimeBars | null = null;
-  /** A halt asked for before the kernel exists, applied as soon as it does. */
-  private earlyHalt: HaltRequest | undefined;
   private running: Running | undefined;
   /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
   private trading:
@@ -182,32 +181,18 @@ export class LiveNode implements LiveView {
       },
     });
     this.holds.add(this.monitor);
-    this.killSwitch = new KillSwitchFile(config.trading.kill_switch_file);
+    this.killSwitch = new SessionHalt(new KillSwitchFile(config.trading.kill_switch_file));
     this.watch = new SessionWatch(config);
   }
 
-  /**
-   * The kill switch: halts trading — working entry orders are cancelled, every position is closed at market when
-   * `flatten`, and no strategy order goes out for the rest of the session. Safe to call at any time.
-   */
+  /** The kill switch (see SessionHalt). Safe to call at any time. */
   halt(request: HaltRequest): void {
-    const trading = this.trading;
-    if (trading === undefined) {
-      this.earlyHalt = { ...request, flatten: request.flatten || (this.earlyHalt?.flatten ?? false) };
-      return;
-    }
-    const { kernel, clock } = trading;
-    const now = clock.now();
-    kernel.risk.halt(now, request);
-    for (const action of kernel.router.riskActions(now)) kernel.engine.receive(action);
+    this.killSwitch.halt(request);
   }
 
   /** The trading state (ACTIVE, REDUCING, HALTED) with the rule and reason that hold it. */
   tradingState(): TradingState {
-    const trading = this.trading;
-    if (trading !== undefined) return trading.kernel.risk.tradingState();
-    const early = this.earlyHalt;
-    return early === undefined ? { state: 'ACTIVE' } : { state: 'HALTED', reason: early.reason, rule: 'kill_switch' };
+    return this.killSwitch.tradingState();
   }
 
   /** The session as the dashboard shows it. */
@@ -329,19 +314,10 @@ export class LiveNode implements LiveView {
       rejected: () => this.rejected++,
       readOnly: settings.readOnly,
     });
-    if (journal !== undefined) {
-      journal.observe(kernel);
-      // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
-      kernel.risk.onEvent((event) => {
-        const halt = event.type === 'trading_state' && event.to === 'HALTED';
-        journal.risk(halt ? 'halt' : 'risk', event.time, `${event.rule}: ${event.reason}`);
-      });
-    }
+    journal?.observe(kernel);
     this.trading = { kernel, results, clock };
     // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
-    const pulled = this.killSwitch.take() ?? this.earlyHalt;
-    this.earlyHalt = undefined;
-    if (pulled !== undefined) this.halt(pulled);
+    this.killSwitch.attach(kernel, clock);
 
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
@@ -517,8 +493,7 @@ export class LiveNode implements LiveView {
       };
       const timer = setInterval(() => {
         const now = running.clock.now();
-        const pulled = this.killSwitch.take();
-        if (pulled !== null) this.halt(pulled);
+        this.killSwitch.poll();
         running.feed.flush(now);
         if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
         else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
