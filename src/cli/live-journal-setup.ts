@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
@@ -20,6 +20,11 @@ export function journalPath(config: Config): string {
 export function openLiveJournal(config: Config, crashAt: string | undefined): LiveJournal {
   const path = journalPath(config);
   mkdirSync(dirname(path), { recursive: true });
+  if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
+    // Without a state file the embedded gateway opens a new paper account on every run: a journal of an earlier run
+    // describes an account that no longer exists, so the session starts a new one, as it starts its results anew.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+  }
   const crash = crashHook(parseCrashPoint(crashAt));
   return LiveJournal.open({
     path,

@@ -1,0 +1,47 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { journalPath, openLiveJournal } from '../../src/cli/live-journal-setup.js';
+import { validateConfig } from '../../src/config/load-config.js';
+
+const work = mkdtempSync(join(tmpdir(), 'ets-journal-setup-'));
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+function config(gateway: 'embedded' | 'external', stateFile: string | null) {
+  return validateConfig(
+    {
+      ibkr: { gateway, embedded: { state_file: stateFile } },
+      live: { results_directory: join(work, gateway, String(stateFile !== null)) },
+    },
+    'test.yaml',
+  );
+}
+
+describe('the live journal of a session', () => {
+  it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
+    const c = config('embedded', null);
+    const path = journalPath(c);
+    openLiveJournal(c, undefined).close();
+    // Whatever an earlier run left (here: not even a journal) is replaced, never read.
+    writeFileSync(path, 'left by an earlier run');
+    writeFileSync(`${path}-wal`, 'x');
+    const journal = openLiveJournal(c, undefined);
+    expect(journal.resumed).toBe(false);
+    journal.close();
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('keeps an existing journal for a broker that keeps its state (and refuses one that is not a journal)', () => {
+    for (const c of [config('external', null), config('embedded', join(work, 'gateway-state.json'))]) {
+      const path = journalPath(c);
+      openLiveJournal(c, undefined).close();
+      writeFileSync(path, 'not a journal');
+      expect(() => openLiveJournal(c, undefined)).toThrow();
+      expect(existsSync(path)).toBe(true);
+    }
+  });
+});
