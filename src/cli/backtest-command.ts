@@ -37,6 +37,19 @@ function parseParam(text: string): [string, number | string] {
   return [match[1]!, numericText(match[2]!)];
 }
 
+/** The config, data and strategy flags that ets backtest, ets optimize and ets walk-forward share. */
+export function addDataOptions(command: Command): Command {
+  return addConfigOption(command)
+    .option('--data-dir <dir>', 'directory of SYMBOL.csv files (backtest.csv_directory)')
+    .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
+    .option('--start <date>', 'first date, YYYY-MM-DD')
+    .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
+    .option(
+      '--strategy <name>',
+      'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
+    );
+}
+
 /** Command-line flags as overrides of config keys, so one validation covers both. */
 export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): ConfigOverride[] {
   const o: ConfigOverride[] = [];
@@ -83,15 +96,7 @@ export function registerBacktestCommand(program: Command): void {
   const command = program
     .command('backtest')
     .description('run a strategy over CSV bars and write trades, fills, equity and metrics');
-  addConfigOption(command)
-    .option('--data-dir <dir>', 'directory of SYMBOL.csv files (backtest.csv_directory)')
-    .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
-    .option('--start <date>', 'first date, YYYY-MM-DD')
-    .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
-    .option(
-      '--strategy <name>',
-      'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
-    )
+  addDataOptions(command)
     .option('--strategies <a,b>', 'several strategies at once, each on its strategies.<name>.symbols')
     .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect, [])
     .option('--sizing <rule>', 'risk or fixed:N')

@@ -3,8 +3,8 @@ import type { ConfigOverride } from '../config/overrides.js';
 import type { Config } from '../config/schema.js';
 import { OBJECTIVES, type Objective } from '../optimize/objective.js';
 import { parseGridFlags } from '../optimize/param-grid.js';
-import { overridesFrom, type BacktestFlags } from './backtest-command.js';
-import { addConfigOption, collect, resolveConfig } from './config-options.js';
+import { addDataOptions, overridesFrom, type BacktestFlags } from './backtest-command.js';
+import { collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
 
 /** Flags of `ets optimize` and `ets walk-forward`. */
@@ -80,15 +80,7 @@ function studyOverrides(flags: StudyFlags, strategyFromFile: () => string): Conf
 }
 
 function addStudyOptions(command: Command): Command {
-  return addConfigOption(command)
-    .option('--data-dir <dir>', 'directory of SYMBOL.csv files (backtest.csv_directory)')
-    .option('--symbols <list>', 'comma-separated symbols to trade (default: every CSV but the benchmark)')
-    .option('--start <date>', 'first date, YYYY-MM-DD')
-    .option('--end <date>', 'last date, YYYY-MM-DD (inclusive)')
-    .option(
-      '--strategy <name>',
-      'sma_crossover, rsi_mean_reversion, a strategies.<name> key, or a module path (.js, .mjs, .ts)',
-    )
+  return addDataOptions(command)
     .option(
       '--grid <name=range>',
       "parameter range start:stop:step or list a,b,c, repeatable (default: param_grid, else the strategy's declared min:max:step)",

@@ -27,6 +27,7 @@ import { EntryHolds } from './entry-holds.js';
 import { contractSectors } from './contract-sectors.js';
 import { KillSwitchFile } from './kill-switch.js';
 import { SessionHalt } from './session-halt.js';
+import { reconcileOrders } from './reconcile-orders.js';
 import { startVolatilityFeed } from './live-volatility.js';
 import type { HaltRequest } from '../risk/risk-engine.js';
 import type { LiveBarFeed } from './live-bar-feed.js';
@@ -591,13 +592,4 @@ export class LiveNode implements LiveView {
     }
     await reconcileOrders(running.execution, true);
   }
-}
-
-/**
- * Open orders and executions against the broker's (`applyFills`: book the executions not seen yet); a reconciliation
- * that could not complete fails the step that needed it, so startup stops or the reconnection is tried again.
- */
-async function reconcileOrders(execution: IbExecutionClient, applyFills: boolean): Promise<void> {
-  const report = await execution.reconcile({ applyFills });
-  if (!report.ok) throw new Error(`could not reconcile orders with TWS: ${report.reason}`);
 }
