@@ -28,6 +28,8 @@ const RESULT_FILES = [
   ...reportFileNames(reportFiles('.')),
   'daily.csv.partial',
   'metrics.json.partial',
+  'strategies.csv',
+  'strategies.csv.partial',
   'report.html',
   'report.html.partial',
 ];

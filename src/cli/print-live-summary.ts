@@ -1,5 +1,6 @@
 import { formatTime } from '../domain/time.js';
 import type { LiveSummary } from '../live/live-node.js';
+import { describeFeeds } from '../live/live-strategy.js';
 import { metricLines } from './print-summary.js';
 
 /** The human-readable result of `ets live` / `ets start` on stdout. */
@@ -10,12 +11,12 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     .join(' ');
   const row = (label: string, value: string): string => `  ${label.padEnd(20)} ${value}`;
   const lines = [
-    `Live session${summary.readOnly ? ' (read-only)' : ''}: ${strategy.name}${params ? ` (${params})` : ''} on ${strategy.barSize.text} bars of ${summary.symbols.join(', ')}`,
+    `Live session${summary.readOnly ? ' (read-only)' : ''}: ${strategy.name}${params ? ` (${params})` : ''} on ${describeFeeds(strategy.feeds)}`,
     row('Venue', summary.venue),
     row('Account', summary.account),
     row('Traded', `${formatTime(summary.from)} .. ${formatTime(summary.to)} (exchange time)`),
     row('Ended', summary.reason),
-    row('Bars', `${summary.bars} ${strategy.barSize.text} bars from ${summary.fiveSecondBars} five-second bars`),
+    row('Bars', `${barCounts(summary)} from ${summary.fiveSecondBars} five-second bars`),
     row('Orders / fills', `${summary.orders} / ${summary.fills} (${summary.rejectedSignals} signals refused)`),
     row('Reconnections', String(summary.reconnects)),
     ...metricLines(metrics)
@@ -30,4 +31,12 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     `Log: ${logFile}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** "120 5 mins bars", or with several bar sizes "720 bars (600 1 min, 120 5 mins)". */
+function barCounts(summary: LiveSummary): string {
+  const { feeds } = summary.strategy;
+  if (feeds.length === 1) return `${summary.bars} ${feeds[0]!.barSize.text} bars`;
+  const each = feeds.map((feed) => `${summary.barsBySize.get(feed.barSize.text) ?? 0} ${feed.barSize.text}`);
+  return `${summary.bars} bars (${each.join(', ')})`;
 }

@@ -9,7 +9,7 @@ import type { IbRealtimeBars } from '../adapters/ib/realtime-bars.js';
 import type { Config } from '../config/schema.js';
 import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.js';
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
-import { FIVE_SECONDS } from '../domain/bar-size.js';
+import { FIVE_SECONDS, type BarSize } from '../domain/bar-size.js';
 import { dayNumber, formatTime } from '../domain/time.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
@@ -30,16 +30,17 @@ import { SessionHalt } from './session-halt.js';
 import { reconcileOrders } from './reconcile-orders.js';
 import { startVolatilityFeed } from './live-volatility.js';
 import type { HaltRequest } from '../risk/risk-engine.js';
-import type { LiveBarFeed } from './live-bar-feed.js';
+import type { LiveBarFeeds } from './live-bar-feeds.js';
 import { startMarketData } from './live-market-data.js';
 import { LiveResults } from './live-results.js';
+import { sharesOption } from './live-strategy-shares.js';
 import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
-import { liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
+import { describeFeeds, liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
 import { parseUntil, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
-import { regularClose } from './warm-up.js';
+import { barEnd, regularClose } from './warm-up.js';
 import type { TradingState } from '../dashboard/kill-switch.js';
 import type { LiveSnapshot, LiveView } from '../dashboard/live-snapshot.js';
 import { SessionWatch } from './session-watch.js';
@@ -77,6 +78,8 @@ export interface LiveSummary {
   readonly from: number;
   readonly to: number;
   readonly bars: number;
+  /** Strategy bars by bar size ("5 mins"). */
+  readonly barsBySize: ReadonlyMap<string, number>;
   readonly fiveSecondBars: number;
   readonly rejectedSignals: number;
   readonly orders: number;
@@ -95,7 +98,7 @@ interface Running {
   readonly orderIds: OrderIdSequence;
   readonly execution: IbExecutionClient;
   readonly accountSync: IbAccountSync;
-  readonly feed: LiveBarFeed;
+  readonly feed: LiveBarFeeds;
   readonly realtime: IbRealtimeBars;
   readonly pacer: HistoryPacer;
   readonly results: LiveResults;
@@ -136,6 +139,7 @@ export class LiveNode implements LiveView {
   private readonly one: MarketEvent[] = [];
   private sessionDay = Number.NaN;
   private strategyBars = 0;
+  private readonly barsBySize = new Map<string, number>();
   private fiveSecondBars = 0;
   private rejected = 0;
   private reconnects = 0;
@@ -230,8 +234,7 @@ export class LiveNode implements LiveView {
       logger.info(
         {
           strategy: this.strategy.name,
-          barSize: this.strategy.barSize.text,
-          symbols: config.trading.symbols.join(','),
+          bars: describeFeeds(this.strategy.feeds),
           readOnly: settings.readOnly,
           startupSeconds: +startupSeconds.toFixed(3),
           exchangeTime: formatTime(running.clock.now()),
@@ -310,6 +313,7 @@ export class LiveNode implements LiveView {
       riskFreeRate: config.performance.risk_free_rate,
       periodsPerYear: config.performance.periods_per_year,
       append: journal?.resumed === true,
+      ...sharesOption(this.strategy, config.trading.symbols, portfolio, logger),
     });
     observeSession(kernel, results, logger, {
       rejected: () => this.rejected++,
@@ -384,8 +388,8 @@ export class LiveNode implements LiveView {
       onHistoryLoaded: (symbol) => {
         progress.update(`loading history (${symbol})`, ++done, total);
       },
-      onStrategyBar: (bar, backfilled) => {
-        this.onStrategyBar(bar, backfilled);
+      onStrategyBar: (bar, size, backfilled) => {
+        this.onStrategyBar(bar, size, backfilled);
       },
       onFiveSeconds: (bar) => {
         this.onFiveSeconds(bar);
@@ -421,12 +425,13 @@ export class LiveNode implements LiveView {
     this.enterDay(bar.time);
   }
 
-  /** A bar of the strategy's size: what a backtest's slice is, handled the same way. */
-  private onStrategyBar(bar: MarketEvent, backfilled: boolean): void {
+  /** A bar of its strategy's size: what a backtest's slice is, handled the same way. */
+  private onStrategyBar(bar: MarketEvent, size: BarSize, backfilled: boolean): void {
     const trading = this.trading;
     if (trading === undefined) return;
     const { kernel, results } = trading;
     this.strategyBars++;
+    this.barsBySize.set(size.text, (this.barsBySize.get(size.text) ?? 0) + 1);
     this.enterDay(bar.time);
     this.one[0] = bar;
     this.holds.backfilling = backfilled;
@@ -436,9 +441,7 @@ export class LiveNode implements LiveView {
       this.holds.backfilling = false;
     }
     // The account as of the bar's close, which is when it is known (a daily bar's at the session close).
-    const size = this.strategy.barSize;
-    const close = size.daily ? regularClose(dayNumber(bar.time)) : bar.time + size.ms;
-    results.equity(Math.min(close, regularClose(dayNumber(bar.time))), kernel.portfolio);
+    results.equity(Math.min(barEnd(size, bar.time), regularClose(dayNumber(bar.time))), kernel.portfolio);
     kernel.risk.observe(bar.time);
     for (const action of kernel.router.riskActions(bar.time)) kernel.engine.receive(action);
   }
@@ -545,6 +548,7 @@ export class LiveNode implements LiveView {
       from: running.startTime,
       to: clock.now(),
       bars: this.strategyBars,
+      barsBySize: this.barsBySize,
       fiveSecondBars: this.fiveSecondBars,
       rejectedSignals: this.rejected,
       orders: results.orders,

@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import { formatTime } from '../domain/time.js';
@@ -19,6 +20,7 @@ import {
 } from '../performance/report-writer.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { LineFile } from './line-file.js';
+import { LiveStrategyShares, type LiveStrategySharesOptions } from './live-strategy-shares.js';
 import type { RiskCounts } from '../risk/risk-engine.js';
 import type { RiskEvent } from '../risk/risk-events.js';
 import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
@@ -32,6 +34,8 @@ export interface LiveResultsOptions {
   readonly riskCounts?: () => RiskCounts;
   /** Continue the files of an earlier session (its rows stay; this session's follow) rather than start them anew. */
   readonly append?: boolean;
+  /** Several strategies at once: strategies.csv attributes the session to them. */
+  readonly strategies?: Omit<LiveStrategySharesOptions, 'path' | 'beforeWrite'>;
 }
 
 /** An equity row as soon as the recorder passes it on (one row late, as it replaces rows of the same time). */
@@ -49,7 +53,8 @@ class EquityLines implements EquityRowSink {
 /**
  * The live session's result files, in the backtest's formats, written while the session runs: equity.csv (the
  * account on every bar and every fill), fills.csv, trades.csv, orders.csv and risk_events.csv a line at a time as things happen, and
- * daily.csv and metrics.json rewritten (atomically) at each new exchange day and at the end. A session that dies
+ * daily.csv and metrics.json rewritten (atomically) at each new exchange day and at the end, strategies.csv (several
+ * strategies at once) after each fill and trade. A session that dies
  * leaves files that end on complete rows and metrics as of the last day boundary.
  */
 export class LiveResults {
@@ -60,6 +65,7 @@ export class LiveResults {
   private readonly ordersFile: LineFile;
   private readonly riskFile: LineFile;
   private readonly recorder: EquityRecorder;
+  private readonly shares: LiveStrategyShares | undefined;
   private readonly trades: TradeRecord[] = [];
   private fillCount = 0;
   private orderCount = 0;
@@ -75,6 +81,19 @@ export class LiveResults {
     this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER, options.append);
     this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER, options.append);
     this.riskFile = new LineFile(this.files.riskEvents, RISK_EVENTS_HEADER, options.append);
+    const sharesPath = join(directory, 'strategies.csv');
+    this.shares =
+      options.strategies &&
+      new LiveStrategyShares({
+        ...options.strategies,
+        path: sharesPath,
+        beforeWrite: () => {
+          this.fillsFile.flush();
+          this.tradesFile.flush();
+        },
+      });
+    // One strategy writes no strategies.csv; one left by an earlier run would look like this session's.
+    if (this.shares === undefined) rmSync(sharesPath, { force: true });
     this.recorder = new EquityRecorder(new EquityLines(this.equityFile));
   }
 
@@ -97,11 +116,13 @@ export class LiveResults {
   fill(fill: Fill): void {
     this.fillCount++;
     this.fillsFile.line(fillRow(fill));
+    this.shares?.fill(fill);
   }
 
   trade(trade: TradeRecord): void {
     this.trades.push(trade);
     this.tradesFile.line(tradeRow(trade));
+    this.shares?.trade(trade);
   }
 
   order(event: OrderEvent): void {
@@ -118,6 +139,7 @@ export class LiveResults {
   /** A new exchange day began: the days before it are complete, so daily.csv and metrics.json are brought up to date. */
   dayEnded(openPositions: number): void {
     this.writeSummaries(openPositions);
+    this.shares?.refresh();
   }
 
   /** Ends the files: the last equity row, daily.csv and metrics.json as of now. */
@@ -125,6 +147,7 @@ export class LiveResults {
     this.recorder.finish();
     const metrics = this.writeSummaries(openPositions);
     for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile, this.riskFile]) file.close();
+    this.shares?.close();
     return metrics;
   }
 

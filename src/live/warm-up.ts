@@ -26,6 +26,8 @@ export interface WarmUpInput {
   /** Regular session close of a day (exchange time): where a daily bar ends. */
   readonly sessionClose: (day: number) => number;
   readonly strategy: Strategy;
+  /** The strategy that trades a symbol, whose warm-up its history must cover (several at once); default `strategy`. */
+  readonly owner?: (symbol: string) => Strategy | undefined;
   readonly portfolio: Portfolio;
   readonly feed: LiveBarFeed;
   readonly logger: Logger;
@@ -47,8 +49,8 @@ export interface WarmUpReport {
  */
 export async function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
   const { symbols, barSize, strategy, portfolio, feed, logger } = input;
-  const periodEnd = (time: number): number =>
-    barSize.daily ? input.sessionClose(dayNumber(time)) : periodStart(barSize, time) + barSize.ms;
+  const periodEnd = (time: number): number => barEnd(barSize, time, input.sessionClose);
+  const owner = input.owner ?? ((): Strategy => strategy);
   const ends = new Map<string, number>();
   const histories = await Promise.all(
     symbols.map(async (symbol) => {
@@ -59,6 +61,7 @@ export async function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
   );
   let bars = 0;
   const short: string[] = [];
+  const shortOf = new Map<Strategy, string[]>();
   for (let i = 0; i < symbols.length; i++) {
     const symbol = symbols[i]!;
     // The last bar of an intraday request may still be forming; a daily bar is complete once its session closed.
@@ -69,10 +72,17 @@ export async function warmUp(input: WarmUpInput): Promise<WarmUpReport> {
     const last = complete.at(-1);
     if (last !== undefined) portfolio.markPrice(symbol, last.close);
     feed.seed(symbol, last?.time ?? Number.NaN, last === undefined ? Number.NaN : periodEnd(last.time));
-    if (complete.length < strategy.warmUpBars) short.push(symbol);
+    const needs = owner(symbol);
+    if (needs !== undefined && complete.length < needs.warmUpBars) {
+      short.push(symbol);
+      shortOf.set(needs, [...(shortOf.get(needs) ?? []), symbol]);
+    }
   }
   if (short.length > 0) {
-    const text = `history shorter than the ${strategy.warmUpBars} ${barSize.text} bars ${strategy.id} needs for ${short.join(', ')} (ibkr.historical_duration ${input.duration})`;
+    const lacking = [...shortOf]
+      .map(([needs, list]) => `the ${needs.warmUpBars} ${barSize.text} bars ${needs.id} needs for ${list.join(', ')}`)
+      .join(' and ');
+    const text = `history shorter than ${lacking} (ibkr.historical_duration ${input.duration})`;
     if (!input.allowPartial) {
       throw new WarmUpError(`${text}: raise ibkr.historical_duration, or set system.allow_partial_hist_data: true`);
     }
@@ -91,6 +101,14 @@ export function warmUpDuration(configured: string, size: BarSize, end: number): 
   if (step.kind !== 'seconds' || duration === undefined) return configured;
   const span = (end - historyRangeStart(end, duration)) / 1000;
   return span > step.seconds ? `${step.seconds} S` : configured;
+}
+
+/**
+ * Where a bar of `size` stamped `time` ends (exchange time): its period's end — a regular-hours bar stamped at the
+ * 09:30 open still ends on the hour — or for a daily bar its session's close.
+ */
+export function barEnd(size: BarSize, time: number, sessionClose: (day: number) => number = regularClose): number {
+  return size.daily ? sessionClose(dayNumber(time)) : periodStart(size, time) + size.ms;
 }
 
 /** 16:00 New York, the regular close of US equities (early closes are not known here). */

@@ -16,7 +16,10 @@ export interface StrategyShare {
   readonly commission: number;
   /** Market value of the positions still open. */
   readonly openValue: number;
-  /** What the strategy made: its fills' cash flows (commissions included) plus its open positions' value. */
+  /**
+   * What the strategy made: its fills' cash flows (commissions included) plus its open positions' value, less what
+   * the positions held at the start were worth then (a live session can start with some).
+   */
   readonly netPnl: number;
 }
 
@@ -37,6 +40,7 @@ class Tally {
   realized = 0n;
   commission = 0n;
   open = 0n;
+  opening = 0n;
   cash = 0n;
 
   add(other: Tally): void {
@@ -46,6 +50,7 @@ class Tally {
     this.realized += other.realized;
     this.commission += other.commission;
     this.open += other.open;
+    this.opening += other.opening;
     this.cash += other.cash;
   }
 
@@ -59,7 +64,7 @@ class Tally {
       realizedPnl: dollars(this.realized),
       commission: dollars(this.commission),
       openValue: dollars(this.open),
-      netPnl: dollars(this.cash + this.open),
+      netPnl: dollars(this.cash + this.open - this.opening),
     };
   }
 }
@@ -74,6 +79,7 @@ export function attributeByStrategy(
   fills: readonly Fill[],
   trades: readonly TradeRecord[],
   positionValue: (symbol: string) => number,
+  openingValue: (symbol: string) => number = () => 0,
 ): StrategyShare[] {
   const tallies = new Map(members.map((m) => [m.id, new Tally()]));
   const bySymbol = new Map<string, Tally>();
@@ -95,7 +101,10 @@ export function attributeByStrategy(
     if (trade.pnl > 0) tally.wins++;
     tally.realized += micros(trade.pnl);
   }
-  for (const [symbol, tally] of bySymbol) tally.open += micros(positionValue(symbol));
+  for (const [symbol, tally] of bySymbol) {
+    tally.open += micros(positionValue(symbol));
+    tally.opening += micros(openingValue(symbol));
+  }
   const account = new Tally();
   const shares = members.map((m) => {
     const tally = tallies.get(m.id)!;

@@ -1,0 +1,114 @@
+import { renameSync } from 'node:fs';
+import type { Fill } from '../domain/fill.js';
+import type { Logger } from '../logging/logger.js';
+import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { LiveStrategy } from './live-strategy.js';
+
+/** A strategy of the session and the symbols it trades. */
+export interface ShareMember {
+  readonly id: string;
+  readonly symbols: readonly string[];
+}
+
+export interface LiveStrategySharesOptions {
+  /** strategies.csv. */
+  readonly path: string;
+  readonly members: readonly ShareMember[];
+  /** Market value of a symbol's open position now. */
+  readonly positionValue: (symbol: string) => number;
+  /** Brings fills.csv and trades.csv up to date first, so that this file never counts a row they lack. */
+  readonly beforeWrite?: () => void;
+  readonly logger: Logger;
+}
+
+/**
+ * strategies.csv of a live session with several strategies, in the backtest's format: each strategy's fills,
+ * trades, P&L and open value in this session, and the account's row, their sum (like metrics.json, a continued
+ * session's file covers the session since it started; fills.csv and trades.csv keep the earlier rows). It is rewritten (beside and renamed over, so a
+ * reader never sees half a file) in the turn of the event loop after each fill or trade, when fills.csv and
+ * trades.csv get their lines, and at each day's end for the open positions' value: a session that dies leaves a
+ * file that adds up to the rows of fills.csv and trades.csv it wrote.
+ */
+export class LiveStrategyShares {
+  private readonly fills: Fill[] = [];
+  private readonly trades: TradeRecord[] = [];
+  private scheduled = false;
+  private closed = false;
+  private warned = false;
+  /** What the positions held when the session started were worth then: their P&L here is what they made since. */
+  private readonly opening = new Map<string, number>();
+
+  constructor(private readonly options: LiveStrategySharesOptions) {
+    for (const { symbols } of options.members) for (const s of symbols) this.opening.set(s, options.positionValue(s));
+    this.write();
+  }
+
+  fill(fill: Fill): void {
+    this.fills.push(fill);
+    this.schedule();
+  }
+
+  trade(trade: TradeRecord): void {
+    this.trades.push(trade);
+    this.schedule();
+  }
+
+  /** Prices moved (a day ended): the open positions' value is brought up to date. */
+  refresh(): void {
+    this.schedule();
+  }
+
+  /** The last rewrite, as of now. */
+  close(): void {
+    this.write();
+    this.closed = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.closed) this.write();
+    });
+  }
+
+  private write(): void {
+    const { path, members, positionValue } = this.options;
+    try {
+      this.options.beforeWrite?.();
+      const shares = attributeByStrategy(
+        members,
+        this.fills,
+        this.trades,
+        positionValue,
+        (symbol) => this.opening.get(symbol) ?? 0,
+      );
+      writeStrategiesCsv(`${path}.partial`, shares);
+      renameSync(`${path}.partial`, path);
+    } catch (error) {
+      // A file that cannot be written (or a fill no strategy owns) must not stop trading; the other files go on.
+      if (!this.warned) this.options.logger.warn(`strategies.csv not written: ${(error as Error).message}`);
+      this.warned = true;
+    }
+  }
+}
+
+/** A symbol of `trading.symbols` no strategy lists is only a price; a position in one is the account's, in this row. */
+export const UNASSIGNED = 'unassigned';
+
+/** The strategies.csv part of the live results' options: set when several strategies run, else none. */
+export function sharesOption(
+  strategy: LiveStrategy,
+  symbols: readonly string[],
+  portfolio: { positionValue(symbol: string): number },
+  logger: Logger,
+): { strategies?: Omit<LiveStrategySharesOptions, 'path' | 'beforeWrite'> } {
+  if (strategy.several === undefined) return {};
+  const members: ShareMember[] = [...strategy.several].map(([id, planned]) => ({ id, symbols: planned.symbols }));
+  const owned = new Set(members.flatMap((m) => m.symbols));
+  const unassigned = symbols.filter((symbol) => !owned.has(symbol));
+  if (unassigned.length > 0) members.push({ id: UNASSIGNED, symbols: unassigned });
+  return { strategies: { members, positionValue: (symbol) => portfolio.positionValue(symbol), logger } };
+}
