@@ -15,6 +15,8 @@ export class LineFile {
     readonly path: string,
     header: string,
     append = false,
+    /** Called right after lines went to the operating system (a file derived from this one follows it at once). */
+    private readonly onFlushed?: () => void,
   ) {
     // Appending continues a file that exists with its header; a file that is new or empty starts with the header.
     const continuing = append && existsSync(path) && statSync(path).size > 0;
@@ -38,6 +40,7 @@ export class LineFile {
     if (this.fd < 0 || this.pending === '') return;
     writeSync(this.fd, this.pending);
     this.pending = '';
+    this.onFlushed?.();
   }
 
   close(): void {

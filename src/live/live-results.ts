@@ -77,8 +77,11 @@ export class LiveResults {
     mkdirSync(directory, { recursive: true });
     this.files = reportFiles(directory);
     this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER, options.append);
-    this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER, options.append);
-    this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER, options.append);
+    const follow = (): void => {
+      this.shares?.followFiles();
+    };
+    this.fillsFile = new LineFile(this.files.fills, FILLS_HEADER, options.append, follow);
+    this.tradesFile = new LineFile(this.files.trades, TRADES_HEADER, options.append, follow);
     this.ordersFile = new LineFile(this.files.orders, ORDERS_HEADER, options.append);
     this.riskFile = new LineFile(this.files.riskEvents, RISK_EVENTS_HEADER, options.append);
     const sharesPath = join(directory, 'strategies.csv');
@@ -139,7 +142,7 @@ export class LiveResults {
   /** A new exchange day began: the days before it are complete, so daily.csv and metrics.json are brought up to date. */
   dayEnded(openPositions: number): void {
     this.writeSummaries(openPositions);
-    this.shares?.refresh();
+    this.shares?.write();
   }
 
   /** Ends the files: the last equity row, daily.csv and metrics.json as of now. */
@@ -147,7 +150,7 @@ export class LiveResults {
     this.recorder.finish();
     const metrics = this.writeSummaries(openPositions);
     for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile, this.riskFile]) file.close();
-    this.shares?.close();
+    this.shares?.write();
     return metrics;
   }
 

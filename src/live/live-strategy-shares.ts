@@ -26,15 +26,14 @@ export interface LiveStrategySharesOptions {
  * strategies.csv of a live session with several strategies, in the backtest's format: each strategy's fills,
  * trades, P&L and open value in this session, and the account's row, their sum (like metrics.json, a continued
  * session's file covers the session since it started; fills.csv and trades.csv keep the earlier rows). It is rewritten (beside and renamed over, so a
- * reader never sees half a file) in the turn of the event loop after each fill or trade, when fills.csv and
- * trades.csv get their lines, and at each day's end for the open positions' value: a session that dies leaves a
- * file that adds up to the rows of fills.csv and trades.csv it wrote.
+ * reader never sees half a file) right after fills.csv or trades.csv got new lines (once per turn of the event
+ * loop), and at each day's end for the open positions' value: a session that dies leaves a file that adds up to the
+ * rows of fills.csv and trades.csv it wrote.
  */
 export class LiveStrategyShares {
   private readonly fills: Fill[] = [];
   private readonly trades: TradeRecord[] = [];
-  private scheduled = false;
-  private closed = false;
+  private dirty = false;
   private warned = false;
   /** What the positions held when the session started were worth then: their P&L here is what they made since. */
   private readonly opening = new Map<string, number>();
@@ -46,36 +45,23 @@ export class LiveStrategyShares {
 
   fill(fill: Fill): void {
     this.fills.push(fill);
-    this.schedule();
+    this.dirty = true;
   }
 
   trade(trade: TradeRecord): void {
     this.trades.push(trade);
-    this.schedule();
+    this.dirty = true;
   }
 
-  /** Prices moved (a day ended): the open positions' value is brought up to date. */
-  refresh(): void {
-    this.schedule();
+  /** fills.csv or trades.csv got their lines: the file follows them at once, when they brought anything new. */
+  followFiles(): void {
+    if (this.dirty) this.write();
   }
 
-  /** The last rewrite, as of now. */
-  close(): void {
-    this.write();
-    this.closed = true;
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (!this.closed) this.write();
-    });
-  }
-
-  private write(): void {
+  /** Rewrites the file as of now (a day ended and prices moved, the session ends). */
+  write(): void {
     const { path, members, positionValue } = this.options;
+    this.dirty = false;
     try {
       this.options.beforeWrite?.();
       const shares = attributeByStrategy(
