@@ -97,4 +97,20 @@ describe('attributeByStrategy', () => {
       ),
     );
   });
+  it('counts what positions held at the start made since, not what they were worth', () => {
+    // Z was held at 50 when the run started and is worth 65 now; Y is bought and sold in the run.
+    const fills = [fill('b', 'Y', 'BUY', 5, 20, 1), fill('b', 'Y', 'SELL', 5, 21, 1)];
+    const shares = attributeByStrategy(
+      members,
+      fills,
+      [trade('Y', 3)],
+      (s) => (s === 'Z' ? 65 : 0),
+      (s) => (s === 'Z' ? 50 : 0),
+    );
+    expect(shares.map((s) => [s.strategy, s.openValue, s.netPnl])).toEqual([
+      ['a', 0, 0],
+      ['b', 65, 18], // −101 + 104 + 65 − 50
+      ['account', 65, 18],
+    ]);
+  });
 });
