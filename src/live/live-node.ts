@@ -138,7 +138,8 @@ export class LiveNode implements LiveView {
   private serverTimeWaiters: ((epochSeconds: number) => void)[] = [];
   private readonly one: MarketEvent[] = [];
   private sessionDay = Number.NaN;
-  private strategyBars = 0;
+  /** The latest bar time the risk engine observed: bars of several sizes complete out of their start order. */
+  private riskTime = Number.NEGATIVE_INFINITY;
   private readonly barsBySize = new Map<string, number>();
   private fiveSecondBars = 0;
   private rejected = 0;
@@ -430,7 +431,6 @@ export class LiveNode implements LiveView {
     const trading = this.trading;
     if (trading === undefined) return;
     const { kernel, results } = trading;
-    this.strategyBars++;
     this.barsBySize.set(size.text, (this.barsBySize.get(size.text) ?? 0) + 1);
     this.enterDay(bar.time);
     this.one[0] = bar;
@@ -442,8 +442,9 @@ export class LiveNode implements LiveView {
     }
     // The account as of the bar's close, which is when it is known (a daily bar's at the session close).
     results.equity(Math.min(barEnd(size, bar.time), regularClose(dayNumber(bar.time))), kernel.portfolio);
-    kernel.risk.observe(bar.time);
-    for (const action of kernel.router.riskActions(bar.time)) kernel.engine.receive(action);
+    const time = (this.riskTime = Math.max(this.riskTime, bar.time));
+    kernel.risk.observe(time);
+    for (const action of kernel.router.riskActions(time)) kernel.engine.receive(action);
   }
 
   /**
@@ -547,7 +548,7 @@ export class LiveNode implements LiveView {
       wallSeconds: (performance.now() - started) / 1000,
       from: running.startTime,
       to: clock.now(),
-      bars: this.strategyBars,
+      bars: [...this.barsBySize.values()].reduce((sum, n) => sum + n, 0),
       barsBySize: this.barsBySize,
       fiveSecondBars: this.fiveSecondBars,
       rejectedSignals: this.rejected,

@@ -54,8 +54,8 @@ class EquityLines implements EquityRowSink {
  * The live session's result files, in the backtest's formats, written while the session runs: equity.csv (the
  * account on every bar and every fill), fills.csv, trades.csv, orders.csv and risk_events.csv a line at a time as things happen, and
  * daily.csv and metrics.json rewritten (atomically) at each new exchange day and at the end, strategies.csv (several
- * strategies at once) after each fill and trade. A session that dies
- * leaves files that end on complete rows and metrics as of the last day boundary.
+ * strategies at once) right after fills.csv and trades.csv. A session that dies leaves files that end on complete rows
+ * and metrics as of the last day boundary.
  */
 export class LiveResults {
   readonly files: ReportFiles;

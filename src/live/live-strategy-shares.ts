@@ -25,10 +25,10 @@ export interface LiveStrategySharesOptions {
 /**
  * strategies.csv of a live session with several strategies, in the backtest's format: each strategy's fills,
  * trades, P&L and open value in this session, and the account's row, their sum (like metrics.json, a continued
- * session's file covers the session since it started; fills.csv and trades.csv keep the earlier rows). It is rewritten (beside and renamed over, so a
- * reader never sees half a file) right after fills.csv or trades.csv got new lines (once per turn of the event
- * loop), and at each day's end for the open positions' value: a session that dies leaves a file that adds up to the
- * rows of fills.csv and trades.csv it wrote.
+ * session's file covers the session since it started; fills.csv and trades.csv keep the earlier rows). It is
+ * rewritten (beside and renamed over, so a reader never sees half a file) right after fills.csv or trades.csv got
+ * new lines (once per turn of the event loop), and at each day's end for the open positions' value: a session that
+ * dies leaves a file that adds up to the rows of fills.csv and trades.csv it wrote.
  */
 export class LiveStrategyShares {
   private readonly fills: Fill[] = [];
