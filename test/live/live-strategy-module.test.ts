@@ -91,7 +91,8 @@ describe('ets live with a strategy module on the embedded gateway', () => {
     const config = liveConfig(work, {
       ibkr: { gateway: 'embedded', embedded: { speed: 5000 } },
       strategies: {
-        sma_crossover: { enabled: true, symbols: ['SYNA', 'SYNB'], params: { fast: 5, slow: 20 }, bar_size: '5 mins' },
+        // Quick crossovers: at 5000x a slow start leaves a short window, and both strategies must trade in it.
+        sma_crossover: { enabled: true, symbols: ['SYNA', 'SYNB'], params: { fast: 3, slow: 8 }, bar_size: '5 mins' },
         breakout: {
           enabled: true,
           module: DONCHIAN,
