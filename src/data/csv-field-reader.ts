@@ -1,5 +1,5 @@
 import { MS_PER_DAY } from '../domain/time.js';
-import { daysFromCivil, isCalendarDate } from './civil-date.js';
+import { daysFromCivil, daysInMonth, isCalendarDate } from './civil-date.js';
 
 export const LF = 10;
 
@@ -41,6 +41,10 @@ export class CsvFieldReader {
   value = Number.NaN;
   private cachedDateKey = -1;
   private cachedDayMs = 0;
+  /** The month of the last date read (year × 100 + month), its first day's epoch ms and its length in days. */
+  private cachedMonthKey = -1;
+  private cachedMonthMs = 0;
+  private cachedMonthDays = 0;
 
   constructor(
     public buf: Uint8Array,
@@ -242,11 +246,18 @@ export class CsvFieldReader {
     const day = d1 * 10 + d2;
     const key = year * 10000 + month * 100 + day;
     if (key !== this.cachedDateKey) {
-      if (!isCalendarDate(year, month, day)) {
-        return this.badStamp(start, StampStatus.NotCalendarDate);
+      // Daily rows change the date on every row but the month only every twenty or so: the calendar is looked up
+      // per month, and a day is its month's first day plus an offset.
+      const monthKey = year * 100 + month;
+      if (monthKey !== this.cachedMonthKey) {
+        if (!isCalendarDate(year, month, 1)) return this.badStamp(start, StampStatus.NotCalendarDate);
+        this.cachedMonthKey = monthKey;
+        this.cachedMonthMs = daysFromCivil(year, month, 1) * MS_PER_DAY;
+        this.cachedMonthDays = daysInMonth(year, month);
       }
+      if (day < 1 || day > this.cachedMonthDays) return this.badStamp(start, StampStatus.NotCalendarDate);
       this.cachedDateKey = key;
-      this.cachedDayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+      this.cachedDayMs = this.cachedMonthMs + (day - 1) * MS_PER_DAY;
     }
     let time = this.cachedDayMs;
     p += 10;

@@ -8,6 +8,8 @@ export interface CsvTable {
   readonly rows: readonly (readonly string[])[];
   /** 1-based file line of each row, for messages. */
   readonly lines: readonly number[];
+  /** Rows in the file when it was read with a row limit and held more (else `rows.length`). */
+  readonly rowCount?: number;
 }
 
 /** Splits one CSV line; a quoted field may hold commas and doubled quotes (what the result writers produce). */
@@ -48,12 +50,25 @@ function splitLine(text: string, file: string, line: number): string[] {
 
 /**
  * Reads a result file written by the backtester or a live session. `required` are the columns the reader needs; a
- * missing one, or a row of another width, is a CsvDataError naming the file and line.
+ * missing one, or a row of another width, is a CsvDataError naming the file and line. With `maxRows` only that many
+ * rows are split and checked and the others merely counted (`rowCount`): a page that shows the first rows of a
+ * file of tens of thousands need not take apart the rest.
  */
-export function readCsvTable(file: string, required: readonly string[] = []): CsvTable {
+export function readCsvTable(file: string, required: readonly string[] = [], maxRows = Infinity): CsvTable {
   const text = readFileSync(file, 'utf8');
-  const all = text.split(/\r?\n/);
-  const header = splitLine(all[0] ?? '', file, 1);
+  let at = 0;
+  let line = 0;
+  /** The next line without its line ending; null at the end of the text. */
+  const nextLine = (): string | null => {
+    if (at >= text.length) return null;
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const raw = text.slice(at, end > at && text[end - 1] === '\r' ? end - 1 : end);
+    at = end + 1;
+    line++;
+    return raw;
+  };
+  const header = splitLine(nextLine() ?? '', file, 1);
   for (const column of required) {
     if (!header.includes(column)) {
       throw new CsvDataError(file, 1, `missing column "${column}"; expected ${required.join(',')}`);
@@ -61,17 +76,24 @@ export function readCsvTable(file: string, required: readonly string[] = []): Cs
   }
   const rows: string[][] = [];
   const lines: number[] = [];
-  for (let i = 1; i < all.length; i++) {
-    const raw = all[i]!;
+  for (let raw = nextLine(); raw !== null; raw = rows.length < maxRows ? nextLine() : null) {
     if (raw === '') continue;
-    const fields = splitLine(raw, file, i + 1);
+    const fields = splitLine(raw, file, line);
     if (fields.length !== header.length) {
-      throw new CsvDataError(file, i + 1, `${fields.length} fields; expected ${header.length} (${header.join(',')})`);
+      throw new CsvDataError(file, line, `${fields.length} fields; expected ${header.length} (${header.join(',')})`);
     }
     rows.push(fields);
-    lines.push(i + 1);
+    lines.push(line);
   }
-  return { file, header, rows, lines };
+  let rowCount = rows.length;
+  // The rows past the limit: non-empty lines, counted without taking them apart.
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    if (end > at && !(end === at + 1 && text[at] === '\r')) rowCount++;
+    at = end + 1;
+  }
+  return { file, header, rows, lines, rowCount };
 }
 
 /** Fields of one row by column name; a field that does not parse names the file, line and column. */

@@ -1,5 +1,5 @@
 import type { BarSeries } from '../domain/bar.js';
-import { dayNumber } from '../domain/time.js';
+import { dayNumber, utcTime } from '../domain/time.js';
 import type { FillRow, OrderRow } from './results-files.js';
 
 /** Candles of one symbol, resampled so that a report stays small whatever the bar size and length of the run. */
@@ -37,31 +37,54 @@ export interface PriceLevel {
 
 const PERIODS: readonly CandlePeriod[] = ['bar', 'day', 'week', 'month'];
 
-/** The bucket a time falls into; weeks begin on Monday (1970-01-01 was a Thursday). */
-function bucketKey(period: CandlePeriod, time: number, index: number): number {
-  switch (period) {
-    case 'bar':
-      return index;
-    case 'day':
-      return dayNumber(time);
-    case 'week':
-      return Math.floor((dayNumber(time) + 3) / 7);
-    case 'month': {
-      const d = new Date(time);
-      return d.getUTCFullYear() * 12 + d.getUTCMonth();
+/**
+ * Bucket keys of one series' bars. The month of a bar is looked up on a calendar only when its day leaves the month
+ * of the bar before: a series of daily bars makes a Date a month rather than one a bar.
+ */
+class BucketKeys {
+  private monthFirstDay = Number.POSITIVE_INFINITY;
+  private nextMonthFirstDay = Number.NEGATIVE_INFINITY;
+  private month = Number.NaN;
+
+  /** The bucket a time falls into; weeks begin on Monday (1970-01-01 was a Thursday). */
+  key(period: CandlePeriod, time: number, index: number): number {
+    switch (period) {
+      case 'bar':
+        return index;
+      case 'day':
+        return dayNumber(time);
+      case 'week':
+        return Math.floor((dayNumber(time) + 3) / 7);
+      case 'month': {
+        const day = dayNumber(time);
+        if (day < this.monthFirstDay || day >= this.nextMonthFirstDay) {
+          const d = new Date(time);
+          const year = d.getUTCFullYear();
+          const month = d.getUTCMonth();
+          this.month = year * 12 + month;
+          this.monthFirstDay = dayNumber(utcTime(year, month));
+          this.nextMonthFirstDay = dayNumber(utcTime(year, month + 1));
+        }
+        return this.month;
+      }
     }
   }
 }
 
-function countBuckets(series: BarSeries, period: CandlePeriod): number {
-  let count = 0;
-  let last = Number.NaN;
-  for (let i = 0; i < series.length; i++) {
-    const key = bucketKey(period, series.time[i]!, i);
-    if (key !== last) count++;
-    last = key;
+/** The finest period whose candles number at most `maxCandles` (months when none does). */
+function periodFor(series: BarSeries, maxCandles: number): CandlePeriod {
+  for (const period of PERIODS) {
+    const keys = new BucketKeys();
+    let count = 0;
+    let last = Number.NaN;
+    for (let i = 0; i < series.length && count <= maxCandles; i++) {
+      const key = keys.key(period, series.time[i]!, i);
+      if (key !== last) count++;
+      last = key;
+    }
+    if (count <= maxCandles) return period;
   }
-  return count;
+  return 'month';
 }
 
 /** The last index whose time is at or before `time` (0 when none is). */
@@ -108,7 +131,8 @@ export function pricePanel(
   orders: readonly OrderRow[],
   maxCandles: number,
 ): PricePanel {
-  const period = PERIODS.find((p) => countBuckets(series, p) <= maxCandles) ?? 'month';
+  const period = periodFor(series, maxCandles);
+  const keys = new BucketKeys();
   const panel = {
     symbol: series.symbol,
     time: [] as number[],
@@ -119,7 +143,7 @@ export function pricePanel(
   };
   let last = Number.NaN;
   for (let i = 0; i < series.length; i++) {
-    const key = bucketKey(period, series.time[i]!, i);
+    const key = keys.key(period, series.time[i]!, i);
     if (key !== last) {
       panel.time.push(series.time[i]!);
       panel.open.push(series.open[i]!);

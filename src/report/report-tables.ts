@@ -58,7 +58,8 @@ export function csvTable(table: CsvTable, id: string, limit = 500): string {
     });
     return `<tr>${cells.join('')}</tr>`;
   });
-  const more = table.rows.length > limit ? `<p>… and ${table.rows.length - limit} more rows in the file.</p>` : '';
+  const total = table.rowCount ?? table.rows.length;
+  const more = total > limit ? `<p>… and ${total - limit} more rows in the file.</p>` : '';
   return `<table class="sortable" id="${id}"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>${more}`;
 }
 

@@ -51,6 +51,9 @@ export interface ResultsFiles {
   readonly walkForward: WalkForwardFiles | null;
 }
 
+/** The report lists the first risk events and says how many more the file holds (see csvTable). */
+export const RISK_EVENT_ROWS_SHOWN = 500;
+
 function required(directory: string, name: string): string {
   const path = join(directory, name);
   if (!existsSync(path)) {
@@ -165,7 +168,7 @@ export function readResultsFiles(directory: string, rates: MetricRates): Results
     trades: readTrades(required(directory, 'trades.csv')),
     fills: readFills(required(directory, 'fills.csv')),
     orders: readOrders(required(directory, 'orders.csv')),
-    riskEvents: risk === null ? null : readCsvTable(risk),
+    riskEvents: risk === null ? null : readCsvTable(risk, [], RISK_EVENT_ROWS_SHOWN),
     walkForward: readWalkForward(directory),
   };
 }
@@ -218,7 +221,7 @@ function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRa
     trades,
     fills: [],
     orders: [],
-    riskEvents: risk === null ? null : readCsvTable(risk),
+    riskEvents: risk === null ? null : readCsvTable(risk, [], RISK_EVENT_ROWS_SHOWN),
     walkForward: readWalkForward(directory),
   };
 }

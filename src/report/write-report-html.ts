@@ -22,19 +22,23 @@ export interface ReportOptions {
 /** All the candles of a report together: about 1 MB of page for any run length and any number of symbols. */
 const CANDLE_BUDGET = 24_000;
 
-function loadSeries(options: ReportOptions, symbol: string, results: ResultsFiles): BarSeries | null {
+/**
+ * The bars of `symbols` over the run's dates, in that order, leaving out symbols without a file (or without bars then).
+ * One directory listing serves them all: a run of hundreds of symbols trades in many of them.
+ */
+function loadSeries(options: ReportOptions, symbols: readonly string[], results: ResultsFiles): BarSeries[] {
   const dir = options.dataDirectory;
-  if (dir === null || !existsSync(join(dir, `${symbol}.csv`))) return null;
   const { time } = results.daily;
-  if (time.length === 0) return null;
+  if (dir === null || time.length === 0) return [];
+  const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
+  if (present.length === 0) return [];
   const loaded = loadBarDirectory(dir, {
-    symbols: [symbol],
+    symbols: present,
     start: time[0]!,
     end: time[time.length - 1]!,
     skipBadRows: true,
   });
-  const series = loaded.series[0];
-  return series === undefined || series.length === 0 ? null : series;
+  return loaded.series.filter((series) => series.length > 0);
 }
 
 function tradedSymbols(results: ResultsFiles): string[] {
@@ -55,16 +59,14 @@ function walkForward(results: ResultsFiles): ReportData['walkForward'] {
 /** The report page of a results directory, as text. */
 export function buildReportHtml(directory: string, options: ReportOptions): string {
   const results = readResultsFiles(directory, options);
-  const benchmark = options.benchmark === null ? null : loadSeries(options, options.benchmark, results);
+  const benchmark = options.benchmark === null ? null : (loadSeries(options, [options.benchmark], results)[0] ?? null);
   const series = performanceSeries(results.daily, {
     initialEquity: results.metrics.initial_equity,
     riskFreeRate: options.riskFreeRate,
     periodsPerYear: options.periodsPerYear,
     benchmark,
   });
-  const loaded = tradedSymbols(results)
-    .map((symbol) => loadSeries(options, symbol, results))
-    .filter((s): s is BarSeries => s !== null);
+  const loaded = loadSeries(options, tradedSymbols(results), results);
   const perSymbol = Math.max(250, Math.floor(CANDLE_BUDGET / Math.max(1, loaded.length)));
   const prices: PricePanel[] = loaded.map((s) => pricePanel(s, results.fills, results.orders, perSymbol));
   const bins = histogram(results.trades.map(tradeReturn));

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../src/backtest/backtest-job.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
+import { generateSampleSeries } from '../../src/data/generate-sample-series.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { writeSampleData } from '../../src/data/write-sample-data.js';
 import { silentLogger } from '../../src/logging/logger.js';
@@ -44,7 +45,12 @@ function dailyData(): string {
 }
 
 /** SHA-256 and size of each result file of a run of `raw` (a config) over `dataDir`. */
-function digests(name: string, dataDir: string, raw: Record<string, unknown>): Record<string, string> {
+function digests(
+  name: string,
+  dataDir: string,
+  raw: Record<string, unknown>,
+  files: readonly string[] = FILES,
+): Record<string, string> {
   const out = join(work, `${name}-out`);
   const backtest = (raw.backtest ?? {}) as Record<string, unknown>;
   const config = validateConfig({
@@ -53,7 +59,7 @@ function digests(name: string, dataDir: string, raw: Record<string, unknown>): R
   });
   runBacktestJob(config, silentLogger());
   const result: Record<string, string> = {};
-  for (const file of FILES) {
+  for (const file of files) {
     const bytes = readFileSync(join(out, file));
     result[file] = `${bytes.length} ${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
   }
@@ -154,6 +160,25 @@ describe('golden output of fixed backtests', () => {
       'equity.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
       'daily.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
       'metrics.json': '930 032769bf55728bca927d4a378033b069',
+    });
+  });
+
+  it('60 daily symbols merged by date with the portfolio limits on: refusals and a halt in risk_events.csv', () => {
+    const dir = join(work, 'many');
+    mkdirSync(dir, { recursive: true });
+    const symbols = Array.from({ length: 60 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+    for (const series of generateSampleSeries({ symbols, days: 756, seed: 11 })) {
+      writeBarCsv(join(dir, `${series.symbol}.csv`), series);
+    }
+    const raw = { benchmarking: { symbol: null }, backtest: { strategy: 'sma_crossover' } };
+    expect(digests('many', dir, raw, [...FILES, 'risk_events.csv'])).toEqual({
+      'trades.csv': '7956 51f411bcdf3b84e3c4359644afe20dd6',
+      'fills.csv': '12882 5ec74cb58ca28e12102902edf3e6dfaf',
+      'orders.csv': '26734 e01cacb382be71235313900a8e168cc8',
+      'equity.csv': '45650 682d312a25cfb3232f5df602be35f74a',
+      'daily.csv': '45650 682d312a25cfb3232f5df602be35f74a',
+      'metrics.json': '886 e3d1a2eafdbcb74b21e485dbb4f3c109',
+      'risk_events.csv': '100661 d2844fc0f27e67338dd06d968bde6da6',
     });
   });
 
