@@ -139,7 +139,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   try {
     // Several strategies at once keep their records for strategies.csv; one strategy streams them to its files.
     if (assignments === undefined) records = new RecordCsvWriter(partial);
-    const runFeed = progress === undefined ? feed : new ProgressFeed(feed, progress, dataEnd(config, symbols));
+    const runFeed = progress === undefined ? feed : new ProgressFeed(feed, progress, () => dataEnd(config, symbols));
     try {
       result = runBacktest({
         config,

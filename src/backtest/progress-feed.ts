@@ -3,8 +3,11 @@ import type { BarFeed } from './bar-feed.js';
 
 /** Where a running backtest reports how far it has come (a progress bar, log lines). */
 export interface BacktestProgress {
-  /** The data's time span; `to` is NaN when not known. */
-  start(from: number, to: number): void;
+  /**
+   * The data's time span; `to` is NaN when not known, or a function asked when the end is first needed (finding it
+   * reads the end of every file, which a run too short to show progress need not do).
+   */
+  start(from: number, to: number | (() => number)): void;
   /** The time of the slice reached and the bars so far. */
   update(time: number, bars: number): void;
   stop(): void;
@@ -22,7 +25,7 @@ export class ProgressFeed implements BarFeed {
   constructor(
     private readonly inner: BarFeed,
     private readonly progress: BacktestProgress,
-    private readonly to: number,
+    private readonly to: number | (() => number),
   ) {}
 
   get time(): number {

@@ -17,12 +17,14 @@ export function backtestProgress(
   stream: NodeJS.WritableStream & { readonly isTTY?: boolean } = process.stderr,
 ): BacktestProgress {
   let from = 0;
-  let to = Number.NaN;
+  let to: number | (() => number) = Number.NaN;
   let startedAt = 0;
   let lastLog = 0;
   let bar: cliProgress.SingleBar | undefined;
-  const percent = (time: number) =>
-    Number.isFinite(to) && to > from ? Math.min(100, ((time - from) / (to - from)) * 100) : 0;
+  const percent = (time: number) => {
+    if (typeof to === 'function') to = to();
+    return Number.isFinite(to) && to > from ? Math.min(100, ((time - from) / (to - from)) * 100) : 0;
+  };
   return {
     start(first, last) {
       from = first;

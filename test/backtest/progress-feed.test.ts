@@ -14,7 +14,7 @@ import { parseTime } from '../../src/domain/time.js';
 function recorder() {
   const calls: string[] = [];
   const progress: BacktestProgress = {
-    start: (from, to) => calls.push(`start ${from} ${to}`),
+    start: (from, to) => calls.push(`start ${from} ${typeof to === 'function' ? to() : to}`),
     update: (time, bars) => calls.push(`update ${time} ${bars}`),
     stop: () => calls.push('stop'),
   };
@@ -87,5 +87,35 @@ describe('backtestProgress off a terminal', () => {
       ['backtest progress', 25, '1970-01-26', 25],
       ['backtest progress', 50, '1970-02-20', 50],
     ]);
+  });
+
+  it('asks for the end of the data once, when the first line needs it, and not at all for a short run', () => {
+    vi.useFakeTimers({ now: 0 });
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    const day = 86_400_000;
+    let asked = 0;
+    const end = () => {
+      asked++;
+      return 100 * day;
+    };
+    const short = backtestProgress(logger, stream);
+    short.start(0, end);
+    short.update(10 * day, 10);
+    short.stop();
+    expect(asked).toBe(0);
+    const long = backtestProgress(logger, stream);
+    long.start(0, end);
+    vi.setSystemTime(10_000);
+    long.update(25 * day, 25);
+    vi.setSystemTime(20_000);
+    long.update(50 * day, 50);
+    long.stop();
+    expect(asked).toBe(1);
+    expect(lines.map((l) => l['percent'])).toEqual([25, 50]);
   });
 });
