@@ -57,19 +57,25 @@ describe('lastRowTime', () => {
   });
 });
 
+/** A logger whose lines are kept, a stream that is no terminal, and a fake clock at 0. */
+function offTerminal() {
+  vi.useFakeTimers({ now: 0 });
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'info' },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  const stream = Object.assign(new PassThrough(), { isTTY: false });
+  return { lines, logger, stream };
+}
+
 describe('backtestProgress off a terminal', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('logs a line every ten seconds after the first second, with the share of the time span done', () => {
-    vi.useFakeTimers({ now: 0 });
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-    );
-    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    const { lines, logger, stream } = offTerminal();
     const progress = backtestProgress(logger, stream);
     const day = 86_400_000;
     progress.start(0, 100 * day);
@@ -90,13 +96,7 @@ describe('backtestProgress off a terminal', () => {
   });
 
   it('asks for the end of the data once, when the first line needs it, and not at all for a short run', () => {
-    vi.useFakeTimers({ now: 0 });
-    const lines: Record<string, unknown>[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
-    );
-    const stream = Object.assign(new PassThrough(), { isTTY: false });
+    const { lines, logger, stream } = offTerminal();
     const day = 86_400_000;
     let asked = 0;
     const end = () => {
