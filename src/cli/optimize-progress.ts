@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { measureCpu, type CpuSpan } from '../optimize/cpu-time.js';
 import type { ProgressSink } from '../optimize/evaluator.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -14,8 +15,9 @@ function duration(seconds: number): string {
 class Tally {
   total = 0;
   done = 0;
-  private cached = 0;
+  cached = 0;
   private started = 0;
+  private cpu: (() => CpuSpan) | null = null;
 
   constructor(private readonly now: () => number) {}
 
@@ -24,6 +26,25 @@ class Tally {
     this.done = cached;
     this.cached = cached;
     this.started = this.now();
+    this.cpu = measureCpu();
+  }
+
+  /**
+   * The closing line of a finished run: its backtests' wall and CPU time, and the main thread's share of that CPU
+   * time (what it spends handing jobs out and gathering results, beside the workers' backtests).
+   */
+  summary(label: string): string | null {
+    if (this.cpu === null || this.done < this.total) return null;
+    const span = this.cpu();
+    const ran = this.done - this.cached;
+    const main =
+      span.threadSeconds === null
+        ? ''
+        : `, main thread ${span.threadSeconds.toFixed(2)} s (${((100 * span.threadSeconds) / Math.max(span.processSeconds, 1e-9)).toFixed(1)} %)`;
+    return (
+      `${label}: ${ran} backtests in ${span.wallSeconds.toFixed(2)} s (${(ran / Math.max(span.wallSeconds, 1e-9)).toFixed(1)}/s); ` +
+      `CPU ${span.processSeconds.toFixed(2)} s${main}`
+    );
   }
 
   rate(): number {
@@ -37,7 +58,7 @@ class Tally {
   }
 }
 
-function terminalProgress(label: string, stream: NodeJS.WriteStream, now: () => number): ProgressSink {
+function terminalProgress(label: string, stream: NodeJS.WriteStream, logger: Logger, now: () => number): ProgressSink {
   const tally = new Tally(now);
   const bar = new cliProgress.SingleBar(
     {
@@ -61,6 +82,8 @@ function terminalProgress(label: string, stream: NodeJS.WriteStream, now: () => 
     },
     stop() {
       bar.stop();
+      const summary = tally.summary(label);
+      if (summary !== null) logger.info(summary);
     },
   };
 }
@@ -87,12 +110,13 @@ function lineProgress(label: string, logger: Logger, now: () => number): Progres
       if (now() - lastLine >= LINE_INTERVAL_MS || tally.done === tally.total) line();
     },
     stop() {
-      // Every line is written already.
+      const summary = tally.summary(label);
+      if (summary !== null) logger.info(summary);
     },
   };
 }
 
 /** A progress bar on a terminal, a log line every ten seconds otherwise. */
 export function optimizeProgress(label: string, logger: Logger, now: () => number = Date.now): ProgressSink {
-  return process.stderr.isTTY ? terminalProgress(label, process.stderr, now) : lineProgress(label, logger, now);
+  return process.stderr.isTTY ? terminalProgress(label, process.stderr, logger, now) : lineProgress(label, logger, now);
 }

@@ -14,13 +14,22 @@ export interface EvaluationJob {
   readonly keepTrades: boolean;
 }
 
-/** A job's result as plain data (JSON round-trips it exactly: the cache and the queue store it so). */
+/**
+ * A job's result. The curves are Float64Arrays where a job runs (a worker thread posts them as one block of bytes
+ * each, and they stay out of the collected heap of the thread that gathers a grid's results) and arrays where they
+ * were read back from JSON (the cache file, the queue): the values are the same doubles either way.
+ */
 export interface EvaluationResult {
   readonly metrics: PerformanceMetrics;
   /** The window's dates (epoch ms) and the account's equity at the end of each. */
-  readonly time: readonly number[];
-  readonly equity: readonly number[];
+  readonly time: ArrayLike<number>;
+  readonly equity: ArrayLike<number>;
   readonly trades: readonly TradeRecord[];
+}
+
+/** The result as plain JSON data (JSON writes a Float64Array as an object of indices): JSON round-trips it exactly. */
+export function plainResult(result: EvaluationResult): EvaluationResult {
+  return { ...result, time: Array.from(result.time), equity: Array.from(result.equity) };
 }
 
 /** What a worker needs besides the job: the config and the bars (loaded once, shared by every job). */
@@ -37,8 +46,8 @@ export async function evaluateJob(context: EvaluationContext, job: EvaluationJob
   const outcome = runWindowBacktest(context.config, context.series, job.params, job.window, strategy);
   return {
     metrics: outcome.metrics,
-    time: Array.from(outcome.time),
-    equity: Array.from(outcome.equity),
+    time: outcome.time,
+    equity: outcome.equity,
     trades: job.keepTrades ? outcome.trades.map((t) => ({ ...t })) : [],
   };
 }

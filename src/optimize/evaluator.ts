@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import Tinypool from 'tinypool';
 import { evaluateJob, type EvaluationContext, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
-import type { WorkerTask } from './evaluation-worker.js';
-import { JobCache } from './job-cache.js';
+import type { BatchOutcome, BatchTask, PoolData } from './evaluation-worker.js';
+import type { JobCache } from './job-cache.js';
+import { computeOverfitting, type OverfittingStats, type OverfittingTask } from './overfitting.js';
 import { shareSeries } from './shared-series.js';
 import { workerFile } from './worker-file.js';
 
@@ -13,16 +14,27 @@ export interface ProgressSink {
   stop(): void;
 }
 
-/** Runs jobs somewhere (this thread, a worker pool, a queue) and returns their results in the jobs' order. */
+/** Runs jobs somewhere (this thread, a worker pool, a queue). */
 export interface JobRunner {
-  run(job: EvaluationJob): Promise<EvaluationResult>;
+  /** How many batches run at once: jobs are cut into a few batches per slot (a queue's jobs go one by one). */
+  readonly slots: number;
+  /** Runs a batch: its results in the jobs' order, and whether the runner appended them to the cache under `keys`. */
+  run(jobs: readonly EvaluationJob[], keys: readonly string[]): Promise<BatchOutcome>;
+  /** PBO and DSR of a grid (see computeOverfitting), wherever this runner computes best. */
+  overfitting(task: OverfittingTask): Promise<OverfittingStats>;
   close(): Promise<void>;
 }
 
 /** In this thread, one job after the other: for tests and the reference of what parallel runs must reproduce. */
 export function inProcessRunner(context: EvaluationContext): JobRunner {
   return {
-    run: (job) => evaluateJob(context, job),
+    slots: 1,
+    async run(jobs) {
+      const results: EvaluationResult[] = [];
+      for (const job of jobs) results.push(await evaluateJob(context, job));
+      return { results, appended: false };
+    },
+    overfitting: (task) => Promise.resolve(computeOverfitting(task)),
     close: () => Promise.resolve(),
   };
 }
@@ -33,40 +45,96 @@ export function defaultWorkers(): number {
 }
 
 /**
- * A pool of worker threads (tinypool). The bars are copied once into shared memory and every task carries only
- * references to it, so no worker parses or copies the data again.
+ * A pool of worker threads (tinypool). The bars are copied once into shared memory and reach each thread once, with
+ * the config and the cache file's path, as its workerData: a task carries only its jobs, and the threads write the
+ * cache themselves, so the main thread's cost per job stays small.
  */
-export function poolRunner(context: EvaluationContext, workers: number): JobRunner {
-  const shared: EvaluationContext = { ...context, series: shareSeries(context.series) };
-  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+export function poolRunner(context: EvaluationContext, workers: number, cache: JobCache): JobRunner {
+  const workerData: PoolData = {
+    context: { ...context, series: shareSeries(context.series) },
+    cacheFile: cache.file,
+  };
+  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, workerData });
   return {
-    run: (job) => pool.run({ context: shared, job } satisfies WorkerTask) as Promise<EvaluationResult>,
+    slots: workers,
+    run: (jobs, keys) => pool.run({ jobs, keys } satisfies BatchTask) as Promise<BatchOutcome>,
+    overfitting: (task) => pool.run(task, { name: 'overfitting' }) as Promise<OverfittingStats>,
     close: () => pool.destroy(),
   };
 }
 
+/** Batches per slot: enough that the slots stay evenly busy to the end, few enough to spread the cost per task. */
+const BATCHES_PER_SLOT = 4;
+/** Jobs per batch at most, so that progress and the cache file advance steadily on a long grid. */
+const MAX_BATCH = 32;
+
 /**
- * Runs `jobs` through `runner`, taking finished ones from `cache` and adding new ones to it as they finish (so an
- * interrupted run keeps what it did). Results come back in the jobs' order whatever order they finished in.
+ * Runs jobs through a runner in batches, taking finished ones from the cache and adding each batch to it as it
+ * finishes (so an interrupted run keeps what it did). Results come back in the jobs' order whatever order they
+ * finished in.
  */
-export async function runJobs(
+export class BatchedJobs {
+  /** Each job's key, hashed once though cached() and run() both need it. */
+  private readonly keys = new WeakMap<EvaluationJob, string>();
+
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly cache: JobCache,
+    private readonly progress: ProgressSink,
+  ) {}
+
+  private key(job: EvaluationJob): string {
+    let key = this.keys.get(job);
+    if (key === undefined) {
+      key = this.cache.key(job);
+      this.keys.set(job, key);
+    }
+    return key;
+  }
+
+  /** How many of `jobs` the cache holds. */
+  cached(jobs: readonly EvaluationJob[]): number {
+    return jobs.filter((job) => this.cache.get(this.key(job)) !== undefined).length;
+  }
+
+  /** Runs `jobs`; cached ones count as progress only with `countCached` (when start() did not count them). */
+  async run(jobs: readonly EvaluationJob[], countCached = false): Promise<EvaluationResult[]> {
+    const keys = jobs.map((job) => this.key(job));
+    const results: (EvaluationResult | undefined)[] = keys.map((key) => this.cache.get(key));
+    const missing: number[] = [];
+    results.forEach((result, i) => {
+      if (result === undefined) missing.push(i);
+      else if (countCached) this.progress.done();
+    });
+    const size = Math.min(MAX_BATCH, Math.max(1, Math.ceil(missing.length / (this.runner.slots * BATCHES_PER_SLOT))));
+    const batches: number[][] = [];
+    for (let i = 0; i < missing.length; i += size) batches.push(missing.slice(i, i + size));
+    await Promise.all(
+      batches.map(async (batch) => {
+        const batchKeys = batch.map((i) => keys[i]!);
+        const outcome = await this.runner.run(
+          batch.map((i) => jobs[i]!),
+          batchKeys,
+        );
+        this.cache.putBatch(batchKeys, outcome.results, outcome.appended);
+        batch.forEach((i, k) => {
+          results[i] = outcome.results[k]!;
+          this.progress.done();
+        });
+      }),
+    );
+    return results as EvaluationResult[];
+  }
+}
+
+/** Runs `jobs` as one study: progress starts at their count, the cached ones done. */
+export function runJobs(
   jobs: readonly EvaluationJob[],
   runner: JobRunner,
   cache: JobCache,
   progress: ProgressSink,
 ): Promise<EvaluationResult[]> {
-  const keys = jobs.map((job) => cache.key(job));
-  const results: (EvaluationResult | undefined)[] = keys.map((key) => cache.get(key));
-  const cached = results.filter((r) => r !== undefined).length;
-  progress.start(jobs.length, cached);
-  await Promise.all(
-    jobs.map(async (job, i) => {
-      if (results[i] !== undefined) return;
-      const result = await runner.run(job);
-      cache.put(keys[i]!, result);
-      results[i] = result;
-      progress.done();
-    }),
-  );
-  return results as EvaluationResult[];
+  const batched = new BatchedJobs(runner, cache, progress);
+  progress.start(jobs.length, batched.cached(jobs));
+  return batched.run(jobs);
 }

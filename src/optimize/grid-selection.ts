@@ -1,4 +1,5 @@
 import type { EvaluationResult } from './evaluation-job.js';
+import type { PlannedSet } from './grid-plan.js';
 import { objectiveValue, type Objective } from './objective.js';
 import type { ParamSet } from './param-grid.js';
 
@@ -54,4 +55,23 @@ export function selectBest(
     invalid: candidates.filter((c) => c.status === 'invalid').length,
     belowMinTrades: candidates.filter((c) => c.status === 'min_trades').length,
   };
+}
+
+/** selectBest over a grid's planned sets, `results` being those of its runnable sets in their order. */
+export function selectPlanned(
+  planned: readonly PlannedSet[],
+  results: readonly EvaluationResult[],
+  objective: Objective,
+  minTrades: number,
+): GridSelection {
+  let next = 0;
+  return selectBest(
+    planned.map((p) => ({
+      params: p.params,
+      invalid: p.invalid,
+      result: p.invalid === null ? results[next++]! : null,
+    })),
+    objective,
+    minTrades,
+  );
 }

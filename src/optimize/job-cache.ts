@@ -1,12 +1,32 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EvaluationJob, EvaluationResult } from './evaluation-job.js';
+import { plainResult, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
+
+/**
+ * Appends finished jobs to a cache file, one JSON object per line, in one write. Worker threads append their own
+ * batches (the file is opened for appending, so each write lands whole at its end), which keeps the serialisation
+ * and the writing off the main thread.
+ */
+export function appendCacheLines(path: string, keys: readonly string[], results: readonly EvaluationResult[]): void {
+  let text = '';
+  for (let i = 0; i < keys.length; i++)
+    text += `${JSON.stringify({ key: keys[i], result: plainResult(results[i]!) })}\n`;
+  try {
+    appendFileSync(path, text);
+  } catch (error) {
+    // The first batch of a run makes the directory (a run that fails before finishing a job leaves none).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, text);
+  }
+}
 
 /**
  * Finished jobs on disk, one JSON line each, keyed by a hash of the job, the run's settings, the data and the code
  * version: a run that is interrupted (Ctrl+C, a crash) and started again with the same arguments takes the jobs it
- * finished from here. A line cut short by a crash is ignored (its job runs again).
+ * finished from here. Jobs are appended a batch at a time as each batch finishes, so an interruption loses at most
+ * the batches in flight; a line cut short by a crash is ignored (its job runs again).
  */
 export class JobCache {
   private readonly done = new Map<string, EvaluationResult>();
@@ -17,7 +37,10 @@ export class JobCache {
     private readonly runKey: string,
   ) {
     if (path === null || !existsSync(path)) return;
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const text = readFileSync(path, 'utf8');
+    // A write cut short by a crash leaves a line without its end: end it, so that the next append starts afresh.
+    if (text !== '' && !text.endsWith('\n')) appendFileSync(path, '\n');
+    for (const line of text.split('\n')) {
       if (line === '') continue;
       try {
         const entry = JSON.parse(line) as { key: string; result: EvaluationResult };
@@ -40,11 +63,15 @@ export class JobCache {
     return this.done.get(key);
   }
 
-  put(key: string, result: EvaluationResult): void {
-    this.done.set(key, result);
-    if (this.path === null) return;
-    mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, `${JSON.stringify({ key, result })}\n`);
+  /** The file finished jobs go to, or null when they are only kept for this run. */
+  get file(): string | null {
+    return this.path;
+  }
+
+  /** Adds a batch of finished jobs, appending them to the file unless the thread that ran them did (`appended`). */
+  putBatch(keys: readonly string[], results: readonly EvaluationResult[], appended: boolean): void {
+    keys.forEach((key, i) => this.done.set(key, results[i]!));
+    if (this.path !== null && !appended && keys.length > 0) appendCacheLines(this.path, keys, results);
   }
 }
 

@@ -1,5 +1,6 @@
 import { deflatedSharpe } from './deflated-sharpe.js';
 import type { GridSelection } from './grid-selection.js';
+import type { JobRunner } from './evaluator.js';
 import { probabilityOfBacktestOverfitting } from './pbo.js';
 import { equityReturns, periodSharpe, returnMoments } from './return-moments.js';
 
@@ -17,47 +18,48 @@ export interface OverfittingStats {
   readonly trials: number;
 }
 
+/** What the statistics of a grid's choice are computed from: plain data, so that a worker thread can compute them. */
+export interface OverfittingTask {
+  /** The equity curve of each trial: every set that ran, whatever its trade count (the choice knew them all). */
+  readonly equities: readonly ArrayLike<number>[];
+  /** The chosen trial's index among `equities`, or null without a choice. */
+  readonly chosen: number | null;
+  readonly initialEquity: number;
+  readonly partitions: number;
+}
+
 function sampleVariance(xs: readonly number[]): number {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   return xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1);
 }
 
 /**
- * PBO and DSR of a grid's choice. The trials are every set that ran (whatever its trade count: the choice was made
- * knowing them all); their daily return series form the CSCV matrix, and V[SR_n] is the sample variance of their
- * per-period Sharpe ratios.
+ * PBO and DSR of a grid's choice: the trials' daily return series form the CSCV matrix, and V[SR_n] is the sample
+ * variance of their per-period Sharpe ratios.
  */
-export function overfittingStats(
-  selection: GridSelection,
-  initialEquity: number,
-  partitions: number,
-): OverfittingStats {
-  const ran = selection.candidates.filter((c) => c.result !== null);
-  const returns = ran.map((c) => equityReturns(initialEquity, c.result!.equity));
-  const pbo = probabilityOfBacktestOverfitting(returns, partitions);
-  const sharpes = returns.map((r) => {
-    const m = returnMoments(r);
-    return periodSharpe(m.mean, m.std);
-  });
+export function computeOverfitting(task: OverfittingTask): OverfittingStats {
+  const returns = task.equities.map((equity) => equityReturns(task.initialEquity, equity));
+  const pbo = probabilityOfBacktestOverfitting(returns, task.partitions);
+  const moments = returns.map(returnMoments);
+  const sharpes = moments.map((m) => periodSharpe(m.mean, m.std));
   const finite = sharpes.filter(Number.isFinite);
   const base = {
     pbo: pbo.pbo,
-    pbo_partitions: partitions,
+    pbo_partitions: task.partitions,
     pbo_combinations: pbo.combinations,
-    trials: ran.length,
+    trials: returns.length,
   };
-  const chosen = selection.best === null ? undefined : selection.candidates[selection.best];
-  if (chosen?.result == null || finite.length < 2) {
+  if (task.chosen === null || finite.length < 2) {
     return { ...base, deflated_sharpe: null, period_sharpe: null, expected_max_sharpe: null };
   }
-  const moments = returnMoments(equityReturns(initialEquity, chosen.result.equity));
-  const sharpe = periodSharpe(moments.mean, moments.std);
+  const chosen = moments[task.chosen]!;
+  const sharpe = sharpes[task.chosen]!;
   const dsr = deflatedSharpe({
     sharpe,
-    count: moments.count,
-    skewness: moments.skewness,
-    kurtosis: moments.kurtosis,
-    trials: ran.length,
+    count: chosen.count,
+    skewness: chosen.skewness,
+    kurtosis: chosen.kurtosis,
+    trials: returns.length,
     sharpeVariance: sampleVariance(finite),
   });
   return {
@@ -66,4 +68,25 @@ export function overfittingStats(
     period_sharpe: Number.isFinite(sharpe) ? sharpe : null,
     expected_max_sharpe: dsr.expectedMaxSharpe,
   };
+}
+
+/**
+ * PBO and DSR of a grid's choice, computed by the runner: on a worker thread when there is a pool (the CSCV is the
+ * heaviest step after the backtests), beside the backtests still running.
+ */
+export function overfittingStats(
+  selection: GridSelection,
+  initialEquity: number,
+  partitions: number,
+  runner: JobRunner,
+): Promise<OverfittingStats> {
+  const ran = selection.candidates.filter((c) => c.result !== null);
+  const best = selection.best === null ? undefined : selection.candidates[selection.best];
+  const chosen = best?.result == null ? -1 : ran.indexOf(best);
+  return runner.overfitting({
+    equities: ran.map((c) => c.result!.equity),
+    chosen: chosen < 0 ? null : chosen,
+    initialEquity,
+    partitions,
+  });
 }

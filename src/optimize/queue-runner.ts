@@ -1,9 +1,10 @@
 import { connect } from 'node:net';
 import { Queue, QueueEvents } from 'bullmq';
-import type { EvaluationContext, EvaluationResult } from './evaluation-job.js';
+import type { EvaluationContext, EvaluationJob, EvaluationResult } from './evaluation-job.js';
 import type { JobRunner } from './evaluator.js';
 import { jobKey } from './job-cache.js';
 import { OptimizeConfigError } from './optimize-error.js';
+import { computeOverfitting } from './overfitting.js';
 import { QUEUE_NAME, type QueuedJob } from './queued-job.js';
 import type { RedisConnection } from './redis-url.js';
 
@@ -87,28 +88,33 @@ export async function queueRunner(context: EvaluationContext, options: QueueRunn
     await close();
     throw error;
   }
+  const runOne = async (job: EvaluationJob): Promise<EvaluationResult> => {
+    const payload: QueuedJob = {
+      config: context.config,
+      job,
+      dataHash: options.dataHash,
+      codeVersion: options.codeVersion,
+      strategyHash: context.strategyHash,
+    };
+    const queued = await queue.add('backtest', payload, {
+      jobId: jobKey(options.runKey, job),
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 1000 },
+      removeOnComplete: { age: KEEP_RESULTS_SECONDS },
+      removeOnFail: true,
+    });
+    try {
+      return await queued.waitUntilFinished(events);
+    } catch (error) {
+      throw new OptimizeConfigError(`--queue ${options.url}: ${(error as Error).message}`);
+    }
+  };
   return {
-    async run(job) {
-      const payload: QueuedJob = {
-        config: context.config,
-        job,
-        dataHash: options.dataHash,
-        codeVersion: options.codeVersion,
-        strategyHash: context.strategyHash,
-      };
-      const queued = await queue.add('backtest', payload, {
-        jobId: jobKey(options.runKey, job),
-        attempts: 3,
-        backoff: { type: 'fixed', delay: 1000 },
-        removeOnComplete: { age: KEEP_RESULTS_SECONDS },
-        removeOnFail: true,
-      });
-      try {
-        return await queued.waitUntilFinished(events);
-      } catch (error) {
-        throw new OptimizeConfigError(`--queue ${options.url}: ${(error as Error).message}`);
-      }
-    },
+    // Every job is a queue entry of its own (its idempotency key is its id), taken by whichever worker is free.
+    slots: Number.POSITIVE_INFINITY,
+    run: async (jobs) => ({ results: await Promise.all(jobs.map(runOne)), appended: false }),
+    // The one CSCV per grid is cheap beside its backtests: it runs here rather than as a queue job.
+    overfitting: (task) => Promise.resolve(computeOverfitting(task)),
     close,
   };
 }

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from '../logging/logger.js';
 import { StrategyLoadError } from '../strategy/load-strategy.js';
-import { evaluateJob, type EvaluationResult } from './evaluation-job.js';
+import { evaluateJob, plainResult, type EvaluationResult } from './evaluation-job.js';
 import { QUEUE_NAME, type QueuedJob } from './queued-job.js';
 import type { RedisConnection } from './redis-url.js';
 import { codeVersion } from './run-context.js';
@@ -49,7 +49,7 @@ export function startQueueWorker(options: QueueWorkerOptions): Worker<QueuedJob,
         );
       }
       try {
-        return await evaluateJob({ config, series: data.series, strategyHash }, job);
+        return plainResult(await evaluateJob({ config, series: data.series, strategyHash }, job));
       } catch (error) {
         // A module missing, broken or other than the run's on this machine: retrying cannot help.
         if (error instanceof StrategyLoadError)

@@ -61,14 +61,16 @@ export function openCache(
   return new JobCache(options.cacheFile, runKey(config, data, strategyHash));
 }
 
+/** Where the run's jobs go: the queue, this thread (workers 0) or a pool that writes `cache`'s file. */
 export async function openRunner(
   config: Config,
   data: StudyData,
   options: StudyOptions,
   strategyHash: string | null,
+  cache: JobCache,
 ): Promise<JobRunner> {
   const context: EvaluationContext = { config, series: data.series, strategyHash };
   if (options.runner !== undefined)
     return options.runner(context, { runKey: runKey(config, data, strategyHash), dataHash: data.hash });
-  return options.workers === 0 ? inProcessRunner(context) : poolRunner(context, options.workers);
+  return options.workers === 0 ? inProcessRunner(context) : poolRunner(context, options.workers, cache);
 }

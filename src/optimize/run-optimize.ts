@@ -4,7 +4,7 @@ import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { EvaluationJob } from './evaluation-job.js';
 import { runJobs } from './evaluator.js';
 import { planSets } from './grid-plan.js';
-import { selectBest, type GridSelection } from './grid-selection.js';
+import { selectPlanned, type GridSelection } from './grid-selection.js';
 import { overfittingStats, type OverfittingStats } from './overfitting.js';
 import { gridCombinations } from './param-grid.js';
 import { csvNumber, writeResultFiles } from './result-files.js';
@@ -76,25 +76,18 @@ export async function runOptimize(config: Config, options: StudyOptions): Promis
     window: { warmupFrom: first, from: first, to: last },
     keepTrades: false,
   }));
-  const runner = await openRunner(config, data, options, strategy.codeHash);
-  let results;
+  const cache = openCache(config, data, options, strategy.codeHash);
+  const runner = await openRunner(config, data, options, strategy.codeHash, cache);
+  let selection: GridSelection;
+  let overfitting: OverfittingStats;
   try {
-    results = await runJobs(jobs, runner, openCache(config, data, options, strategy.codeHash), options.progress);
+    const results = await runJobs(jobs, runner, cache, options.progress);
+    selection = selectPlanned(planned, results, options.objective, options.minTrades);
+    overfitting = await overfittingStats(selection, config.account.initial_capital, options.pboPartitions, runner);
   } finally {
     options.progress.stop();
     await runner.close();
   }
-  let next = 0;
-  const selection = selectBest(
-    planned.map((p) => ({
-      params: p.params,
-      invalid: p.invalid,
-      result: p.invalid === null ? results[next++]! : null,
-    })),
-    options.objective,
-    options.minTrades,
-  );
-  const overfitting = overfittingStats(selection, config.account.initial_capital, options.pboPartitions);
   const best = selection.best === null ? null : selection.candidates[selection.best]!;
   const out = config.backtest.results_directory;
   const summary = {

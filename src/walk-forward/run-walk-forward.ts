@@ -5,9 +5,9 @@ import { computeMetrics } from '../performance/metrics.js';
 import { tradeRow } from '../performance/report-rows.js';
 import { TRADES_HEADER } from '../performance/report-writer.js';
 import type { EvaluationJob, EvaluationResult } from '../optimize/evaluation-job.js';
-import { runJobs } from '../optimize/evaluator.js';
+import { BatchedJobs } from '../optimize/evaluator.js';
 import { planSets, type PlannedSet } from '../optimize/grid-plan.js';
-import { selectBest, type GridSelection } from '../optimize/grid-selection.js';
+import { selectPlanned, type GridSelection } from '../optimize/grid-selection.js';
 import { overfittingStats, type OverfittingStats } from '../optimize/overfitting.js';
 import { gridCombinations } from '../optimize/param-grid.js';
 import { csvNumber, writeResultFiles } from '../optimize/result-files.js';
@@ -73,41 +73,45 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
   const bounds = planWindows(t, options.mode, options.inSample, options.outOfSample, options.step);
   const initial = config.account.initial_capital;
 
-  const runner = await openRunner(config, data, options, strategy.codeHash);
   const cache = openCache(config, data, options, strategy.codeHash);
+  const runner = await openRunner(config, data, options, strategy.codeHash, cache);
+  const jobs = new BatchedJobs(runner, cache, options.progress);
+  const isJobs = bounds.map((w) =>
+    runnable.map((p): EvaluationJob => ({
+      params: p.params,
+      window: tradeWindow(t, w.isStart, w.isEnd, p),
+      keepTrades: false,
+    })),
+  );
+  // One out-of-sample run per window, counted from the start; those the cache holds are counted as they come.
+  options.progress.start(
+    isJobs.reduce((n, w) => n + w.length, 0) + bounds.length,
+    isJobs.reduce((n, w) => n + jobs.cached(w), 0),
+  );
   let windows: WindowResult[];
   try {
-    const isJobs: EvaluationJob[] = bounds.flatMap((w) =>
-      runnable.map((p) => ({ params: p.params, window: tradeWindow(t, w.isStart, w.isEnd, p), keepTrades: false })),
+    // Windows go through the runner side by side: a window's PBO and out-of-sample run are queued as soon as its
+    // in-sample results are in, so they overlap with the other windows' backtests.
+    windows = await Promise.all(
+      bounds.map(async (b, k): Promise<WindowResult> => {
+        const isResults = await jobs.run(isJobs[k]!);
+        const selection = selectPlanned(planned, isResults, options.objective, options.minTrades);
+        const set = selection.best === null ? null : planned[selection.best]!;
+        const oosRun = async (): Promise<EvaluationResult | null> => {
+          if (set === null) {
+            options.progress.done();
+            return null;
+          }
+          const job = { params: set.params, window: tradeWindow(t, b.oosStart, b.oosEnd, set), keepTrades: true };
+          return (await jobs.run([job], true))[0]!;
+        };
+        const [overfitting, oos] = await Promise.all([
+          overfittingStats(selection, initial, options.pboPartitions, runner),
+          oosRun(),
+        ]);
+        return { bounds: b, selection, overfitting, oos };
+      }),
     );
-    const isResults = await runJobs(isJobs, runner, cache, options.progress);
-    const selections = bounds.map((_, k) => {
-      let next = k * runnable.length;
-      return selectBest(
-        planned.map((p) => ({
-          params: p.params,
-          invalid: p.invalid,
-          result: p.invalid === null ? isResults[next++]! : null,
-        })),
-        options.objective,
-        options.minTrades,
-      );
-    });
-    const chosen = selections.map((s) => (s.best === null ? null : planned[s.best]!));
-    const oosJobs: EvaluationJob[] = [];
-    bounds.forEach((w, k) => {
-      const set = chosen[k];
-      if (set != null)
-        oosJobs.push({ params: set.params, window: tradeWindow(t, w.oosStart, w.oosEnd, set), keepTrades: true });
-    });
-    const oosResults = await runJobs(oosJobs, runner, cache, options.progress);
-    let next = 0;
-    windows = bounds.map((b, k) => ({
-      bounds: b,
-      selection: selections[k]!,
-      overfitting: overfittingStats(selections[k]!, initial, options.pboPartitions),
-      oos: chosen[k] == null ? null : oosResults[next++]!,
-    }));
   } finally {
     options.progress.stop();
     await runner.close();
