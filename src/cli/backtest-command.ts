@@ -113,6 +113,11 @@ export function registerBacktestCommand(program: Command): void {
     .action(async (flags: BacktestFlags) => {
       const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
       const config = resolveConfig(flags.config, overrides);
+      if (config.backtest.walk_forward.enabled) {
+        const { runBacktestWalkForward } = await import('./backtest-walk-forward.js');
+        await runBacktestWalkForward(config, flags);
+        return;
+      }
       const { runBacktestCommand } = await import('./backtest-run.js');
       await runBacktestCommand(config, {
         benchmarkRequired: flags.benchmark !== undefined,
