@@ -3,14 +3,10 @@
 // gateway and `ets gateway` never parses the backtester.
 import { build } from 'esbuild';
 
-await build({
-  // The optimiser's worker threads load their own entry: the backtest code and nothing of the CLI.
-  entryPoints: { ets: 'dist/src/cli/main.js', 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' },
+const common = {
   outdir: 'dist/cli',
   outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
-  splitting: true,
   // Identifiers stay readable for stack traces and profiles; whitespace and syntax are what cost parse time.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -26,4 +22,16 @@ await build({
   // esbuild compiles strategy modules at run time and runs its own binary: it is loaded from node_modules too.
   external: ['@stoqey/ib', 'esbuild', 'tinypool', 'better-sqlite3'],
   logLevel: 'warning',
-});
+};
+
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { ets: 'dist/src/cli/main.js' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+  }),
+  // The optimiser's worker threads load their own entry, in one file of the backtest code and nothing else: chunks
+  // shared with the CLI would bring code the CLI needs (all of zod, for one) into every thread's start-up.
+  build({ ...common, entryPoints: { 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' } }),
+]);

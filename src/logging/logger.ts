@@ -4,6 +4,7 @@ import { pino, multistream, type Logger, type StreamEntry } from 'pino';
 import pretty from 'pino-pretty';
 import { createStream } from 'rotating-file-stream';
 import type { Config } from '../config/schema.js';
+import { silentLogger } from './silent-logger.js';
 
 export type { Logger } from 'pino';
 
@@ -13,10 +14,7 @@ export interface OpenedLogger {
   readonly close: () => Promise<void>;
 }
 
-/** A logger that drops everything: the default for library code and tests. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}
+export { silentLogger } from './silent-logger.js';
 
 /**
  * Readable lines on stderr (stdout stays free for command results) plus JSON lines in `logging.directory`, rotated

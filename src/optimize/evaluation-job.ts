@@ -10,7 +10,10 @@ import { runWindowBacktest, type TradeWindow } from './window-backtest.js';
 export interface EvaluationJob {
   readonly params: ParamSet;
   readonly window: TradeWindow;
-  /** Keep the closed trades (out-of-sample runs); grid runs need only metrics and equity. */
+  /**
+   * Keep the closed trades and the dates (out-of-sample runs). Grid runs need only the metrics and the equity curve
+   * (its dates are the window's, the same for every set): leaving the dates out halves what they write and send.
+   */
   readonly keepTrades: boolean;
 }
 
@@ -21,7 +24,7 @@ export interface EvaluationJob {
  */
 export interface EvaluationResult {
   readonly metrics: PerformanceMetrics;
-  /** The window's dates (epoch ms) and the account's equity at the end of each. */
+  /** The window's dates (epoch ms; none for a grid run, see keepTrades) and the account's equity at the end of each. */
   readonly time: ArrayLike<number>;
   readonly equity: ArrayLike<number>;
   readonly trades: readonly TradeRecord[];
@@ -46,7 +49,7 @@ export async function evaluateJob(context: EvaluationContext, job: EvaluationJob
   const outcome = runWindowBacktest(context.config, context.series, job.params, job.window, strategy);
   return {
     metrics: outcome.metrics,
-    time: outcome.time,
+    time: job.keepTrades ? outcome.time : new Float64Array(0),
     equity: outcome.equity,
     trades: job.keepTrades ? outcome.trades.map((t) => ({ ...t })) : [],
   };
