@@ -46,7 +46,9 @@ try {
   interface Run {
     /** The whole command, as a user waits for it. */
     seconds: number;
-    /** From the run's closing log line: the backtests' CPU time (every thread) and the main thread's part of it. */
+    /** From the run's closing log line: the backtests' wall time (start-up and report left out), their CPU time
+     * (every thread) and the main thread's part of it. */
+    backtestSeconds: number;
     cpuSeconds: number;
     mainCpuSeconds: number;
   }
@@ -61,9 +63,14 @@ try {
     if (child.status !== 0) throw new Error(`ets walk-forward failed (${child.status}):\n${child.stderr}`);
     if (!child.stdout.startsWith(`windows: ${WINDOWS} `))
       throw new Error(`expected ${WINDOWS} windows:\n${child.stdout}`);
-    const cpu = /backtests in [\d.]+ s \([\d.]+\/s\); CPU ([\d.]+) s, main thread ([\d.]+) s/.exec(child.stderr);
+    const cpu = /backtests in ([\d.]+) s \([\d.]+\/s\); CPU ([\d.]+) s, main thread ([\d.]+) s/.exec(child.stderr);
     if (!cpu) throw new Error(`no CPU line in the log:\n${child.stderr}`);
-    return { seconds, cpuSeconds: Number(cpu[1]), mainCpuSeconds: Number(cpu[2]) };
+    return {
+      seconds,
+      backtestSeconds: Number(cpu[1]),
+      cpuSeconds: Number(cpu[2]),
+      mainCpuSeconds: Number(cpu[3]),
+    };
   };
   const load = () =>
     loadavg()
@@ -83,6 +90,8 @@ try {
       `1 worker ${one.seconds.toFixed(2)} s (${(backtests / one.seconds).toFixed(0)} combinations/s), ` +
       `2 workers ${two.seconds.toFixed(2)} s (${(backtests / two.seconds).toFixed(0)} combinations/s), ` +
       `speed-up ${(one.seconds / two.seconds).toFixed(2)}x [${one.seconds / two.seconds >= 1.8 ? 'ok' : 'MISSED'} >= 1.8x]; ` +
+      `the backtests alone (start-up and report left out) ${one.backtestSeconds.toFixed(2)} s and ` +
+      `${two.backtestSeconds.toFixed(2)} s, ${(one.backtestSeconds / two.backtestSeconds).toFixed(2)}x; ` +
       `main thread ${share(two)} of the backtests' CPU time on 2 workers (${two.mainCpuSeconds.toFixed(2)} of ` +
       `${two.cpuSeconds.toFixed(2)} s; ${share(one)} on 1) [${two.mainCpuSeconds / two.cpuSeconds < 0.05 ? 'ok' : 'MISSED'} < 5 %]; ` +
       `load average ${loadBefore} before, ${load()} after`,
