@@ -126,6 +126,8 @@ export class LiveJournal {
 
   observe(kernel: TradingKernel): void {
     const crash = this.options.crash;
+    // What can wait is committed once per socket read, off the bar → order path (see TradingJournal.batchPerTurn).
+    this.journal.batchPerTurn();
     journalEngine(kernel, this.journal, {
       recovering: () => this.recovering,
       ...(crash === undefined ? {} : { crash }),

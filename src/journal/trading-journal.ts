@@ -47,6 +47,9 @@ type Statement = Database.Statement;
  * Writes a session's trading to the journal, one transaction per thing that happened: an order's reservation
  * (before it is sent), each status change, each execution together with the book it left, equity, events. The
  * execution's execId is the table's key, so the same execution can never be applied twice.
+ *
+ * A live session batches what can wait (see `batchPerTurn`): reservations and book snapshots commit at once,
+ * everything else when the socket read being handled is done, in one transaction.
  */
 export class TradingJournal {
   private sessionId = 0;
@@ -62,6 +65,11 @@ export class TradingJournal {
   private readonly insertEquity: Statement;
   private readonly insertEvent: Statement;
   private readonly remainingOf: Statement;
+  /** Writes waiting for the end of the turn, in the order they were asked for. */
+  private readonly queued: (() => void)[] = [];
+  private batching = false;
+  private flushScheduled = false;
+  private readonly queuedTx: () => void;
   private readonly reserveAll: (event: OrderEvent) => void;
   private readonly sentAll: (event: OrderEvent) => void;
   private readonly fillTx: (fill: Fill, position: JournalPosition, cash: number, settled: number, r: number) => boolean;
@@ -112,14 +120,19 @@ export class TradingJournal {
       'INSERT INTO events (session_id, time, kind, symbol, message, ours, broker) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.remainingOf = db.prepare('SELECT quantity - filled AS left FROM orders WHERE order_id = ?');
+    this.queuedTx = db.transaction(() => {
+      this.drainQueued();
+    });
     this.reserveAll = db.transaction((event: OrderEvent) => {
+      this.drainQueued();
       for (const order of [event.order, ...event.children]) this.reserveOne(order, event.time);
     });
     this.sentAll = db.transaction((event: OrderEvent) => {
-      for (const order of [event.order, ...event.children]) this.status(order.id, event.time, 'sent');
+      for (const order of [event.order, ...event.children]) this.writeStatus(order.id, event.time, 'sent');
     });
     this.fillTx = db.transaction(
       (fill: Fill, position: JournalPosition, cash: number, settled: number, recovered: number): boolean => {
+        this.drainQueued();
         const seq = this.executionSeq + 1;
         const inserted = this.insertExecution.run(
           fill.execId,
@@ -147,6 +160,7 @@ export class TradingJournal {
     );
     this.bookTx = db.transaction(
       (time: number, positions: readonly JournalPosition[], cash: number, settled: number, source: string) => {
+        this.drainQueued();
         for (const position of positions) this.positionRow(time, position, source);
         this.insertCash.run(this.sessionId, time, cash, settled, source);
       },
@@ -208,6 +222,7 @@ export class TradingJournal {
   }
 
   stopSession(time: number, reason: string): void {
+    this.flush();
     this.db
       .prepare('UPDATE sessions SET stopped_wall = ?, stopped_at = ?, stop_reason = ? WHERE id = ?')
       .run(new Date().toISOString(), Number.isFinite(time) ? time : null, reason, this.sessionId);
@@ -223,27 +238,36 @@ export class TradingJournal {
    * reconciliation), its first row.
    */
   accepted(order: OrderRequest, time: number): void {
-    this.insertOrder.run(this.orderRow(order, 'accepted'));
-    this.status(order.id, time, 'accepted');
+    const row = this.orderRow(order, 'accepted');
+    this.later(() => {
+      this.insertOrder.run(row);
+      this.writeStatus(order.id, time, 'accepted');
+    });
   }
 
   /** An order event's placeOrder messages were written: one transaction for the order and its children. */
   sent(event: OrderEvent): void {
-    this.sentAll(event);
+    this.later(() => {
+      this.sentAll(event);
+    });
   }
 
   /** A status change of an order; an order that has ended keeps its final status. */
   status(orderId: number, time: number, status: JournalOrderStatus, reason?: string, code?: number): void {
-    if (this.updateStatus.run(status, time, orderId).changes === 0) return;
-    this.insertOrderEvent.run(this.sessionId, orderId, time, status, reason ?? null, code ?? null);
+    this.later(() => {
+      this.writeStatus(orderId, time, status, reason, code);
+    });
   }
 
   /**
    * An execution with the book it left (the position in its symbol, cash): one transaction, so a restart finds
-   * either both or neither. False when the execution was journaled already.
+   * either both or neither. False when the execution was journaled already (known at once only when not batching).
    */
   fill(fill: Fill, position: JournalPosition, cash: number, settledCash: number, recovered = false): boolean {
-    return this.fillTx(fill, position, cash, settledCash, recovered ? 1 : 0);
+    if (!this.batching) return this.fillTx(fill, position, cash, settledCash, recovered ? 1 : 0);
+    // Queued: a repeat is still dropped when it is written (execId is the key), so it counts as new here.
+    this.later(() => this.fillTx(fill, position, cash, settledCash, recovered ? 1 : 0));
+    return true;
   }
 
   /** The whole book at once: at the start of a session and whenever the broker's figures are taken. */
@@ -258,25 +282,76 @@ export class TradingJournal {
   }
 
   equity(time: number, equity: number, cash: number, positionsValue: number): void {
-    this.insertEquity.run(this.sessionId, time, equity, cash, positionsValue);
+    const session = this.sessionId;
+    this.later(() => {
+      this.insertEquity.run(session, time, equity, cash, positionsValue);
+    });
   }
 
   event(kind: JournalEventKind, time: number, message: string, detail: JournalEventDetail = {}): void {
-    this.insertEvent.run(
-      this.sessionId,
-      time,
-      kind,
-      detail.symbol ?? null,
-      message,
-      detail.ours ?? null,
-      detail.broker ?? null,
-    );
+    const session = this.sessionId;
+    this.later(() => {
+      this.insertEvent.run(
+        session,
+        time,
+        kind,
+        detail.symbol ?? null,
+        message,
+        detail.ours ?? null,
+        detail.broker ?? null,
+      );
+    });
+  }
+
+  /**
+   * From now on, writes that can wait — executions, status changes, equity, events — are queued and committed
+   * together as soon as the socket read being handled is done (before any result file is written, so the journal is
+   * never behind them), or with the next reservation or snapshot if that comes first, so that rows keep their order.
+   * A live session's bar → order path then commits one transaction per order — its reservation, which must precede
+   * placeOrder — instead of one per row. A process killed mid-read loses at most that read's queued rows: statuses
+   * and executions the start-up reconciliation takes from the broker again (each execution applied once), and
+   * equity the next bar writes.
+   */
+  batchPerTurn(): void {
+    this.batching = true;
+  }
+
+  /** Commits the queued writes now. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.queued.length > 0 && this.db.open) this.queuedTx();
   }
 
   close(): void {
+    this.flush();
     void this.checkpointer?.stop();
     this.checkpointer = undefined;
     if (this.db.open) this.db.close();
+  }
+
+  private writeStatus(orderId: number, time: number, status: JournalOrderStatus, reason?: string, code?: number): void {
+    if (this.updateStatus.run(status, time, orderId).changes === 0) return;
+    this.insertOrderEvent.run(this.sessionId, orderId, time, status, reason ?? null, code ?? null);
+  }
+
+  private later(write: () => void): void {
+    if (!this.batching) {
+      write();
+      return;
+    }
+    this.queued.push(write);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // A microtask runs when the current socket read's handler returns, ahead of the result files' setImmediate.
+    queueMicrotask(() => {
+      this.flush();
+    });
+  }
+
+  /** Runs the queued writes inside the transaction that is open. */
+  private drainQueued(): void {
+    if (this.queued.length === 0) return;
+    for (const write of this.queued.splice(0)) write();
   }
 
   private reserveOne(order: OrderRequest, time: number): void {

@@ -19,6 +19,7 @@ import {
   type ReportFiles,
 } from '../performance/report-writer.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import { AfterTurn } from './after-turn.js';
 import { LineFile } from './line-file.js';
 import { LiveStrategyShares, type LiveStrategySharesOptions } from './live-strategy-shares.js';
 import type { RiskCounts } from '../risk/risk-engine.js';
@@ -69,6 +70,8 @@ export class LiveResults {
   private readonly trades: TradeRecord[] = [];
   private fillCount = 0;
   private orderCount = 0;
+  /** Rows and log lines that wait until the socket read being handled is done. */
+  readonly afterTurn = new AfterTurn();
 
   constructor(
     directory: string,
@@ -147,6 +150,7 @@ export class LiveResults {
 
   /** Ends the files: the last equity row, daily.csv and metrics.json as of now. */
   close(openPositions: number): PerformanceMetrics {
+    this.afterTurn.flush();
     this.recorder.finish();
     const metrics = this.writeSummaries(openPositions);
     for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile, this.riskFile]) file.close();

@@ -29,21 +29,24 @@ export function observeSession(
   kernel.engine.observe({
     onOrder(event) {
       if (options.readOnly) return;
-      results.order(event);
-      const { order } = event;
-      logger.info(
-        {
-          orderId: order.id,
-          symbol: order.symbol,
-          side: order.side,
-          quantity: order.quantity,
-          type: order.type,
-          children: event.children.length,
-          purpose: order.purpose,
-          bar: formatTime(event.time),
-        },
-        'order',
-      );
+      // The order is on the socket already; its row and log line wait until the other bars of the read had theirs.
+      results.afterTurn.run(() => {
+        results.order(event);
+        const { order } = event;
+        logger.info(
+          {
+            orderId: order.id,
+            symbol: order.symbol,
+            side: order.side,
+            quantity: order.quantity,
+            type: order.type,
+            children: event.children.length,
+            purpose: order.purpose,
+            bar: formatTime(event.time),
+          },
+          'order',
+        );
+      });
     },
     onEvent(event) {
       if (event.type === 'order_failed') {
@@ -59,24 +62,28 @@ export function observeSession(
       }
     },
     onFill(fill) {
-      results.fill(fill);
       results.equity(fill.time, portfolio);
-      logger.info(
-        {
-          orderId: fill.orderId,
-          symbol: fill.symbol,
-          side: fill.side,
-          quantity: fill.quantity,
-          price: fill.price,
-          commission: fill.commission,
-          purpose: fill.purpose,
-        },
-        'fill',
-      );
+      results.afterTurn.run(() => {
+        results.fill(fill);
+        logger.info(
+          {
+            orderId: fill.orderId,
+            symbol: fill.symbol,
+            side: fill.side,
+            quantity: fill.quantity,
+            price: fill.price,
+            commission: fill.commission,
+            purpose: fill.purpose,
+          },
+          'fill',
+        );
+      });
     },
     onTrade(trade) {
-      results.trade(trade);
-      logger.info({ symbol: trade.symbol, pnl: +trade.pnl.toFixed(2) }, 'trade closed');
+      results.afterTurn.run(() => {
+        results.trade(trade);
+        logger.info({ symbol: trade.symbol, pnl: +trade.pnl.toFixed(2) }, 'trade closed');
+      });
     },
     onSignalRejected(event) {
       options.rejected();

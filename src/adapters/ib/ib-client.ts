@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import { EventName, IBApi } from '@stoqey/ib';
 import type { Logger } from '../../logging/logger.js';
+import { useFastWire } from './ib-wire.js';
+import { warmOrderEncoder } from './order-encoder-warm-up.js';
 import { MessageRateLimiter } from '../../execution/message-rate-limiter.js';
 import { IbCode } from './ib-codes.js';
 
@@ -168,6 +170,7 @@ export class IbClient {
         clearTimeout(timer);
         this.messageListeners.splice(this.messageListeners.indexOf(onFailure), 1);
         this.ready = true;
+        warmOrderEncoder(api.serverVersion);
         resolve({ nextValidId, accounts, serverVersion: api.serverVersion });
       };
       const closedDuringHandshake = (): IbConnectError =>
@@ -232,6 +235,7 @@ export class IbClient {
         }
         this.onSocketClosed(api);
       });
+      useFastWire(api);
       api.connect(clientId);
       disableNagle(api);
     });

@@ -1,0 +1,146 @@
+import {
+  BarSizeSetting,
+  EventName,
+  IBApi,
+  OrderAction,
+  OrderType,
+  SecType,
+  WhatToShow,
+  type Contract,
+  type Order,
+} from '@stoqey/ib';
+import { describe, expect, it } from 'vitest';
+import { frameMessage, useFastBars, useFastFraming } from '../../../src/adapters/ib/ib-wire.js';
+
+/** IBApi on a socket that is never opened: its messages are captured where they would be written. */
+function capturingApi(fast: boolean): { api: IBApi; written: Buffer[] } {
+  const api = new IBApi({ port: 1, maxReqPerSec: 100_000 });
+  if (fast) useFastFraming(api);
+  api.on(EventName.error, (error: Error) => {
+    throw error;
+  });
+  const internals = api as unknown as {
+    controller: { resume(): void; socket: { _serverVersion: number; _status: number; client: unknown } };
+  };
+  const written: Buffer[] = [];
+  // As after the handshake with a current TWS: the encoder checks the server version, the command queue the status.
+  internals.controller.socket._serverVersion = 187;
+  internals.controller.socket._status = 3;
+  internals.controller.socket.client = { write: (bytes: Uint8Array) => written.push(Buffer.from(bytes)) };
+  internals.controller.resume();
+  return { api, written };
+}
+
+const stock: Contract = { symbol: 'AAPL', secType: SecType.STK, exchange: 'SMART', currency: 'USD', conId: 265598 };
+
+const orders: Order[] = [
+  { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 100, transmit: true, orderRef: 'sma_crossover' },
+  {
+    action: OrderAction.SELL,
+    orderType: OrderType.LMT,
+    totalQuantity: 7,
+    lmtPrice: 101.25,
+    tif: 'GTC',
+    transmit: false,
+  },
+  {
+    action: OrderAction.SELL,
+    orderType: OrderType.STP,
+    totalQuantity: 7,
+    auxPrice: 95.5,
+    parentId: 41,
+    ocaGroup: 'b41',
+  },
+  { action: OrderAction.SELL, orderType: OrderType.TRAIL, totalQuantity: 3, auxPrice: 1.5, outsideRth: true },
+  { action: OrderAction.BUY, orderType: OrderType.TRAIL, totalQuantity: 3, trailingPercent: 2.5, trailStopPrice: 99 },
+  // Text outside ASCII is framed by its UTF-8 length, not its length in characters.
+  { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 1, orderRef: 'stratégie-€-📈' },
+];
+
+describe('IBApi messages on the fast paths', () => {
+  it('writes the same bytes as IBApi for every order type and the requests of a session', () => {
+    const [own, fast] = [capturingApi(false), capturingApi(true)];
+    for (const { api } of [own, fast]) {
+      orders.forEach((order, i) => api.placeOrder(40 + i, stock, order));
+      api.cancelOrder(41);
+      api.reqRealTimeBars(7, stock, 5, WhatToShow.TRADES, true, []);
+      api.reqHistoricalData(
+        8,
+        stock,
+        '20230601 16:00:00 US/Eastern',
+        '1 Y',
+        BarSizeSetting.DAYS_ONE,
+        WhatToShow.TRADES,
+        1,
+        1,
+        false,
+      );
+      api.reqContractDetails(9, { symbol: 'MSFT', secType: SecType.STK, exchange: 'SMART', currency: 'USD' });
+      api.reqExecutions(10, {});
+      api.reqAccountUpdates(true, 'DU1234567');
+    }
+    expect(own.written).toHaveLength(orders.length + 6);
+    expect(fast.written.map((b) => b.toString('hex'))).toEqual(own.written.map((b) => b.toString('hex')));
+  });
+
+  it('frames a message as a big-endian length, the fields ended by NUL, booleans as 1 and 0', () => {
+    const frame = frameMessage([3, 'é', true, false, 1.5, undefined, null]);
+    expect(frame.readUInt32BE(0)).toBe(frame.length - 4);
+    expect(frame.subarray(4).toString('utf8')).toBe('3\0é\x001\x000\x001.5\0\0\0');
+  });
+});
+
+/** IBApi after the handshake, fed bytes as its socket would be; every event it emits is recorded. */
+function receivingApi(fast: boolean): { feed(bytes: Buffer): void; events: unknown[][] } {
+  const api = new IBApi({ port: 1, maxReqPerSec: 100_000 });
+  if (fast) useFastBars(api);
+  const socket = (
+    api as unknown as {
+      controller: {
+        socket: { _serverVersion: number; _status: number; neverReceived: boolean; onData(b: Buffer): void };
+      };
+    }
+  ).controller.socket;
+  socket._serverVersion = 187;
+  socket._status = 3;
+  socket.neverReceived = false;
+  const events: unknown[][] = [];
+  // IBApi's raw `received` event (the message's text, for debugging) is the one thing bars no longer produce.
+  const received: string = EventName.received;
+  api.on(EventName.all, (name: string, args: string[]) => {
+    if (name !== received) events.push([name, ...args]);
+  });
+  return {
+    feed: (bytes) => {
+      socket.onData(bytes);
+    },
+    events,
+  };
+}
+
+describe('five-second bars read from the socket', () => {
+  const bar = (reqId: number, fields: readonly unknown[]): Buffer =>
+    frameMessage([50, 3, reqId, 1_685_626_205, ...fields]);
+  const stream = Buffer.concat([
+    frameMessage([9, 1, 1001]),
+    bar(7, ['182.51', '182.9', '182.4', '182.77', '1200', '182.66', 14]),
+    bar(8, ['95', '95', '95', '95', '', '', '']),
+    bar(9, ['1.7976931348623157E308', '10.5', '10.25', '10.5', '1,234', 'Infinity', 3]),
+    frameMessage([49, 1, 1_685_626_210]),
+    bar(7, ['182.77', '183', '182.7', '182.95', '800.5', '182.85', 9]),
+    frameMessage([15, 1, 'DU1234567']),
+    // Not the shape of a bar (a field short): left to IBApi, which reports it as it always does.
+    frameMessage([50, 3, 7, 1_685_626_215, '1', '2', '0.5']),
+  ]);
+
+  it('emits the same events as IBApi for the same bytes, however they are split into reads', () => {
+    const reference = receivingApi(false);
+    reference.feed(stream);
+    expect(reference.events.filter(([name]) => name === EventName.realtimeBar)).toHaveLength(4);
+    for (const cut of [1, 3, 5, 17, 64, 100, stream.length]) {
+      const fast = receivingApi(true);
+      for (let at = 0; at < stream.length; at += cut) fast.feed(stream.subarray(at, at + cut));
+      expect(fast.events).toEqual(reference.events);
+    }
+  });
+});
