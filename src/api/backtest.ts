@@ -8,6 +8,7 @@ import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Fill } from '../domain/fill.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import { volatilityIndexSymbol } from '../risk/load-volatility-series.js';
 import { builtInStrategy } from '../strategy/create-strategy.js';
 import type { StrategyDefinition } from '../strategy/define-strategy.js';
 import { definitionFactory } from '../strategy/load-strategy.js';
@@ -69,7 +70,11 @@ export function backtest(options: BacktestOptions): BacktestReport {
   if (options.end !== undefined) overrides.push({ flag: 'end', path: ['backtest', 'end_date'], value: options.end });
   const config = validateConfig(applyOverrides(options.config ?? {}, overrides), 'backtest options');
   const dir = config.backtest.csv_directory;
-  const symbols = config.backtest.symbols ?? resolveBarFiles(dir).map((file) => file.symbol);
+  const symbols =
+    config.backtest.symbols ??
+    resolveBarFiles(dir)
+      .map((file) => file.symbol)
+      .filter((symbol) => symbol !== volatilityIndexSymbol(config));
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const feed = new StreamFeed(
     openBarStreams(dir, {

@@ -24,8 +24,7 @@ import {
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
-import { normaliseSymbol } from '../domain/symbol.js';
-import { loadVolatilitySeries } from '../risk/load-volatility-series.js';
+import { loadVolatilitySeries, volatilityIndexSymbol } from '../risk/load-volatility-series.js';
 import { openBacktestJournal } from './backtest-journal-setup.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
@@ -97,9 +96,9 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   };
   const loadStarted = performance.now();
   const benchmarkSymbol = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
-  // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's.
+  // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's and the index's.
   const volatility = loadVolatilitySeries(config, logger);
-  const indexSymbol = config.trading.volatility.enabled ? normaliseSymbol(config.trading.volatility.symbol) : null;
+  const indexSymbol = volatilityIndexSymbol(config);
   const symbols =
     config.backtest.symbols ??
     strategiesSymbols(config) ??

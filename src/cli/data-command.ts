@@ -116,7 +116,9 @@ export function registerDataCommand(program: Command): void {
   const data = program.command('data').description('data utilities');
   data
     .command('sample')
-    .description('write deterministic SYNTHETIC daily bars (not market data) as SYMBOL.csv files')
+    .description(
+      'write deterministic SYNTHETIC daily bars (not market data) as SYMBOL.csv files, and VIX.csv derived from them',
+    )
     .requiredOption('--out <dir>', 'directory to write into (created if missing)')
     .option('--seed <n>', 'random seed; the same seed writes byte-identical files', String(DEFAULT_SAMPLE_SEED))
     .option('--days <n>', 'trading days per symbol', String(DEFAULT_SAMPLE_DAYS))
@@ -131,7 +133,11 @@ export function registerDataCommand(program: Command): void {
         symbols: symbolsFlag(flags.symbols),
       };
       const { checkOutputDirectory } = await import('./output-locations.js');
-      checkOutputDirectory({ label: '--out', path: flags.out, files: options.symbols.map((s) => `${s}.csv`) });
+      checkOutputDirectory({
+        label: '--out',
+        path: flags.out,
+        files: [...new Set([...options.symbols, 'VIX'])].map((s) => `${s}.csv`),
+      });
       const { writeSampleData } = await import('../data/write-sample-data.js');
       const paths = writeSampleData(flags.out, options);
       process.stdout.write(`Wrote ${paths.length} synthetic files to ${flags.out}: ${paths.join(', ')}\n`);

@@ -89,6 +89,8 @@ export class Gateway {
   /** Real-time bars, ticks and keepUpToDate history: the services fed with every bar the replay completes. */
   private readonly marketData: readonly MarketDataService<Subscription>[];
   private readonly accounts: AccountService;
+  /** Symbols served as indexes (VIX): their bars go out first at each step. */
+  private readonly indexSymbols: ReadonlySet<string>;
   private readonly stateFile: string | undefined;
   private saveScheduled = false;
   private stopChaos: (() => void) | undefined;
@@ -109,6 +111,7 @@ export class Gateway {
     });
     this.calendar = new TradingCalendar(this.store.allDays());
     this.registry = new ContractRegistry(data.stockSymbols, data.indexSymbols, data.overrides);
+    this.indexSymbols = new Set(data.indexSymbols);
     this.stateFile = options.stateFile;
     const saved = this.stateFile === undefined ? undefined : loadStateFile(this.stateFile);
     this.replayStart = resolveStart(options.start, saved?.clock, this.calendar);
@@ -328,14 +331,19 @@ export class Gateway {
     const sessions = this.server.clients();
     for (const session of sessions) session.cork();
     try {
-      for (const bar of bars) {
-        if (this.status.connected) this.broker.onBar(bar);
-        if (this.status.marketDataFlows) for (const service of this.marketData) service.deliver(bar);
-      }
+      // Indexes first: a client deciding on a stock's bar then knows the index as of the same moment, as a backtest
+      // of the same data does (the index's bar of a time is known with the stocks' bars of that time).
+      for (const bar of bars) if (this.indexSymbols.has(bar.symbol)) this.onBar(bar);
+      for (const bar of bars) if (!this.indexSymbols.has(bar.symbol)) this.onBar(bar);
     } finally {
       process.nextTick(() => {
         for (const session of sessions) session.uncork();
       });
     }
+  }
+
+  private onBar(bar: Bar): void {
+    if (this.status.connected) this.broker.onBar(bar);
+    if (this.status.marketDataFlows) for (const service of this.marketData) service.deliver(bar);
   }
 }

@@ -5,6 +5,7 @@ import { CsvDataError } from '../data/csv-data-error.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import type { BarSeries } from '../domain/bar.js';
 import { sha256 } from './job-cache.js';
+import { volatilityIndexSymbol } from '../risk/load-volatility-series.js';
 
 /** The bars an optimisation trades, loaded once, with their merged timeline and a hash of the files' contents. */
 export interface StudyData {
@@ -15,7 +16,7 @@ export interface StudyData {
   readonly hash: string;
 }
 
-/** The traded symbols as `ets backtest` picks them: `backtest.symbols`, else every CSV but the benchmark's. */
+/** The traded symbols as `ets backtest` picks them: `backtest.symbols`, else every CSV but the benchmark's and the volatility index's. */
 export function tradedSymbols(config: Config): string[] {
   const dir = config.backtest.csv_directory;
   const benchmark = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
@@ -23,7 +24,7 @@ export function tradedSymbols(config: Config): string[] {
     config.backtest.symbols ??
     resolveBarFiles(dir)
       .map((f) => f.symbol)
-      .filter((s) => s !== benchmark);
+      .filter((s) => s !== benchmark && s !== volatilityIndexSymbol(config));
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   return symbols;
 }

@@ -29,7 +29,7 @@ describe('ets data sample', () => {
     const other = join(work, 'other');
     expect(runCli(['data', 'sample', '--out', again]).status).toBe(0);
     expect(runCli(['data', 'sample', '--out', other, '--seed', '7']).status).toBe(0);
-    for (const symbol of ['SYNA', 'SYNB', 'SYNC', 'SYND', 'SYNE', 'SYNX']) {
+    for (const symbol of ['SYNA', 'SYNB', 'SYNC', 'SYND', 'SYNE', 'SYNX', 'VIX']) {
       const first = readFileSync(join(sample, `${symbol}.csv`));
       expect(readFileSync(join(again, `${symbol}.csv`)).equals(first)).toBe(true);
       expect(readFileSync(join(other, `${symbol}.csv`)).equals(first)).toBe(false);

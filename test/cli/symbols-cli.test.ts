@@ -61,8 +61,8 @@ describe('ets data sample writes only SYMBOL.csv files inside --out', () => {
     const run = runCli(['data', 'sample', '--out', out, '--days', '5', '--symbols', 'brk.b,BRK B,bf-b,BRK.B'], work);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^Wrote 3 synthetic files to /);
-    expect(readdirSync(out).sort()).toEqual(['BF-B.csv', 'BRK B.csv', 'BRK.B.csv']);
+    expect(run.stdout).toMatch(/^Wrote 4 synthetic files to /);
+    expect(readdirSync(out).sort()).toEqual(['BF-B.csv', 'BRK B.csv', 'BRK.B.csv', 'VIX.csv']);
   });
 });
 

@@ -1,14 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvDataError } from '../../data/csv-data-error.js';
+import { deriveVolatilityIndex } from '../../data/derive-volatility-index.js';
 import { generateSampleSeries } from '../../data/generate-sample-series.js';
 import { loadBarDirectory } from '../../data/load-bar-directory.js';
 import type { BarSeries } from '../../domain/bar.js';
 import { isSymbol, SYMBOL_EXPECTED } from '../../domain/symbol.js';
-import { dayNumber } from '../../domain/time.js';
 import type { InstrumentOverride } from './contract-registry.js';
 import { VIX_PROFILE } from './known-instruments.js';
-import { generateVolatilityIndex } from './volatility-index.js';
 
 /** Stocks the gateway lists when it runs on synthetic data and no symbols are given. */
 export const DEFAULT_SYNTHETIC_SYMBOLS = [
@@ -74,7 +73,7 @@ function checkFileNames(dir: string): void {
 
 /**
  * The gateway's market data: the CSV directory's series (a VIX.csv, or any symbol marked IND in contracts.json,
- * is an index) or seeded synthetic stocks; a synthetic VIX joins whenever the data has none.
+ * is an index) or seeded synthetic stocks; a synthetic VIX derived from the stocks joins whenever the data has none.
  */
 export function loadMarketData(options: DataSourceOptions): MarketData {
   let series: BarSeries[];
@@ -107,13 +106,11 @@ export function loadMarketData(options: DataSourceOptions): MarketData {
     });
   }
   if (!series.some((s) => s.symbol === VIX_PROFILE.symbol)) {
-    const days = new Set<number>();
-    for (const s of series) for (let i = 0; i < s.length; i++) days.add(dayNumber(s.time[i]!));
+    // Derived from the stocks replayed, as `ets data sample` writes it: a backtest of the same data sees the same VIX.
     series.push(
-      generateVolatilityIndex(
+      deriveVolatilityIndex(
+        series.filter((s) => !indexes.has(s.symbol)),
         VIX_PROFILE.symbol,
-        [...days].sort((a, b) => a - b),
-        options.seed,
       ),
     );
   }
