@@ -88,6 +88,7 @@ export class Gateway {
   private readonly logger: GatewayLogger;
   /** Real-time bars, ticks and keepUpToDate history: the services fed with every bar the replay completes. */
   private readonly marketData: readonly MarketDataService<Subscription>[];
+  private readonly realtime: RealtimeBarsService;
   private readonly accounts: AccountService;
   /** Symbols served as indexes (VIX): their bars go out first at each step. */
   private readonly indexSymbols: ReadonlySet<string>;
@@ -141,6 +142,7 @@ export class Gateway {
     };
     const pacing = options.enforcePacing ?? true;
     const realtime = new RealtimeBarsService(this.registry, retain, release, pacing);
+    this.realtime = realtime;
     const historical = new HistoricalService(
       this.store,
       this.registry,
@@ -234,6 +236,11 @@ export class Gateway {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** Real-time bar streams the clients have open (a manual-clock test waits for a client's subscriptions). */
+  get realtimeStreams(): number {
+    return this.realtime.streams;
   }
 
   /** Connected API clients (past START_API). */

@@ -27,6 +27,7 @@ import { EntryHolds } from './entry-holds.js';
 import { contractSectors } from './contract-sectors.js';
 import { KillSwitchFile } from './kill-switch.js';
 import { SessionHalt } from './session-halt.js';
+import { SliceRisk } from './slice-risk.js';
 import { reconcileOrders } from './reconcile-orders.js';
 import { startVolatilityFeed } from './live-volatility.js';
 import type { HaltRequest } from '../risk/risk-engine.js';
@@ -132,7 +133,13 @@ export class LiveNode implements LiveView {
   private running: Running | undefined;
   /** What the hot path needs, there from the moment bars or fills can arrive (before start-up has finished). */
   private trading:
-    { readonly kernel: TradingKernel; readonly results: LiveResults; readonly clock: BrokerClock } | undefined;
+    | {
+        readonly kernel: TradingKernel;
+        readonly results: LiveResults;
+        readonly clock: BrokerClock;
+        readonly sliceRisk: SliceRisk;
+      }
+    | undefined;
   private stopReason: string | undefined;
   private wake: (() => void) | undefined;
   private serverTimeWaiters: ((epochSeconds: number) => void)[] = [];
@@ -321,7 +328,7 @@ export class LiveNode implements LiveView {
       readOnly: settings.readOnly,
     });
     journal?.observe(kernel);
-    this.trading = { kernel, results, clock };
+    this.trading = { kernel, results, clock, sliceRisk: new SliceRisk(kernel, symbols.length) };
     // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
     this.killSwitch.attach(kernel, clock);
 
@@ -442,9 +449,8 @@ export class LiveNode implements LiveView {
     }
     // The account as of the bar's close, which is when it is known (a daily bar's at the session close).
     results.equity(Math.min(barEnd(size, bar.time), regularClose(dayNumber(bar.time))), kernel.portfolio);
-    const time = (this.riskTime = Math.max(this.riskTime, bar.time));
-    kernel.risk.observe(time);
-    for (const action of kernel.router.riskActions(time)) kernel.engine.receive(action);
+    this.riskTime = Math.max(this.riskTime, bar.time);
+    trading.sliceRisk.barDone(bar.symbol, this.riskTime);
   }
 
   /**
@@ -500,6 +506,7 @@ export class LiveNode implements LiveView {
         const now = running.clock.now();
         this.killSwitch.poll();
         running.feed.flush(now);
+        this.trading?.sliceRisk.flush();
         if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
         else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
       }, TICK_MS);

@@ -31,6 +31,11 @@ export class RealtimeBarsService extends MarketDataService<RealtimeSubscription>
     this.pacing = enforcePacing ? new RateLimiter(60, 600_000, wallNow) : undefined;
   }
 
+  /** Real-time bar streams open now, of every client. */
+  get streams(): number {
+    return this.subscriptions.size;
+  }
+
   request(session: ClientSession, reqId: number, contract: WireContract, barSize: number, whatToShow: string): void {
     const instrument = instrumentFor(this.registry, session, reqId, contract);
     if (instrument === undefined) return;
