@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeHaltRequest } from '../live/kill-switch.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
-import { ExitCode, UsageError } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
+import { sendSessionRequest, waitSeconds } from './session-request.js';
 
 interface HaltFlags {
   config: string;
@@ -26,22 +26,14 @@ export function registerHaltCommand(program: Command): void {
     .option('--reason <text>', 'why, for the log and risk_events.csv', 'ets halt')
     .option('--wait <seconds>', 'how long to wait for the session to take the request', '10')
     .action(async (flags: HaltFlags) => {
-      const wait = Number(flags.wait);
-      if (!/^\d+(\.\d+)?$/.test(flags.wait) || !(wait <= 3600)) {
-        throw new UsageError(`--wait: got "${flags.wait}"; expected seconds from 0 to 3600`);
-      }
+      const wait = waitSeconds(flags.wait);
       const config = resolveConfig(flags.config, []);
       const path = resolve(config.trading.kill_switch_file);
       const flatten = flags.flatten === true;
-      try {
+      const taken = await sendSessionRequest(path, wait, () => {
         writeHaltRequest(path, { flatten, source: 'ets halt', reason: flags.reason ?? 'ets halt' });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new UsageError(`trading.kill_switch_file: cannot write ${JSON.stringify(path)} (${code})`);
-      }
-      const deadline = Date.now() + wait * 1000;
-      while (existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (existsSync(path)) {
+      });
+      if (!taken) {
         process.stderr.write(
           `error: no running session took the halt request within ${wait} s; it stays at ${path} and halts the next session that starts (delete it to cancel)\n`,
         );

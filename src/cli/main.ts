@@ -6,6 +6,7 @@ import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerHaltCommand } from './halt-command.js';
+import { registerResumeCommand } from './resume-command.js';
 import { registerJournalCommand } from './journal-command.js';
 import { registerLiveCommand } from './live-command.js';
 import { registerOptimizeCommands } from './optimize-command.js';
@@ -40,6 +41,7 @@ function buildProgram(): Command {
   registerWorkerCommand(program);
   registerReportCommand(program);
   registerHaltCommand(program);
+  registerResumeCommand(program);
   registerJournalCommand(program);
   return program;
 }

@@ -132,6 +132,12 @@ export class PortfolioLimits {
     return null;
   }
 
+  /** After a manual reset: the drawdown halt lifts and the peak starts again at the equity now. */
+  restartPeak(): void {
+    this.haltBreach = null;
+    this.peak = this.account.equity;
+  }
+
   /** The daily-loss breach blocking entries this session, or null. */
   get dailyBlock(): LimitBreach | null {
     return this.dailyBreach;

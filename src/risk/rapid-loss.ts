@@ -48,6 +48,16 @@ export class RapidLossMonitor {
     };
   }
 
+  /** Forgets the window: after a manual reset the loss is measured from the portfolio value from then on. */
+  restart(): void {
+    this.times.length = 0;
+    this.head = 0;
+    this.seen = 0;
+    this.indexes.length = 0;
+    this.peaks.length = 0;
+    this.peakHead = 0;
+  }
+
   private expire(time: number, index: number): void {
     const daily = time % MS_PER_DAY === 0;
     const w = this.settings.windowMinutes;

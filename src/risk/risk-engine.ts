@@ -53,6 +53,12 @@ export interface HaltRequest {
   readonly reason: string;
 }
 
+/** The manual reset asked for from outside (`ets resume`): lifts the halts that wait for a person. */
+export interface ResumeRequest {
+  readonly source: string;
+  readonly reason: string;
+}
+
 /** What the router must do after the state got stricter: cancel working entries, and maybe close every position. */
 export interface RiskActions {
   readonly cancelEntries: boolean;
@@ -198,6 +204,39 @@ export class RiskEngine {
     });
     // A second request may add flattening to a halt already in force.
     this.request(request.flatten, reason);
+  }
+
+  /**
+   * The manual reset (`ets resume`): lifts the drawdown, rapid-loss and kill-switch halts, with the drawdown's peak
+   * and the rapid-loss window starting again from the equity now (else the next bar would trip them again); a
+   * daily-loss block stays until the next exchange day. A change of state is a `manual_reset` state event; a
+   * reset that changes nothing is a `manual_reset` notice, so every request is logged and written.
+   */
+  resume(time: number, request: ResumeRequest): void {
+    const reason = `manual reset (${request.source}): ${request.reason}`;
+    const before = this.state.state;
+    const lifted = this.state.releaseManual(time, {
+      rule: 'manual_reset',
+      value: Number.NaN,
+      limit: Number.NaN,
+      reason,
+    });
+    if (lifted.length > 0) {
+      this.limits.restartPeak();
+      this.rapidLoss?.restart();
+    }
+    if (this.state.state !== before) return;
+    const view = this.state.view();
+    const held = view.rule === undefined ? '' : ` by ${view.rule}`;
+    const what = lifted.length === 0 ? 'nothing to reset' : `lifted ${lifted.join(', ')}`;
+    this.record({
+      type: 'risk_notice',
+      time,
+      rule: 'manual_reset',
+      value: Number.NaN,
+      limit: Number.NaN,
+      reason: `${reason}: ${what}; the state stays ${view.state}${held}`,
+    });
   }
 
   /** Lifts every condition (or one rule's): an operator's decision after looking at the account. */

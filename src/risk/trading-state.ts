@@ -13,6 +13,9 @@ export interface StateCondition {
   readonly reason: string;
 }
 
+/** What a change of state is reported with: the rule that made it and its numbers. */
+export type StateCause = Pick<StateCondition, 'rule' | 'value' | 'limit' | 'reason'>;
+
 /** What a dashboard reads: the state and, unless ACTIVE, the rule and the reason that hold it there. */
 export interface TradingStateView {
   readonly state: TradingState;
@@ -73,8 +76,23 @@ export class TradingStateMachine {
     this.settle(time, undefined);
   }
 
+  /**
+   * Lifts the conditions only a person may lift (`manual`: drawdown, rapid loss, the kill switch), as `ets resume`
+   * does; a change of state is emitted with `cause`. Returns the rules lifted.
+   */
+  releaseManual(time: number, cause: StateCause): string[] {
+    const lifted: string[] = [];
+    for (const [rule, condition] of this.conditions) {
+      if (condition.release !== 'manual') continue;
+      this.conditions.delete(rule);
+      lifted.push(rule);
+    }
+    if (lifted.length > 0) this.settle(time, cause);
+    return lifted;
+  }
+
   /** Recomputes the state from the conditions; returns whether it became stricter. */
-  private settle(time: number, added: StateCondition | undefined): boolean {
+  private settle(time: number, added: StateCause | undefined): boolean {
     let strictest: StateCondition | undefined;
     for (const condition of this.conditions.values()) {
       if (strictest === undefined || stateRank(condition.state) > stateRank(strictest.state)) strictest = condition;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KillSwitchFile, writeHaltRequest } from '../../src/live/kill-switch.js';
+import { isResume, KillSwitchFile, writeHaltRequest, writeResumeRequest } from '../../src/live/kill-switch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ets-kill-'));
 afterAll(() => {
@@ -29,5 +29,17 @@ describe('KillSwitchFile', () => {
       writeFileSync(path, text);
       expect(file.take()).toEqual({ flatten: false, source: `file ${path}`, reason: 'halt file found' });
     }
+  });
+
+  it('takes the manual reset that ets resume writes, and only that JSON, as a resume', () => {
+    writeResumeRequest(path, { source: 'ets resume', reason: 'checked' });
+    const taken = file.take()!;
+    expect(taken).toEqual({ resume: true, source: 'ets resume', reason: 'checked' });
+    expect(isResume(taken)).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    writeFileSync(path, '{"action":"resume"}');
+    expect(file.take()).toEqual({ resume: true, source: `file ${path}`, reason: 'resume file found' });
+    writeFileSync(path, '{"action":"RESUME"}');
+    expect(isResume(file.take()!)).toBe(false);
   });
 });

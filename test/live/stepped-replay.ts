@@ -62,7 +62,48 @@ export function fiveMinuteBars(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => formatTime(start + i * FIVE_MINUTES));
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** A gateway on `dataDir` whose clock moves only when told, without costs, filling whole orders. */
+export function startSteppedGateway(dataDir: string, start: string): Promise<Gateway> {
+  return Gateway.start({
+    port: 0,
+    dataDir,
+    clockMode: 'manual',
+    start,
+    commission: 'zero',
+    slippageBps: 0,
+    maxParticipation: 1,
+  });
+}
+
+/** The config both runs of a scenario share: SMA 2/3, fixed sizing, no brackets, the scenario's risk keys. */
+export function steppedConfig(
+  work: LiveWork,
+  port: number,
+  scenario: Pick<SteppedScenario, 'symbols' | 'trading' | 'sizing' | 'barSize'>,
+  results: string,
+): Record<string, unknown> {
+  return liveConfig(work, {
+    ibkr: { port, historical_duration: '1 D' },
+    trading: {
+      max_daily_loss_pct: 100,
+      max_drawdown_pct: 100,
+      ...scenario.trading,
+      symbols: scenario.symbols,
+      sizing: scenario.sizing,
+      use_bracket_orders: false,
+    },
+    strategies: {
+      sma_crossover: { enabled: true, params: { fast: 2, slow: 3 }, bar_size: scenario.barSize ?? '5 mins' },
+    },
+    live: { results_directory: results },
+    backtest: { strategy: 'sma_crossover' },
+    // A daily step delivers a whole session of five-second bars at once; the heartbeat must not mistake that for a
+    // dead connection.
+    monitoring: { connection_check_interval_seconds: 30 },
+  });
+}
+
+export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`${what}: not in ${timeoutMs} ms`);
@@ -80,40 +121,16 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
 export async function runSteppedScenario(work: LiveWork, scenario: SteppedScenario): Promise<ScenarioRun> {
   const backtest = join(work.dir, `${scenario.name}-backtest`);
   const live = join(work.dir, `${scenario.name}-live`);
-  const trading = {
-    max_daily_loss_pct: 100,
-    max_drawdown_pct: 100,
-    ...scenario.trading,
-    symbols: scenario.symbols,
-    sizing: scenario.sizing,
-    use_bracket_orders: false,
-  };
   const daily = scenario.barSize === '1 day';
   const times = scenario.bars.map(parseTime);
   // Where each bar is complete: the session's close for a daily bar.
   const ends = times.map((t) => (daily ? t + 16 * 3_600_000 : t + FIVE_MINUTES));
-  const gateway = await Gateway.start({
-    port: 0,
-    dataDir: scenario.gatewayData ?? work.sample,
-    clockMode: 'manual',
-    start: formatTime(daily ? times[0]! + 9.5 * 3_600_000 : times[0]!),
-    commission: 'zero',
-    slippageBps: 0,
-    maxParticipation: 1,
-  });
+  const gateway = await startSteppedGateway(
+    scenario.gatewayData ?? work.sample,
+    formatTime(daily ? times[0]! + 9.5 * 3_600_000 : times[0]!),
+  );
   try {
-    const config = liveConfig(work, {
-      ibkr: { port: gateway.port, historical_duration: '1 D' },
-      trading,
-      strategies: {
-        sma_crossover: { enabled: true, params: { fast: 2, slow: 3 }, bar_size: scenario.barSize ?? '5 mins' },
-      },
-      live: { results_directory: live },
-      backtest: { strategy: 'sma_crossover' },
-      // A daily step delivers a whole session of five-second bars at once; the heartbeat must not mistake that for
-      // a dead connection.
-      monitoring: { connection_check_interval_seconds: 30 },
-    });
+    const config = steppedConfig(work, gateway.port, scenario, live);
     const configFile = writeConfig(work, config, `${scenario.name}.yaml`);
     const backtestRun = await runCliAsync(
       [
