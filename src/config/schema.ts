@@ -254,7 +254,12 @@ const benchmarkingSchema = z.strictObject({
 const monitoringSchema = z.strictObject({
   connection_check_interval_seconds: opt(positive(), 30),
   risk_check_interval_seconds: opt(positive(), 60),
-  max_orders_per_second: opt(positive(), 40),
+  /** Removed: it limited nothing. An old config that sets it is refused, naming the keys that do the work. */
+  max_orders_per_second: z.optional(
+    z.never(
+      'the key to be removed: entries per minute are limited by trading.pre_trade.max_orders_per_minute (the risk rule order_rate) and every message to TWS by monitoring.max_messages_per_second',
+    ),
+  ),
   /** Every message sent to TWS goes through one limiter at this rate (TWS disconnects above 50 a second). */
   max_messages_per_second: opt(num(z.minimum(1), z.maximum(50)), 45),
   oer_enabled: bool(true),

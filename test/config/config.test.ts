@@ -69,6 +69,15 @@ describe('config', () => {
     );
   });
 
+  it('refuses the removed monitoring.max_orders_per_second, naming the keys that limit the order rate', () => {
+    expect(errorOf(() => validateConfig({ monitoring: { max_orders_per_second: 40 } }))).toBe(
+      'config: invalid configuration: monitoring.max_orders_per_second: got 40; expected the key to be removed: ' +
+        'entries per minute are limited by trading.pre_trade.max_orders_per_minute (the risk rule order_rate) and ' +
+        'every message to TWS by monitoring.max_messages_per_second',
+    );
+    expect('max_orders_per_second' in validateConfig({}).monitoring).toBe(false);
+  });
+
   it('names the file for unreadable or malformed YAML', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ets-config-'));
     const path = join(dir, 'broken.yaml');
