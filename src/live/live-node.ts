@@ -39,7 +39,7 @@ import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
 import { describeFeeds, liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
-import { parseUntil, type SessionEnd } from './session-end.js';
+import { resolveSessionEnd, waitForEntries, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
 import { barEnd, regularClose } from './warm-up.js';
 import type { TradingState } from '../dashboard/kill-switch.js';
@@ -249,7 +249,7 @@ export class LiveNode implements LiveView {
         },
         'trading',
       );
-      const reason = await this.tradeUntilEnd(running, this.resolveEnd(running.clock.now()));
+      const reason = await this.tradeUntilEnd(running, resolveSessionEnd(this.settings.end, running.clock.now()));
       logger.info({ reason }, 'stopping');
       return await this.shutdown(running, reason, startupSeconds, started);
     } finally {
@@ -482,17 +482,6 @@ export class LiveNode implements LiveView {
     });
   }
 
-  /** The exchange time the session stops at: `--until` (an hour alone means its next occurrence) or the data's end. */
-  private resolveEnd(now: number): number {
-    const { until, dataEnd } = this.settings.end;
-    if (until === undefined) return dataEnd;
-    const time = parseUntil(until, now)!;
-    if (time <= now) {
-      throw new LiveConfigError(`--until ${until}: that is not after the broker's time now, ${formatTime(now)}`);
-    }
-    return Math.min(time, dataEnd);
-  }
-
   /** Waits for the end of the session: duration, end time, `stop`, or the connection given up on. */
   private tradeUntilEnd(running: Running, until: number): Promise<string> {
     const deadline = performance.now() + this.settings.end.durationMs;
@@ -530,7 +519,7 @@ export class LiveNode implements LiveView {
       const cancelled = execution.cancelWorkingEntries();
       if (cancelled > 0) {
         logger.info({ orders: cancelled }, 'cancelling working entry orders');
-        await this.waitForEntries(execution, config.system.shutdown_timeout_seconds * 1000);
+        await waitForEntries(execution, config.system.shutdown_timeout_seconds * 1000);
       }
     }
     realtime.unsubscribeAll();
@@ -566,14 +555,6 @@ export class LiveNode implements LiveView {
       metrics,
       files: results.files,
     };
-  }
-
-  /** Waits until no entry order works any more, or the shutdown timeout passes. */
-  private async waitForEntries(execution: IbExecutionClient, timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs;
-    while (performance.now() < deadline && execution.workingOrders().some((o) => o.purpose === 'entry')) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   /** After a new socket: order ids, account, orders and executions, then every stream with its gap. */

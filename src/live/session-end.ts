@@ -1,4 +1,6 @@
-import { MS_PER_DAY, dayNumber, parseTime } from '../domain/time.js';
+import type { IbExecutionClient } from '../adapters/ib/ib-execution-client.js';
+import { MS_PER_DAY, dayNumber, formatTime, parseTime } from '../domain/time.js';
+import { LiveConfigError } from './live-strategy.js';
 
 /** When a session ends by itself: after a wall-clock duration, at an exchange time, or whichever comes first. */
 export interface SessionEnd {
@@ -38,4 +40,23 @@ export function parseUntil(text: string, now: number): number | undefined {
   }
   const time = parseTime(trimmed);
   return Number.isFinite(time) ? time : undefined;
+}
+
+/** The exchange time the session stops at: `--until` (an hour alone means its next occurrence) or the data's end. */
+export function resolveSessionEnd(end: SessionEnd, now: number): number {
+  const { until, dataEnd } = end;
+  if (until === undefined) return dataEnd;
+  const time = parseUntil(until, now)!;
+  if (time <= now) {
+    throw new LiveConfigError(`--until ${until}: that is not after the broker's time now, ${formatTime(now)}`);
+  }
+  return Math.min(time, dataEnd);
+}
+
+/** Waits until no entry order works any more, or the shutdown timeout passes. */
+export async function waitForEntries(execution: IbExecutionClient, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && execution.workingOrders().some((o) => o.purpose === 'entry')) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
