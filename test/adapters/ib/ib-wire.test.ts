@@ -11,6 +11,7 @@ import {
 } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { frameMessage, useFastBars, useFastFraming } from '../../../src/adapters/ib/ib-wire.js';
+import { warmOrderEncoder } from '../../../src/adapters/ib/order-encoder-warm-up.js';
 
 /** IBApi on a socket that is never opened: its messages are captured where they would be written. */
 function capturingApi(fast: boolean): { api: IBApi; written: Buffer[] } {
@@ -81,6 +82,16 @@ describe('IBApi messages on the fast paths', () => {
     }
     expect(own.written).toHaveLength(orders.length + 6);
     expect(fast.written.map((b) => b.toString('hex'))).toEqual(own.written.map((b) => b.toString('hex')));
+  });
+
+  it('warms the encoder up without a connection and without changing what it writes', () => {
+    const before = capturingApi(true);
+    orders.forEach((order, i) => before.api.placeOrder(40 + i, stock, order));
+    warmOrderEncoder(187);
+    warmOrderEncoder(187);
+    const after = capturingApi(true);
+    orders.forEach((order, i) => after.api.placeOrder(40 + i, stock, order));
+    expect(after.written).toEqual(before.written);
   });
 
   it('frames a message as a big-endian length, the fields ended by NUL, booleans as 1 and 0', () => {
