@@ -165,12 +165,14 @@ export function histogram(values: readonly number[]): HistogramBin[] {
   const min = Math.min(...values);
   const max = Math.max(...values);
   const count = Math.min(40, Math.max(5, Math.ceil(Math.sqrt(values.length))));
-  const width = max > min ? (max - min) / count : 1;
-  const bins = Array.from({ length: max > min ? count : 1 }, (_, i) => ({
+  // Equal values, or a range so narrow that its bins would have no width (a few subnormals apart): one bin.
+  const split = (max - min) / count > 0;
+  const width = split ? (max - min) / count : 1;
+  const bins = Array.from({ length: split ? count : 1 }, (_, i) => ({
     from: min + i * width,
     to: min + (i + 1) * width,
     count: 0,
   }));
-  for (const v of values) bins[Math.min(bins.length - 1, Math.floor((v - min) / width))]!.count++;
+  for (const v of values) bins[split ? Math.min(count - 1, Math.floor((v - min) / width)) : 0]!.count++;
   return bins;
 }

@@ -107,6 +107,10 @@ describe('histogram', () => {
     expect(histogram([])).toEqual([]);
   });
 
+  it('puts values too close to split into one bin', () => {
+    expect(histogram([0, 5e-324, 1e-323]).map((b) => b.count)).toEqual([3]);
+  });
+
   it('counts every value once', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -1, max: 5, noNaN: true }), { maxLength: 500 }), (values) => {
