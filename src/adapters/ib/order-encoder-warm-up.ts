@@ -1,6 +1,6 @@
 import { IBApi } from '@stoqey/ib';
 import { OrderSide, OrderType, type OrderRequest } from '../../domain/order.js';
-import { useFastWire } from './ib-wire.js';
+import { useFastFraming } from './ib-wire.js';
 import { ibContractOf, toIbOrder } from './ib-order-mapping.js';
 
 /** Throwaway orders encoded: enough for V8 to optimise the encoder for every order type (measured: ~400 calls). */
@@ -68,23 +68,22 @@ let warmedFor = 0;
  * hour: IBApi's placeOrder encoder — one long function — would stay in the interpreter for the whole session, at
  * about 250 µs per order instead of about 20 µs once optimised (measured on this machine). So before the first
  * real order, throwaway orders of every type are encoded on an IBApi that is never connected, into bytes that are
- * dropped: the same code, optimised for the same server version and order shapes. Once per process (~50 ms).
+ * dropped: the same code, optimised for the same server version and order shapes. Once per process (~70 ms).
  */
 export function warmOrderEncoder(serverVersion: number): void {
   if (serverVersion === 0 || warmedFor === serverVersion) return;
   warmedFor = serverVersion;
   const api = new IBApi({ port: 0, maxReqPerSec: Number.MAX_SAFE_INTEGER });
-  useFastWire(api);
-  const socket = (
-    api as unknown as {
-      controller: { resume(): void; socket: { _serverVersion: number; _status: number; client: unknown } };
-    }
-  ).controller.socket;
+  // Only the outgoing path matters here; the live connection frames its messages the same way.
+  useFastFraming(api);
+  const { controller } = api as unknown as {
+    controller: { resume(): void; socket: { _serverVersion: number; _status: number; client: unknown } };
+  };
   // As after a handshake: the encoder checks the server version, IBApi's command queue the status (3: connected).
-  socket._serverVersion = serverVersion;
-  socket._status = 3;
-  socket.client = { write: () => true };
-  (api as unknown as { controller: { resume(): void } }).controller.resume();
+  controller.socket._serverVersion = serverVersion;
+  controller.socket._status = 3;
+  controller.socket.client = { write: () => true };
+  controller.resume();
   const contract = ibContractOf(WARM_CONTRACT);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, shape] of SHAPES.entries()) {
