@@ -56,7 +56,7 @@ describe('kill -9 of the trading process: the journal and the gateway agree afte
         '--start',
         REPLAY_START,
         '--speed',
-        '400',
+        '800',
         // Orders larger than 2% of a five-second bar's volume fill in parts, so partial fills happen.
         '--participation',
         '0.02',
@@ -99,7 +99,7 @@ describe('kill -9 of the trading process: the journal and the gateway agree afte
     }
     for (let i = 0; i < RANDOM_KILLS; i++) {
       const cli = live();
-      const delay = 1000 + random.next() * 5000;
+      const delay = 300 + random.next() * 2500;
       await new Promise((resolve) => setTimeout(resolve, delay));
       expect(cli.child.exitCode, cli.output()).toBeNull();
       await kill(cli, 'SIGKILL');
