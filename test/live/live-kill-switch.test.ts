@@ -27,6 +27,15 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
+/** The client's holdings at the gateway, from its executions. */
+function held(gateway: Gateway): Map<string, number> {
+  const quantities = new Map<string, number>();
+  for (const e of executionsOf(gateway, 11)) {
+    quantities.set(e.symbol, (quantities.get(e.symbol) ?? 0) + (e.side === 'BOT' ? e.shares : -e.shares));
+  }
+  return quantities;
+}
+
 /** Entries in orders.csv so far. */
 function entries(work: LiveWork): number {
   const path = join(work.results, 'orders.csv');
@@ -62,8 +71,11 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       expect(halt.stderr).toBe('');
       expect(halt.stdout).toContain('halt and flatten taken by the running session');
       expect(halt.status).toBe(0);
+      // Flat at the broker and halted for the rest of the day: the session is stopped as Ctrl+C does.
+      await until(() => [...held(gateway).values()].every((quantity) => quantity === 0), 30_000);
+      session.child.kill('SIGTERM');
       const run = await session.done;
-      expect(run.stderr).toBe('');
+      expect(run.stderr).toBe('\nSIGTERM: stopping gracefully (again to exit at once)\n');
       expect(run.status).toBe(0);
 
       const events = readCsv(join(work.results, 'risk_events.csv'));
@@ -75,11 +87,7 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       // After the halt only the risk engine's closing orders went out, and the account ended flat.
       const after = readCsv(join(work.results, 'orders.csv')).filter((o) => parseTime(o.time!) >= haltTime);
       for (const order of after) expect([order.purpose, order.strategy]).toEqual(['exit', 'risk']);
-      const held = new Map<string, number>();
-      for (const e of executionsOf(gateway, 11)) {
-        held.set(e.symbol, (held.get(e.symbol) ?? 0) + (e.side === 'BOT' ? e.shares : -e.shares));
-      }
-      for (const [symbol, quantity] of held) expect(`${symbol} ${quantity}`).toBe(`${symbol} 0`);
+      for (const [symbol, quantity] of held(gateway)) expect(`${symbol} ${quantity}`).toBe(`${symbol} 0`);
       for (const e of events.slice(1)) expect(e).toMatchObject({ event: 'rejected', rule: 'trading_state' });
       const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as {
         risk_events: { state_changes: Record<string, number> };
@@ -103,7 +111,12 @@ describe('the kill switch of a live session on the embedded gateway', () => {
     // The next session takes the request at its start and never places an order.
     const session = startLive(work, config, ['--until', dataEnd(gateway)]);
     await until(() => !existsSync(join(work.dir, 'ets.halt')), 30_000);
+    let said = '';
+    session.child.stderr!.on('data', (chunk: Buffer | string) => (said += String(chunk)));
     session.child.kill('SIGUSR2');
+    // Halted for good: the rest of the day would trade nothing, so the session is stopped as Ctrl+C does.
+    await until(() => said.includes('SIGUSR2: halting trading'), 30_000);
+    session.child.kill('SIGTERM');
     const run = await session.done;
     expect(run.status).toBe(0);
     expect(run.stderr).toContain('SIGUSR2: halting trading');
