@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
+import { journalFiles } from '../journal/open-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
 import { liveStrategy } from '../live/live-strategy.js';
 
@@ -23,7 +24,7 @@ export function openLiveJournal(config: Config, crashAt: string | undefined): Li
   if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
     // Without a state file the embedded gateway opens a new paper account on every run: a journal of an earlier run
     // describes an account that no longer exists, so the session starts a new one, as it starts its results anew.
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+    for (const file of journalFiles(path)) rmSync(file, { force: true });
   }
   const crash = crashHook(parseCrashPoint(crashAt));
   return LiveJournal.open({

@@ -2,7 +2,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { TradingKernel } from '../core/trading-kernel.js';
 import { JournalError } from './journal-error.js';
 import { journalEngine } from './journal-observer.js';
-import { openJournalForReading } from './open-journal.js';
+import { journalFiles, openJournalForReading } from './open-journal.js';
 import { TradingJournal, type JournalSessionInfo } from './trading-journal.js';
 
 /** The account name a backtest's journal carries (a live journal carries the IB account's). */
@@ -39,7 +39,7 @@ export class BacktestJournal {
   static open(file: string, session: Omit<JournalSessionInfo, 'mode'>): BacktestJournal {
     refuseLiveJournal(file);
     const partial = `${file}.partial`;
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+    for (const file of journalFiles(partial)) rmSync(file, { force: true });
     const journal = TradingJournal.open(partial, BACKTEST_ACCOUNT);
     journal.db.exec('BEGIN');
     journal.startSession({ mode: 'backtest', ...session });
@@ -71,6 +71,6 @@ export class BacktestJournal {
   /** The run failed: nothing of it stays. */
   abort(): void {
     this.journal.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(`${this.partial}${suffix}`, { force: true });
+    for (const file of journalFiles(this.partial)) rmSync(file, { force: true });
   }
 }

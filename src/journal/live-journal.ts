@@ -61,7 +61,15 @@ export class LiveJournal {
   }
 
   static open(options: LiveJournalOptions): LiveJournal {
-    return new LiveJournal(TradingJournal.open(options.path, options.account, options.sync, 'background'), options);
+    const journal = TradingJournal.open(options.path, options.account, options.sync, 'background');
+    try {
+      // Before anything is read from the journal: a process that died may have left reservations only in the log.
+      journal.logReservations(options.path, options.sync);
+    } catch (error) {
+      journal.close();
+      throw error;
+    }
+    return new LiveJournal(journal, options);
   }
 
   /** An earlier session wrote this journal: the book, the ids and the result files continue from it. */

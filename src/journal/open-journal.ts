@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { JournalError } from './journal-error.js';
+import { reservationLogPath } from './reservation-log.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type JournalDatabase = Database.Database;
@@ -12,7 +13,7 @@ let driver: typeof Database | undefined;
  * The SQLite driver, loaded when a journal is first opened: its native module costs a run that keeps no journal
  * (most backtests) a tenth of a second of start-up.
  */
-function sqlite(): typeof Database {
+export function sqlite(): typeof Database {
   driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
   return driver;
 }
@@ -70,6 +71,11 @@ function newer(path: string, version: number): JournalError {
     `the journal ${path} has schema version ${version}, newer than this program's ${SCHEMA_VERSION}: ` +
       'use the newer version of ets with it (the file is left as it is)',
   );
+}
+
+/** Every file of a journal: the database, SQLite's WAL and its index, and the live session's reservation log. */
+export function journalFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`, reservationLogPath(path)];
 }
 
 /** Opens a journal to read: it must exist and be one this program understands. */

@@ -120,6 +120,13 @@ export const MIGRATIONS: readonly string[] = [
     broker REAL
   ) STRICT;
   `,
+  // A live session appends each order's reservation to the reservation log beside the journal (FILE-reservations)
+  // before its placeOrder, and writes the order's row after the socket read; a start imports what the log holds.
+  // A program of the first version would not read the log, and could hand out an id reserved only there again: the
+  // new version number keeps it away from such a journal.
+  `
+  INSERT INTO meta (key, value) VALUES ('reservation_log', 'FILE-reservations: imported into orders on start');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,8 @@ import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
+import { importReservations } from './reservation-import.js';
+import { ReservationLog } from './reservation-log.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface JournalSessionInfo {
@@ -54,6 +56,8 @@ type Statement = Database.Statement;
 export class TradingJournal {
   private sessionId = 0;
   private checkpointer: WalCheckpointer | undefined;
+  /** Where a live session's reservations go first (see logReservations), with every id the journal holds. */
+  private log: { readonly file: ReservationLog; readonly ids: Set<number> } | undefined;
   private executionSeq: number;
   private readonly insertOrder: Statement;
   private readonly insertOrderEvent: Statement;
@@ -228,9 +232,49 @@ export class TradingJournal {
       .run(new Date().toISOString(), Number.isFinite(time) ? time : null, reason, this.sessionId);
   }
 
-  /** Reserves the ids of an order and its bracket children: committed before the caller sends anything. */
+  /**
+   * From now on, reservations are appended to the journal's reservation log (one write() each) and their rows
+   * follow with the writes that wait (see batchPerTurn), instead of a transaction of their own on the bar →
+   * placeOrder path. First the log's reservations the journal lacks — those of a process that died before their
+   * rows were committed — are imported, and the log emptied once they are on disk.
+   */
+  logReservations(path: string, sync: JournalSync): void {
+    const { log, pending } = ReservationLog.open(path, sync);
+    try {
+      if (pending.length > 0) {
+        importReservations(this.db, path, pending, (order, time, session) => {
+          this.insertReserved(order, time, session);
+        });
+      }
+      log.clear();
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+    const ids = (this.db.prepare('SELECT order_id FROM orders').all() as { order_id: number }[]).map((r) => r.order_id);
+    this.log = { file: log, ids: new Set(ids) };
+  }
+
+  /**
+   * Reserves the ids of an order and its bracket children: on disk (committed, or in the reservation log) before
+   * the caller sends anything.
+   */
   reserve(event: OrderEvent): void {
-    this.reserveAll(event);
+    const log = this.log;
+    if (log === undefined) {
+      this.reserveAll(event);
+      return;
+    }
+    const orders = [event.order, ...event.children];
+    for (const order of orders) {
+      if (log.ids.has(order.id)) throw new JournalError(`order id ${order.id} was reserved before: not sent again`);
+    }
+    log.file.append(this.sessionId, event.time, orders);
+    for (const order of orders) log.ids.add(order.id);
+    const session = this.sessionId;
+    this.later(() => {
+      for (const order of orders) this.insertReserved(order, event.time, session);
+    });
   }
 
   /**
@@ -239,6 +283,7 @@ export class TradingJournal {
    */
   accepted(order: OrderRequest, time: number): void {
     const row = this.orderRow(order, 'accepted');
+    this.log?.ids.add(order.id);
     this.later(() => {
       this.insertOrder.run(row);
       this.writeStatus(order.id, time, 'accepted');
@@ -324,6 +369,8 @@ export class TradingJournal {
 
   close(): void {
     this.flush();
+    this.log?.file.close();
+    this.log = undefined;
     void this.checkpointer?.stop();
     this.checkpointer = undefined;
     if (this.db.open) this.db.close();
@@ -355,15 +402,22 @@ export class TradingJournal {
   }
 
   private reserveOne(order: OrderRequest, time: number): void {
-    const result = this.insertOrder.run(this.orderRow(order, 'reserved'));
-    if (result.changes === 0) throw new JournalError(`order id ${order.id} was reserved before: not sent again`);
-    this.insertOrderEvent.run(this.sessionId, order.id, time, 'reserved', null, null);
+    if (!this.insertReserved(order, time, this.sessionId)) {
+      throw new JournalError(`order id ${order.id} was reserved before: not sent again`);
+    }
   }
 
-  private orderRow(order: OrderRequest, status: JournalOrderStatus): Record<string, unknown> {
+  /** The row of a reserved order and its first status change; false when the journal has the order already. */
+  private insertReserved(order: OrderRequest, time: number, session: number): boolean {
+    if (this.insertOrder.run(this.orderRow(order, 'reserved', session)).changes === 0) return false;
+    this.insertOrderEvent.run(session, order.id, time, 'reserved', null, null);
+    return true;
+  }
+
+  private orderRow(order: OrderRequest, status: JournalOrderStatus, session = this.sessionId): Record<string, unknown> {
     return {
       id: order.id,
-      session: this.sessionId,
+      session,
       parentId: order.parentId ?? null,
       symbol: order.symbol,
       side: order.side,
