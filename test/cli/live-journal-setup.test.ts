@@ -29,6 +29,12 @@ describe('the live journal of a session', () => {
     // Whatever an earlier run left (here: not even a journal) is replaced, never read.
     writeFileSync(path, 'left by an earlier run');
     writeFileSync(`${path}-wal`, 'x');
+    // A reservation log of the old account's journal would otherwise be imported into the new one.
+    const order = { id: 5, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MKT', tif: 'DAY', purpose: 'entry' };
+    writeFileSync(
+      `${path}-reservations`,
+      `${JSON.stringify({ session: 1, time: 0, orders: [{ ...order, createdAt: 0 }] })}\n`,
+    );
     const journal = openLiveJournal(c, undefined);
     expect(journal.resumed).toBe(false);
     journal.close();
