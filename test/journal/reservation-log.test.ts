@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../src/domain/events.js';
 import { JournalError } from '../../src/journal/journal-error.js';
 import { readResume } from '../../src/journal/journal-resume.js';
+import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { reservationLogPath } from '../../src/journal/reservation-log.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/journal/schema.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
@@ -182,6 +183,11 @@ describe('the reservation log of a live journal', () => {
       ),
     );
     first.reserve(bracket(1));
+    first.flush();
+    // Readers take no lock: `ets journal` reads while the session writes.
+    const reader = openJournalForReading(file());
+    expect(reader.prepare('SELECT order_id FROM orders ORDER BY order_id').pluck().all()).toEqual([1, 2, 3]);
+    reader.close();
     first.close();
     const second = openLive();
     expect(orders(second).map((r) => r.order_id)).toEqual([1, 2, 3]);
