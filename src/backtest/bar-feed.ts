@@ -30,9 +30,11 @@ export interface BarFeed {
 export class SeriesFeed implements BarFeed {
   readonly loadSeconds = 0;
   private readonly timeline: BarTimeline;
+  private readonly events: Mutable<MarketEvent>[];
 
   constructor(private readonly series: readonly BarSeries[]) {
     this.timeline = new BarTimeline(series);
+    this.events = series.map((s) => marketEvent(s.symbol));
   }
 
   get time(): number {
@@ -48,19 +50,33 @@ export class SeriesFeed implements BarFeed {
   }
 
   event(k: number): MarketEvent {
-    const series = this.series[this.timeline.seriesAt(k)]!;
+    const index = this.timeline.seriesAt(k);
+    const series = this.series[index]!;
     const i = this.timeline.indexAt(k);
-    return {
-      type: 'market',
-      symbol: series.symbol,
-      time: series.time[i]!,
-      open: series.open[i]!,
-      high: series.high[i]!,
-      low: series.low[i]!,
-      close: series.close[i]!,
-      volume: series.volume[i]!,
-    };
+    // One event per series, refilled, as StreamFeed does: an optimiser's thousands of backtests make no object per bar.
+    const event = this.events[index]!;
+    event.time = series.time[i]!;
+    event.open = series.open[i]!;
+    event.high = series.high[i]!;
+    event.low = series.low[i]!;
+    event.close = series.close[i]!;
+    event.volume = series.volume[i]!;
+    return event;
   }
+}
+
+/** A market event of `symbol` to be refilled with each of its bars. */
+function marketEvent(symbol: string): Mutable<MarketEvent> {
+  return {
+    type: 'market',
+    symbol,
+    time: Number.NaN,
+    open: Number.NaN,
+    high: Number.NaN,
+    low: Number.NaN,
+    close: Number.NaN,
+    volume: Number.NaN,
+  };
 }
 
 /** A feed over CSV files read as they are consumed: memory stays constant whatever the length of the data. */
@@ -70,16 +86,7 @@ export class StreamFeed implements BarFeed {
 
   constructor(private readonly streams: readonly CsvBarStream[]) {
     this.timeline = new BarStreamTimeline(streams);
-    this.events = streams.map((stream) => ({
-      type: 'market',
-      symbol: stream.symbol,
-      time: Number.NaN,
-      open: Number.NaN,
-      high: Number.NaN,
-      low: Number.NaN,
-      close: Number.NaN,
-      volume: Number.NaN,
-    }));
+    this.events = streams.map((stream) => marketEvent(stream.symbol));
   }
 
   get time(): number {

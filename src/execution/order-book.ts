@@ -52,6 +52,10 @@ export class OrderBook {
   private sweepId = 0;
   private sweeping: SymbolOrders | undefined;
   private out: BookEvent[] | undefined;
+  /** DAY orders in the book: at a session's end, usually none, and then there is nothing to look through. */
+  private dayOrders = 0;
+  /** The DAY orders expiring at a session's end, reused from one session to the next. */
+  private readonly due: BookOrder[] = [];
 
   constructor(options: OrderBookOptions) {
     if (!(Number.isFinite(options.slippageBps) && options.slippageBps >= 0)) {
@@ -85,6 +89,7 @@ export class OrderBook {
     const entry = new BookOrder(order, ocaKey, parent);
     if (parent !== undefined) insertById(parent.children, entry);
     this.orders.set(order.id, entry);
+    if (order.tif === 'DAY') this.dayOrders++;
     let symbol = this.symbols.get(order.symbol);
     if (symbol === undefined) {
       symbol = { live: [], count: 0, band: { below: 0, above: 0 }, bandValid: false };
@@ -133,6 +138,7 @@ export class OrderBook {
       return refuse(`order ${order.id}: quantity ${order.quantity} must exceed the ${entry.filled} shares filled`);
     }
     entry.setOrder(order);
+    if (order.tif !== prev.tif) this.dayOrders += order.tif === 'DAY' ? 1 : -1;
     this.symbols.get(order.symbol)!.bandValid = false;
     if (order.type !== prev.type) {
       entry.triggered = false;
@@ -148,10 +154,14 @@ export class OrderBook {
    * added after that bar have not worked yet and wait for the next session.
    */
   expireDayOrders(time: number): readonly BookEvent[] {
-    const due = [...this.orders.values()]
-      .filter((o) => o.order.tif === 'DAY' && o.worked)
-      .sort((a, b) => a.order.id - b.order.id);
+    // Called at every session's end, when the book usually holds only GTC orders or none: nothing is allocated then.
+    if (this.dayOrders === 0) return NO_EVENTS;
+    const due = this.due;
+    for (const o of this.orders.values()) if (o.order.tif === 'DAY' && o.worked) due.push(o);
+    if (due.length === 0) return NO_EVENTS;
+    if (due.length > 1) due.sort((a, b) => a.order.id - b.order.id);
     for (const entry of due) if (!entry.closed) this.end(entry, BookCancelReason.Expired, time);
+    due.length = 0;
     return this.take();
   }
 
@@ -335,6 +345,7 @@ export class OrderBook {
   private detach(entry: BookOrder): void {
     entry.closed = true;
     this.orders.delete(entry.order.id);
+    if (entry.order.tif === 'DAY') this.dayOrders--;
     const symbol = this.symbols.get(entry.order.symbol)!;
     symbol.count--;
     if (entry.status === BookOrderStatus.Working) {

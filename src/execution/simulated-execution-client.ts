@@ -69,7 +69,8 @@ export class SimulatedExecutionClient implements ExecutionClient {
 
   /** Ends the DAY orders that worked during the session; call after each session's last bar. */
   expireDayOrders(time: number): void {
-    this.report(this.book.expireDayOrders(time), '');
+    const events = this.book.expireDayOrders(time);
+    if (events.length > 0) this.report(events, '');
   }
 
   private fail(order: OrderRequest, time: number, reason: string): void {

@@ -19,8 +19,9 @@ export interface EvaluationJob {
 
 /**
  * A job's result. The curves are Float64Arrays where a job runs (a worker thread posts them as one block of bytes
- * each, and they stay out of the collected heap of the thread that gathers a grid's results) and arrays where they
- * were read back from JSON (the cache file, the queue): the values are the same doubles either way.
+ * each, and they stay out of the collected heap of the thread that gathers a grid's results) and where the cache
+ * file gave them back, and arrays where they were read back from the queue's JSON: the values are the same doubles
+ * either way.
  */
 export interface EvaluationResult {
   readonly metrics: PerformanceMetrics;

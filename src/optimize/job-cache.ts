@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { plainResult, type EvaluationJob, type EvaluationResult } from './evaluation-job.js';
+import type { EvaluationJob, EvaluationResult } from './evaluation-job.js';
+import { packCurve, unpackCurve, type PackedCurve } from './packed-curve.js';
+
+/** A result as a cache line holds it: the curves packed (see packCurve), everything else as it is. */
+interface CachedResult extends Omit<EvaluationResult, 'time' | 'equity'> {
+  readonly time: PackedCurve;
+  readonly equity: PackedCurve;
+}
 
 /**
  * Appends finished jobs to a cache file, one JSON object per line, in one write. Worker threads append their own
@@ -10,8 +17,11 @@ import { plainResult, type EvaluationJob, type EvaluationResult } from './evalua
  */
 export function appendCacheLines(path: string, keys: readonly string[], results: readonly EvaluationResult[]): void {
   let text = '';
-  for (let i = 0; i < keys.length; i++)
-    text += `${JSON.stringify({ key: keys[i], result: plainResult(results[i]!) })}\n`;
+  for (let i = 0; i < keys.length; i++) {
+    const result = results[i]!;
+    const cached: CachedResult = { ...result, time: packCurve(result.time), equity: packCurve(result.equity) };
+    text += `${JSON.stringify({ key: keys[i], result: cached })}\n`;
+  }
   try {
     appendFileSync(path, text);
   } catch (error) {
@@ -43,8 +53,9 @@ export class JobCache {
     for (const line of text.split('\n')) {
       if (line === '') continue;
       try {
-        const entry = JSON.parse(line) as { key: string; result: EvaluationResult };
-        this.done.set(entry.key, entry.result);
+        const entry = JSON.parse(line) as { key: string; result: CachedResult };
+        const { result } = entry;
+        this.done.set(entry.key, { ...result, time: unpackCurve(result.time), equity: unpackCurve(result.equity) });
       } catch {
         // A partial line from an interrupted write.
       }

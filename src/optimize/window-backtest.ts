@@ -7,7 +7,9 @@ import { OrderSide } from '../domain/order.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/silent-logger.js';
+import type { EquityColumns } from '../performance/equity-curve.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 
@@ -62,6 +64,50 @@ function distinctTimes(series: readonly BarSeries[], from: number): number {
 }
 
 /**
+ * Sells what is still held after the window's last bar at that bar's close less the configured slippage, paying the
+ * configured commission. (The loops of a window's run live in small functions of their own: a loop in
+ * runWindowBacktest itself had V8 enter it through on-stack replacement, and that code, once it deoptimised, was
+ * entered again and deoptimised again on every later window.)
+ */
+function closeAtWindowEnd(run: Config, portfolio: Portfolio, slices: readonly BarSeries[]): void {
+  const commission = createCommissionModel(run.backtest.commission, run.commission_rates);
+  for (const slice of slices) {
+    const quantity = portfolio.quantity(slice.symbol);
+    if (quantity <= 0 || slice.length === 0) continue;
+    const last = slice.length - 1;
+    const time = slice.time[last]!;
+    const price = slice.close[last]! * (1 - run.backtest.slippage_bps / 10_000);
+    portfolio.applyFill({
+      orderId: 0,
+      execId: `window-end-${slice.symbol}`,
+      symbol: slice.symbol,
+      side: OrderSide.Sell,
+      quantity,
+      price,
+      commission: commission.commission(OrderSide.Sell, quantity, price, time),
+      time,
+      purpose: 'exit',
+    });
+  }
+}
+
+/** The account at the end of each date from `from` on, the last one after the closing sale (`finalEquity`). */
+function windowCurve(
+  daily: EquityColumns,
+  from: number,
+  finalEquity: number,
+): { time: Float64Array; equity: Float64Array } {
+  let first = 0;
+  while (first < daily.length && daily.time[first]! < from) first++;
+  const n = daily.length - first;
+  const time = daily.time.slice(first);
+  const equity = new Float64Array(n);
+  for (let i = 0; i < n; i++) equity[i] = daily.cash[first + i]! + daily.positionsValue[first + i]!;
+  if (n > 0) equity[n - 1] = finalEquity;
+  return { time, equity };
+}
+
+/**
  * One backtest of one parameter set on one window, in memory: the backtest runner with the config's full cost and
  * risk model over the series sliced to the window. Bars from `warmupFrom` feed the strategy, but entries are held
  * until `from` (warm-up comes from data before the window, never from after it). Positions still open after the
@@ -87,34 +133,9 @@ export function runWindowBacktest(
     entryGates: [{ entryBlockReason: (time) => (time < window.from ? 'warm-up before the window' : null) }],
   });
   const portfolio = result.portfolio;
-  const commission = createCommissionModel(run.backtest.commission, run.commission_rates);
-  for (const slice of slices) {
-    const quantity = portfolio.quantity(slice.symbol);
-    if (quantity <= 0 || slice.length === 0) continue;
-    const last = slice.length - 1;
-    const time = slice.time[last]!;
-    const price = slice.close[last]! * (1 - run.backtest.slippage_bps / 10_000);
-    portfolio.applyFill({
-      orderId: 0,
-      execId: `window-end-${slice.symbol}`,
-      symbol: slice.symbol,
-      side: OrderSide.Sell,
-      quantity,
-      price,
-      commission: commission.commission(OrderSide.Sell, quantity, price, time),
-      time,
-      purpose: 'exit',
-    });
-  }
-
-  const daily = result.daily;
-  let first = 0;
-  while (first < daily.length && daily.time[first]! < window.from) first++;
-  const n = daily.length - first;
-  const time = daily.time.slice(first);
-  const equity = new Float64Array(n);
-  for (let i = 0; i < n; i++) equity[i] = daily.cash[first + i]! + daily.positionsValue[first + i]!;
-  if (n > 0) equity[n - 1] = portfolio.equity;
+  closeAtWindowEnd(run, portfolio, slices);
+  const { time, equity } = windowCurve(result.daily, window.from, portfolio.equity);
+  const n = time.length;
   const trades = portfolio.trades;
   // Exposure is a share of the run's bar slices; the warm-up slices held nothing, so the window's share is larger.
   const exposure = result.metrics.exposure;

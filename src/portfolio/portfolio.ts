@@ -38,6 +38,8 @@ export class Portfolio implements AccountView {
   readonly initialCash: number;
   private readonly ledger: CashLedger;
   private readonly states = new Map<string, PositionState>();
+  /** The same states in the order the symbols were first seen: walked at every session start without an iterator. */
+  private readonly stateList: PositionState[] = [];
   private readonly closed: TradeRecord[] = [];
   private valueSum = 0;
   private grossSum = 0;
@@ -118,7 +120,7 @@ export class Portfolio implements AccountView {
     if (!(price > 0) || price === Number.POSITIVE_INFINITY) return;
     const state = this.states.get(symbol);
     if (state === undefined) {
-      this.states.set(symbol, newState(symbol, price));
+      this.addState(newState(symbol, price));
       return;
     }
     const quantity = state.quantity;
@@ -151,7 +153,7 @@ export class Portfolio implements AccountView {
     let state = this.states.get(fill.symbol);
     if (state === undefined) {
       state = newState(fill.symbol, price);
-      this.states.set(fill.symbol, state);
+      this.addState(state);
     }
     const oldQuantity = state.quantity;
     const oldValue = oldQuantity * state.lastPrice;
@@ -219,7 +221,7 @@ export class Portfolio implements AccountView {
     let state = this.states.get(symbol);
     if (state === undefined) {
       state = newState(symbol, price > 0 ? price : averageCost);
-      this.states.set(symbol, state);
+      this.addState(state);
     } else if (price > 0) {
       state.lastPrice = price;
     }
@@ -264,8 +266,13 @@ export class Portfolio implements AccountView {
   /** Copies of the open positions, in the order the symbols were first seen. */
   openPositions(): PositionSnapshot[] {
     const out: PositionSnapshot[] = [];
-    for (const state of this.states.values()) if (state.quantity !== 0) out.push(snapshot(state));
+    for (const state of this.stateList) if (state.quantity !== 0) out.push(snapshot(state));
     return out;
+  }
+
+  private addState(state: PositionState): void {
+    this.states.set(state.symbol, state);
+    this.stateList.push(state);
   }
 
   private addToPosition(
@@ -299,7 +306,9 @@ export class Portfolio implements AccountView {
     let value = 0;
     let gross = 0;
     let cost = 0;
-    for (const state of this.states.values()) {
+    const states = this.stateList;
+    for (let i = 0; i < states.length; i++) {
+      const state = states[i]!;
       if (state.quantity === 0) continue;
       const v = state.quantity * state.lastPrice;
       value += v;

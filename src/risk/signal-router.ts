@@ -109,9 +109,10 @@ export class SignalRouter {
    * children go with them) and, when flattening, of every working order of a held symbol followed by a market order
    * closing it. Protective stops of positions that are not flattened stay.
    */
-  riskActions(time: number): RoutedEvent[] {
+  riskActions(time: number): readonly RoutedEvent[] {
     const actions = this.risk.takeActions();
-    if (actions === null) return [];
+    // Asked after every bar slice: the usual answer allocates nothing.
+    if (actions === null) return NO_ACTIONS;
     const out: RoutedEvent[] = [];
     for (const order of this.working.all()) {
       if (order.purpose !== 'entry' || order.cancelRequested) continue;
@@ -303,6 +304,8 @@ export class SignalRouter {
     };
   }
 }
+
+const NO_ACTIONS: readonly RoutedEvent[] = Object.freeze([]);
 
 /** The id of an order not yet given one: drafts are checked before ids are taken. */
 const DRAFT_ID = 0;

@@ -59,6 +59,8 @@ export class TradingStateMachine {
 
   /** Lifts the conditions released at a new exchange day. */
   startDay(time: number): void {
+    // Every new day asks; with no condition held there is nothing to iterate (and no iterator to allocate).
+    if (this.conditions.size === 0) return;
     let changed = false;
     for (const [rule, condition] of this.conditions) {
       if (condition.release === 'next_day') {

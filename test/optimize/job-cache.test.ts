@@ -13,15 +13,24 @@ const result = (equity: number[]): EvaluationResult => ({
 });
 
 describe('JobCache', () => {
-  it('appends batches as JSON lines, curves as arrays, and reads them back exactly', () => {
+  it('appends batches as JSON lines, curves as their doubles in base64, and reads them back bit for bit', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ets-cache-')), 'nested', 'jobs.jsonl');
     const cache = new JobCache(file, 'run');
-    cache.putBatch(['a', 'b'], [result([100_000.1, 0.1 + 0.2]), result([1e-300])], false);
-    expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(3);
+    const odd = [100_000.1, 0.1 + 0.2, -0, 5e-324, Number.MAX_VALUE, -123_456.789];
+    cache.putBatch(['a', 'b'], [result(odd), result([1e-300])], false);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines).toHaveLength(3);
+    // 1 × 8 bytes of 1e-300 (0x01a56e1fc2f8f359, little-endian) in base64.
+    expect((JSON.parse(lines[1]!) as { result: { equity: unknown } }).result.equity).toEqual({ f64le: 'WfP4wh9upQE=' });
     const again = new JobCache(file, 'run');
     expect(again.size).toBe(2);
-    expect(again.get('a')!.equity).toEqual([100_000.1, 0.1 + 0.2]);
-    expect(again.get('b')!.time).toEqual([0]);
+    const equity = Array.from(again.get('a')!.equity);
+    expect(equity).toHaveLength(odd.length);
+    equity.forEach((x, i) => {
+      expect(Object.is(x, odd[i])).toBe(true);
+    });
+    expect(again.get('a')!.time).toEqual(Float64Array.from([0, 1, 2, 3, 4, 5]));
+    expect(again.get('b')!.equity).toEqual(Float64Array.from([1e-300]));
   });
 
   it('ends a line cut short by a crash, so that the batches appended after it are kept', () => {
@@ -30,11 +39,9 @@ describe('JobCache', () => {
     appendFileSync(file, '{"key":"b","res');
     new JobCache(file, 'run').putBatch(['c'], [result([3])], false);
     const reopened = new JobCache(file, 'run');
-    expect([reopened.get('a'), reopened.get('b'), reopened.get('c')].map((r) => r?.equity ?? null)).toEqual([
-      [1],
-      null,
-      [3],
-    ]);
+    expect(
+      [reopened.get('a'), reopened.get('b'), reopened.get('c')].map((r) => (r ? Array.from(r.equity) : null)),
+    ).toEqual([[1], null, [3]]);
   });
 
   it('leaves the file to the runner that appended a batch itself', () => {

@@ -38,6 +38,58 @@ function referencePbo(columns: number[][], s: number): number {
   return overfit / combos.length;
 }
 
+/**
+ * The logits with each training set's sums added up on their own, submatrix by submatrix in ascending order, as a
+ * plain loop over the combinations does: the implementation shares partial sums between combinations and must give
+ * the very same doubles.
+ */
+function logitsSummedPerCombination(columns: number[][], s: number): number[] {
+  const rows = Math.floor(columns[0]!.length / s);
+  const n = columns.length;
+  const block = (c: number[], b: number, square: boolean): number => {
+    let total = 0;
+    for (let i = b * rows; i < (b + 1) * rows; i++) total += square ? c[i]! * c[i]! : c[i]!;
+    return total;
+  };
+  const sharpe = (sum: number, sumSq: number, count: number): number => {
+    const mean = sum / count;
+    const variance = (sumSq - count * mean * mean) / (count - 1);
+    if (!(variance > 1e-24 * Math.max(1, mean * mean))) return mean === 0 ? 0 : Math.sign(mean) * Infinity;
+    return mean / Math.sqrt(variance);
+  };
+  const combos: number[][] = [];
+  const choose = (from: number, picked: number[]): void => {
+    if (picked.length === s / 2) combos.push(picked);
+    else for (let i = from; i < s; i++) choose(i + 1, [...picked, i]);
+  };
+  choose(0, []);
+  const total = (c: number[], square: boolean): number => {
+    let t = 0;
+    for (let b = 0; b < s; b++) t += block(c, b, square);
+    return t;
+  };
+  return combos.map((train) => {
+    const r: number[] = [];
+    const rBar: number[] = [];
+    for (const c of columns) {
+      let sum = 0;
+      let sumSq = 0;
+      for (const b of train) {
+        sum += block(c, b, false);
+        sumSq += block(c, b, true);
+      }
+      r.push(sharpe(sum, sumSq, (s / 2) * rows));
+      rBar.push(sharpe(total(c, false) - sum, total(c, true) - sumSq, (s / 2) * rows));
+    }
+    let best = 0;
+    for (let j = 1; j < n; j++) if (r[j]! > r[best]!) best = j;
+    const v = rBar[best]!;
+    const rank = rBar.filter((x) => x < v).length + (rBar.filter((x) => x === v).length + 1) / 2;
+    const omega = rank / (n + 1);
+    return Math.log(omega / (1 - omega));
+  });
+}
+
 describe('probabilityOfBacktestOverfitting', () => {
   it('a hand-worked case: two mirrored trials always swap places out of sample (PBO = 1)', () => {
     // c0 rises 1,2,3,4 %, c1 falls 4,3,2,1 %. S = 4 partitions of one row, C(4,2) = 6 splits. Splits {0,1} | {2,3}:
@@ -115,6 +167,37 @@ describe('probabilityOfBacktestOverfitting', () => {
     fc.assert(
       fc.property(matrix, ({ s, cols }) => {
         expect(probabilityOfBacktestOverfitting(cols, s).pbo).toBeCloseTo(referencePbo(cols, s), 12);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives bit for bit the logits of summing each training set on its own (property)', () => {
+    const matrix = fc
+      .record({
+        n: fc.integer({ min: 2, max: 6 }),
+        s: fc.constantFrom(2, 4, 6, 8),
+        rows: fc.integer({ min: 1, max: 5 }),
+      })
+      .chain(({ n, s, rows }) =>
+        fc
+          .array(
+            fc.array(fc.double({ min: -0.1, max: 0.1, noNaN: true }), { minLength: s * rows, maxLength: s * rows }),
+            {
+              minLength: n,
+              maxLength: n,
+            },
+          )
+          .map((cols) => ({ s, cols })),
+      );
+    fc.assert(
+      fc.property(matrix, ({ s, cols }) => {
+        const ours = probabilityOfBacktestOverfitting(cols, s).logits;
+        const direct = logitsSummedPerCombination(cols, s);
+        expect(ours).toHaveLength(direct.length);
+        ours.forEach((l, k) => {
+          expect(Object.is(l, direct[k])).toBe(true);
+        });
       }),
       { numRuns: 200 },
     );
