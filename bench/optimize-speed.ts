@@ -118,6 +118,7 @@ try {
       `speed-up ${(one.seconds / two.seconds).toFixed(2)}x [${one.seconds / two.seconds >= 1.8 ? 'ok' : 'MISSED'} >= 1.8x]; ` +
       `the backtests alone (start-up and report left out) ${one.backtestSeconds.toFixed(2)} s and ` +
       `${two.backtestSeconds.toFixed(2)} s, ${(one.backtestSeconds / two.backtestSeconds).toFixed(2)}x; ` +
+      `their CPU time, every thread (the work the second worker shares, not the wall time) ${one.cpuSeconds.toFixed(2)} s on 1 worker and ${two.cpuSeconds.toFixed(2)} s on 2; ` +
       `main thread ${share(two)} of the backtests' CPU time on 2 workers (${two.mainCpuSeconds.toFixed(2)} of ` +
       `${two.cpuSeconds.toFixed(2)} s; ${share(one)} on 1) [${two.mainCpuSeconds / two.cpuSeconds < 0.05 ? 'ok' : 'MISSED'} < 5 %]; ` +
       `the machine's own ceiling in the same run, a CPU loop on 1 and on 2 threads: ${machine.toFixed(2)}x; ` +
