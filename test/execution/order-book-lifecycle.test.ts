@@ -100,6 +100,21 @@ describe('OrderBook: DAY orders', () => {
     expect(book.working().map((v) => v.order.id)).toEqual([2, 3]);
   });
 
+  it('expires an order made DAY by a replacement, keeps one made GTC, and forgets DAY orders that filled', () => {
+    const book = bookWith(buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'GTC' }), buy(2, { tif: 'DAY' }));
+    book.replace(buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
+    expect(summary(book.processBar(bar(10, 11, 9, 10)))).toEqual(['fill 2 100@10 left 0']);
+    expect(summary(book.expireDayOrders(50))).toEqual(['cancelled 1 expired left 100 at 50']);
+    expect(book.expireDayOrders(60)).toHaveLength(0);
+
+    book.add(buy(3, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
+    book.add(buy(4, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }));
+    book.replace(buy(3, { type: OrderType.Limit, limitPrice: 5, tif: 'GTC' }));
+    book.processBar(bar(10, 11, 9, 10, { day: 2 }));
+    expect(summary(book.expireDayOrders(70))).toEqual(['cancelled 4 expired left 100 at 70']);
+    expect(book.working().map((v) => v.order.id)).toEqual([3]);
+  });
+
   it('takes the held children of an expired parent with it', () => {
     const book = bookWith(
       buy(1, { type: OrderType.Limit, limitPrice: 5, tif: 'DAY' }),
