@@ -2,6 +2,7 @@ import type { CancelOrderEvent, EngineEvent, OrderEvent, SignalRejectedEvent } f
 import type { OrderRequest, OrderSide } from '../domain/order.js';
 import type { Signal } from '../domain/signal.js';
 import type { AccountView } from '../portfolio/account-view.js';
+import { placedChild, protectiveDraft } from './bracket-orders.js';
 import type { PortfolioLimits } from './portfolio-limits.js';
 import { RiskEngine, type RiskSettings } from './risk-engine.js';
 import type { OrderProposal, RiskContext } from './risk-rule.js';
@@ -198,11 +199,8 @@ export class SignalRouter {
     if (refused !== null) return [reject(signal, time, refused)];
 
     const entry = { ...draft, id: this.options.nextOrderId() };
-    const children = draftChildren.map((child) => ({ ...child, id: this.options.nextOrderId(), parentId: entry.id }));
-    if (children.length > 0) {
-      const group = `bracket-${entry.id}`;
-      for (let k = 0; k < children.length; k++) children[k] = { ...children[k]!, ocaGroup: group };
-    }
+    const group = draftChildren.length > 0 ? `bracket-${entry.id}` : '';
+    const children = draftChildren.map((child) => placedChild(child, this.options.nextOrderId(), entry.id, group));
     this.working.add(entry, signal.price);
     for (const child of children) this.working.add(child);
     return [{ type: 'order', time, order: entry, children }];
@@ -220,21 +218,11 @@ export class SignalRouter {
     const stop = long ? floorToTick(signal.stopPrice) : ceilToTick(signal.stopPrice);
     if (!settings.protectiveStops || !(stop > 0) || !(long ? stop < signal.price : stop > signal.price))
       return children;
-    children.push({
-      ...this.order(signal, time, exitSide, entry.quantity, 'stop_loss', DRAFT_ID),
-      type: 'STP',
-      stopPrice: stop,
-      tif: 'GTC',
-    });
+    children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'stop_loss', stop, DRAFT_ID));
     const distance = settings.takeProfitR * (signal.price - signal.stopPrice);
     const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
     if (settings.takeProfitR > 0 && target > 0) {
-      children.push({
-        ...this.order(signal, time, exitSide, entry.quantity, 'take_profit', DRAFT_ID),
-        type: 'LMT',
-        limitPrice: target,
-        tif: 'GTC',
-      });
+      children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'take_profit', target, DRAFT_ID));
     }
     return children;
   }
