@@ -167,7 +167,8 @@ export class TradingEngine<Trade> {
   private applyFill(fill: Fill): void {
     const trades = this.portfolio.applyFill(fill);
     for (const observe of this.onFill) observe(fill);
-    for (const trade of trades) for (const observe of this.onTrade) observe(trade);
+    // Indexed: most fills close no trade, and for…of over the portfolio's frozen empty array would allocate.
+    for (let k = 0; k < trades.length; k++) for (const observe of this.onTrade) observe(trades[k]!);
   }
 
   private requireExecution(event: OrderEvent | EngineEvent): ExecutionClient {
