@@ -32,6 +32,8 @@ import { runBacktest, type BacktestResult } from './backtest-runner.js';
 import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
 import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { ReportCollector } from '../report/report-collector.js';
+import { candleTap, collectKept, recordTap } from '../report/run-report-tap.js';
 
 export interface BacktestJobOptions {
   /** The benchmark was asked for explicitly: a missing file is an error rather than a warning. */
@@ -68,6 +70,10 @@ export interface BacktestJob {
   readonly loadSeconds: number;
   /** Formatting and writing the result files. */
   readonly reportSeconds: number;
+  /** What report.html draws of the run's bars and records, gathered while it ran. */
+  readonly report: ReportCollector;
+  /** The benchmark's bars, for its curve in report.html; null without one. */
+  readonly benchmark: BarSeries | null;
 }
 
 /**
@@ -133,6 +139,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     throw error;
   }
   const equityCsv = new EquityCsvWriter(partial.equity);
+  const report = new ReportCollector();
   let records: RecordCsvWriter | null = null;
   let result: BacktestResult;
   try {
@@ -148,7 +155,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
         equitySink: equityCsv,
         equityRows: config.backtest.equity_rows,
         volatility,
-        ...(records === null ? {} : { records }),
+        onSlice: candleTap(report),
+        ...(records === null ? {} : { records: recordTap(report, records) }),
         ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
         ...(assignments === undefined ? {} : { strategies: assignments }),
         ...(journal !== undefined && {
@@ -201,6 +209,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     writeTradesCsv(files.trades, result.trades);
     writeFillsCsv(files.fills, result.fills);
     writeOrdersCsv(files.orders, result.orders);
+    collectKept(report, result);
     writeStrategiesCsv(
       sharesFile,
       attributeByStrategy(result.members, result.fills, result.trades, (symbol) =>
@@ -218,6 +227,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     skipped,
     loadSeconds: loadSeconds + result.loadSeconds,
     reportSeconds,
+    report,
+    benchmark,
   };
 }
 

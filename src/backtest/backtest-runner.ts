@@ -56,6 +56,8 @@ export interface BacktestInput {
   readonly volatility?: VolatilitySeries | null;
   /** Sees the kernel before the first bar (a journal observes its engine). */
   readonly onKernel?: (kernel: TradingKernel) => void;
+  /** Sees each time slice's bars (`size` of them, valid until it returns) after their orders were matched. */
+  readonly onSlice?: (time: number, bars: readonly MarketEvent[], size: number) => void;
 }
 
 /** Where a run's records go as they happen, instead of into the result. */
@@ -174,6 +176,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   // Reading input and writing equity rows happen inside the loop but are not the loop's own cost: timed apart.
   const loadBefore = feed.loadSeconds;
   const writeBefore = input.equitySink?.busySeconds ?? 0;
+  const onSlice = input.onSlice;
   const started = performance.now();
   let bars = 0;
   while (feed.next()) {
@@ -194,6 +197,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       slice[k] = bar;
       execution.processBar(bar);
     }
+    onSlice?.(time, slice, size);
     if (volatility !== null && monitor !== null) volatility.advance(time, monitor);
     engine.publish(slice, size);
     recorder.record(time, portfolio);

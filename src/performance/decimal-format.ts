@@ -30,3 +30,12 @@ export function formatDecimal(x: number): string {
   }
   return `${sign}${whole}.${String(fraction).padStart(digits, '0')}`;
 }
+
+/**
+ * The number a report file holds for `x`: what `Number(formatDecimal(x))` gives, without the string. The scaled
+ * integer is exact and so is 1e8, so the division rounds once, to the double nearest the decimal text's value —
+ * the one the text parses to. A report drawn from a run's own values then shows what one drawn from its files does.
+ */
+export function decimalValue(x: number): number {
+  return Math.abs(x) < DECIMAL_LIMIT ? Math.round(x * DECIMAL_SCALE) / DECIMAL_SCALE : x;
+}

@@ -1,17 +1,61 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import type { Config } from '../config/schema.js';
+import { decimalValue } from '../performance/decimal-format.js';
+import type { PerformanceMetrics } from '../performance/metrics.js';
+import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
-import { writeReportHtml } from './write-report-html.js';
+import { readWalkForward, RISK_EVENT_ROWS_SHOWN, type DailyRows, type ResultsFiles } from './results-files.js';
+import { benchmarkOverRun, reportHtml, writeReportPage } from './write-report-html.js';
 
-/** report.html of a finished backtest, from the files it has just written. */
+/** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
+function riskEventsTable(file: string, events: readonly RiskEvent[]): CsvTable {
+  const rows = events.slice(0, RISK_EVENT_ROWS_SHOWN).map((event, i) => splitLine(riskEventRow(event), file, i + 2));
+  return {
+    file,
+    header: RISK_EVENTS_HEADER.split(','),
+    rows,
+    lines: rows.map((_, i) => i + 2),
+    rowCount: events.length,
+  };
+}
+
+/**
+ * What the result files of a finished backtest hold for its report, from the run itself rather than read back:
+ * metrics.json's values (through JSON, as the file has them), daily.csv's equity as written, the first risk events.
+ */
+function backtestResults(job: BacktestJob, directory: string): ResultsFiles {
+  const { result, files } = job;
+  const metrics = JSON.parse(
+    JSON.stringify({ ...result.metrics, risk_events: result.riskCounts }),
+  ) as PerformanceMetrics;
+  const { daily } = result;
+  const rows: DailyRows = { time: [], equity: [] };
+  for (let i = 0; i < daily.length; i++) {
+    rows.time.push(daily.time[i]!);
+    rows.equity.push(decimalValue(daily.cash[i]! + daily.positionsValue[i]!));
+  }
+  return {
+    metrics,
+    daily: rows,
+    riskEvents: riskEventsTable(files.riskEvents, result.riskEvents),
+    walkForward: readWalkForward(directory),
+  };
+}
+
+/** report.html of a finished backtest, from what the run gathered while it went on. */
 export function writeBacktestReport(config: Config, job: BacktestJob): string {
   const { result } = job;
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const title = `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`;
-  return writeReportHtml(
-    config.backtest.results_directory,
-    reportOptions(config, title, config.backtest.csv_directory),
-  );
+  const options = reportOptions(config, title, config.backtest.csv_directory);
+  return writeReportPage(config.backtest.results_directory, () => {
+    const results = backtestResults(job, config.backtest.results_directory);
+    const benchmark =
+      options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
+    return reportHtml({ results, records: job.report, benchmark }, options);
+  });
 }

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { CsvDataError } from '../data/csv-data-error.js';
 
 /** A CSV file as its header and rows of text fields, every row as wide as the header. */
@@ -13,7 +14,7 @@ export interface CsvTable {
 }
 
 /** Splits one CSV line; a quoted field may hold commas and doubled quotes (what the result writers produce). */
-function splitLine(text: string, file: string, line: number): string[] {
+export function splitLine(text: string, file: string, line: number): string[] {
   const fields: string[] = [];
   let i = 0;
   for (;;) {
@@ -69,11 +70,7 @@ export function readCsvTable(file: string, required: readonly string[] = [], max
     return raw;
   };
   const header = splitLine(nextLine() ?? '', file, 1);
-  for (const column of required) {
-    if (!header.includes(column)) {
-      throw new CsvDataError(file, 1, `missing column "${column}"; expected ${required.join(',')}`);
-    }
-  }
+  checkColumns(file, header, required);
   const rows: string[][] = [];
   const lines: number[] = [];
   for (let raw = nextLine(); raw !== null; raw = rows.length < maxRows ? nextLine() : null) {
@@ -106,14 +103,23 @@ export interface RowReader {
 }
 
 export function columnReader(table: CsvTable, row: number): RowReader {
-  const fields = table.rows[row]!;
-  const at = (name: string): string => fields[table.header.indexOf(name)] ?? '';
+  return fieldReader(table.file, table.header, table.rows[row]!, table.lines[row]!);
+}
+
+/** The fields of the row at `line` of `file`, by the names of `header`. */
+export function fieldReader(
+  file: string,
+  header: readonly string[],
+  fields: readonly string[],
+  line: number,
+): RowReader {
+  const at = (name: string): string => fields[header.indexOf(name)] ?? '';
   return {
     text: at,
     number(name: string): number {
       const value = Number(at(name));
       if (at(name).trim() === '' || !Number.isFinite(value)) {
-        throw new CsvDataError(table.file, table.lines[row]!, `${name}: got "${at(name)}"; expected a number`);
+        throw new CsvDataError(file, line, `${name}: got "${at(name)}"; expected a number`);
       }
       return value;
     },
@@ -123,13 +129,70 @@ export function columnReader(table: CsvTable, row: number): RowReader {
     time(name: string, parse: (text: string) => number): number {
       const value = parse(at(name));
       if (Number.isNaN(value)) {
-        throw new CsvDataError(
-          table.file,
-          table.lines[row]!,
-          `${name}: got "${at(name)}"; expected YYYY-MM-DD[ HH:MM:SS]`,
-        );
+        throw new CsvDataError(file, line, `${name}: got "${at(name)}"; expected YYYY-MM-DD[ HH:MM:SS]`);
       }
       return value;
     },
   };
+}
+
+const READ_BYTES = 1 << 20;
+
+/**
+ * The rows of a result file one at a time, read in chunks: the checks of readCsvTable (the `required` columns, every
+ * row as wide as the header, messages naming file and line) in memory that does not grow with the file.
+ */
+export function* csvRows(file: string, required: readonly string[] = []): Generator<RowReader> {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    const decoder = new StringDecoder('utf8');
+    let text = '';
+    let line = 0;
+    let header: string[] | null = null;
+    let ended = false;
+    while (!ended) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) {
+        ended = true;
+        text += decoder.end();
+        if (text !== '' && !text.endsWith('\n')) text += '\n';
+      } else {
+        text += decoder.write(buffer.subarray(0, n));
+      }
+      let at = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', at)) {
+        const raw = text.slice(at, end > at && text[end - 1] === '\r' ? end - 1 : end);
+        at = end + 1;
+        line++;
+        if (header === null) {
+          header = splitLine(raw, file, 1);
+          checkColumns(file, header, required);
+          continue;
+        }
+        if (raw === '') continue;
+        const fields = splitLine(raw, file, line);
+        if (fields.length !== header.length) {
+          throw new CsvDataError(
+            file,
+            line,
+            `${fields.length} fields; expected ${header.length} (${header.join(',')})`,
+          );
+        }
+        yield fieldReader(file, header, fields, line);
+      }
+      text = text.slice(at);
+    }
+    if (header === null) checkColumns(file, [''], required);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkColumns(file: string, header: readonly string[], required: readonly string[]): void {
+  for (const column of required) {
+    if (!header.includes(column)) {
+      throw new CsvDataError(file, 1, `missing column "${column}"; expected ${required.join(',')}`);
+    }
+  }
 }

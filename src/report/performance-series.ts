@@ -160,11 +160,17 @@ export function tradeReturn(trade: TradeRow): number {
 }
 
 /** Equal-width bins over [min, max], about √n of them (5 to 40); the maximum falls into the last bin. */
-export function histogram(values: readonly number[]): HistogramBin[] {
-  if (values.length === 0) return [];
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const count = Math.min(40, Math.max(5, Math.ceil(Math.sqrt(values.length))));
+export function histogram(values: ArrayLike<number>): HistogramBin[] {
+  const n = values.length;
+  if (n === 0) return [];
+  // A loop rather than Math.min(...values): tens of thousands of trades would be as many arguments.
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    min = Math.min(min, values[i]!);
+    max = Math.max(max, values[i]!);
+  }
+  const count = Math.min(40, Math.max(5, Math.ceil(Math.sqrt(n))));
   // Equal values, or a range so narrow that its bins would have no width (a few subnormals apart): one bin.
   const split = (max - min) / count > 0;
   const width = split ? (max - min) / count : 1;
@@ -173,6 +179,6 @@ export function histogram(values: readonly number[]): HistogramBin[] {
     to: min + (i + 1) * width,
     count: 0,
   }));
-  for (const v of values) bins[split ? Math.min(count - 1, Math.floor((v - min) / width)) : 0]!.count++;
+  for (let i = 0; i < n; i++) bins[split ? Math.min(count - 1, Math.floor((values[i]! - min) / width)) : 0]!.count++;
   return bins;
 }

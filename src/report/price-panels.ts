@@ -1,5 +1,8 @@
 import type { BarSeries } from '../domain/bar.js';
-import { dayNumber, utcTime } from '../domain/time.js';
+import type { CandlePeriod } from './candle-buckets.js';
+import { feedRecords } from './feed-records.js';
+import { ReportCollector } from './report-collector.js';
+import type { SymbolCandles } from './symbol-candles.js';
 import type { FillRow, OrderRow } from './results-files.js';
 
 /** Candles of one symbol, resampled so that a report stays small whatever the bar size and length of the run. */
@@ -19,7 +22,7 @@ export interface PricePanel {
   readonly levels: readonly PriceLevel[];
 }
 
-export type CandlePeriod = 'bar' | 'day' | 'week' | 'month';
+export type { CandlePeriod };
 
 export interface PriceMarker {
   readonly index: number;
@@ -35,62 +38,10 @@ export interface PriceLevel {
   readonly price: number;
 }
 
-const PERIODS: readonly CandlePeriod[] = ['bar', 'day', 'week', 'month'];
-
-/**
- * Bucket keys of one series' bars. The month of a bar is looked up on a calendar only when its day leaves the month
- * of the bar before: a series of daily bars makes a Date a month rather than one a bar.
- */
-class BucketKeys {
-  private monthFirstDay = Number.POSITIVE_INFINITY;
-  private nextMonthFirstDay = Number.NEGATIVE_INFINITY;
-  private month = Number.NaN;
-
-  /** The bucket a time falls into; weeks begin on Monday (1970-01-01 was a Thursday). */
-  key(period: CandlePeriod, time: number, index: number): number {
-    switch (period) {
-      case 'bar':
-        return index;
-      case 'day':
-        return dayNumber(time);
-      case 'week':
-        return Math.floor((dayNumber(time) + 3) / 7);
-      case 'month': {
-        const day = dayNumber(time);
-        if (day < this.monthFirstDay || day >= this.nextMonthFirstDay) {
-          const d = new Date(time);
-          const year = d.getUTCFullYear();
-          const month = d.getUTCMonth();
-          this.month = year * 12 + month;
-          this.monthFirstDay = dayNumber(utcTime(year, month));
-          this.nextMonthFirstDay = dayNumber(utcTime(year, month + 1));
-        }
-        return this.month;
-      }
-    }
-  }
-}
-
-/** The finest period whose candles number at most `maxCandles` (months when none does). */
-function periodFor(series: BarSeries, maxCandles: number): CandlePeriod {
-  for (const period of PERIODS) {
-    const keys = new BucketKeys();
-    let count = 0;
-    let last = Number.NaN;
-    for (let i = 0; i < series.length && count <= maxCandles; i++) {
-      const key = keys.key(period, series.time[i]!, i);
-      if (key !== last) count++;
-      last = key;
-    }
-    if (count <= maxCandles) return period;
-  }
-  return 'month';
-}
-
 /** The last index whose time is at or before `time` (0 when none is). */
-function indexAt(times: readonly number[], time: number): number {
+function indexAt(times: ArrayLike<number>, length: number, time: number): number {
   let lo = 0;
-  let hi = times.length - 1;
+  let hi = length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (times[mid]! <= time) lo = mid;
@@ -99,72 +50,71 @@ function indexAt(times: readonly number[], time: number): number {
   return lo;
 }
 
-function levelsOf(symbol: string, time: readonly number[], fills: readonly FillRow[], orders: readonly OrderRow[]) {
-  const closing = fills
-    .filter((f) => f.symbol === symbol && f.purpose !== 'entry')
-    .map((f) => f.time)
-    .sort((a, b) => a - b);
-  const levels: PriceLevel[] = [];
-  for (const order of orders) {
-    if (order.symbol !== symbol) continue;
-    const price =
-      order.purpose === 'stop_loss' ? order.stopPrice : order.purpose === 'take_profit' ? order.limitPrice : null;
-    if (price === null) continue;
-    const end = closing.find((t) => t >= order.time);
-    levels.push({
-      kind: order.purpose as PriceLevel['kind'],
-      from: indexAt(time, order.time),
-      to: end === undefined ? time.length - 1 : indexAt(time, end),
-      price,
-    });
-  }
-  return levels;
-}
-
 /**
  * A symbol's candles with its fills and protective levels, in the finest period that keeps at most `maxCandles`
- * candles (bars, else days, weeks or months).
+ * candles (bars, else days, weeks or months). Arrows of one candle with the same purpose and side are drawn on one
+ * spot: one of them is kept.
  */
+export function candlePanel(chart: SymbolCandles, maxCandles: number, purposes: readonly string[]): PricePanel {
+  const period = chart.periodFor(maxCandles);
+  const candles = chart.candles(period)!;
+  const n = candles.length;
+  const column = (a: Float64Array) => Array.from(a.subarray(0, n));
+  const time = column(candles.time);
+  const markers: PriceMarker[] = [];
+  let lastIndex = -1;
+  const codes: number[] = [];
+  for (const mark of chart.marks.markRows()) {
+    const index = indexAt(time, n, mark.time);
+    if (index !== lastIndex) {
+      lastIndex = index;
+      codes.length = 0;
+    }
+    if (codes.includes(mark.code)) continue;
+    codes.push(mark.code);
+    markers.push({
+      index,
+      side: mark.code % 2 === 1 ? 'SELL' : 'BUY',
+      price: mark.price,
+      purpose: purposes[mark.code >> 1]!,
+    });
+  }
+  const levels = chart.marks.levelRows().map((l): PriceLevel => ({
+    kind: l.kind === 0 ? 'stop_loss' : 'take_profit',
+    from: indexAt(time, n, l.from),
+    to: Number.isNaN(l.to) ? n - 1 : indexAt(time, n, l.to),
+    price: l.price,
+  }));
+  return {
+    symbol: chart.symbol,
+    time,
+    open: column(candles.open),
+    high: column(candles.high),
+    low: column(candles.low),
+    close: column(candles.close),
+    period,
+    markers,
+    levels,
+  };
+}
+
+/** The panel of one series in memory with its fills and orders (each in time order), through a ReportCollector. */
 export function pricePanel(
   series: BarSeries,
   fills: readonly FillRow[],
   orders: readonly OrderRow[],
   maxCandles: number,
 ): PricePanel {
-  const period = periodFor(series, maxCandles);
-  const keys = new BucketKeys();
-  const panel = {
-    symbol: series.symbol,
-    time: [] as number[],
-    open: [] as number[],
-    high: [] as number[],
-    low: [] as number[],
-    close: [] as number[],
-  };
-  let last = Number.NaN;
+  const collector = new ReportCollector({ candlesPerSymbol: maxCandles });
   for (let i = 0; i < series.length; i++) {
-    const key = keys.key(period, series.time[i]!, i);
-    if (key !== last) {
-      panel.time.push(series.time[i]!);
-      panel.open.push(series.open[i]!);
-      panel.high.push(series.high[i]!);
-      panel.low.push(series.low[i]!);
-      panel.close.push(series.close[i]!);
-      last = key;
-      continue;
-    }
-    const k = panel.time.length - 1;
-    panel.high[k] = Math.max(panel.high[k]!, series.high[i]!);
-    panel.low[k] = Math.min(panel.low[k]!, series.low[i]!);
-    panel.close[k] = series.close[i]!;
+    collector.slice(series.time[i]!);
+    collector.bar(series.symbol, series.open[i]!, series.high[i]!, series.low[i]!, series.close[i]!);
   }
-  const markers = fills
-    .filter((f) => f.symbol === series.symbol)
-    .map((f) => ({
-      index: indexAt(panel.time, f.time),
-      side: f.side === 'SELL' ? ('SELL' as const) : ('BUY' as const),
-      price: f.price,
-      purpose: f.purpose,
-    }));
-  return { ...panel, period, markers, levels: levelsOf(series.symbol, panel.time, fills, orders) };
+  feedRecords(
+    collector,
+    orders.filter((o) => o.symbol === series.symbol),
+    fills.filter((f) => f.symbol === series.symbol),
+  );
+  collector.markTraded(series.symbol);
+  return collector.panels()[0]!;
 }

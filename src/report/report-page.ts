@@ -9,7 +9,7 @@ import type { PricePanel } from './price-panels.js';
 import { renderReport } from './report-client.js';
 import type { ReportData } from './report-data.js';
 import { csvTable, monthlyTable, summaryTable, tradesTable } from './report-tables.js';
-import type { ResultsFiles } from './results-files.js';
+import type { ResultsFiles, TradeRow } from './results-files.js';
 
 /** The chart library's browser build, read from the installed package so the page needs no network. */
 export function chartLibrarySource(): string {
@@ -21,6 +21,8 @@ export function chartLibrarySource(): string {
 export interface ReportPageInput {
   readonly title: string;
   readonly results: ResultsFiles;
+  /** The trades the list shows (the first ones) and how many the run closed. */
+  readonly trades: { readonly shown: readonly TradeRow[]; readonly total: number };
   readonly series: PerformanceSeries;
   readonly periods: readonly PeriodReturns[];
   readonly tradeReturns: ReportData['tradeReturns'];
@@ -170,7 +172,7 @@ export function reportPage(input: ReportPageInput): string {
           `<p>Fills: entries (blue), exits (orange), stop-loss (red) and take-profit (green) arrows; working stop-loss (red dashes) and take-profit (green dashes) levels.</p>${prices}`,
           'prices',
         ),
-    section('Trades', `<div class="scroll">${tradesTable(results.trades)}</div>`, 'trades'),
+    section('Trades', `<div class="scroll">${tradesTable(input.trades.shown, input.trades.total)}</div>`, 'trades'),
     risk,
     walkForwardSection(results),
   ].join('\n');

@@ -29,8 +29,8 @@ function numberCell(value: number, text = formatDecimal(value)): string {
   return `<td class="num" data-v="${value}">${escapeHtml(text)}</td>`;
 }
 
-/** The closed trades, sortable by any column. */
-export function tradesTable(trades: readonly TradeRow[]): string {
+/** The closed trades, sortable by any column; `total` says how many trades.csv holds when that is more. */
+export function tradesTable(trades: readonly TradeRow[], total = trades.length): string {
   const head = ['Symbol', 'Entry', 'Entry price', 'Exit', 'Exit price', 'Quantity', 'P&L', 'Return %', 'Commission'];
   const rows = trades.map((t) => {
     const ret = t.pnl / (t.entryPrice * Math.abs(t.quantity));
@@ -44,7 +44,8 @@ export function tradesTable(trades: readonly TradeRow[]): string {
   });
   return (
     `<table class="sortable" id="trades"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`
+    `<tbody>${rows.join('')}</tbody></table>` +
+    (total > trades.length ? `<p>… and ${total - trades.length} more trades in trades.csv.</p>` : '')
   );
 }
 

@@ -4,7 +4,7 @@ import { CsvDataError } from '../data/csv-data-error.js';
 import { dayNumber, parseTime } from '../domain/time.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
-import { columnReader, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
+import { columnReader, csvRows, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
 
 export interface DailyRows {
   readonly time: number[];
@@ -39,16 +39,26 @@ export interface WalkForwardFiles {
   readonly optimize: CsvTable | null;
 }
 
-/** Everything a report shows, as read from a results directory. */
+/** What a report shows besides the records it draws (see ReportCollector). */
 export interface ResultsFiles {
-  readonly directory: string;
   readonly metrics: PerformanceMetrics;
+  /** The daily snapshots, with equity as the result files hold it. */
   readonly daily: DailyRows;
-  readonly trades: readonly TradeRow[];
-  readonly fills: readonly FillRow[];
-  readonly orders: readonly OrderRow[];
   readonly riskEvents: CsvTable | null;
   readonly walkForward: WalkForwardFiles | null;
+}
+
+/**
+ * Where a results directory's trades, fills and orders are: its files, read a row at a time; or, for a walk-forward
+ * run alone, its out-of-sample trades (few: read whole for the metrics).
+ */
+export type RecordSource =
+  | { readonly kind: 'files'; readonly trades: string; readonly fills: string; readonly orders: string }
+  | { readonly kind: 'trades'; readonly trades: readonly TradeRow[] };
+
+export interface ResultsDirectory {
+  readonly results: ResultsFiles;
+  readonly records: RecordSource;
 }
 
 /** The report lists the first risk events and says how many more the file holds (see csvTable). */
@@ -99,9 +109,12 @@ function readRows<T>(path: string, columns: readonly string[], make: (row: RowRe
   return table.rows.map((_, i) => make(columnReader(table, i)));
 }
 
-function readTrades(path: string): TradeRow[] {
-  const columns = ['symbol', 'entry_time', 'entry_price', 'exit_time', 'exit_price', 'quantity', 'pnl'];
-  return readRows(path, columns, (row) => ({
+const TRADE_COLUMNS = ['symbol', 'entry_time', 'entry_price', 'exit_time', 'exit_price', 'quantity', 'pnl'];
+const FILL_COLUMNS = ['time', 'symbol', 'side', 'quantity', 'price', 'purpose'];
+const ORDER_COLUMNS = ['time', 'symbol', 'purpose', 'limit_price', 'stop_price'];
+
+function tradeOf(row: RowReader): TradeRow {
+  return {
     symbol: row.text('symbol'),
     entryTime: row.time('entry_time', parseTime),
     entryPrice: row.number('entry_price'),
@@ -110,31 +123,52 @@ function readTrades(path: string): TradeRow[] {
     quantity: row.number('quantity'),
     pnl: row.number('pnl'),
     commission: row.optionalNumber('commission') ?? 0,
-  }));
+  };
 }
 
-function readFills(path: string): FillRow[] {
-  return readRows(path, ['time', 'symbol', 'side', 'quantity', 'price', 'purpose'], (row) => ({
+function readTrades(path: string): TradeRow[] {
+  return readRows(path, TRADE_COLUMNS, tradeOf);
+}
+
+function fillOf(row: RowReader): FillRow {
+  return {
     time: row.time('time', parseTime),
     symbol: row.text('symbol'),
     side: row.text('side'),
     quantity: row.number('quantity'),
     price: row.number('price'),
     purpose: row.text('purpose'),
-  }));
+  };
 }
 
-function readOrders(path: string): OrderRow[] {
-  return readRows(path, ['time', 'symbol', 'purpose', 'limit_price', 'stop_price'], (row) => ({
+function orderOf(row: RowReader): OrderRow {
+  return {
     time: row.time('time', parseTime),
     symbol: row.text('symbol'),
     purpose: row.text('purpose'),
     limitPrice: row.optionalNumber('limit_price'),
     stopPrice: row.optionalNumber('stop_price'),
-  }));
+  };
 }
 
-function readWalkForward(directory: string): WalkForwardFiles | null {
+/** The rows of a result file made into records, one at a time. */
+function* streamRows<T>(path: string, columns: readonly string[], make: (row: RowReader) => T): Generator<T> {
+  for (const row of csvRows(path, columns)) yield make(row);
+}
+
+export function streamTrades(path: string): Generator<TradeRow> {
+  return streamRows(path, TRADE_COLUMNS, tradeOf);
+}
+
+export function streamFills(path: string): Generator<FillRow> {
+  return streamRows(path, FILL_COLUMNS, fillOf);
+}
+
+export function streamOrders(path: string): Generator<OrderRow> {
+  return streamRows(path, ORDER_COLUMNS, orderOf);
+}
+
+export function readWalkForward(directory: string): WalkForwardFiles | null {
   const windows = optional(directory, 'wfa_windows.csv');
   const oos = optional(directory, 'wfa_oos_equity.csv');
   const summary = optional(directory, 'wfa_summary.json');
@@ -153,21 +187,27 @@ function readWalkForward(directory: string): WalkForwardFiles | null {
  * backtest and live session writes them); risk_events.csv and the walk-forward files are shown when present. A
  * directory of a walk-forward run alone (wfa_oos_equity.csv, no metrics.json) is read by readWalkForwardOnly.
  */
-export function readResultsFiles(directory: string, rates: MetricRates): ResultsFiles {
+export function readResultsFiles(directory: string, rates: MetricRates): ResultsDirectory {
   const oos = optional(directory, 'wfa_oos_equity.csv');
   if (oos !== null && optional(directory, 'metrics.json') === null) return readWalkForwardOnly(directory, oos, rates);
   const metrics = readJson(required(directory, 'metrics.json')) as unknown as PerformanceMetrics;
   if (typeof metrics.initial_equity !== 'number') {
     throw new CsvDataError(join(directory, 'metrics.json'), null, 'initial_equity: expected a number');
   }
+  const daily = readEquityRows(required(directory, 'daily.csv'));
+  const records = {
+    kind: 'files' as const,
+    trades: required(directory, 'trades.csv'),
+    fills: required(directory, 'fills.csv'),
+    orders: required(directory, 'orders.csv'),
+  };
+  return { results: { metrics, daily, ...extraFiles(directory) }, records };
+}
+
+/** risk_events.csv (its first rows) and the walk-forward files, when present. */
+export function extraFiles(directory: string): Pick<ResultsFiles, 'riskEvents' | 'walkForward'> {
   const risk = optional(directory, 'risk_events.csv');
   return {
-    directory,
-    metrics,
-    daily: readEquityRows(required(directory, 'daily.csv')),
-    trades: readTrades(required(directory, 'trades.csv')),
-    fills: readFills(required(directory, 'fills.csv')),
-    orders: readOrders(required(directory, 'orders.csv')),
     riskEvents: risk === null ? null : readCsvTable(risk, [], RISK_EVENT_ROWS_SHOWN),
     walkForward: readWalkForward(directory),
   };
@@ -197,7 +237,7 @@ function lastOfEachDay(rows: DailyRows): DailyRows {
  * equity curve, wfa_oos_trades.csv (trades.csv's format) the trades, and the metrics are computed from them with the
  * first out-of-sample equity as the initial equity.
  */
-function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsFiles {
+function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsDirectory {
   const daily = lastOfEachDay(readEquityRows(oosPath));
   if (daily.time.length === 0)
     throw new CsvDataError(oosPath, null, 'no rows; expected the stitched out-of-sample equity');
@@ -213,15 +253,5 @@ function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRa
     periodsPerYear: rates.periodsPerYear,
     benchmark: null,
   });
-  const risk = optional(directory, 'risk_events.csv');
-  return {
-    directory,
-    metrics,
-    daily,
-    trades,
-    fills: [],
-    orders: [],
-    riskEvents: risk === null ? null : readCsvTable(risk, [], RISK_EVENT_ROWS_SHOWN),
-    walkForward: readWalkForward(directory),
-  };
+  return { results: { metrics, daily, ...extraFiles(directory) }, records: { kind: 'trades', trades } };
 }

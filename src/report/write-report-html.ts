@@ -1,12 +1,23 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
-import type { BarSeries } from '../domain/bar.js';
-import { histogram, performanceSeries, periodReturns, tradeReturn } from './performance-series.js';
-import { pricePanel, type PricePanel } from './price-panels.js';
+import { openBarStreams } from '../data/open-bar-streams.js';
+import { MS_PER_DAY } from '../domain/time.js';
+import { downsampleSeries } from './curve-downsample.js';
+import { feedRecords } from './feed-records.js';
+import { histogram, performanceSeries, periodReturns } from './performance-series.js';
+import { ReportCollector } from './report-collector.js';
 import type { ReportData } from './report-data.js';
 import { chartLibrarySource, deltaSeconds, reportPage } from './report-page.js';
-import { readResultsFiles, type ResultsFiles } from './results-files.js';
+import {
+  readResultsFiles,
+  streamFills,
+  streamOrders,
+  streamTrades,
+  type DailyRows,
+  type RecordSource,
+  type ResultsFiles,
+} from './results-files.js';
 import { inSamplePaths } from './walk-forward-series.js';
 
 export interface ReportOptions {
@@ -19,30 +30,47 @@ export interface ReportOptions {
   readonly periodsPerYear: number;
 }
 
-/** All the candles of a report together: about 1 MB of page for any run length and any number of symbols. */
-const CANDLE_BUDGET = 24_000;
-
-/**
- * The bars of `symbols` over the run's dates, in that order, leaving out symbols without a file (or without bars then).
- * One directory listing serves them all: a run of hundreds of symbols trades in many of them.
- */
-function loadSeries(options: ReportOptions, symbols: readonly string[], results: ResultsFiles): BarSeries[] {
-  const dir = options.dataDirectory;
-  const { time } = results.daily;
-  if (dir === null || time.length === 0) return [];
-  const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
-  if (present.length === 0) return [];
-  const loaded = loadBarDirectory(dir, {
-    symbols: present,
-    start: time[0]!,
-    end: time[time.length - 1]!,
-    skipBadRows: true,
-  });
-  return loaded.series.filter((series) => series.length > 0);
+/** A benchmark's closes, oldest first. */
+export interface BenchmarkCloses {
+  readonly time: ArrayLike<number>;
+  readonly close: ArrayLike<number>;
 }
 
-function tradedSymbols(results: ResultsFiles): string[] {
-  return [...new Set([...results.fills.map((f) => f.symbol), ...results.trades.map((t) => t.symbol)])].sort();
+/** Everything a page is drawn from. */
+export interface ReportSource {
+  readonly results: ResultsFiles;
+  /** The run's candles, marks and trades (see ReportCollector). */
+  readonly records: ReportCollector;
+  /** The benchmark's bars over the run's dates, or null. */
+  readonly benchmark: BenchmarkCloses | null;
+}
+
+/** The run's dates as bounds on bar time: from the start of its first date to its last snapshot. */
+export function runRange(daily: DailyRows): { start: number; end: number } | null {
+  const { time } = daily;
+  if (time.length === 0) return null;
+  return { start: Math.floor(time[0]! / MS_PER_DAY) * MS_PER_DAY, end: time[time.length - 1]! };
+}
+
+/** The bars of a benchmark kept in memory, cut to the run's dates (see runRange). */
+export function benchmarkOverRun(
+  bars: BenchmarkCloses & { readonly length: number },
+  daily: DailyRows,
+): BenchmarkCloses | null {
+  const range = runRange(daily);
+  if (range === null) return null;
+  let from = 0;
+  while (from < bars.length && bars.time[from]! < range.start) from++;
+  let to = from;
+  while (to < bars.length && bars.time[to]! <= range.end) to++;
+  if (to === from) return null;
+  const time: number[] = [];
+  const close: number[] = [];
+  for (let i = from; i < to; i++) {
+    time.push(bars.time[i]!);
+    close.push(bars.close[i]!);
+  }
+  return { time, close };
 }
 
 function walkForward(results: ResultsFiles): ReportData['walkForward'] {
@@ -56,42 +84,96 @@ function walkForward(results: ResultsFiles): ReportData['walkForward'] {
   };
 }
 
-/** The report page of a results directory, as text. */
-export function buildReportHtml(directory: string, options: ReportOptions): string {
-  const results = readResultsFiles(directory, options);
-  const benchmark = options.benchmark === null ? null : (loadSeries(options, [options.benchmark], results)[0] ?? null);
+/** The report page, as text. */
+export function reportHtml(source: ReportSource, options: ReportOptions): string {
+  const { results, records } = source;
   const series = performanceSeries(results.daily, {
     initialEquity: results.metrics.initial_equity,
     riskFreeRate: options.riskFreeRate,
     periodsPerYear: options.periodsPerYear,
-    benchmark,
+    benchmark: source.benchmark,
   });
-  const loaded = loadSeries(options, tradedSymbols(results), results);
-  const perSymbol = Math.max(250, Math.floor(CANDLE_BUDGET / Math.max(1, loaded.length)));
-  const prices: PricePanel[] = loaded.map((s) => pricePanel(s, results.fills, results.orders, perSymbol));
-  const bins = histogram(results.trades.map(tradeReturn));
+  const bins = histogram(records.tradeReturns());
   return reportPage({
     title: options.title,
     results,
-    series,
+    trades: { shown: records.trades, total: records.tradeCount },
+    series: downsampleSeries(series),
     periods: periodReturns(results.metrics.initial_equity, results.daily),
     tradeReturns: bins.map((b) => [b.from * 100, b.to * 100, b.count]),
-    prices,
+    prices: records.panels(),
     walkForward: walkForward(results),
     library: chartLibrarySource(),
   });
 }
 
+/** The candles of the traded symbols with a file in the data directory, streamed over the run's dates. */
+function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
+  const dir = options.dataDirectory;
+  const range = runRange(daily);
+  if (dir === null || range === null) return;
+  const symbols = collector.tradedSymbols().filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
+  if (symbols.length === 0) return;
+  const streams = openBarStreams(dir, { ...range, symbols, skipBadRows: true });
+  try {
+    for (const stream of streams) {
+      while (!stream.done) {
+        collector.slice(stream.time);
+        collector.bar(stream.symbol, stream.open, stream.high, stream.low, stream.close);
+        stream.advance();
+      }
+      stream.release();
+    }
+  } finally {
+    for (const stream of streams) stream.release();
+  }
+}
+
 /**
- * Writes `report.html` into a results directory from the files there. The page is written beside and renamed over,
- * so a failed rendering leaves no file that looks like a report (and an earlier report is removed first).
+ * The trades, fills and orders of a results directory into a collector, a row at a time, and the traded symbols'
+ * candles from the data directory: the traded symbols first (they decide each chart's share of the candles), then
+ * the bars, then the marks, which are merged by the candles' periods as they come in.
  */
-export function writeReportHtml(directory: string, options: ReportOptions): string {
+function collectFromFiles(records: RecordSource, options: ReportOptions, daily: DailyRows): ReportCollector {
+  const collector = new ReportCollector();
+  if (records.kind === 'trades') {
+    for (const trade of records.trades) collector.trade(trade);
+    collectCandles(collector, options, daily);
+    return collector;
+  }
+  for (const trade of streamTrades(records.trades)) collector.trade(trade);
+  for (const fill of streamFills(records.fills)) collector.markTraded(fill.symbol);
+  collectCandles(collector, options, daily);
+  feedRecords(collector, streamOrders(records.orders), streamFills(records.fills));
+  return collector;
+}
+
+function loadBenchmark(options: ReportOptions, daily: DailyRows): BenchmarkCloses | null {
+  const dir = options.dataDirectory;
+  const range = runRange(daily);
+  const symbol = options.benchmark;
+  if (dir === null || range === null || symbol === null || !existsSync(join(dir, `${symbol}.csv`))) return null;
+  const series = loadBarDirectory(dir, { symbols: [symbol], ...range, skipBadRows: true }).series[0];
+  return series === undefined || series.length === 0 ? null : series;
+}
+
+/** The report page of a results directory, as text. */
+export function buildReportHtml(directory: string, options: ReportOptions): string {
+  const { results, records } = readResultsFiles(directory, options);
+  const collector = collectFromFiles(records, options, results.daily);
+  return reportHtml({ results, records: collector, benchmark: loadBenchmark(options, results.daily) }, options);
+}
+
+/**
+ * Writes `report.html` into a results directory, the page `render` draws. The page is written beside and renamed
+ * over, so a failed rendering leaves no file that looks like a report (and an earlier report is removed first).
+ */
+export function writeReportPage(directory: string, render: () => string): string {
   const path = join(directory, 'report.html');
   const partial = `${path}.partial`;
   // A page of earlier results must not stay beside files it does not show.
   rmSync(path, { force: true });
-  const html = buildReportHtml(directory, options);
+  const html = render();
   try {
     writeFileSync(partial, html);
     renameSync(partial, path);
@@ -100,4 +182,9 @@ export function writeReportHtml(directory: string, options: ReportOptions): stri
     throw error;
   }
   return path;
+}
+
+/** Writes `report.html` into a results directory from the files there (see writeReportPage). */
+export function writeReportHtml(directory: string, options: ReportOptions): string {
+  return writeReportPage(directory, () => buildReportHtml(directory, options));
 }
