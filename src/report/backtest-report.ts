@@ -7,7 +7,8 @@ import type { RiskEvent } from '../risk/risk-events.js';
 import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
 import { readWalkForward, RISK_EVENT_ROWS_SHOWN, type DailyRows, type ResultsFiles } from './results-files.js';
-import { benchmarkOverRun, reportHtml, writeReportPage } from './write-report-html.js';
+import type { BarReader } from './report-collector.js';
+import { benchmarkOverRun, reportHtml, streamBars, writeReportPage } from './write-report-html.js';
 
 /** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
 function riskEventsTable(file: string, events: readonly RiskEvent[]): CsvTable {
@@ -56,6 +57,12 @@ export function writeBacktestReport(config: Config, job: BacktestJob): string {
     const results = backtestResults(job, config.backtest.results_directory);
     const benchmark =
       options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
-    return reportHtml({ results, records: job.report, benchmark }, options);
+    const dir = config.backtest.csv_directory;
+    const reload: BarReader = (symbol, each) => {
+      streamBars(dir, [symbol], results.daily, (_, time, open, high, low, close) => {
+        each(time, open, high, low, close);
+      });
+    };
+    return reportHtml({ results, records: job.report, benchmark, reload }, options);
   });
 }

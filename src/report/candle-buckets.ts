@@ -40,9 +40,16 @@ export function doubled<T extends Float64Array | Int32Array>(column: T): T {
   return wider;
 }
 
-/** Candles of one period in growable columns: a bar either opens a candle (a new key) or widens the last one. */
+const EMPTY = new Float64Array(0);
+
+/**
+ * Candles of one period in growable columns: a bar either opens a candle (a new key) or widens the last one. Once
+ * `unstore`d it only counts its candles, which is all that choosing a period needs.
+ */
 export class CandleColumns {
+  /** Candles so far, stored or not. */
   length = 0;
+  stored = true;
   time: Float64Array;
   open: Float64Array;
   high: Float64Array;
@@ -58,33 +65,48 @@ export class CandleColumns {
     this.close = new Float64Array(capacity);
   }
 
-  add(key: number, time: number, open: number, high: number, low: number, close: number): void {
+  /** Adds a bar; returns the candles stored by it (1 for a new stored candle, else 0). */
+  add(key: number, time: number, open: number, high: number, low: number, close: number): number {
     if (key !== this.lastKey) {
       this.lastKey = key;
-      const i = this.length;
+      const i = this.length++;
+      if (!this.stored) return 0;
       if (i === this.time.length) this.grow();
       this.time[i] = time;
       this.open[i] = open;
       this.high[i] = high;
       this.low[i] = low;
       this.close[i] = close;
-      this.length = i + 1;
-      return;
+      return 1;
     }
+    if (!this.stored) return 0;
     const k = this.length - 1;
     if (high > this.high[k]!) this.high[k] = high;
     if (low < this.low[k]!) this.low[k] = low;
     this.close[k] = close;
+    return 0;
+  }
+
+  /** Lets the candles go and counts them only from here on; returns how many were stored. */
+  unstore(): number {
+    if (!this.stored) return 0;
+    this.stored = false;
+    this.time = this.open = this.high = this.low = this.close = EMPTY;
+    return this.length;
   }
 
   /** A copy that goes on from here on its own (with `key` as the key of its last candle). */
   copy(key: number): CandleColumns {
-    const copy = new CandleColumns(Math.max(64, this.length * 2));
-    copy.time.set(this.time.subarray(0, this.length));
-    copy.open.set(this.open.subarray(0, this.length));
-    copy.high.set(this.high.subarray(0, this.length));
-    copy.low.set(this.low.subarray(0, this.length));
-    copy.close.set(this.close.subarray(0, this.length));
+    const copy = new CandleColumns(this.stored ? Math.max(64, this.length * 2) : 0);
+    if (this.stored) {
+      copy.time.set(this.time.subarray(0, this.length));
+      copy.open.set(this.open.subarray(0, this.length));
+      copy.high.set(this.high.subarray(0, this.length));
+      copy.low.set(this.low.subarray(0, this.length));
+      copy.close.set(this.close.subarray(0, this.length));
+    } else {
+      copy.unstore();
+    }
     copy.length = this.length;
     copy.lastKey = key;
     return copy;

@@ -1,8 +1,8 @@
 import type { BarSeries } from '../domain/bar.js';
-import type { CandlePeriod } from './candle-buckets.js';
+import type { CandleColumns, CandlePeriod } from './candle-buckets.js';
+import type { ChartMarks } from './chart-marks.js';
 import { feedRecords } from './feed-records.js';
 import { ReportCollector } from './report-collector.js';
-import type { SymbolCandles } from './symbol-candles.js';
 import type { FillRow, OrderRow } from './results-files.js';
 
 /** Candles of one symbol, resampled so that a report stays small whatever the bar size and length of the run. */
@@ -51,20 +51,23 @@ function indexAt(times: ArrayLike<number>, length: number, time: number): number
 }
 
 /**
- * A symbol's candles with its fills and protective levels, in the finest period that keeps at most `maxCandles`
- * candles (bars, else days, weeks or months). Arrows of one candle with the same purpose and side are drawn on one
- * spot: one of them is kept.
+ * A symbol's candles of a period with its fills and protective levels. Arrows of one candle with the same purpose and
+ * side are drawn on one spot: one of them is kept.
  */
-export function candlePanel(chart: SymbolCandles, maxCandles: number, purposes: readonly string[]): PricePanel {
-  const period = chart.periodFor(maxCandles);
-  const candles = chart.candles(period)!;
+export function candlePanel(
+  symbol: string,
+  period: CandlePeriod,
+  candles: CandleColumns,
+  marks: ChartMarks,
+  purposes: readonly string[],
+): PricePanel {
   const n = candles.length;
   const column = (a: Float64Array) => Array.from(a.subarray(0, n));
   const time = column(candles.time);
   const markers: PriceMarker[] = [];
   let lastIndex = -1;
   const codes: number[] = [];
-  for (const mark of chart.marks.markRows()) {
+  for (const mark of marks.markRows()) {
     const index = indexAt(time, n, mark.time);
     if (index !== lastIndex) {
       lastIndex = index;
@@ -79,14 +82,14 @@ export function candlePanel(chart: SymbolCandles, maxCandles: number, purposes: 
       purpose: purposes[mark.code >> 1]!,
     });
   }
-  const levels = chart.marks.levelRows().map((l): PriceLevel => ({
+  const levels = marks.levelRows().map((l): PriceLevel => ({
     kind: l.kind === 0 ? 'stop_loss' : 'take_profit',
     from: indexAt(time, n, l.from),
     to: Number.isNaN(l.to) ? n - 1 : indexAt(time, n, l.to),
     price: l.price,
   }));
   return {
-    symbol: chart.symbol,
+    symbol,
     time,
     open: column(candles.open),
     high: column(candles.high),

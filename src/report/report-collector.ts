@@ -1,4 +1,4 @@
-import { doubled, PeriodKeys } from './candle-buckets.js';
+import { CandleColumns, doubled, PeriodKeys, type CandlePeriod } from './candle-buckets.js';
 import { candlePanel, type PricePanel } from './price-panels.js';
 import type { TradeRow } from './results-files.js';
 import { SymbolCandles } from './symbol-candles.js';
@@ -7,8 +7,14 @@ import { SymbolCandles } from './symbol-candles.js';
 export const CANDLE_BUDGET = 24_000;
 /** Candles a symbol gets at least, however many symbols trade. */
 const MIN_CANDLES = 250;
-/** The trade list shows this many trades, the first ones; trades.csv has them all. */
-export const TRADE_ROWS_SHOWN = 5_000;
+/**
+ * Candles of bars, days and weeks that symbols without a trade yet may hold together (about 4 MB): past it theirs
+ * are only counted, and read again at the end for a symbol that trades after all and is drawn in one of them.
+ */
+const FINE_BUDGET = 100_000;
+/** The trade list shows this many trades, the first ones (trades.csv has them all): a page of thousands of rows takes
+ * tens of megabytes to build. */
+export const TRADE_ROWS_SHOWN = 1_000;
 
 /** Candles per symbol when `symbols` symbols are drawn. */
 function share(symbols: number): number {
@@ -31,9 +37,14 @@ export class ReportCollector {
   readonly trades: TradeRow[] = [];
   tradeCount = 0;
   private returns = new Float64Array(256);
+  private fineHeld = 0;
+  private untradedKeepFine = true;
 
-  /** `candlesPerSymbol`: each chart's share of the candles, instead of the budget shared out over the symbols. */
-  constructor(private readonly options: { readonly candlesPerSymbol?: number } = {}) {
+  /**
+   * `candlesPerSymbol`: each chart's share of the candles, instead of the budget shared out over the symbols;
+   * `fineBudget`: instead of FINE_BUDGET.
+   */
+  constructor(private readonly options: { readonly candlesPerSymbol?: number; readonly fineBudget?: number } = {}) {
     this.cap = options.candlesPerSymbol ?? share(1);
   }
 
@@ -45,7 +56,13 @@ export class ReportCollector {
 
   /** A bar of `symbol` at the time of the current slice. */
   bar(symbol: string, open: number, high: number, low: number, close: number): void {
-    this.chart(symbol).add(this.keys, this.time, open, high, low, close, this.cap);
+    this.fineHeld += this.chart(symbol).add(this.keys, this.time, open, high, low, close, this.cap);
+    if (this.fineHeld > (this.options.fineBudget ?? FINE_BUDGET) && this.untradedKeepFine) {
+      this.untradedKeepFine = false;
+      for (const chart of this.charts.values()) {
+        if (!this.traded.has(chart.symbol)) this.fineHeld -= chart.dropFine();
+      }
+    }
   }
 
   /** A symbol with fills or trades: it gets a price chart. */
@@ -72,10 +89,20 @@ export class ReportCollector {
   }
 
   trade(trade: TradeRow): void {
-    this.markTraded(trade.symbol);
     if (this.trades.length < TRADE_ROWS_SHOWN) this.trades.push(trade);
+    this.tradeFigures(trade.symbol, trade.pnl, trade.entryPrice, trade.quantity);
+  }
+
+  /** Whether the next trade is one the list shows (else `tradeFigures` is all it needs). */
+  get listsNextTrade(): boolean {
+    return this.trades.length < TRADE_ROWS_SHOWN;
+  }
+
+  /** A closed trade beyond the list: its symbol and return only. */
+  tradeFigures(symbol: string, pnl: number, entryPrice: number, quantity: number): void {
+    this.markTraded(symbol);
     if (this.tradeCount === this.returns.length) this.returns = doubled(this.returns);
-    this.returns[this.tradeCount++] = trade.pnl / (trade.entryPrice * Math.abs(trade.quantity));
+    this.returns[this.tradeCount++] = pnl / (entryPrice * Math.abs(quantity));
   }
 
   /** Each closed trade's return on the money it put in. */
@@ -88,21 +115,52 @@ export class ReportCollector {
     return [...this.traded].sort();
   }
 
-  /** The price chart of each traded symbol with bars, in symbol order, all of them within the candle budget. */
-  panels(): PricePanel[] {
+  /**
+   * The price chart of each traded symbol with bars, in symbol order, all of them within the candle budget.
+   * `reload` streams a symbol's bars again, for a chart whose bars or days were only counted (see FINE_BUDGET).
+   */
+  panels(reload?: BarReader): PricePanel[] {
     const drawn = this.tradedSymbols()
       .map((symbol) => this.charts.get(symbol))
       .filter((chart) => chart !== undefined && chart.length > 0) as SymbolCandles[];
     const perSymbol = this.options.candlesPerSymbol ?? share(drawn.length);
-    return drawn.map((chart) => candlePanel(chart, perSymbol, this.purposes));
+    return drawn.map((chart) => {
+      let period = chart.periodFor(perSymbol);
+      let candles = chart.candles(period);
+      if (!candles.stored) {
+        if (reload === undefined) period = 'month';
+        candles = reload === undefined ? chart.candles('month') : reaggregate(chart.symbol, period, reload);
+      }
+      return candlePanel(chart.symbol, period, candles, chart.marks, this.purposes);
+    });
   }
 
   private chart(symbol: string): SymbolCandles {
     let chart = this.charts.get(symbol);
     if (chart === undefined) {
       chart = new SymbolCandles(symbol);
+      if (!this.untradedKeepFine && !this.traded.has(symbol)) chart.dropFine();
       this.charts.set(symbol, chart);
     }
     return chart;
   }
+}
+
+/** Streams the bars of one symbol over the run's dates, oldest first, to `each`. */
+export type BarReader = (
+  symbol: string,
+  each: (time: number, open: number, high: number, low: number, close: number) => void,
+) => void;
+
+/** A symbol's candles of one period from its bars read again. */
+function reaggregate(symbol: string, period: CandlePeriod, reload: BarReader): CandleColumns {
+  const candles = new CandleColumns();
+  const keys = new PeriodKeys();
+  let index = 0;
+  reload(symbol, (time, open, high, low, close) => {
+    keys.set(time);
+    const key = period === 'bar' ? index++ : period === 'day' ? keys.day : period === 'week' ? keys.week : keys.month;
+    candles.add(key, time, open, high, low, close);
+  });
+  return candles;
 }

@@ -55,6 +55,10 @@ function tradeRow(t: TradeRecord): TradeRow {
   };
 }
 
+function tapOrder(collector: ReportCollector, o: OrderRequest): void {
+  collector.order(o.createdAt, o.symbol, o.purpose, price(o.limitPrice), price(o.stopPrice ?? o.trailAmount));
+}
+
 /** Each slice's bars into the collector's candles (the runner's `onSlice`). */
 export function candleTap(collector: ReportCollector) {
   return (time: number, bars: readonly MarketEvent[], size: number): void => {
@@ -71,7 +75,9 @@ export function recordTap(collector: ReportCollector, next: BacktestRecordSink):
   return {
     order(event) {
       next.order(event);
-      for (const o of orderRows(event)) collector.order(o.time, o.symbol, o.purpose, o.limitPrice, o.stopPrice);
+      // each request straight in, no rows: a busy run sends tens of thousands of orders
+      tapOrder(collector, event.order);
+      for (const child of event.children) tapOrder(collector, child);
     },
     fill(fill) {
       next.fill(fill);
@@ -79,7 +85,11 @@ export function recordTap(collector: ReportCollector, next: BacktestRecordSink):
     },
     trade(trade) {
       next.trade(trade);
-      collector.trade(tradeRow(trade));
+      if (collector.listsNextTrade) collector.trade(tradeRow(trade));
+      else {
+        const { symbol, pnl, entryPrice, quantity } = trade;
+        collector.tradeFigures(symbol, decimalValue(pnl), decimalValue(entryPrice), decimalValue(quantity));
+      }
     },
   };
 }

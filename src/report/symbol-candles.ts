@@ -4,17 +4,21 @@ import { ChartMarks } from './chart-marks.js';
 /**
  * A symbol's candles at every period at once, gathered bar by bar as the data streams past, so that the report can
  * draw the finest period that fits its share of the page without the bars being read again. A period is given up
- * as soon as it holds more candles than any share the symbol can still get (`cap`, which only falls as more
- * symbols trade), so memory is bounded by the cap whatever the number of bars; months are always kept. While every
- * bar is a day of its own (daily data), the bars are the days and are not stored twice.
+ * as soon as it holds more candles than any share the symbol can still get (`cap`, which only falls as more symbols
+ * trade); months are always kept. While every bar is a day of its own (daily data), the bars are the days and are
+ * not stored twice. The candles of bars, days and weeks may also be let go to bound memory (`dropFine`): they are then only
+ * counted, which is enough to choose the period, and read again should that period be chosen.
  */
 export class SymbolCandles {
   readonly marks = new ChartMarks();
-  private bar: CandleColumns | null = new CandleColumns();
+  private readonly bar = new CandleColumns(16);
+  /** Null while every bar is a day of its own: the bars serve as days. */
   private day: CandleColumns | null = null;
-  private barsAreDays = true;
-  private week: CandleColumns | null = new CandleColumns();
-  private readonly month = new CandleColumns();
+  private readonly week = new CandleColumns(16);
+  private readonly month = new CandleColumns(16);
+  private barPossible = true;
+  private dayPossible = true;
+  private weekPossible = true;
   private bars = 0;
   private lastDay = Number.NaN;
 
@@ -25,56 +29,64 @@ export class SymbolCandles {
     return this.bars;
   }
 
-  /** A bar at `time` (whose periods `keys` holds), the symbol's bars in time order. */
-  add(keys: PeriodKeys, time: number, open: number, high: number, low: number, close: number, cap: number): void {
+  /**
+   * A bar at `time` (whose periods `keys` holds), the symbol's bars in time order. Returns the change in stored
+   * candles of the bars, days and weeks (new ones, less those let go).
+   */
+  add(keys: PeriodKeys, time: number, open: number, high: number, low: number, close: number, cap: number): number {
     const day = keys.day;
-    if (day === this.lastDay && this.barsAreDays) {
+    if (this.day === null && day === this.lastDay) {
       // A second bar of one day: from here on the days are candles of their own.
-      this.barsAreDays = false;
-      this.day = this.bar?.copy(day) ?? null;
+      this.day = this.bar.copy(day);
+      this.dayPossible = this.barPossible;
     }
     this.lastDay = day;
-    // A period given up is null from here on; the marks then merge by the next finest one.
-    const bar = this.bar;
-    const days = this.day;
-    const week = this.week;
-    // every period gets the bar: no short-circuit between them
-    const barsFull = this.drops(bar, this.bars, time, open, high, low, close, cap);
-    const daysFull = this.drops(days, day, time, open, high, low, close, cap);
-    const weeksFull = this.drops(week, keys.week, time, open, high, low, close, cap);
-    this.bars++;
-    this.month.add(keys.month, time, open, high, low, close);
-    if (barsFull || daysFull || weeksFull) {
-      if (bar !== null && bar.length > cap) this.bar = null;
-      if (days !== null && days.length > cap) this.day = null;
-      if (week !== null && week.length > cap) this.week = null;
-      this.marks.coarsen(this.finest());
+    let stored = 0;
+    let coarser = false;
+    if (this.barPossible) {
+      stored += this.bar.add(this.bars, time, open, high, low, close);
+      if (this.bar.length > cap) {
+        this.barPossible = false;
+        if (this.day === null) this.dayPossible = false;
+        stored -= this.bar.unstore();
+        coarser = true;
+      }
     }
+    this.bars++;
+    const days = this.day;
+    if (days !== null && this.dayPossible) {
+      stored += days.add(day, time, open, high, low, close);
+      if (days.length > cap) {
+        this.dayPossible = false;
+        stored -= days.unstore();
+        coarser = true;
+      }
+    }
+    if (this.weekPossible) {
+      stored += this.week.add(keys.week, time, open, high, low, close);
+      if (this.week.length > cap) {
+        this.weekPossible = false;
+        stored -= this.week.unstore();
+        coarser = true;
+      }
+    }
+    this.month.add(keys.month, time, open, high, low, close);
+    if (coarser) this.marks.coarsen(this.finest());
+    return stored;
   }
 
-  /** Adds the bar to a period's candles; true when they now outnumber the cap. */
-  private drops(
-    columns: CandleColumns | null,
-    key: number,
-    time: number,
-    open: number,
-    high: number,
-    low: number,
-    close: number,
-    cap: number,
-  ): boolean {
-    if (columns === null) return false;
-    columns.add(key, time, open, high, low, close);
-    return columns.length > cap;
+  /** Lets the candles of bars, days and weeks go (they are counted on); returns how many were stored. */
+  dropFine(): number {
+    return this.bar.unstore() + (this.day?.unstore() ?? 0) + this.week.unstore();
   }
 
-  /** The candles of a period, or null once it has been given up. */
-  candles(period: CandlePeriod): CandleColumns | null {
+  /** The candles of a period; `stored` false when only counted. */
+  candles(period: CandlePeriod): CandleColumns {
     switch (period) {
       case 'bar':
         return this.bar;
       case 'day':
-        return this.barsAreDays ? this.bar : this.day;
+        return this.day ?? this.bar;
       case 'week':
         return this.week;
       case 'month':
@@ -84,10 +96,24 @@ export class SymbolCandles {
 
   /** The finest period whose candles number at most `maxCandles` (months when none does). */
   periodFor(maxCandles: number): CandlePeriod {
-    return PERIODS.find((p) => (this.candles(p)?.length ?? Number.POSITIVE_INFINITY) <= maxCandles) ?? 'month';
+    return PERIODS.find((p) => this.possible(p) && this.candles(p).length <= maxCandles) ?? 'month';
+  }
+
+  /** Whether a period's candles have never outnumbered the cap. */
+  private possible(period: CandlePeriod): boolean {
+    switch (period) {
+      case 'bar':
+        return this.barPossible;
+      case 'day':
+        return this.day === null ? this.barPossible : this.dayPossible;
+      case 'week':
+        return this.weekPossible;
+      case 'month':
+        return true;
+    }
   }
 
   private finest(): CandlePeriod {
-    return PERIODS.find((p) => this.candles(p) !== null)!;
+    return PERIODS.find((p) => this.possible(p))!;
   }
 }

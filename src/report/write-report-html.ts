@@ -6,7 +6,7 @@ import { MS_PER_DAY } from '../domain/time.js';
 import { downsampleSeries } from './curve-downsample.js';
 import { feedRecords } from './feed-records.js';
 import { histogram, performanceSeries, periodReturns } from './performance-series.js';
-import { ReportCollector } from './report-collector.js';
+import { ReportCollector, type BarReader } from './report-collector.js';
 import type { ReportData } from './report-data.js';
 import { chartLibrarySource, deltaSeconds, reportPage } from './report-page.js';
 import {
@@ -43,6 +43,8 @@ export interface ReportSource {
   readonly records: ReportCollector;
   /** The benchmark's bars over the run's dates, or null. */
   readonly benchmark: BenchmarkCloses | null;
+  /** Reads a symbol's bars again, for a chart whose candles the collector only counted. */
+  readonly reload?: BarReader;
 }
 
 /** The run's dates as bounds on bar time: from the start of its first date to its last snapshot. */
@@ -101,25 +103,30 @@ export function reportHtml(source: ReportSource, options: ReportOptions): string
     series: downsampleSeries(series),
     periods: periodReturns(results.metrics.initial_equity, results.daily),
     tradeReturns: bins.map((b) => [b.from * 100, b.to * 100, b.count]),
-    prices: records.panels(),
+    prices: records.panels(source.reload),
     walkForward: walkForward(results),
     library: chartLibrarySource(),
   });
 }
 
-/** The candles of the traded symbols with a file in the data directory, streamed over the run's dates. */
-function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
-  const dir = options.dataDirectory;
+/**
+ * The bars of `symbols` (those with a file in `dir`) over the run's dates, one symbol after another, each oldest
+ * first; bad rows are left out (a chart is drawn of what can be read).
+ */
+export function streamBars(
+  dir: string,
+  symbols: readonly string[],
+  daily: DailyRows,
+  each: (symbol: string, time: number, open: number, high: number, low: number, close: number) => void,
+): void {
   const range = runRange(daily);
-  if (dir === null || range === null) return;
-  const symbols = collector.tradedSymbols().filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
-  if (symbols.length === 0) return;
-  const streams = openBarStreams(dir, { ...range, symbols, skipBadRows: true });
+  const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
+  if (range === null || present.length === 0) return;
+  const streams = openBarStreams(dir, { ...range, symbols: present, skipBadRows: true });
   try {
     for (const stream of streams) {
       while (!stream.done) {
-        collector.slice(stream.time);
-        collector.bar(stream.symbol, stream.open, stream.high, stream.low, stream.close);
+        each(stream.symbol, stream.time, stream.open, stream.high, stream.low, stream.close);
         stream.advance();
       }
       stream.release();
@@ -127,6 +134,15 @@ function collectCandles(collector: ReportCollector, options: ReportOptions, dail
   } finally {
     for (const stream of streams) stream.release();
   }
+}
+
+/** The candles of the traded symbols with a file in the data directory. */
+function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
+  if (options.dataDirectory === null) return;
+  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, (symbol, time, open, high, low, close) => {
+    collector.slice(time);
+    collector.bar(symbol, open, high, low, close);
+  });
 }
 
 /**
