@@ -180,6 +180,18 @@ describe.skipIf(SKIP_BROWSER)('report.html in headless Chromium', () => {
     await page.close();
   });
 
+  it('opens the page of a long run, its reduced curves and candles drawn', async () => {
+    const report = longRun();
+    const { page, problems, requests } = await open(browser, report);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(report).href]);
+    const pixels = await colouredPixels(page);
+    for (const id of ['chart-equity', 'chart-drawdown', 'chart-sharpe', 'chart-price-SYNA']) {
+      expect(pixels[id], id).toBeGreaterThan(100);
+    }
+    await page.close();
+  }, 120_000);
+
   it('renders the walk-forward section and risk events when their files are present', async () => {
     const report = join(wfa, 'report.html');
     const { page, problems, requests } = await open(browser, report);
@@ -220,15 +232,67 @@ describe.skipIf(SKIP_BROWSER)('report.html in headless Chromium', () => {
   });
 });
 
-describe('report.html size', () => {
-  it('stays within 2 MB for a 20-year daily backtest of five symbols with a benchmark', () => {
-    const long = join(work, 'long');
-    expect(runCli(['data', 'sample', '--out', long, '--days', '5040']).status).toBe(0);
-    const dir = join(work, 'long-out');
-    const run = runCli(['backtest', '-c', config, '--data-dir', long, '--benchmark', 'SYNX', '--out', dir]);
+const long = join(work, 'long');
+const longOut = join(work, 'long-out');
+let longDone = false;
+
+/**
+ * A 26-year daily backtest of five symbols with a benchmark: more sessions than a curve is drawn whole (6,000), and
+ * more bars than each symbol's share of the candles. Run once for the tests that need it.
+ */
+function longRun(): string {
+  if (!longDone) {
+    expect(runCli(['data', 'sample', '--out', long, '--days', '6500']).status).toBe(0);
+    const run = runCli(['backtest', '-c', config, '--data-dir', long, '--benchmark', 'SYNX', '--out', longOut]);
+    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const size = statSync(join(dir, 'report.html')).size;
-    console.log(`report.html of a 20-year daily backtest of 5 symbols: ${(size / 1e6).toFixed(2)} MB`);
+    longDone = true;
+  }
+  return join(longOut, 'report.html');
+}
+
+/** Column `name` of a CSV file as numbers. */
+function csvColumn(file: string, name: string): number[] {
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  const at = header!.split(',').indexOf(name);
+  return rows.map((row) => Number(row.split(',')[at]));
+}
+
+describe('report.html of a long run', () => {
+  it('stays within 2 MB for a 26-year daily backtest of five symbols with a benchmark', () => {
+    const size = statSync(longRun()).size;
+    console.log(`report.html of a 26-year daily backtest of 5 symbols: ${(size / 1e6).toFixed(2)} MB`);
     expect(size).toBeLessThanOrEqual(2_000_000);
+  }, 120_000);
+
+  it('draws the curves by fewer points and the prices in weekly candles, keeping the trough and the extremes', () => {
+    const html = readFileSync(longRun(), 'utf8');
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!) as {
+      perf: { t: number[]; equity: number[]; drawdown: number[] };
+      prices: { symbol: string; h: number[]; l: number[] }[];
+    };
+    const equity = csvColumn(join(longOut, 'daily.csv'), 'equity');
+    expect(equity.length).toBe(6500);
+    expect(data.perf.t.length).toBeLessThanOrEqual(4001);
+    expect(data.perf.t.length).toBeLessThan(equity.length / 2);
+    const initial = (JSON.parse(readFileSync(join(longOut, 'metrics.json'), 'utf8')) as { initial_equity: number })
+      .initial_equity;
+    let peak = initial;
+    const drawdown = equity.map((e) => {
+      peak = Math.max(peak, e);
+      return e / peak - 1;
+    });
+    const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+    expect(Math.min(...data.perf.drawdown)).toBe(round(Math.min(...drawdown) * 100, 3));
+    expect(Math.max(...data.perf.equity)).toBe(round(Math.max(...equity), 2));
+    expect(Math.min(...data.perf.equity)).toBe(round(Math.min(...equity), 2));
+    expect(html).toContain('(weekly candles)');
+    expect(data.prices.map((p) => p.symbol)).toEqual(['SYNA', 'SYNB', 'SYNC', 'SYND', 'SYNE']);
+    for (const p of data.prices) {
+      expect(p.h.length).toBeLessThanOrEqual(4800);
+      const file = join(long, `${p.symbol}.csv`);
+      expect(Math.max(...p.h), p.symbol).toBe(round(Math.max(...csvColumn(file, 'high')), 4));
+      expect(Math.min(...p.l), p.symbol).toBe(round(Math.min(...csvColumn(file, 'low')), 4));
+    }
   }, 120_000);
 });
