@@ -40,83 +40,69 @@ export function doubled<T extends Float64Array | Int32Array>(column: T): T {
   return wider;
 }
 
-const EMPTY = new Float64Array(0);
+/** Numbers per candle: time, open, high, low, close, side by side. */
+const WIDTH = 5;
+const HIGH = 2;
+const LOW = 3;
+const CLOSE = 4;
+
+/** A field of a candle (see CandleColumns.column). */
+export type CandleField = 'time' | 'open' | 'high' | 'low' | 'close';
+const FIELDS: readonly CandleField[] = ['time', 'open', 'high', 'low', 'close'];
 
 /**
- * Candles of one period in growable columns: a bar either opens a candle (a new key) or widens the last one. Once
- * `unstore`d it only counts its candles, which is all that choosing a period needs.
+ * Candles of one period, growable: a bar either opens a candle (a new key) or widens the last one. A candle's five
+ * numbers lie side by side in one array, so that a bar touches one place in memory; a plain array of doubles, which
+ * grows in place on the heap (a typed array of this size would be a fresh buffer outside it at every doubling, which
+ * costs more than the candles for hundreds of symbols). Once `unstore`d it only counts its candles, which is all that
+ * choosing a period needs.
  */
 export class CandleColumns {
   /** Candles so far, stored or not. */
   length = 0;
   stored = true;
-  time: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
+  private data: number[] = [];
   private lastKey = Number.NaN;
-
-  constructor(capacity = 64) {
-    this.time = new Float64Array(capacity);
-    this.open = new Float64Array(capacity);
-    this.high = new Float64Array(capacity);
-    this.low = new Float64Array(capacity);
-    this.close = new Float64Array(capacity);
-  }
 
   /** Adds a bar; returns the candles stored by it (1 for a new stored candle, else 0). */
   add(key: number, time: number, open: number, high: number, low: number, close: number): number {
     if (key !== this.lastKey) {
       this.lastKey = key;
-      const i = this.length++;
+      this.length++;
       if (!this.stored) return 0;
-      if (i === this.time.length) this.grow();
-      this.time[i] = time;
-      this.open[i] = open;
-      this.high[i] = high;
-      this.low[i] = low;
-      this.close[i] = close;
+      this.data.push(time, open, high, low, close);
       return 1;
     }
     if (!this.stored) return 0;
-    const k = this.length - 1;
-    if (high > this.high[k]!) this.high[k] = high;
-    if (low < this.low[k]!) this.low[k] = low;
-    this.close[k] = close;
+    const d = this.data;
+    const at = (this.length - 1) * WIDTH;
+    if (high > d[at + HIGH]!) d[at + HIGH] = high;
+    if (low < d[at + LOW]!) d[at + LOW] = low;
+    d[at + CLOSE] = close;
     return 0;
+  }
+
+  /** One field of every candle. */
+  column(field: CandleField): number[] {
+    const f = FIELDS.indexOf(field);
+    return Array.from({ length: this.stored ? this.length : 0 }, (_, i) => this.data[i * WIDTH + f]!);
   }
 
   /** Lets the candles go and counts them only from here on; returns how many were stored. */
   unstore(): number {
     if (!this.stored) return 0;
     this.stored = false;
-    this.time = this.open = this.high = this.low = this.close = EMPTY;
+    this.data = [];
     return this.length;
   }
 
   /** A copy that goes on from here on its own (with `key` as the key of its last candle). */
   copy(key: number): CandleColumns {
-    const copy = new CandleColumns(this.stored ? Math.max(64, this.length * 2) : 0);
-    if (this.stored) {
-      copy.time.set(this.time.subarray(0, this.length));
-      copy.open.set(this.open.subarray(0, this.length));
-      copy.high.set(this.high.subarray(0, this.length));
-      copy.low.set(this.low.subarray(0, this.length));
-      copy.close.set(this.close.subarray(0, this.length));
-    } else {
-      copy.unstore();
-    }
+    const copy = new CandleColumns();
+    copy.stored = this.stored;
+    copy.data = this.data.slice();
     copy.length = this.length;
     copy.lastKey = key;
     return copy;
-  }
-
-  private grow(): void {
-    this.time = doubled(this.time);
-    this.open = doubled(this.open);
-    this.high = doubled(this.high);
-    this.low = doubled(this.low);
-    this.close = doubled(this.close);
   }
 }

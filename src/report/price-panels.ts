@@ -62,8 +62,7 @@ export function candlePanel(
   purposes: readonly string[],
 ): PricePanel {
   const n = candles.length;
-  const column = (a: Float64Array) => Array.from(a.subarray(0, n));
-  const time = column(candles.time);
+  const time = candles.column('time');
   const markers: PriceMarker[] = [];
   let lastIndex = -1;
   const codes: number[] = [];
@@ -91,10 +90,10 @@ export function candlePanel(
   return {
     symbol,
     time,
-    open: column(candles.open),
-    high: column(candles.high),
-    low: column(candles.low),
-    close: column(candles.close),
+    open: candles.column('open'),
+    high: candles.column('high'),
+    low: candles.column('low'),
+    close: candles.column('close'),
     period,
     markers,
     levels,

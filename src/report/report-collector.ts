@@ -38,6 +38,7 @@ export class ReportCollector {
   tradeCount = 0;
   private returns = new Float64Array(256);
   private fineHeld = 0;
+  private readonly slots: SymbolCandles[] = [];
   private untradedKeepFine = true;
 
   /**
@@ -56,7 +57,24 @@ export class ReportCollector {
 
   /** A bar of `symbol` at the time of the current slice. */
   bar(symbol: string, open: number, high: number, low: number, close: number): void {
-    this.fineHeld += this.chart(symbol).add(this.keys, this.time, open, high, low, close, this.cap);
+    this.barOf(this.chart(symbol), open, high, low, close);
+  }
+
+  /**
+   * A bar of the symbol at position `slot` of the slice. The run's slices hold the same symbols in the same places
+   * day after day, so a symbol's chart is looked up by name only when the one in its place was another's.
+   */
+  barAt(slot: number, symbol: string, open: number, high: number, low: number, close: number): void {
+    let chart = this.slots[slot];
+    if (chart?.symbol !== symbol) {
+      chart = this.chart(symbol);
+      this.slots[slot] = chart;
+    }
+    this.barOf(chart, open, high, low, close);
+  }
+
+  private barOf(chart: SymbolCandles, open: number, high: number, low: number, close: number): void {
+    this.fineHeld += chart.add(this.keys, this.time, open, high, low, close, this.cap);
     if (this.fineHeld > (this.options.fineBudget ?? FINE_BUDGET) && this.untradedKeepFine) {
       this.untradedKeepFine = false;
       for (const chart of this.charts.values()) {

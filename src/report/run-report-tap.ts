@@ -65,7 +65,7 @@ export function candleTap(collector: ReportCollector) {
     collector.slice(time);
     for (let k = 0; k < size; k++) {
       const bar = bars[k]!;
-      collector.bar(bar.symbol, bar.open, bar.high, bar.low, bar.close);
+      collector.barAt(k, bar.symbol, bar.open, bar.high, bar.low, bar.close);
     }
   };
 }

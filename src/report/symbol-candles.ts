@@ -11,11 +11,11 @@ import { ChartMarks } from './chart-marks.js';
  */
 export class SymbolCandles {
   readonly marks = new ChartMarks();
-  private readonly bar = new CandleColumns(16);
+  private readonly bar = new CandleColumns();
   /** Null while every bar is a day of its own: the bars serve as days. */
   private day: CandleColumns | null = null;
-  private readonly week = new CandleColumns(16);
-  private readonly month = new CandleColumns(16);
+  private readonly week = new CandleColumns();
+  private readonly month = new CandleColumns();
   private barPossible = true;
   private dayPossible = true;
   private weekPossible = true;
