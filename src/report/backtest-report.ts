@@ -59,9 +59,7 @@ export function writeBacktestReport(config: Config, job: BacktestJob): string {
       options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
     const dir = config.backtest.csv_directory;
     const reload: BarReader = (symbol, each) => {
-      streamBars(dir, [symbol], results.daily, (_, time, open, high, low, close) => {
-        each(time, open, high, low, close);
-      });
+      streamBars(dir, [symbol], results.daily, each);
     };
     return reportHtml({ results, records: job.report, benchmark, reload }, options);
   });

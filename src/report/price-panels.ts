@@ -1,4 +1,4 @@
-import type { BarSeries } from '../domain/bar.js';
+import { barAt, type BarSeries } from '../domain/bar.js';
 import type { CandleColumns, CandlePeriod } from './candle-buckets.js';
 import type { ChartMarks } from './chart-marks.js';
 import { feedRecords } from './feed-records.js';
@@ -110,7 +110,7 @@ export function pricePanel(
   const collector = new ReportCollector({ candlesPerSymbol: maxCandles });
   for (let i = 0; i < series.length; i++) {
     collector.slice(series.time[i]!);
-    collector.bar(series.symbol, series.open[i]!, series.high[i]!, series.low[i]!, series.close[i]!);
+    collector.bar(barAt(series, i));
   }
   feedRecords(
     collector,

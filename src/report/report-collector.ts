@@ -1,4 +1,4 @@
-import { CandleColumns, doubled, PeriodKeys, type CandlePeriod } from './candle-buckets.js';
+import { CandleColumns, doubled, PeriodKeys, type CandleBar, type CandlePeriod } from './candle-buckets.js';
 import { candlePanel, type PricePanel } from './price-panels.js';
 import type { TradeRow } from './results-files.js';
 import { SymbolCandles } from './symbol-candles.js';
@@ -32,7 +32,6 @@ export class ReportCollector {
   private readonly traded = new Set<string>();
   private cap: number;
   private readonly keys = new PeriodKeys();
-  private time = Number.NaN;
   private readonly purposes: string[] = [];
   readonly trades: TradeRow[] = [];
   tradeCount = 0;
@@ -51,30 +50,29 @@ export class ReportCollector {
 
   /** The time of the bars that follow (a slice of the run). */
   slice(time: number): void {
-    this.time = time;
     this.keys.set(time);
   }
 
-  /** A bar of `symbol` at the time of the current slice. */
-  bar(symbol: string, open: number, high: number, low: number, close: number): void {
-    this.barOf(this.chart(symbol), open, high, low, close);
+  /** A bar of its symbol at the time of the current slice. */
+  bar(bar: SymbolBar): void {
+    this.barOf(this.chart(bar.symbol), bar);
   }
 
   /**
    * A bar of the symbol at position `slot` of the slice. The run's slices hold the same symbols in the same places
    * day after day, so a symbol's chart is looked up by name only when the one in its place was another's.
    */
-  barAt(slot: number, symbol: string, open: number, high: number, low: number, close: number): void {
+  barAt(slot: number, bar: SymbolBar): void {
     let chart = this.slots[slot];
-    if (chart?.symbol !== symbol) {
-      chart = this.chart(symbol);
+    if (chart?.symbol !== bar.symbol) {
+      chart = this.chart(bar.symbol);
       this.slots[slot] = chart;
     }
-    this.barOf(chart, open, high, low, close);
+    this.barOf(chart, bar);
   }
 
-  private barOf(chart: SymbolCandles, open: number, high: number, low: number, close: number): void {
-    this.fineHeld += chart.add(this.keys, this.time, open, high, low, close, this.cap);
+  private barOf(chart: SymbolCandles, bar: CandleBar): void {
+    this.fineHeld += chart.add(this.keys, bar, this.cap);
     if (this.fineHeld > (this.options.fineBudget ?? FINE_BUDGET) && this.untradedKeepFine) {
       this.untradedKeepFine = false;
       for (const chart of this.charts.values()) {
@@ -164,21 +162,23 @@ export class ReportCollector {
   }
 }
 
-/** Streams the bars of one symbol over the run's dates, oldest first, to `each`. */
-export type BarReader = (
-  symbol: string,
-  each: (time: number, open: number, high: number, low: number, close: number) => void,
-) => void;
+/** A bar with its symbol. */
+export interface SymbolBar extends CandleBar {
+  readonly symbol: string;
+}
+
+/** Streams the bars of one symbol over the run's dates, oldest first, to `each` (a bar valid during the call). */
+export type BarReader = (symbol: string, each: (bar: CandleBar) => void) => void;
 
 /** A symbol's candles of one period from its bars read again. */
 function reaggregate(symbol: string, period: CandlePeriod, reload: BarReader): CandleColumns {
   const candles = new CandleColumns();
   const keys = new PeriodKeys();
   let index = 0;
-  reload(symbol, (time, open, high, low, close) => {
-    keys.set(time);
+  reload(symbol, (bar) => {
+    keys.set(bar.time);
     const key = period === 'bar' ? index++ : period === 'day' ? keys.day : period === 'week' ? keys.week : keys.month;
-    candles.add(key, time, open, high, low, close);
+    candles.add(key, bar);
   });
   return candles;
 }

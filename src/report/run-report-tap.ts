@@ -63,10 +63,7 @@ function tapOrder(collector: ReportCollector, o: OrderRequest): void {
 export function candleTap(collector: ReportCollector) {
   return (time: number, bars: readonly MarketEvent[], size: number): void => {
     collector.slice(time);
-    for (let k = 0; k < size; k++) {
-      const bar = bars[k]!;
-      collector.barAt(k, bar.symbol, bar.open, bar.high, bar.low, bar.close);
-    }
+    for (let k = 0; k < size; k++) collector.barAt(k, bars[k]!);
   };
 }
 

@@ -1,4 +1,4 @@
-import { CandleColumns, PERIODS, type CandlePeriod, type PeriodKeys } from './candle-buckets.js';
+import { CandleColumns, PERIODS, type CandleBar, type CandlePeriod, type PeriodKeys } from './candle-buckets.js';
 import { ChartMarks } from './chart-marks.js';
 
 /**
@@ -30,10 +30,10 @@ export class SymbolCandles {
   }
 
   /**
-   * A bar at `time` (whose periods `keys` holds), the symbol's bars in time order. Returns the change in stored
+   * A bar (whose periods `keys` holds), the symbol's bars in time order. Returns the change in stored
    * candles of the bars, days and weeks (new ones, less those let go).
    */
-  add(keys: PeriodKeys, time: number, open: number, high: number, low: number, close: number, cap: number): number {
+  add(keys: PeriodKeys, bar: CandleBar, cap: number): number {
     const day = keys.day;
     if (this.day === null && day === this.lastDay) {
       // A second bar of one day: from here on the days are candles of their own.
@@ -44,7 +44,7 @@ export class SymbolCandles {
     let stored = 0;
     let coarser = false;
     if (this.barPossible) {
-      stored += this.bar.add(this.bars, time, open, high, low, close);
+      stored += this.bar.add(this.bars, bar);
       if (this.bar.length > cap) {
         this.barPossible = false;
         if (this.day === null) this.dayPossible = false;
@@ -55,7 +55,7 @@ export class SymbolCandles {
     this.bars++;
     const days = this.day;
     if (days !== null && this.dayPossible) {
-      stored += days.add(day, time, open, high, low, close);
+      stored += days.add(day, bar);
       if (days.length > cap) {
         this.dayPossible = false;
         stored -= days.unstore();
@@ -63,14 +63,14 @@ export class SymbolCandles {
       }
     }
     if (this.weekPossible) {
-      stored += this.week.add(keys.week, time, open, high, low, close);
+      stored += this.week.add(keys.week, bar);
       if (this.week.length > cap) {
         this.weekPossible = false;
         stored -= this.week.unstore();
         coarser = true;
       }
     }
-    this.month.add(keys.month, time, open, high, low, close);
+    this.month.add(keys.month, bar);
     if (coarser) this.marks.coarsen(this.finest());
     return stored;
   }

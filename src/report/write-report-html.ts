@@ -6,7 +6,7 @@ import { MS_PER_DAY } from '../domain/time.js';
 import { downsampleSeries } from './curve-downsample.js';
 import { feedRecords } from './feed-records.js';
 import { histogram, performanceSeries, periodReturns } from './performance-series.js';
-import { ReportCollector, type BarReader } from './report-collector.js';
+import { ReportCollector, type BarReader, type SymbolBar } from './report-collector.js';
 import type { ReportData } from './report-data.js';
 import { chartLibrarySource, deltaSeconds, reportPage } from './report-page.js';
 import {
@@ -117,7 +117,7 @@ export function streamBars(
   dir: string,
   symbols: readonly string[],
   daily: DailyRows,
-  each: (symbol: string, time: number, open: number, high: number, low: number, close: number) => void,
+  each: (bar: SymbolBar) => void,
 ): void {
   const range = runRange(daily);
   const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
@@ -126,7 +126,7 @@ export function streamBars(
   try {
     for (const stream of streams) {
       while (!stream.done) {
-        each(stream.symbol, stream.time, stream.open, stream.high, stream.low, stream.close);
+        each(stream);
         stream.advance();
       }
       stream.release();
@@ -139,9 +139,9 @@ export function streamBars(
 /** The candles of the traded symbols with a file in the data directory. */
 function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
   if (options.dataDirectory === null) return;
-  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, (symbol, time, open, high, low, close) => {
-    collector.slice(time);
-    collector.bar(symbol, open, high, low, close);
+  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, (bar) => {
+    collector.slice(bar.time);
+    collector.bar(bar);
   });
 }
 

@@ -8,6 +8,17 @@ import type { FillRow, OrderRow } from '../../src/report/results-files.js';
 /** A symbol's bars, in the columns of a panel's candles. */
 type Bars = Pick<PricePanel, 'symbol' | 'time' | 'open' | 'high' | 'low' | 'close'>;
 
+function barOf(bars: Bars, i: number) {
+  return {
+    symbol: bars.symbol,
+    time: bars.time[i]!,
+    open: bars.open[i]!,
+    high: bars.high[i]!,
+    low: bars.low[i]!,
+    close: bars.close[i]!,
+  };
+}
+
 type Period = PricePanel['period'];
 
 /** The report's candles as a plain pass over all the bars would make them: the reference the streamed ones must equal. */
@@ -155,7 +166,7 @@ function collect(
   let o = 0;
   bars.time.forEach((t, i) => {
     collector.slice(t);
-    collector.bar('AAA', bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!);
+    collector.bar(barOf(bars, i));
     for (; o < orders.length && orders[o]!.time <= t; o++) {
       const r = orders[o]!;
       collector.order(r.time, r.symbol, r.purpose, r.limitPrice, r.stopPrice);
@@ -173,8 +184,8 @@ function collect(
 const reload =
   (bars: Bars): BarReader =>
   (_symbol, each) => {
-    bars.time.forEach((t, i) => {
-      each(t, bars.open[i]!, bars.high[i]!, bars.low[i]!, bars.close[i]!);
+    bars.time.forEach((_, i) => {
+      each(barOf(bars, i));
     });
   };
 
@@ -271,8 +282,8 @@ describe('ReportCollector', () => {
     const collector = new ReportCollector({ fineBudget: 100 });
     a.time.forEach((t, i) => {
       collector.slice(t);
-      collector.bar('AAA', a.open[i]!, a.high[i]!, a.low[i]!, a.close[i]!);
-      collector.bar('BBB', b.open[i]!, b.high[i]!, b.low[i]!, b.close[i]!);
+      collector.bar(barOf(a, i));
+      collector.bar(barOf(b, i));
       if (i === 10) collector.fill(t, 'AAA', 'BUY', 50, 'entry');
     });
     collector.fill(a.time[599]!, 'BBB', 'BUY', 50, 'entry');
