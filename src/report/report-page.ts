@@ -137,7 +137,7 @@ export function reportPage(input: ReportPageInput): string {
   const m = results.metrics;
   const prices = input.prices
     .map((p) => {
-      const period = p.period === 'bar' ? '' : ` (${p.period}ly candles)`;
+      const period = p.period === 'bar' ? '' : ` (${p.period === 'day' ? 'daily' : `${p.period}ly`} candles)`;
       return `<h3>${escapeHtml(p.symbol)}${period}</h3><div class="chart" id="chart-price-${escapeHtml(p.symbol)}"></div>`;
     })
     .join('');

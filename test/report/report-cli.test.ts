@@ -1,7 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
+import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { runCli } from '../support/run-cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ets-report-cli-'));
@@ -28,6 +30,27 @@ describe('ets report', () => {
     const body = (html: string) => html.slice(html.indexOf('<section id="metrics">'));
     expect(body(again)).toBe(body(first));
     expect(again).not.toMatch(/https?:\/\/(?!www\.w3\.org|www\.apache\.org|www\.tradingview\.com)/);
+  });
+
+  it('draws from the files the page an intraday run drew of what it gathered, more trades than the list shows', () => {
+    const data = join(work, 'minute');
+    mkdirSync(data);
+    writeBarCsv(join(data, 'BENCH.csv'), generateMinuteSeries({ symbol: 'BENCH', bars: 80_000, seed: 7 }));
+    const dir = join(work, 'minute-out');
+    const busy = ['--strategy', 'sma_crossover', '--param', 'fast=10', '--param', 'slow=30', '--sizing', 'fixed:100'];
+    const run = runCli(['backtest', '-c', config, '--data-dir', data, ...busy, '--no-stops', '--out', dir]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const first = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(runCli(['report', dir, '-c', config, '--data-dir', data]).status).toBe(0);
+    const again = readFileSync(join(dir, 'report.html'), 'utf8');
+    const body = (html: string) => html.slice(html.indexOf('<section id="metrics">'));
+    expect(body(again)).toBe(body(first));
+    const trades = readFileSync(join(dir, 'trades.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(trades).toBeGreaterThan(1000);
+    expect(first).toContain(`<p>… and ${trades - 1000} more trades in trades.csv.</p>`);
+    // 80,000 one-minute bars are more than one chart's 24,000 candles: daily candles, from the first day's first bar
+    expect(first).toContain('<h3>BENCH (daily candles)</h3>');
   });
 
   it('names the file and line of a bad row, exits 3 and leaves no report', () => {
