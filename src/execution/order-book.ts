@@ -1,4 +1,5 @@
 import type { Bar } from '../domain/bar.js';
+import { freshIfEmpty } from './young-map.js';
 import { OrderType, type OrderRequest } from '../domain/order.js';
 import {
   BookCancelReason,
@@ -43,9 +44,9 @@ function refuse(reason: string): BookResult {
 export class OrderBook {
   private readonly slippageBps: number;
   private readonly maxParticipation: number | undefined;
-  private readonly orders = new Map<number, BookOrder>();
+  private orders = new Map<number, BookOrder>();
   private readonly symbols = new Map<string, SymbolOrders>();
-  private readonly ocaGroups = new Map<string, BookOrder[]>();
+  private ocaGroups = new Map<string, BookOrder[]>();
   private liveTotal = 0;
   private readonly path = new Float64Array(4);
   private readonly hit = createStretchHit();
@@ -345,6 +346,7 @@ export class OrderBook {
   private detach(entry: BookOrder): void {
     entry.closed = true;
     this.orders.delete(entry.order.id);
+    this.orders = freshIfEmpty(this.orders);
     if (entry.order.tif === 'DAY') this.dayOrders--;
     const symbol = this.symbols.get(entry.order.symbol)!;
     symbol.count--;
@@ -357,7 +359,10 @@ export class OrderBook {
       const group = this.ocaGroups.get(entry.ocaKey);
       if (group !== undefined) {
         removeFrom(group, entry);
-        if (group.length === 0) this.ocaGroups.delete(entry.ocaKey);
+        if (group.length === 0) {
+          this.ocaGroups.delete(entry.ocaKey);
+          this.ocaGroups = freshIfEmpty(this.ocaGroups);
+        }
       }
     }
     if (entry.parent !== undefined) {

@@ -20,7 +20,7 @@ export interface OrderDayEntry {
  */
 export class OrderDayLedger {
   private day = Number.NaN;
-  private readonly entries = new Map<number | string, OrderDayEntry>();
+  private entries = new Map<number | string, OrderDayEntry>();
 
   /**
    * The entry of the order `key` for the day of `time`, started at `rate`; without a key, a fresh entry that is not
@@ -31,7 +31,8 @@ export class OrderDayLedger {
     const day = dayNumber(time);
     if (day !== this.day) {
       this.day = day;
-      this.entries.clear();
+      // a fresh map rather than clear(): clearing a map in the old generation leaves its table there as garbage
+      if (this.entries.size > 0) this.entries = new Map();
     }
     let entry = this.entries.get(key);
     if (entry === undefined) {

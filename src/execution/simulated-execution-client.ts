@@ -7,6 +7,7 @@ import type { Mutable } from '../indicators/mutable.js';
 import { BookCancelReason, type BookEvent, type OrderBookOptions } from './book-event.js';
 import type { CommissionModel } from './commission-model.js';
 import type { ExecutionClient } from './execution-client.js';
+import { IdRanges } from './id-ranges.js';
 import { OrderBook } from './order-book.js';
 import { validateOrder } from './order-validation.js';
 
@@ -30,7 +31,8 @@ export class SimulatedExecutionClient implements ExecutionClient {
   private readonly clock: Clock;
   private readonly commission: CommissionModel;
   private readonly execIdPrefix: string;
-  private readonly usedIds = new Set<number>();
+  /** Every id accepted so far, to refuse its reuse: runs of ids rather than a set that grows with the orders. */
+  private readonly usedIds = new IdRanges();
   private execSeq = 0;
 
   constructor(options: SimulatedExecutionClientOptions) {

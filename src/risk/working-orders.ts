@@ -1,5 +1,6 @@
 import type { EngineEvent } from '../domain/events.js';
 import type { OrderPurpose, OrderRequest, OrderSide } from '../domain/order.js';
+import { freshIfEmpty } from '../execution/young-map.js';
 
 /** An order the router has sent or the venue reports as working, and what is left of it. */
 export interface WorkingOrder {
@@ -22,7 +23,7 @@ export interface WorkingOrder {
  * an exit has to cancel. A handful of orders at a time, so lookups by symbol scan.
  */
 export class WorkingOrders {
-  private readonly orders = new Map<number, WorkingOrder>();
+  private orders = new Map<number, WorkingOrder>();
 
   /** Registers an order as soon as it is sent, before the venue acknowledges it. */
   add(order: OrderRequest, referencePrice = Number.NaN): void {
@@ -114,7 +115,10 @@ export class WorkingOrders {
         if (!order) return;
         order.remaining -= event.fill.quantity;
         order.filled += event.fill.quantity;
-        if (order.remaining <= 0) this.orders.delete(order.id);
+        if (order.remaining <= 0) {
+          this.orders.delete(order.id);
+          this.orders = freshIfEmpty(this.orders);
+        }
         return;
       }
       case 'order_cancelled':
@@ -146,7 +150,9 @@ export class WorkingOrders {
     const order = this.orders.get(id);
     if (!order) return;
     this.orders.delete(id);
-    if (order.filled > 0) return;
-    for (const child of this.orders.values()) if (child.parentId === id) this.orders.delete(child.id);
+    if (order.filled === 0) {
+      for (const child of this.orders.values()) if (child.parentId === id) this.orders.delete(child.id);
+    }
+    this.orders = freshIfEmpty(this.orders);
   }
 }
