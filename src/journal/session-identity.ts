@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '../domain/sha256.js';
 
 /**
  * The version in the project's package.json, found above this module wherever it runs from (the sources under
@@ -22,5 +22,5 @@ export function programVersion(): string {
 
 /** A short fingerprint of the validated config: sessions that ran with different settings show it. */
 export function configHash(config: unknown): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+  return sha256().update(JSON.stringify(config)).digest('hex').slice(0, 16);
 }

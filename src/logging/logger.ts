@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, multistream, type Logger, type StreamEntry } from 'pino';
-import pretty from 'pino-pretty';
 import { createStream } from 'rotating-file-stream';
 import type { Config } from '../config/schema.js';
 import { silentLogger } from './silent-logger.js';
@@ -40,6 +39,8 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
   await opened;
   const streams: StreamEntry[] = [{ level, stream: file }];
   if (settings.console) {
+    // loaded only for console lines: a run that logs to its file alone does not parse pino-pretty and its modules
+    const { default: pretty } = await import('pino-pretty');
     streams.push({
       level,
       stream: pretty({

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Metafile } from 'esbuild';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Config } from '../config/schema.js';
+import { sha256 } from '../domain/sha256.js';
 import {
   builtInStrategy,
   createStrategy,
@@ -98,7 +98,7 @@ function fail(file: string, what: string): never {
  * so that the same strategy code hashes equally whichever way the engine runs.
  */
 function sourceHash(metafile: Metafile, entry: string, hostPath: string): string {
-  const hash = createHash('sha256');
+  const hash = sha256();
   const seen = new Set<string>();
   const visit = (key: string): void => {
     if (seen.has(key)) return;
