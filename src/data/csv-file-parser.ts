@@ -115,7 +115,7 @@ export class CsvFileParser<S extends BarSink> {
       this.sink = sink;
       this.collector = new CsvRowCollector(this.path, found.header, this.rules, sink);
     }
-    this.collector.parse(reader);
+    reader.pos = this.collector.parse(reader);
   }
 
   private finish(): void {

@@ -49,8 +49,13 @@ export class CsvRowCollector {
     this.until = rules.until;
   }
 
-  /** Consumes whole lines from the reader's position to its end, or up to the first bar after `until`. */
-  parse(reader: CsvFieldReader): void {
+  /**
+   * Consumes whole lines from the reader's position to its end, or up to the first bar after `until`; returns the
+   * position reached, for the caller to store in the reader. Nothing after the loop touches an object: V8 compiles
+   * this function on-stack while its first chunk is read, before anything past the loop has run, and code after the
+   * loop without type feedback would throw the compiled code away at the end of every chunk.
+   */
+  parse(reader: CsvFieldReader): number {
     const roles = this.header.roles;
     const fieldCount = roles.length;
     const lastField = this.header.lastField;
@@ -104,7 +109,7 @@ export class CsvRowCollector {
       p = reader.nextLineAt(p);
       this.accept(reason ?? checkBar(values));
     }
-    reader.pos = p;
+    return p;
   }
 
   /** At the end of the file: a header without a single data row (good or bad) is an error. */
