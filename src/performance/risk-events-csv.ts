@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { formatTime } from '../domain/time.js';
 import type { RiskEvent } from '../risk/risk-events.js';
+import { AsciiFileWriter } from './ascii-file-writer.js';
 import { formatDecimal } from './decimal-format.js';
 import { csvField } from './report-writer.js';
 
@@ -16,38 +16,41 @@ function figure(x: number): string {
 }
 
 export function riskEventRow(event: RiskEvent): string {
-  return eventRow(event, formatTime(event.time));
+  return formatTime(event.time) + fieldsAfterTime(event);
 }
 
-/** A row after its time, formatted already; concatenated rather than joined from an array (tens of thousands a run). */
-function eventRow(event: RiskEvent, time: string): string {
+/** A row's fields after its time, from the comma on; concatenated rather than joined from an array. */
+function fieldsAfterTime(event: RiskEvent): string {
   const reason = csvField(event.reason);
   const measured = `${figure(event.value)},${figure(event.limit)}`;
   switch (event.type) {
     case 'risk_rejected':
       // Entries refused before sizing have no quantity yet.
       return (
-        `${time},rejected,${event.rule},${csvField(event.symbol)},${event.side},` +
+        `,rejected,${event.rule},${csvField(event.symbol)},${event.side},` +
         `${event.quantity > 0 ? formatDecimal(event.quantity) : ''},${measured},,,${reason}`
       );
     case 'trading_state':
-      return `${time},state,${event.rule},,,,${measured},${event.from},${event.to},${reason}`;
+      return `,state,${event.rule},,,,${measured},${event.from},${event.to},${reason}`;
     case 'risk_notice':
-      return `${time},notice,${event.rule},,,,${measured},,,${reason}`;
+      return `,notice,${event.rule},,,,${measured},,,${reason}`;
   }
 }
 
+/**
+ * Row by row through a byte writer: a run of limits refuses tens of thousands of signals, and one string of all the
+ * rows (concatenated, then flattened and encoded to be written) cost more than formatting them.
+ */
 export function writeRiskEventsCsv(path: string, events: readonly RiskEvent[]): void {
-  let text = `${RISK_EVENTS_HEADER}\n`;
-  // Events come in time order, many at one time: each distinct time is formatted once.
-  let lastTime = Number.NaN;
-  let time = '';
-  for (const event of events) {
-    if (event.time !== lastTime) {
-      lastTime = event.time;
-      time = formatTime(lastTime);
+  const out = new AsciiFileWriter(path);
+  try {
+    out.text(`${RISK_EVENTS_HEADER}\n`);
+    for (const event of events) {
+      out.time(event.time);
+      out.text(fieldsAfterTime(event));
+      out.byte(10 /* LF */);
     }
-    text += `${eventRow(event, time)}\n`;
+  } finally {
+    out.close();
   }
-  writeFileSync(path, text);
 }
