@@ -5,6 +5,7 @@ import type { BatchOutcome, BatchTask, PoolData } from './evaluation-worker.js';
 import type { JobCache } from './job-cache.js';
 import { computeOverfitting, type OverfittingStats, type OverfittingTask } from './overfitting.js';
 import { shareSeries } from './shared-series.js';
+import { PriorityTaskQueue, urgentTask } from './priority-task-queue.js';
 import { workerFile } from './worker-file.js';
 
 /** Told of every finished job, cached ones included. */
@@ -18,9 +19,12 @@ export interface ProgressSink {
 export interface JobRunner {
   /** How many batches run at once: jobs are cut into a few batches per slot (a queue's jobs go one by one). */
   readonly slots: number;
-  /** Runs a batch: its results in the jobs' order, and whether the runner appended them to the cache under `keys`. */
-  run(jobs: readonly EvaluationJob[], keys: readonly string[]): Promise<BatchOutcome>;
-  /** PBO and DSR of a grid (see computeOverfitting), wherever this runner computes best. */
+  /**
+   * Runs a batch: its results in the jobs' order, and whether the runner appended them to the cache under `keys`.
+   * An urgent batch goes before the batches waiting to start (others are waiting on it), where the runner can.
+   */
+  run(jobs: readonly EvaluationJob[], keys: readonly string[], urgent: boolean): Promise<BatchOutcome>;
+  /** PBO and DSR of a grid (see computeOverfitting), wherever this runner computes best; urgent like a batch. */
   overfitting(task: OverfittingTask): Promise<OverfittingStats>;
   close(): Promise<void>;
 }
@@ -54,11 +58,20 @@ export function poolRunner(context: EvaluationContext, workers: number, cache: J
     context: { ...context, series: shareSeries(context.series) },
     cacheFile: cache.file,
   };
-  const pool = new Tinypool({ filename: workerFile(), minThreads: workers, maxThreads: workers, workerData });
+  const pool = new Tinypool({
+    filename: workerFile(),
+    minThreads: workers,
+    maxThreads: workers,
+    workerData,
+    taskQueue: new PriorityTaskQueue(),
+  });
   return {
     slots: workers,
-    run: (jobs, keys) => pool.run({ jobs, keys } satisfies BatchTask) as Promise<BatchOutcome>,
-    overfitting: (task) => pool.run(task, { name: 'overfitting' }) as Promise<OverfittingStats>,
+    run: (jobs, keys, urgent) => {
+      const task: BatchTask = { jobs, keys };
+      return pool.run(urgent ? urgentTask(task) : task) as Promise<BatchOutcome>;
+    },
+    overfitting: (task) => pool.run(urgentTask({ ...task }), { name: 'overfitting' }) as Promise<OverfittingStats>,
     close: () => pool.destroy(),
   };
 }
@@ -97,8 +110,14 @@ export class BatchedJobs {
     return jobs.filter((job) => this.cache.get(this.key(job)) !== undefined).length;
   }
 
-  /** Runs `jobs`; cached ones count as progress only with `countCached` (when start() did not count them). */
-  async run(jobs: readonly EvaluationJob[], countCached = false): Promise<EvaluationResult[]> {
+  /**
+   * Runs `jobs`; cached ones count as progress only with `countCached` (when start() did not count them), and
+   * `urgent` ones go before the batches waiting to start.
+   */
+  async run(
+    jobs: readonly EvaluationJob[],
+    { countCached = false, urgent = false }: { countCached?: boolean; urgent?: boolean } = {},
+  ): Promise<EvaluationResult[]> {
     const keys = jobs.map((job) => this.key(job));
     const results: (EvaluationResult | undefined)[] = keys.map((key) => this.cache.get(key));
     const missing: number[] = [];
@@ -115,6 +134,7 @@ export class BatchedJobs {
         const outcome = await this.runner.run(
           batch.map((i) => jobs[i]!),
           batchKeys,
+          urgent,
         );
         this.cache.putBatch(batchKeys, outcome.results, outcome.appended);
         batch.forEach((i, k) => {

@@ -103,7 +103,7 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
             return null;
           }
           const job = { params: set.params, window: tradeWindow(t, b.oosStart, b.oosEnd, set), keepTrades: true };
-          return (await jobs.run([job], true))[0]!;
+          return (await jobs.run([job], { countCached: true, urgent: true }))[0]!;
         };
         const [overfitting, oos] = await Promise.all([
           overfittingStats(selection, initial, options.pboPartitions, runner),
