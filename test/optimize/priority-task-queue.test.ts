@@ -43,8 +43,8 @@ describe('PriorityTaskQueue', () => {
   });
 
   it('marks a task urgent in the options the pool reads', () => {
-    const marked = urgentTask({ jobs: [] });
-    expect(marked[kQueueOptions as keyof typeof marked]).toBe(URGENT);
+    const marked: { jobs: never[]; [kQueueOptions]?: unknown } = urgentTask({ jobs: [] });
+    expect(marked[kQueueOptions]).toBe(URGENT);
     // The mark is a symbol: it does not travel to the worker thread with the task's data.
     expect(structuredClone(marked)).toEqual({ jobs: [] });
   });
