@@ -45,6 +45,9 @@ const FINAL = "('filled', 'cancelled', 'failed', 'never_sent')";
 
 type Statement = Database.Statement;
 
+/** What `later` chains the end of the turn's flush to. */
+const SETTLED = Promise.resolve();
+
 /**
  * Writes a session's trading to the journal, one transaction per thing that happened: an order's reservation
  * (before it is sent), each status change, each execution together with the book it left, equity, events. The
@@ -73,6 +76,9 @@ export class TradingJournal {
   private readonly queued: (() => void)[] = [];
   private batching = false;
   private flushScheduled = false;
+  private readonly flushLater = (): void => {
+    this.flush();
+  };
   private readonly queuedTx: () => void;
   private readonly reserveAll: (event: OrderEvent) => void;
   private readonly sentAll: (event: OrderEvent) => void;
@@ -390,9 +396,10 @@ export class TradingJournal {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // A microtask runs when the current socket read's handler returns, ahead of the result files' setImmediate.
-    queueMicrotask(() => {
-      this.flush();
-    });
+    // A reaction of a settled promise rather than queueMicrotask, which wraps each callback in an AsyncResource:
+    // this runs on the bar → placeOrder path (inside the reservation), where that cost about 0.015 ms more at p50
+    // once the path has gone cold. A flush that throws ends the process all the same (as an unhandled rejection).
+    void SETTLED.then(this.flushLater);
   }
 
   /** Runs the queued writes inside the transaction that is open. */
