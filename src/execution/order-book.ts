@@ -182,6 +182,34 @@ export class OrderBook {
     return this.sweep(symbol, bar, low, high);
   }
 
+  /**
+   * Executes a working market order at the open of `bar`, the next bar of its symbol, before that bar is processed:
+   * what `processBar(bar)` would do for it, done early (a venue that fills market orders on arrival, replaying bars
+   * it already knows). Only when the result cannot depend on the bar's other orders or on the rest of its path: the
+   * order is in no OCA group, has not filled yet, and fills completely within the bar's participation cap. Its held
+   * children are activated at the open as the sweep would, and `processBar(bar)` then works them from the open on.
+   * Anything else: no events, and `processBar` fills the order as usual.
+   */
+  fillMarketAtOpen(orderId: number, bar: Bar): readonly BookEvent[] {
+    const entry = this.orders.get(orderId);
+    if (
+      entry === undefined ||
+      entry.status !== BookOrderStatus.Working ||
+      entry.type !== OrderType.Market ||
+      entry.ocaKey !== undefined ||
+      entry.filled > 0 ||
+      entry.order.symbol !== bar.symbol
+    ) {
+      return NO_EVENTS;
+    }
+    const cap = this.barCap(bar.volume);
+    if (entry.remaining > cap) return NO_EVENTS;
+    this.begin(entry, bar.open);
+    const price = slippedPrice(bar.open, entry.order.side, this.slippageBps);
+    this.execute(entry, 1, bar.open, price, cap, bar.time, ++this.sweepId);
+    return this.take();
+  }
+
   /** Orders in the book (working or held), for one symbol or all. */
   workingCount(symbol?: string): number {
     return symbol === undefined ? this.orders.size : (this.symbols.get(symbol)?.count ?? 0);

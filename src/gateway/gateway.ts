@@ -169,6 +169,8 @@ export class Gateway {
         book: { slippageBps: options.slippageBps ?? 1, maxParticipation: options.maxParticipation ?? 0.25 },
         port: this.brokerPort(),
         maxActivePerSide: 20,
+        // The broker sees a step's bars only while the market data is connected (onBar).
+        upcomingBar: (symbol) => (this.status.connected ? this.engine.upcomingBar(symbol) : undefined),
       },
       account,
     );

@@ -4,27 +4,10 @@ import type { Bar } from '../../src/domain/bar.js';
 import { OrderSide, OrderType, oppositeSide, type OrderRequest } from '../../src/domain/order.js';
 import type { BookEvent, OrderBookOptions } from '../../src/execution/book-event.js';
 import { OrderBook } from '../../src/execution/order-book.js';
+import { barArb, cents, participationArb } from './bar-arbitraries.js';
 import { bar, order } from './builders.js';
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
-
-const cents = fc.integer({ min: 50, max: 20_000 }).map((c) => c / 100);
-
-const barArb = fc
-  .record({
-    open: cents,
-    close: cents,
-    up: fc.integer({ min: 0, max: 500 }),
-    down: fc.integer({ min: 0, max: 500 }),
-    volume: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 })),
-  })
-  .map(({ open, close, up, down, volume }) => ({
-    open,
-    close,
-    high: Math.max(open, close) + up / 100,
-    low: Math.max(0.01, Math.min(open, close) - down / 100),
-    volume,
-  }));
 
 const orderSpecArb = fc.record({
   side: fc.constantFrom(OrderSide.Buy, OrderSide.Sell),
@@ -45,10 +28,7 @@ type OrderSpec = ValueOf<typeof orderSpecArb>;
 const scenarioArb = fc.record({
   bars: fc.array(barArb, { minLength: 1, maxLength: 8 }),
   specs: fc.array(orderSpecArb, { minLength: 1, maxLength: 8 }),
-  participation: fc.option(
-    fc.integer({ min: 1, max: 100 }).map((p) => p / 100),
-    { nil: undefined },
-  ),
+  participation: participationArb,
   expireEvery: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
 });
 type Scenario = ValueOf<typeof scenarioArb>;

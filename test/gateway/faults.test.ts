@@ -25,11 +25,12 @@ describe('fault injection', () => {
     const bars: number[] = [];
     f.client.api.on(EventName.realtimeBar, (id: number) => bars.push(id));
     f.client.api.reqRealTimeBars(1, stock('AAPL'), 5, 'TRADES', true);
-    place(f, 1, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10 });
-    await statusReached(f, 1, 'Submitted');
     const lost = waitFor<[string, number]>(f.client.api, EventName.info, (_m, code) => code === 1100);
     f.gateway.faults.loseConnectivity();
     expect((await lost)[0]).toBe('Connectivity between IB and Trader Workstation has been lost.');
+    // Placed while the connection to IB is down, the market order is accepted but does not fill.
+    place(f, 1, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10 });
+    await statusReached(f, 1, 'Submitted');
     f.gateway.advance(30_000);
     await settle(50);
     expect(bars).toEqual([]);

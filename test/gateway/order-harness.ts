@@ -241,9 +241,10 @@ export async function fillAtMarket(
   quantity: number,
   replayMs = 10_000,
 ): Promise<void> {
+  // During regular hours the order fills on arrival, at the open of the bar then starting; the replay still moves on.
+  const filled = statusReached(f.client, orderId, 'Filled');
   place(f.client, orderId, symbol, { action, orderType: OrderType.MKT, totalQuantity: quantity });
   await statusReached(f.client, orderId, 'Submitted');
-  const filled = statusReached(f.client, orderId, 'Filled');
   f.gateway.advance(replayMs);
   await filled;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import type { Bar } from '../../domain/bar.js';
 import type { OrderBookOptions } from '../../execution/book-event.js';
 import type { CommissionModel } from '../../execution/commission-model.js';
 import type { ContractRegistry } from '../market/contract-registry.js';
@@ -34,4 +35,10 @@ export interface PaperBrokerOptions {
   readonly port: BrokerPort;
   /** IB's limit of working orders per contract and side. */
   readonly maxActivePerSide: number;
+  /**
+   * The five-second bar of `symbol` that the replay's next step will match working orders against, when that step
+   * does (regular hours, the market data connected); undefined otherwise. With it a market order fills on arrival,
+   * as at TWS, at that bar's open; without it, market orders wait for the step.
+   */
+  readonly upcomingBar?: (symbol: string) => Bar | undefined;
 }

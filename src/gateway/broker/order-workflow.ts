@@ -125,6 +125,28 @@ export class OrderWorkflow {
     }
   }
 
+  /**
+   * A market order that has just started working fills at once, as at TWS, rather than when the replay completes
+   * its next bar: at that bar's open (the first trade after the order arrived), reported with the time the step
+   * would have stamped, so prices and times are those of a fill on the step. Orders whose fill depends on more than
+   * that bar's open (OCA groups, partial fills, trailing children whose stop is put on the grid after each bar) wait
+   * for the step as before.
+   */
+  fillOnArrival(order: BrokerOrder): void {
+    if (order.state !== 'Submitted' || order.request.type !== OrderType.Market) return;
+    if (this.orders.children(order).some((child) => child.request.type === OrderType.TrailingStop)) return;
+    const bar = this.options.upcomingBar?.(order.symbol);
+    if (bar === undefined) return;
+    const events = this.book.fillMarketAtOpen(order.permId, bar);
+    if (events.length === 0) return;
+    this.fillTime = bar.time + BAR_MS;
+    try {
+      this.report(events);
+    } finally {
+      this.fillTime = undefined;
+    }
+  }
+
   private trackTrail(order: BrokerOrder): void {
     if (order.request.type !== OrderType.TrailingStop) return;
     let orders = this.trailing.get(order.symbol);

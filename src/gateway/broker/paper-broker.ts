@@ -246,6 +246,8 @@ export class PaperBroker {
       }
       this.workflow.activate(order);
     }
+    // After the whole family is in the book: a parent's fill activates its children there.
+    if (family[0] === root) this.workflow.fillOnArrival(root);
   }
 
   private answerWhatIf(

@@ -113,19 +113,39 @@ export class ReplayEngine {
     return ms >= RTH_OPEN_MS && ms <= RTH_CLOSE_MS;
   }
 
-  private step(boundary: number): void {
+  /**
+   * The bar of a retained symbol that the next step will deliver (the one starting at the last boundary), or
+   * undefined when that step delivers none for it (outside regular hours, no data for that moment).
+   */
+  upcomingBar(symbol: string): Bar | undefined {
+    const boundary = this.last + BAR_MS;
+    return this.active.has(symbol) && this.deliversBars(boundary) ? this.barOf(symbol, boundary) : undefined;
+  }
+
+  /** Whether the step at `boundary` delivers the bars that end there: those of a regular session. */
+  private deliversBars(boundary: number): boolean {
+    const day = dayNumber(boundary - BAR_MS);
+    const ms = boundary - day * MS_PER_DAY;
+    return this.calendar.isTradingDay(day) && ms > RTH_OPEN_MS && ms <= RTH_CLOSE_MS;
+  }
+
+  private barOf(symbol: string, boundary: number): Bar | undefined {
     const barStart = boundary - BAR_MS;
-    const day = dayNumber(barStart);
+    const dayBars = this.dayBarsOf(symbol, dayNumber(barStart));
+    const i = dayBars === undefined ? -1 : dayBars.indexAt(barStart);
+    return i >= 0 ? barAt(dayBars!, i) : undefined;
+  }
+
+  private step(boundary: number): void {
+    const day = dayNumber(boundary - BAR_MS);
     const ms = boundary - day * MS_PER_DAY;
     const tradingDay = this.calendar.isTradingDay(day);
     if (tradingDay && ms === RTH_OPEN_MS) this.listener.onSessionOpen(day);
-    if (tradingDay && ms > RTH_OPEN_MS && ms <= RTH_CLOSE_MS && this.active.size > 0) {
+    if (this.active.size > 0 && this.deliversBars(boundary)) {
       const bars: Bar[] = [];
       for (const symbol of this.active.keys()) {
-        const dayBars = this.dayBarsOf(symbol, day);
-        if (dayBars === undefined) continue;
-        const i = dayBars.indexAt(barStart);
-        if (i >= 0) bars.push(barAt(dayBars, i));
+        const bar = this.barOf(symbol, boundary);
+        if (bar !== undefined) bars.push(bar);
       }
       if (bars.length > 0) this.listener.onBars(boundary, bars);
     }

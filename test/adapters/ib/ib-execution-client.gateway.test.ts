@@ -256,7 +256,9 @@ describe('IbExecutionClient against the embedded gateway', () => {
     const s = await start();
     const now = s.gateway.clock.now();
     const price = lastPrice(s.gateway, 'AAPL');
-    const entry = s.order({});
+    // A marketable limit entry: it fills on the next bar, which comes while the connection is down (a market order
+    // would fill on arrival).
+    const entry = s.order({ type: 'LMT', limitPrice: cents(price * 1.2) });
     const child = { side: 'SELL', tif: 'GTC', parentId: entry.id, ocaGroup: `bracket-${entry.id}` } as const;
     const stop = s.order({ ...child, type: 'STP', stopPrice: cents(price * 0.8), purpose: 'stop_loss' });
     const takeProfit = s.order({ ...child, type: 'LMT', limitPrice: cents(price * 1.5), purpose: 'take_profit' });

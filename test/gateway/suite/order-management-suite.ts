@@ -235,10 +235,10 @@ export function orderManagementSuite(maxVersion: number | undefined): void {
       'reports the day\u2019s filled and cancelled orders on reqCompletedOrders',
       async () => {
         f.gateway.advance(HOUR);
+        const filled = statusReached(f, 1, 'Filled');
         place(f, 1, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.MKT, totalQuantity: 10 });
         place(f, 2, 'AAPL', { action: OrderAction.BUY, orderType: OrderType.LMT, lmtPrice: 10, totalQuantity: 10 });
         await statusReached(f, 2, 'Submitted');
-        const filled = statusReached(f, 1, 'Filled');
         f.gateway.advance(10_000);
         await filled;
         const cancelled = statusReached(f, 2, 'Cancelled');
