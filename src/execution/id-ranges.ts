@@ -1,3 +1,5 @@
+import { upperBound } from '../data/slice-bar-series.js';
+
 /**
  * A set of whole numbers held as sorted, disjoint runs [start, end]: ids handed out in sequence make one run, so
  * memory grows with the gaps between the ids used rather than with their number. A venue that refuses a reused id
@@ -53,16 +55,6 @@ export class IdRanges {
 
   /** The index of the last run starting at or before `id`, or -1. */
   private runAtOrBefore(id: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid]! <= id) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found;
+    return upperBound(this.starts, this.starts.length, id) - 1;
   }
 }

@@ -1,5 +1,4 @@
 import type { Bar } from '../domain/bar.js';
-import { freshIfEmpty } from './young-map.js';
 import { OrderType, type OrderRequest } from '../domain/order.js';
 import {
   BookCancelReason,
@@ -21,6 +20,7 @@ import {
   startTrail,
   trailStopFrom,
 } from './fill-model.js';
+import { freshIfEmpty } from './young-map.js';
 import { BookOrder, insertById, removeFrom, type SymbolOrders } from './book-order.js';
 import { validateOrder } from './order-validation.js';
 
