@@ -1,6 +1,7 @@
 // Bundles the compiled CLI: a CLI run then reads a few modules instead of hundreds, which is most of its start-up
 // time. Commands load their code on demand (dynamic imports become chunks), so `ets backtest` never parses the
 // gateway and `ets gateway` never parses the backtester.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -23,6 +24,9 @@ const common = {
   external: ['@stoqey/ib', 'esbuild', 'tinypool', 'better-sqlite3'],
   logLevel: 'warning',
 };
+
+// Chunk names carry a content hash: without a clean start every build would leave the previous build's chunks behind.
+rmSync('dist/cli', { recursive: true, force: true });
 
 await Promise.all([
   build({

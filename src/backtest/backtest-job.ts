@@ -54,6 +54,7 @@ function partialFiles(files: ReportFiles) {
     trades: `${files.trades}.partial`,
     fills: `${files.fills}.partial`,
     orders: `${files.orders}.partial`,
+    riskEvents: `${files.riskEvents}.partial`,
     equity: `${files.equity}.partial`,
   };
 }
@@ -197,7 +198,6 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
 
   const reportStarted = performance.now();
   writeEquityCsv(files.daily, result.daily);
-  writeRiskEventsCsv(files.riskEvents, result.riskEvents);
   writeMetricsJson(files.metrics, result.metrics, result.riskCounts);
   const sharesFile = join(out, 'strategies.csv');
   if (records !== null) {
@@ -205,7 +205,9 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     renameSync(partial.trades, files.trades);
     renameSync(partial.fills, files.fills);
     renameSync(partial.orders, files.orders);
+    renameSync(partial.riskEvents, files.riskEvents);
   } else {
+    writeRiskEventsCsv(files.riskEvents, result.riskEvents);
     writeTradesCsv(files.trades, result.trades);
     writeFillsCsv(files.fills, result.fills);
     writeOrdersCsv(files.orders, result.orders);

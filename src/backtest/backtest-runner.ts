@@ -47,9 +47,10 @@ export interface BacktestInput {
    */
   readonly equityRows?: 'changes' | 'every_bar';
   /**
-   * Receives every order, fill and closed trade as the run goes on (trades.csv, fills.csv, orders.csv). The result
-   * then keeps none of them — its `orders`, `fills` and `trades` are empty and the counts say how many there were —
-   * so memory does not grow with them. Without it the result holds them all.
+   * Receives every order, fill, closed trade and risk event as the run goes on (trades.csv, fills.csv, orders.csv,
+   * risk_events.csv). The result then keeps none of them — its `orders`, `fills`, `trades` and `riskEvents` are
+   * empty and the counts say how many there were — so memory does not grow with them (a run of limits refuses tens
+   * of thousands of signals). Without it the result holds them all.
    */
   readonly records?: BacktestRecordSink;
   /** The volatility index's history (VIX.csv) when the volatility rule is on. */
@@ -65,6 +66,7 @@ export interface BacktestRecordSink {
   order(event: OrderEvent): void;
   fill(fill: Fill): void;
   trade(trade: TradeRecord): void;
+  riskEvent(event: RiskEvent): void;
 }
 
 export interface BacktestResult {
@@ -85,7 +87,7 @@ export interface BacktestResult {
   readonly tradeCount: number;
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
-  /** Every refusal, change of trading state and data notice of the risk engine (risk_events.csv). */
+  /** Every refusal, change of trading state and data notice of the risk engine (risk_events.csv); none with `records`. */
   readonly riskEvents: readonly RiskEvent[];
   /** The same, counted by rule (metrics.json's `risk_events`). */
   readonly riskCounts: RiskCounts;
@@ -130,9 +132,11 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     commission: createCommissionModel(config.backtest.commission, config.commission_rates),
   });
   engine.attachExecution(execution);
+  const records = input.records;
   const riskEvents: RiskEvent[] = [];
   risk.onEvent((event) => {
-    riskEvents.push(event);
+    if (records === undefined) riskEvents.push(event);
+    else records.riskEvent(event);
     logRiskEvent(logger, event);
   });
   const volatility = input.volatility ?? null;
@@ -145,7 +149,6 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   let orderCount = 0;
   let fillCount = 0;
   let rejectedSignals = 0;
-  const records = input.records;
   engine.observe({
     onFill: (fill) => {
       fillCount++;

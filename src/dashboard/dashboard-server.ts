@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Logger } from '../logging/logger.js';
 import { dashboardPage } from './dashboard-page.js';
 import type { LiveView } from './live-snapshot.js';
@@ -34,7 +34,7 @@ const haltBody = z.strictObject({
   flatten: z.boolean(),
   /** The page sends it only after the user confirmed in a dialog. */
   confirm: z.literal(true),
-  reason: z.string().max(200).optional(),
+  reason: z.optional(z.string().check(z.maxLength(200))),
 });
 
 function sameText(a: string, b: string): boolean {

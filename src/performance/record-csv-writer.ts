@@ -1,7 +1,9 @@
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { RiskEvent } from '../risk/risk-events.js';
 import { AsciiFileWriter } from './ascii-file-writer.js';
+import { RISK_EVENTS_HEADER, writeRiskEventRow } from './risk-events-csv.js';
 import { FILLS_HEADER, TRADES_HEADER, writeFillRow, writeTradeRow } from './report-writer.js';
 import { ORDERS_HEADER, writeOrderRows } from './report-rows.js';
 
@@ -12,16 +14,18 @@ export interface RecordFiles {
   readonly trades: string;
   readonly fills: string;
   readonly orders: string;
+  readonly riskEvents: string;
 }
 
 /**
- * Streams trades.csv, fills.csv and orders.csv while a backtest runs, in the bytes the batch writers produce, so
- * that a run keeps none of its trades, fills or orders in memory whatever their number.
+ * Streams trades.csv, fills.csv, orders.csv and risk_events.csv while a backtest runs, in the bytes the batch writers
+ * produce, so that a run keeps none of its trades, fills, orders or risk events in memory whatever their number.
  */
 export class RecordCsvWriter {
   private readonly tradesOut: AsciiFileWriter;
   private readonly fillsOut: AsciiFileWriter;
   private readonly ordersOut: AsciiFileWriter;
+  private readonly riskOut: AsciiFileWriter;
 
   constructor(readonly files: RecordFiles) {
     this.tradesOut = new AsciiFileWriter(files.trades, 0, CHUNK_BYTES);
@@ -29,7 +33,9 @@ export class RecordCsvWriter {
     this.ordersOut = new AsciiFileWriter(files.orders, 0, CHUNK_BYTES);
     this.tradesOut.text(`${TRADES_HEADER}\n`);
     this.fillsOut.text(`${FILLS_HEADER}\n`);
+    this.riskOut = new AsciiFileWriter(files.riskEvents, 0, CHUNK_BYTES);
     this.ordersOut.text(`${ORDERS_HEADER}\n`);
+    this.riskOut.text(`${RISK_EVENTS_HEADER}\n`);
   }
 
   trade(trade: TradeRecord): void {
@@ -44,16 +50,20 @@ export class RecordCsvWriter {
     writeOrderRows(this.ordersOut, event);
   }
 
-  /** Flushes and closes all three; safe to call again. */
+  riskEvent(event: RiskEvent): void {
+    writeRiskEventRow(this.riskOut, event);
+  }
+
+  /** Flushes and closes all four, each even when another fails; safe to call again. */
   close(): void {
-    try {
-      this.tradesOut.close();
-    } finally {
+    let failure: Error | undefined;
+    for (const out of [this.tradesOut, this.fillsOut, this.ordersOut, this.riskOut]) {
       try {
-        this.fillsOut.close();
-      } finally {
-        this.ordersOut.close();
+        out.close();
+      } catch (error) {
+        failure ??= error as Error;
       }
     }
+    if (failure !== undefined) throw failure;
   }
 }

@@ -45,12 +45,15 @@ export function writeRiskEventsCsv(path: string, events: readonly RiskEvent[]): 
   const out = new AsciiFileWriter(path);
   try {
     out.text(`${RISK_EVENTS_HEADER}\n`);
-    for (const event of events) {
-      out.time(event.time);
-      out.text(fieldsAfterTime(event));
-      out.byte(10 /* LF */);
-    }
+    for (const event of events) writeRiskEventRow(out, event);
   } finally {
     out.close();
   }
+}
+
+/** One row of risk_events.csv, its line end included. */
+export function writeRiskEventRow(out: AsciiFileWriter, event: RiskEvent): void {
+  out.time(event.time);
+  out.text(fieldsAfterTime(event));
+  out.byte(10 /* LF */);
 }

@@ -3,22 +3,21 @@ import type { Config } from '../config/schema.js';
 import { decimalValue } from '../performance/decimal-format.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
-import type { RiskEvent } from '../risk/risk-events.js';
 import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
-import { readWalkForward, RISK_EVENT_ROWS_SHOWN, type DailyRows, type ResultsFiles } from './results-files.js';
-import type { BarReader } from './report-collector.js';
+import { readWalkForward, type DailyRows, type ResultsFiles } from './results-files.js';
+import type { BarReader, ReportCollector } from './report-collector.js';
 import { benchmarkOverRun, reportHtml, streamBars, writeReportPage } from './write-report-html.js';
 
 /** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
-function riskEventsTable(file: string, events: readonly RiskEvent[]): CsvTable {
-  const rows = events.slice(0, RISK_EVENT_ROWS_SHOWN).map((event, i) => splitLine(riskEventRow(event), file, i + 2));
+function riskEventsTable(file: string, collected: ReportCollector): CsvTable {
+  const rows = collected.riskEvents.map((event, i) => splitLine(riskEventRow(event), file, i + 2));
   return {
     file,
     header: RISK_EVENTS_HEADER.split(','),
     rows,
     lines: rows.map((_, i) => i + 2),
-    rowCount: events.length,
+    rowCount: collected.riskEventCount,
   };
 }
 
@@ -40,7 +39,7 @@ function backtestResults(job: BacktestJob, directory: string): ResultsFiles {
   return {
     metrics,
     daily: rows,
-    riskEvents: riskEventsTable(files.riskEvents, result.riskEvents),
+    riskEvents: riskEventsTable(files.riskEvents, job.report),
     walkForward: readWalkForward(directory),
   };
 }

@@ -1,6 +1,7 @@
 import { CandleColumns, doubled, PeriodKeys, type CandleBar, type CandlePeriod } from './candle-buckets.js';
 import { candlePanel, type PricePanel } from './price-panels.js';
-import type { TradeRow } from './results-files.js';
+import type { RiskEvent } from '../risk/risk-events.js';
+import { RISK_EVENT_ROWS_SHOWN, type TradeRow } from './results-files.js';
 import { SymbolCandles } from './symbol-candles.js';
 
 /** All the candles of a report together: about 1 MB of page for any run length and any number of symbols. */
@@ -35,6 +36,9 @@ export class ReportCollector {
   private readonly purposes: string[] = [];
   readonly trades: TradeRow[] = [];
   tradeCount = 0;
+  /** The first risk events, for their table (risk_events.csv has them all), and how many there were. */
+  readonly riskEvents: RiskEvent[] = [];
+  riskEventCount = 0;
   private returns = new Float64Array(256);
   private fineHeld = 0;
   private readonly slots: SymbolCandles[] = [];
@@ -102,6 +106,11 @@ export class ReportCollector {
     const price = purpose === 'stop_loss' ? stopPrice : purpose === 'take_profit' ? limitPrice : null;
     if (price === null) return;
     this.chart(symbol).marks.level(time, purpose === 'stop_loss' ? 0 : 1, price);
+  }
+
+  riskEvent(event: RiskEvent): void {
+    if (this.riskEvents.length < RISK_EVENT_ROWS_SHOWN) this.riskEvents.push(event);
+    this.riskEventCount++;
   }
 
   trade(trade: TradeRow): void {

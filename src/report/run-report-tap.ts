@@ -4,6 +4,7 @@ import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { decimalValue } from '../performance/decimal-format.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import type { RiskEvent } from '../risk/risk-events.js';
 import { feedRecords } from './feed-records.js';
 import type { ReportCollector } from './report-collector.js';
 import type { FillRow, OrderRow, TradeRow } from './results-files.js';
@@ -80,6 +81,10 @@ export function recordTap(collector: ReportCollector, next: BacktestRecordSink):
       next.fill(fill);
       collector.fill(fill.time, fill.symbol, fill.side, decimalValue(fill.price), fill.purpose);
     },
+    riskEvent(event) {
+      next.riskEvent(event);
+      collector.riskEvent(event);
+    },
     trade(trade) {
       next.trade(trade);
       if (collector.listsNextTrade) collector.trade(tradeRow(trade));
@@ -98,8 +103,10 @@ export function collectKept(
     readonly trades: readonly TradeRecord[];
     readonly orders: readonly OrderEvent[];
     readonly fills: readonly Fill[];
+    readonly riskEvents: readonly RiskEvent[];
   },
 ): void {
   for (const trade of kept.trades) collector.trade(tradeRow(trade));
+  for (const event of kept.riskEvents) collector.riskEvent(event);
   feedRecords(collector, kept.orders.flatMap(orderRows), kept.fills.map(fillRow));
 }

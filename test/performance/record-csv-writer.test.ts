@@ -10,6 +10,8 @@ import type { TradeRecord } from '../../src/portfolio/trade-record.js';
 import { RecordCsvWriter } from '../../src/performance/record-csv-writer.js';
 import { writeFillsCsv, writeOrdersCsv, writeTradesCsv } from '../../src/performance/report-writer.js';
 import { ORDERS_HEADER, orderRows } from '../../src/performance/report-rows.js';
+import { writeRiskEventsCsv } from '../../src/performance/risk-events-csv.js';
+import type { RiskEvent } from '../../src/risk/risk-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'records-'));
 afterAll(() => {
@@ -63,6 +65,41 @@ const request: fc.Arbitrary<OrderRequest> = fc.record(
   { requiredKeys: ['id', 'symbol', 'side', 'quantity', 'type', 'tif', 'purpose', 'createdAt'] },
 );
 
+const figure = fc.oneof(money, fc.constant(Number.NaN));
+const reason = fc.constantFrom('daily loss 2.10% reached 2%', 'sector "tech", above 60%', '');
+const state = fc.constantFrom('ACTIVE', 'REDUCING', 'HALTED' as const);
+const riskEvent: fc.Arbitrary<RiskEvent> = fc.oneof(
+  fc.record({
+    type: fc.constant('risk_rejected' as const),
+    time,
+    rule: fc.constantFrom('max_positions', 'trading_state'),
+    symbol,
+    side: fc.constantFrom('BUY', 'SELL'),
+    quantity: fc.oneof(fc.constant(0), positive),
+    value: figure,
+    limit: figure,
+    reason,
+  }),
+  fc.record({
+    type: fc.constant('trading_state' as const),
+    time,
+    from: state,
+    to: state,
+    rule: fc.constant('drawdown'),
+    value: figure,
+    limit: figure,
+    reason,
+  }),
+  fc.record({
+    type: fc.constant('risk_notice' as const),
+    time,
+    rule: fc.constant('stale_data'),
+    value: figure,
+    limit: figure,
+    reason,
+  }),
+);
+
 const order: fc.Arbitrary<OrderEvent> = fc.record({
   type: fc.constant('order'),
   time,
@@ -74,25 +111,39 @@ describe('RecordCsvWriter', () => {
   it('streams the bytes the batch writers write', () => {
     let run = 0;
     fc.assert(
-      fc.property(fc.array(trade), fc.array(fill), fc.array(order), (trades, fills, orders) => {
-        const at = (name: string) => join(dir, `${run}-${name}`);
-        run++;
-        const streamed = { trades: at('trades.csv'), fills: at('fills.csv'), orders: at('orders.csv') };
-        const writer = new RecordCsvWriter(streamed);
-        for (const t of trades) writer.trade(t);
-        for (const f of fills) writer.fill(f);
-        for (const o of orders) writer.order(o);
-        writer.close();
-        writeTradesCsv(at('batch-trades.csv'), trades);
-        writeFillsCsv(at('batch-fills.csv'), fills);
-        writeOrdersCsv(at('batch-orders.csv'), orders);
-        expect(readFileSync(streamed.trades, 'utf8')).toBe(readFileSync(at('batch-trades.csv'), 'utf8'));
-        expect(readFileSync(streamed.fills, 'utf8')).toBe(readFileSync(at('batch-fills.csv'), 'utf8'));
-        // the live session's line-at-a-time rows are the same text
-        const lines = [ORDERS_HEADER, ...orders.flatMap((o) => orderRows(o))];
-        expect(readFileSync(streamed.orders, 'utf8')).toBe(`${lines.join('\n')}\n`);
-        expect(readFileSync(at('batch-orders.csv'), 'utf8')).toBe(`${lines.join('\n')}\n`);
-      }),
+      fc.property(
+        fc.array(trade),
+        fc.array(fill),
+        fc.array(order),
+        fc.array(riskEvent),
+        (trades, fills, orders, risk) => {
+          const at = (name: string) => join(dir, `${run}-${name}`);
+          run++;
+          const streamed = {
+            trades: at('trades.csv'),
+            fills: at('fills.csv'),
+            orders: at('orders.csv'),
+            riskEvents: at('risk_events.csv'),
+          };
+          const writer = new RecordCsvWriter(streamed);
+          for (const t of trades) writer.trade(t);
+          for (const f of fills) writer.fill(f);
+          for (const o of orders) writer.order(o);
+          for (const e of risk) writer.riskEvent(e);
+          writer.close();
+          writeRiskEventsCsv(at('batch-risk_events.csv'), risk);
+          expect(readFileSync(streamed.riskEvents, 'utf8')).toBe(readFileSync(at('batch-risk_events.csv'), 'utf8'));
+          writeTradesCsv(at('batch-trades.csv'), trades);
+          writeFillsCsv(at('batch-fills.csv'), fills);
+          writeOrdersCsv(at('batch-orders.csv'), orders);
+          expect(readFileSync(streamed.trades, 'utf8')).toBe(readFileSync(at('batch-trades.csv'), 'utf8'));
+          expect(readFileSync(streamed.fills, 'utf8')).toBe(readFileSync(at('batch-fills.csv'), 'utf8'));
+          // the live session's line-at-a-time rows are the same text
+          const lines = [ORDERS_HEADER, ...orders.flatMap((o) => orderRows(o))];
+          expect(readFileSync(streamed.orders, 'utf8')).toBe(`${lines.join('\n')}\n`);
+          expect(readFileSync(at('batch-orders.csv'), 'utf8')).toBe(`${lines.join('\n')}\n`);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -24,8 +24,18 @@ interface IbSocketInternals {
   flattenDeep(tokens: unknown[]): unknown[];
 }
 
+/** The part of IBApi's controller the fast framing replaces: every outgoing message passes its rate limiter. */
+interface IbControllerInternals {
+  socket?: IbSocketInternals;
+  rateLimiter?: (tokens: unknown[]) => void;
+}
+
+function controllerOf(api: IBApi): IbControllerInternals | undefined {
+  return (api as unknown as { controller?: IbControllerInternals }).controller;
+}
+
 function internals(api: IBApi): IbSocketInternals | undefined {
-  return (api as unknown as { controller?: { socket?: IbSocketInternals } }).controller?.socket;
+  return controllerOf(api)?.socket;
 }
 
 /** Both fast paths, installed before `connect`. */
@@ -61,13 +71,21 @@ export function frameMessage(fields: readonly unknown[]): Buffer {
 }
 
 /**
- * Makes IBApi write its messages with `frameMessage`. Only the framing changes — every message is still built by
+ * Makes IBApi write its messages with `frameMessage`, straight from its encoder. Only the framing changes — every message is still built by
  * IBApi's own encoder, and the bytes on the wire are the same (a test compares both for every order type); the
  * handshake, whose framing differs, and the pre-V100 protocol keep IBApi's own path.
  */
 export function useFastFraming(api: IBApi): void {
-  const socket = internals(api);
-  if (socket === undefined) return;
+  const controller = controllerOf(api);
+  const socket = controller?.socket;
+  if (controller === undefined || socket === undefined) return;
+  // IBApi passes every message through a limiter of its own that arms a timer per message, even at the 100,000 a
+  // second the client gives it: the session's one limiter is the client's (MessageRateLimiter), in front of IBApi.
+  if (controller.rateLimiter !== undefined) {
+    controller.rateLimiter = (tokens: unknown[]): void => {
+      socket.send(tokens);
+    };
+  }
   const own = socket.send.bind(socket);
   socket.send = (tokens: unknown[]): void => {
     const fields = socket.flattenDeep(tokens);

@@ -9,7 +9,7 @@ import {
   type Contract,
   type Order,
 } from '@stoqey/ib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { frameMessage, useFastBars, useFastFraming } from '../../../src/adapters/ib/ib-wire.js';
 import { warmOrderEncoder } from '../../../src/adapters/ib/order-encoder-warm-up.js';
 
@@ -82,6 +82,21 @@ describe('IBApi messages on the fast paths', () => {
     }
     expect(own.written).toHaveLength(orders.length + 6);
     expect(fast.written.map((b) => b.toString('hex'))).toEqual(own.written.map((b) => b.toString('hex')));
+  });
+
+  it("sends without IBApi's own limiter, which arms a timer per message", () => {
+    vi.useFakeTimers();
+    try {
+      const [own, fast] = [capturingApi(false), capturingApi(true)];
+      own.api.placeOrder(40, stock, orders[0]!);
+      expect(vi.getTimerCount()).toBe(1);
+      vi.clearAllTimers();
+      orders.forEach((order, i) => fast.api.placeOrder(40 + i, stock, order));
+      expect(fast.written).toHaveLength(orders.length);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('warms the encoder up without a connection and without changing what it writes', () => {
