@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
+import { programVersion } from '../journal/session-identity.js';
 import { registerBacktestCommand } from './backtest-command.js';
 import { registerDataCommand } from './data-command.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
@@ -28,6 +29,7 @@ function errorLine(message: string): string {
 function buildProgram(): Command {
   const program = new Command('ets')
     .description('Event-driven equity trading system for Interactive Brokers TWS / IB Gateway')
+    .version(programVersion(), '-V, --version', 'print the version and exit')
     // Commander's own errors (unknown option, missing argument) are printed by main() as one line pointing at the
     // help, rather than followed by the whole help. Set before the commands are added, so that they inherit it.
     .configureOutput({ outputError: () => undefined })

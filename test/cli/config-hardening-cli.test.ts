@@ -290,6 +290,14 @@ describe('bounded one-line messages (class 10)', () => {
     );
   });
 
+  it('prints its version', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    const run = runCli(['--version']);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: `${version}\n` });
+  });
+
   it('prints command-line mistakes as one line pointing at the help', () => {
     const run = runCli(['backtest', '--bogus']);
     expect({ status: run.status, stderr: run.stderr }).toEqual(
