@@ -87,7 +87,10 @@ export interface BacktestResult {
   readonly tradeCount: number;
   readonly metrics: PerformanceMetrics;
   readonly rejectedSignals: number;
-  /** Every refusal, change of trading state and data notice of the risk engine (risk_events.csv); none with `records`. */
+  /**
+   * Every refusal, change of trading state and data notice of the risk engine (risk_events.csv); none when `records`
+   * took them.
+   */
   readonly riskEvents: readonly RiskEvent[];
   /** The same, counted by rule (metrics.json's `risk_events`). */
   readonly riskCounts: RiskCounts;

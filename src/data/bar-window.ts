@@ -1,12 +1,12 @@
 import type { BarSink } from './bar-sink.js';
 
+const COLUMNS = 6;
+
 /**
  * Bars in columns that grow (doubling) when full. A stream parses a chunk of its file into its window, reads the
  * bars out and clears it for the next chunk, so the columns grow only when a chunk holds more bars than ever
  * before; `BarSeriesBuilder` never clears its window.
  */
-const COLUMNS = 6;
-
 export class BarWindow implements BarSink {
   time: Float64Array;
   open: Float64Array;

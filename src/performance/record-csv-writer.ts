@@ -31,9 +31,9 @@ export class RecordCsvWriter {
     this.tradesOut = new AsciiFileWriter(files.trades, 0, CHUNK_BYTES);
     this.fillsOut = new AsciiFileWriter(files.fills, 0, CHUNK_BYTES);
     this.ordersOut = new AsciiFileWriter(files.orders, 0, CHUNK_BYTES);
+    this.riskOut = new AsciiFileWriter(files.riskEvents, 0, CHUNK_BYTES);
     this.tradesOut.text(`${TRADES_HEADER}\n`);
     this.fillsOut.text(`${FILLS_HEADER}\n`);
-    this.riskOut = new AsciiFileWriter(files.riskEvents, 0, CHUNK_BYTES);
     this.ordersOut.text(`${ORDERS_HEADER}\n`);
     this.riskOut.text(`${RISK_EVENTS_HEADER}\n`);
   }

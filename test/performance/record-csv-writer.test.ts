@@ -67,7 +67,7 @@ const request: fc.Arbitrary<OrderRequest> = fc.record(
 
 const figure = fc.oneof(money, fc.constant(Number.NaN));
 const reason = fc.constantFrom('daily loss 2.10% reached 2%', 'sector "tech", above 60%', '');
-const state = fc.constantFrom('ACTIVE', 'REDUCING', 'HALTED' as const);
+const state = fc.constantFrom(...(['ACTIVE', 'REDUCING', 'HALTED'] as const));
 const riskEvent: fc.Arbitrary<RiskEvent> = fc.oneof(
   fc.record({
     type: fc.constant('risk_rejected' as const),

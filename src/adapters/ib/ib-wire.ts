@@ -71,9 +71,9 @@ export function frameMessage(fields: readonly unknown[]): Buffer {
 }
 
 /**
- * Makes IBApi write its messages with `frameMessage`, straight from its encoder. Only the framing changes — every message is still built by
- * IBApi's own encoder, and the bytes on the wire are the same (a test compares both for every order type); the
- * handshake, whose framing differs, and the pre-V100 protocol keep IBApi's own path.
+ * Makes IBApi write its messages with `frameMessage`, straight from its encoder. Only the framing changes — every
+ * message is still built by IBApi's own encoder, and the bytes on the wire are the same (a test compares both for
+ * every order type); the handshake, whose framing differs, and the pre-V100 protocol keep IBApi's own path.
  */
 export function useFastFraming(api: IBApi): void {
   const controller = controllerOf(api);
