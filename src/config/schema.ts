@@ -181,6 +181,8 @@ const tradingSchema = z.strictObject({
   /** Percent of the risk base put at risk per trade (entry − stop) × shares. */
   risk_per_trade_pct: opt(num(z.gt(0), z.maximum(100)), 1),
   risk_base: opt(z.enum(['equity', 'settled_cash']), 'equity'),
+  /** Percent of equity risk sizing leaves of the settled cash, for commissions and market orders filling higher. */
+  cash_buffer_pct: opt(num(z.minimum(0), z.lt(100)), 0.25),
   max_active_positions: opt(int(z.minimum(1)), 5),
   max_daily_loss_pct: opt(percent, 3),
   max_drawdown_pct: opt(percent, 20),

@@ -17,6 +17,11 @@ export interface SizingSettings {
   /** Percent of the risk base lost if the stop is hit. */
   readonly riskPerTradePct: number;
   readonly riskBase: 'equity' | 'settled_cash';
+  /**
+   * Percent of equity an entry leaves of the settled cash: room for its commission and for a market order filling
+   * above the price it was sized at, so that a purchase capped by the cash does not end below zero.
+   */
+  readonly cashBufferPct: number;
   /** Gross position value ÷ equity that an entry may not push beyond. */
   readonly maxGrossExposure: number;
   /** symbol → sector; symbols without a sector are not limited by sector. */
@@ -40,9 +45,10 @@ function money(x: number): string {
 /**
  * Turns an entry's price and stop into a share count under the account's limits.
  *
- * `risk` sizing: floor(risk% × base ÷ (price − stop)), then capped so that the purchase fits the settled cash (a cash
- * account pays with settled funds), the gross exposure stays within its multiple of equity and the symbol's sector
- * within its share of equity. A cap that leaves no whole share rejects the entry and says which cap it was.
+ * `risk` sizing: floor(risk% × base ÷ (price − stop)), then capped so that the purchase fits the settled cash less
+ * `cashBufferPct` of equity (a cash account pays with settled funds, and the fill's price and commission are not
+ * known yet), the gross exposure stays within its multiple of equity and the symbol's sector within its share of
+ * equity. A cap that leaves no whole share rejects the entry and says which cap it was.
  *
  * `fixed:N` buys exactly N shares and is rejected only when N × price exceeds the total cash: it reproduces reference
  * backtests that never size partially.
@@ -112,12 +118,14 @@ export class PositionSizer {
         reason: `risk budget too small: ${s.riskPerTradePct}%${riskScale === 1 ? '' : ` × ${riskScale.toFixed(3)}`} of ${money(base)} (${s.riskBase}) does not cover one share at a stop distance of ${distance}`,
       };
     }
-    const byCash = wholeShares(account.settledCash / price);
+    const buffer = (s.cashBufferPct / 100) * account.equity;
+    const byCash = wholeShares((account.settledCash - buffer) / price);
     if (byCash < shares) {
       if (byCash < 1) {
+        const kept = buffer > 0 ? ` less the ${s.cashBufferPct}% kept back (${money(buffer)})` : '';
         return {
           ok: false,
-          reason: `insufficient settled cash: ${money(account.settledCash)} buys no share at ${price}`,
+          reason: `insufficient settled cash: ${money(account.settledCash)}${kept} buys no share at ${price}`,
         };
       }
       shares = byCash;

@@ -78,12 +78,12 @@ describe('golden output of fixed backtests', () => {
     const dir = minuteData('minute', [['BENCH', 7]], 40_000);
     const raw = { benchmarking: { symbol: null }, backtest: { equity_rows: 'every_bar' } };
     expect(digests('defaults', dir, raw)).toEqual({
-      'trades.csv': '9196 a9dee65f61cb83a1857d636f2fd9cf0e',
-      'fills.csv': '14023 88483d83ab850e357f109686dd5ada25',
-      'orders.csv': '27616 e29be5a1b1e8410ff664614399d06c94',
-      'equity.csv': '2589773 bcd98092aed865efecb476246568e7c8',
-      'daily.csv': '6662 f42ff0995beb985ddb9fad1bf7c71b50',
-      'metrics.json': '769 6c046e3674df80a4ff78be778a79bfe8',
+      'trades.csv': '9206 beb29066e37523f0633453858766884c',
+      'fills.csv': '14028 9876d7f53dceeb556bff17c074a39ee5',
+      'orders.csv': '27616 e08ef4adb8cd033885b1f2c10d2b9353',
+      'equity.csv': '2635296 1861fcbdf3a9e4918fbb850f72dc8107',
+      'daily.csv': '6784 d31a0e2cbe0c633fb717019398b31169',
+      'metrics.json': '768 892ba4900beba58239a9c91a10741302',
     });
   });
 
@@ -138,12 +138,12 @@ describe('golden output of fixed backtests', () => {
       backtest: { strategy: 'rsi_mean_reversion', commission: 'ib-tiered', slippage_bps: 2, equity_rows: 'every_bar' },
     };
     expect(digests('three', dir, raw)).toEqual({
-      'trades.csv': '1786 0f76044fe31ed8d77262538049c0888a',
-      'fills.csv': '2775 8fbd35bd6eea02f44e8e619127f6e972',
-      'orders.csv': '5089 3fb8002980943ae34c2451e8db07863b',
-      'equity.csv': '786589 62199c271b20ce62fb1660e711dc5467',
-      'daily.csv': '2061 931597dc40e5ca9e4bb0fe7b256bd2d8',
-      'metrics.json': '751 c0150fe841f344632041d9c20bdec9df',
+      'trades.csv': '1541 40624aae1112657a49db6e07e483ef4d',
+      'fills.csv': '2387 ae38e5c4fc45314ebb485a7a27b3e07c',
+      'orders.csv': '4390 a7368076375e88eb87258b81bc5217be',
+      'equity.csv': '794477 49df52fd5c7f206fb74085a119e038ad',
+      'daily.csv': '2082 453bbd4ac870d62d8c94b91b98da4cde',
+      'metrics.json': '765 8307a10744c40bd3e5fb00ee418292e8',
     });
   });
 
@@ -172,13 +172,13 @@ describe('golden output of fixed backtests', () => {
     }
     const raw = { benchmarking: { symbol: null }, backtest: { strategy: 'sma_crossover' } };
     expect(digests('many', dir, raw, [...FILES, 'risk_events.csv'])).toEqual({
-      'trades.csv': '7956 51f411bcdf3b84e3c4359644afe20dd6',
-      'fills.csv': '12882 5ec74cb58ca28e12102902edf3e6dfaf',
-      'orders.csv': '26734 e01cacb382be71235313900a8e168cc8',
-      'equity.csv': '45650 682d312a25cfb3232f5df602be35f74a',
-      'daily.csv': '45650 682d312a25cfb3232f5df602be35f74a',
-      'metrics.json': '886 e3d1a2eafdbcb74b21e485dbb4f3c109',
-      'risk_events.csv': '100661 d2844fc0f27e67338dd06d968bde6da6',
+      'trades.csv': '7956 41efb2ff0db9889d0eaa5ff70de246e7',
+      'fills.csv': '12881 f5f8220c8d08871ea7564cdfe17d0611',
+      'orders.csv': '26734 c08af59ee8b720deab14f63495f1e3d5',
+      'equity.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
+      'daily.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
+      'metrics.json': '886 8321e78350dfb702acbe286957d746c9',
+      'risk_events.csv': '100661 ce40a124ae12c6dd9aee10fdcc17a41d',
     });
   });
 

@@ -47,6 +47,7 @@ describe('risk engine, property', () => {
           rule: { kind: 'fixed', shares: lim.shares },
           riskPerTradePct: 1,
           riskBase: 'equity',
+          cashBufferPct: 0,
           maxGrossExposure: lim.maxGrossExposure,
           sectorMap: SECTORS,
           maxSectorAllocationPct: lim.maxSectorPct,

@@ -9,6 +9,7 @@ describe('risk settings from the config', () => {
         sizing: 'fixed:100',
         risk_per_trade_pct: 0.5,
         risk_base: 'settled_cash',
+        cash_buffer_pct: 0.5,
         max_gross_exposure: 1.5,
         sector_map: { AAPL: 'tech' },
         max_sector_allocation_pct: 40,
@@ -22,6 +23,7 @@ describe('risk settings from the config', () => {
       rule: { kind: 'fixed', shares: 100 },
       riskPerTradePct: 0.5,
       riskBase: 'settled_cash',
+      cashBufferPct: 0.5,
       maxGrossExposure: 1.5,
       sectorMap: { AAPL: 'tech' },
       maxSectorAllocationPct: 40,
@@ -32,7 +34,14 @@ describe('risk settings from the config', () => {
     expect(limitSettingsFromConfig(config)).toEqual({ maxActivePositions: 4, maxDailyLossPct: 2, maxDrawdownPct: 15 });
   });
 
-  it('uses risk sizing by default', () => {
-    expect(routerSettingsFromConfig(validateConfig({}), true).rule).toEqual({ kind: 'risk' });
+  it('uses risk sizing by default, keeping 0.25% of equity back from the settled cash', () => {
+    const settings = routerSettingsFromConfig(validateConfig({}), true);
+    expect(settings.rule).toEqual({ kind: 'risk' });
+    expect(settings.cashBufferPct).toBe(0.25);
+  });
+
+  it('refuses a cash buffer outside [0, 100)', () => {
+    expect(() => validateConfig({ trading: { cash_buffer_pct: -1 } })).toThrow(/trading\.cash_buffer_pct/);
+    expect(() => validateConfig({ trading: { cash_buffer_pct: 100 } })).toThrow(/trading\.cash_buffer_pct/);
   });
 });

@@ -9,6 +9,7 @@ const settings: RouterSettings = {
   rule: { kind: 'risk' },
   riskPerTradePct: 1,
   riskBase: 'equity',
+  cashBufferPct: 0,
   maxGrossExposure: 1,
   sectorMap: {},
   maxSectorAllocationPct: 100,

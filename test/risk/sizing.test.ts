@@ -7,6 +7,7 @@ const base: SizingSettings = {
   rule: { kind: 'risk' },
   riskPerTradePct: 1,
   riskBase: 'equity',
+  cashBufferPct: 0,
   maxGrossExposure: 1,
   sectorMap: {},
   maxSectorAllocationPct: 100,
@@ -80,6 +81,25 @@ describe('PositionSizer, risk sizing', () => {
     expect(new PositionSizer(base).size('A', 50, 49.5, p)).toEqual({ ok: true, quantity: 1_000 });
   });
 
+  it('leaves the cash buffer of equity unspent when the settled cash caps the purchase', () => {
+    const p = withUnsettledProceeds();
+    // 0.25% of 100,000 equity (250) stays: (50,000 − 250) / 50 = 995 shares.
+    expect(new PositionSizer({ ...base, cashBufferPct: 0.25 }).size('A', 50, 49.5, p)).toEqual({
+      ok: true,
+      quantity: 995,
+    });
+    // A budget that the cash does not cap is not cut: 1% of 100,000 over 5 is 200 shares (10,000).
+    expect(new PositionSizer({ ...base, cashBufferPct: 0.25 }).size('A', 50, 45, p)).toEqual({
+      ok: true,
+      quantity: 200,
+    });
+    const poor = account(1_000);
+    expect(new PositionSizer({ ...base, cashBufferPct: 10 }).size('A', 950, 940, poor)).toEqual({
+      ok: false,
+      reason: 'insufficient settled cash: 1000.00 less the 10% kept back (100.00) buys no share at 950',
+    });
+  });
+
   it('caps by gross exposure', () => {
     const p = account(100_000);
     buy(p, 'Z', 900, 50);
@@ -132,7 +152,7 @@ describe('PositionSizer, risk sizing', () => {
     });
   });
 
-  it('never exceeds settled cash, gross room or the risk budget', () => {
+  it('never exceeds settled cash less its buffer, gross room or the risk budget', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 1, max: 1_000, noNaN: true }),
@@ -140,17 +160,23 @@ describe('PositionSizer, risk sizing', () => {
         fc.double({ min: 0.1, max: 5, noNaN: true }),
         fc.double({ min: 0.1, max: 3, noNaN: true }),
         fc.integer({ min: 0, max: 2_000 }),
-        (price, stopFraction, riskPct, gross, held) => {
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (price, stopFraction, riskPct, gross, held, bufferPct) => {
           const p = account(100_000);
           if (held > 0) buy(p, 'Z', held, 40);
           const stop = price * (1 - stopFraction);
-          const sizer = new PositionSizer({ ...base, riskPerTradePct: riskPct, maxGrossExposure: gross });
+          const sizer = new PositionSizer({
+            ...base,
+            riskPerTradePct: riskPct,
+            maxGrossExposure: gross,
+            cashBufferPct: bufferPct,
+          });
           const result = sizer.size('A', price, stop, p);
           if (!result.ok) return;
           const q = result.quantity;
           expect(Number.isInteger(q) && q >= 1).toBe(true);
           const tol = 1e-6;
-          expect(q * price).toBeLessThanOrEqual(p.settledCash + tol);
+          expect(q * price).toBeLessThanOrEqual(p.settledCash - (bufferPct / 100) * p.equity + tol);
           expect(p.grossPositionsValue + q * price).toBeLessThanOrEqual(gross * p.equity + tol);
           expect(q * (price - stop)).toBeLessThanOrEqual((riskPct / 100) * p.equity + tol);
         },
