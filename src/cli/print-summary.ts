@@ -21,9 +21,14 @@ export function money(x: number | null): string {
   return `${x < 0 ? '-' : ''}${grouped(whole!)}.${cents!}`;
 }
 
+/** `1 session`, `2 sessions`. */
+function sessions(count: number): string {
+  return `${count} ${count === 1 ? 'session' : 'sessions'}`;
+}
+
 export function metricLines(m: PerformanceMetrics): [string, string][] {
   return [
-    ['Period', `${m.start ?? '-'} .. ${m.end ?? '-'} (${m.periods} sessions)`],
+    ['Period', `${m.start ?? '-'} .. ${m.end ?? '-'} (${sessions(m.periods)})`],
     ['Initial equity', money(m.initial_equity)],
     ['Final equity', money(m.final_equity)],
     ['Total return', pct(m.total_return)],
@@ -31,7 +36,7 @@ export function metricLines(m: PerformanceMetrics): [string, string][] {
     ['Annual volatility', pct(m.annual_volatility)],
     ['Sharpe', num(m.sharpe)],
     ['Sortino', num(m.sortino)],
-    ['Max drawdown', `${pct(m.max_drawdown)} (${m.max_drawdown_duration ?? 0} sessions)`],
+    ['Max drawdown', `${pct(m.max_drawdown)} (${sessions(m.max_drawdown_duration ?? 0)})`],
     ['Calmar', num(m.calmar)],
     ['Closed trades', String(m.trades)],
     ['Win rate', pct(m.win_rate)],
