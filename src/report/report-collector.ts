@@ -1,6 +1,6 @@
+import type { RiskEvent } from '../risk/risk-events.js';
 import { CandleColumns, doubled, PeriodKeys, type CandleBar, type CandlePeriod } from './candle-buckets.js';
 import { candlePanel, type PricePanel } from './price-panels.js';
-import type { RiskEvent } from '../risk/risk-events.js';
 import { RISK_EVENT_ROWS_SHOWN, type TradeRow } from './results-files.js';
 import { SymbolCandles } from './symbol-candles.js';
 
@@ -25,8 +25,8 @@ function share(symbols: number): number {
 /**
  * What a report draws of a run's bars, fills, orders and trades, gathered as they stream past — during the run
  * itself, or from its files by `ets report` — in memory that does not grow with their number: candles and marks per
- * symbol within the symbol's share of the page (SymbolCandles, ChartMarks), the first trades for the list, and each
- * trade's return (8 bytes a trade) for their histogram. Bars of a symbol, and fills and orders, come in time order.
+ * symbol within the symbol's share of the page (SymbolCandles, ChartMarks), the first trades and risk events for their
+ * lists, and each trade's return (8 bytes a trade) for their histogram. Bars of a symbol, and fills and orders, come in time order.
  */
 export class ReportCollector {
   private readonly charts = new Map<string, SymbolCandles>();
