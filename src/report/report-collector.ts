@@ -23,10 +23,11 @@ function share(symbols: number): number {
 }
 
 /**
- * What a report draws of a run's bars, fills, orders and trades, gathered as they stream past — during the run
- * itself, or from its files by `ets report` — in memory that does not grow with their number: candles and marks per
- * symbol within the symbol's share of the page (SymbolCandles, ChartMarks), the first trades and risk events for their
- * lists, and each trade's return (8 bytes a trade) for their histogram. Bars of a symbol, and fills and orders, come in time order.
+ * What a report draws of a run's bars, fills, orders, trades and risk events, gathered as they stream past — during
+ * the run itself, or from its files by `ets report` — in memory that does not grow with their number: candles and
+ * marks per symbol within the symbol's share of the page (SymbolCandles, ChartMarks), the first trades and risk
+ * events for their tables, and each trade's return (8 bytes a trade) for their histogram. Bars of a symbol, and fills
+ * and orders, come in time order.
  */
 export class ReportCollector {
   private readonly charts = new Map<string, SymbolCandles>();
