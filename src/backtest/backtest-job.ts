@@ -32,6 +32,7 @@ import { runBacktest, type BacktestResult } from './backtest-runner.js';
 import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
 import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { clearEarlierResults } from '../report/result-file-names.js';
 import { ReportCollector } from '../report/report-collector.js';
 import { candleTap, collectKept, recordTap } from '../report/run-report-tap.js';
 
@@ -46,6 +47,8 @@ export interface BacktestJobOptions {
   readonly progress?: BacktestProgress;
   /** Write the run to this journal file too (the live journal's schema). */
   readonly journal?: string;
+  /** Called when the run has succeeded, just before its files take their names (the CLI holds Ctrl+C back then). */
+  readonly onPublish?: () => void;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -197,11 +200,11 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   );
 
   const reportStarted = performance.now();
+  options.onPublish?.();
+  clearEarlierResults(out);
   writeEquityCsv(files.daily, result.daily);
-  writeMetricsJson(files.metrics, result.metrics, result.riskCounts);
   const sharesFile = join(out, 'strategies.csv');
   if (records !== null) {
-    rmSync(sharesFile, { force: true });
     renameSync(partial.trades, files.trades);
     renameSync(partial.fills, files.fills);
     renameSync(partial.orders, files.orders);
@@ -220,6 +223,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     );
   }
   renameSync(partial.equity, files.equity);
+  // Last, with report.html after it: what marks a finished run.
+  writeMetricsJson(files.metrics, result.metrics, result.riskCounts);
   journal?.finish('the backtest finished');
   const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
   return {

@@ -5,6 +5,7 @@ import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
 import { loadStrategyFactories } from '../strategy/strategy-plan.js';
+import { holdInterrupts } from './interrupts.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
 import { backtestProgress } from './backtest-progress-bar.js';
@@ -31,16 +32,22 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   const names = config.backtest.strategies;
   const strategies = names === null ? undefined : await loadStrategyFactories(config, names);
   const opened = await openLogger(config.logging);
+  let release: (() => void) | undefined;
   try {
     const job = runBacktestJob(config, opened.logger, {
       ...options,
       progress: backtestProgress(opened.logger),
       ...(strategy && { strategy }),
       ...(strategies && { strategies }),
+      onPublish: () => {
+        release = holdInterrupts();
+      },
     });
     writeBacktestReport(config, job);
+    release?.();
     printBacktestSummary(job, resolve(config.backtest.results_directory));
   } finally {
+    release?.();
     await opened.close();
   }
 }

@@ -25,3 +25,25 @@ export function handleInterrupts(
     process.off('SIGTERM', onSignal);
   };
 }
+
+/**
+ * Holds Ctrl+C and SIGTERM back while a finished run's files take their names (a fraction of a second), so that an
+ * interrupt cannot leave part of them published. Returns the release: a signal that came meanwhile then ends the
+ * process as it would have (130 for SIGINT, 143 for SIGTERM). Releasing again does nothing.
+ */
+export function holdInterrupts(exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  let held: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    held ??= signal;
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (held !== null) exit(held === 'SIGINT' ? 130 : 143);
+  };
+}

@@ -1,9 +1,11 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { clearEarlierResults } from '../report/result-file-names.js';
 
 /**
  * Writes a run's files under temporary names and renames them into place only once all are written: a run that
- * fails part-way leaves no file that looks like a finished result (and earlier results stay as they were).
+ * fails part-way leaves no file that looks like a finished result (and earlier results stay as they were). Before
+ * the renames the directory's earlier results go (see clearEarlierResults).
  */
 export function writeResultFiles(files: readonly { path: string; text: string }[]): void {
   const partial = files.map((f) => `${f.path}.partial`);
@@ -12,6 +14,7 @@ export function writeResultFiles(files: readonly { path: string; text: string }[
     files.forEach((f, i) => {
       writeFileSync(partial[i]!, f.text);
     });
+    for (const directory of new Set(files.map((f) => dirname(f.path)))) clearEarlierResults(directory);
     files.forEach((f, i) => {
       renameSync(partial[i]!, f.path);
     });

@@ -7,13 +7,12 @@ import { planSets } from './grid-plan.js';
 import { selectPlanned, type GridSelection } from './grid-selection.js';
 import { overfittingStats, type OverfittingStats } from './overfitting.js';
 import { gridCombinations } from './param-grid.js';
+import { OPTIMIZE_FILES } from '../report/result-file-names.js';
 import { csvNumber, writeResultFiles } from './result-files.js';
 import { openCache, openRunner, type StudyOptions } from './run-context.js';
 import { studyStrategy } from './study-strategy.js';
 import { studyGrid } from './declared-grid.js';
 import { loadStudyData } from './study-data.js';
-
-export const OPTIMIZE_FILES = ['optimize.csv', 'optimize_best.json'] as const;
 
 /** The metrics of optimize.csv, in its column order. */
 const METRIC_COLUMNS: readonly (keyof PerformanceMetrics)[] = [

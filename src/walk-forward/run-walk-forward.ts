@@ -11,6 +11,7 @@ import { selectPlanned, type GridSelection } from '../optimize/grid-selection.js
 import { overfittingStats, type OverfittingStats } from '../optimize/overfitting.js';
 import { gridCombinations } from '../optimize/param-grid.js';
 import { csvNumber, writeResultFiles } from '../optimize/result-files.js';
+import { WALK_FORWARD_FILES } from '../report/result-file-names.js';
 import { openCache, openRunner, type StudyOptions } from '../optimize/run-context.js';
 import { studyStrategy } from '../optimize/study-strategy.js';
 import { studyGrid } from '../optimize/declared-grid.js';
@@ -26,8 +27,6 @@ import {
   walkForwardEfficiency,
   type WindowFigures,
 } from './wfa-summary.js';
-
-export const WALK_FORWARD_FILES = ['wfa_windows.csv', 'wfa_oos_equity.csv', 'wfa_oos_trades.csv', 'wfa_summary.json'];
 
 export interface WalkForwardOptions extends StudyOptions {
   readonly mode: WalkForwardMode;

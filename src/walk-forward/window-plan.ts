@@ -15,6 +15,26 @@ export interface PlannedWindow {
   readonly oosEnd: number;
 }
 
+/** A length as the user wrote it: `126 bars`, `6M`. */
+function lengthText(length: WindowLength): string {
+  return length.unit === 'bars' ? `${length.count} bars` : `${length.count}${length.unit}`;
+}
+
+/** A length in the unit it compares in: weeks as days, years as months (bars and the rest as they are). */
+function comparable(length: WindowLength): { unit: string; count: number } {
+  if (length.unit === 'W') return { unit: 'D', count: 7 * length.count };
+  if (length.unit === 'Y') return { unit: 'M', count: 12 * length.count };
+  return length;
+}
+
+function stepTooShort(step: WindowLength, outOfSample: WindowLength): OptimizeConfigError {
+  return new OptimizeConfigError(
+    `the walk-forward step (${lengthText(step)}) is shorter than the out-of-sample window ` +
+      `(${lengthText(outOfSample)}): consecutive out-of-sample windows would overlap and count their days twice ` +
+      'in the stitched result; use a step at least as long as the out-of-sample window (the default)',
+  );
+}
+
 export function parseLength(text: string): WindowLength {
   const match = /^([1-9]\d{0,3})([DWMY])$/.exec(text);
   if (match === null) throw new OptimizeConfigError(`window length ${text}: expected bars or 2Y, 6M, 13W, 30D`);
@@ -50,6 +70,9 @@ export function addLength(time: number, length: WindowLength, count = 1): number
  * out-of-sample window follows the in-sample one directly. Bar lengths count timeline positions; calendar lengths
  * are measured from the first bar's time, a boundary falling at the first bar at or after it. Only complete windows
  * are used: the out-of-sample window must end within the data (bars), or the data must reach its end (calendar).
+ * Out-of-sample windows never overlap, as the stitched result counts each day once: a step shorter than the
+ * out-of-sample window is refused, and where calendar boundaries falling on the next bar after a weekend or holiday
+ * make a window reach a bar or two into the next one's, it ends where the next one starts.
  */
 export function planWindows(
   timeline: Float64Array,
@@ -58,6 +81,9 @@ export function planWindows(
   outOfSample: WindowLength,
   step: WindowLength,
 ): PlannedWindow[] {
+  const oos = comparable(outOfSample);
+  const by = comparable(step);
+  if (by.unit === oos.unit && by.count < oos.count) throw stepTooShort(step, outOfSample);
   const n = timeline.length;
   const windows: PlannedWindow[] = [];
   const at = (time: number): number => lowerBound(timeline, n, time);
@@ -86,6 +112,12 @@ export function planWindows(
     }
     if (isEnd - isStart < 2 || oosEnd - isEnd < 1) {
       throw new OptimizeConfigError('the walk-forward windows are shorter than two bars: lengthen them');
+    }
+    const previous = windows.at(-1);
+    if (previous !== undefined && previous.oosEnd > isEnd) {
+      // Steps and windows in different units: a step well short of the window is the refused case above.
+      if (2 * (isEnd - previous.oosStart) < previous.oosEnd - previous.oosStart) throw stepTooShort(step, outOfSample);
+      windows[windows.length - 1] = { ...previous, oosEnd: isEnd };
     }
     windows.push({ isStart, isEnd, oosStart: isEnd, oosEnd });
   }

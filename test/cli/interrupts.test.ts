@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleInterrupts } from '../../src/cli/interrupts.js';
+import { handleInterrupts, holdInterrupts } from '../../src/cli/interrupts.js';
 
 describe('handleInterrupts', () => {
   let remove: (() => void) | undefined;
@@ -29,5 +29,26 @@ describe('handleInterrupts', () => {
     expect(process.listenerCount('SIGINT')).toBe(before + 1);
     off();
     expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+});
+
+describe('holdInterrupts', () => {
+  it('ends the process with the code of the signal it held, once released and only then', () => {
+    const exits: number[] = [];
+    const before = process.listenerCount('SIGTERM');
+    const release = holdInterrupts((code) => exits.push(code));
+    process.emit('SIGTERM', 'SIGTERM');
+    process.emit('SIGINT', 'SIGINT');
+    expect(exits).toEqual([]);
+    release();
+    release();
+    expect(exits).toEqual([143]);
+    expect(process.listenerCount('SIGTERM')).toBe(before);
+  });
+
+  it('lets the process go on when no signal came', () => {
+    const exits: number[] = [];
+    holdInterrupts((code) => exits.push(code))();
+    expect(exits).toEqual([]);
   });
 });

@@ -79,6 +79,29 @@ describe('ets optimize and ets walk-forward', () => {
     );
   });
 
+  it('replaces an earlier run of another command in the same directory once the new run has succeeded', () => {
+    const out = join(dir, 'shared');
+    const title = () => /<title>([^<]*)<\/title>/.exec(readFileSync(join(out, 'report.html'), 'utf8'))?.[1];
+    const backtest = ['backtest', '--data-dir', join(dir, 'data'), '--out', out];
+    const walkForward = ['walk-forward', ...common, '--in-sample', '200', '--out-of-sample', '100', '--out', out];
+    expect(runCli(backtest, dir).status).toBe(0);
+    expect(title()).toMatch(/^Backtest /);
+    // A failed run leaves the earlier results as they were.
+    expect(runCli([...walkForward, '--step', '50'], dir).status).toBe(2);
+    expect(existsSync(join(out, 'metrics.json'))).toBe(true);
+    expect(runCli(walkForward, dir).status).toBe(0);
+    expect(title()).toMatch(/^Walk-forward analysis /);
+    for (const f of ['metrics.json', 'trades.csv', 'fills.csv', 'orders.csv', 'daily.csv', 'equity.csv'])
+      expect(existsSync(join(out, f))).toBe(false);
+    expect(runCli(['optimize', ...common, '--workers', '1', '--out', out], dir).status).toBe(0);
+    expect(existsSync(join(out, 'wfa_summary.json'))).toBe(false);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    expect(runCli(backtest, dir).status).toBe(0);
+    expect(existsSync(join(out, 'optimize.csv'))).toBe(false);
+    expect(title()).toMatch(/^Backtest /);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).not.toContain('Walk-forward');
+  });
+
   it('refuses bad input with one line and exit code 2, writing nothing', () => {
     const cases: [string[], string][] = [
       [
@@ -89,6 +112,10 @@ describe('ets optimize and ets walk-forward', () => {
       [['optimize', '--data-dir', join(dir, 'data')], 'error: backtest.walk_forward.param_grid is empty'],
       [['walk-forward', ...common, '--in-sample', '2Q'], 'error: '],
       [['walk-forward', ...common, '--in-sample', '5000'], 'error: no complete walk-forward window fits'],
+      [
+        ['walk-forward', ...common, '--in-sample', '200', '--out-of-sample', '100', '--step', '50'],
+        'error: the walk-forward step (50 bars) is shorter than the out-of-sample window (100 bars)',
+      ],
     ];
     for (const [args, start] of cases) {
       const run = runCli([...args, '--out', join(dir, 'bad')], dir);

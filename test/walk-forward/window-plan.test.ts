@@ -37,6 +37,40 @@ describe('planWindows', () => {
     ]);
   });
 
+  it('refuses a step shorter than the out-of-sample window, whose days would count twice', () => {
+    expect(() => planWindows(timeline, 'rolling', bars(4), bars(2), bars(1))).toThrow(
+      'the walk-forward step (1 bars) is shorter than the out-of-sample window (2 bars)',
+    );
+    const days = Float64Array.from({ length: 1000 }, (_, i) => utcTime(2020, 0, 1) + i * MS_PER_DAY);
+    expect(() => planWindows(days, 'anchored', parseLength('1Y'), parseLength('1Y'), parseLength('6M'))).toThrow(
+      /step \(6M\) is shorter than the out-of-sample window \(1Y\)/,
+    );
+    // Units that do not convert: refused by the windows they give.
+    expect(() => planWindows(days, 'rolling', parseLength('1Y'), parseLength('3M'), bars(20))).toThrow(
+      /step \(20 bars\) is shorter than the out-of-sample window \(3M\)/,
+    );
+    // A longer step leaves days between the windows untested, which is allowed.
+    expect(planWindows(timeline, 'rolling', bars(4), bars(1), bars(2))).toHaveLength(3);
+  });
+
+  it('ends a calendar window where the next starts when a boundary moved past a weekend', () => {
+    // Weekdays only: a boundary on a Saturday or Sunday falls on the Monday after it.
+    const weekdays: number[] = [];
+    for (let t = utcTime(2020, 0, 1); weekdays.length < 900; t += MS_PER_DAY) {
+      const day = new Date(t).getUTCDay();
+      if (day !== 0 && day !== 6) weekdays.push(t);
+    }
+    const windows = planWindows(
+      Float64Array.from(weekdays),
+      'rolling',
+      parseLength('1Y'),
+      parseLength('1M'),
+      parseLength('1M'),
+    );
+    expect(windows.length).toBeGreaterThan(20);
+    for (let k = 1; k < windows.length; k++) expect(windows[k]!.oosStart).toBe(windows[k - 1]!.oosEnd);
+  });
+
   it('says so when no window fits', () => {
     expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(OptimizeConfigError);
     expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(
