@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeHaltRequest } from '../live/kill-switch.js';
+import { isResume, parseRequest, writeHaltRequest } from '../live/kill-switch.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import { ExitCode } from './exit-codes.js';
 import { sendSessionRequest, waitSeconds } from './session-request.js';
@@ -30,12 +30,18 @@ export function registerHaltCommand(program: Command): void {
       const config = resolveConfig(flags.config, []);
       const path = resolve(config.trading.kill_switch_file);
       const flatten = flags.flatten === true;
-      const taken = await sendSessionRequest(path, wait, () => {
-        writeHaltRequest(path, { flatten, source: 'ets halt', reason: flags.reason ?? 'ets halt' });
-      });
-      if (!taken) {
+      const fate = await sendSessionRequest(
+        path,
+        wait,
+        () => writeHaltRequest(path, { flatten, source: 'ets halt', reason: flags.reason ?? 'ets halt' }),
+        // Another halt written over this one keeps its flatten (see writeHaltRequest): the same request still.
+        (text) => !isResume(parseRequest(text, path)),
+      );
+      if (fate !== 'taken') {
         process.stderr.write(
-          `error: no running session took the halt request within ${wait} s; it stays at ${path} and halts the next session that starts (delete it to cancel)\n`,
+          fate === 'waiting'
+            ? `error: no running session took the halt request within ${wait} s; it stays at ${path} and halts the next session that starts (delete it to cancel)\n`
+            : `error: a resume request replaced the halt request at ${path} before any session took it\n`,
         );
         process.exitCode = ExitCode.Failure;
         return;

@@ -1,10 +1,10 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeResumeRequest } from '../live/kill-switch.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { sendSessionRequest, waitSeconds } from './session-request.js';
+import { sendSessionRequest, waitSeconds, withdrawRequest } from './session-request.js';
 
 interface ResumeFlags {
   config: string;
@@ -15,8 +15,8 @@ interface ResumeFlags {
 /**
  * `ets resume`: the manual reset of a running live session, the counterpart of `ets halt` through the same file.
  * The session lifts the halts that wait for a person (drawdown, rapid loss, the kill switch) and trades again. A
- * request nobody takes is removed, so that it never lifts a later session's halt; a halt request still waiting in
- * the file is left alone (deleting that file is how a pending halt is cancelled).
+ * request nobody takes is removed, so that it never lifts a later session's halt; a halt request waiting in the
+ * file, before this one or written over it meanwhile, is left alone (deleting that file cancels a pending halt).
  */
 export function registerResumeCommand(program: Command): void {
   const command = program
@@ -34,12 +34,19 @@ export function registerResumeCommand(program: Command): void {
           `trading.kill_switch_file: a request no session has taken is waiting at ${path}; delete it to cancel that halt`,
         );
       }
-      const taken = await sendSessionRequest(path, wait, () => {
-        writeResumeRequest(path, { source: 'ets resume', reason: flags.reason ?? 'ets resume' });
+      let written = '';
+      const fate = await sendSessionRequest(path, wait, () => {
+        written = writeResumeRequest(path, { source: 'ets resume', reason: flags.reason ?? 'ets resume' });
+        return written;
       });
-      if (!taken) {
-        rmSync(path, { force: true });
-        process.stderr.write(`error: no running session took the resume request within ${wait} s; it was removed\n`);
+      if (fate !== 'taken') {
+        // Only this request is withdrawn: a halt written over it stays for the session.
+        if (fate === 'waiting') withdrawRequest(path, written);
+        process.stderr.write(
+          fate === 'waiting'
+            ? `error: no running session took the resume request within ${wait} s; it was removed\n`
+            : `error: a halt request replaced the resume request at ${path} before any session took it; the halt stays\n`,
+        );
         process.exitCode = ExitCode.Failure;
         return;
       }

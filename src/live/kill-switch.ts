@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { HaltRequest, ResumeRequest } from '../risk/risk-engine.js';
 
@@ -22,6 +23,13 @@ export class KillSwitchFile {
 
   /** The request waiting at the path, taken (deleted); null when there is none. Cheap: one stat when empty. */
   take(): SessionRequest | null {
+    const request = this.peek();
+    if (request !== null) rmSync(this.path, { force: true, recursive: true });
+    return request;
+  }
+
+  /** The request waiting at the path, left there; null when there is none. */
+  peek(): SessionRequest | null {
     if (statSync(this.path, { throwIfNoEntry: false }) === undefined) return null;
     let text = '';
     try {
@@ -29,12 +37,12 @@ export class KillSwitchFile {
     } catch {
       // Unreadable (a directory, no permission): it still says "halt".
     }
-    rmSync(this.path, { force: true, recursive: true });
     return parseRequest(text, this.path);
   }
 }
 
-function parseRequest(text: string, path: string): SessionRequest {
+/** What a request file's text asks for (see KillSwitchFile). */
+export function parseRequest(text: string, path: string): SessionRequest {
   const plain: HaltRequest = { flatten: false, source: `file ${path}`, reason: 'halt file found' };
   let parsed: unknown;
   try {
@@ -56,18 +64,35 @@ function parseRequest(text: string, path: string): SessionRequest {
   };
 }
 
-/** Writes a request at once (beside, then renamed), so that a session never reads half of it. */
-export function writeHaltRequest(path: string, request: HaltRequest): void {
-  writeAtOnce(path, request);
+/**
+ * Writes a request at once (beside, then renamed), so that a session never reads half of it; returns the text
+ * written. A halt written over one still waiting never weakens it: a pending flatten stays.
+ */
+export function writeHaltRequest(path: string, request: HaltRequest): string {
+  const pending = new KillSwitchFile(path).peek();
+  const flatten = request.flatten || (pending !== null && !isResume(pending) && pending.flatten);
+  return writeAtOnce(path, { ...request, flatten });
 }
 
-/** Writes the manual reset's request, as writeHaltRequest writes a halt. */
-export function writeResumeRequest(path: string, request: ResumeRequest): void {
-  writeAtOnce(path, { action: 'resume', source: request.source, reason: request.reason });
+/** Writes the manual reset's request, as writeHaltRequest writes a halt; returns the text written. */
+export function writeResumeRequest(path: string, request: ResumeRequest): string {
+  return writeAtOnce(path, { action: 'resume', source: request.source, reason: request.reason });
 }
 
-function writeAtOnce(path: string, content: object): void {
+/** Writes `content` with a stamp that tells this request from any other with the same fields. */
+function writeAtOnce(path: string, content: object): string {
   const partial = `${path}.partial`;
-  writeFileSync(partial, `${JSON.stringify(content)}\n`);
-  renameSync(partial, path);
+  const text = `${JSON.stringify({ ...content, requested: new Date().toISOString(), id: randomUUID() })}\n`;
+  try {
+    writeFileSync(partial, text);
+    renameSync(partial, path);
+  } catch (error) {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // A directory of that name is not this request's to remove.
+    }
+    throw error;
+  }
+  return text;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,5 +41,28 @@ describe('KillSwitchFile', () => {
     expect(file.take()).toEqual({ resume: true, source: `file ${path}`, reason: 'resume file found' });
     writeFileSync(path, '{"action":"RESUME"}');
     expect(isResume(file.take()!)).toBe(false);
+  });
+
+  it('never weakens a halt still waiting: a plain halt written over a flatten keeps the flatten', () => {
+    writeHaltRequest(path, { flatten: true, source: 'ets halt', reason: 'first' });
+    writeHaltRequest(path, { flatten: false, source: 'ets halt', reason: 'second' });
+    expect(file.peek()).toEqual({ flatten: true, source: 'ets halt', reason: 'second' });
+    expect(existsSync(path)).toBe(true);
+    expect(file.take()).toEqual({ flatten: true, source: 'ets halt', reason: 'second' });
+    // Over a pending resume, a halt is what it says.
+    writeResumeRequest(path, { source: 'ets resume', reason: 'checked' });
+    writeHaltRequest(path, { flatten: false, source: 'ets halt', reason: 'third' });
+    expect(file.take()).toEqual({ flatten: false, source: 'ets halt', reason: 'third' });
+  });
+
+  it('tells two requests with the same fields apart, and leaves nothing beside a path it cannot write', () => {
+    const one = writeHaltRequest(path, { flatten: false, source: 'ets halt', reason: 'same' });
+    const two = writeHaltRequest(path, { flatten: false, source: 'ets halt', reason: 'same' });
+    file.take();
+    expect(one).not.toBe(two);
+    const folder = join(dir, 'taken-by-a-folder');
+    mkdirSync(folder);
+    expect(() => writeHaltRequest(folder, { flatten: false, source: 'ets halt', reason: 'x' })).toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });
