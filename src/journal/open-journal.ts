@@ -43,7 +43,9 @@ function header(path: string): string {
 
 /** The version of an existing file, after checking that it is an intact journal; nothing is written to it. */
 function inspect(path: string): number {
-  if (statSync(path).size > 0 && header(path) !== SQLITE_HEADER) {
+  const stats = statSync(path);
+  if (!stats.isFile()) throw new JournalError(`the journal ${path} is not a file: expected an SQLite database file`);
+  if (stats.size > 0 && header(path) !== SQLITE_HEADER) {
     throw new JournalError(`the journal ${path} is not an SQLite database: left as it is`);
   }
   let db: JournalDatabase | undefined;

@@ -67,13 +67,30 @@ export function poolRunner(context: EvaluationContext, workers: number, cache: J
   });
   return {
     slots: workers,
-    run: (jobs, keys, urgent) => {
+    run: async (jobs, keys, urgent) => {
       const task: BatchTask = { jobs, keys };
-      return pool.run(urgent ? urgentTask(task) : task) as Promise<BatchOutcome>;
+      try {
+        return (await pool.run(urgent ? urgentTask(task) : task)) as BatchOutcome;
+      } catch (error) {
+        throw withThreadName(error);
+      }
     },
     overfitting: (task) => pool.run(urgentTask({ ...task }), { name: 'overfitting' }) as Promise<OverfittingStats>,
     close: () => pool.destroy(),
   };
+}
+
+/**
+ * An error thrown in a worker thread under the name it had there (a strategy's StrategyRuntimeError, say): posting
+ * an error to another thread keeps only the built-in names, and the CLI tells a user's mistake by its name.
+ */
+export function withThreadName(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const name = /^(\w+): /.exec(error.stack ?? '')?.[1];
+  if (name !== undefined && name !== error.name && error.stack?.startsWith(`${name}: ${error.message}`)) {
+    error.name = name;
+  }
+  return error;
 }
 
 /** Batches per slot: enough that the slots stay evenly busy to the end, few enough to spread the cost per task. */

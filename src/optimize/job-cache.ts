@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EvaluationJob, EvaluationResult } from './evaluation-job.js';
+import { OptimizeConfigError } from './optimize-error.js';
 import { packCurve, unpackCurve, type PackedCurve } from './packed-curve.js';
 
 /** A result as a cache line holds it: the curves packed (see packCurve), everything else as it is. */
@@ -47,9 +48,17 @@ export class JobCache {
     private readonly runKey: string,
   ) {
     if (path === null || !existsSync(path)) return;
-    const text = readFileSync(path, 'utf8');
-    // A write cut short by a crash leaves a line without its end: end it, so that the next append starts afresh.
-    if (text !== '' && !text.endsWith('\n')) appendFileSync(path, '\n');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+      // A write cut short by a crash leaves a line without its end: end it, so that the next append starts afresh.
+      if (text !== '' && !text.endsWith('\n')) appendFileSync(path, '\n');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new OptimizeConfigError(
+        `the resume cache ${path} cannot be used (${code}): remove it, or give the run another --out`,
+      );
+    }
     for (const line of text.split('\n')) {
       if (line === '') continue;
       try {

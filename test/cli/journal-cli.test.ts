@@ -83,6 +83,13 @@ describe('ets backtest --journal and ets journal', () => {
       `error: the journal ${junk} is not an SQLite database: left as it is\n`,
     ]);
     expect(readFileSync(junk, 'utf8')).toBe('not a database at all\n');
+    const folder = temp.path();
+    for (const run of [runCli(['journal', 'summary', '--journal', folder], folder), backtest(folder)]) {
+      expect([run.status, run.stderr]).toEqual([
+        1,
+        `error: the journal ${folder} is not a file: expected an SQLite database file\n`,
+      ]);
+    }
   });
 
   it('never replaces a live journal with a backtest', () => {

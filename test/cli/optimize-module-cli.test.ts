@@ -85,6 +85,34 @@ describe('ets optimize and ets walk-forward with a strategy module', () => {
       expect(existsSync(join(work, `broken-${command}`, 'wfa_summary.json'))).toBe(false);
     }
   });
+
+  it('reports a strategy that throws in a worker thread in one line, as ets backtest does', () => {
+    // Throws on a bar of the second year: in the in-sample window of the first walk-forward window.
+    writeFileSync(
+      join(work, 'strategies', 'throws.ts'),
+      readFileSync(DONCHIAN, 'utf8').replace(
+        'const history = data.history;',
+        "if (bar.time > Date.UTC(2020, 5, 1)) throw new RangeError('bad state');\n    const history = data.history;",
+      ),
+    );
+    const message =
+      /^error: strategy donchian_breakout \(\.\/strategies\/throws\.ts\) failed on the SYN[AB] bar of 2020-06-0\d: RangeError: bad state\n$/;
+    for (const command of ['optimize', 'walk-forward']) {
+      const windows = command === 'optimize' ? [] : ['--in-sample', '2Y', '--out-of-sample', '6M'];
+      const run = study(
+        command,
+        '--strategy',
+        './strategies/throws.ts',
+        ...grid,
+        ...windows,
+        '--out',
+        `throws-${command}`,
+      );
+      expect(run.status).toBe(1);
+      expect(run.stderr.split('\n').filter((line) => line.startsWith('error'))).toHaveLength(1);
+      expect(run.stderr.slice(run.stderr.indexOf('error: '))).toMatch(message);
+    }
+  });
 });
 
 describe.skipIf(!redisAvailable())('a strategy module on `ets worker` processes over a real redis-server', () => {

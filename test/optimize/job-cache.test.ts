@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,14 @@ describe('JobCache', () => {
     expect(
       [reopened.get('a'), reopened.get('b'), reopened.get('c')].map((r) => (r ? Array.from(r.equity) : null)),
     ).toEqual([[1], null, [3]]);
+  });
+
+  it('names a cache it cannot use in one line', () => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'ets-cache-')), 'jobs.jsonl');
+    mkdirSync(folder);
+    expect(() => new JobCache(folder, 'run')).toThrow(
+      `the resume cache ${folder} cannot be used (EISDIR): remove it, or give the run another --out`,
+    );
   });
 
   it('leaves the file to the runner that appended a batch itself', () => {
