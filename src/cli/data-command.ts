@@ -132,13 +132,14 @@ export function registerDataCommand(program: Command): void {
         start: sampleStart(flags.start, days),
         symbols: symbolsFlag(flags.symbols),
       };
+      const { writeSampleData, indexNameTaken } = await import('../data/write-sample-data.js');
+      if (options.symbols.includes('VIX')) throw new UsageError(`--symbols: ${indexNameTaken()}`);
       const { checkOutputDirectory } = await import('./output-locations.js');
       checkOutputDirectory({
         label: '--out',
         path: flags.out,
-        files: [...new Set([...options.symbols, 'VIX'])].map((s) => `${s}.csv`),
+        files: [...options.symbols, 'VIX'].map((s) => `${s}.csv`),
       });
-      const { writeSampleData } = await import('../data/write-sample-data.js');
       const paths = writeSampleData(flags.out, options);
       process.stdout.write(`Wrote ${paths.length} synthetic files to ${flags.out}: ${paths.join(', ')}\n`);
     });

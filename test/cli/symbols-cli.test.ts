@@ -38,6 +38,10 @@ describe('ets data sample writes only SYMBOL.csv files inside --out', () => {
     ['a/b', `--symbols: got "a/b"; expected ${SYMBOL_EXPECTED}`],
     ['', '--symbols: got ""; expected symbols separated by commas'],
     ['A,,B', '--symbols: "A,,B" has an empty symbol; expected symbols separated by single commas'],
+    [
+      'SYNA,vix',
+      '--symbols: VIX is the volatility index derived from the stocks (VIX.csv): give the stocks other names',
+    ],
   ])('refuses --symbols %j and writes nothing', (symbols, message) => {
     const out = join(work, 'refused', 'out');
     expectOneLine(runCli(['data', 'sample', '--out', out, '--symbols', symbols], work), message);
