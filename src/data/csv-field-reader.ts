@@ -194,10 +194,20 @@ export class CsvFieldReader {
     return p;
   }
 
-  /** Exponents, very long digit strings and anything odd: validated text through parseFloat. */
+  /**
+   * The text inside a quoted field as RFC 4180 writes it (`"161.24"`, `""` standing for one quote), when the last
+   * field read is one; null otherwise. Writers that quote every field quote numbers and dates too.
+   */
+  private unquotedText(): string | null {
+    const text = this.fieldText();
+    if (text.length < 2 || !text.startsWith('"') || !text.endsWith('"')) return null;
+    return text.slice(1, -1).replaceAll('""', '"').trim();
+  }
+
+  /** Exponents, very long digit strings, quoted fields and anything odd: validated text through parseFloat. */
   private generalNumber(start: number): number {
     const p = this.fieldEndAt(start);
-    const text = this.fieldText();
+    const text = this.unquotedText() ?? this.fieldText();
     const value = DECIMAL_TEXT.test(text) ? Number.parseFloat(text) : Number.NaN;
     this.value = Number.isFinite(value) ? value : Number.NaN;
     return p;
@@ -294,9 +304,19 @@ export class CsvFieldReader {
   }
 
   private badStamp(start: number, status: StampStatus): number {
+    const p = this.fieldEndAt(start);
+    const inner = this.unquotedText();
+    if (inner !== null && !inner.includes('"')) {
+      // A quoted stamp: read the text inside the quotes as an unquoted field.
+      const reader = new CsvFieldReader(Buffer.from(`${inner}\n`), inner.length + 1);
+      reader.stampAt(0);
+      this.stampStatus = reader.stampStatus;
+      this.value = reader.value;
+      return p;
+    }
     this.stampStatus = status;
     this.value = Number.NaN;
-    return this.fieldEndAt(start);
+    return p;
   }
 }
 

@@ -52,6 +52,23 @@ describe('loadBarFile', () => {
     expect([...series.volume]).toEqual([1000, 2000]);
   });
 
+  it('reads fields quoted as RFC 4180 writers quote every field, and refuses bad text inside quotes', () => {
+    const text =
+      '"date","open","high","low","close","volume"\n' +
+      '"2024-01-02","10",  "11" ,"9.5","10.5","1000"\n' +
+      '" 2024-01-03 09:30:00 ","1.5e1","16","14","15.25",2000\n';
+    const { series } = load(text);
+    expect([...series.time]).toEqual([Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3, 9, 30)]);
+    expect([...series.open]).toEqual([10, 15]);
+    expect([...series.high]).toEqual([11, 16]);
+    expect([...series.close]).toEqual([10.5, 15.25]);
+    expect([...series.volume]).toEqual([1000, 2000]);
+    expect(() => load('date,open,high,low,close,volume\n"2024-02-30",1,1,1,1,0\n')).toThrow(
+      /not a calendar date|2024-02-30/,
+    );
+    expect(() => load('date,open,high,low,close,volume\n2024-01-02,"1x",1,1,1,0\n')).toThrow(/open is not a number/);
+  });
+
   it.each([
     ['date', '2024-03-05', Date.UTC(2024, 2, 5)],
     ['datetime', '2024-03-05 15:59:59', Date.UTC(2024, 2, 5, 15, 59, 59)],
