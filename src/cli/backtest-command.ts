@@ -52,6 +52,14 @@ export function addDataOptions(command: Command): Command {
 
 /** Command-line flags as overrides of config keys, so one validation covers both. */
 export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => string): ConfigOverride[] {
+  if (flags.strategies !== undefined && flags.strategy !== undefined) {
+    throw new UsageError('--strategy and --strategies: give one (--strategies runs several, each on its own symbols)');
+  }
+  if (flags.strategies !== undefined && flags.param.length > 0) {
+    throw new UsageError(
+      "--param with --strategies: set each strategy's parameters under strategies.<name>.params in the config",
+    );
+  }
   const o: ConfigOverride[] = [];
   const add = (flag: string, path: string[], value: unknown) => o.push({ flag, path, value });
   if (flags.dataDir !== undefined) add('--data-dir', ['backtest', 'csv_directory'], flags.dataDir);
@@ -85,7 +93,10 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   if (flags.equityRows !== undefined) add('--equity-rows', ['backtest', 'equity_rows'], flags.equityRows);
   if (flags.param.length > 0) {
     const strategy = flags.strategy ?? strategyFromFile();
+    const seen = new Set<string>();
     for (const [name, value] of flags.param.map(parseParam)) {
+      if (seen.has(name)) throw new UsageError(`--param ${name}: given twice`);
+      seen.add(name);
       add('--param', ['strategies', strategy, 'params', name], value);
     }
   }

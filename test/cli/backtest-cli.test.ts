@@ -100,6 +100,9 @@ describe('ets backtest', () => {
     [['--strategy', 'magic'], 2, 'magic'],
     [['--param', 'fast=50'], 2, 'fast'],
     [['--param', 'fast'], 2, '--param fast: expected name=value'],
+    [['--param', 'fast=10', '--param', 'fast=12'], 2, '--param fast: given twice'],
+    [['--strategy', 'sma_crossover', '--strategies', 'rsi_mean_reversion'], 2, '--strategy and --strategies: give one'],
+    [['--strategies', 'sma_crossover', '--param', 'fast=5'], 2, '--param with --strategies: set each strategy'],
     [['--start', '2031-01-01'], 3, 'no bars of SYNA, SYNB, SYNC, SYND, SYNE, SYNX from 2031-01-01 to the end'],
   ])('refuses %j with exit code %i and a message naming the problem', (args, status, message) => {
     const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', join(work, 'bad'), ...args]);

@@ -57,5 +57,10 @@ describe('ets backtest with backtest.walk_forward.enabled: true', () => {
     );
     expect(existsSync(join(dir, 'refused'))).toBe(false);
     expect(existsSync(join(dir, 'j.sqlite'))).toBe(false);
+    const chosen = runCli(['backtest', '--config', 'wfa.yaml', '--param', 'fast=7', '--out', 'refused'], dir);
+    expect([chosen.status, chosen.stderr]).toEqual([
+      2,
+      'error: --param fast: backtest.walk_forward.enabled is true, and the walk-forward analysis chooses fast in each window from backtest.walk_forward.param_grid; leave it out, or set enabled to false for a single backtest\n',
+    ]);
   });
 });
