@@ -13,11 +13,13 @@ export function addConfigOption(command: Command): Command {
 /**
  * Reads the config file, writes the command-line overrides in and validates the result once: the file goes through
  * the same checks with flags as without. A missing default `config.yaml` means "all defaults" so the CLI works from
- * any directory; a missing explicit file is an error.
+ * any directory (and an error then names the command line, not a file that is not there); a missing explicit file
+ * is an error.
  */
 export function resolveConfig(path: string, overrides: readonly ConfigOverride[]): Config {
-  const raw = path === DEFAULT_CONFIG_PATH && !existsSync(path) ? {} : readConfigFile(path);
-  return validateConfig(applyOverrides(raw, overrides), path, flagLabels(overrides));
+  const defaults = path === DEFAULT_CONFIG_PATH && !existsSync(path);
+  const raw = defaults ? {} : readConfigFile(path);
+  return validateConfig(applyOverrides(raw, overrides), defaults ? 'the command line' : path, flagLabels(overrides));
 }
 
 /** Commander collector for repeatable options. */

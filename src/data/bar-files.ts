@@ -32,7 +32,10 @@ function listCsvFiles(dir: string): Map<string, string> {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    throw new CsvDataError(dir, null, `cannot read the data directory (${errorCode(error)})`);
+    const code = errorCode(error);
+    // A fresh checkout has no data yet: say how to get some.
+    const hint = code === 'ENOENT' ? `: no such directory (ets data sample --out ${dir} writes synthetic data)` : '';
+    throw new CsvDataError(dir, null, `cannot read the data directory (${code})${hint}`);
   }
   const bySymbol = new Map<string, string>();
   for (const name of names.sort()) {

@@ -91,7 +91,11 @@ describe('ets backtest', () => {
   });
 
   it.each([
-    [['--data-dir', '/nonexistent/dir'], 3, '/nonexistent/dir: cannot read the data directory (ENOENT)'],
+    [
+      ['--data-dir', '/nonexistent/dir'],
+      3,
+      '/nonexistent/dir: cannot read the data directory (ENOENT): no such directory (ets data sample --out /nonexistent/dir writes synthetic data)',
+    ],
     [['--symbols', 'NOPE'], 3, 'NOPE'],
     [['--slippage-bps', '-1'], 2, '--slippage-bps (backtest.slippage_bps): got -1; expected number to be >=0'],
     [['--commission', 'cheap'], 2, '--commission (backtest.commission): got "cheap"'],
@@ -109,6 +113,17 @@ describe('ets backtest', () => {
     expect(run.stderr).toContain(message);
     expect(run.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
     expect(run.status).toBe(status);
+  });
+
+  it('names the command line, not a config.yaml that is not there, for a bad flag without a config file', () => {
+    const bare = join(work, 'no-config-here');
+    mkdirSync(bare);
+    const run = runCli(['backtest', '--data-dir', sample, '--sizing', 'fixed:0', '--out', 'x'], bare);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(
+      /^error: the command line: invalid configuration: --sizing \(trading\.sizing\): got "fixed:0"/,
+    );
+    expect(readdirSync(bare)).toEqual([]);
   });
 
   it('names the config file, key, value and expectation for a bad config file', () => {
