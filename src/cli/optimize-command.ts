@@ -39,7 +39,7 @@ export interface StudySettings {
 }
 
 function wholeNumber(text: string, flag: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`--${flag} ${text}: expected a whole number`);
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`--${flag} ${text}: expected a whole number (0, 1, 2, …)`);
   return Number(text);
 }
 
@@ -47,6 +47,9 @@ const WALK_FORWARD = ['backtest', 'walk_forward'];
 
 /** A window length flag: a bar count (504) or a calendar length (2Y, 6M, 13W, 30D). */
 function lengthOverrides(flag: string, text: string, key: string): ConfigOverride[] {
+  if (!/^(\d+|[1-9]\d{0,3}[DWMY])$/.test(text)) {
+    throw new UsageError(`${flag} ${text}: expected a number of bars (504) or a calendar length (2Y, 6M, 13W, 30D)`);
+  }
   if (/^\d+$/.test(text)) {
     return [
       { flag, path: [...WALK_FORWARD, `${key}_bars`], value: wholeNumber(text, flag.slice(2)) },
@@ -70,12 +73,7 @@ function studyOverrides(flags: StudyFlags, strategyFromFile: () => string): Conf
   if (flags.inSample !== undefined) o.push(...lengthOverrides('--in-sample', flags.inSample, 'in_sample'));
   if (flags.outOfSample !== undefined)
     o.push(...lengthOverrides('--out-of-sample', flags.outOfSample, 'out_of_sample'));
-  if (flags.step !== undefined) {
-    if (/^\d+$/.test(flags.step)) {
-      o.push({ flag: '--step', path: [...WALK_FORWARD, 'step_bars'], value: wholeNumber(flags.step, 'step') });
-      o.push({ flag: '--step', path: [...WALK_FORWARD, 'step_period'], value: null });
-    } else add('--step', 'step_period', flags.step);
-  }
+  if (flags.step !== undefined) o.push(...lengthOverrides('--step', flags.step, 'step'));
   return o;
 }
 

@@ -23,7 +23,8 @@ export function registerReportCommand(program: Command): void {
     .option('--title <text>', 'title of the page')
     .action(async (dir: string, flags: ReportFlags) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        throw new UsageError(`<dir>: got "${dir}"; expected a results directory`);
+        const what = existsSync(dir) ? 'not a directory' : 'no such directory';
+        throw new UsageError(`<dir>: got "${dir}" (${what}); expected a results directory`);
       }
       const config = resolveConfig(flags.config, []);
       const { reportOptions } = await import('../report/report-options.js');

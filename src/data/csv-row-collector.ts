@@ -163,10 +163,12 @@ function checkBar(values: Float64Array): string | null {
   const low = values[3]!;
   const close = values[4]!;
   const volume = values[5]!;
-  if (open < 0 || high < 0 || low < 0 || close < 0 || volume < 0) {
-    for (let role = 1; role <= 5; role++) {
-      if (values[role]! < 0) return `${COLUMN_NAMES[role]!} ${values[role]!} is negative`;
+  // A price of 0 is a hole a data source filled with zeros, not a price a stock traded at.
+  if (open <= 0 || high <= 0 || low <= 0 || close <= 0 || volume < 0) {
+    for (let role = 1; role <= 4; role++) {
+      if (values[role]! <= 0) return `${COLUMN_NAMES[role]!} ${values[role]!} is not a positive price`;
     }
+    return `volume ${volume} is negative`;
   }
   if (high < low) return `high ${high} is below low ${low}`;
   if (open < low || open > high) return `open ${open} is outside [low ${low}, high ${high}]`;

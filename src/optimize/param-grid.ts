@@ -1,3 +1,4 @@
+import { numericText } from '../config/overrides.js';
 import { OptimizeConfigError } from './optimize-error.js';
 
 /** Parameter name → the values to try, in the order given. */
@@ -7,9 +8,10 @@ export type ParamSet = Readonly<Record<string, number>>;
 /** The most combinations one grid may have: beyond it a typo (a step of 0.001) would run for days. */
 export const MAX_COMBINATIONS = 1_000_000;
 
+/** A value in decimal notation, as --param reads one (see numericText): not "0x5", "", "Infinity". */
 function number(text: string, flag: string): number {
-  const value = text.trim() === '' ? Number.NaN : Number(text);
-  if (!Number.isFinite(value)) throw new OptimizeConfigError(`${flag}: "${text}" is not a number`);
+  const value = numericText(text);
+  if (typeof value !== 'number') throw new OptimizeConfigError(`${flag}: "${text}" is not a number`);
   return value;
 }
 

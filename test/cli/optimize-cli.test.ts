@@ -111,6 +111,11 @@ describe('ets optimize and ets walk-forward', () => {
       [['optimize', '--data-dir', join(dir, 'data'), '--grid', 'fast=1,2', '--objective', 'luck'], 'error: '],
       [['optimize', '--data-dir', join(dir, 'data')], 'error: backtest.walk_forward.param_grid is empty'],
       [['walk-forward', ...common, '--in-sample', '2Q'], 'error: '],
+      [
+        ['walk-forward', ...common, '--in-sample', '-5'],
+        'error: --in-sample -5: expected a number of bars (504) or a calendar length (2Y, 6M, 13W, 30D)\n',
+      ],
+      [['optimize', ...common, '--workers', '-1'], 'error: --workers -1: expected a whole number (0, 1, 2, …)\n'],
       [['walk-forward', ...common, '--in-sample', '5000'], 'error: no complete walk-forward window fits'],
       [
         ['walk-forward', ...common, '--in-sample', '200', '--out-of-sample', '100', '--step', '50'],

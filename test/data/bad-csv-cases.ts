@@ -72,8 +72,14 @@ export const BAD_CSV_CASES: readonly BadCsvCase[] = [
   {
     name: 'a negative price',
     text: `${HEADER}\n2024-01-02,-1,1,-2,1,5\n`,
-    message: 'X.csv:2: open -1 is negative',
+    message: 'X.csv:2: open -1 is not a positive price',
     barsBefore: 0,
+  },
+  {
+    name: 'a price of zero (a hole filled with zeros)',
+    text: `${HEADER}\n2024-01-02,1,1,1,1,5\n2024-01-03,0,0,0,0,0\n`,
+    message: 'X.csv:3: open 0 is not a positive price',
+    barsBefore: 1,
   },
   {
     name: 'high below low',

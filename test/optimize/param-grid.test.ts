@@ -13,6 +13,10 @@ describe('grid ranges', () => {
     expect(() => parseRange('5:30:0', '--grid fast')).toThrow('--grid fast: step 0 must be > 0');
     expect(() => parseRange('30:5:5', '--grid fast')).toThrow('--grid fast: stop 5 is below start 30');
     expect(() => parseRange('5:x:5', '--grid fast')).toThrow('--grid fast: "x" is not a number');
+    // Decimal notation only, as --param reads numbers: Number() alone would take "0x5" as 5 and "" as 0.
+    expect(() => parseRange('0x5:10:5', '--grid fast')).toThrow('--grid fast: "0x5" is not a number');
+    expect(() => parseRange('1,,2', '--grid fast')).toThrow('--grid fast: "" is not a number');
+    expect(parseRange('1e1, 20', '--grid fast')).toEqual([10, 20]);
     expect(() => parseGridFlags(['fast'])).toThrow('--grid fast: expected name=start:stop:step or name=a,b,c');
     expect(() => parseGridFlags(['fast=1,2', 'fast=3'])).toThrow('--grid fast: given twice');
   });

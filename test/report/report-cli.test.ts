@@ -77,6 +77,8 @@ describe('ets report', () => {
     );
     const missing = runCli(['report', join(work, 'nowhere'), '-c', config]);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`error: <dir>: got "${join(work, 'nowhere')}"; expected a results directory\n`);
+    expect(missing.stderr).toBe(
+      `error: <dir>: got "${join(work, 'nowhere')}" (no such directory); expected a results directory\n`,
+    );
   });
 });
