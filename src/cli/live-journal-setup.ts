@@ -1,9 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
-import { journalFiles } from '../journal/open-journal.js';
+import { restartEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
 import { liveStrategy } from '../live/live-strategy.js';
 
@@ -22,9 +22,9 @@ export function openLiveJournal(config: Config, crashAt: string | undefined): Li
   const path = journalPath(config);
   mkdirSync(dirname(path), { recursive: true });
   if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
-    // Without a state file the embedded gateway opens a new paper account on every run: a journal of an earlier run
-    // describes an account that no longer exists, so the session starts a new one, as it starts its results anew.
-    for (const file of journalFiles(path)) rmSync(file, { force: true });
+    // Without a state file the embedded gateway opens a new paper account on every run: the session starts a new
+    // journal, as it starts its results anew (never in place of a journal that is not such a run's).
+    restartEmbeddedJournal(path, config.ibkr.account_id);
   }
   const crash = crashHook(parseCrashPoint(crashAt));
   return LiveJournal.open({

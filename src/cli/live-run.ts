@@ -6,7 +6,7 @@ import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gat
 import type { LiveJournal } from '../journal/live-journal.js';
 import { LiveNode } from '../live/live-node.js';
 import { liveStrategy } from '../live/live-strategy.js';
-import { parseDuration, parseUntil, type SessionEnd } from '../live/session-end.js';
+import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
 import { liveAssignments } from '../strategy/strategy-plan.js';
@@ -93,6 +93,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       venue = `embedded gateway on ${host}:${port} (replay of ${embedded.dataDirectory} from ${formatTime(embedded.gateway.replayStart)} at ${embedded.gateway.clock.speed}x)`;
     }
     const end = sessionEnd(options, dataEnd);
+    // A --until the replay has passed already is refused before the journal or the results are touched.
+    if (embedded !== undefined) resolveSessionEnd(end, embedded.gateway.clock.now());
     journal = config.ibkr.read_only ? undefined : openLiveJournal(config, process.env.ETS_CRASH_AT);
     node = new LiveNode(
       config,

@@ -270,6 +270,8 @@ export class LiveNode implements LiveView {
     const journal = settings.journal;
     if (journal !== undefined) orderIds.advanceTo(journal.resume.nextOrderId);
     const clock = new BrokerClock(this.zone.toLocal((await this.serverTime()) * 1000));
+    // A --until already past is refused before the journal's session or the results are started.
+    resolveSessionEnd(settings.end, clock.now());
 
     const contracts = await new ContractQualifier(client, logger).qualify(symbols, {
       exchange: config.trading.exchange,
