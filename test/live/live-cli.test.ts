@@ -51,6 +51,16 @@ describe('ets start / ets live on the embedded gateway', () => {
     expect(readCsv(join(work.results, 'fills.csv')).length).toBeGreaterThan(0);
   });
 
+  it('refuses an --until the replay has passed before it touches the journal or the results', async () => {
+    const config = writeConfig(work, embedded(work, 5000));
+    expect((await runCliAsync(['start', '--config', config], work.dir)).status).toBe(0);
+    const before = ['fills.csv', 'metrics.json'].map((f) => readFileSync(join(work.results, f), 'utf8'));
+    const run = await runCliAsync(['live', '--config', config, '--until', '2020-01-02 09:00'], work.dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: --until 2020-01-02 09:00: that is not after the broker's time now, \d{4}-/);
+    expect(['fills.csv', 'metrics.json'].map((f) => readFileSync(join(work.results, f), 'utf8'))).toEqual(before);
+  });
+
   it('--read-only sends nothing and logs what it would have placed', async () => {
     const run = await startLive(work, embedded(work, 5000), ['--read-only']).done;
     expect(run.stderr).toBe('');
