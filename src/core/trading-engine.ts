@@ -146,6 +146,7 @@ export class TradingEngine<Trade> {
       case 'order_accepted':
       case 'order_failed':
       case 'order_cancelled':
+      case 'order_reduced':
         this.router.onEvent(event);
         return;
       case 'signal_rejected':

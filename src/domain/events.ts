@@ -76,6 +76,21 @@ export interface OrderCancelledEvent {
   readonly remaining: number;
 }
 
+/**
+ * Another order of its one-cancels-other group executed in part, and the venue took as many shares off this one (IB's
+ * OCA types 2 and 3): a bracket's stop keeps covering exactly what a partly filled take-profit left.
+ */
+export interface OrderReducedEvent {
+  readonly type: 'order_reduced';
+  readonly time: number;
+  readonly orderId: number;
+  readonly symbol: string;
+  /** The order's size now, filled shares included. */
+  readonly quantity: number;
+  /** Shares still unfilled. */
+  readonly remaining: number;
+}
+
 export type EngineEvent =
   | MarketEvent
   | SignalEvent
@@ -85,7 +100,8 @@ export type EngineEvent =
   | OrderAcceptedEvent
   | FillEvent
   | OrderFailedEvent
-  | OrderCancelledEvent;
+  | OrderCancelledEvent
+  | OrderReducedEvent;
 
 export type EventSink = (event: EngineEvent) => void;
 

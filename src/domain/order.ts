@@ -34,8 +34,14 @@ export interface OrderRequest {
   readonly tif: TimeInForce;
   /** Bracket child: works only once its parent has filled. */
   readonly parentId?: number;
-  /** One-cancels-other group: a fill in one cancels the rest of the group. */
+  /** One-cancels-other group: a fill in one cancels the rest of the group (see ocaType). */
   readonly ocaGroup?: string;
+  /**
+   * What an execution in the group does to the others: `reduce` (the default; IB's OCA type 2) takes the executed
+   * shares off each and cancels them once it has filled completely, so a bracket's stop keeps covering what a partly
+   * filled take-profit left; `cancel` (IB's type 1) cancels them at the first execution, partial or not.
+   */
+  readonly ocaType?: 'reduce' | 'cancel';
   readonly purpose: OrderPurpose;
   readonly strategyId?: string;
   readonly createdAt: number;

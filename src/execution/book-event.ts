@@ -32,7 +32,9 @@ export type BookEvent =
       readonly time: number;
     }
   /** A bracket child started working because its parent filled completely. */
-  | { readonly kind: 'activated'; readonly order: OrderRequest; readonly time: number };
+  | { readonly kind: 'activated'; readonly order: OrderRequest; readonly time: number }
+  /** Another order of its group executed in part (OCA `reduce`): `order` is the order at its new size. */
+  | { readonly kind: 'reduced'; readonly order: OrderRequest; readonly remaining: number; readonly time: number };
 
 /** Expected refusals are values: venues map them to their own error codes. */
 export type BookResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };

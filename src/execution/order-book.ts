@@ -39,7 +39,9 @@ function refuse(reason: string): BookResult {
  * bar, executions happen in intrabar-path order, ties by ascending order id; each order executes at most once
  * per bar. A bracket child (parentId) is held until its parent has filled completely, then works from that point
  * of the path on. Orders sharing an ocaGroup, and the children of one parent without an explicit group, are
- * one-cancels-other: an execution in one cancels the rest.
+ * one-cancels-other: a complete fill of one cancels the rest; a partial one takes the same share of the others'
+ * unfilled size off them (IB's OCA type 2, `reduce`), or cancels them too when the executing order's ocaType is
+ * `cancel` (type 1).
  */
 export class OrderBook {
   private readonly slippageBps: number;
@@ -332,13 +334,30 @@ export class OrderBook {
     if (entry.ocaKey !== undefined) {
       const group = this.ocaGroups.get(entry.ocaKey);
       if (group !== undefined) {
-        for (const other of group.slice()) if (other !== entry) this.end(other, BookCancelReason.Oca, time);
+        const before = entry.remaining + quantity;
+        for (const other of group.slice()) {
+          if (other === entry) continue;
+          if (entry.remaining === 0 || order.ocaType === 'cancel') this.end(other, BookCancelReason.Oca, time);
+          else this.reduce(other, entry.remaining / before, time);
+        }
       }
     }
     if (entry.remaining > 0) return;
     const children = entry.children.slice();
     this.detach(entry);
     for (const child of children) this.activate(child, segment, level, time);
+  }
+
+  /** Scales an order's unfilled size by `share` (OCA `reduce`), ending it when nothing is left. */
+  private reduce(entry: BookOrder, share: number, time: number): void {
+    const remaining = Math.round(entry.remaining * share);
+    if (remaining <= 0) {
+      this.end(entry, BookCancelReason.Oca, time);
+      return;
+    }
+    if (remaining === entry.remaining) return;
+    entry.setOrder({ ...entry.order, quantity: entry.filled + remaining });
+    this.emit({ kind: 'reduced', order: entry.order, remaining, time });
   }
 
   private activate(child: BookOrder, segment: number, level: number, time: number): void {

@@ -145,6 +145,16 @@ export class SimulatedExecutionClient implements ExecutionClient {
         case 'activated':
           // Children were reported accepted when placed; their activation is internal to the venue.
           break;
+        case 'reduced':
+          this.sink({
+            type: 'order_reduced',
+            time: event.time,
+            orderId: event.order.id,
+            symbol: event.order.symbol,
+            quantity: event.order.quantity,
+            remaining: event.remaining,
+          });
+          break;
       }
     }
   }

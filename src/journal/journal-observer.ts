@@ -71,6 +71,14 @@ export function journalEngine(
         case 'signal_rejected':
           journal.event('signal_rejected', event.time, event.reason, { symbol: event.signal.symbol });
           return;
+        case 'order_reduced':
+          journal.event(
+            'order_reduced',
+            event.time,
+            `order ${event.orderId} reduced to ${event.quantity} shares (${event.remaining} unfilled): another order of its group executed in part`,
+            { symbol: event.symbol },
+          );
+          return;
         case 'signal':
         case 'order':
         case 'cancel_order':

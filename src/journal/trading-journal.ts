@@ -31,7 +31,15 @@ export type JournalOrderStatus =
 
 /** A kind of event of the `events` table. */
 export type JournalEventKind =
-  'signal_rejected' | 'risk' | 'halt' | 'order_failed' | 'reconciliation' | 'difference' | 'orphan' | 'recovery';
+  | 'signal_rejected'
+  | 'risk'
+  | 'halt'
+  | 'order_failed'
+  | 'order_reduced'
+  | 'reconciliation'
+  | 'difference'
+  | 'orphan'
+  | 'recovery';
 
 export interface JournalEventDetail {
   readonly symbol?: string;

@@ -124,6 +124,11 @@ export class WorkingOrders {
       case 'order_cancelled':
         this.end(event.orderId);
         return;
+      case 'order_reduced': {
+        const order = this.orders.get(event.orderId);
+        if (order !== undefined) order.remaining = event.remaining;
+        return;
+      }
       case 'order_failed': {
         const failed = this.orders.get(event.orderId);
         this.end(event.orderId);

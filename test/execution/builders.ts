@@ -57,7 +57,7 @@ export function bookWith(...orders: OrderRequest[]): OrderBook {
 
 /**
  * Book events in a compact form for exact comparisons: "fill 1 100@10 left 0", "cancelled 2 oca left 100 at 5",
- * "activated 3"; the shares left and the time of a cancel only when asked for.
+ * "activated 3", "reduced 2 to 60 left 60"; the shares left and the time of a cancel only when asked for.
  */
 export function summary(
   events: readonly BookEvent[],
@@ -74,6 +74,8 @@ export function summary(
         );
       case 'activated':
         return `activated ${e.order.id}`;
+      case 'reduced':
+        return `reduced ${e.order.id} to ${e.order.quantity}${show.remaining ? ` left ${e.remaining}` : ''}`;
     }
   });
 }

@@ -171,9 +171,33 @@ describe('OrderBook: partial fills', () => {
     ]);
   });
 
-  it('cancels the rest of an OCA group on a partial execution', () => {
-    const book = new OrderBook({ slippageBps: 0, maxParticipation: 0.5 });
+  it('reduces the rest of an OCA group by a partial execution, and cancels them at the complete fill', () => {
+    const book = new OrderBook({ slippageBps: 0, maxParticipation: 0.3 });
     book.add(buy(1, { quantity: 100, ocaGroup: 'g' }));
+    book.add(buy(2, { quantity: 100, ocaGroup: 'g', type: OrderType.Limit, limitPrice: 1 }));
+    // A third of another size is reduced in proportion: 50 × 70 / 100 = 35 left.
+    book.add(buy(3, { quantity: 50, ocaGroup: 'g', type: OrderType.Limit, limitPrice: 1 }));
+    expect(summary(book.processBar(bar(10, 10, 10, 10, { volume: 100 })))).toEqual([
+      'fill 1 30@10 left 70',
+      'reduced 2 to 70 left 70',
+      'reduced 3 to 35 left 35',
+    ]);
+    expect(summary(book.processBar(bar(10, 10, 10, 10, { volume: 100 })))).toEqual([
+      'fill 1 30@10 left 40',
+      'reduced 2 to 40 left 40',
+      'reduced 3 to 20 left 20',
+    ]);
+    const last = bar(10, 10, 10, 10, { volume: 1000 });
+    expect(summary(book.processBar(last), { remaining: true, time: true })).toEqual([
+      'fill 1 40@10 left 0',
+      `cancelled 2 oca left 40 at ${last.time}`,
+      `cancelled 3 oca left 20 at ${last.time}`,
+    ]);
+  });
+
+  it('cancels the rest of an OCA group at a partial execution when its type is cancel (IB type 1)', () => {
+    const book = new OrderBook({ slippageBps: 0, maxParticipation: 0.5 });
+    book.add(buy(1, { quantity: 100, ocaGroup: 'g', ocaType: 'cancel' }));
     book.add(buy(2, { quantity: 100, ocaGroup: 'g', type: OrderType.Limit, limitPrice: 1 }));
     expect(summary(book.processBar(bar(10, 10, 10, 10, { volume: 100 })))).toEqual([
       'fill 1 50@10 left 50',

@@ -320,6 +320,7 @@ export class IbExecutionClient implements ExecutionClient {
     const run = this.run;
     if (run !== undefined && isOpenState(ibState)) run.openOrder(orderId, contract, order, state.status);
     if (this.tracker.has(orderId)) {
+      if (order.totalQuantity !== undefined) this.tracker.resized(orderId, order.totalQuantity);
       if (ibState !== undefined) this.tracker.status(orderId, ibState, undefined);
       return;
     }

@@ -34,6 +34,11 @@ const IB_TIF: Readonly<Record<TimeInForce, IbTimeInForce>> = { DAY: IbTimeInForc
 
 /** One-cancels-other with block: the other orders of the group are cancelled, and overfills are prevented. */
 export const OCA_CANCEL_WITH_BLOCK = 1;
+/**
+ * One-cancels-other with block where a partial execution reduces the others proportionately instead (a bracket's
+ * stop keeps covering the shares a partly filled take-profit left); a complete one cancels them.
+ */
+export const OCA_REDUCE_WITH_BLOCK = 2;
 
 /** Default price increment of US stocks at or above USD 1. */
 export const DEFAULT_MIN_TICK = 0.01;
@@ -125,7 +130,7 @@ export function toIbOrder(request: OrderRequest, context: IbOrderContext): Order
   }
   if (request.ocaGroup !== undefined) {
     order.ocaGroup = request.ocaGroup;
-    order.ocaType = OCA_CANCEL_WITH_BLOCK;
+    order.ocaType = request.ocaType === 'cancel' ? OCA_CANCEL_WITH_BLOCK : OCA_REDUCE_WITH_BLOCK;
   }
   return order;
 }

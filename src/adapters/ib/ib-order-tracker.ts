@@ -92,6 +92,31 @@ export class IbOrderTracker {
     this.accept(order);
   }
 
+  /**
+   * TWS reports the order smaller than ours: an OCA group of type 2 took shares off it when another order of the
+   * group executed in part (a bracket's stop after a partial take-profit). The order has that size from now on,
+   * and the engine is told, so that it never counts on shares the broker no longer works.
+   */
+  resized(orderId: number, totalQuantity: number): void {
+    const order = this.orders.get(orderId);
+    if (order === undefined || order.ended) return;
+    const quantity = totalQuantity - order.filledBefore;
+    if (!(quantity > 0 && quantity < order.request.quantity)) return;
+    order.request = { ...order.request, quantity };
+    this.options.outbox.emit(order.request.symbol, {
+      type: 'order_reduced',
+      time: this.options.clock.now(),
+      orderId,
+      symbol: order.request.symbol,
+      quantity,
+      remaining: this.remaining(order),
+    });
+    if (order.filled >= quantity) {
+      order.state = IbOrderState.Filled;
+      order.ended = true;
+    }
+  }
+
   /** An orderStatus (with TWS's cumulative filled shares) or an openOrder's state. */
   status(orderId: number, state: IbOrderState, brokerFilled: number | undefined): void {
     const order = this.orders.get(orderId);

@@ -112,8 +112,11 @@ export function mapOrder(
     ...(trailAmount === undefined ? {} : { trailAmount }),
     ...(trailPercent === undefined ? {} : { trailPercent }),
     ...(parentPermId === undefined ? {} : { parentId: parentPermId }),
-    // OCA group names are the client's own: two clients using the same name do not cancel each other.
-    ...(wire.ocaGroup === '' ? {} : { ocaGroup: `${clientId}/${wire.ocaGroup}` }),
+    // OCA group names are the client's own: two clients using the same name do not cancel each other. Types 2
+    // and 3 reduce the others by a partial execution, 1 (and the default 0) cancels them.
+    ...(wire.ocaGroup === ''
+      ? {}
+      : { ocaGroup: `${clientId}/${wire.ocaGroup}`, ocaType: wire.ocaType >= 2 ? 'reduce' : 'cancel' }),
   };
   return { ok: true, request };
 }

@@ -316,6 +316,14 @@ export class OrderWorkflow {
           this.settleTrail(order);
           this.setState(order, this.workable(order) ? 'Submitted' : 'PreSubmitted');
           break;
+        case 'reduced':
+          // As TWS does for OCA types 2 and 3: the order at its new size, then its status.
+          order.request = event.order;
+          order.wire = { ...order.wire, totalQuantity: event.order.quantity };
+          order.updatedAt = this.options.clock.now();
+          this.emitOpenOrder(order);
+          this.emitStatus(order);
+          break;
       }
     }
   }

@@ -131,6 +131,8 @@ export function brief(events: readonly EngineEvent[]): string[] {
         return `cancelled ${e.orderId} (${e.reason}) left ${e.remaining}`;
       case 'order_failed':
         return `failed ${e.orderId}${e.code === undefined ? '' : ` ${e.code}`}: ${e.reason}`;
+      case 'order_reduced':
+        return `reduced ${e.orderId} to ${e.quantity} left ${e.remaining}`;
       case 'market':
       case 'signal':
       case 'signal_rejected':

@@ -170,8 +170,8 @@ describe('IbExecutionClient against the embedded gateway', () => {
     const wire = [entry, stop, takeProfit].map((o) => s.gateway.broker.orders.byClient(CLIENT_ID, o.id));
     expect(wire.map((o) => [o?.wire.transmit, o?.wire.parentId, o?.wire.ocaGroup, o?.wire.ocaType])).toEqual([
       [false, 0, '', 0],
-      [false, entry.id, stop.ocaGroup, 1],
-      [true, entry.id, takeProfit.ocaGroup, 1],
+      [false, entry.id, stop.ocaGroup, 2],
+      [true, entry.id, takeProfit.ocaGroup, 2],
     ]);
     s.gateway.advance(HOUR);
     await until(s.events, has(`cancelled ${stop.id}`));
@@ -186,6 +186,41 @@ describe('IbExecutionClient against the embedded gateway', () => {
       `cancelled ${stop.id} (oca) left 100`,
     ]);
     expect(fillsOf(s.events, takeProfit.id)).toEqual([expectedFill(targetExec!, takeProfit)]);
+    expect(s.execution.workingOrders()).toEqual([]);
+  });
+
+  it("keeps a bracket's stop covering what a partly filled take-profit left (OCA type 2), then cancels it", async () => {
+    // A tiny participation cap: the take-profit, marketable at once, fills a few shares a minute.
+    const s = await start({ maxParticipation: 0.0005 });
+    const price = lastPrice(s.gateway, 'AAPL');
+    const entry = s.order({ quantity: 100 });
+    const child = { side: 'SELL', tif: 'GTC', parentId: entry.id, ocaGroup: `bracket-${entry.id}` } as const;
+    const stop = s.order({ ...child, type: 'STP', stopPrice: cents(price * 0.5), purpose: 'stop_loss' });
+    const takeProfit = s.order({ ...child, type: 'LMT', limitPrice: cents(price * 0.5), purpose: 'take_profit' });
+    s.execution.place({ type: 'order', time: s.gateway.clock.now(), order: entry, children: [stop, takeProfit] });
+    await until(s.events, has(`accepted ${takeProfit.id}`));
+    for (let minute = 0; minute < 120 && !has(`cancelled ${stop.id}`)(s.events); minute++) {
+      s.gateway.advance(MINUTE);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await until(s.events, has(`cancelled ${stop.id}`));
+    // After every execution of the take-profit, the stop works exactly the shares still held.
+    let held = 0;
+    let stopSize = 100;
+    const reductions: number[] = [];
+    for (const e of s.events) {
+      if (e.type === 'fill') held += e.fill.side === 'BUY' ? e.fill.quantity : -e.fill.quantity;
+      if (e.type === 'order_reduced' && e.orderId === stop.id) {
+        stopSize = e.quantity;
+        reductions.push(e.quantity);
+        expect(stopSize).toBe(held);
+      }
+    }
+    expect(reductions.length).toBeGreaterThan(1);
+    expect(stopSize).toBeLessThan(100);
+    expect(fillsOf(s.events, stop.id)).toEqual([]);
+    expect(held).toBe(0);
+    expect(s.gateway.broker.orders.byClient(CLIENT_ID, stop.id)?.wire.totalQuantity).toBe(stopSize);
     expect(s.execution.workingOrders()).toEqual([]);
   });
 

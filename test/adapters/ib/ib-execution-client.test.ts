@@ -67,8 +67,8 @@ describe('IbExecutionClient: placing', () => {
       tws.placed().map((m) => [m.orderId, m.order.transmit, m.order.parentId, m.order.ocaGroup, m.order.ocaType]),
     ).toEqual([
       [1, false, 0, undefined, undefined],
-      [2, false, 1, 'bracket-1', 1],
-      [3, true, 1, 'bracket-1', 1],
+      [2, false, 1, 'bracket-1', 2],
+      [3, true, 1, 'bracket-1', 2],
     ]);
     expect(tws.placed().map((m) => [m.order.orderType, m.order.auxPrice, m.order.lmtPrice, m.order.tif])).toEqual([
       ['MKT', undefined, undefined, 'DAY'],

@@ -78,7 +78,7 @@ describe('toIbOrder', () => {
     expect([percent.auxPrice, percent.trailingPercent, percent.trailStopPrice]).toEqual([undefined, 1.5, undefined]);
   });
 
-  it('stages a bracket child: parent id, transmit false, OCA group cancelling the rest with block', () => {
+  it('stages a bracket child: parent id, transmit false, OCA group reducing the rest with block (type 2)', () => {
     const child = toIbOrder(
       request({
         id: 13,
@@ -96,10 +96,15 @@ describe('toIbOrder', () => {
       parentId: 11,
       transmit: false,
       ocaGroup: 'bracket-11',
-      ocaType: 1,
+      ocaType: 2,
       orderRef: 'ets:take_profit:sma_crossover',
       tif: 'GTC',
     });
+  });
+
+  it('sends an OCA group of type cancel as IB type 1', () => {
+    const order = toIbOrder(request({ side: 'SELL', ocaGroup: 'g', ocaType: 'cancel' }), context);
+    expect([order.ocaGroup, order.ocaType]).toEqual(['g', 1]);
   });
 
   it('omits the strategy from the ref when the order has none', () => {
