@@ -70,6 +70,7 @@ export class LiveResults {
   private readonly trades: TradeRecord[] = [];
   private fillCount = 0;
   private orderCount = 0;
+  private lastEquityTime = Number.NEGATIVE_INFINITY;
   /** Rows and log lines that wait until the socket read being handled is done. */
   readonly afterTurn = new AfterTurn();
 
@@ -116,6 +117,9 @@ export class LiveResults {
   }
 
   equity(time: number, account: CurveSource): void {
+    // History and backfilled bars come symbol by symbol, each from its own first bar: the curve only runs forward.
+    if (time < this.lastEquityTime) return;
+    this.lastEquityTime = time;
     this.recorder.record(time, account);
   }
 
@@ -144,6 +148,8 @@ export class LiveResults {
 
   /** A new exchange day began: the days before it are complete, so daily.csv and metrics.json are brought up to date. */
   dayEnded(openPositions: number): void {
+    // The last row of the day that ended is still the recorder's pending one: it is the day's close.
+    this.recorder.finish();
     this.writeSummaries(openPositions);
     this.shares?.write();
   }

@@ -188,7 +188,7 @@ describe('OrderBook: partial fills', () => {
       'reduced 3 to 20 left 20',
     ]);
     const last = bar(10, 10, 10, 10, { volume: 1000 });
-    expect(summary(book.processBar(last), { remaining: true, time: true })).toEqual([
+    expect(summary(book.processBar(last))).toEqual([
       'fill 1 40@10 left 0',
       `cancelled 2 oca left 40 at ${last.time}`,
       `cancelled 3 oca left 20 at ${last.time}`,

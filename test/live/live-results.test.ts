@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LiveResults } from '../../src/live/live-results.js';
+import { useTempDir } from '../data/temp-dir.js';
+
+const at = (day: number, hour: number, minute = 0) => Date.UTC(2024, 9, day, hour, minute);
+const account = (cash: number, positionsValue = 0) => ({
+  cash,
+  settledCash: cash,
+  positionsValue,
+  openPositionCount: positionsValue === 0 ? 0 : 1,
+});
+const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').slice(1);
+
+describe('LiveResults', () => {
+  const temp = useTempDir();
+
+  it('writes the curve forward only: history bars of one symbol after another add no rows back in time', () => {
+    const results = new LiveResults(temp.path(), { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 });
+    // Warm-up history of two symbols, each from its first bar, then the live bars.
+    for (const _symbol of [0, 1]) for (const minute of [35, 40]) results.equity(at(16, 9, minute), account(100_000));
+    results.equity(at(16, 9, 45), account(99_000, 1_500));
+    results.close(1);
+    expect(lines(results.files.equity).map((row) => row.split(',')[0])).toEqual([
+      '2024-10-16 09:35:00',
+      '2024-10-16 09:40:00',
+      '2024-10-16 09:45:00',
+    ]);
+  });
+
+  it('brings daily.csv and metrics.json up to the day that ended while the session goes on', () => {
+    const results = new LiveResults(temp.path(), { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 });
+    results.equity(at(16, 10), account(100_000, 0));
+    results.equity(at(16, 16), account(101_000, 0));
+    // The first bar of the next day: the node says the day ended before it records the bar.
+    results.dayEnded(0);
+    expect(lines(results.files.daily)).toEqual(['2024-10-16 16:00:00,101000,101000,101000,0']);
+    const metrics = JSON.parse(readFileSync(results.files.metrics, 'utf8')) as Record<string, unknown>;
+    expect([metrics.final_equity, metrics.periods]).toEqual([101_000, 1]);
+    results.equity(at(17, 10), account(101_500, 0));
+    results.close(0);
+    expect(lines(results.files.daily)).toEqual([
+      '2024-10-16 16:00:00,101000,101000,101000,0',
+      '2024-10-17 10:00:00,101500,101500,101500,0',
+    ]);
+  });
+});
