@@ -4,7 +4,8 @@ import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import type { LiveJournal } from '../journal/live-journal.js';
-import { LiveNode } from '../live/live-node.js';
+import { IbConnectError } from '../adapters/ib/ib-client.js';
+import { LiveNode, type LiveSummary } from '../live/live-node.js';
 import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
@@ -115,7 +116,16 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     );
     if (interrupted !== undefined) node.stop(interrupted);
     dashboard = await startSessionDashboard(config, node, logger);
-    const summary = await node.run();
+    let summary: LiveSummary;
+    try {
+      summary = await node.run();
+    } catch (error) {
+      if (!(error instanceof IbConnectError && error.kind === 'interrupted')) throw error;
+      // Ctrl+C before TWS answered: nothing was sent, nothing to shut down.
+      process.stderr.write(`${error.message}: nothing was sent\n`);
+      process.exitCode = 130;
+      return;
+    }
     writeLiveReport(config, summary, embedded?.dataDirectory ?? null, logger);
     journal?.stop(summary.to, summary.reason);
     printLiveSummary(

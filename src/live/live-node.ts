@@ -216,6 +216,8 @@ export class LiveNode implements LiveView {
   /** Asks the session to end; `run` then shuts down and resolves. Later calls keep the first reason. */
   stop(reason: string): void {
     this.stopReason ??= reason;
+    // Still connecting: TWS may not answer for the whole connect timeout.
+    if (this.running === undefined) this.client.abortConnect(this.stopReason);
     this.wake?.();
   }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IbClient } from '../../src/adapters/ib/ib-client.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { silentLogger } from '../../src/logging/logger.js';
-import { liveConfig, liveWork, runLive, startTestGateway, type LiveWork } from './live-fixture.js';
+import { liveConfig, liveWork, runLive, startLive, startTestGateway, type LiveWork } from './live-fixture.js';
 
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -86,6 +86,25 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
       const [status, line] = await failure(work, { ibkr: { port, connect_timeout_seconds: 0.5 } });
       expect(status).toBe(1);
       expect(line).toMatch(/^error: no answer from TWS \/ IB Gateway at 127\.0\.0\.1:\d+ within 0\.5 s/);
+    } finally {
+      await close(silent);
+    }
+  });
+
+  it('at once on Ctrl+C while TWS does not answer, rather than after the connect timeout', async () => {
+    const silent = createServer((socket) => socket.resume());
+    const port = await listen(silent);
+    try {
+      const live = startLive(work, liveConfig(work, { ibkr: { port, connect_timeout_seconds: 60 } }));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const interrupted = Date.now();
+      live.child.kill('SIGINT');
+      const run = await live.done;
+      expect(Date.now() - interrupted).toBeLessThan(5000);
+      expect(run.status).toBe(130);
+      expect(run.stderr).toContain(
+        `interrupted (SIGINT) while connecting to TWS / IB Gateway at 127.0.0.1:${port}: nothing was sent\n`,
+      );
     } finally {
       await close(silent);
     }

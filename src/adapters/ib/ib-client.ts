@@ -23,7 +23,7 @@ export interface IbSession {
   readonly serverVersion: number;
 }
 
-export type IbConnectFailure = 'refused' | 'timeout' | 'client_id_in_use' | 'closed' | 'not_connected';
+export type IbConnectFailure = 'refused' | 'timeout' | 'client_id_in_use' | 'closed' | 'not_connected' | 'interrupted';
 
 /** Connecting failed; the message is one line a user can act on. */
 export class IbConnectError extends Error {
@@ -55,6 +55,8 @@ const FIRST_REQUEST_ID = 100_000_000;
 export class IbClient {
   private current: IBApi | undefined;
   private ready = false;
+  /** Fails the connection attempt in progress (see abortConnect). */
+  private abortPending: ((reason: string) => void) | undefined;
   private readonly bindings: [EventName, AnyListener][] = [];
   private readonly messageListeners: IbMessageListener[] = [];
   private readonly closedListeners: (() => void)[] = [];
@@ -131,6 +133,14 @@ export class IbClient {
     return true;
   }
 
+  /**
+   * Gives up a connection attempt in progress (Ctrl+C while TWS does not answer): `connect` fails at once with an
+   * IbConnectError of kind `interrupted` saying `reason`. Nothing happens when no attempt is in progress.
+   */
+  abortConnect(reason: string): void {
+    this.abortPending?.(reason);
+  }
+
   /** Connects and completes the handshake (nextValidId and managedAccounts), or fails with an IbConnectError. */
   connect(): Promise<IbSession> {
     this.close();
@@ -155,6 +165,7 @@ export class IbClient {
       const fail = (error: IbConnectError): void => {
         if (settled) return;
         settled = true;
+        this.abortPending = undefined;
         clearTimeout(timer);
         events.off(EventName.nextValidId, onId);
         events.off(EventName.managedAccounts, onAccounts);
@@ -167,6 +178,7 @@ export class IbClient {
       const succeed = (): void => {
         if (settled || nextValidId === undefined || accounts === undefined) return;
         settled = true;
+        this.abortPending = undefined;
         clearTimeout(timer);
         this.messageListeners.splice(this.messageListeners.indexOf(onFailure), 1);
         this.ready = true;
@@ -225,6 +237,9 @@ export class IbClient {
           ),
         );
       }, connectTimeoutMs);
+      this.abortPending = (reason) => {
+        fail(new IbConnectError('interrupted', `${reason} while connecting to TWS / IB Gateway at ${where}`));
+      };
       this.messageListeners.unshift(onFailure);
       events.on(EventName.nextValidId, onId);
       events.on(EventName.managedAccounts, onAccounts);
