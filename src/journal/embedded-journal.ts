@@ -1,4 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
+import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { journalFiles, openJournalForReading } from './open-journal.js';
 import { TradingJournal } from './trading-journal.js';
@@ -28,7 +29,7 @@ export function restartEmbeddedJournal(path: string, account: string): void {
     const owner = metaValue(path, 'account');
     if (owner !== undefined && owner !== account) {
       throw new JournalError(
-        `the journal ${path} belongs to account ${owner}, not ${account}: each account has its own`,
+        `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
       );
     }
     if (metaValue(path, EMBEDDED_KEY) === undefined) {

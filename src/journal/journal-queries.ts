@@ -1,5 +1,6 @@
 import type { Fill } from '../domain/fill.js';
 import type { OrderPurpose, OrderSide } from '../domain/order.js';
+import { maskAccount } from '../live/live-safety.js';
 import type { JournalDatabase } from './open-journal.js';
 
 /** A query's answer: column names and rows of plain values, ready for a table, CSV or JSON. */
@@ -14,9 +15,12 @@ function rows(db: JournalDatabase, sql: string, since: number): JournalRows {
   return { columns, rows: statement.all({ since }) as Record<string, string | number | null>[] };
 }
 
-/** Sessions with their counts; `since` (exchange time, ms) keeps the sessions that were running at or after it. */
+/**
+ * Sessions with their counts; `since` (exchange time, ms) keeps the sessions that were running at or after it. A
+ * broker account is masked, as everywhere else a user sees it (a backtest's stays `backtest`).
+ */
 export function sessionSummary(db: JournalDatabase, since: number): JournalRows {
-  return rows(
+  const summary = rows(
     db,
     `SELECT s.id AS session, s.mode, s.account, s.strategy, s.version, s.started_wall AS started,
        s.stopped_wall AS stopped, coalesce(s.stop_reason, CASE WHEN s.stopped_wall IS NULL THEN 'did not stop cleanly' END) AS reason,
@@ -31,6 +35,12 @@ export function sessionSummary(db: JournalDatabase, since: number): JournalRows 
      ORDER BY s.id`,
     since,
   );
+  return {
+    columns: summary.columns,
+    rows: summary.rows.map((row) =>
+      row.mode === 'live' ? { ...row, account: maskAccount(String(row.account)) } : row,
+    ),
+  };
 }
 
 export function orderRows(db: JournalDatabase, since: number): JournalRows {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
+import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
 import { importReservations } from './reservation-import.js';
@@ -202,7 +203,7 @@ export class TradingJournal {
     } else if (row.value !== account) {
       db.close();
       throw new JournalError(
-        `the journal ${path} belongs to account ${row.value}, not ${account}: each account has its own`,
+        `the journal ${path} belongs to account ${maskAccount(row.value)}, not ${maskAccount(account)}: each account has its own`,
       );
     }
     const journal = new TradingJournal(db);

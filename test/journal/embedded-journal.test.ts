@@ -51,7 +51,7 @@ describe('restartEmbeddedJournal', () => {
     journalWithSession(other, 'DU2', true);
     expect(() => {
       restartEmbeddedJournal(other, 'DU1');
-    }).toThrow(`the journal ${other} belongs to account DU2, not DU1`);
+    }).toThrow(`the journal ${other} belongs to account DU***, not DU***`);
     expect(sessions(other)).toBe(1);
 
     const notes = temp.write('notes.txt', 'my notes\n');

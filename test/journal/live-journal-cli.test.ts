@@ -49,7 +49,7 @@ describe('ets live with a journal it cannot use', () => {
     const run = await runLive(work, config());
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(
-      `error: the journal ${file} belongs to account DU7654321, not DU1234567: each account has its own\n`,
+      `error: the journal ${file} belongs to account DU7***321, not DU1***567: each account has its own\n`,
     );
   });
 });

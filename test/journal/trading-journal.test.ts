@@ -7,6 +7,7 @@ import type { OrderEvent } from '../../src/domain/events.js';
 import type { Fill } from '../../src/domain/fill.js';
 import { JournalError } from '../../src/journal/journal-error.js';
 import { readResume } from '../../src/journal/journal-resume.js';
+import { sessionSummary } from '../../src/journal/journal-queries.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { SCHEMA_VERSION } from '../../src/journal/schema.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
@@ -110,7 +111,7 @@ describe('TradingJournal', () => {
 
   it('refuses another account', () => {
     open().close();
-    expect(() => TradingJournal.open(file(), 'DU2')).toThrow(/belongs to account DU1, not DU2/);
+    expect(() => TradingJournal.open(file(), 'DU2')).toThrow(/belongs to account DU\*\*\*, not DU\*\*\*/);
   });
 
   it('refuses a file that is not SQLite and leaves it as it was', () => {
@@ -186,6 +187,23 @@ describe('TradingJournal', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the journal summary', () => {
+  const temp = useTempDir();
+
+  it("masks a broker account, as logs and results do, and keeps a backtest's", () => {
+    const path = join(temp.path(), 'journal.sqlite');
+    const journal = TradingJournal.open(path, 'DU1234567');
+    journal.startSession(SESSION);
+    journal.close();
+    const db = openJournalForReading(path);
+    try {
+      expect(sessionSummary(db, 0).rows.map((r) => [r.mode, r.account])).toEqual([['live', 'DU1***567']]);
+    } finally {
+      db.close();
+    }
   });
 });
 
