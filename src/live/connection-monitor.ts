@@ -117,7 +117,10 @@ export class ConnectionMonitor implements EntryGate {
     if (previous === 'stopped') return;
     this.current = next;
     const now = Date.now();
-    this.options.logger.info(
+    // Losing the connection is a warning, as TWS's own 1100 is: orders wait until it is back.
+    const log = next === 'down' ? this.options.logger.warn : this.options.logger.info;
+    log.call(
+      this.options.logger,
       { from: previous, to: next, after: `${((now - this.since) / 1000).toFixed(1)} s` },
       `connection ${next}: ${reason}`,
     );

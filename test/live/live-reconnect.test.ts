@@ -46,7 +46,10 @@ describe('ets live through dropped sockets, lost connectivity and a daily restar
 
     const log = logLines(work);
     const messages = log.map((l) => l.msg ?? '');
-    expect(messages.filter((m) => m.startsWith('connection down')).length).toBeGreaterThanOrEqual(3);
+    const down = log.filter((l) => (l.msg ?? '').startsWith('connection down'));
+    expect(down.length).toBeGreaterThanOrEqual(3);
+    // Warnings (pino's level 40), as TWS's own 1100 is.
+    expect(down.map((l) => l.level)).toEqual(down.map(() => 40));
     expect(messages.filter((m) => m.startsWith('connection connected')).length).toBeGreaterThanOrEqual(3);
     expect(messages.some((m) => m.startsWith('connectivity lost'))).toBe(true);
     expect(messages.some((m) => m.startsWith('connectivity restored'))).toBe(true);
