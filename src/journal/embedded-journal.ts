@@ -45,6 +45,9 @@ export function restartEmbeddedJournal(path: string, account: string): void {
     } finally {
       lock.release();
     }
+  } else {
+    // Side files without their journal (a reservation log, say) belong to no account: never imported into this one.
+    for (const file of journalFiles(path)) rmSync(file, { force: true });
   }
   const journal = TradingJournal.open(path, account);
   journal.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(EMBEDDED_KEY, 'no state file');

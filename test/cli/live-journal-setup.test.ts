@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,10 +26,8 @@ describe('the live journal of a session', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
     openLiveJournal(c, undefined).close();
-    // Whatever an earlier run left (here: not even a journal) is replaced, never read.
-    writeFileSync(path, 'left by an earlier run');
-    writeFileSync(`${path}-wal`, 'x');
-    // A reservation log of the old account's journal would otherwise be imported into the new one.
+    // The journal an earlier such run left is replaced, never read: a reservation log of the old account's journal
+    // would otherwise be imported into the new one.
     const order = { id: 5, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MKT', tif: 'DAY', purpose: 'entry' };
     writeFileSync(
       `${path}-reservations`,
@@ -39,6 +37,10 @@ describe('the live journal of a session', () => {
     expect(journal.resumed).toBe(false);
     journal.close();
     expect(existsSync(path)).toBe(true);
+    // Anything else at the path is refused and left as it is (see restartEmbeddedJournal).
+    writeFileSync(path, 'my notes');
+    expect(() => openLiveJournal(c, undefined)).toThrow('is not an SQLite database');
+    expect(readFileSync(path, 'utf8')).toBe('my notes');
   });
 
   it('keeps an existing journal for a broker that keeps its state (and refuses one that is not a journal)', () => {
