@@ -1,12 +1,12 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
-import { formatTime } from '../domain/time.js';
+import { formatTime, parseTime } from '../domain/time.js';
 import { formatDecimal } from '../performance/decimal-format.js';
 import { EQUITY_HEADER } from '../performance/equity-csv-writer.js';
 import type { EquityRowSink } from '../performance/equity-csv-writer.js';
-import { equitySeries, type CurveSource } from '../performance/equity-curve.js';
+import { EquityCurve, equitySeries, type CurveSource, type EquityColumns } from '../performance/equity-curve.js';
 import { EquityRecorder } from '../performance/equity-recorder.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import { fillRow, ORDERS_HEADER, orderRows, tradeRow } from '../performance/report-rows.js';
@@ -19,6 +19,8 @@ import {
   type ReportFiles,
 } from '../performance/report-writer.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
+import { columnReader, readCsvTable } from '../report/csv-table.js';
+import { readTrades } from '../report/results-files.js';
 import { AfterTurn } from './after-turn.js';
 import { LineFile } from './line-file.js';
 import { LiveStrategyShares, type LiveStrategySharesOptions } from './live-strategy-shares.js';
@@ -71,6 +73,8 @@ export class LiveResults {
   private fillCount = 0;
   private orderCount = 0;
   private lastEquityTime = Number.NEGATIVE_INFINITY;
+  /** The base of the metrics: this session's start, or the first continued session's. */
+  private readonly initialEquity: number;
   /** Rows and log lines that wait until the socket read being handled is done. */
   readonly afterTurn = new AfterTurn();
 
@@ -102,6 +106,16 @@ export class LiveResults {
     // One strategy writes no strategies.csv; one left by an earlier run would look like this session's.
     if (this.shares === undefined) rmSync(sharesPath, { force: true });
     this.recorder = new EquityRecorder(new EquityLines(this.equityFile));
+    const earlier = options.append === true ? earlierRun(this.files) : null;
+    if (earlier !== null) {
+      // The sessions before this one stay in daily.csv and in the metrics, as their rows stay in equity.csv.
+      this.recorder.continueFrom(earlier.days);
+      this.trades.push(...earlier.trades);
+      this.lastEquityTime = earlier.days.time[earlier.days.length - 1] ?? this.lastEquityTime;
+      this.initialEquity = earlier.initialEquity ?? options.initialEquity;
+    } else {
+      this.initialEquity = options.initialEquity;
+    }
   }
 
   get fills(): number {
@@ -110,10 +124,6 @@ export class LiveResults {
 
   get orders(): number {
     return this.orderCount;
-  }
-
-  get closedTrades(): readonly TradeRecord[] {
-    return this.trades;
   }
 
   equity(time: number, account: CurveSource): void {
@@ -167,7 +177,7 @@ export class LiveResults {
   private writeSummaries(openPositions: number): PerformanceMetrics {
     const daily = this.recorder.daily();
     const metrics = computeMetrics({
-      initialEquity: this.options.initialEquity,
+      initialEquity: this.initialEquity,
       daily: equitySeries(daily),
       trades: this.trades,
       exposure: this.recorder.exposure(),
@@ -182,5 +192,38 @@ export class LiveResults {
     writeMetricsJson(`${this.files.metrics}.partial`, metrics, this.options.riskCounts?.());
     renameSync(`${this.files.metrics}.partial`, this.files.metrics);
     return metrics;
+  }
+}
+
+/**
+ * The daily snapshots, closed trades and initial equity of the results a continued session follows (its daily.csv,
+ * trades.csv and metrics.json); null when there are none or they cannot be read, and the days then start anew (equity.csv keeps
+ * every row either way).
+ */
+function earlierRun(
+  files: ReportFiles,
+): { days: EquityColumns; trades: TradeRecord[]; initialEquity: number | null } | null {
+  if (!existsSync(files.daily)) return null;
+  try {
+    const table = readCsvTable(files.daily, ['time', 'cash', 'settled_cash', 'positions_value']);
+    const days = new EquityCurve(table.rows.length);
+    for (let i = 0; i < table.rows.length; i++) {
+      const row = columnReader(table, i);
+      days.append(
+        row.time('time', parseTime),
+        row.number('cash'),
+        row.number('settled_cash'),
+        row.number('positions_value'),
+      );
+    }
+    let initialEquity: number | null = null;
+    if (existsSync(files.metrics)) {
+      const metrics = JSON.parse(readFileSync(files.metrics, 'utf8')) as { initial_equity?: unknown };
+      if (typeof metrics.initial_equity === 'number') initialEquity = metrics.initial_equity;
+    }
+    const trades = existsSync(files.trades) ? readTrades(files.trades) : [];
+    return { days: days.rows(), trades, initialEquity };
+  } catch {
+    return null;
   }
 }

@@ -28,6 +28,13 @@ export class EquityRecorder {
     private readonly everyRow = true,
   ) {}
 
+  /** Continues the daily snapshots of an earlier run (a live session's results continued after a restart). */
+  continueFrom(days: EquityColumns): void {
+    for (let i = 0; i < days.length; i++) {
+      this.days.append(days.time[i]!, days.cash[i]!, days.settledCash[i]!, days.positionsValue[i]!);
+    }
+  }
+
   /** Rows recorded so far. */
   get length(): number {
     return this.rows;

@@ -126,7 +126,7 @@ function tradeOf(row: RowReader): TradeRow {
   };
 }
 
-function readTrades(path: string): TradeRow[] {
+export function readTrades(path: string): TradeRow[] {
   return readRows(path, TRADE_COLUMNS, tradeOf);
 }
 

@@ -44,4 +44,37 @@ describe('LiveResults', () => {
       '2024-10-17 10:00:00,101500,101500,101500,0',
     ]);
   });
+
+  it('continues the daily snapshots, trades and initial equity of the results it follows after a restart', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 16), account(101_000));
+    first.trade({
+      symbol: 'AAA',
+      entryTime: at(16, 10),
+      entryPrice: 10,
+      exitTime: at(16, 15),
+      exitPrice: 11,
+      quantity: 1000,
+      pnl: 1000,
+      commission: 0,
+    });
+    first.close(0);
+    // The restarted session starts from the broker's equity then, and replays part of the day before.
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 101_000, append: true });
+    second.equity(at(16, 15), account(100_500));
+    second.equity(at(17, 16), account(102_000));
+    const metrics = second.close(0);
+    expect(lines(second.files.daily)).toEqual([
+      '2024-10-16 16:00:00,101000,101000,101000,0',
+      '2024-10-17 16:00:00,102000,102000,102000,0',
+    ]);
+    expect([metrics.initial_equity, metrics.final_equity, metrics.trades, metrics.periods]).toEqual([
+      100_000, 102_000, 1, 2,
+    ]);
+    expect(lines(second.files.equity).map((row) => row.split(',')[0])).toEqual([
+      '2024-10-16 16:00:00',
+      '2024-10-17 16:00:00',
+    ]);
+  });
 });
