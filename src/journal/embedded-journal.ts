@@ -8,10 +8,12 @@ import { JournalWriterLock } from './writer-lock.js';
 /** The journal's meta key that marks a journal of sessions on the embedded gateway without a state file. */
 const EMBEDDED_KEY = 'embedded_gateway';
 
-function metaValue(path: string, key: string): string | undefined {
+/** The journal's meta keys and values, read after checking that it is an intact journal. */
+function metaOf(path: string): Map<string, string> {
   const db = openJournalForReading(path);
   try {
-    return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+    return new Map(rows.map((row) => [row.key, row.value]));
   } finally {
     db.close();
   }
@@ -26,13 +28,14 @@ function metaValue(path: string, key: string): string | undefined {
  */
 export function restartEmbeddedJournal(path: string, account: string): void {
   if (existsSync(path)) {
-    const owner = metaValue(path, 'account');
+    const meta = metaOf(path);
+    const owner = meta.get('account');
     if (owner !== undefined && owner !== account) {
       throw new JournalError(
         `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
       );
     }
-    if (metaValue(path, EMBEDDED_KEY) === undefined) {
+    if (!meta.has(EMBEDDED_KEY)) {
       throw new JournalError(
         `the journal ${path} holds sessions on TWS / IB Gateway (or an embedded gateway with a state file): a session ` +
           'on the embedded gateway without one starts a journal of its own; set live.journal_file (or ' +
