@@ -197,8 +197,8 @@ export class LiveResults {
 
 /**
  * The daily snapshots, closed trades and initial equity of the results a continued session follows (its daily.csv,
- * trades.csv and metrics.json); null when there are none or they cannot be read, and the days then start anew (equity.csv keeps
- * every row either way).
+ * trades.csv and metrics.json); null when there are none or they cannot be read, and the days then start anew
+ * (equity.csv keeps every row either way).
  */
 function earlierRun(
   files: ReportFiles,

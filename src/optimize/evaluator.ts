@@ -84,7 +84,7 @@ export function poolRunner(context: EvaluationContext, workers: number, cache: J
  * An error thrown in a worker thread under the name it had there (a strategy's StrategyRuntimeError, say): posting
  * an error to another thread keeps only the built-in names, and the CLI tells a user's mistake by its name.
  */
-export function withThreadName(error: unknown): unknown {
+function withThreadName(error: unknown): unknown {
   if (!(error instanceof Error)) return error;
   const name = /^(\w+): /.exec(error.stack ?? '')?.[1];
   if (name !== undefined && name !== error.name && error.stack?.startsWith(`${name}: ${error.message}`)) {
