@@ -23,7 +23,7 @@ export function sessionSummary(db: JournalDatabase, since: number): JournalRows 
   const summary = rows(
     db,
     `SELECT s.id AS session, s.mode, s.account, s.strategy, s.version, s.started_wall AS started,
-       s.stopped_wall AS stopped, coalesce(s.stop_reason, CASE WHEN s.stopped_wall IS NULL THEN 'did not stop cleanly' END) AS reason,
+       s.stopped_wall AS stopped, coalesce(s.stop_reason, CASE WHEN s.stopped_wall IS NULL THEN 'running, or did not stop cleanly' END) AS reason,
        (SELECT count(*) FROM orders o WHERE o.session_id = s.id) AS orders,
        (SELECT count(*) FROM executions e WHERE e.session_id = s.id) AS fills,
        (SELECT count(*) FROM executions e WHERE e.session_id = s.id AND e.recovered = 1) AS recovered_fills,
