@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { addConfigOption, resolveConfig } from './config-options.js';
+import { isSymbol, SYMBOL_EXPECTED } from '../domain/symbol.js';
 import { UsageError } from './exit-codes.js';
 
 interface ReportFlags {
@@ -25,6 +26,15 @@ export function registerReportCommand(program: Command): void {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         const what = existsSync(dir) ? 'not a directory' : 'no such directory';
         throw new UsageError(`<dir>: got "${dir}" (${what}); expected a results directory`);
+      }
+      // Asked for by name, the chart data and the benchmark must exist; the config's default data may be absent.
+      if (flags.dataDir !== undefined && !(existsSync(flags.dataDir) && statSync(flags.dataDir).isDirectory())) {
+        throw new UsageError(
+          `--data-dir: got "${flags.dataDir}" (no such directory); expected a directory of SYMBOL.csv bars`,
+        );
+      }
+      if (flags.benchmark !== undefined && !isSymbol(flags.benchmark.toUpperCase())) {
+        throw new UsageError(`--benchmark: got "${flags.benchmark}"; expected ${SYMBOL_EXPECTED}`);
       }
       const config = resolveConfig(flags.config, []);
       const { reportOptions } = await import('../report/report-options.js');

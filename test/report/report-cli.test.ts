@@ -80,5 +80,16 @@ describe('ets report', () => {
     expect(missing.stderr).toBe(
       `error: <dir>: got "${join(work, 'nowhere')}" (no such directory); expected a results directory\n`,
     );
+    // Chart data and a benchmark asked for by name must be there, rather than silently left out.
+    const before = readFileSync(join(out, 'report.html'), 'utf8');
+    const noData = runCli(['report', out, '-c', config, '--data-dir', join(work, 'nowhere')]);
+    expect([noData.status, noData.stderr]).toEqual([
+      2,
+      `error: --data-dir: got "${join(work, 'nowhere')}" (no such directory); expected a directory of SYMBOL.csv bars\n`,
+    ]);
+    const badBenchmark = runCli(['report', out, '-c', config, '--benchmark', '../x']);
+    expect(badBenchmark.status).toBe(2);
+    expect(badBenchmark.stderr).toMatch(/^error: --benchmark: got "\.\.\/x"; expected /);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(before);
   });
 });
