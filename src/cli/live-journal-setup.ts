@@ -16,15 +16,21 @@ export function journalPath(config: Config): string {
 
 /**
  * Opens the live session's journal (refusing a corrupt one, one of a newer schema or another account's, untouched).
- * `crashAt` arms a crash point of the chaos test (ETS_CRASH_AT).
+ * `crashAt` arms a crash point of the chaos test (ETS_CRASH_AT); `onKept` is told where an earlier journal the
+ * embedded gateway's new one does not replace was kept (see restartEmbeddedJournal).
  */
-export function openLiveJournal(config: Config, crashAt: string | undefined): LiveJournal {
+export function openLiveJournal(
+  config: Config,
+  crashAt: string | undefined,
+  onKept: (kept: string) => void = () => undefined,
+): LiveJournal {
   const path = journalPath(config);
   mkdirSync(dirname(path), { recursive: true });
   if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
     // Without a state file the embedded gateway opens a new paper account on every run: the session starts a new
     // journal, as it starts its results anew (never in place of a journal that is not such a run's).
-    restartEmbeddedJournal(path, config.ibkr.account_id);
+    const kept = restartEmbeddedJournal(path, config.ibkr.account_id);
+    if (kept !== null) onKept(kept);
   }
   const crash = crashHook(parseCrashPoint(crashAt));
   return LiveJournal.open({

@@ -16,7 +16,7 @@ import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
 import { haltOnSignal } from './halt-signal.js';
 import { writeHaltRequest } from '../live/kill-switch.js';
-import { openLiveJournal } from './live-journal-setup.js';
+import { journalPath, openLiveJournal } from './live-journal-setup.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
@@ -96,7 +96,14 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     const end = sessionEnd(options, dataEnd);
     // A --until the replay has passed already is refused before the journal or the results are touched.
     if (embedded !== undefined) resolveSessionEnd(end, embedded.gateway.clock.now());
-    journal = config.ibkr.read_only ? undefined : openLiveJournal(config, process.env.ETS_CRASH_AT);
+    journal = config.ibkr.read_only
+      ? undefined
+      : openLiveJournal(config, process.env.ETS_CRASH_AT, (kept) => {
+          logger.warn(
+            { journal: journalPath(config), kept },
+            'the journal there was not written by an embedded run without a state file: kept under another name, and a new one started',
+          );
+        });
     node = new LiveNode(
       config,
       {

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { journalFiles, openJournalForReading } from './open-journal.js';
@@ -19,14 +19,22 @@ function metaOf(path: string): Map<string, string> {
   }
 }
 
+/** `journal-X.sqlite` → `journal-X.kept-20261205T203600.sqlite`: where a journal that is not to be replaced goes. */
+function keptName(path: string, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return path.endsWith('.sqlite') ? `${path.slice(0, -7)}.kept-${stamp}.sqlite` : `${path}.kept-${stamp}`;
+}
+
 /**
  * Starts the journal of a session on the embedded gateway without a state file anew. That gateway opens a new paper
- * account on every run, so a journal an earlier such run left describes an account that no longer exists, and goes;
- * anything else at the path is refused and left as it is: a file that is not an intact journal, another account's
- * journal, one that sessions on TWS / IB Gateway (or a gateway with a state file) wrote, or one a running session is
- * writing. The new journal is marked as the embedded gateway's.
+ * account on every run, so a journal an earlier such run left describes an account that no longer exists, and goes.
+ * A journal of the account that such a run did not write (sessions on TWS / IB Gateway or a gateway with a state
+ * file, or a run of a version that did not mark its journals) is kept under another name with its side files, and
+ * that name is returned. Refused and left as it is: a file that is not an intact journal, another account's journal,
+ * and one a running session is writing. The new journal is marked as the embedded gateway's.
  */
-export function restartEmbeddedJournal(path: string, account: string): void {
+export function restartEmbeddedJournal(path: string, account: string, now = new Date()): string | null {
+  let kept: string | null = null;
   if (existsSync(path)) {
     const meta = metaOf(path);
     const owner = meta.get('account');
@@ -35,16 +43,17 @@ export function restartEmbeddedJournal(path: string, account: string): void {
         `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
       );
     }
-    if (!meta.has(EMBEDDED_KEY)) {
-      throw new JournalError(
-        `the journal ${path} holds sessions on TWS / IB Gateway (or an embedded gateway with a state file): a session ` +
-          'on the embedded gateway without one starts a journal of its own; set live.journal_file (or ' +
-          'live.results_directory) to another place, or delete the file',
-      );
-    }
     const lock = JournalWriterLock.take(path);
     try {
-      for (const file of journalFiles(path)) rmSync(file, { force: true });
+      if (meta.has(EMBEDDED_KEY)) {
+        for (const file of journalFiles(path)) rmSync(file, { force: true });
+      } else {
+        kept = keptName(path, now);
+        const target = kept;
+        journalFiles(path).forEach((file, i) => {
+          if (existsSync(file)) renameSync(file, journalFiles(target)[i]!);
+        });
+      }
     } finally {
       lock.release();
     }
@@ -55,4 +64,5 @@ export function restartEmbeddedJournal(path: string, account: string): void {
   const journal = TradingJournal.open(path, account);
   journal.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(EMBEDDED_KEY, 'no state file');
   journal.close();
+  return kept;
 }

@@ -37,16 +37,18 @@ describe('restartEmbeddedJournal', () => {
     expect(sessions(path)).toBe(0);
   });
 
-  it('refuses, untouched, a journal of TWS / IB Gateway sessions, another account, a file that is not one', () => {
+  it('keeps a journal of TWS / IB Gateway sessions under another name, and starts a new one', () => {
     const external = join(temp.path(), 'external.sqlite');
     journalWithSession(external, 'DU1', false);
-    expect(() => {
-      restartEmbeddedJournal(external, 'DU1');
-    }).toThrow(
-      /holds sessions on TWS \/ IB Gateway .*: a session on the embedded gateway without one starts a journal of its own/,
-    );
-    expect(sessions(external)).toBe(1);
+    const kept = restartEmbeddedJournal(external, 'DU1', new Date('2026-12-05T20:36:00Z'));
+    expect(kept).toBe(join(temp.path(), 'external.kept-20261205T203600.sqlite'));
+    expect(sessions(kept!)).toBe(1);
+    expect(sessions(external)).toBe(0);
+    // A journal the embedded gateway marked is simply replaced.
+    expect(restartEmbeddedJournal(external, 'DU1')).toBeNull();
+  });
 
+  it("refuses, untouched, another account's journal and a file that is not one", () => {
     const other = join(temp.path(), 'other.sqlite');
     journalWithSession(other, 'DU2', true);
     expect(() => {
