@@ -3,6 +3,7 @@ import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
+import { locatingStrategyErrors } from './strategy-param-origin.js';
 import { symbolsFlag } from './symbols-flag.js';
 
 export interface BacktestFlags {
@@ -124,15 +125,17 @@ export function registerBacktestCommand(program: Command): void {
     .action(async (flags: BacktestFlags) => {
       const overrides = overridesFrom(flags, () => resolveConfig(flags.config, []).backtest.strategy);
       const config = resolveConfig(flags.config, overrides);
-      if (config.backtest.walk_forward.enabled) {
-        const { runBacktestWalkForward } = await import('./backtest-walk-forward.js');
-        await runBacktestWalkForward(config, flags);
-        return;
-      }
-      const { runBacktestCommand } = await import('./backtest-run.js');
-      await runBacktestCommand(config, {
-        benchmarkRequired: flags.benchmark !== undefined,
-        ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+      await locatingStrategyErrors(flags.config, overrides, async () => {
+        if (config.backtest.walk_forward.enabled) {
+          const { runBacktestWalkForward } = await import('./backtest-walk-forward.js');
+          await runBacktestWalkForward(config, flags);
+          return;
+        }
+        const { runBacktestCommand } = await import('./backtest-run.js');
+        await runBacktestCommand(config, {
+          benchmarkRequired: flags.benchmark !== undefined,
+          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+        });
       });
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ConfigOverride } from '../config/overrides.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
+import { locatingStrategyErrors } from './strategy-param-origin.js';
 
 interface LiveFlags {
   config: string;
@@ -42,10 +43,12 @@ export function registerLiveCommand(program: Command): void {
       }
       const config = resolveConfig(flags.config, overrides);
       const { runLiveCommand } = await import('./live-run.js');
-      await runLiveCommand(config, {
-        ...(flags.duration === undefined ? {} : { duration: flags.duration }),
-        ...(flags.until === undefined ? {} : { until: flags.until }),
-        live: flags.live === true,
-      });
+      await locatingStrategyErrors(flags.config, overrides, () =>
+        runLiveCommand(config, {
+          ...(flags.duration === undefined ? {} : { duration: flags.duration }),
+          ...(flags.until === undefined ? {} : { until: flags.until }),
+          live: flags.live === true,
+        }),
+      );
     });
 }

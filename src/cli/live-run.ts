@@ -64,6 +64,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const traded = liveStrategy(config);
   const spec = strategySpec(config, traded.name);
   const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
+  // A parameter the strategy refuses ends the command here, before a gateway is started or a connection made.
+  if (traded.several === undefined) (strategy ?? (await loadStrategyFactory(spec))).resolveParams(traded.params);
   const strategies = traded.several && (await liveAssignments(config, traded.several));
   const opened = await openLogger(config.logging);
   const { logger } = opened;
@@ -140,6 +142,11 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       resolve(config.live.results_directory),
       resolve(config.logging.directory, config.logging.file_name),
     );
+  } catch (error) {
+    // The terminal gets main()'s one line; the log, where a supervisor or a later look goes, must say it as well.
+    const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) };
+    opened.fileLogger.error({ error: name }, `session failed: ${message}`);
+    throw error;
   } finally {
     removeHandlers();
     await dashboard?.close();

@@ -6,6 +6,7 @@ import { parseGridFlags } from '../optimize/param-grid.js';
 import { addDataOptions, overridesFrom, type BacktestFlags } from './backtest-command.js';
 import { collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
+import { locatingStrategyErrors } from './strategy-param-origin.js';
 
 /** Flags of `ets optimize` and `ets walk-forward`. */
 export interface StudyFlags {
@@ -95,15 +96,17 @@ function addStudyOptions(command: Command): Command {
     .option('--out <dir>', 'directory for the result files (backtest.results_directory)');
 }
 
-/** The validated config and the settings of the run. */
-function resolveStudy(flags: StudyFlags): { config: Config; settings: StudySettings } {
-  const config = resolveConfig(
-    flags.config,
-    studyOverrides(flags, () => resolveConfig(flags.config, []).backtest.strategy),
-  );
+/** Runs a study with the validated config and the settings of the run. */
+async function runStudy(
+  flags: StudyFlags,
+  run: (config: Config, settings: StudySettings) => Promise<void>,
+): Promise<void> {
+  const overrides = studyOverrides(flags, () => resolveConfig(flags.config, []).backtest.strategy);
+  const config = resolveConfig(flags.config, overrides);
   const wf = config.backtest.walk_forward;
   const grid = flags.grid.length > 0 ? parseGridFlags(flags.grid) : wf.param_grid;
-  return { config, settings: { grid, objective: wf.objective, workers: wf.workers, queue: flags.queue ?? null } };
+  const settings = { grid, objective: wf.objective, workers: wf.workers, queue: flags.queue ?? null };
+  await locatingStrategyErrors(flags.config, overrides, () => run(config, settings));
 }
 
 export function registerOptimizeCommands(program: Command): void {
@@ -112,9 +115,8 @@ export function registerOptimizeCommands(program: Command): void {
       .command('optimize')
       .description('grid search of strategy parameters: optimize.csv, the best set, PBO and deflated Sharpe'),
   ).action(async (flags: StudyFlags) => {
-    const { config, settings } = resolveStudy(flags);
     const { runOptimizeCommand } = await import('./optimize-run.js');
-    await runOptimizeCommand(config, settings);
+    await runStudy(flags, runOptimizeCommand);
   });
   addStudyOptions(
     program
@@ -125,8 +127,7 @@ export function registerOptimizeCommands(program: Command): void {
       .option('--out-of-sample <length>', 'out-of-sample length: bars or calendar')
       .option('--step <length>', 'how far windows move: bars or calendar (default: the out-of-sample length)'),
   ).action(async (flags: StudyFlags) => {
-    const { config, settings } = resolveStudy(flags);
     const { runWalkForwardCommand } = await import('./walk-forward-run.js');
-    await runWalkForwardCommand(config, settings);
+    await runStudy(flags, runWalkForwardCommand);
   });
 }

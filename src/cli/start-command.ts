@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addConfigOption, resolveConfig } from './config-options.js';
+import { locatingStrategyErrors } from './strategy-param-origin.js';
 
 /**
  * The main job as configured: a live session of the enabled strategy. With the shipped config it trades on the
@@ -13,6 +14,6 @@ export function registerStartCommand(program: Command): void {
   addConfigOption(command).action(async (flags: { config: string }) => {
     const config = resolveConfig(flags.config, []);
     const { runLiveCommand } = await import('./live-run.js');
-    await runLiveCommand(config, { live: false });
+    await locatingStrategyErrors(flags.config, [], () => runLiveCommand(config, { live: false }));
   });
 }

@@ -59,8 +59,13 @@ export class BacktestJournal {
   /** The run succeeded: commit and give the file its name. */
   finish(reason: string): void {
     this.flush?.();
-    const last = this.journal.db.prepare('SELECT max(time) AS t FROM equity').get() as { t: number | null };
-    this.journal.stopSession(last.t ?? Number.NaN, reason);
+    const span = this.journal.db.prepare('SELECT min(time) AS first, max(time) AS last FROM equity').get() as {
+      first: number | null;
+      last: number | null;
+    };
+    // The run's exchange-time span, known only now: `ets journal summary` shows it and `--since` filters on it.
+    this.journal.db.prepare('UPDATE sessions SET started_at = ? WHERE id = ?').run(span.first, this.journal.session);
+    this.journal.stopSession(span.last ?? Number.NaN, reason);
     this.journal.db.exec('COMMIT');
     this.journal.db.pragma('wal_checkpoint(TRUNCATE)');
     this.journal.db.pragma('journal_mode = DELETE');

@@ -16,19 +16,22 @@ function rows(db: JournalDatabase, sql: string, since: number): JournalRows {
 }
 
 /**
- * Sessions with their counts; `since` (exchange time, ms) keeps the sessions that were running at or after it. A
- * broker account is masked, as everywhere else a user sees it (a backtest's stays `backtest`).
+ * Sessions with their counts; `since` (exchange time, ms) keeps the sessions that were running at or after it. Start
+ * and stop are exchange times, as `since` and every other view's times are (a replay's differ from the wall clock,
+ * which `wall_started` keeps). A broker account is masked, as everywhere else a user sees it (a backtest's stays
+ * `backtest`).
  */
 export function sessionSummary(db: JournalDatabase, since: number): JournalRows {
   const summary = rows(
     db,
-    `SELECT s.id AS session, s.mode, s.account, s.strategy, s.version, s.started_wall AS started,
-       s.stopped_wall AS stopped, coalesce(s.stop_reason, CASE WHEN s.stopped_wall IS NULL THEN 'running, or did not stop cleanly' END) AS reason,
+    `SELECT s.id AS session, s.mode, s.account, s.strategy, s.version, s.started_at AS started,
+       s.stopped_at AS stopped, coalesce(s.stop_reason, CASE WHEN s.stopped_wall IS NULL THEN 'running, or did not stop cleanly' END) AS reason,
        (SELECT count(*) FROM orders o WHERE o.session_id = s.id) AS orders,
        (SELECT count(*) FROM executions e WHERE e.session_id = s.id) AS fills,
        (SELECT count(*) FROM executions e WHERE e.session_id = s.id AND e.recovered = 1) AS recovered_fills,
        (SELECT count(*) FROM events v WHERE v.session_id = s.id AND v.kind = 'difference') AS differences,
-       (SELECT q.equity FROM equity q WHERE q.session_id = s.id ORDER BY q.id DESC LIMIT 1) AS last_equity
+       (SELECT q.equity FROM equity q WHERE q.session_id = s.id ORDER BY q.id DESC LIMIT 1) AS last_equity,
+       s.started_wall AS wall_started
      FROM sessions s
      WHERE coalesce(s.stopped_at, (SELECT max(time) FROM equity q WHERE q.session_id = s.id), s.started_at, 0) >= @since
         OR s.stopped_wall IS NULL

@@ -9,6 +9,8 @@ export type { Logger } from 'pino';
 
 export interface OpenedLogger {
   readonly logger: Logger;
+  /** The same file without the console: for what the terminal is told otherwise (a command's one-line error). */
+  readonly fileLogger: Logger;
   /** Flushes and closes the files; call before the process exits. */
   readonly close: () => Promise<void>;
 }
@@ -22,7 +24,9 @@ export { silentLogger } from './silent-logger.js';
  */
 export async function openLogger(settings: Config['logging'], baseDir = '.'): Promise<OpenedLogger> {
   const level = settings.level;
-  if (level === 'silent') return { logger: silentLogger(), close: () => Promise.resolve() };
+  if (level === 'silent') {
+    return { logger: silentLogger(), fileLogger: silentLogger(), close: () => Promise.resolve() };
+  }
   const directory = resolve(baseDir, settings.directory);
   mkdirSync(directory, { recursive: true });
   const file = createStream(settings.file_name, {
@@ -55,6 +59,7 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
   const logger = pino({ level, base: undefined }, multistream(streams));
   return {
     logger,
+    fileLogger: pino({ level, base: undefined }, file),
     close: () =>
       new Promise<void>((done) => {
         file.end(done);

@@ -70,7 +70,7 @@ export function checkParam(spec: ParamSpec, value: unknown): string | null {
   return z.safeParse(schemaOf(spec), value).success ? null : expectedText(spec);
 }
 
-function show(value: unknown): string {
+export function show(value: unknown): string {
   if (typeof value === 'number') return String(value);
   const text = JSON.stringify(value) as string | undefined;
   return text ?? String(value);
@@ -89,6 +89,7 @@ export function invalidParam(
     name,
     value,
     `strategy ${strategy}: ${label} = ${show(value)} is invalid: expected ${expected}`,
+    { kind: 'invalid', expected },
   );
 }
 
@@ -115,6 +116,7 @@ export function resolveParams<P extends ParamShape>(
         name,
         value,
         `strategy ${strategy}: unknown parameter "${name}"; ${list}`,
+        { kind: 'unknown', known },
       );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -79,9 +79,9 @@ export async function liveAssignments(
   plan: ReadonlyMap<string, PlannedStrategy>,
 ): Promise<StrategyAssignment[]> {
   const factories = await loadStrategyFactories(config, [...plan.keys()]);
-  return [...plan].map(([name, planned]) => ({
-    factory: factories.get(name)!,
-    params: planned.params,
-    symbols: planned.symbols,
-  }));
+  return [...plan].map(([name, planned]) => {
+    const factory = factories.get(name)!;
+    // Checked here, before a live session connects, rather than when its strategies are built after the sync.
+    return { factory, params: factory.resolveParams(planned.params), symbols: planned.symbols };
+  });
 }

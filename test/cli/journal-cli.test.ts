@@ -52,6 +52,18 @@ describe('ets backtest --journal and ets journal', () => {
     const summary = runCli(['journal', 'summary', '--journal', file], temp.path());
     expect(summary.stdout).toMatch(/^session +mode +account +strategy/);
     expect(summary.stdout).toMatch(/\n1 +backtest +backtest +sma_crossover .* the backtest finished +\d+ +\d+ +0 +0 /);
+    // Start and stop in exchange time, as --since reads it: the data's first and last days, not today's clock.
+    const equity = readCsv(join(temp.path(), 'out', 'equity.csv'));
+    const session = JSON.parse(
+      runCli(
+        ['journal', 'summary', '--journal', file, '--since', equity.at(-1)!.time!, '--format', 'json'],
+        temp.path(),
+      ).stdout,
+    ) as { started: string; stopped: string; wall_started: string }[];
+    expect(session).toHaveLength(1);
+    expect(session[0]!.started.slice(0, 10)).toBe(equity[0]!.time);
+    expect(session[0]!.stopped.slice(0, 10)).toBe(equity.at(-1)!.time);
+    expect(Date.now() - Date.parse(session[0]!.wall_started)).toBeLessThan(120_000);
 
     const since = runCli(
       ['journal', 'fills', '--journal', file, '--since', '2024-01-01', '--format', 'json'],

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IbClient } from '../../src/adapters/ib/ib-client.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
@@ -50,12 +52,12 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
     work.cleanup();
   });
 
-  it('when nothing listens on the port', async () => {
+  it('when nothing listens on the port, and says it in the log file too', async () => {
     const port = await freePort();
-    expect(await failure(work, { ibkr: { port } })).toEqual([
-      1,
-      `error: nothing is listening at 127.0.0.1:${port}: is TWS / IB Gateway running, with "Enable ActiveX and Socket Clients" on and the socket port set to ${port}?`,
-    ]);
+    const why = `nothing is listening at 127.0.0.1:${port}: is TWS / IB Gateway running, with "Enable ActiveX and Socket Clients" on and the socket port set to ${port}?`;
+    expect(await failure(work, { ibkr: { port } })).toEqual([1, `error: ${why}`]);
+    const last = readFileSync(join(work.logs, 'ets.log'), 'utf8').trim().split('\n').at(-1)!;
+    expect(JSON.parse(last)).toMatchObject({ level: 50, error: 'IbConnectError', msg: `session failed: ${why}` });
   });
 
   it('when the client id is in use (326)', async () => {

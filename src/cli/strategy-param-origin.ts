@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { excerpt } from '../config/bounded-text.js';
+import { readConfigFile } from '../config/load-config.js';
+import { isRecord, type ConfigOverride } from '../config/overrides.js';
+import { StrategyConfigError } from '../strategy/strategy-config-error.js';
+import { show } from '../strategy/strategy-params.js';
+
+function own(node: unknown, key: string): unknown {
+  return isRecord(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+}
+
+/**
+ * Where the refused value was set: its flag, or its key in the config file. Null when neither holds that value —
+ * a default, a grid's combination, a module's own name — so that a place is never named wrongly.
+ */
+function originOf(error: StrategyConfigError, param: string, path: string, overrides: readonly ConfigOverride[]) {
+  const keys = ['strategies', error.strategy, 'params', param];
+  const flag = overrides.find((o) => o.path.join('.') === keys.join('.') && Object.is(o.value, error.value));
+  if (flag !== undefined) return `${flag.flag} ${param}`;
+  if (!existsSync(path)) return null;
+  let node: unknown;
+  try {
+    node = readConfigFile(path);
+  } catch {
+    return null;
+  }
+  for (const key of keys) node = own(node, key);
+  return Object.is(node, error.value) ? `${excerpt(path, 200)}: ${keys.join('.')}` : null;
+}
+
+/**
+ * A strategy's refusal of a parameter, said against what the user wrote — `config.yaml:
+ * strategies.sma_crossover.params.fast = 40 is invalid: …` or `--param fast = 40 …` — instead of against the
+ * strategy alone, which left the user to find which of the file and the flags to change. Other errors pass as
+ * they are.
+ */
+export function locateStrategyError(error: unknown, path: string, overrides: readonly ConfigOverride[]): unknown {
+  if (!(error instanceof StrategyConfigError) || error.param === null || error.fault === undefined) return error;
+  const where = originOf(error, error.param, path, overrides);
+  if (where === null) return error;
+  const message =
+    error.fault.kind === 'unknown'
+      ? `${where}: strategy ${error.strategy} has no such parameter; ${
+          error.fault.known.length === 0 ? 'it has none' : `known parameters: ${error.fault.known.join(', ')}`
+        }`
+      : `${where} = ${show(error.value)} is invalid: expected ${error.fault.expected}`;
+  return new StrategyConfigError(error.strategy, error.param, error.value, message, error.fault);
+}
+
+/** Runs a command's work, saying where a refused strategy parameter was set (see locateStrategyError). */
+export async function locatingStrategyErrors<T>(
+  path: string,
+  overrides: readonly ConfigOverride[],
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw locateStrategyError(error, path, overrides);
+  }
+}
