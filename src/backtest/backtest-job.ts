@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
@@ -11,6 +11,7 @@ import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { RecordCsvWriter } from '../performance/record-csv-writer.js';
+import { makeResultDirectory } from '../performance/result-directory.js';
 import { writeRiskEventsCsv } from '../performance/risk-events-csv.js';
 import {
   reportFiles,
@@ -131,7 +132,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   const loadSeconds = (performance.now() - loadStarted) / 1000;
 
   const out = config.backtest.results_directory;
-  mkdirSync(out, { recursive: true });
+  const undoDirectory = makeResultDirectory(out);
   const files = reportFiles(out);
   const partial = partialFiles(files);
   // Opened before the result files, so that a journal refused leaves nothing behind.
@@ -140,6 +141,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     journal = options.journal === undefined ? undefined : openBacktestJournal(options.journal, config);
   } catch (error) {
     feed.close();
+    undoDirectory();
     throw error;
   }
   const equityCsv = new EquityCsvWriter(partial.equity);
@@ -187,6 +189,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     records?.close();
     for (const path of Object.values(partial)) rmSync(path, { force: true });
     journal?.abort();
+    undoDirectory();
     throw error;
   } finally {
     feed.close();

@@ -34,6 +34,8 @@ export class CsvFieldReader {
   fieldStart = 0;
   fieldEnd = 0;
   stampStatus: StampStatus = StampStatus.Ok;
+  /** 1 when the last stamp read had a time of day, 0 for a date alone (a number: the row loop compares it). */
+  stampTimed = 0;
   /**
    * The last number or stamp read. Results go here rather than out as return values: a double returned from a call
    * that is not inlined is boxed in a fresh heap number, and six a row kept the young generation collecting.
@@ -229,6 +231,7 @@ export class CsvFieldReader {
     while (buf[p] === 32 || buf[p] === 9) p++;
     const start = p;
     this.stampStatus = StampStatus.Ok;
+    this.stampTimed = 0;
     const y1 = buf[p]! - 48;
     const y2 = buf[p + 1]! - 48;
     const y3 = buf[p + 2]! - 48;
@@ -293,6 +296,7 @@ export class CsvFieldReader {
         p += 3;
       }
       time += ((hours * 60 + m1 * 10 + m2) * 60 + seconds) * 1000;
+      this.stampTimed = 1;
       c = buf[p]!;
     }
     while (c === 32 || c === 9) c = buf[++p]!;
@@ -311,6 +315,7 @@ export class CsvFieldReader {
       const reader = new CsvFieldReader(Buffer.from(`${inner}\n`), inner.length + 1);
       reader.stampAt(0);
       this.stampStatus = reader.stampStatus;
+      this.stampTimed = reader.stampTimed;
       this.value = reader.value;
       return p;
     }

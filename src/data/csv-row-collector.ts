@@ -32,6 +32,9 @@ export class CsvRowCollector {
   private line: number;
   private previousTime = Number.NEGATIVE_INFINITY;
   private previousLine = 0;
+  /** Whether the file's first good row had a time of day (1) or a date alone (0); -1 before it. */
+  private timed = -1;
+  private timedLine = 0;
   private rows = 0;
   private readonly skipBadRows: boolean;
   private readonly from: number;
@@ -72,12 +75,14 @@ export class CsvRowCollector {
       }
       this.rows++;
       let reason: string | null = null;
+      let timed = 0;
       let field = 0;
       for (; ; field++) {
         const role = field < fieldCount ? roles[field]! : -1;
         if (role === 0) {
           p = reader.stampAt(p);
           const time = reader.value;
+          timed = reader.stampTimed;
           if (Number.isNaN(time) && reason === null) reason = stampProblem(reader);
           values[0] = time;
         } else if (role > 0) {
@@ -107,7 +112,7 @@ export class CsvRowCollector {
         if (found !== fieldCount) reason = `expected ${fieldCount} fields, found ${found}`;
       }
       p = reader.nextLineAt(p);
-      this.accept(reason ?? checkBar(values));
+      this.accept(reason ?? checkBar(values), timed);
     }
     return p;
   }
@@ -117,10 +122,25 @@ export class CsvRowCollector {
     if (this.rows === 0) throw new CsvDataError(this.path, this.header.line, 'the file has a header but no data rows');
   }
 
-  private accept(problem: string | null): void {
+  private accept(problem: string | null, timed: number): void {
     if (problem !== null) {
       this.reject(problem);
       return;
+    }
+    if (timed !== this.timed) {
+      if (this.timed === -1) {
+        this.timed = timed;
+        this.timedLine = this.line;
+      } else {
+        // A date alone reads as midnight: among intraday bars it is a bar before the open, among daily bars a
+        // stamped row is a second bar of its day. Either way the file mixes two kinds of bars.
+        this.reject(
+          timed === 1
+            ? `a time of day in a file of daily bars (line ${this.timedLine} has a date alone)`
+            : `a date without a time of day in a file of intraday bars (line ${this.timedLine} has one)`,
+        );
+        return;
+      }
     }
     const values = this.values;
     const time = values[0]!;

@@ -89,6 +89,20 @@ describe('ets backtest --out / backtest.results_directory', () => {
     );
   });
 
+  it('a run that fails on its data removes the directories it created, and keeps the ones that were there', () => {
+    const bad = join(work, 'bad-data');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'AAA.csv'), 'date,open,high,low,close,volume\n2024-01-02,1,2,x,1,5\n');
+    const existing = join(work, 'existing');
+    mkdirSync(existing);
+    for (const out of [join(work, 'new', 'deeper'), join(existing, 'new')]) {
+      const run = runCli(['backtest', '-c', withLogs('plain'), '--data-dir', bad, '--out', out], work);
+      expect([run.status, run.stderr]).toEqual([3, `error: ${join(bad, 'AAA.csv')}:2: low is not a number: "x"\n`]);
+    }
+    expect(existsSync(join(work, 'new'))).toBe(false);
+    expect(readdirSync(existing)).toEqual([]);
+  });
+
   it('set in the config file to a file', () => {
     const cfg = withLogs('results-file', `backtest:\n  results_directory: ${aFile}\n  csv_directory: ${sample}\n`);
     const run = runCli(['backtest', '-c', cfg], work);

@@ -144,6 +144,18 @@ export const BAD_CSV_CASES: readonly BadCsvCase[] = [
     barsBefore: 1,
   },
   {
+    name: 'an intraday row among daily bars',
+    text: `${HEADER}\n2024-01-02,1,1,1,1,1\n2024-01-03 10:00,1,1,1,1,1\n`,
+    message: 'X.csv:3: a time of day in a file of daily bars (line 2 has a date alone)',
+    barsBefore: 1,
+  },
+  {
+    name: 'a daily row among intraday bars, quoted or not',
+    text: `${HEADER}\n"2024-01-02 10:00",1,1,1,1,1\n2024-01-02T10:05:00,1,1,1,1,1\n"2024-01-03",1,1,1,1,1\n`,
+    message: 'X.csv:4: a date without a time of day in a file of intraday bars (line 2 has one)',
+    barsBefore: 2,
+  },
+  {
     name: 'a row with too few fields',
     text: `${HEADER}\n2024-01-02,1,1,1,1\n`,
     message: 'X.csv:2: expected 6 fields, found 5',

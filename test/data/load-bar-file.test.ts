@@ -55,10 +55,10 @@ describe('loadBarFile', () => {
   it('reads fields quoted as RFC 4180 writers quote every field, and refuses bad text inside quotes', () => {
     const text =
       '"date","open","high","low","close","volume"\n' +
-      '"2024-01-02","10",  "11" ,"9.5","10.5","1000"\n' +
+      '"2024-01-02 09:30","10",  "11" ,"9.5","10.5","1000"\n' +
       '" 2024-01-03 09:30:00 ","1.5e1","16","14","15.25",2000\n';
     const { series } = load(text);
-    expect([...series.time]).toEqual([Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3, 9, 30)]);
+    expect([...series.time]).toEqual([Date.UTC(2024, 0, 2, 9, 30), Date.UTC(2024, 0, 3, 9, 30)]);
     expect([...series.open]).toEqual([10, 15]);
     expect([...series.high]).toEqual([11, 16]);
     expect([...series.close]).toEqual([10.5, 15.25]);
