@@ -3,6 +3,7 @@ import type { Fill } from '../domain/fill.js';
 import { sideSign } from '../domain/order.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { csvField } from './report-writer.js';
+import { TradeTally } from './trade-tally.js';
 
 /** One strategy's share of a run, or the whole account's (strategy `account`). */
 export interface StrategyShare {
@@ -95,11 +96,18 @@ export function attributeByStrategy(
     tally.commission += micros(fill.commission);
     tally.cash -= micros(sideSign(fill.side) * fill.quantity * fill.price) + micros(fill.commission);
   }
+  // Trades are round trips, as in the metrics: a position closed in several fills is one trade.
+  const roundTrips = new Map<Tally, TradeTally>();
   for (const trade of trades) {
     const tally = tallyOf(undefined, trade.symbol);
-    tally.trades++;
-    if (trade.pnl > 0) tally.wins++;
+    let trips = roundTrips.get(tally);
+    if (trips === undefined) roundTrips.set(tally, (trips = new TradeTally()));
+    trips.add(trade);
     tally.realized += micros(trade.pnl);
+  }
+  for (const [tally, trips] of roundTrips) {
+    tally.trades = trips.count;
+    tally.wins = trips.wins;
   }
   for (const [symbol, tally] of bySymbol) {
     tally.open += micros(positionValue(symbol));

@@ -6,8 +6,21 @@ import { computeMetrics, type MetricsInput, type PerformanceMetrics } from '../.
 
 const DAY0 = parseTime('2024-01-01');
 
+let opened = 0;
+
+/** A position opened and closed in one fill each (a new one every call: pieces of one position are one trade). */
 function trade(pnl: number): TradeRecord {
-  return { symbol: 'X', entryTime: 0, entryPrice: 1, exitTime: 1, exitPrice: 1, quantity: 1, pnl, commission: 0 };
+  opened++;
+  return {
+    symbol: 'X',
+    entryTime: opened,
+    entryPrice: 1,
+    exitTime: opened,
+    exitPrice: 1,
+    quantity: 1,
+    pnl,
+    commission: 0,
+  };
 }
 
 function input(equity: number[], extra: Partial<MetricsInput> = {}): MetricsInput {

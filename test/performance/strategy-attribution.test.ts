@@ -15,8 +15,11 @@ function fill(
   return { orderId: 1, execId: 'x', symbol, side, quantity, price, commission, time: 0, purpose: 'entry', strategyId };
 }
 
-function trade(symbol: string, pnl: number): TradeRecord {
-  return { symbol, entryTime: 0, entryPrice: 0, exitTime: 0, exitPrice: 0, quantity: 1, pnl, commission: 0 };
+let opened = 0;
+
+/** A position opened and closed in one fill each, a new one every call (pieces of one position are one trade). */
+function trade(symbol: string, pnl: number, entryTime = ++opened): TradeRecord {
+  return { symbol, entryTime, entryPrice: 0, exitTime: 0, exitPrice: 0, quantity: 1, pnl, commission: 0 };
 }
 
 const members = [
@@ -67,6 +70,12 @@ describe('attributeByStrategy', () => {
         netPnl: 106.5,
       },
     ]);
+  });
+
+  it('counts a position closed in several fills as one trade, judged by its sum', () => {
+    const pieces = [trade('Y', 30, 7), trade('Z', -4), trade('Y', -40, 7), trade('Y', 5, 7), trade('Y', 12)];
+    const [, b] = attributeByStrategy(members, [], pieces, () => 0);
+    expect(b).toMatchObject({ trades: 3, wins: 1, realizedPnl: 3 });
   });
 
   it('always adds up to the account, to the micro-dollar', () => {
