@@ -9,7 +9,7 @@ const COLUMNS = ['is_start', 'is_end', 'is_total_return', 'oos_start', 'oos_end'
  * Per window, the path the out-of-sample equity would have taken had it kept the in-sample pace: from the OOS equity
  * at the window's first OOS point, compounding the in-sample return per calendar day, (1 + is_total_return)^(days /
  * in-sample days), at the OOS curve's own times — so that both lie on the same points of the chart's time axis.
- * Windows without OOS points, and files without the columns, give none.
+ * Windows without OOS points or without an in-sample choice, and files without the columns, give none.
  */
 export function inSamplePaths(windows: CsvTable, oos: DailyRows): DailyRows[] {
   if (!COLUMNS.every((c) => windows.header.includes(c))) return [];
@@ -17,7 +17,9 @@ export function inSamplePaths(windows: CsvTable, oos: DailyRows): DailyRows[] {
   for (let i = 0; i < windows.rows.length; i++) {
     const row = columnReader(windows, i);
     const isDays = (row.time('is_end', parseTime) - row.time('is_start', parseTime)) / MS_PER_DAY;
-    const growth = row.number('is_total_return');
+    const growth = row.optionalNumber('is_total_return');
+    // A window where no set qualified chose nothing in sample: it held cash, and has no pace to draw.
+    if (growth === null) continue;
     const from = row.time('oos_start', parseTime);
     const until = row.time('oos_end', parseTime) + MS_PER_DAY;
     const time: number[] = [];

@@ -17,7 +17,7 @@ import { studyStrategy } from '../optimize/study-strategy.js';
 import { studyGrid } from '../optimize/declared-grid.js';
 import { loadStudyData } from '../optimize/study-data.js';
 import type { TradeWindow } from '../optimize/window-backtest.js';
-import { stitchWindows } from './stitch.js';
+import { dayEnds, stitchWindows } from './stitch.js';
 import { planWindows, type PlannedWindow, type WalkForwardMode, type WindowLength } from './window-plan.js';
 import {
   parameterStability,
@@ -119,6 +119,7 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
   const stitched = stitchWindows(
     initial,
     windows.map((w) => w.oos),
+    windows.map((w) => dayEnds(t, w.bounds.oosStart, w.bounds.oosEnd)),
   );
   const trades = windows.flatMap((w) => w.oos?.trades ?? []);
   const oosMetrics = computeMetrics({

@@ -1,3 +1,4 @@
+import { dayNumber } from '../domain/time.js';
 import type { EvaluationResult } from '../optimize/evaluation-job.js';
 
 export interface StitchedCurve {
@@ -12,13 +13,25 @@ export interface StitchedCurve {
 /**
  * The out-of-sample windows chained into one account: each window was traded from the initial capital, so its
  * curve is scaled by the stitched equity at its start ÷ the initial capital (compounding from window to window).
- * A window without a chosen set (nothing qualified) holds cash: it adds no points and leaves the equity unchanged.
+ * A window without a chosen set (nothing qualified) holds cash: the equity stays where it was on each of its days
+ * (`cashDays[w]`, the times its curve would have had), so that its days count in the returns, volatility and
+ * annualisation like any other's.
  */
-export function stitchWindows(initial: number, windows: readonly (EvaluationResult | null)[]): StitchedCurve {
+export function stitchWindows(
+  initial: number,
+  windows: readonly (EvaluationResult | null)[],
+  cashDays: readonly (readonly number[])[],
+): StitchedCurve {
   const curve: StitchedCurve = { time: [], equity: [], window: [], windowEnds: [] };
   let level = initial;
   windows.forEach((result, w) => {
-    if (result !== null) {
+    if (result === null) {
+      for (const time of cashDays[w] ?? []) {
+        curve.time.push(time);
+        curve.equity.push(level);
+        curve.window.push(w);
+      }
+    } else {
       const scale = level / initial;
       for (let i = 0; i < result.time.length; i++) {
         curve.time.push(result.time[i]!);
@@ -30,4 +43,13 @@ export function stitchWindows(initial: number, windows: readonly (EvaluationResu
     curve.windowEnds.push(level);
   });
   return curve;
+}
+
+/** The last time of each day among `timeline[start..end)`: where a window's daily curve has its points. */
+export function dayEnds(timeline: ArrayLike<number>, start: number, end: number): number[] {
+  const ends: number[] = [];
+  for (let i = start; i < end; i++) {
+    if (i + 1 === end || dayNumber(timeline[i + 1]!) !== dayNumber(timeline[i]!)) ends.push(timeline[i]!);
+  }
+  return ends;
 }

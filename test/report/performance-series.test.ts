@@ -141,6 +141,11 @@ describe('inSamplePaths', () => {
     expect(paths[0]!.equity[1]).toBeCloseTo(1210, 9);
     expect(paths[0]!.equity[2]).toBeCloseTo(1000 * 1.21 ** 1.7, 9);
   });
+  it('draws nothing for a window that held cash, having chosen no set in sample', () => {
+    const held = { ...windows, rows: [['1', '2019-01-01', '2019-01-11', '', '2019-01-14', '2019-01-31']], lines: [2] };
+    const oos = { time: days('2019-01-14', '2019-01-24'), equity: [1000, 1000] };
+    expect(inSamplePaths(held, oos)).toEqual([]);
+  });
   it('needs its columns', () => {
     expect(
       inSamplePaths({ ...windows, header: ['window', 'a', 'b', 'c', 'd', 'e'] }, { time: [], equity: [] }),

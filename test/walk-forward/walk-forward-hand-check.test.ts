@@ -111,4 +111,36 @@ describe('walk-forward on a hand-checkable series', () => {
     expect(summary.windows).toBe(4);
     expect(summary.oos.profit).toBeCloseTo(level - 100_000, 6);
   });
+
+  it('holds cash through a window where no set qualified: its days count, at the equity it started with', async () => {
+    const config = plainConfig(dir, ['AAA'], 'cash');
+    const windows = { mode: 'rolling', inSample: { unit: 'bars', count: 200 } } as const;
+    const lengths = { outOfSample: { unit: 'bars', count: 100 }, step: { unit: 'bars', count: 100 } } as const;
+    const traded = await runWalkForward(config, { ...studyOptions(grid), ...windows, ...lengths });
+    // The most trades any set made in sample, per window: a threshold between two of them leaves some windows out.
+    const most = traded.windows.map((w) => Math.max(...w.selection.candidates.map((c) => c.result!.metrics.trades)));
+    const threshold = Math.max(...most);
+    expect(Math.min(...most)).toBeLessThan(threshold);
+    const held = most.map((m) => m < threshold);
+    await runWalkForward(config, { ...studyOptions(grid, { minTrades: threshold }), ...windows, ...lengths });
+
+    const rows = readFileSync(join(dir, 'cash', 'wfa_oos_equity.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((row) => row.split(','));
+    expect(rows).toHaveLength(400);
+    let level = 100_000;
+    for (let w = 0; w < 4; w++) {
+      const own = rows.filter((r) => Number(r[1]) === w + 1);
+      expect(own).toHaveLength(100);
+      if (held[w]) expect(own.map((r) => Number(r[2]))).toEqual(own.map(() => level));
+      level = Number(own.at(-1)![2]);
+    }
+    const summary = JSON.parse(readFileSync(join(dir, 'cash', 'wfa_summary.json'), 'utf8')) as {
+      oos: { periods: number; profit: number };
+    };
+    expect(summary.oos.periods).toBe(400);
+    expect(summary.oos.profit).toBeCloseTo(level - 100_000, 6);
+  });
 });
