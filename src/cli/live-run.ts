@@ -10,7 +10,7 @@ import { liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
-import { liveAssignments } from '../strategy/strategy-plan.js';
+import { checkStrategy, liveAssignments } from '../strategy/strategy-plan.js';
 import type { LiveRunOptions } from './live-command.js';
 import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
@@ -64,8 +64,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const traded = liveStrategy(config);
   const spec = strategySpec(config, traded.name);
   const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
-  // A parameter the strategy refuses ends the command here, before a gateway is started or a connection made.
-  if (traded.several === undefined) (strategy ?? (await loadStrategyFactory(spec))).resolveParams(traded.params);
+  if (traded.several === undefined) checkStrategy(config, strategy ?? (await loadStrategyFactory(spec)), traded.params);
   const strategies = traded.several && (await liveAssignments(config, traded.several));
   const opened = await openLogger(config.logging);
   const { logger } = opened;

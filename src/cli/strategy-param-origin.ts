@@ -11,21 +11,28 @@ function own(node: unknown, key: string): unknown {
 
 /**
  * Where the refused value was set: its flag, or its key in the config file. Null when neither holds that value —
- * a default, a grid's combination, a module's own name — so that a place is never named wrongly.
+ * a default, a grid's combination — so that a place is never named wrongly. A module's strategy is known by its
+ * own name, which need not be its config key or the path `--strategy` gave: `--param` sets one strategy's values,
+ * and in the file the strategy's own key is taken, else the one entry holding that value.
  */
 function originOf(error: StrategyConfigError, param: string, path: string, overrides: readonly ConfigOverride[]) {
-  const keys = ['strategies', error.strategy, 'params', param];
-  const flag = overrides.find((o) => o.path.join('.') === keys.join('.') && Object.is(o.value, error.value));
+  const flag = overrides.find(
+    (o) =>
+      o.path[0] === 'strategies' && o.path[2] === 'params' && o.path[3] === param && Object.is(o.value, error.value),
+  );
   if (flag !== undefined) return `${flag.flag} ${param}`;
   if (!existsSync(path)) return null;
-  let node: unknown;
+  let strategies: unknown;
   try {
-    node = readConfigFile(path);
+    strategies = own(readConfigFile(path), 'strategies');
   } catch {
     return null;
   }
-  for (const key of keys) node = own(node, key);
-  return Object.is(node, error.value) ? `${excerpt(path, 200)}: ${keys.join('.')}` : null;
+  const holding = isRecord(strategies)
+    ? Object.keys(strategies).filter((key) => Object.is(own(own(strategies[key], 'params'), param), error.value))
+    : [];
+  const key = holding.includes(error.strategy) ? error.strategy : holding.length === 1 ? holding[0] : undefined;
+  return key === undefined ? null : `${excerpt(path, 200)}: strategies.${key}.params.${param}`;
 }
 
 /**

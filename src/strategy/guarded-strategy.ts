@@ -34,7 +34,9 @@ function describe(error: unknown): string {
 
 /**
  * Wraps a strategy from a user's file so that its mistakes are reported against the file and the bar. After a
- * failure reported to a handler, the strategy still sees every bar and may exit, but its entries are dropped.
+ * failure reported to a handler, the strategy still sees every bar and may exit, but its entries are dropped. Its
+ * signals carry the id the run knows it by (its config key), whatever the file wrote in them: orders, fills and
+ * strategies.csv must never credit another strategy with its trades.
  */
 export class GuardedStrategy implements Strategy {
   private failed = false;
@@ -42,12 +44,9 @@ export class GuardedStrategy implements Strategy {
   constructor(
     private readonly inner: Strategy,
     private readonly file: string,
+    readonly id: string,
     private readonly onError: ((error: StrategyRuntimeError) => void) | undefined,
   ) {}
-
-  get id(): string {
-    return this.inner.id;
-  }
 
   get warmUpBars(): number {
     return this.inner.warmUpBars;
@@ -69,11 +68,12 @@ export class GuardedStrategy implements Strategy {
     if (typeof signal !== 'object' || !DIRECTIONS.has(signal.direction) || signal.symbol !== bar.symbol) {
       return this.fail(bar, `onBar returned ${excerpt(signal)}; expected null or a signal for ${bar.symbol}`);
     }
-    return this.failed && signal.direction !== 'EXIT' ? null : signal;
+    if (this.failed && signal.direction !== 'EXIT') return null;
+    return signal.strategyId === this.id ? signal : { ...signal, strategyId: this.id };
   }
 
   private fail(bar: Bar, reason: string): null {
-    const error = new StrategyRuntimeError(this.file, this.inner.id, bar, reason);
+    const error = new StrategyRuntimeError(this.file, this.id, bar, reason);
     if (this.onError === undefined) throw error;
     if (!this.failed) {
       this.failed = true;

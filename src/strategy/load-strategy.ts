@@ -13,6 +13,7 @@ import {
 } from './create-strategy.js';
 import { isStrategyDefinition, type StrategyDefinition } from './define-strategy.js';
 import { GuardedStrategy, type HostContext } from './guarded-strategy.js';
+import { StrategyConfigError } from './strategy-config-error.js';
 import type { Strategy } from './strategy.js';
 
 /** A strategy module that cannot be used: missing, not compiling, failing to load, or exporting no strategy. */
@@ -227,8 +228,19 @@ function factory(
     params: strategyInfo(definition).params,
     resolveParams: (values) => strategyParams(definition, values),
     create(values, context) {
-      const strategy = createStrategy(definition, values, { ...context, id });
-      return file === null ? strategy : new GuardedStrategy(strategy, file, context.onStrategyError);
+      if (file === null) return createStrategy(definition, values, { ...context, id });
+      let strategy: Strategy;
+      try {
+        strategy = createStrategy(definition, values, { ...context, id });
+      } catch (error) {
+        if (error instanceof StrategyConfigError) throw error;
+        fail(file, `create() threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      }
+      const made = strategy as unknown;
+      if (typeof made !== 'object' || made === null || typeof (made as Strategy).onBar !== 'function') {
+        fail(file, `create() returned ${String(made)}; expected a strategy (an object with onBar)`);
+      }
+      return new GuardedStrategy(strategy, file, id, context.onStrategyError);
     },
   };
 }

@@ -73,7 +73,26 @@ export async function loadStrategyFactories(
   return factories;
 }
 
-/** The strategies of a plan, loaded and ready for the kernel. */
+/**
+ * The parameters resolved and the strategy built once with a context of its own: what a live session checks before
+ * it starts a gateway or connects, so that a refused parameter or a module whose create() fails is named then, not
+ * after the sync.
+ */
+export function checkStrategy(
+  config: Config,
+  factory: StrategyFactory,
+  params: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, number>> {
+  const resolved = factory.resolveParams(params);
+  factory.create(resolved, {
+    positions: { quantity: () => 0 },
+    atrPeriod: config.trading.atr_period,
+    atrMultiplier: config.trading.atr_stop_multiplier,
+  });
+  return resolved;
+}
+
+/** The strategies of a plan, loaded, checked (see checkStrategy) and ready for the kernel. */
 export async function liveAssignments(
   config: Config,
   plan: ReadonlyMap<string, PlannedStrategy>,
@@ -81,7 +100,6 @@ export async function liveAssignments(
   const factories = await loadStrategyFactories(config, [...plan.keys()]);
   return [...plan].map(([name, planned]) => {
     const factory = factories.get(name)!;
-    // Checked here, before a live session connects, rather than when its strategies are built after the sync.
-    return { factory, params: factory.resolveParams(planned.params), symbols: planned.symbols };
+    return { factory, params: checkStrategy(config, factory, planned.params), symbols: planned.symbols };
   });
 }

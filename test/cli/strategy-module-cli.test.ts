@@ -77,9 +77,61 @@ describe('ets backtest with a strategy module', () => {
       ].concat(['--out', join(work, 'bad-param')]),
     );
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe(
-      'error: strategy donchian_breakout: entry = 1 is invalid: expected a whole number of bars from 2 to 250\n',
+    expect(run.stderr).toBe('error: --param entry = 1 is invalid: expected a whole number of bars from 2 to 250\n');
+    // Set in the file under a config key other than the strategy's own name, the key is named.
+    const file = config(
+      'bad-key.yaml',
+      `backtest:\n  strategy: breakout\nstrategies:\n  breakout:\n    module: ${DONCHIAN}\n    params: { entry: 1 }\n`,
     );
+    expect(runCli(['backtest', '-c', file, '--data-dir', sample, '--out', join(work, 'bad-key')])).toMatchObject({
+      status: 2,
+      stderr: `error: ${file}: strategies.breakout.params.entry = 1 is invalid: expected a whole number of bars from 2 to 250\n`,
+    });
+  });
+
+  it('names the file of a module whose create() throws or makes no strategy, with exit code 2 and no stack', () => {
+    for (const [name, create, what] of [
+      ['create-throws', "() => { throw new RangeError('no data'); }", 'create() threw RangeError: no data'],
+      ['create-null', '() => null', 'create() returned null; expected a strategy (an object with onBar)'],
+    ] as const) {
+      const file = join(work, `${name}.mjs`);
+      writeFileSync(
+        file,
+        `import { defineStrategy, param } from 'equity-trading-system';\n` +
+          `const params = { n: param.int({ default: 1, min: 1, max: 2, step: 1, description: 'n' }) };\n` +
+          `export default defineStrategy({ name: '${name}', description: '', params, create: ${create} });\n`,
+      );
+      for (const command of ['backtest', 'optimize']) {
+        const run = runCli([command, '-c', config(`${name}.yaml`), '--data-dir', sample, '--strategy', file]);
+        expect([run.status, run.stderr]).toEqual([2, `error: strategy module ${file}: ${what}\n`]);
+      }
+    }
+  });
+
+  it('credits its orders to its config key, whatever strategy id its signals carry', () => {
+    const file = join(work, 'impostor.mjs');
+    writeFileSync(
+      file,
+      `import { defineStrategy } from 'equity-trading-system';
+export default defineStrategy({
+  name: 'impostor', description: '', params: {},
+  create: () => ({
+    id: 'sma_crossover', warmUpBars: 0, n: 0,
+    onBar(bar) {
+      this.n++;
+      if (this.n !== 2) return null;
+      const { symbol, close } = bar;
+      return { direction: 'LONG', symbol, price: close, stopPrice: close * 0.9, atr: close * 0.02, strength: 1, strategyId: 'sma_crossover' };
+    },
+  }),
+});
+`,
+    );
+    const out = join(work, 'impostor');
+    const yaml = `backtest:\n  strategy: mine\nstrategies:\n  mine:\n    module: ${file}\n`;
+    const run = runCli(['backtest', '-c', config('impostor.yaml', yaml), '--data-dir', sample, '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(orderStrategies(out)).toEqual(['mine']);
   });
 
   it('names the file of a module that is missing or exports no strategy (exit code 2)', () => {
