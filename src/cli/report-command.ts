@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import { isSymbol, SYMBOL_EXPECTED } from '../domain/symbol.js';
 import { UsageError } from './exit-codes.js';
+import { checkOutputDirectory } from './output-locations.js';
 
 interface ReportFlags {
   config: string;
@@ -36,6 +37,8 @@ export function registerReportCommand(program: Command): void {
       if (flags.benchmark !== undefined && !isSymbol(flags.benchmark.toUpperCase())) {
         throw new UsageError(`--benchmark: got "${flags.benchmark}"; expected ${SYMBOL_EXPECTED}`);
       }
+      // A report.html that is a directory, or a directory that refuses files, is said before anything is read.
+      checkOutputDirectory({ label: '<dir>', path: dir, files: ['report.html', 'report.html.partial'] });
       const config = resolveConfig(flags.config, []);
       const { reportOptions } = await import('../report/report-options.js');
       const { writeReportHtml } = await import('../report/write-report-html.js');

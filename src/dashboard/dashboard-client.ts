@@ -11,6 +11,7 @@ export function runDashboard(lib: typeof Charts): void {
   // Below half a cent is zero (no "-0.00").
   const money = (x: number) =>
     (Math.abs(x) < 0.005 ? 0 : x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const fixed = (x: number) => (Math.abs(x) < 0.005 ? 0 : x).toFixed(2);
   const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
   const cell = (text: string, cls = '') => {
     const td = document.createElement('td');
@@ -50,6 +51,7 @@ export function runDashboard(lib: typeof Charts): void {
     el('settled-cash').textContent = a === null ? '-' : money(a.settledCash);
     el('unrealised').textContent = a === null ? '-' : money(a.unrealisedPnl);
     el('realised').textContent = a === null ? '-' : money(a.realisedPnl);
+    el('commissions').textContent = a === null ? '-' : money(a.commissions);
     rows(
       'positions',
       s.positions.map((p) => [
@@ -86,8 +88,8 @@ export function runDashboard(lib: typeof Charts): void {
       'risk',
       s.risk.map((r) => [
         [r.name, ''],
-        [r.used.toFixed(2), 'num'],
-        [r.limit.toFixed(2), 'num'],
+        [fixed(r.used), 'num'],
+        [fixed(r.limit), 'num'],
         [`${r.limit > 0 ? Math.round((r.used / r.limit) * 100) : 0}%`, r.used >= r.limit ? 'num bad' : 'num'],
       ]),
     );

@@ -29,7 +29,7 @@ export function dashboardPage(controls: boolean): string {
 <div class="grid"><div><h2>Account</h2><dl>
 <dt>Net liquidation</dt><dd id="net-liquidation">-</dd><dt>Cash</dt><dd id="cash">-</dd>
 <dt>Settled cash</dt><dd id="settled-cash">-</dd><dt>Unrealised P&amp;L</dt><dd id="unrealised">-</dd>
-<dt>Realised P&amp;L</dt><dd id="realised">-</dd></dl>
+<dt>Realised P&amp;L before commissions</dt><dd id="realised">-</dd><dt>Commissions</dt><dd id="commissions">-</dd></dl>
 <h2>Risk limits</h2>${table('risk', ['limit', 'used', 'max', 'usage'])}
 <h2>Messages</h2><dl><dt>Message rate</dt><dd id="messages">-</dd><dt>Order efficiency ratio</dt><dd id="oer">-</dd></dl>
 ${buttons}</div>

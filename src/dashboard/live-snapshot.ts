@@ -11,8 +11,11 @@ export interface LiveSnapshot {
     readonly netLiquidation: number;
     readonly cash: number;
     readonly settledCash: number;
+    /** Before commissions, which are shown apart: net liquidation = start + realised + unrealised − commissions. */
     readonly realisedPnl: number;
     readonly unrealisedPnl: number;
+    /** Every commission paid in the session, entries and exits. */
+    readonly commissions: number;
   } | null;
   readonly positions: readonly {
     readonly symbol: string;

@@ -74,6 +74,7 @@ export class SessionWatch {
         cash: portfolio.cash,
         settledCash: portfolio.settledCash,
         realisedPnl: portfolio.realisedPnl,
+        commissions: portfolio.commissions,
         unrealisedPnl: portfolio.unrealisedPnl,
       },
       positions: portfolio.openPositions().map((p) => ({

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvDataError } from '../data/csv-data-error.js';
-import { dayNumber, parseTime } from '../domain/time.js';
+import { dayNumber, formatTime, parseTime } from '../domain/time.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { columnReader, csvRows, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
@@ -97,7 +97,13 @@ export function readEquityRows(path: string): DailyRows {
   const equity: number[] = [];
   for (let i = 0; i < table.rows.length; i++) {
     const row = columnReader(table, i);
-    time.push(row.time('time', parseTime));
+    const t = row.time('time', parseTime);
+    // The charts draw a curve through the rows in order: one out of order or twice would leave them blank.
+    if (i > 0 && t <= time[i - 1]!) {
+      const what = t === time[i - 1] ? 'comes twice' : 'is before the row above';
+      throw new CsvDataError(path, table.lines[i]!, `time ${formatTime(t)} ${what}; expected times in increasing order`);
+    }
+    time.push(t);
     equity.push(row.number('equity'));
   }
   return { time, equity };

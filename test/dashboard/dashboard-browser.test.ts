@@ -28,6 +28,7 @@ interface State {
   readonly trading: { readonly state: string; readonly reason?: string };
   readonly positions: readonly unknown[];
   readonly fills: readonly unknown[];
+  readonly account: { readonly commissions: number } | null;
 }
 
 describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chromium', () => {
@@ -126,6 +127,15 @@ describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chrom
       timeout: 30_000,
     });
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-halted.png'), fullPage: true });
+    // Commissions beside the realised P&L before them, and no amount shown as "-0.00" once flat.
+    const flat = (await (await fetch(url.replace('/?', '/api/state?'))).json()) as State;
+    expect(flat.account!.commissions).toBeGreaterThan(0);
+    const paid = flat.account!.commissions.toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    await page.waitForFunction((v) => document.getElementById('commissions')?.textContent === v, paid);
+    expect(await page.locator('body').textContent()).not.toContain('-0.00');
     // The same kill switch as `ets halt`: the risk engine's state change, then only its closing orders.
     const events = readCsv(join(work.results, 'risk_events.csv'));
     const halted = events.find((e) => e.event === 'state')!;

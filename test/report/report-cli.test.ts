@@ -66,6 +66,27 @@ describe('ets report', () => {
     expect(existsSync(join(bad, 'report.html.partial'))).toBe(false);
   });
 
+  it('refuses equity rows out of order, which would leave the charts blank, and a report.html it cannot write', () => {
+    const swapped = join(work, 'swapped');
+    cpSync(out, swapped, { recursive: true });
+    const lines = readFileSync(join(swapped, 'daily.csv'), 'utf8').split('\n');
+    [lines[3], lines[4]] = [lines[4]!, lines[3]!];
+    writeFileSync(join(swapped, 'daily.csv'), lines.join('\n'));
+    const run = runCli(['report', swapped, '-c', config]);
+    expect([run.status, run.stderr]).toEqual([
+      3,
+      `error: ${join(swapped, 'daily.csv')}:5: time ${lines[4]!.split(',')[0]} is before the row above; expected times in increasing order\n`,
+    ]);
+    const blocked = join(work, 'blocked');
+    cpSync(out, blocked, { recursive: true });
+    rmSync(join(blocked, 'report.html'));
+    mkdirSync(join(blocked, 'report.html'));
+    expect(runCli(['report', blocked, '-c', config])).toMatchObject({
+      status: 2,
+      stderr: `error: <dir>: ${JSON.stringify(join(blocked, 'report.html'))} is a directory; expected a file to write\n`,
+    });
+  });
+
   it('refuses a directory without results in one line', () => {
     const empty = join(work, 'empty');
     cpSync(out, empty, { recursive: true });
