@@ -21,8 +21,8 @@ export interface EnginePortfolio<Trade> {
 /** Turns advice into orders under the risk rules, and follows the orders it placed. */
 export interface EngineRouter {
   onSignal(signal: Signal, time: number): readonly EngineEvent[];
-  /** Order reports (accepted, fill, cancelled, failed) so that it knows what is in flight. */
-  onEvent(event: EngineEvent): void;
+  /** Order reports (accepted, fill, cancelled, failed) so that it knows what is in flight; returns what they cause. */
+  onEvent(event: EngineEvent): readonly EngineEvent[];
 }
 
 export interface TradingEngineParts<Trade> {
@@ -143,9 +143,11 @@ export class TradingEngine<Trade> {
         this.applyFill(event.fill);
         this.router.onEvent(event);
         return;
+      case 'order_cancelled':
+        for (const routed of this.router.onEvent(event)) this.queue.push(routed);
+        return;
       case 'order_accepted':
       case 'order_failed':
-      case 'order_cancelled':
       case 'order_reduced':
         this.router.onEvent(event);
         return;

@@ -158,9 +158,38 @@ export class SignalRouter {
     }
   }
 
-  /** Feeds the venue's order reports (accepted, fill, cancelled, failed); every other event is ignored. */
-  onEvent(event: EngineEvent): void {
+  /**
+   * Feeds the venue's order reports (accepted, fill, cancelled, failed); every other event is ignored. Returns the
+   * orders they call for: a protective order its entry took down with it, placed again (see keepProtecting).
+   */
+  onEvent(event: EngineEvent): readonly RoutedEvent[] {
+    // Read before the report removes it: still working here, a child's parent had filled part of its shares.
+    const child =
+      event.type === 'order_cancelled' && event.reason === 'parent_cancelled'
+        ? this.working.get(event.orderId)
+        : undefined;
     this.working.onEvent(event);
+    return child === undefined ? NO_ACTIONS : this.keepProtecting(child, event.time);
+  }
+
+  /**
+   * A bracket's stop-loss or take-profit cancelled with its entry after the entry had bought part of its shares — a
+   * halt or a shutdown cancelling the entry, the venue ending it — is placed again outside the bracket, for the shares
+   * held, in a one-cancels-other group with its sibling: a position is never left without its stop.
+   */
+  private keepProtecting(child: WorkingOrder, time: number): RoutedEvent[] {
+    const held = Math.abs(this.options.account.quantity(child.symbol));
+    if (held === 0 || child.parentId === undefined || this.working.has(child.symbol, 'exit')) return [];
+    const { parentId, ocaGroup, ...request } = child.request;
+    const order: OrderRequest = {
+      ...request,
+      id: this.options.nextOrderId(),
+      quantity: held,
+      createdAt: time,
+      ocaGroup: `${ocaGroup ?? `bracket-${parentId}`}-held`,
+    };
+    this.working.add(order);
+    return [{ type: 'order', time, order, children: [] }];
   }
 
   /** Open positions plus working entries for symbols not held yet: what `max_active_positions` limits. */

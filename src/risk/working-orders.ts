@@ -4,6 +4,8 @@ import { freshIfEmpty } from '../execution/young-map.js';
 
 /** An order the router has sent or the venue reports as working, and what is left of it. */
 export interface WorkingOrder {
+  /** The order as it was sent. */
+  readonly request: OrderRequest;
   readonly id: number;
   readonly symbol: string;
   readonly side: OrderSide;
@@ -29,6 +31,7 @@ export class WorkingOrders {
   add(order: OrderRequest, referencePrice = Number.NaN): void {
     if (this.orders.has(order.id)) return;
     this.orders.set(order.id, {
+      request: order,
       id: order.id,
       symbol: order.symbol,
       side: order.side,

@@ -133,7 +133,7 @@ describe('TradingEngine', () => {
     const engine = new TradingEngine<TradeRecord>({
       strategies: [],
       portfolio,
-      router: { onSignal: () => [], onEvent: () => undefined },
+      router: { onSignal: () => [], onEvent: () => [] },
     });
     engine.emit({ type: 'cancel_order', time: 0, orderId: 1, reason: 'test' });
     expect(() => {

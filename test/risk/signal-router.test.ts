@@ -281,6 +281,59 @@ describe('SignalRouter', () => {
     expect(only(router.onSignal(signal('LONG'), 4)).type).toBe('order');
   });
 
+  it('places the protective orders again for the shares held when a partly filled entry takes them down', () => {
+    const { router, portfolio } = setup();
+    const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+    const [stop, profit] = entry.children;
+    router.onEvent({ type: 'order_accepted', time: 2, order: entry.order });
+    const fill = { orderId: entry.order.id, execId: 'p', symbol: 'AAPL', side: 'BUY' as const, quantity: 200 };
+    const partial = { ...fill, price: 50, commission: 0, time: 2, purpose: 'entry' as const };
+    portfolio.applyFill(partial);
+    router.onEvent({ type: 'fill', time: 2, fill: partial });
+    const ended = (orderId: number, reason: string, remaining: number) =>
+      router.onEvent({ type: 'order_cancelled', time: 3, orderId, symbol: 'AAPL', reason, remaining });
+    expect(ended(entry.order.id, 'kill switch', 301)).toEqual([]);
+    const again = [...ended(stop!.id, 'parent_cancelled', 501), ...ended(profit!.id, 'parent_cancelled', 501)];
+    const group = `${stop!.ocaGroup!}-held`;
+    expect(again).toEqual(
+      [
+        {
+          type: 'order',
+          time: 3,
+          order: { ...stop!, id: 104, quantity: 200, createdAt: 3, parentId: undefined, ocaGroup: group },
+          children: [],
+        },
+        {
+          type: 'order',
+          time: 3,
+          order: { ...profit!, id: 105, quantity: 200, createdAt: 3, parentId: undefined, ocaGroup: group },
+          children: [],
+        },
+      ].map((e) => ({ ...e, order: Object.fromEntries(Object.entries(e.order).filter(([, v]) => v !== undefined)) })),
+    );
+    // They are working orders like any: an exit cancels them and sells the position.
+    expect(router.working.forSymbol('AAPL').map((o) => o.id)).toEqual([104, 105]);
+  });
+
+  it('places nothing again for an entry that bought nothing, or a position an exit is closing', () => {
+    for (const exiting of [false, true]) {
+      const { router, portfolio } = setup();
+      const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+      const [stop] = entry.children;
+      const cancelled = (orderId: number, reason: string) =>
+        router.onEvent({ type: 'order_cancelled', time: 3, orderId, symbol: 'AAPL', reason, remaining: 501 });
+      if (exiting) {
+        const partial = { orderId: entry.order.id, execId: 'p', symbol: 'AAPL', side: 'BUY' as const, quantity: 200 };
+        const fill = { ...partial, price: 50, commission: 0, time: 2, purpose: 'entry' as const };
+        portfolio.applyFill(fill);
+        router.onEvent({ type: 'fill', time: 2, fill });
+        router.onSignal(signal('EXIT'), 2);
+      }
+      expect(cancelled(entry.order.id, 'halted')).toEqual([]);
+      expect(cancelled(stop!.id, 'parent_cancelled')).toEqual([]);
+    }
+  });
+
   it('blocks entries but not exits once a portfolio limit is hit', () => {
     const { router, portfolio, limits } = setup({}, { maxDrawdownPct: 1 });
     const entry = only(router.onSignal(signal('LONG', 'AAPL', 50, 40), 1)) as OrderEvent;
