@@ -32,13 +32,15 @@ export function stitchWindows(
         curve.window.push(w);
       }
     } else {
-      const scale = level / initial;
+      // level × (E / initial) rather than E × (level / initial): a window that stayed at the initial capital then
+      // stays exactly at the level, where the other order left it an ulp off, and counted as a profitable window.
+      const start = level;
       for (let i = 0; i < result.time.length; i++) {
         curve.time.push(result.time[i]!);
-        curve.equity.push(result.equity[i]! * scale);
+        curve.equity.push(start * (result.equity[i]! / initial));
         curve.window.push(w);
       }
-      if (result.equity.length > 0) level = result.equity[result.equity.length - 1]! * scale;
+      if (result.equity.length > 0) level = start * (result.equity[result.equity.length - 1]! / initial);
     }
     curve.windowEnds.push(level);
   });
