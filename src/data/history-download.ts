@@ -449,9 +449,9 @@ function prepare(
         writeBarCsv(temporary, series);
         renameSync(temporary, final);
         path = final;
-      } else {
-        rmSync(final, { force: true });
       }
+      // No bars (a weekend, a holiday, a symbol not yet listed): a SYMBOL.csv already there stays as it was, rather
+      // than years of data going for a request that brought nothing.
       current = { ...current, status: 'complete' };
       manifest.set(symbol, current);
       rmSync(partial, { force: true });

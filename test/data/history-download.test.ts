@@ -215,6 +215,17 @@ describe('downloadHistory', () => {
     expect(existsSync(join(dir, 'BBB.csv.partial'))).toBe(false);
   });
 
+  it('leaves a file already there as it was when a request brings no bars', async () => {
+    const dir = temp.path();
+    await downloadHistory(new FakeSource(END), request(dir));
+    // A later request for a span without trading (a weekend, a holiday) must not take the years fetched before.
+    const weekend = request(dir, { duration: parseHistoryDuration('2 D')!, end: { time: END, text: 'weekend' } });
+    const result = await downloadHistory(new FakeSource(END, Infinity, new Set(['AAA', 'BBB'])), weekend);
+    expect(result.symbols.map((s) => s.status)).toEqual(['empty', 'empty']);
+    expect(readFileSync(join(dir, 'AAA.csv'), 'latin1')).toBe(expected('AAA'));
+    expect(readFileSync(join(dir, 'BBB.csv'), 'latin1')).toBe(expected('BBB'));
+  });
+
   it('reports the plan and every chunk to the progress display', async () => {
     const dir = temp.path();
     const events: string[] = [];
