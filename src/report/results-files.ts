@@ -101,7 +101,11 @@ export function readEquityRows(path: string): DailyRows {
     // The charts draw a curve through the rows in order: one out of order or twice would leave them blank.
     if (i > 0 && t <= time[i - 1]!) {
       const what = t === time[i - 1] ? 'comes twice' : 'is before the row above';
-      throw new CsvDataError(path, table.lines[i]!, `time ${formatTime(t)} ${what}; expected times in increasing order`);
+      throw new CsvDataError(
+        path,
+        table.lines[i]!,
+        `time ${formatTime(t)} ${what}; expected times in increasing order`,
+      );
     }
     time.push(t);
     equity.push(row.number('equity'));

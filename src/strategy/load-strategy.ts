@@ -76,6 +76,10 @@ function packageRoot(): string {
   }
 }
 
+/** Where CommonJS strategy code finds the package: esbuild's namespace for it, and the global holding it. */
+const HOST_NAMESPACE = 'ets-host';
+const HOST_GLOBAL = '__etsStrategyHost';
+
 /**
  * Where a module's `import … from 'equity-trading-system'` goes, so that a strategy file needs no installed copy of
  * the package beside it and always runs against the engine that loads it. Running compiled, it is the package's
@@ -146,7 +150,14 @@ async function importModule(
         {
           name: 'host-package',
           setup(plugin) {
-            plugin.onResolve({ filter: /^equity-trading-system$/ }, () => host);
+            plugin.onResolve({ filter: /^equity-trading-system$/ }, (args) =>
+              // require() cannot load the compiled package (an ES module, by URL): it is handed the loaded one.
+              host.external && args.kind === 'require-call' ? { path: 'host', namespace: HOST_NAMESPACE } : host,
+            );
+            plugin.onLoad({ filter: /.*/, namespace: HOST_NAMESPACE }, () => ({
+              contents: `module.exports = globalThis[${JSON.stringify(HOST_GLOBAL)}];`,
+              loader: 'js',
+            }));
           },
         },
       ],
@@ -160,6 +171,7 @@ async function importModule(
     fail(file, `does not compile: ${at}${first?.text ?? (error as Error).message}`);
   }
   try {
+    if (host.external) (globalThis as Record<string, unknown>)[HOST_GLOBAL] ??= await import(host.path);
     const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
     return { exports: (await import(url)) as Record<string, unknown>, codeHash };
   } catch (error) {

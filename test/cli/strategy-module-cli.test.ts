@@ -108,6 +108,34 @@ describe('ets backtest with a strategy module', () => {
     }
   });
 
+  it('loads a CommonJS module that requires the package', () => {
+    const file = join(work, 'common.cjs');
+    writeFileSync(
+      file,
+      `const { defineStrategy } = require('equity-trading-system');
+module.exports = defineStrategy({
+  name: 'common', description: '', params: {},
+  create: () => ({ id: 'common', warmUpBars: 0, onBar: () => null }),
+});
+`,
+    );
+    const out = join(work, 'common');
+    const run = runCli([
+      'backtest',
+      '-c',
+      config('common.yaml'),
+      '--data-dir',
+      sample,
+      '--strategy',
+      file,
+      '--out',
+      out,
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Backtest common on');
+  });
+
   it('credits its orders to its config key, whatever strategy id its signals carry', () => {
     const file = join(work, 'impostor.mjs');
     writeFileSync(
