@@ -75,7 +75,7 @@ describe('ets report', () => {
     const run = runCli(['report', swapped, '-c', config]);
     expect([run.status, run.stderr]).toEqual([
       3,
-      `error: ${join(swapped, 'daily.csv')}:5: time ${lines[4]!.split(',')[0]} is before the row above; expected times in increasing order\n`,
+      `error: ${join(swapped, 'daily.csv')}:5: time ${lines[4].split(',')[0]} is before the row above; expected times in increasing order\n`,
     ]);
     const blocked = join(work, 'blocked');
     cpSync(out, blocked, { recursive: true });
