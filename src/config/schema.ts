@@ -372,7 +372,15 @@ const backtestFields = z.strictObject({
   end_date: opt(dateText, null),
   strategy: text('sma_crossover'),
   /** Strategies run together, each on its own strategies.<name>.symbols; null: backtest.strategy alone. */
-  strategies: opt(z.nullable(z.array(str(z.minLength(1))).check(z.minLength(1))), null),
+  strategies: opt(
+    z.nullable(
+      z.array(str(z.minLength(1))).check(
+        z.minLength(1),
+        z.refine((names) => new Set(names).size === names.length, 'each strategy named once'),
+      ),
+    ),
+    null,
+  ),
   commission: opt(commissionModelName, 'ib-fixed'),
   slippage_bps: opt(num(z.minimum(0), z.maximum(1000)), 1),
   /** Place protective ATR stops (bracket children) with entries. */

@@ -103,5 +103,11 @@ describe('ets backtest with several strategies at once', () => {
     expect(run.stderr).toBe(
       'error: strategies.rsi_mean_reversion.symbols: missing; when several strategies run at once each lists its own symbols\n',
     );
+    // The same strategy twice is a slip of the list, not two strategies on one symbol.
+    run = runCli(['backtest', '-c', missing, '--data-dir', sample, '--strategies', 'sma_crossover,sma_crossover']);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      `error: ${missing}: invalid configuration: --strategies (backtest.strategies): got ["sma_crossover","sma_crossover"]; expected each strategy named once\n`,
+    ]);
   });
 });
