@@ -34,6 +34,8 @@ export interface DataFetchOptions {
 
 /** Pacing waits at least this long are logged, at most once per this interval. */
 const LONG_WAIT_MS = 10_000;
+/** Retries of a request refused for pacing: with the pacer's backoff (2 s doubling, at most 60 s) 11 minutes. */
+const FETCH_PACING_RETRIES = 15;
 
 /** A run-time failure whose message is the whole story: printed as one line, exit code 1. */
 class FetchFailure extends Error {}
@@ -85,6 +87,10 @@ export async function runDataFetch(config: Config, options: DataFetchOptions): P
     const waits = { count: 0, lastNotice: 0 };
     const history = new HistoryPacer({
       maxOpen: config.ibkr.max_concurrent_historical_requests,
+      // A fetch run again at once (to resume) finds IB still counting the first run's small-bar requests, which this
+      // process never saw: its refusals are waited out for IB's whole ten-minute window (2 + 4 + … + 32 s, then a
+      // minute at a time: 11 minutes in all), not given up after one.
+      retries: FETCH_PACING_RETRIES,
       onWait: (info) => {
         waits.count++;
         // A long wait (IB's 60 small-bar requests per ten minutes) would otherwise look like a hang.
