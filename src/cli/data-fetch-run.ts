@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ContractQualificationError, ContractQualifier } from '../adapters/ib/contract-qualifier.js';
 import { HistoryPacer, IbRequestError } from '../adapters/ib/history-pacer.js';
 import { IbHistoricalData, type HistoricalWhatToShow } from '../adapters/ib/historical-data.js';
@@ -15,6 +16,8 @@ import {
 import type { BarSize } from '../domain/bar-size.js';
 import { formatTime, MS_PER_DAY } from '../domain/time.js';
 import { timeZone } from '../domain/time-zone.js';
+import { takeProcessLock } from '../journal/process-lock.js';
+import { makeResultDirectory } from '../performance/result-directory.js';
 import { EmbeddedGatewayError, startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import { openLogger, type Logger } from '../logging/logger.js';
 import { ExitCode, UsageError } from './exit-codes.js';
@@ -40,6 +43,14 @@ const FETCH_PACING_RETRIES = 15;
 /** A run-time failure whose message is the whole story: printed as one line, exit code 1. */
 class FetchFailure extends Error {}
 
+/** The directory is being written by another fetch (exit code 1, see exit-codes.ts). */
+class FetchLockedError extends Error {
+  override readonly name = 'FetchLockedError';
+}
+
+/** The process lock of a fetch's directory: a small file beside its manifest. */
+const FETCH_LOCK_NAME = '.fetch-lock';
+
 /**
  * `ets data fetch`: connects to TWS / IB Gateway (or starts the embedded gateway in-process and connects to it over
  * the socket, exactly as to TWS), qualifies every symbol, then downloads the bars into `SYMBOL.csv` files through
@@ -50,6 +61,16 @@ export async function runDataFetch(config: Config, options: DataFetchOptions): P
   checkOutputs(config, [{ label: '--out', path: options.out, files: historyFileNames(options.symbols) }], {
     embeddedGateway: true,
   });
+  // Two fetches into one directory would interleave their chunks in the same partial files and manifest, past what
+  // a resume can mend: the second is refused before it connects.
+  const undoDirectory = makeResultDirectory(options.out);
+  const lockPath = join(options.out, FETCH_LOCK_NAME);
+  const lock = takeProcessLock(lockPath);
+  if (lock === null) {
+    throw new FetchLockedError(
+      `${options.out}: another ets data fetch is writing into this directory; one fetch per directory at a time`,
+    );
+  }
   const opened = await openLogger(config.logging);
   const logger = opened.logger;
   let embedded: EmbeddedGateway | undefined;
@@ -162,6 +183,11 @@ export async function runDataFetch(config: Config, options: DataFetchOptions): P
     client?.disconnect();
     await embedded?.gateway.stop();
     await opened.close();
+    // Removed while still held, so that no other fetch can be holding a lock on a file that is gone; then a
+    // directory this run made and left empty (a refused symbol, nothing fetched) goes too.
+    rmSync(lockPath, { force: true });
+    lock.release();
+    undoDirectory();
   }
 }
 

@@ -24,6 +24,7 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
   ['IbConnectError', ExitCode.Failure],
+  ['FetchLockedError', ExitCode.Failure],
   ['IbRequestError', ExitCode.Failure],
   ['HistoricalBarError', ExitCode.Failure],
   ['ContractQualificationError', ExitCode.Usage],

@@ -1,38 +1,31 @@
-import type Database from 'better-sqlite3';
 import { JournalError } from './journal-error.js';
-import { sqlite } from './open-journal.js';
+import { takeProcessLock, type ProcessLock } from './process-lock.js';
 
 /**
  * One live session writes a journal at a time. The ids a session hands out are checked against the journal's in
  * memory, and a start imports and empties the reservation log: a second writer would do both behind the first one's
- * back. The lock is an SQLite connection in exclusive locking mode on a small file beside the journal (FILE-lock),
- * which the operating system lets go of when the process ends, however it ends (kill -9 included); readers of the
- * journal (`ets journal`) never touch it.
+ * back. The lock is a process lock (see takeProcessLock) on a small file beside the journal (FILE-lock); readers of
+ * the journal (`ets journal`) never touch it.
  */
 export class JournalWriterLock {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly lock: ProcessLock) {}
 
   static take(journalPath: string): JournalWriterLock {
-    let db: Database.Database | undefined;
+    let lock: ProcessLock | null;
     try {
-      db = new (sqlite())(`${journalPath}-lock`);
-      db.pragma('busy_timeout = 0');
-      db.pragma('locking_mode = EXCLUSIVE');
-      // In exclusive locking mode the lock a transaction takes is kept until the connection closes.
-      db.exec('BEGIN EXCLUSIVE; COMMIT');
-      return new JournalWriterLock(db);
+      lock = takeProcessLock(`${journalPath}-lock`);
     } catch (error) {
-      db?.close();
-      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
-        throw new JournalError(
-          `the journal ${journalPath} is being written by another running live session: one session per journal`,
-        );
-      }
       throw new JournalError(`cannot lock the journal ${journalPath}: ${(error as Error).message}`);
     }
+    if (lock === null) {
+      throw new JournalError(
+        `the journal ${journalPath} is being written by another running live session: one session per journal`,
+      );
+    }
+    return new JournalWriterLock(lock);
   }
 
   release(): void {
-    if (this.db.open) this.db.close();
+    this.lock.release();
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { loadBarFile } from '../../src/data/load-bar-file.js';
 import { writeSampleData } from '../../src/data/write-sample-data.js';
 import { parseTime } from '../../src/domain/time.js';
 import { Gateway } from '../../src/gateway/gateway.js';
+import { takeProcessLock } from '../../src/journal/process-lock.js';
 import { aggregateBars } from '../../src/gateway/market/historical-bars.js';
 import { runCli } from '../support/run-cli.js';
 import { runCliAsync, startCli } from '../support/run-cli.js';
@@ -191,6 +192,22 @@ describe('ets data fetch', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('error: cannot qualify 1 of 2 symbols: NOPE: IB has no stock NOPE in USD on SMART (200)\n');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a second fetch into a directory another fetch is writing, before connecting', async () => {
+    const out = join(work, 'busy');
+    mkdirSync(out);
+    // The lock a running fetch holds (a process lock: released by the operating system whenever that process ends).
+    const running = takeProcessLock(join(out, '.fetch-lock'))!;
+    try {
+      const run = await runCliAsync(['data', 'fetch', '-c', external, '--symbols', 'SYNA', '--out', out]);
+      expect([run.status, run.stderr]).toEqual([
+        1,
+        `error: ${out}: another ets data fetch is writing into this directory; one fetch per directory at a time\n`,
+      ]);
+    } finally {
+      running.release();
+    }
   });
 
   it('says nothing is listening, with exit code 1, when TWS is not there', async () => {
