@@ -68,6 +68,8 @@ export class GuardedStrategy implements Strategy {
     if (typeof signal !== 'object' || !DIRECTIONS.has(signal.direction) || signal.symbol !== bar.symbol) {
       return this.fail(bar, `onBar returned ${excerpt(signal)}; expected null or a signal for ${bar.symbol}`);
     }
+    const problem = entryProblem(signal);
+    if (problem !== null) return this.fail(bar, `onBar returned ${excerpt(signal)}; ${problem}`);
     if (this.failed && signal.direction !== 'EXIT') return null;
     return signal.strategyId === this.id ? signal : { ...signal, strategyId: this.id };
   }
@@ -81,6 +83,24 @@ export class GuardedStrategy implements Strategy {
     }
     return null;
   }
+}
+
+/**
+ * What is wrong with an entry's numbers, or null. The router would refuse an entry without a price only in its debug
+ * log, and place one whose stop lies beyond its price without a stop: a strategy's mistake either way, reported as
+ * one. A stop of NaN is the documented "no stop yet" (no ATR), and one the data put at the price or below zero (an
+ * ATR of 0, a wide ATR on a cheap stock) leaves the entry without a bracket, as for the built-in strategies.
+ */
+function entryProblem(signal: Signal): string | null {
+  if (signal.direction === 'EXIT') return null;
+  const { price, stopPrice } = signal as { price: unknown; stopPrice: unknown };
+  if (typeof price !== 'number' || !(price > 0) || price === Infinity) return 'expected a price > 0';
+  if (typeof stopPrice !== 'number') return 'expected a stopPrice (NaN for none yet)';
+  const long = signal.direction === 'LONG';
+  if (long ? stopPrice > price : stopPrice < price) {
+    return `expected the stopPrice of a ${signal.direction} ${long ? 'below' : 'above'} its price (or NaN for none yet)`;
+  }
+  return null;
 }
 
 function excerpt(value: unknown): string {

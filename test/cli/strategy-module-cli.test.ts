@@ -108,6 +108,38 @@ describe('ets backtest with a strategy module', () => {
     }
   });
 
+  it('stops at an entry without a price or with its stop beyond the price, naming the file and the bar', () => {
+    for (const [name, fields, problem] of [
+      ['no-price', 'price: Number.NaN, stopPrice: Number.NaN', 'expected a price > 0'],
+      [
+        'stop-above',
+        'price: 10, stopPrice: 11',
+        'expected the stopPrice of a LONG below its price (or NaN for none yet)',
+      ],
+    ] as const) {
+      const file = join(work, `${name}.mjs`);
+      writeFileSync(
+        file,
+        `import { defineStrategy } from 'equity-trading-system';
+export default defineStrategy({
+  name: '${name}', description: '', params: {},
+  create: () => ({
+    id: '${name}', warmUpBars: 0,
+    onBar: (bar) => ({ direction: 'LONG', symbol: bar.symbol, ${fields}, atr: 1, strength: 1, strategyId: '${name}' }),
+  }),
+});
+`,
+      );
+      const args = ['--symbols', 'SYNB', '--strategy', file, '--out', join(work, name)];
+      const run = runCli(['backtest', '-c', config(`${name}.yaml`), '--data-dir', sample, ...args]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(
+        new RegExp(`^error: strategy ${name} \\(.*\\) failed on the SYNB bar of 2019-01-02: onBar returned .*; `),
+      );
+      expect(run.stderr).toContain(`; ${problem}\n`);
+    }
+  });
+
   it('loads a CommonJS module that requires the package', () => {
     const file = join(work, 'common.cjs');
     writeFileSync(
