@@ -21,7 +21,7 @@ import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
 import { checkOutputs, reportFileNames } from './output-locations.js';
 import { startSessionDashboard } from '../dashboard/session-dashboard.js';
-import type { Dashboard } from '../dashboard/dashboard-server.js';
+import { checkDashboardPort, type Dashboard } from '../dashboard/dashboard-server.js';
 import { writeLiveReport } from '../report/live-report.js';
 
 /** The session's result files and the summaries' temporary files. */
@@ -66,6 +66,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
   if (traded.several === undefined) checkStrategy(config, strategy ?? (await loadStrategyFactory(spec)), traded.params);
   const strategies = traded.several && (await liveAssignments(config, traded.several));
+  if (config.live.dashboard.enabled) await checkDashboardPort(config.live.dashboard.port);
   const opened = await openLogger(config.logging);
   const { logger } = opened;
   let embedded: EmbeddedGateway | undefined;

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -28,6 +28,31 @@ export interface Dashboard {
 /** The dashboard cannot start (its port is taken): a configuration problem, said in one line. */
 export class DashboardError extends Error {
   override readonly name = 'DashboardError';
+}
+
+function portError(port: number, error: NodeJS.ErrnoException): DashboardError {
+  const problem = error.code === 'EADDRINUSE' ? 'the port is in use' : error.message;
+  return new DashboardError(`live.dashboard.port: got ${port}; ${problem}; expected a free port (0 picks one)`);
+}
+
+/**
+ * Fails as the dashboard would on a port it cannot have, before a session opens its journal or starts a gateway, so
+ * that the refusal leaves nothing behind. (Another program may still take the port in between; the dashboard then
+ * says so when it starts.)
+ */
+export async function checkDashboardPort(port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(portError(port, error));
+    });
+    probe.listen(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve();
+      });
+    });
+  });
 }
 
 const haltBody = z.strictObject({
@@ -113,10 +138,7 @@ export async function startDashboard(view: LiveView, options: DashboardOptions, 
       resolve(s);
     }) as Server;
     s.once('error', (error: NodeJS.ErrnoException) => {
-      const problem = error.code === 'EADDRINUSE' ? 'the port is in use' : error.message;
-      reject(
-        new DashboardError(`live.dashboard.port: got ${options.port}; ${problem}; expected a free port (0 picks one)`),
-      );
+      reject(portError(options.port, error));
     });
   });
   port = (server.address() as AddressInfo).port;

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +186,26 @@ describe('ets live and ets data fetch check their places before connecting', () 
       runCli(['live', '-c', state, '--results', join(work, 'live-out')], work),
       `ibkr.embedded.state_file: ${JSON.stringify(sample)} is a directory; expected a file to write`,
     );
+  });
+
+  it('a dashboard port in use, before the journal, the gateway or the results are made', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const results = join(work, 'live-dashboard');
+      const cfg = withLogs(
+        'live-dashboard',
+        `trading:\n  symbols: [SYNA]\nlive:\n  results_directory: ${results}\n  dashboard:\n    enabled: true\n    port: ${port}\n`,
+      );
+      expectOneLine(
+        runCli(['live', '-c', cfg], work),
+        `live.dashboard.port: got ${port}; the port is in use; expected a free port (0 picks one)`,
+      );
+      expect(existsSync(results)).toBe(false);
+    } finally {
+      taken.close();
+    }
   });
 
   it('ets data fetch --out naming a file', () => {
