@@ -10,10 +10,16 @@ export interface RapidLossSettings {
 /**
  * Portfolio value down `lossPct` % from its highest value within the window → halt. The window is `windowMinutes`
  * of exchange time for intraday data and that many bars (plus the current one) for daily data, whose bars are whole
- * days apart. A monotonic queue keeps the window's peak, so each observation is O(1) amortised.
+ * days apart. A monotonic queue keeps the window's peak, so each observation is O(1) amortised. The same time may be
+ * observed more than once (a bar, then an entry screened at it): for daily data the window counts bars, not
+ * observations, or every screened signal would shorten it.
  */
 export class RapidLossMonitor {
   private readonly times: number[] = [];
+  /** The bar (distinct time, counted from 0) of each observation in `times`. */
+  private readonly bars: number[] = [];
+  private bar = -1;
+  private lastTime = Number.NaN;
   private head = 0;
   private seen = 0;
   private readonly indexes: number[] = [];
@@ -26,7 +32,12 @@ export class RapidLossMonitor {
   observe(time: number, equity: number): RiskVerdict | null {
     if (!Number.isFinite(equity)) return null;
     const index = this.seen++;
+    if (time !== this.lastTime) {
+      this.bar++;
+      this.lastTime = time;
+    }
     this.times.push(time);
+    this.bars.push(this.bar);
     // Values below the newcomer can never be the peak again.
     while (this.peaks.length > this.peakHead && this.peaks.at(-1)! <= equity) {
       this.peaks.pop();
@@ -34,7 +45,7 @@ export class RapidLossMonitor {
     }
     this.peaks.push(equity);
     this.indexes.push(index);
-    this.expire(time, index);
+    this.expire(time);
     const peak = this.peaks[this.peakHead]!;
     if (!(peak > 0)) return null;
     const lossPct = ((peak - equity) / peak) * 100;
@@ -51,6 +62,9 @@ export class RapidLossMonitor {
   /** Forgets the window: after a manual reset the loss is measured from the portfolio value from then on. */
   restart(): void {
     this.times.length = 0;
+    this.bars.length = 0;
+    this.bar = -1;
+    this.lastTime = Number.NaN;
     this.head = 0;
     this.seen = 0;
     this.indexes.length = 0;
@@ -58,15 +72,14 @@ export class RapidLossMonitor {
     this.peakHead = 0;
   }
 
-  private expire(time: number, index: number): void {
+  private expire(time: number): void {
     const daily = time % MS_PER_DAY === 0;
     const w = this.settings.windowMinutes;
-    const oldest = daily ? index - Math.floor(w) : Number.NaN;
+    const oldest = daily ? this.bar - Math.floor(w) : Number.NaN;
     const cutoff = time - w * 60_000;
     const base = this.seen - this.times.length;
     while (this.head < this.times.length) {
-      const i = base + this.head;
-      const inWindow = daily ? i >= oldest : this.times[this.head]! >= cutoff;
+      const inWindow = daily ? this.bars[this.head]! >= oldest : this.times[this.head]! >= cutoff;
       if (inWindow) break;
       this.head++;
     }
@@ -75,6 +88,7 @@ export class RapidLossMonitor {
     // Compact now and then, so that memory follows the window rather than the run.
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times.splice(0, this.head);
+      this.bars.splice(0, this.head);
       this.head = 0;
     }
     if (this.peakHead > 1024 && this.peakHead * 2 > this.peaks.length) {

@@ -33,6 +33,16 @@ describe('RapidLossMonitor', () => {
     expect(verdict.reason).toContain('within 2 bars');
   });
 
+  it('counts bars, not observations, when a bar is observed again (entries screened at its time)', () => {
+    const m = new RapidLossMonitor({ windowMinutes: 2, lossPct: 2 });
+    const day = (d: number) => Date.UTC(2024, 0, 2) + d * MS_PER_DAY;
+    // Each bar observed four times: counted as observations, the window shrank to less than one bar and the 2 %
+    // fall from the first bar's 100,000 went unseen.
+    for (let k = 0; k < 4; k++) expect(m.observe(day(0), 100_000)).toBeNull();
+    for (let k = 0; k < 4; k++) expect(m.observe(day(1), 99_000)).toBeNull();
+    expect(m.observe(day(2), 98_000)).toMatchObject({ value: 2, limit: 2 });
+  });
+
   it('stays quiet with no data yet and on flat equity', () => {
     const m = new RapidLossMonitor({ windowMinutes: 15, lossPct: 0 });
     expect(m.observe(T, 100)).toBeNull();
