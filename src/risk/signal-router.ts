@@ -216,7 +216,7 @@ export class SignalRouter {
       symbol,
       signal.price,
       signal.stopPrice,
-      committed > 0 ? withoutCommitted(account, committed) : account,
+      committed > 0 ? withoutCommitted(account, committed, this.working) : account,
       side === 'SELL',
       scale,
     );
@@ -329,17 +329,22 @@ const NO_ACTIONS: readonly RoutedEvent[] = [];
 /** The id of an order not yet given one: drafts are checked before ids are taken. */
 const DRAFT_ID = 0;
 
-/** The account as sizing should see it while entries in flight have a claim on part of its cash. */
-function withoutCommitted(account: AccountView, committed: number): AccountView {
+/**
+ * The account as sizing should see it while entries in flight have a claim on part of its cash: as if they had
+ * filled at the prices they were sized at, the cash spent and the positions held. The gross exposure and sector
+ * rules count the entries in flight so; a sizer that did not would size a second entry of a bar past their limits,
+ * and the rules would then refuse it whole where a smaller one fitted.
+ */
+function withoutCommitted(account: AccountView, committed: number, working: WorkingOrders): AccountView {
   return {
     equity: account.equity,
     cash: account.cash - committed,
     settledCash: account.settledCash - committed,
-    positionsValue: account.positionsValue,
-    grossPositionsValue: account.grossPositionsValue,
+    positionsValue: account.positionsValue + committed,
+    grossPositionsValue: account.grossPositionsValue + committed,
     openPositionCount: account.openPositionCount,
     quantity: (symbol) => account.quantity(symbol),
-    positionValue: (symbol) => account.positionValue(symbol),
+    positionValue: (symbol) => account.positionValue(symbol) + working.committedCashFor(symbol),
   };
 }
 

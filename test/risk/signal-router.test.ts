@@ -385,6 +385,19 @@ describe('SignalRouter with entries in flight and entry gates', () => {
     });
   });
 
+  it('sizes a second entry of a bar down to the gross and sector room the first leaves, rather than refusing it', () => {
+    // Gross exposure at most 0.3 × 100,000: the first entry takes 25,000 of it, the second fits 5,000 (100 shares).
+    // Each asks for 10% × 100,000 ÷ 20 = 500 shares.
+    const gross = setup({ riskPerTradePct: 10, maxGrossExposure: 0.3 }).router;
+    expect((only(gross.onSignal(signal('LONG', 'AAPL', 50, 30), 1)) as OrderEvent).order.quantity).toBe(500);
+    expect((only(gross.onSignal(signal('LONG', 'MSFT', 50, 30), 1)) as OrderEvent).order.quantity).toBe(100);
+    // The same with a sector of both at most 30 % of net liquidation.
+    const sectorMap = { AAPL: 'tech', MSFT: 'tech' };
+    const sector = setup({ riskPerTradePct: 10, sectorMap, maxSectorAllocationPct: 30 }).router;
+    expect((only(sector.onSignal(signal('LONG', 'AAPL', 50, 30), 1)) as OrderEvent).order.quantity).toBe(500);
+    expect((only(sector.onSignal(signal('LONG', 'MSFT', 50, 30), 1)) as OrderEvent).order.quantity).toBe(100);
+  });
+
   it('holds entries while a gate says so, and lets exits through', () => {
     const portfolio = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
     portfolio.startSession(1);
