@@ -96,7 +96,7 @@ export class PortfolioLimits {
           equity,
           valuePct: drawdown,
           limitPct: this.settings.maxDrawdownPct,
-          reason: `trading halted: drawdown ${pct(drawdown)} from peak equity ${this.peak.toFixed(2)} reached the ${pct(this.settings.maxDrawdownPct)} limit`,
+          reason: `drawdown ${pct(drawdown)} from peak equity ${this.peak.toFixed(2)} reached the ${pct(this.settings.maxDrawdownPct)} limit`,
         };
         return this.haltBreach;
       }

@@ -178,7 +178,7 @@ describe('golden output of fixed backtests', () => {
       'equity.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
       'daily.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
       'metrics.json': '886 8321e78350dfb702acbe286957d746c9',
-      'risk_events.csv': '100661 ce40a124ae12c6dd9aee10fdcc17a41d',
+      'risk_events.csv': '93189 4e6646cc24d9b4e9cbd1ef26d2f5daac',
     });
   });
 

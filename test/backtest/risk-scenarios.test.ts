@@ -35,8 +35,8 @@ describe('risk scenarios in backtests', () => {
       series('BBB', ENTRY_PATH),
     ]);
     expect(s.rows).toEqual([
-      '2024-01-11,state,drawdown,,,,4.76190476,4,ACTIVE,HALTED,trading halted: drawdown 4.76% from peak equity 105000.00 reached the 4.00% limit; flattening',
-      '2024-01-13,rejected,trading_state,AAA,BUY,,,,,,trading halted: drawdown 4.76% from peak equity 105000.00 reached the 4.00% limit; flattening',
+      '2024-01-11,state,drawdown,,,,4.76190476,4,ACTIVE,HALTED,drawdown 4.76% from peak equity 105000.00 reached the 4.00% limit; flattening',
+      '2024-01-13,rejected,trading_state,AAA,BUY,,,,,,drawdown 4.76% from peak equity 105000.00 reached the 4.00% limit; flattening',
     ]);
     expect(fillDays(s).slice(2)).toEqual(['2024-01-12 SELL 1000 AAA exit', '2024-01-12 SELL 1000 BBB exit']);
     // AAA's own exit signal went out at the crash bar's close; BBB's sale is the risk engine's.

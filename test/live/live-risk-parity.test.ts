@@ -68,7 +68,7 @@ describe('risk decisions of a live session equal the backtest’s on the same ba
         bars: fiveMinuteBars(FIRST, CRASH.length),
         volatility: false,
       });
-      const halt = 'trading halted: drawdown 4.85% from peak equity 103000.00 reached the 4.00% limit; flattening';
+      const halt = 'drawdown 4.85% from peak equity 103000.00 reached the 4.00% limit; flattening';
       expect(riskRows(run.backtest)).toEqual([
         `2024-03-05 10:20:00,state,drawdown,,,,4.85436893,4,ACTIVE,HALTED,${halt}`,
         `2024-03-05 10:30:00,rejected,trading_state,AAA,BUY,,,,,,${halt}`,

@@ -68,7 +68,7 @@ describe('PortfolioLimits', () => {
     expect(limits.halted).toBe(true);
     account.equity = 200_000;
     limits.startSession(3);
-    expect(limits.entryBlockReason(4, 0)).toMatch(/^trading halted: drawdown 10.00% from peak equity 120000.00/);
+    expect(limits.entryBlockReason(4, 0)).toMatch(/^drawdown 10.00% from peak equity 120000.00/);
     expect(limits.state).toMatchObject({ halted: true, block: { rule: 'drawdown' } });
   });
 
@@ -78,7 +78,7 @@ describe('PortfolioLimits', () => {
     account.equity = 150;
     limits.observe(1);
     account.equity = 119;
-    expect(limits.entryBlockReason(2, 0)).toMatch(/^trading halted/);
+    expect(limits.entryBlockReason(2, 0)).toMatch(/^drawdown /);
   });
 
   it('treats a 0% limit as blocking on any loss, and not without one', () => {

@@ -341,7 +341,7 @@ describe('SignalRouter', () => {
     portfolio.markPrice('AAPL', 40); // 100 shares lose 1,000 = 1% of equity
     expect(limits.observe(3)).toMatchObject({ rule: 'drawdown' });
     expect(only(router.onSignal(signal('LONG', 'MSFT'), 4))).toMatchObject({
-      reason: expect.stringMatching(/^trading halted/) as unknown,
+      reason: expect.stringMatching(/^drawdown /) as unknown,
     });
     const exit = router.onSignal(signal('EXIT'), 4);
     expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'SELL', quantity: 100, purpose: 'exit' } });

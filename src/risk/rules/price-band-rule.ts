@@ -32,7 +32,8 @@ export class PriceBandRule implements RiskRule {
         return {
           value: away,
           limit: this.bandPct,
-          reason: `${order.type} price ${price} of order ${order.id} is ${away.toFixed(2)}% from the last trade ${last}, outside the ${this.bandPct}% band`,
+          // By purpose, not id: an order refused here is a draft that never takes an id.
+          reason: `${order.type} price ${price} of the ${order.purpose.replace('_', ' ')} is ${away.toFixed(2)}% from the last trade ${last}, outside the ${this.bandPct}% band`,
         };
       }
     }
