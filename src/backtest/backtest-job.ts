@@ -24,6 +24,7 @@ import {
 } from '../performance/report-writer.js';
 import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
+import { trialContext } from '../strategy/strategy-plan.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
 import { loadVolatilitySeries, volatilityIndexSymbol } from '../risk/load-volatility-series.js';
 import { openBacktestJournal } from './backtest-journal-setup.js';
@@ -92,11 +93,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Bad strategy parameters should fail before any data is read, not after.
   const strategy = config.backtest.strategy;
   const params = config.strategies[strategy]?.params ?? {};
-  const context = {
-    positions: { quantity: () => 0 },
-    atrPeriod: config.trading.atr_period,
-    atrMultiplier: config.trading.atr_stop_multiplier,
-  };
+  const context = trialContext(config);
   if (options.strategy === undefined) createStrategy(strategy, params, context);
   else options.strategy.create(params, context);
   const dir = config.backtest.csv_directory;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
-import { planStrategies } from '../strategy/strategy-plan.js';
+import { planStrategies, trialContext } from '../strategy/strategy-plan.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
 
 /** The symbols of `backtest.strategies` together, when the run trades several and names no symbols of its own. */
@@ -20,11 +20,7 @@ export function backtestAssignments(
   factories: ReadonlyMap<string, StrategyFactory>,
 ): StrategyAssignment[] {
   const plan = planStrategies(config, config.backtest.strategies ?? [], symbols, 'backtest.symbols');
-  const context = {
-    positions: { quantity: () => 0 },
-    atrPeriod: config.trading.atr_period,
-    atrMultiplier: config.trading.atr_stop_multiplier,
-  };
+  const context = trialContext(config);
   return plan.map((planned) => {
     const factory = factories.get(planned.spec.name)!;
     factory.create(planned.params, context);

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { StrategyConfigError } from '../strategy/strategy-config-error.js';
+import { trialContext } from '../strategy/strategy-plan.js';
 import { OptimizeConfigError } from './optimize-error.js';
 import type { ParamSet } from './param-grid.js';
 
@@ -22,14 +23,7 @@ export function planSets(config: Config, sets: readonly ParamSet[], strategy: St
   const base = config.strategies[config.backtest.strategy]?.params ?? {};
   const planned = sets.map((params) => {
     try {
-      const built = strategy.create(
-        { ...base, ...params },
-        {
-          positions: { quantity: () => 0 },
-          atrPeriod: config.trading.atr_period,
-          atrMultiplier: config.trading.atr_stop_multiplier,
-        },
-      );
+      const built = strategy.create({ ...base, ...params }, trialContext(config));
       return { params: { ...base, ...params }, invalid: null, warmUpBars: built.warmUpBars };
     } catch (error) {
       // An unknown strategy or parameter name is a mistake in the grid or the config, not a combination to skip.

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { loadStrategyFactory, strategySpec, type StrategyFactory, type StrategySpec } from './load-strategy.js';
 import type { StrategyAssignment } from './strategy-set.js';
+import type { StrategyContext } from './strategy.js';
 
 /** Strategies that cannot run together as configured; the message names the keys. */
 export class StrategyPlanError extends Error {
@@ -73,6 +74,15 @@ export async function loadStrategyFactories(
   return factories;
 }
 
+/** A context to build a strategy with outside a run: a check of its parameters, its warm-up, its create(). */
+export function trialContext(config: Config): StrategyContext {
+  return {
+    positions: { quantity: () => 0 },
+    atrPeriod: config.trading.atr_period,
+    atrMultiplier: config.trading.atr_stop_multiplier,
+  };
+}
+
 /**
  * The parameters resolved and the strategy built once with a context of its own: what a live session checks before
  * it starts a gateway or connects, so that a refused parameter or a module whose create() fails is named then, not
@@ -84,11 +94,7 @@ export function checkStrategy(
   params: Readonly<Record<string, unknown>>,
 ): Readonly<Record<string, number>> {
   const resolved = factory.resolveParams(params);
-  factory.create(resolved, {
-    positions: { quantity: () => 0 },
-    atrPeriod: config.trading.atr_period,
-    atrMultiplier: config.trading.atr_stop_multiplier,
-  });
+  factory.create(resolved, trialContext(config));
   return resolved;
 }
 

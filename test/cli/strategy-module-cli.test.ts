@@ -24,6 +24,17 @@ function orderStrategies(out: string): string[] {
   return [...new Set(rows.map((row) => row.split(',')[column]!))];
 }
 
+/** Writes the strategy module `name.mjs`, made by defineStrategy with `create` and `params` (source text). */
+function moduleFile(name: string, create: string, params = '{}'): string {
+  const file = join(work, `${name}.mjs`);
+  writeFileSync(
+    file,
+    `import { defineStrategy, param } from 'equity-trading-system';\n` +
+      `export default defineStrategy({ name: '${name}', description: '', params: ${params}, create: ${create} });\n`,
+  );
+  return file;
+}
+
 beforeAll(() => {
   writeSampleData(sample);
 });
@@ -94,13 +105,8 @@ describe('ets backtest with a strategy module', () => {
       ['create-throws', "() => { throw new RangeError('no data'); }", 'create() threw RangeError: no data'],
       ['create-null', '() => null', 'create() returned null; expected a strategy (an object with onBar)'],
     ] as const) {
-      const file = join(work, `${name}.mjs`);
-      writeFileSync(
-        file,
-        `import { defineStrategy, param } from 'equity-trading-system';\n` +
-          `const params = { n: param.int({ default: 1, min: 1, max: 2, step: 1, description: 'n' }) };\n` +
-          `export default defineStrategy({ name: '${name}', description: '', params, create: ${create} });\n`,
-      );
+      const params = "{ n: param.int({ default: 1, min: 1, max: 2, step: 1, description: 'n' }) }";
+      const file = moduleFile(name, create, params);
       for (const command of ['backtest', 'optimize']) {
         const run = runCli([command, '-c', config(`${name}.yaml`), '--data-dir', sample, '--strategy', file]);
         expect([run.status, run.stderr]).toEqual([2, `error: strategy module ${file}: ${what}\n`]);
@@ -117,19 +123,8 @@ describe('ets backtest with a strategy module', () => {
         'expected the stopPrice of a LONG below its price (or NaN for none yet)',
       ],
     ] as const) {
-      const file = join(work, `${name}.mjs`);
-      writeFileSync(
-        file,
-        `import { defineStrategy } from 'equity-trading-system';
-export default defineStrategy({
-  name: '${name}', description: '', params: {},
-  create: () => ({
-    id: '${name}', warmUpBars: 0,
-    onBar: (bar) => ({ direction: 'LONG', symbol: bar.symbol, ${fields}, atr: 1, strength: 1, strategyId: '${name}' }),
-  }),
-});
-`,
-      );
+      const onBar = `(bar) => ({ direction: 'LONG', symbol: bar.symbol, ${fields}, atr: 1, strength: 1 })`;
+      const file = moduleFile(name, `() => ({ id: '${name}', warmUpBars: 0, onBar: ${onBar} })`);
       const args = ['--symbols', 'SYNB', '--strategy', file, '--out', join(work, name)];
       const run = runCli(['backtest', '-c', config(`${name}.yaml`), '--data-dir', sample, ...args]);
       expect(run.status).toBe(1);
@@ -169,23 +164,18 @@ module.exports = defineStrategy({
   });
 
   it('credits its orders to its config key, whatever strategy id its signals carry', () => {
-    const file = join(work, 'impostor.mjs');
-    writeFileSync(
-      file,
-      `import { defineStrategy } from 'equity-trading-system';
-export default defineStrategy({
-  name: 'impostor', description: '', params: {},
-  create: () => ({
-    id: 'sma_crossover', warmUpBars: 0, n: 0,
-    onBar(bar) {
-      this.n++;
-      if (this.n !== 2) return null;
-      const { symbol, close } = bar;
-      return { direction: 'LONG', symbol, price: close, stopPrice: close * 0.9, atr: close * 0.02, strength: 1, strategyId: 'sma_crossover' };
-    },
-  }),
-});
-`,
+    // Its signals claim to be another strategy's.
+    const file = moduleFile(
+      'impostor',
+      `() => ({
+        id: 'sma_crossover', warmUpBars: 0, n: 0,
+        onBar(bar) {
+          this.n++;
+          if (this.n !== 2) return null;
+          const { symbol, close } = bar;
+          return { direction: 'LONG', symbol, price: close, stopPrice: close * 0.9, atr: close * 0.02, strength: 1, strategyId: 'sma_crossover' };
+        },
+      })`,
     );
     const out = join(work, 'impostor');
     const yaml = `backtest:\n  strategy: mine\nstrategies:\n  mine:\n    module: ${file}\n`;
