@@ -146,18 +146,8 @@ module.exports = defineStrategy({
 });
 `,
     );
-    const out = join(work, 'common');
-    const run = runCli([
-      'backtest',
-      '-c',
-      config('common.yaml'),
-      '--data-dir',
-      sample,
-      '--strategy',
-      file,
-      '--out',
-      out,
-    ]);
+    const args = ['--data-dir', sample, '--strategy', file, '--out', join(work, 'common')];
+    const run = runCli(['backtest', '-c', config('common.yaml'), ...args]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Backtest common on');
