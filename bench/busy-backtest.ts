@@ -54,6 +54,9 @@ function runOurs(cli: string, config: string, dataDir: string, out: string): Pro
     '--slippage-bps',
     '0',
     '--no-stops',
+    // No settlement, as the reference loop: on a cash account with T+1 a day's sales would not pay its purchases.
+    '--settlement-days',
+    '0',
     '--out',
     out,
   ]);

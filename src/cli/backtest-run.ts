@@ -6,7 +6,7 @@ import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
 import { loadStrategyFactories } from '../strategy/strategy-plan.js';
 import { holdInterrupts } from './interrupts.js';
-import { checkOutputs, reportFileNames } from './output-locations.js';
+import { checkOutputs, journalDirectory, reportFileNames } from './output-locations.js';
 import { printBacktestSummary } from './print-summary.js';
 import { backtestProgress } from './backtest-progress-bar.js';
 import { writeBacktestReport } from '../report/backtest-report.js';
@@ -22,11 +22,9 @@ const RESULT_FILES = [
 
 /** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
 export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
-  checkOutputs(
-    config,
-    [{ label: 'backtest.results_directory (--out)', path: config.backtest.results_directory, files: RESULT_FILES }],
-    { embeddedGateway: false },
-  );
+  const results = { label: 'backtest.results_directory (--out)', path: config.backtest.results_directory };
+  const journal = options.journal === undefined ? [] : [journalDirectory('--journal', options.journal)];
+  checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journal], { embeddedGateway: false });
   const spec = strategySpec(config, config.backtest.strategy);
   const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
   const names = config.backtest.strategies;

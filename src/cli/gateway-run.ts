@@ -26,7 +26,8 @@ export async function runGateway(options: GatewayOptions, logLevel: string, unti
     gateway = await Gateway.start({ ...options, logger });
   } catch (error) {
     if (error instanceof GatewayConfigError || error instanceof StateFileError) throw new UsageError(error.message);
-    throw error;
+    const refused = listenRefusal(error, options.host ?? '127.0.0.1', options.port ?? 7497);
+    throw refused === undefined ? error : new UsageError(refused);
   }
   process.stdout.write(
     `ets gateway listening on ${options.host ?? '127.0.0.1'}:${gateway.port} (account ${options.accountId ?? 'DU1234567'}, ` +
@@ -35,4 +36,22 @@ export async function runGateway(options: GatewayOptions, logLevel: string, unti
   const reason = await until;
   logger.info({ reason }, 'stopping');
   await gateway.stop();
+}
+
+/** What the operating system's refusal to listen means for `--host` and `--port`, or undefined for other errors. */
+function listenRefusal(error: unknown, host: string, port: number): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  switch (code) {
+    case 'EADDRINUSE':
+      return `--port ${port}: the port is in use on ${host} (another TWS, IB Gateway or ets gateway?); choose another, or 0 for a free one`;
+    case 'EACCES':
+      return `--port ${port}: permission denied (ports below 1024 need privileges); choose one from 1024 to 65535`;
+    case 'EADDRNOTAVAIL':
+      return `--host ${host}: not an address of this machine; expected one of its interfaces, such as 127.0.0.1`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `--host ${host}: no such host; expected an address of this machine, such as 127.0.0.1`;
+    default:
+      return undefined;
+  }
 }

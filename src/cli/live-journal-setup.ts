@@ -1,17 +1,30 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
+import { journalFiles } from '../journal/open-journal.js';
 import { restartEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
 import { liveStrategy } from '../live/live-strategy.js';
+import { makeResultDirectory } from '../performance/result-directory.js';
 
 /** The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results. */
 export function journalPath(config: Config): string {
   if (config.live.journal_file !== null) return config.live.journal_file;
   const account = config.ibkr.account_id.replace(/[^A-Za-z0-9_-]/g, '_');
   return join(config.live.results_directory, `journal-${account}.sqlite`);
+}
+
+/** A live session's journal, and how it is closed. */
+export interface OpenedLiveJournal {
+  readonly journal: LiveJournal;
+  /**
+   * Closes the journal. One this run created in which no session began (TWS never answered, the account was
+   * refused, Ctrl+C while connecting) goes with its side files and the directories made for it, so that a session
+   * that never started leaves no journal behind.
+   */
+  close(): void;
 }
 
 /**
@@ -23,9 +36,10 @@ export function openLiveJournal(
   config: Config,
   crashAt: string | undefined,
   onKept: (kept: string) => void = () => undefined,
-): LiveJournal {
+): OpenedLiveJournal {
   const path = journalPath(config);
-  mkdirSync(dirname(path), { recursive: true });
+  const created = !existsSync(path);
+  const undoDirectory = makeResultDirectory(dirname(path));
   if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
     // Without a state file the embedded gateway opens a new paper account on every run: the session starts a new
     // journal, as it starts its results anew (never in place of a journal that is not such a run's).
@@ -33,7 +47,7 @@ export function openLiveJournal(
     if (kept !== null) onKept(kept);
   }
   const crash = crashHook(parseCrashPoint(crashAt));
-  return LiveJournal.open({
+  const journal = LiveJournal.open({
     path,
     account: config.ibkr.account_id,
     sync: config.live.journal_sync,
@@ -41,4 +55,13 @@ export function openLiveJournal(
     session: { version: programVersion(), configHash: configHash(config), strategy: liveStrategy(config).name },
     ...(crash === undefined ? {} : { crash }),
   });
+  return {
+    journal,
+    close: () => {
+      journal.close();
+      if (!created || journal.begun) return;
+      for (const file of [...journalFiles(path), `${path}-lock`]) rmSync(file, { force: true });
+      undoDirectory();
+    },
+  };
 }

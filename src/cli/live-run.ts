@@ -3,10 +3,9 @@ import type { Config } from '../config/schema.js';
 import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
-import type { LiveJournal } from '../journal/live-journal.js';
 import { IbConnectError } from '../adapters/ib/ib-client.js';
 import { LiveNode, type LiveSummary } from '../live/live-node.js';
-import { liveStrategy } from '../live/live-strategy.js';
+import { checkLiveConfig, liveStrategy } from '../live/live-strategy.js';
 import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
@@ -16,10 +15,10 @@ import { UsageError } from './exit-codes.js';
 import { handleInterrupts } from './interrupts.js';
 import { haltOnSignal } from './halt-signal.js';
 import { writeHaltRequest } from '../live/kill-switch.js';
-import { journalPath, openLiveJournal } from './live-journal-setup.js';
+import { journalPath, openLiveJournal, type OpenedLiveJournal } from './live-journal-setup.js';
 import { startupProgressBar } from './startup-progress-bar.js';
 import { printLiveSummary } from './print-live-summary.js';
-import { checkOutputs, reportFileNames } from './output-locations.js';
+import { checkOutputs, journalDirectory, reportFileNames } from './output-locations.js';
 import { startSessionDashboard } from '../dashboard/session-dashboard.js';
 import { checkDashboardPort, type Dashboard } from '../dashboard/dashboard-server.js';
 import { writeLiveReport } from '../report/live-report.js';
@@ -56,12 +55,12 @@ function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
  * until the session ends; Ctrl+C (or SIGTERM) stops it gracefully, a second Ctrl+C exits at once.
  */
 export async function runLiveCommand(config: Config, options: LiveRunOptions): Promise<void> {
-  checkOutputs(
-    config,
-    [{ label: 'live.results_directory (--results)', path: config.live.results_directory, files: RESULT_FILES }],
-    { embeddedGateway: true },
-  );
+  const results = { label: 'live.results_directory (--results)', path: config.live.results_directory };
+  const file = config.live.journal_file;
+  const journalFile = file === null ? [] : [journalDirectory('live.journal_file', file)];
+  checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journalFile], { embeddedGateway: true });
   const traded = liveStrategy(config);
+  checkLiveConfig(config);
   const spec = strategySpec(config, traded.name);
   const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
   if (traded.several === undefined) checkStrategy(config, strategy ?? (await loadStrategyFactory(spec)), traded.params);
@@ -72,7 +71,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   let embedded: EmbeddedGateway | undefined;
   let node: LiveNode | undefined;
   let dashboard: Dashboard | undefined;
-  let journal: LiveJournal | undefined;
+  let journal: OpenedLiveJournal | undefined;
   let interrupted: string | undefined;
   const removeHandlers = handleInterrupts((signal) => {
     interrupted = `interrupted (${signal})`;
@@ -119,7 +118,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         progress: startupProgressBar(),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),
-        ...(journal === undefined ? {} : { journal }),
+        ...(journal === undefined ? {} : { journal: journal.journal }),
       },
       logger,
     );
@@ -136,7 +135,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       return;
     }
     writeLiveReport(config, summary, embedded?.dataDirectory ?? null, logger);
-    journal?.stop(summary.to, summary.reason);
+    journal?.journal.stop(summary.to, summary.reason);
     printLiveSummary(
       summary,
       resolve(config.live.results_directory),

@@ -179,6 +179,18 @@ export function checkOutputDirectory(target: OutputDirectory): void {
   tryOut(inspect(target));
 }
 
+/**
+ * The directory of a journal file (`--journal`, `live.journal_file`), to check with the others: the file, its
+ * temporary name and its side files must be files to write there.
+ */
+export function journalDirectory(label: string, file: string): OutputDirectory {
+  if (file.trim() === '' || file.endsWith('/'))
+    throw new UsageError(`${label}: got ${shown(file)}; expected a file name`);
+  const name = basename(file);
+  const files = ['', '.partial', '-wal', '-shm', '-reservations', '-lock'].map((suffix) => `${name}${suffix}`);
+  return { label, path: dirname(file), files };
+}
+
 /** The log file's directory (`logging.file_name` must not be a directory in it); nothing when logging is off. */
 function logDirectory(settings: Config['logging']): OutputDirectory[] {
   if (settings.level === 'silent') return [];

@@ -1,4 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { makeResultDirectory } from '../performance/result-directory.js';
 import type { TradingKernel } from '../core/trading-kernel.js';
 import { JournalError } from './journal-error.js';
 import { journalEngine } from './journal-observer.js';
@@ -32,6 +34,7 @@ export class BacktestJournal {
   private constructor(
     private readonly file: string,
     private readonly journal: TradingJournal,
+    private readonly undoDirectory: () => void,
   ) {
     this.partial = `${file}.partial`;
   }
@@ -40,10 +43,17 @@ export class BacktestJournal {
     refuseLiveJournal(file);
     const partial = `${file}.partial`;
     for (const file of journalFiles(partial)) rmSync(file, { force: true });
-    const journal = TradingJournal.open(partial, BACKTEST_ACCOUNT);
+    const undoDirectory = makeResultDirectory(dirname(file));
+    let journal: TradingJournal;
+    try {
+      journal = TradingJournal.open(partial, BACKTEST_ACCOUNT);
+    } catch (error) {
+      undoDirectory();
+      throw error;
+    }
     journal.db.exec('BEGIN');
     journal.startSession({ mode: 'backtest', ...session });
-    return new BacktestJournal(file, journal);
+    return new BacktestJournal(file, journal, undoDirectory);
   }
 
   /** Journals the kernel's orders, fills, refusals and equity as the run goes. */
@@ -77,5 +87,6 @@ export class BacktestJournal {
   abort(): void {
     this.journal.close();
     for (const file of journalFiles(this.partial)) rmSync(file, { force: true });
+    this.undoDirectory();
   }
 }

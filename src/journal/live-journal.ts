@@ -49,6 +49,7 @@ export class LiveJournal {
   readonly resume: JournalResume;
   private readonly known: Set<number>;
   private recovering = false;
+  private started = false;
 
   private constructor(
     readonly journal: TradingJournal,
@@ -72,6 +73,11 @@ export class LiveJournal {
     return new LiveJournal(journal, options);
   }
 
+  /** A session began in this journal (see begin): it holds what the session did, and stays. */
+  get begun(): boolean {
+    return this.started;
+  }
+
   /** An earlier session wrote this journal: the book, the ids and the result files continue from it. */
   get resumed(): boolean {
     return this.resume.resumed;
@@ -92,6 +98,7 @@ export class LiveJournal {
    * brings the results' fills.csv in line with the journal before the session appends to it.
    */
   begin(portfolio: Portfolio, time: number, resultsDirectory: string): void {
+    this.started = true;
     this.journal.startSession({ mode: 'live', ...this.options.session, startedAt: time });
     this.restoreBook(portfolio, time);
     if (this.resumed) {

@@ -11,7 +11,7 @@ import { createTradingKernel, type TradingKernel } from '../core/trading-kernel.
 import type { MarketEvent, OrderEvent } from '../domain/events.js';
 import { FIVE_SECONDS, type BarSize } from '../domain/bar-size.js';
 import { dayNumber, formatTime } from '../domain/time.js';
-import { timeZone, type TimeZone } from '../domain/time-zone.js';
+import type { TimeZone } from '../domain/time-zone.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
@@ -37,7 +37,7 @@ import { LiveResults } from './live-results.js';
 import { sharesOption } from './live-strategy-shares.js';
 import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
-import { describeFeeds, liveStrategy, LiveConfigError, type LiveStrategy } from './live-strategy.js';
+import { checkLiveConfig, describeFeeds, liveStrategy, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
 import { resolveSessionEnd, waitForEntries, type SessionEnd } from './session-end.js';
 import { NO_PROGRESS, type StartupProgress } from './startup-progress.js';
@@ -157,15 +157,8 @@ export class LiveNode implements LiveView {
     private readonly settings: LiveNodeSettings,
     private readonly logger: Logger,
   ) {
-    const zone = timeZone(config.system.time_zone);
-    if (zone === undefined) {
-      throw new LiveConfigError(`system.time_zone: got "${config.system.time_zone}"; expected an IANA time zone`);
-    }
-    this.zone = zone;
+    this.zone = checkLiveConfig(config);
     this.strategy = liveStrategy(config);
-    if (config.trading.symbols.length === 0) {
-      throw new LiveConfigError('trading.symbols: got []; expected the symbols to trade, e.g. [AAPL, MSFT]');
-    }
     this.client = new IbClient({
       host: settings.host,
       port: settings.port,

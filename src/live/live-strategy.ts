@@ -1,10 +1,26 @@
 import type { Config } from '../config/schema.js';
 import { parseBarSize, type BarSize } from '../domain/bar-size.js';
+import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { planStrategies, type PlannedStrategy } from '../strategy/strategy-plan.js';
 
 /** A configuration a live session cannot run with; the message names the key. */
 export class LiveConfigError extends Error {
   override readonly name = 'LiveConfigError';
+}
+
+/**
+ * The exchange's time zone, after the checks of what a live session needs beyond the schema (a zone the runtime
+ * knows, symbols to trade): made before anything is started, connected or written.
+ */
+export function checkLiveConfig(config: Config): TimeZone {
+  const zone = timeZone(config.system.time_zone);
+  if (zone === undefined) {
+    throw new LiveConfigError(`system.time_zone: got "${config.system.time_zone}"; expected an IANA time zone`);
+  }
+  if (config.trading.symbols.length === 0) {
+    throw new LiveConfigError('trading.symbols: got []; expected the symbols to trade, e.g. [AAPL, MSFT]');
+  }
+  return zone;
 }
 
 /** Symbols whose five-second bars are aggregated to one bar size: one live feed. */

@@ -12,7 +12,8 @@ import { TradeTally } from './trade-tally.js';
  * standard deviation (n − 1 in the denominator). sharpe = mean(r − rf) / std(r − rf) · √P. sortino = mean(r − rf)·P
  * / (√(mean(min(r − rf, 0)²))·√P), the downside deviation taken over all periods. max_drawdown = min over i of
  * E_i / max(E_0..E_i) − 1, a negative fraction (0 without a loss from a peak), and max_drawdown_duration the
- * periods from that drawdown's peak until equity first regains the peak, or until the end when it never does.
+ * periods from that drawdown's peak (the last period at it) until equity first regains the peak, or until the end
+ * when it never does.
  * calmar = cagr / |max_drawdown|. With a benchmark, its buy-and-hold daily returns b (from the last close of each
  * of its dates) are paired with r by date, and beta = cov(r − rf, b − rf) / var(b − rf), alpha = (mean((r − rf) −
  * beta·(b − rf)) + 1)^P − 1. From the closed trades: trades (their number), win_rate (share with pnl > 0),
@@ -102,7 +103,9 @@ function maxDrawdown(e0: number, equity: ArrayLike<number>, n: number): Drawdown
   // period k holds E_k = equity[k − 1]
   for (let k = 1; k <= n; k++) {
     const v = equity[k - 1]!;
-    if (v > peak) {
+    // A drawdown starts from the last period at its peak (as pyfolio's drawdown table): time spent level with
+    // the peak is not time under water.
+    if (v >= peak) {
       peak = v;
       peakIndex = k;
       continue;

@@ -15,6 +15,7 @@ export function routerSettingsFromConfig(config: Config, protectiveStops: boolea
     riskPerTradePct: t.risk_per_trade_pct,
     riskBase: t.risk_base,
     cashBufferPct: t.cash_buffer_pct,
+    cashAccount: config.account.type === 'cash',
     maxGrossExposure: t.max_gross_exposure,
     sectorMap: t.sector_map,
     maxSectorAllocationPct: t.max_sector_allocation_pct,

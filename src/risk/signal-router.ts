@@ -212,10 +212,13 @@ export class SignalRouter {
     if (screened !== null) return [reject(signal, time, screened)];
     const committed = this.working.committedCash();
     const scale = this.risk.riskScale(symbol, time);
+    // Sized on the stop as it will be placed, on the tick grid away from the price, so that the loss at the stop
+    // stays within the risk budget.
+    const stop = placedStop(signal.stopPrice, side === 'BUY');
     const sized = this.sizer.size(
       symbol,
       signal.price,
-      signal.stopPrice,
+      stop,
       committed > 0 ? withoutCommitted(account, committed, this.working) : account,
       side === 'SELL',
       scale,
@@ -223,7 +226,7 @@ export class SignalRouter {
     if (!sized.ok) return [reject(signal, time, sized.reason)];
 
     const draft = this.order(signal, time, side, sized.quantity, 'entry', DRAFT_ID);
-    const draftChildren = this.bracket(signal, time, draft);
+    const draftChildren = this.bracket(signal, time, draft, stop);
     const refused = this.check(draft, draftChildren, signal.price, 'sized');
     if (refused !== null) return [reject(signal, time, refused)];
 
@@ -236,19 +239,19 @@ export class SignalRouter {
   }
 
   /**
-   * The protective children of an entry (without ids yet): a stop-loss and, for r > 0, a take-profit; a short's
-   * mirror a long's. Stops and targets are rounded to the tick away from the market.
+   * The protective children of an entry (without ids yet): a stop-loss at `stop` (see placedStop) and, for r > 0, a
+   * take-profit; a short's mirror a long's. Targets are rounded to the tick away from the market.
    */
-  private bracket(signal: Signal, time: number, entry: OrderRequest): OrderRequest[] {
+  private bracket(signal: Signal, time: number, entry: OrderRequest, stop: number): OrderRequest[] {
     const { settings } = this.options;
     const children: OrderRequest[] = [];
     const long = entry.side === 'BUY';
     const exitSide = long ? 'SELL' : 'BUY';
-    const stop = long ? floorToTick(signal.stopPrice) : ceilToTick(signal.stopPrice);
     if (!settings.protectiveStops || !(stop > 0) || !(long ? stop < signal.price : stop > signal.price))
       return children;
     children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'stop_loss', stop, DRAFT_ID));
-    const distance = settings.takeProfitR * (signal.price - signal.stopPrice);
+    // R is the loss per share at the placed stop.
+    const distance = settings.takeProfitR * (signal.price - stop);
     const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
     if (settings.takeProfitR > 0 && target > 0) {
       children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'take_profit', target, DRAFT_ID));
@@ -354,4 +357,9 @@ function reject(signal: Signal, time: number, reason: string): SignalRejectedEve
 
 function cancel(order: WorkingOrder, time: number, reason: string): CancelOrderEvent {
   return { type: 'cancel_order', time, orderId: order.id, reason };
+}
+
+/** A strategy's stop on the tick grid, away from the market: a long's rounded down, a short's up. */
+function placedStop(stopPrice: number, long: boolean): number {
+  return long ? floorToTick(stopPrice) : ceilToTick(stopPrice);
 }

@@ -22,6 +22,8 @@ export interface SizingSettings {
    * above the price it was sized at, so that a purchase capped by the cash does not end below zero.
    */
   readonly cashBufferPct: number;
+  /** A cash account pays for purchases with settled funds only; a margin account with any cash (fixed sizing). */
+  readonly cashAccount: boolean;
   /** Gross position value ÷ equity that an entry may not push beyond. */
   readonly maxGrossExposure: number;
   /** symbol → sector; symbols without a sector are not limited by sector. */
@@ -50,8 +52,9 @@ function money(x: number): string {
  * known yet), the gross exposure stays within its multiple of equity and the symbol's sector within its share of
  * equity. A cap that leaves no whole share rejects the entry and says which cap it was.
  *
- * `fixed:N` buys exactly N shares and is rejected only when N × price exceeds the total cash: it reproduces reference
- * backtests that never size partially.
+ * `fixed:N` buys exactly N shares and is rejected only when N × price exceeds the cash a purchase may use (on a cash
+ * account the settled cash, on a margin account all of it): it reproduces reference backtests that never size
+ * partially.
  */
 export class PositionSizer {
   private readonly sectorMembers = new Map<string, string[]>();
@@ -84,10 +87,11 @@ export class PositionSizer {
     const rule = this.settings.rule;
     if (rule.kind === 'fixed') {
       const cost = rule.shares * price;
-      if (cost > account.cash) {
+      const [cash, what] = this.settings.cashAccount ? [account.settledCash, 'settled cash'] : [account.cash, 'cash'];
+      if (cost > cash) {
         return {
           ok: false,
-          reason: `insufficient cash: ${rule.shares} shares at ${price} cost ${money(cost)}, cash is ${money(account.cash)}`,
+          reason: `insufficient ${what}: ${rule.shares} shares at ${price} cost ${money(cost)}, ${what} is ${money(cash)}`,
         };
       }
       return { ok: true, quantity: rule.shares };

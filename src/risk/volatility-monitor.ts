@@ -91,13 +91,15 @@ export class VolatilityMonitor {
 
   private notice(time: number, standing: VolatilityStanding, previous: VolatilityStanding): void {
     const s = this.settings;
+    // The limit in the config key's unit (stale_after_hours), as risk_events.csv shows it.
+    const hours = s.staleAfterMs / 3_600_000;
     const consequence = s.whenMissing === 'allow' ? 'entries trade at full risk' : 'entries paused';
     const reason =
       standing === 'ok'
         ? `${s.symbol} data current again (${this.value}) after being ${previous}`
         : standing === 'missing'
           ? `no ${s.symbol} data yet: ${consequence}`
-          : `${s.symbol} data stale: last value ${this.value} older than ${s.staleAfterMs / 3_600_000} h: ${consequence}`;
-    this.emit({ type: 'risk_notice', time, rule: 'volatility_data', value: this.value, limit: s.staleAfterMs, reason });
+          : `${s.symbol} data stale: last value ${this.value} older than ${hours} h: ${consequence}`;
+    this.emit({ type: 'risk_notice', time, rule: 'volatility_data', value: this.value, limit: hours, reason });
   }
 }

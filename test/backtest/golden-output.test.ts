@@ -66,8 +66,10 @@ function digests(
   return result;
 }
 
+// No settlement, as the reference loop and backtrader: on a cash account with T+1 the day's sales would not pay
+// for the day's purchases.
 const busy = {
-  account: { initial_capital: 100_000 },
+  account: { initial_capital: 100_000, settlement_days: 0 },
   trading: { sizing: 'fixed:100' },
   benchmarking: { symbol: null },
   backtest: { strategy: 'sma_crossover', commission: 'zero', slippage_bps: 0, stops: false, equity_rows: 'every_bar' },
@@ -78,12 +80,12 @@ describe('golden output of fixed backtests', () => {
     const dir = minuteData('minute', [['BENCH', 7]], 40_000);
     const raw = { benchmarking: { symbol: null }, backtest: { equity_rows: 'every_bar' } };
     expect(digests('defaults', dir, raw)).toEqual({
-      'trades.csv': '9206 beb29066e37523f0633453858766884c',
-      'fills.csv': '14028 9876d7f53dceeb556bff17c074a39ee5',
-      'orders.csv': '27616 e08ef4adb8cd033885b1f2c10d2b9353',
-      'equity.csv': '2635296 1861fcbdf3a9e4918fbb850f72dc8107',
-      'daily.csv': '6784 d31a0e2cbe0c633fb717019398b31169',
-      'metrics.json': '768 892ba4900beba58239a9c91a10741302',
+      'trades.csv': '9212 ee7fc7ae0e1ab976859f17e68891eb5b',
+      'fills.csv': '14018 dcd56e6a177bd6c8f73d455df6574a1b',
+      'orders.csv': '27617 b758e4b2d4bc5c2bce3ca7a8c24a3939',
+      'equity.csv': '2635839 84c753ca11d88b99f7f7c2f58f443c47',
+      'daily.csv': '6779 1f26da03bc63cecee595b74a5bd74c2b',
+      'metrics.json': '772 c89371b5718e13f27cd5369112703842',
     });
   });
 
@@ -93,9 +95,9 @@ describe('golden output of fixed backtests', () => {
       'trades.csv': '56763 6acbf447181327ca2d2a3bb82e4ad3f2',
       'fills.csv': '94405 7d8a6588ce4948fb44ad7d35955b7fd7',
       'orders.csv': '103147 04f85e50b8ef509785568551a07b0177',
-      'equity.csv': '2128950 8c5a5e4ae314b195a849abf6d854bc38',
-      'daily.csv': '5558 38862f5cb68f1e97dc2e5c8b30d50dc0',
-      'metrics.json': '766 2f1dd288343f398a90530b391594744a',
+      'equity.csv': '2142286 9e5d12eaceef6ffc27b1d78ec381b714',
+      'daily.csv': '5583 c3f9645d4c493ff8faab993e1e858a11',
+      'metrics.json': '766 014755d336c0f42e9d285231f3d7a22f',
     });
   });
 
@@ -105,7 +107,7 @@ describe('golden output of fixed backtests', () => {
     const everyBar = digests('busy', dir, busy);
     expect(digests('changes', dir, changes)).toEqual({
       ...everyBar,
-      'equity.csv': '90041 36ed35367dc0ed2cfe469a21fd170c85',
+      'equity.csv': '85222 f8f4b20f80eec8845938fc55e0d2a42a',
     });
     const rows = (name: string, file: string) => readFileSync(join(work, `${name}-out`, file), 'utf8').split('\n');
     const all = rows('busy', 'equity.csv');
@@ -138,12 +140,12 @@ describe('golden output of fixed backtests', () => {
       backtest: { strategy: 'rsi_mean_reversion', commission: 'ib-tiered', slippage_bps: 2, equity_rows: 'every_bar' },
     };
     expect(digests('three', dir, raw)).toEqual({
-      'trades.csv': '1541 40624aae1112657a49db6e07e483ef4d',
-      'fills.csv': '2387 ae38e5c4fc45314ebb485a7a27b3e07c',
-      'orders.csv': '4390 a7368076375e88eb87258b81bc5217be',
-      'equity.csv': '794477 49df52fd5c7f206fb74085a119e038ad',
-      'daily.csv': '2082 453bbd4ac870d62d8c94b91b98da4cde',
-      'metrics.json': '765 8307a10744c40bd3e5fb00ee418292e8',
+      'trades.csv': '1785 d0aada66b852f9dcf32dcf44b4e32b19',
+      'fills.csv': '2780 0b848c8cda0014e4b8828f2aa0eaf65d',
+      'orders.csv': '5086 7fabc270348d14166b75709b7b072b29',
+      'equity.csv': '797621 6ae778528781db8029a2cd37f77f656e',
+      'daily.csv': '2091 10cd0cedfa098a5014b72c2cd319f1c7',
+      'metrics.json': '762 6d454e5a87bce5712b41c7498d476da1',
     });
   });
 
@@ -154,12 +156,12 @@ describe('golden output of fixed backtests', () => {
       backtest: { strategy: 'sma_crossover' },
     };
     expect(digests('universe', dailyData(), raw)).toEqual({
-      'trades.csv': '6545 04dbb1c2636e296dc9eb19c4bf433781',
-      'fills.csv': '10594 b534ab62e99ed4dbac4685ebe49a207e',
-      'orders.csv': '22281 ed7f23a87650ca01fcabab6eddd31588',
-      'equity.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
-      'daily.csv': '91398 4bb5388620ea9597384b796b087ee0d7',
-      'metrics.json': '930 032769bf55728bca927d4a378033b069',
+      'trades.csv': '6539 88e885ade80d632be4ce6c4af2e82a11',
+      'fills.csv': '10595 e526e2eb32f0aa862f49f27d24035dea',
+      'orders.csv': '22279 c2c775bc716d0f59288195efa1b1e260',
+      'equity.csv': '91469 4e2f2bb60993aad1966c3c62381ed041',
+      'daily.csv': '91469 4e2f2bb60993aad1966c3c62381ed041',
+      'metrics.json': '933 6f263f4ed5a9abe6e3bb0535562399fd',
     });
   });
 
@@ -172,13 +174,13 @@ describe('golden output of fixed backtests', () => {
     }
     const raw = { benchmarking: { symbol: null }, backtest: { strategy: 'sma_crossover' } };
     expect(digests('many', dir, raw, [...FILES, 'risk_events.csv'])).toEqual({
-      'trades.csv': '7956 41efb2ff0db9889d0eaa5ff70de246e7',
-      'fills.csv': '12881 f5f8220c8d08871ea7564cdfe17d0611',
-      'orders.csv': '26734 c08af59ee8b720deab14f63495f1e3d5',
-      'equity.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
-      'daily.csv': '45665 f72de4e86324a22c64970e7443eb6be6',
-      'metrics.json': '886 8321e78350dfb702acbe286957d746c9',
-      'risk_events.csv': '93189 4e6646cc24d9b4e9cbd1ef26d2f5daac',
+      'trades.csv': '7946 81aa10c754f1e3eb51249752609f880c',
+      'fills.csv': '12886 549ecf80c1a75d66cf84a2ce06e289ca',
+      'orders.csv': '26738 b4a3c9c8f0d57fad7b8b995932d9c2fa',
+      'equity.csv': '45565 84306aa6af60ed01e4ad6d308652824e',
+      'daily.csv': '45565 84306aa6af60ed01e4ad6d308652824e',
+      'metrics.json': '881 e522e0b338d836833c422869bb5d73e9',
+      'risk_events.csv': '93189 7ce34db03989242c34a4a8bb29a5b261',
     });
   });
 
@@ -188,8 +190,8 @@ describe('golden output of fixed backtests', () => {
       'trades.csv': '5253 a66b01a8220eba0aaed38fce3f1543c3',
       'fills.csv': '9826 d664ab7a2945b8a4497726a3ec17aa70',
       'orders.csv': '11491 774087fd742acac1a79c9d1ddb41b981',
-      'equity.csv': '251314 c3c156fbab8f96cf8de21456a0c4ff39',
-      'daily.csv': '251314 c3c156fbab8f96cf8de21456a0c4ff39',
+      'equity.csv': '251375 aba7a2a05a9d75e7bd13a1b98af4d384',
+      'daily.csv': '251375 aba7a2a05a9d75e7bd13a1b98af4d384',
       'metrics.json': '768 2d81960aa068834b60011155ab8b9e12',
     });
   });

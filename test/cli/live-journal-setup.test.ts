@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { journalPath, openLiveJournal } from '../../src/cli/live-journal-setup.js';
 import { validateConfig } from '../../src/config/load-config.js';
+import { openJournalForReading } from '../../src/journal/open-journal.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ets-journal-setup-'));
 
@@ -25,7 +27,7 @@ describe('the live journal of a session', () => {
   it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
-    openLiveJournal(c, undefined).close();
+    openLiveJournal(c, undefined).journal.close();
     // The journal an earlier such run left is replaced, never read: a reservation log of the old account's journal
     // would otherwise be imported into the new one.
     const order = { id: 5, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MKT', tif: 'DAY', purpose: 'entry' };
@@ -33,7 +35,7 @@ describe('the live journal of a session', () => {
       `${path}-reservations`,
       `${JSON.stringify({ session: 1, time: 0, orders: [{ ...order, createdAt: 0 }] })}\n`,
     );
-    const journal = openLiveJournal(c, undefined);
+    const journal = openLiveJournal(c, undefined).journal;
     expect(journal.resumed).toBe(false);
     journal.close();
     expect(existsSync(path)).toBe(true);
@@ -46,10 +48,30 @@ describe('the live journal of a session', () => {
   it('keeps an existing journal for a broker that keeps its state (and refuses one that is not a journal)', () => {
     for (const c of [config('external', null), config('embedded', join(work, 'gateway-state.json'))]) {
       const path = journalPath(c);
-      openLiveJournal(c, undefined).close();
+      openLiveJournal(c, undefined).journal.close();
       writeFileSync(path, 'not a journal');
       expect(() => openLiveJournal(c, undefined)).toThrow();
       expect(existsSync(path)).toBe(true);
     }
+  });
+
+  it('leaves nothing when no session began in a journal the run created, and keeps any other', () => {
+    const c = config('external', null);
+    const path = journalPath(c);
+    rmSync(join(work, 'external'), { recursive: true, force: true });
+    // TWS never answered: the journal made for the session goes, with the directories made for it.
+    openLiveJournal(c, undefined).close();
+    expect(existsSync(join(work, 'external'))).toBe(false);
+    // A session began: it stays.
+    let opened = openLiveJournal(c, undefined);
+    opened.journal.begin(new Portfolio({ initialCash: 1000, settlementDays: 0 }), 0, c.live.results_directory);
+    opened.close();
+    expect(existsSync(path)).toBe(true);
+    // A journal an earlier run left stays when this one fails to start.
+    opened = openLiveJournal(c, undefined);
+    opened.close();
+    const db = openJournalForReading(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    db.close();
   });
 });

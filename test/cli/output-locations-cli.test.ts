@@ -111,6 +111,48 @@ describe('ets backtest --out / backtest.results_directory', () => {
   });
 });
 
+describe('ets backtest --journal', () => {
+  const backtest = (journal: string, out: string) =>
+    runCli(['backtest', '-c', withLogs('journal'), '--data-dir', sample, '--out', out, '--journal', journal], work);
+
+  it('an empty name, a name ending in a slash, a path under a file: nothing written', () => {
+    const out = join(work, 'journal-out');
+    expectOneLine(backtest('', out), '--journal: got ""; expected a file name');
+    expectOneLine(backtest('sub/', out), '--journal: got "sub/"; expected a file name');
+    expectOneLine(
+      backtest(join(aFile, 'x.sqlite'), out),
+      `--journal: ${JSON.stringify(aFile)} is a file; expected a directory`,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('in a directory that does not exist yet: made for it', () => {
+    const journal = join(work, 'journals', 'run.sqlite');
+    expect(backtest(journal, join(work, 'journal-made')).status).toBe(0);
+    expect(readdirSync(join(work, 'journals'))).toEqual(['run.sqlite']);
+  });
+});
+
+describe('ets gateway --port / --host', () => {
+  it('a port in use, or a host that is not this machine: one line, exit code 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      expectOneLine(
+        runCli(['gateway', '--port', String(port), '--data-dir', sample], work),
+        `--port ${port}: the port is in use on 127.0.0.1 (another TWS, IB Gateway or ets gateway?); choose another, or 0 for a free one`,
+      );
+    } finally {
+      taken.close();
+    }
+    expectOneLine(
+      runCli(['gateway', '--port', '0', '--host', '8.8.8.8', '--data-dir', sample], work),
+      '--host 8.8.8.8: not an address of this machine; expected one of its interfaces, such as 127.0.0.1',
+    );
+  });
+});
+
 describe('logging.*', () => {
   const backtest = (cfg: string, out: string): CliRun =>
     runCli(['backtest', '-c', cfg, '--data-dir', sample, '--out', join(work, out)], work);
@@ -206,6 +248,19 @@ describe('ets live and ets data fetch check their places before connecting', () 
     } finally {
       taken.close();
     }
+  });
+
+  it('a live session its config refuses makes neither the gateway state file nor the journal', () => {
+    const made = join(work, 'live-refused');
+    const cfg = withLogs(
+      'live-refused',
+      `trading:\n  symbols: []\nibkr:\n  embedded:\n    state_file: ${join(made, 'state.json')}\nlive:\n  results_directory: ${join(made, 'results')}\n`,
+    );
+    expectOneLine(
+      runCli(['live', '-c', cfg], work),
+      'trading.symbols: got []; expected the symbols to trade, e.g. [AAPL, MSFT]',
+    );
+    expect(existsSync(made)).toBe(false);
   });
 
   it('ets data fetch --out naming a file', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The one line a failed start writes, and its exit code. */
+/** The one line a failed start writes, and its exit code; it leaves no results directory or journal behind. */
 async function failure(
   work: LiveWork,
   overrides: Record<string, unknown>,
@@ -37,6 +37,7 @@ async function failure(
   const run = await runLive(work, liveConfig(work, overrides), args);
   expect(run.stdout).toBe('');
   expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(existsSync(work.results)).toBe(false);
   return [run.status, run.stderr.trim()];
 }
 

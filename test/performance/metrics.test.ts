@@ -140,6 +140,13 @@ describe('computeMetrics edge cases', () => {
     expect(m.max_drawdown_duration).toBe(3);
   });
 
+  it('measures a drawdown from the last period level with its peak', () => {
+    // values 100, 120, 120, 120, 90, 121: the fall starts at period 3, the last at 120; recovered at 5.
+    const m = computeMetrics(input([120, 120, 120, 90, 121]));
+    close(m.max_drawdown, -0.25);
+    expect(m.max_drawdown_duration).toBe(2);
+  });
+
   it('counts a fall below the initial equity as a drawdown from E_0', () => {
     const m = computeMetrics(input([90, 95]));
     close(m.max_drawdown, -0.1);
@@ -210,7 +217,8 @@ function reference(
   let duration = 0;
   if (mdd < 0) {
     let peakIndex = 0;
-    for (let j = 0; j <= trough; j++) if (E[j]! > E[peakIndex]!) peakIndex = j;
+    // The last period at the peak before the trough (pyfolio's drawdown table).
+    for (let j = 0; j <= trough; j++) if (E[j]! >= E[peakIndex]!) peakIndex = j;
     let end = n;
     for (let k = trough + 1; k <= n; k++) {
       if (E[k]! >= E[peakIndex]!) {

@@ -48,6 +48,7 @@ describe('risk engine, property', () => {
           riskPerTradePct: 1,
           riskBase: 'equity',
           cashBufferPct: 0,
+          cashAccount: true,
           maxGrossExposure: lim.maxGrossExposure,
           sectorMap: SECTORS,
           maxSectorAllocationPct: lim.maxSectorPct,

@@ -24,6 +24,7 @@ describe('risk settings from the config', () => {
       riskPerTradePct: 0.5,
       riskBase: 'settled_cash',
       cashBufferPct: 0.5,
+      cashAccount: true,
       maxGrossExposure: 1.5,
       sectorMap: { AAPL: 'tech' },
       maxSectorAllocationPct: 40,

@@ -10,6 +10,7 @@ const settings: RouterSettings = {
   riskPerTradePct: 1,
   riskBase: 'equity',
   cashBufferPct: 0,
+  cashAccount: true,
   maxGrossExposure: 1,
   sectorMap: {},
   maxSectorAllocationPct: 100,
@@ -70,7 +71,7 @@ describe('SignalRouter', () => {
         id: 101,
         symbol: 'AAPL',
         side: 'BUY',
-        quantity: 501, // floor(1% × 100,000 ÷ 1.996)
+        quantity: 500, // floor(1% × 100,000 ÷ 2): sized on the stop as placed, 48, so 500 × 2 is the budget
         type: 'MKT',
         tif: 'DAY',
         purpose: 'entry',
@@ -82,7 +83,7 @@ describe('SignalRouter', () => {
           id: 102,
           symbol: 'AAPL',
           side: 'SELL',
-          quantity: 501,
+          quantity: 500,
           type: 'STP',
           stopPrice: 48, // 48.004 lowered to the cent
           tif: 'GTC',
@@ -96,9 +97,9 @@ describe('SignalRouter', () => {
           id: 103,
           symbol: 'AAPL',
           side: 'SELL',
-          quantity: 501,
+          quantity: 500,
           type: 'LMT',
-          limitPrice: 54, // 50 + 2 × 1.996 = 53.992, raised to the next cent
+          limitPrice: 54, // 50 + 2R, R = 2 the loss per share at the placed stop
           tif: 'GTC',
           parentId: 101,
           ocaGroup: 'bracket-101',
@@ -137,23 +138,23 @@ describe('SignalRouter', () => {
   it('turns a SHORT on a margin account into a market sale with the bracket mirrored above and below it', () => {
     const { router, portfolio } = setup({ allowShort: true });
     const event = only(router.onSignal(signal('SHORT', 'AAPL', 50, 51.996), 1_000)) as OrderEvent;
-    // floor(1% × 100,000 ÷ 1.996) shares, as a long with the same stop distance.
-    expect(event.order).toMatchObject({ side: 'SELL', quantity: 501, type: 'MKT', purpose: 'entry' });
+    // floor(1% × 100,000 ÷ 2) shares, sized on the stop as placed (52), as a long with the same stop distance.
+    expect(event.order).toMatchObject({ side: 'SELL', quantity: 500, type: 'MKT', purpose: 'entry' });
     expect(event.children).toEqual([
-      expect.objectContaining({ side: 'BUY', quantity: 501, type: 'STP', stopPrice: 52, purpose: 'stop_loss' }),
-      // 50 − 2 × 1.996 = 46.008, lowered to the cent.
-      expect.objectContaining({ side: 'BUY', quantity: 501, type: 'LMT', limitPrice: 46, purpose: 'take_profit' }),
+      expect.objectContaining({ side: 'BUY', quantity: 500, type: 'STP', stopPrice: 52, purpose: 'stop_loss' }),
+      // 50 − 2R, R = 2.
+      expect.objectContaining({ side: 'BUY', quantity: 500, type: 'LMT', limitPrice: 46, purpose: 'take_profit' }),
     ]);
     expect(event.children.map((c) => [c.parentId, c.ocaGroup])).toEqual([
       [101, 'bracket-101'],
       [101, 'bracket-101'],
     ]);
     fillAll(router, portfolio, event, 50);
-    expect(portfolio.quantity('AAPL')).toBe(-501);
+    expect(portfolio.quantity('AAPL')).toBe(-500);
     // A second SHORT while short is refused; an EXIT covers the whole position with a purchase.
     expect(only(router.onSignal(signal('SHORT', 'AAPL', 50, 52), 3))).toMatchObject({ type: 'signal_rejected' });
     const exit = router.onSignal(signal('EXIT'), 4);
-    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'BUY', quantity: 501, purpose: 'exit' } });
+    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'BUY', quantity: 500, purpose: 'exit' } });
   });
 
   it('refuses a SHORT whose stop is not above the price', () => {

@@ -8,6 +8,7 @@ const base: SizingSettings = {
   riskPerTradePct: 1,
   riskBase: 'equity',
   cashBufferPct: 0,
+  cashAccount: true,
   maxGrossExposure: 1,
   sectorMap: {},
   maxSectorAllocationPct: 100,
@@ -185,33 +186,54 @@ describe('PositionSizer, risk sizing', () => {
   });
 });
 
+/** The sale of the 100 shares of Z that `buy` bought: its proceeds settle a session later. */
+const SALE = {
+  orderId: 2,
+  execId: 'y',
+  symbol: 'Z',
+  side: 'SELL',
+  quantity: 100,
+  price: 50,
+  commission: 0,
+  time: 0,
+  purpose: 'exit',
+} as const;
+
 describe('PositionSizer, fixed sizing', () => {
   const fixed = new PositionSizer({ ...base, rule: { kind: 'fixed', shares: 100 } });
 
-  it('buys exactly N shares, with or without a stop, even beyond settled cash', () => {
+  it('buys exactly N shares, with or without a stop, within the settled cash: unsettled proceeds do not pay', () => {
     const p = account(10_000);
     buy(p, 'Z', 100, 50);
-    p.applyFill({
-      orderId: 2,
-      execId: 'y',
-      symbol: 'Z',
-      side: 'SELL',
-      quantity: 100,
-      price: 50,
-      commission: 0,
-      time: 0,
-      purpose: 'exit',
-    });
+    p.applyFill({ ...SALE, price: 50 });
     expect(p.settledCash).toBe(5_000);
-    expect(fixed.size('A', 99, Number.NaN, p)).toEqual({ ok: true, quantity: 100 });
-    expect(fixed.size('A', 100, Number.NaN, p)).toEqual({ ok: true, quantity: 100 });
+    expect(p.cash).toBe(10_000);
+    expect(fixed.size('A', 50, Number.NaN, p)).toEqual({ ok: true, quantity: 100 });
+    expect(fixed.size('A', 49, 45, p)).toEqual({ ok: true, quantity: 100 });
+    expect(fixed.size('A', 50.01, Number.NaN, p)).toEqual({
+      ok: false,
+      reason: 'insufficient settled cash: 100 shares at 50.01 cost 5001.00, settled cash is 5000.00',
+    });
   });
 
-  it('rejects when N × price exceeds the total cash, never sizing partially', () => {
+  it('on a margin account pays with all the cash, settled or not', () => {
+    const margin = new PositionSizer({ ...base, cashAccount: false, rule: { kind: 'fixed', shares: 100 } });
+    const p = account(10_000);
+    buy(p, 'Z', 100, 50);
+    p.applyFill({ ...SALE, price: 50 });
+    expect([p.cash, p.settledCash]).toEqual([10_000, 5_000]);
+    expect(margin.size('A', 100, Number.NaN, p)).toEqual({ ok: true, quantity: 100 });
+    expect(margin.size('A', 100.01, Number.NaN, p)).toEqual({
+      ok: false,
+      reason: 'insufficient cash: 100 shares at 100.01 cost 10001.00, cash is 10000.00',
+    });
+  });
+
+  it('rejects when N × price exceeds the settled cash, never sizing partially', () => {
     const result = fixed.size('A', 100.01, 90, account(10_000));
     expect(result).toEqual({
       ok: false,
-      reason: 'insufficient cash: 100 shares at 100.01 cost 10001.00, cash is 10000.00',
+      reason: 'insufficient settled cash: 100 shares at 100.01 cost 10001.00, settled cash is 10000.00',
     });
   });
 });

@@ -30,7 +30,7 @@ describe('VolatilityMonitor', () => {
         time: 0,
         rule: 'volatility_data',
         value: Number.NaN,
-        limit: 96 * HOUR,
+        limit: 96,
         reason: 'no VIX data yet: entries paused',
       },
     ]);
