@@ -113,8 +113,9 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     resolveBarFiles(dir)
       .map((file) => file.symbol)
       .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
-  if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
+  // Several strategies are checked first: when none lists its symbols, that is what to say, not that none were found.
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
+  if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
   const progress = options.progress;
   const skipped: SkippedRow[] = [];

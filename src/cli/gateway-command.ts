@@ -69,7 +69,12 @@ export function gatewayOptionsFrom(flags: GatewayFlags): GatewayOptions {
       (n) => n >= MIN_REPLAY_SPEED && n <= MAX_REPLAY_SPEED,
       `a replay speed from ${MIN_REPLAY_SPEED} to ${MAX_REPLAY_SPEED}`,
     ),
-    seed: number('--seed', flags.seed, integer, 'a whole number'),
+    seed: number(
+      '--seed',
+      flags.seed,
+      (n) => integer(n) && n >= 0 && n <= 2 ** 32 - 1,
+      'a whole number from 0 to 4294967295',
+    ),
     accountId: flags.account,
     accountType,
     initialCash: number(

@@ -40,7 +40,7 @@ export interface StudySettings {
 }
 
 function wholeNumber(text: string, flag: string): number {
-  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`--${flag} ${text}: expected a whole number (0, 1, 2, …)`);
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`--${flag} ${text}: expected a whole number`);
   return Number(text);
 }
 

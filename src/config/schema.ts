@@ -3,6 +3,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { DATE_EXPECTED, parseDateText, parseTimeText, TIME_EXPECTED } from './calendar-text.js';
 import { isSymbol, normaliseSymbol, SYMBOL_EXPECTED } from '../domain/symbol.js';
+import { timeZone } from '../domain/time-zone.js';
 
 z.config(en());
 
@@ -142,7 +143,7 @@ const accountSchema = z.strictObject({
 
 const volatilitySchema = z.strictObject({
   enabled: bool(false),
-  symbol: text('VIX'),
+  symbol: opt(symbol, 'VIX'),
   /** Above this level no new entries are opened. */
   pause_above: opt(positive(), 35),
   /** Above this level risk per trade is multiplied by risk_factor. */
@@ -192,7 +193,8 @@ const tradingSchema = z.strictObject({
   take_profit_r: opt(nonNegative, 2),
   /** Entries go out as bracket orders (entry + stop-loss + take-profit). */
   use_bracket_orders: bool(true),
-  sector_map: opt(z.record(z.string(), z.string()), {}),
+  /** Keys are symbols, in canonical upper case as everywhere else (`aapl` limits AAPL). */
+  sector_map: opt(z.record(symbol, str(z.minLength(1))), {}),
   max_sector_allocation_pct: opt(percent, 100),
   /** Gross position value ÷ equity above which new entries are refused. */
   max_gross_exposure: opt(positive(), 1),
@@ -366,7 +368,7 @@ const commissionRatesSchema = z.strictObject({
 });
 
 const backtestFields = z.strictObject({
-  csv_directory: text('data/sample'),
+  csv_directory: opt(str(z.minLength(1, 'a directory of SYMBOL.csv files')), 'data/sample'),
   symbols: opt(z.nullable(z.array(symbol).check(z.minLength(1))), null),
   start_date: opt(dateText, null),
   end_date: opt(dateText, null),
@@ -416,7 +418,10 @@ const systemSchema = z.strictObject({
   allow_partial_hist_data: bool(true),
   shutdown_timeout_seconds: opt(positive(), 10),
   /** Exchange time zone used to read the wall clock live. */
-  time_zone: text('America/New_York'),
+  time_zone: opt(
+    str(z.refine((name) => timeZone(name) !== undefined, 'an IANA time zone such as America/New_York')),
+    'America/New_York',
+  ),
 });
 
 export const configSchema = z.strictObject({

@@ -29,6 +29,15 @@ export class EmbeddedGatewayError extends Error {
 export async function startEmbeddedGateway(config: Config, logger: Logger): Promise<EmbeddedGateway> {
   const settings = config.ibkr.embedded;
   const dataDirectory = settings.data_directory ?? config.backtest.csv_directory;
+  // A bad fault schedule must fail before anything is written or listens.
+  if (settings.chaos !== null) {
+    try {
+      parseChaosSpec(settings.chaos);
+    } catch (error) {
+      if (error instanceof ChaosSpecError) throw new EmbeddedGatewayError(`ibkr.embedded.chaos: ${error.message}`);
+      throw error;
+    }
+  }
   if (settings.data_directory === null) {
     const written = ensureSampleData(dataDirectory);
     if (written.length > 0)
@@ -36,8 +45,6 @@ export async function startEmbeddedGateway(config: Config, logger: Logger): Prom
   }
   let gateway: Gateway;
   try {
-    // A bad fault schedule must fail before the gateway listens.
-    if (settings.chaos !== null) parseChaosSpec(settings.chaos);
     gateway = await Gateway.start({
       port: 0,
       host: '127.0.0.1',
@@ -58,7 +65,7 @@ export async function startEmbeddedGateway(config: Config, logger: Logger): Prom
       logger: logger.child({ component: 'gateway' }, { level: 'warn' }),
     });
   } catch (error) {
-    if (error instanceof GatewayConfigError || error instanceof StateFileError || error instanceof ChaosSpecError) {
+    if (error instanceof GatewayConfigError || error instanceof StateFileError) {
       throw new EmbeddedGatewayError(`ibkr.embedded: ${error.message}`);
     }
     throw error;

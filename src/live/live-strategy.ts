@@ -9,18 +9,15 @@ export class LiveConfigError extends Error {
 }
 
 /**
- * The exchange's time zone, after the checks of what a live session needs beyond the schema (a zone the runtime
- * knows, symbols to trade): made before anything is started, connected or written.
+ * The exchange's time zone, after the check of what a live session needs beyond the schema (symbols to trade):
+ * made before anything is started, connected or written.
  */
 export function checkLiveConfig(config: Config): TimeZone {
-  const zone = timeZone(config.system.time_zone);
-  if (zone === undefined) {
-    throw new LiveConfigError(`system.time_zone: got "${config.system.time_zone}"; expected an IANA time zone`);
-  }
   if (config.trading.symbols.length === 0) {
     throw new LiveConfigError('trading.symbols: got []; expected the symbols to trade, e.g. [AAPL, MSFT]');
   }
-  return zone;
+  // The schema admits only zones the runtime knows.
+  return timeZone(config.system.time_zone)!;
 }
 
 /** Symbols whose five-second bars are aggregated to one bar size: one live feed. */

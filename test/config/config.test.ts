@@ -53,6 +53,10 @@ describe('config', () => {
     [{ account: { settlement_days: 1.5 } }, 'account.settlement_days: got 1.5; expected int'],
     [{ logging: { level: 'loud' } }, 'logging.level: got "loud"; expected one of'],
     [{ strategies: { sma_crossover: { params: { fast: 'ten' } } } }, 'strategies.sma_crossover.params.fast: got "ten"'],
+    [{ system: { time_zone: 'Mars/Olympus' } }, 'system.time_zone: got "Mars/Olympus"; expected an IANA time zone'],
+    [{ trading: { volatility: { symbol: '../x' } } }, 'trading.volatility.symbol: got "../x"; expected'],
+    [{ trading: { sector_map: { '../x': 'tech' } } }, 'trading.sector_map.../x'],
+    [{ trading: { sector_map: { AAPL: '' } } }, 'trading.sector_map.AAPL: got ""'],
     [{ tradng: {} }, 'tradng: unknown key'],
     [{ trading: { max_positions: 3 } }, 'trading.max_positions: unknown key'],
   ])('rejects %j naming the key, the value and what is expected', (raw, message) => {
@@ -137,6 +141,14 @@ describe('config hardening', () => {
     ],
   ])('refuses %j', (raw, message) => {
     expect(errorOf(() => validateConfig(raw))).toContain(`config: invalid configuration: ${message}`);
+  });
+
+  it('reads sector_map keys and the volatility symbol as symbols, in upper case', () => {
+    const config = validateConfig({
+      trading: { sector_map: { syna: 'tech', SynB: 'tech' }, volatility: { symbol: 'vix' } },
+    });
+    expect(config.trading.sector_map).toEqual({ SYNA: 'tech', SYNB: 'tech' });
+    expect(config.trading.volatility.symbol).toBe('VIX');
   });
 
   it('accepts the edges of the ranges', () => {
