@@ -141,13 +141,13 @@ export class TradingEngine<Trade> {
         return;
       case 'fill':
         this.applyFill(event.fill);
-        this.router.onEvent(event);
+        for (const routed of this.router.onEvent(event)) this.queue.push(routed);
         return;
       case 'order_cancelled':
+      case 'order_failed':
         for (const routed of this.router.onEvent(event)) this.queue.push(routed);
         return;
       case 'order_accepted':
-      case 'order_failed':
       case 'order_reduced':
         this.router.onEvent(event);
         return;

@@ -67,8 +67,8 @@ export type RoutedEvent = OrderEvent | CancelOrderEvent | SignalRejectedEvent;
  * LONG → a market entry, sized by the `PositionSizer`, with a bracket of GTC children when protective stops are on
  * and the stop is valid: a stop-loss at the signal's stop and, for r > 0, a take-profit at price + r × (price −
  * stop), both in one OCA group. SHORT → the mirror image on a margin account (a market sale, a buy stop above the
- * price, a buy limit below it), refused on a cash account. EXIT → cancels of the symbol's working orders, then a
- * market order closing the whole position.
+ * price, a buy limit below it), refused on a cash account. EXIT → cancels of the symbol's working orders, then,
+ * once the venue has confirmed every one of them ended, a market order closing what is held then (see closeWhenClear).
  *
  * Entries are refused while the symbol is held or has an entry in flight, and while a portfolio limit blocks new
  * entries. Exits are never blocked by limits.
@@ -76,6 +76,8 @@ export type RoutedEvent = OrderEvent | CancelOrderEvent | SignalRejectedEvent;
 export class SignalRouter {
   readonly working = new WorkingOrders();
   readonly risk: RiskEngine;
+  /** Positions to close once their symbol's working orders have ended: symbol → who asked. */
+  private readonly closing = new Map<string, string>();
   private readonly sizer: PositionSizer;
   private readonly context: RiskContext;
 
@@ -122,27 +124,51 @@ export class SignalRouter {
     }
     if (!actions.flatten) return out;
     for (const position of this.options.openPositions?.() ?? []) {
-      if (position.quantity === 0 || this.working.has(position.symbol, 'exit')) continue;
-      for (const order of this.working.forSymbol(position.symbol)) {
-        if (order.cancelRequested) continue;
-        order.cancelRequested = true;
-        out.push(cancel(order, time, actions.reason));
-      }
-      const closing: OrderRequest = {
-        id: this.options.nextOrderId(),
-        symbol: position.symbol,
-        side: position.quantity > 0 ? 'SELL' : 'BUY',
-        quantity: Math.abs(position.quantity),
-        type: 'MKT',
-        tif: 'DAY',
-        purpose: 'exit',
-        strategyId: 'risk',
-        createdAt: time,
-      };
-      this.working.add(closing);
-      out.push({ type: 'order', time, order: closing, children: [] });
+      if (position.quantity === 0 || this.exiting(position.symbol)) continue;
+      this.closeWhenClear(position.symbol, 'risk', time, actions.reason, out);
     }
     return out;
+  }
+
+  /**
+   * Closes a position: cancels of its symbol's working orders (protective children, an entry still filling) and a
+   * market order for what is held once the venue has confirmed they all ended. Sent together, a stop-loss filling
+   * while its cancel is on the way and the closing order would both sell: the position would end short (or long),
+   * unprotected. Without working orders the close goes out at once.
+   */
+  private closeWhenClear(symbol: string, strategyId: string, time: number, reason: string, out: RoutedEvent[]): void {
+    const working = this.working.forSymbol(symbol);
+    for (const order of working) {
+      if (order.cancelRequested) continue;
+      order.cancelRequested = true;
+      out.push(cancel(order, time, reason));
+    }
+    if (working.length > 0) this.closing.set(symbol, strategyId);
+    else this.close(symbol, strategyId, time, out);
+  }
+
+  /** A market order closing what is held of `symbol`, if anything still is. */
+  private close(symbol: string, strategyId: string, time: number, out: RoutedEvent[]): void {
+    const held = this.options.account.quantity(symbol);
+    if (held === 0) return;
+    const order: OrderRequest = {
+      id: this.options.nextOrderId(),
+      symbol,
+      side: held > 0 ? 'SELL' : 'BUY',
+      quantity: Math.abs(held),
+      type: 'MKT',
+      tif: 'DAY',
+      purpose: 'exit',
+      strategyId,
+      createdAt: time,
+    };
+    this.working.add(order);
+    out.push({ type: 'order', time, order, children: [] });
+  }
+
+  /** An exit is working or waiting for its cancels. */
+  private exiting(symbol: string): boolean {
+    return this.closing.has(symbol) || this.working.has(symbol, 'exit');
   }
 
   private route(signal: Signal, time: number): RoutedEvent[] {
@@ -169,6 +195,16 @@ export class SignalRouter {
         ? this.working.get(event.orderId)
         : undefined;
     this.working.onEvent(event);
+    if (this.closing.size > 0) {
+      const symbol = endedSymbol(event);
+      const strategyId = symbol === undefined ? undefined : this.closing.get(symbol);
+      if (symbol !== undefined && strategyId !== undefined && this.working.forSymbol(symbol).length === 0) {
+        this.closing.delete(symbol);
+        const out: RoutedEvent[] = [];
+        this.close(symbol, strategyId, event.time, out);
+        return out;
+      }
+    }
     return child === undefined ? NO_ACTIONS : this.keepProtecting(child, event.time);
   }
 
@@ -179,7 +215,7 @@ export class SignalRouter {
    */
   private keepProtecting(child: WorkingOrder, time: number): RoutedEvent[] {
     const held = Math.abs(this.options.account.quantity(child.symbol));
-    if (held === 0 || child.parentId === undefined || this.working.has(child.symbol, 'exit')) return [];
+    if (held === 0 || child.parentId === undefined || this.exiting(child.symbol)) return [];
     const { parentId, ocaGroup, ...request } = child.request;
     const order: OrderRequest = {
       ...request,
@@ -285,21 +321,20 @@ export class SignalRouter {
     const symbol = signal.symbol;
     const held = this.options.account.quantity(symbol);
     if (held === 0) return [reject(signal, time, `not in a position in ${symbol}`)];
-    if (this.working.has(symbol, 'exit'))
+    if (this.closing.has(symbol)) {
+      // The cancels may not have gone out (TWS was not connected): asked again, they go now; the close follows.
+      const again: RoutedEvent[] = this.working.forSymbol(symbol).map((order) => cancel(order, time, 'exit pending'));
+      again.push(reject(signal, time, `an exit for ${symbol} is waiting for its orders' cancels`));
+      return again;
+    }
+    if (this.working.has(symbol, 'exit')) {
       return [reject(signal, time, `an exit order for ${symbol} is already working`)];
+    }
     const draft = this.order(signal, time, held > 0 ? 'SELL' : 'BUY', Math.abs(held), 'exit', DRAFT_ID);
     const refused = this.check(draft, [], signal.price, 'exit');
     if (refused !== null) return [reject(signal, time, refused)];
     const out: RoutedEvent[] = [];
-    // Protective children and a still-working entry would otherwise trade against a position that is being closed.
-    for (const order of this.working.forSymbol(symbol)) {
-      if (order.cancelRequested) continue;
-      order.cancelRequested = true;
-      out.push(cancel(order, time, `exit signal from ${signal.strategyId}`));
-    }
-    const closing = { ...draft, id: this.options.nextOrderId() };
-    this.working.add(closing);
-    out.push({ type: 'order', time, order: closing, children: [] });
+    this.closeWhenClear(symbol, signal.strategyId, time, `exit signal from ${signal.strategyId}`, out);
     return out;
   }
 
@@ -362,4 +397,10 @@ function cancel(order: WorkingOrder, time: number, reason: string): CancelOrderE
 /** A strategy's stop on the tick grid, away from the market: a long's rounded down, a short's up. */
 function placedStop(stopPrice: number, long: boolean): number {
   return long ? floorToTick(stopPrice) : ceilToTick(stopPrice);
+}
+
+/** The symbol whose order an event ends or reduces (a fill, a cancel, a refusal); undefined for other events. */
+function endedSymbol(event: EngineEvent): string | undefined {
+  if (event.type === 'fill') return event.fill.symbol;
+  return event.type === 'order_cancelled' || event.type === 'order_failed' ? event.symbol : undefined;
 }

@@ -175,8 +175,8 @@ describe('golden output of fixed backtests', () => {
     const raw = { benchmarking: { symbol: null }, backtest: { strategy: 'sma_crossover' } };
     expect(digests('many', dir, raw, [...FILES, 'risk_events.csv'])).toEqual({
       'trades.csv': '7946 81aa10c754f1e3eb51249752609f880c',
-      'fills.csv': '12886 549ecf80c1a75d66cf84a2ce06e289ca',
-      'orders.csv': '26738 b4a3c9c8f0d57fad7b8b995932d9c2fa',
+      'fills.csv': '12886 7c5d5fe47e16ef6d42f01de136030a1a',
+      'orders.csv': '26738 e511f94f381841cf4cafa6cb5f56f982',
       'equity.csv': '45565 84306aa6af60ed01e4ad6d308652824e',
       'daily.csv': '45565 84306aa6af60ed01e4ad6d308652824e',
       'metrics.json': '881 e522e0b338d836833c422869bb5d73e9',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, OrderEvent } from '../../src/domain/events.js';
 import type { Signal } from '../../src/domain/signal.js';
+import type { OrderRequest } from '../../src/domain/order.js';
 import { Portfolio } from '../../src/portfolio/portfolio.js';
 import { PortfolioLimits, type LimitSettings } from '../../src/risk/portfolio-limits.js';
 import { SignalRouter, type RouterSettings } from '../../src/risk/signal-router.js';
@@ -41,6 +42,17 @@ function signal(direction: Signal['direction'], symbol = 'AAPL', price = 50, sto
 function only(events: readonly EngineEvent[]): EngineEvent {
   expect(events).toHaveLength(1);
   return events[0]!;
+}
+
+/** The venue confirms the cancels among `events`; returns what the router sends then. */
+function cancelAll(router: SignalRouter, events: readonly EngineEvent[]): EngineEvent[] {
+  const out: EngineEvent[] = [];
+  for (const event of events) {
+    if (event.type !== 'cancel_order') continue;
+    const ended = { type: 'order_cancelled', time: event.time, orderId: event.orderId, remaining: 0 } as const;
+    out.push(...router.onEvent({ ...ended, symbol: 'AAPL', reason: 'cancelled' }));
+  }
+  return out;
 }
 
 function fillAll(router: SignalRouter, portfolio: Portfolio, event: OrderEvent, price: number, time = 2): void {
@@ -154,7 +166,11 @@ describe('SignalRouter', () => {
     // A second SHORT while short is refused; an EXIT covers the whole position with a purchase.
     expect(only(router.onSignal(signal('SHORT', 'AAPL', 50, 52), 3))).toMatchObject({ type: 'signal_rejected' });
     const exit = router.onSignal(signal('EXIT'), 4);
-    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'BUY', quantity: 500, purpose: 'exit' } });
+    expect(exit.map((e) => e.type)).toEqual(['cancel_order', 'cancel_order']);
+    expect(cancelAll(router, exit).at(-1)).toMatchObject({
+      type: 'order',
+      order: { side: 'BUY', quantity: 500, purpose: 'exit' },
+    });
   });
 
   it('refuses a SHORT whose stop is not above the price', () => {
@@ -202,17 +218,35 @@ describe('SignalRouter', () => {
     expect(only(router.onSignal(signal('LONG', 'C'), 3)).type).toBe('order');
   });
 
-  it('exits by cancelling the protective orders and selling the whole position', () => {
+  it('exits by cancelling the protective orders, then selling the whole position once they have ended', () => {
     const { router, portfolio } = setup();
     const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
     fillAll(router, portfolio, entry, 50);
-    const events = router.onSignal(signal('EXIT', 'AAPL', 55, Number.NaN), 10);
-    expect(events).toEqual([
+    expect(router.onSignal(signal('EXIT', 'AAPL', 55, Number.NaN), 10)).toEqual([
       { type: 'cancel_order', time: 10, orderId: 102, reason: 'exit signal from sma' },
       { type: 'cancel_order', time: 10, orderId: 103, reason: 'exit signal from sma' },
+    ]);
+    // Asked again while the cancels are on their way: they are sent again (the execution client drops repeats).
+    expect(router.onSignal(signal('EXIT'), 10)).toEqual([
+      { type: 'cancel_order', time: 10, orderId: 102, reason: 'exit pending' },
+      { type: 'cancel_order', time: 10, orderId: 103, reason: 'exit pending' },
+      expect.objectContaining({ reason: "an exit for AAPL is waiting for its orders' cancels" }),
+    ]);
+    const cancelled = (orderId: number) =>
+      router.onEvent({
+        type: 'order_cancelled',
+        time: 11,
+        orderId,
+        symbol: 'AAPL',
+        reason: 'cancelled',
+        remaining: 500,
+      });
+    expect(cancelled(102)).toEqual([]);
+    const exit = cancelled(103);
+    expect(exit).toEqual([
       {
         type: 'order',
-        time: 10,
+        time: 11,
         order: {
           id: 104,
           symbol: 'AAPL',
@@ -222,34 +256,67 @@ describe('SignalRouter', () => {
           tif: 'DAY',
           purpose: 'exit',
           strategyId: 'sma',
-          createdAt: 10,
+          createdAt: 11,
         },
         children: [],
       },
     ]);
-    expect(only(router.onSignal(signal('EXIT'), 10))).toMatchObject({
+    expect(only(router.onSignal(signal('EXIT'), 11))).toMatchObject({
       reason: 'an exit order for AAPL is already working',
     });
-    router.onEvent({
-      type: 'order_cancelled',
-      time: 11,
-      orderId: 102,
-      symbol: 'AAPL',
-      reason: 'cancelled',
-      remaining: 500,
-    });
-    router.onEvent({
-      type: 'order_cancelled',
-      time: 11,
-      orderId: 103,
-      symbol: 'AAPL',
-      reason: 'cancelled',
-      remaining: 500,
-    });
-    fillAll(router, portfolio, events[2] as OrderEvent, 55, 11);
+    fillAll(router, portfolio, exit[0] as OrderEvent, 55, 11);
     expect(router.working.size).toBe(0);
     expect(portfolio.quantity('AAPL')).toBe(0);
     expect(only(router.onSignal(signal('EXIT'), 12))).toMatchObject({ reason: 'not in a position in AAPL' });
+  });
+
+  it('sells only what a stop filling while its cancel was on the way left, and nothing when it sold all', () => {
+    const stopFill = (stop: OrderRequest, quantity: number) => ({
+      orderId: stop.id,
+      execId: `s${quantity}`,
+      symbol: 'AAPL',
+      side: 'SELL' as const,
+      quantity,
+      price: 48,
+      commission: 0,
+      time: 11,
+      purpose: 'stop_loss' as const,
+    });
+    for (const stopSold of [200, 500]) {
+      const { router, portfolio } = setup();
+      const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
+      fillAll(router, portfolio, entry, 50);
+      const [stop, target] = entry.children;
+      expect(router.onSignal(signal('EXIT'), 10).map((e) => e.type)).toEqual(['cancel_order', 'cancel_order']);
+      const fill = stopFill(stop!, stopSold);
+      portfolio.applyFill(fill);
+      const routed = [
+        ...router.onEvent({ type: 'fill', time: 11, fill }),
+        ...router.onEvent({
+          type: 'order_cancelled',
+          time: 11,
+          orderId: target!.id,
+          symbol: 'AAPL',
+          reason: 'oca',
+          remaining: 500,
+        }),
+      ];
+      if (stopSold < 500) {
+        expect(routed).toEqual([]);
+        const rest = router.onEvent({
+          type: 'order_cancelled',
+          time: 12,
+          orderId: stop!.id,
+          symbol: 'AAPL',
+          reason: 'cancelled',
+          remaining: 300,
+        });
+        expect(rest).toMatchObject([{ type: 'order', order: { side: 'SELL', quantity: 300, purpose: 'exit' } }]);
+      } else {
+        expect(routed).toEqual([]);
+        expect(router.working.size).toBe(0);
+      }
+    }
   });
 
   it('drops a bracket when its stop-loss fills and the venue cancels the take-profit', () => {
@@ -345,7 +412,10 @@ describe('SignalRouter', () => {
       reason: expect.stringMatching(/^drawdown /) as unknown,
     });
     const exit = router.onSignal(signal('EXIT'), 4);
-    expect(exit.at(-1)).toMatchObject({ type: 'order', order: { side: 'SELL', quantity: 100, purpose: 'exit' } });
+    expect(cancelAll(router, exit).at(-1)).toMatchObject({
+      type: 'order',
+      order: { side: 'SELL', quantity: 100, purpose: 'exit' },
+    });
   });
 
   it('learns about orders it did not place from order_accepted', () => {
@@ -419,17 +489,16 @@ describe('SignalRouter with entries in flight and entry gates', () => {
     const entry = only(router.onSignal(signal('LONG'), 2)) as OrderEvent;
     fillAll(router, portfolio, entry, 50);
     closed = 'the session is stopping';
-    expect(router.onSignal(signal('EXIT'), 3).map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
+    const exit = router.onSignal(signal('EXIT'), 3);
+    expect(cancelAll(router, exit).map((e) => e.type)).toEqual(['order']);
   });
 
-  it('sends the cancels again on the next exit when an exit could not go out', () => {
+  it('exits again when the closing order could not go out', () => {
     const { router, portfolio } = setup();
     const entry = only(router.onSignal(signal('LONG'), 1)) as OrderEvent;
     fillAll(router, portfolio, entry, 50);
     for (const child of entry.children) router.onEvent({ type: 'order_accepted', time: 2, order: child });
-    const exit = router.onSignal(signal('EXIT'), 3);
-    expect(exit.map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
-    const exitOrder = (exit[2] as OrderEvent).order;
+    const exitOrder = (cancelAll(router, router.onSignal(signal('EXIT'), 3))[0] as OrderEvent).order;
     router.onEvent({
       type: 'order_failed',
       time: 3,
@@ -438,6 +507,6 @@ describe('SignalRouter with entries in flight and entry gates', () => {
       reason: 'not connected',
       code: 504,
     });
-    expect(router.onSignal(signal('EXIT'), 4).map((e) => e.type)).toEqual(['cancel_order', 'cancel_order', 'order']);
+    expect(router.onSignal(signal('EXIT'), 4).map((e) => e.type)).toEqual(['order']);
   });
 });
