@@ -53,6 +53,7 @@ export async function startEmbeddedGateway(config: Config, logger: Logger): Prom
       speed: settings.speed,
       start: settings.start ?? { sessionsBeforeEnd: 1 },
       accountId: config.ibkr.account_id,
+      accountType: config.account.type,
       initialCash: config.account.initial_capital,
       settlementDays: config.account.settlement_days,
       commission: config.ibkr.commission,

@@ -53,9 +53,12 @@ export class CashLedger {
     if (day < this.currentDay) {
       throw new RangeError(`session day ${day} is before the current session day ${this.currentDay}`);
     }
+    const first = Number.isNaN(this.currentDay);
     this.currentDay = day;
     this.session++;
-    if (this.settlementDays === 0) return;
+    // Nothing falls due on the first session: the only proceeds pending then are the broker's (see reset), which
+    // settle on a later day.
+    if (this.settlementDays === 0 || first) return;
     const bucket = this.session % this.settlementDays;
     const due = this.pending[bucket]!;
     if (due !== 0) {
@@ -67,7 +70,9 @@ export class CashLedger {
 
   /**
    * Takes the broker's figures as the truth (live reconciliation): total and settled cash. What is not settled yet
-   * is taken to settle at the next session start, the earliest a T+N ledger can tell.
+   * is taken to settle at the start of the next session after the current one, the earliest a T+N ledger can tell;
+   * before any session has started (a live start-up), after the first one's day, since the broker's unsettled
+   * proceeds include that day's sales.
    */
   reset(cash: number, settledCash: number): void {
     if (!Number.isFinite(cash) || !Number.isFinite(settledCash)) {
@@ -77,7 +82,8 @@ export class CashLedger {
     this.settled = settledCash;
     const unsettled = cash - settledCash;
     if (unsettled !== 0 && this.settlementDays > 0) {
-      this.pending[(this.session + 1) % this.settlementDays] = unsettled;
+      const ahead = Number.isNaN(this.currentDay) ? 2 : 1;
+      this.pending[(this.session + ahead) % this.settlementDays] = unsettled;
     } else {
       this.settled = cash;
     }

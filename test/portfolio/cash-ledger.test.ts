@@ -56,6 +56,27 @@ describe('CashLedger', () => {
     }).toThrow(/before the current session day 10/);
   });
 
+  it("takes the broker's unsettled cash at a start-up to settle on the next day, not the first", () => {
+    for (const days of [1, 2, 3]) {
+      const ledger = new CashLedger(0, days);
+      ledger.reset(99_961.69, 260.85);
+      ledger.startSession(20);
+      expect([ledger.cash, ledger.settledCash]).toEqual([99_961.69, 260.85]);
+      ledger.startSession(21);
+      expect(ledger.settledCash).toBe(99_961.69);
+    }
+  });
+
+  it('takes unsettled cash found during a session to settle at the next one', () => {
+    const ledger = new CashLedger(0, 2);
+    ledger.startSession(20);
+    ledger.reset(1_000, 400);
+    ledger.startSession(20);
+    expect(ledger.settledCash).toBe(400);
+    ledger.startSession(21);
+    expect(ledger.settledCash).toBe(1_000);
+  });
+
   it('refuses invalid settlement days', () => {
     expect(() => new CashLedger(0, -1)).toThrow(RangeError);
     expect(() => new CashLedger(0, 1.5)).toThrow(RangeError);
