@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
-import { formatTime, parseTime } from '../domain/time.js';
+import { dayNumber, formatTime, parseTime } from '../domain/time.js';
 import { formatDecimal } from '../performance/decimal-format.js';
 import { EQUITY_HEADER } from '../performance/equity-csv-writer.js';
 import type { EquityRowSink } from '../performance/equity-csv-writer.js';
@@ -196,30 +196,42 @@ export class LiveResults {
 }
 
 /**
+ * The last row of each date of an account file (daily.csv, or equity.csv when the day files were never written),
+ * and the equity of its first row.
+ */
+function readDays(path: string): { days: EquityCurve; firstEquity: number } {
+  const table = readCsvTable(path, ['time', 'cash', 'settled_cash', 'positions_value']);
+  const days = new EquityCurve(table.rows.length);
+  let firstEquity = Number.NaN;
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = columnReader(table, i);
+    const time = row.time('time', parseTime);
+    const [cash, value] = [row.number('cash'), row.number('positions_value')];
+    if (i === 0) firstEquity = cash + value;
+    if (dayNumber(days.lastTime) === dayNumber(time)) days.removeLast();
+    days.append(time, cash, row.number('settled_cash'), value);
+  }
+  return { days, firstEquity };
+}
+
+/**
  * The daily snapshots, closed trades and initial equity of the results a continued session follows (its daily.csv,
- * trades.csv and metrics.json); null when there are none or they cannot be read, and the days then start anew
- * (equity.csv keeps every row either way).
+ * trades.csv and metrics.json; equity.csv's days and first row when a session died before it wrote the others);
+ * null when there are none or they cannot be read, and the days then start anew (equity.csv keeps every row).
  */
 function earlierRun(
   files: ReportFiles,
 ): { days: EquityColumns; trades: TradeRecord[]; initialEquity: number | null } | null {
-  if (!existsSync(files.daily)) return null;
+  const source = existsSync(files.daily) ? files.daily : existsSync(files.equity) ? files.equity : null;
+  if (source === null) return null;
   try {
-    const table = readCsvTable(files.daily, ['time', 'cash', 'settled_cash', 'positions_value']);
-    const days = new EquityCurve(table.rows.length);
-    for (let i = 0; i < table.rows.length; i++) {
-      const row = columnReader(table, i);
-      days.append(
-        row.time('time', parseTime),
-        row.number('cash'),
-        row.number('settled_cash'),
-        row.number('positions_value'),
-      );
-    }
+    const { days, firstEquity } = readDays(source);
     let initialEquity: number | null = null;
     if (existsSync(files.metrics)) {
       const metrics = JSON.parse(readFileSync(files.metrics, 'utf8')) as { initial_equity?: unknown };
       if (typeof metrics.initial_equity === 'number') initialEquity = metrics.initial_equity;
+    } else if (source === files.equity && Number.isFinite(firstEquity)) {
+      initialEquity = firstEquity;
     }
     const trades = existsSync(files.trades) ? readTrades(files.trades) : [];
     return { days: days.rows(), trades, initialEquity };

@@ -67,6 +67,16 @@ export class EquityCurve {
     this.count = i + 1;
   }
 
+  /** The time of the last row; NaN without rows. */
+  get lastTime(): number {
+    return this.count === 0 ? Number.NaN : this.time[this.count - 1]!;
+  }
+
+  /** Drops the last row (a day's snapshot that a later one of the same day replaces). */
+  removeLast(): void {
+    if (this.count > 0) this.count--;
+  }
+
   rows(): EquityColumns {
     const n = this.count;
     return {

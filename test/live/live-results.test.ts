@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LiveResults } from '../../src/live/live-results.js';
 import { useTempDir } from '../data/temp-dir.js';
@@ -76,5 +76,43 @@ describe('LiveResults', () => {
       '2024-10-16 16:00:00',
       '2024-10-17 16:00:00',
     ]);
+  });
+  it('keeps one row per day in daily.csv when a session restarts on the day the earlier one stopped', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 11), account(100_200));
+    first.close(0);
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 100_200, append: true });
+    second.equity(at(16, 14), account(100_400));
+    second.equity(at(16, 16), account(100_900));
+    const metrics = second.close(0);
+    expect(lines(second.files.daily)).toEqual(['2024-10-16 16:00:00,100900,100900,100900,0']);
+    expect([metrics.initial_equity, metrics.final_equity, metrics.periods]).toEqual([100_000, 100_900, 1]);
+  });
+
+  it('continues a session that died before it wrote daily.csv and metrics.json, from equity.csv and trades.csv', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 10), account(100_000));
+    first.trade({
+      symbol: 'AAA',
+      entryTime: at(16, 10),
+      entryPrice: 10,
+      exitTime: at(16, 11),
+      exitPrice: 9.3,
+      quantity: 1000,
+      pnl: -700,
+      commission: 0,
+    });
+    first.equity(at(16, 11), account(99_300));
+    first.close(0);
+    // As a kill -9 before the day ended leaves the files: no daily.csv or metrics.json yet.
+    rmSync(first.files.daily);
+    rmSync(first.files.metrics);
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 99_300, append: true });
+    second.equity(at(16, 16), account(99_500));
+    const metrics = second.close(0);
+    expect([metrics.initial_equity, metrics.final_equity, metrics.trades]).toEqual([100_000, 99_500, 1]);
+    expect(metrics.total_return).toBeCloseTo(-0.005, 12);
   });
 });
