@@ -144,8 +144,9 @@ type Verdict =
 /**
  * Starts historical requests no faster than IB's rules allow: at most `maxOpen` open at once and, for bars of 30 s
  * or less, no identical request within 15 s, at most five per contract/exchange/tick type within 2 s, at most 60
- * within 10 minutes. IB counts a BID_ASK request twice; we weigh it two in both counts, which can only err on the
- * safe side. Queued requests start in arrival order as the rules allow; a request
+ * within 10 minutes, each request counted in those windows from its answer (IB counts it on arrival, which can be
+ * well after we sent it, and is never after it answered). IB counts a BID_ASK request twice; we weigh it two in
+ * both counts, which can only err on the safe side. Queued requests start in arrival order as the rules allow; a request
  * held back only by its own contract's budget does not hold back other contracts, so a start-up asking for many
  * symbols proceeds at the global rate rather than one contract's. One timer at a time, set for the earliest moment
  * something can start.
@@ -345,32 +346,43 @@ export class HistoryPacer {
   }
 
   private start(entry: Entry, now: number): void {
-    const { key } = entry;
+    const { key, weight } = entry;
+    let counter: SlidingWindowCounter | undefined;
     if (key.smallBars) {
       this.identities.set(key.identityKey, now);
-      let counter = this.contracts.get(key.contractKey);
+      counter = this.contracts.get(key.contractKey);
       if (counter === undefined) {
         counter = new SlidingWindowCounter(HISTORY_LIMITS.sameContractMax, this.sameContractWindowMs);
         this.contracts.set(key.contractKey, counter);
       }
-      counter.record(now, entry.weight);
-      this.window.record(now, entry.weight);
+      // IB counts a request when it arrives, which a busy socket or server can put well after we sent it: the
+      // request counts as long as it is open, and from its answer on (it arrived before that) it ages. A second
+      // batch for a contract then never lands within two seconds of the first as IB saw it.
+      counter.start(weight);
+      this.window.start(weight);
     }
     this.openCount++;
     this.startedCount++;
     this.longestWait = Math.max(this.longestWait, now - entry.readyAt);
+    const ended = (): void => {
+      this.openCount--;
+      if (counter === undefined) return;
+      const at = this.now();
+      counter.settle(at, weight);
+      this.window.settle(at, weight);
+    };
     // The executor turns an attempt that throws instead of rejecting into a rejection.
     const attempt = new Promise<unknown>((resolve) => {
       resolve(entry.attempt());
     });
     void attempt.then(
       (value) => {
-        this.openCount--;
+        ended();
         entry.resolve(value);
         this.pump();
       },
       (error: unknown) => {
-        this.openCount--;
+        ended();
         this.failed(entry, error);
         this.pump();
       },

@@ -1,6 +1,7 @@
 /**
  * Counts weighted events in a sliding window: an event at time t counts while now < t + windowMs. Holds at most
- * `limit` events when used as a gate, so a plain array is enough.
+ * `limit` events when used as a gate, so a plain array is enough. An event may be started before its time is known
+ * (`start`, counting as long as it is open) and given its time when it ends (`settle`).
  */
 export class SlidingWindowCounter {
   private readonly events: { readonly time: number; readonly weight: number }[] = [];
@@ -40,6 +41,21 @@ export class SlidingWindowCounter {
   record(time: number, weight = 1): void {
     this.events.push({ time, weight });
     this.sum += weight;
+  }
+
+  /** An event whose time is not known yet: it counts until `settle` gives it one (open events stay last). */
+  start(weight = 1): void {
+    this.record(Infinity, weight);
+  }
+
+  /** An open event of `weight` takes `time` (no earlier than any time recorded before), and ages from there. */
+  settle(time: number, weight = 1): void {
+    const open = this.events.findIndex((event) => event.time === Infinity && event.weight === weight);
+    if (open < 0) return;
+    this.events.splice(open, 1);
+    let at = this.events.findIndex((event) => event.time === Infinity);
+    if (at < 0) at = this.events.length;
+    this.events.splice(at, 0, { time, weight });
   }
 
   private prune(now: number): void {

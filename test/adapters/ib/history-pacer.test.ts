@@ -322,6 +322,22 @@ describe('HistoryPacer', () => {
     expect(starts.map((s) => s.label)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
+  it('counts a request in its contract’s 2 s window from its answer: IB saw it arrive no later than that', async () => {
+    const { clock, manual, quick, startOf } = setup();
+    // Five requests sent at 0, answered at 700 ms (a busy socket): IB may have counted them as late as that.
+    const open = Array.from({ length: 5 }, (_, i) => manual(`r${i}`, small(`r${i}`)));
+    await clock.advanceTo(300);
+    const sixth = quick('r5', small('r5'));
+    await clock.advanceTo(700);
+    for (const { handle } of open) handle.resolve();
+    await clock.advanceTo(2_799);
+    expect(startOf('r5')).toBeUndefined();
+    await clock.advanceTo(2_800);
+    expect(startOf('r5')).toBe(2_800);
+    await expect(sixth).resolves.toBe('r5');
+    await Promise.all(open.map(({ result }) => result));
+  });
+
   it('does not let one contract’s 2 s budget block other contracts', async () => {
     const { clock, quick, startOf, pacer } = setup();
     for (let i = 0; i < 7; i++) void quick(`x${i}`, small(`x${i}`, 'X'));
