@@ -60,11 +60,11 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   const journalFile = file === null ? [] : [journalDirectory('live.journal_file', file)];
   checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journalFile], { embeddedGateway: true });
   const traded = liveStrategy(config);
-  checkLiveConfig(config);
   const spec = strategySpec(config, traded.name);
   const strategy = traded.several !== undefined || spec.module === null ? undefined : await loadStrategyFactory(spec);
   if (traded.several === undefined) checkStrategy(config, strategy ?? (await loadStrategyFactory(spec)), traded.params);
   const strategies = traded.several && (await liveAssignments(config, traded.several));
+  checkLiveConfig(config);
   if (config.live.dashboard.enabled) await checkDashboardPort(config.live.dashboard.port);
   const opened = await openLogger(config.logging);
   const { logger } = opened;

@@ -96,12 +96,17 @@ describe('ets backtest --journal and ets journal', () => {
     ]);
     expect(readFileSync(junk, 'utf8')).toBe('not a database at all\n');
     const folder = temp.path();
-    for (const run of [runCli(['journal', 'summary', '--journal', folder], folder), backtest(folder)]) {
-      expect([run.status, run.stderr]).toEqual([
-        1,
-        `error: the journal ${folder} is not a file: expected an SQLite database file\n`,
-      ]);
-    }
+    const read = runCli(['journal', 'summary', '--journal', folder], folder);
+    expect([read.status, read.stderr]).toEqual([
+      1,
+      `error: the journal ${folder} is not a file: expected an SQLite database file\n`,
+    ]);
+    // Where a backtest would write it, the place is refused as any output location is, before the run.
+    const written = backtest(folder);
+    expect([written.status, written.stderr]).toEqual([
+      2,
+      `error: --journal: ${JSON.stringify(folder)} is a directory; expected a file to write\n`,
+    ]);
   });
 
   it('never replaces a live journal with a backtest', () => {
