@@ -143,7 +143,12 @@ export function validateConfig(
   // Only the issues that are listed are described: describing quotes values, and there may be thousands.
   const described = issues.slice(0, MAX_LISTED).map((issue) => describeIssue(issue, raw, flags));
   const problems = listProblems([...reserved, ...described], reserved.length + issues.length);
-  throw new ConfigError(`${excerpt(source, 200)}: invalid configuration: ${problems}`);
+  // Values the flags set are the command line's mistake, not the file's.
+  const fromFlags =
+    reserved.length === 0 &&
+    issues.length > 0 &&
+    issues.every((issue) => issue.code !== 'unrecognized_keys' && flags.has(issue.path.map(String).join('.')));
+  throw new ConfigError(`${fromFlags ? 'the command line' : excerpt(source, 200)}: invalid configuration: ${problems}`);
 }
 
 /** "line 3, column 7" of an offset in the text. */

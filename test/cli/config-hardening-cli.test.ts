@@ -46,7 +46,7 @@ describe('impossible and reversed dates (class 1)', () => {
       '--end (backtest.end_date): got "1998-01-01"; expected a date on or after the start date, 1999-01-01 (backtest.start_date)',
     ],
   ])('refuses %j as a config error', (args, message) => {
-    expect(backtest(args)).toEqual(refused(`${config}: invalid configuration: ${message}`));
+    expect(backtest(args)).toEqual(refused(`the command line: invalid configuration: ${message}`));
   });
 
   it('refuses them in the config file too, and in the embedded gateway start time', () => {
@@ -82,7 +82,7 @@ describe('years before 1900 (class 2)', () => {
   it('refuses --start 0097-01-01 instead of reading 1997', () => {
     expect(backtest(['--start', '0097-01-01'])).toEqual(
       refused(
-        `${config}: invalid configuration: --start (backtest.start_date): got "0097-01-01"; expected ${CALENDAR}`,
+        `the command line: invalid configuration: --start (backtest.start_date): got "0097-01-01"; expected ${CALENDAR}`,
       ),
     );
   });
@@ -225,7 +225,7 @@ describe('money and quantities out of range (class 7)', () => {
     ],
     [['--initial-cash', '0x10'], '--initial-cash (account.initial_capital): got "0x10"; expected number'],
   ])('refuses %j', (args, message) => {
-    expect(backtest(args)).toEqual(refused(`${config}: invalid configuration: ${message}`));
+    expect(backtest(args)).toEqual(refused(`the command line: invalid configuration: ${message}`));
   });
 
   it('refuses commission amounts and rates out of range', () => {

@@ -107,7 +107,7 @@ describe('ets backtest with several strategies at once', () => {
     run = runCli(['backtest', '-c', missing, '--data-dir', sample, '--strategies', 'sma_crossover,sma_crossover']);
     expect([run.status, run.stderr]).toEqual([
       2,
-      `error: ${missing}: invalid configuration: --strategies (backtest.strategies): got ["sma_crossover","sma_crossover"]; expected each strategy named once\n`,
+      `error: the command line: invalid configuration: --strategies (backtest.strategies): got ["sma_crossover","sma_crossover"]; expected each strategy named once\n`,
     ]);
   });
 });
