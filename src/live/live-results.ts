@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
-import { dayNumber, formatTime, parseTime } from '../domain/time.js';
+import { formatTime, parseTime } from '../domain/time.js';
 import { formatDecimal } from '../performance/decimal-format.js';
 import { EQUITY_HEADER } from '../performance/equity-csv-writer.js';
 import type { EquityRowSink } from '../performance/equity-csv-writer.js';
@@ -205,11 +205,10 @@ function readDays(path: string): { days: EquityCurve; firstEquity: number } {
   let firstEquity = Number.NaN;
   for (let i = 0; i < table.rows.length; i++) {
     const row = columnReader(table, i);
-    const time = row.time('time', parseTime);
-    const [cash, value] = [row.number('cash'), row.number('positions_value')];
+    const cash = row.number('cash');
+    const value = row.number('positions_value');
     if (i === 0) firstEquity = cash + value;
-    if (dayNumber(days.lastTime) === dayNumber(time)) days.removeLast();
-    days.append(time, cash, row.number('settled_cash'), value);
+    days.appendDay(row.time('time', parseTime), cash, row.number('settled_cash'), value);
   }
   return { days, firstEquity };
 }

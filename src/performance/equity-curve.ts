@@ -1,3 +1,5 @@
+import { dayNumber } from '../domain/time.js';
+
 /** Account rows as columns (views of the curve's storage, valid until the next append). */
 export interface EquityColumns {
   readonly length: number;
@@ -67,14 +69,13 @@ export class EquityCurve {
     this.count = i + 1;
   }
 
-  /** The time of the last row; NaN without rows. */
-  get lastTime(): number {
-    return this.count === 0 ? Number.NaN : this.time[this.count - 1]!;
-  }
-
-  /** Drops the last row (a day's snapshot that a later one of the same day replaces). */
-  removeLast(): void {
-    if (this.count > 0) this.count--;
+  /**
+   * A day's snapshot: it replaces the last row when that is of the same date (a live session restarted the same day
+   * closes a day the earlier one had closed already).
+   */
+  appendDay(time: number, cash: number, settledCash: number, positionsValue: number): void {
+    if (this.count > 0 && dayNumber(this.time[this.count - 1]!) === dayNumber(time)) this.count--;
+    this.append(time, cash, settledCash, positionsValue);
   }
 
   rows(): EquityColumns {

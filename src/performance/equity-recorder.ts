@@ -81,10 +81,6 @@ export class EquityRecorder {
       this.sentCash = cash;
       this.sentSettled = settled;
     }
-    if (dayEnds) {
-      // A live session continued the same day (a restart) ends a day the earlier one already closed: it replaces it.
-      if (dayNumber(this.days.lastTime) === dayNumber(time)) this.days.removeLast();
-      this.days.append(time, cash, settled, this.pendingValue);
-    }
+    if (dayEnds) this.days.appendDay(time, cash, settled, this.pendingValue);
   }
 }
