@@ -6,7 +6,11 @@ import { liveConfig, liveWork, readCsv, runLive, type LiveWork } from './live-fi
 
 const DONCHIAN = join(REPO_ROOT, 'examples', 'strategies', 'donchian-breakout.ts');
 
-/** Enters when flat and exits when long, bar after bar, and throws on the SYNC bar of `failAt` (an exchange time, ms). */
+/**
+ * Enters when flat and holds until `failAt` (an exchange time, ms), throws on the SYNC bar of that time, and from then
+ * on exits when long and enters when flat, bar after bar: positions are held at the failure, whatever the phase of the
+ * replay, so their exits and the refused entries after it are both certain.
+ */
 const flaky = (
   failAt: number,
 ): string => `import { BaseStrategy, defineStrategy, SignalDirection } from 'equity-trading-system';
@@ -16,7 +20,8 @@ class Flaky extends BaseStrategy {
   createState() { return null; }
   decide(bar) {
     if (bar.symbol === 'SYNC' && bar.time === ${failAt}) throw new Error('division by zero');
-    return this.position(bar.symbol) === 0 ? SignalDirection.Long : SignalDirection.Exit;
+    if (this.position(bar.symbol) === 0) return SignalDirection.Long;
+    return bar.time < ${failAt} ? null : SignalDirection.Exit;
   }
 }
 export default defineStrategy({ name: 'flaky', description: '', params: {}, create: (p, c) => new Flaky(c) });
