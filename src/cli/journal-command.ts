@@ -4,7 +4,7 @@ import { addConfigOption, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
 import { JOURNAL_FORMATS } from './journal-format.js';
 
-export const JOURNAL_VIEWS = ['summary', 'orders', 'fills', 'positions', 'equity', 'events'] as const;
+export const JOURNAL_VIEWS = ['summary', 'orders', 'fills', 'trades', 'positions', 'equity', 'events'] as const;
 export type JournalView = (typeof JOURNAL_VIEWS)[number];
 
 interface JournalFlags {
@@ -18,6 +18,7 @@ const DESCRIPTIONS: Record<JournalView, string> = {
   summary: 'sessions: when they ran, how they ended, their orders, fills, recovered fills and differences',
   orders: 'every order with its status and filled quantity',
   fills: 'every execution, once each (recovered: applied at a restart)',
+  trades: 'every closed trade with the execution that closed it',
   positions: 'the latest position per symbol',
   equity: 'equity, cash and positions value over time',
   events: 'risk refusals and halts, reconciliation differences (ours and the broker’s), orphans, recovery steps',
@@ -27,7 +28,7 @@ const DESCRIPTIONS: Record<JournalView, string> = {
 export function registerJournalCommand(program: Command): void {
   const journal = program
     .command('journal')
-    .description('show the trading journal: summary, orders, fills, positions, equity, events');
+    .description('show the trading journal: summary, orders, fills, trades, positions, equity, events');
   for (const view of JOURNAL_VIEWS) {
     addConfigOption(journal.command(view).description(DESCRIPTIONS[view]))
       .option(

@@ -6,7 +6,7 @@ export const JOURNAL_FORMATS = ['table', 'csv', 'json'] as const;
 export type JournalFormat = (typeof JOURNAL_FORMATS)[number];
 
 /** Columns holding exchange times in ms: shown as "YYYY-MM-DD HH:MM:SS" like every result file. */
-const TIME_COLUMNS = new Set(['time', 'started', 'stopped']);
+const TIME_COLUMNS = new Set(['time', 'started', 'stopped', 'entry_time', 'exit_time']);
 
 function cell(column: string, value: string | number | null): string | number | null {
   if (value === null) return null;

@@ -6,6 +6,7 @@ import {
   orderRows,
   positionRows,
   sessionSummary,
+  tradeRows,
   type JournalRows,
 } from '../journal/journal-queries.js';
 import { openJournalForReading, type JournalDatabase } from '../journal/open-journal.js';
@@ -17,6 +18,7 @@ const QUERIES: Record<JournalView, (db: JournalDatabase, since: number) => Journ
   summary: sessionSummary,
   orders: orderRows,
   fills: fillRows,
+  trades: tradeRows,
   positions: positionRows,
   equity: equityRows,
   events: eventRows,

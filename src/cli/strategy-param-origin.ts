@@ -36,13 +36,47 @@ function originOf(error: StrategyConfigError, param: string, path: string, overr
 }
 
 /**
+ * Where an unknown strategy name was given: the flag, else the config key that names it (`backtest.strategy`,
+ * `backtest.strategies`, or an enabled `strategies.<name>` entry without a module); null when neither does.
+ */
+function nameOrigin(name: string, path: string, overrides: readonly ConfigOverride[]): string | null {
+  const flag = overrides.find(
+    (o) =>
+      o.path[0] === 'backtest' &&
+      (o.path[1] === 'strategy' || o.path[1] === 'strategies') &&
+      (o.value === name || (Array.isArray(o.value) && o.value.includes(name))),
+  );
+  if (flag !== undefined) return Array.isArray(flag.value) ? flag.flag : `${flag.flag} ${name}`;
+  if (!existsSync(path)) return null;
+  let config: unknown;
+  try {
+    config = readConfigFile(path);
+  } catch {
+    return null;
+  }
+  const file = excerpt(path, 200);
+  const backtest = own(config, 'backtest');
+  if (own(backtest, 'strategy') === name) return `${file}: backtest.strategy`;
+  const several = own(backtest, 'strategies');
+  if (Array.isArray(several) && several.includes(name)) return `${file}: backtest.strategies`;
+  return own(own(config, 'strategies'), name) === undefined ? null : `${file}: strategies.${name}`;
+}
+
+/**
  * A strategy's refusal of a parameter, said against what the user wrote — `config.yaml:
  * strategies.sma_crossover.params.fast = 40 is invalid: …` or `--param fast = 40 …` — instead of against the
- * strategy alone, which left the user to find which of the file and the flags to change. Other errors pass as
- * they are.
+ * strategy alone, which left the user to find which of the file and the flags to change; an unknown strategy
+ * name likewise, with the way to give a strategy of one's own. Other errors pass as they are.
  */
 export function locateStrategyError(error: unknown, path: string, overrides: readonly ConfigOverride[]): unknown {
-  if (!(error instanceof StrategyConfigError) || error.param === null || error.fault === undefined) return error;
+  if (!(error instanceof StrategyConfigError)) return error;
+  if (error.param === null) {
+    const where = nameOrigin(error.strategy, path, overrides);
+    if (where === null) return error;
+    const message = `${where}: ${error.message}; a strategy of your own needs strategies.${error.strategy}.module (its file)`;
+    return new StrategyConfigError(error.strategy, null, error.value, message);
+  }
+  if (error.fault === undefined) return error;
   const where = originOf(error, error.param, path, overrides);
   if (where === null) return error;
   const message =

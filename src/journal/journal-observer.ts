@@ -13,11 +13,14 @@ export interface JournalObserverOptions {
 }
 
 export function positionOf(portfolio: Portfolio, symbol: string): JournalPosition {
+  const position = portfolio.position(symbol);
   return {
     symbol,
-    quantity: portfolio.quantity(symbol),
-    averageCost: portfolio.averageCost(symbol),
-    lastPrice: portfolio.lastPrice(symbol),
+    quantity: position?.quantity ?? 0,
+    averageCost: position?.averageCost ?? Number.NaN,
+    lastPrice: position?.lastPrice ?? Number.NaN,
+    openedAt: position?.openedAt ?? Number.NaN,
+    entryCommission: position?.entryCommission ?? 0,
   };
 }
 
@@ -28,7 +31,7 @@ export function positionsOf(portfolio: Portfolio): JournalPosition[] {
 
 /**
  * Journals what the engine does, the same way for a backtest and a live session: orders as they are sent, their
- * status changes, fills with the book they leave, refused signals, and the equity at each bar time (written when the
+ * status changes, fills with the book they leave and the trades they close, refused signals, and the equity at each bar time (written when the
  * first bar of the next time arrives, once every symbol's bar of the time has been marked).
  */
 export function journalEngine(
@@ -41,6 +44,8 @@ export function journalEngine(
 } {
   const { portfolio } = kernel;
   let barTime = Number.NaN;
+  /** The execution being applied: the engine reports the trades it closes right after it. */
+  let execId = '';
   const flushEquity = (): void => {
     if (Number.isNaN(barTime)) return;
     journal.equity(barTime, portfolio.equity, portfolio.cash, portfolio.positionsValue);
@@ -91,9 +96,13 @@ export function journalEngine(
     },
     onFill(fill) {
       if (options.crash !== undefined && journal.remaining(fill.orderId) > fill.quantity) options.crash('partial-fill');
+      execId = fill.execId;
       const recovered = options.recovering?.() ?? false;
       journal.fill(fill, positionOf(portfolio, fill.symbol), portfolio.cash, portfolio.settledCash, recovered);
       journal.equity(fill.time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    },
+    onTrade(trade) {
+      journal.trade(execId, trade);
     },
   });
   return { flushEquity };

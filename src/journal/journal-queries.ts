@@ -1,6 +1,7 @@
 import type { Fill } from '../domain/fill.js';
 import type { OrderPurpose, OrderSide } from '../domain/order.js';
 import { maskAccount } from '../live/live-safety.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { JournalDatabase } from './open-journal.js';
 
 /** A query's answer: column names and rows of plain values, ready for a table, CSV or JSON. */
@@ -66,6 +67,22 @@ export function fillRows(db: JournalDatabase, since: number): JournalRows {
   );
 }
 
+/**
+ * Closed trades, by exit time from `since`; none in a journal older than the trades table (read-only here, so not
+ * migrated: a session's start adds the table).
+ */
+export function tradeRows(db: JournalDatabase, since: number): JournalRows {
+  const columns = ['exit_time', 'symbol', 'quantity', 'entry_time', 'entry_price', 'exit_price', 'pnl', 'commission'];
+  if (db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'trades'").get() === undefined) {
+    return { columns: [...columns, 'exec_id', 'session'], rows: [] };
+  }
+  return rows(
+    db,
+    `SELECT ${columns.join(', ')}, exec_id, session_id AS session FROM trades WHERE exit_time >= @since ORDER BY id`,
+    since,
+  );
+}
+
 /** The latest position per symbol (as of `since` onwards: positions changed at or after it). */
 export function positionRows(db: JournalDatabase, since: number): JournalRows {
   return rows(
@@ -124,5 +141,37 @@ export function journaledFills(db: JournalDatabase): Fill[] {
     time: r.time,
     purpose: r.purpose,
     ...(r.strategy_id === null ? {} : { strategyId: r.strategy_id }),
+  }));
+}
+
+/**
+ * Every closed trade the journal holds, in the order they closed; null when the journal lacks some (its trades
+ * table was added after sessions had run: see the schema's third migration).
+ */
+export function journaledTrades(db: JournalDatabase): TradeRecord[] | null {
+  if (db.prepare("SELECT 1 FROM meta WHERE key = 'trades'").get() === undefined) return null;
+  const all = db
+    .prepare(
+      `SELECT symbol, entry_time, entry_price, exit_time, exit_price, quantity, pnl, commission FROM trades ORDER BY id`,
+    )
+    .all() as {
+    symbol: string;
+    entry_time: number | null;
+    entry_price: number;
+    exit_time: number;
+    exit_price: number;
+    quantity: number;
+    pnl: number;
+    commission: number;
+  }[];
+  return all.map((r) => ({
+    symbol: r.symbol,
+    entryTime: r.entry_time ?? Number.NaN,
+    entryPrice: r.entry_price,
+    exitTime: r.exit_time,
+    exitPrice: r.exit_price,
+    quantity: r.quantity,
+    pnl: r.pnl,
+    commission: r.commission,
   }));
 }

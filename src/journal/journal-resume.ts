@@ -35,10 +35,17 @@ export function readResume(db: JournalDatabase): JournalResume {
     { cash: number; settled_cash: number } | undefined;
   const rows = db
     .prepare(
-      `SELECT symbol, quantity, average_cost, last_price FROM positions
+      `SELECT symbol, quantity, average_cost, last_price, opened_at, entry_commission FROM positions
        WHERE id IN (SELECT max(id) FROM positions GROUP BY symbol) ORDER BY symbol`,
     )
-    .all() as { symbol: string; quantity: number; average_cost: number | null; last_price: number | null }[];
+    .all() as {
+    symbol: string;
+    quantity: number;
+    average_cost: number | null;
+    last_price: number | null;
+    opened_at: number | null;
+    entry_commission: number | null;
+  }[];
   const ids = (status: string): number[] =>
     (
       db.prepare(`SELECT order_id FROM orders WHERE status IN (${status}) ORDER BY order_id`).all() as {
@@ -62,6 +69,9 @@ export function readResume(db: JournalDatabase): JournalResume {
                 quantity: r.quantity,
                 averageCost: r.average_cost ?? Number.NaN,
                 lastPrice: r.last_price ?? Number.NaN,
+                // Unknown for a row of an older journal: the position then counts from the restart, as before.
+                openedAt: r.opened_at ?? Number.NaN,
+                entryCommission: r.entry_commission ?? 0,
               })),
           },
     reserved: ids("'reserved'"),

@@ -1,12 +1,12 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { CancelOrderEvent, OrderEvent } from '../domain/events.js';
 import type { TradingKernel } from '../core/trading-kernel.js';
-import { fillRow } from '../performance/report-rows.js';
-import { FILLS_HEADER, reportFiles } from '../performance/report-writer.js';
+import { fillRow, tradeRow } from '../performance/report-rows.js';
+import { FILLS_HEADER, reportFiles, TRADES_HEADER } from '../performance/report-writer.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { CrashPoint } from './crash-points.js';
 import { positionsOf, journalEngine } from './journal-observer.js';
-import { journaledFills } from './journal-queries.js';
+import { journaledFills, journaledTrades } from './journal-queries.js';
 import { readResume, type JournalResume } from './journal-resume.js';
 import type { JournalSync } from './open-journal.js';
 import { TradingJournal, type JournalSessionInfo } from './trading-journal.js';
@@ -50,6 +50,8 @@ export class LiveJournal {
   private readonly known: Set<number>;
   private recovering = false;
   private started = false;
+  /** Writes the equity rows a session's end owes the journal (see stop); set once the engine is observed. */
+  private endEquity: ((time: number) => void) | undefined;
 
   private constructor(
     readonly journal: TradingJournal,
@@ -84,27 +86,27 @@ export class LiveJournal {
   }
 
   /**
-   * Brings fills.csv in line with the journal before the session appends to it: a fill journaled just before the
-   * process died may not have reached the file.
+   * Brings fills.csv and trades.csv in line with the journal before the session appends to them: a fill journaled
+   * just before the process died may not have reached the files. trades.csv stays as it is when the journal lacks
+   * earlier sessions' trades (one written by a version before it kept them).
    */
-  rewriteFills(path: string): void {
-    const lines = [FILLS_HEADER, ...journaledFills(this.journal.db).map(fillRow)];
-    writeFileSync(`${path}.partial`, `${lines.join('\n')}\n`);
-    renameSync(`${path}.partial`, path);
+  rewriteResults(resultsDirectory: string): void {
+    mkdirSync(resultsDirectory, { recursive: true });
+    const files = reportFiles(resultsDirectory);
+    replaceLines(files.fills, [FILLS_HEADER, ...journaledFills(this.journal.db).map(fillRow)]);
+    const trades = journaledTrades(this.journal.db);
+    if (trades !== null) replaceLines(files.trades, [TRADES_HEADER, ...trades.map(tradeRow)]);
   }
 
   /**
    * Starts the journal's session at the broker's time, restores the book (see restoreBook) and, when continuing,
-   * brings the results' fills.csv in line with the journal before the session appends to it.
+   * brings the results' fills.csv and trades.csv in line with the journal before the session appends to them.
    */
   begin(portfolio: Portfolio, time: number, resultsDirectory: string): void {
     this.started = true;
     this.journal.startSession({ mode: 'live', ...this.options.session, startedAt: time });
     this.restoreBook(portfolio, time);
-    if (this.resumed) {
-      mkdirSync(resultsDirectory, { recursive: true });
-      this.rewriteFills(reportFiles(resultsDirectory).fills);
-    }
+    if (this.resumed) this.rewriteResults(resultsDirectory);
   }
 
   /**
@@ -126,7 +128,10 @@ export class LiveJournal {
     }
     for (const p of book.positions) {
       const price = Number.isFinite(portfolio.lastPrice(p.symbol)) ? portfolio.lastPrice(p.symbol) : p.lastPrice;
-      portfolio.setPosition(p.symbol, p.quantity, p.averageCost, price, time);
+      const lot = Number.isFinite(p.openedAt)
+        ? { openedAt: p.openedAt, entryCommission: p.entryCommission }
+        : undefined;
+      portfolio.setPosition(p.symbol, p.quantity, p.averageCost, price, time, lot);
     }
     portfolio.setCash(book.cash, book.settledCash);
     return true;
@@ -143,10 +148,15 @@ export class LiveJournal {
     const crash = this.options.crash;
     // What can wait is committed once per socket read, off the bar → order path (see TradingJournal.batchPerTurn).
     this.journal.batchPerTurn();
-    journalEngine(kernel, this.journal, {
+    const { flushEquity } = journalEngine(kernel, this.journal, {
       recovering: () => this.recovering,
       ...(crash === undefined ? {} : { crash }),
     });
+    const { portfolio } = kernel;
+    this.endEquity = (time) => {
+      flushEquity();
+      if (Number.isFinite(time)) this.journal.equity(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    };
     // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
     kernel.risk.onEvent((event) => {
       const halt = event.type === 'trading_state' && event.to === 'HALTED';
@@ -219,11 +229,19 @@ export class LiveJournal {
     this.journal.event(kind, time, message);
   }
 
+  /** Ends the journal's session: the last bar's equity and the equity at the end, as the session's summary has it. */
   stop(time: number, reason: string): void {
+    this.endEquity?.(time);
     this.journal.stopSession(time, reason);
   }
 
   close(): void {
     this.journal.close();
   }
+}
+
+/** Writes the file beside and renames it over, so that a reader never sees half of it. */
+function replaceLines(path: string, lines: readonly string[]): void {
+  writeFileSync(`${path}.partial`, `${lines.join('\n')}\n`);
+  renameSync(`${path}.partial`, path);
 }

@@ -127,6 +127,29 @@ export const MIGRATIONS: readonly string[] = [
   `
   INSERT INTO meta (key, value) VALUES ('reservation_log', 'FILE-reservations: imported into orders on start');
   `,
+  // A position a restarted session takes from the journal keeps when it was opened and its entry commissions, so
+  // that the trade closing it counts from its entry with its whole cost; and every closed trade is journaled with
+  // the execution that closed it, so that a restart rebuilds trades.csv as it rebuilds fills.csv. A journal that had
+  // sessions before lacks their trades: 'trades' in meta says the table is complete.
+  `
+  ALTER TABLE positions ADD COLUMN opened_at INTEGER;
+  ALTER TABLE positions ADD COLUMN entry_commission REAL;
+  CREATE TABLE trades (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    exec_id TEXT NOT NULL UNIQUE,
+    symbol TEXT NOT NULL,
+    entry_time INTEGER,
+    entry_price REAL NOT NULL,
+    exit_time INTEGER NOT NULL,
+    exit_price REAL NOT NULL,
+    quantity REAL NOT NULL,
+    pnl REAL NOT NULL,
+    commission REAL NOT NULL
+  ) STRICT;
+  INSERT INTO meta (key, value) SELECT 'trades', 'complete since the journal began'
+    WHERE NOT EXISTS (SELECT 1 FROM sessions);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

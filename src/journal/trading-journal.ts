@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
@@ -24,6 +25,10 @@ export interface JournalPosition {
   readonly quantity: number;
   readonly averageCost: number;
   readonly lastPrice: number;
+  /** When it was opened (NaN when flat or unknown). */
+  readonly openedAt: number;
+  /** The entry commissions of the shares held. */
+  readonly entryCommission: number;
 }
 
 /** Where an order stands, as the journal records it. */
@@ -77,6 +82,7 @@ export class TradingJournal {
   private readonly insertExecution: Statement;
   private readonly addFilled: Statement;
   private readonly insertPosition: Statement;
+  private readonly insertTrade: Statement;
   private readonly insertCash: Statement;
   private readonly insertEquity: Statement;
   private readonly insertEvent: Statement;
@@ -126,8 +132,12 @@ export class TradingJournal {
        WHERE order_id = ?`,
     );
     this.insertPosition = db.prepare(
-      `INSERT INTO positions (session_id, time, symbol, quantity, average_cost, last_price, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO positions (session_id, time, symbol, quantity, average_cost, last_price, source, opened_at,
+         entry_commission) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertTrade = db.prepare(
+      `INSERT INTO trades (session_id, exec_id, symbol, entry_time, entry_price, exit_time, exit_price, quantity, pnl,
+         commission) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exec_id) DO NOTHING`,
     );
     this.insertCash = db.prepare(
       'INSERT INTO cash (session_id, time, cash, settled_cash, source) VALUES (?, ?, ?, ?, ?)',
@@ -330,6 +340,25 @@ export class TradingJournal {
     return true;
   }
 
+  /** A trade closed by the execution `execId` (journaled with it, in the same transaction when batching). */
+  trade(execId: string, trade: TradeRecord): void {
+    const session = this.sessionId;
+    this.later(() => {
+      this.insertTrade.run(
+        session,
+        execId,
+        trade.symbol,
+        Number.isFinite(trade.entryTime) ? trade.entryTime : null,
+        trade.entryPrice,
+        trade.exitTime,
+        trade.exitPrice,
+        trade.quantity,
+        trade.pnl,
+        trade.commission,
+      );
+    });
+  }
+
   /** The whole book at once: at the start of a session and whenever the broker's figures are taken. */
   book(time: number, positions: readonly JournalPosition[], cash: number, settledCash: number, source: string): void {
     this.bookTx(time, positions, cash, settledCash, source);
@@ -461,6 +490,8 @@ export class TradingJournal {
       Number.isFinite(position.averageCost) ? position.averageCost : null,
       Number.isFinite(position.lastPrice) ? position.lastPrice : null,
       source,
+      Number.isFinite(position.openedAt) ? position.openedAt : null,
+      position.quantity === 0 ? null : position.entryCommission,
     );
   }
 }

@@ -21,7 +21,10 @@ export interface PositionSnapshot {
   /** NaN when flat. */
   readonly averageCost: number;
   readonly lastPrice: number;
+  /** When the position was opened (NaN when flat). */
   readonly openedAt: number;
+  /** The entry commissions of the shares held, not yet attributed to a closed trade. */
+  readonly entryCommission: number;
   readonly realisedPnl: number;
   readonly unrealisedPnl: number;
 }

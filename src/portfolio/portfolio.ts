@@ -26,6 +26,12 @@ interface PositionState {
 
 const NO_TRADES: readonly TradeRecord[] = Object.freeze([]);
 
+/** Where a position held came from: when it was opened and the entry commissions of the shares held. */
+export interface PositionLot {
+  readonly openedAt: number;
+  readonly entryCommission: number;
+}
+
 /**
  * Cash, positions and P&L of one account, updated only from fills and price marks. Average-cost accounting: adding
  * to a position re-averages the cost, reducing it leaves the cost unchanged and realises (exit − cost) × shares,
@@ -215,9 +221,17 @@ export class Portfolio implements AccountView {
    * Takes the broker's position in a symbol as the truth (live startup and reconciliation): quantity and average
    * cost, marked at `price` (the broker's mark, else the last price known). Cash is not touched and no trade is
    * recorded: the position did not come from a fill this portfolio saw; a trade that later closes it counts from
-   * `time`.
+   * `time` with no entry commission, unless `lot` says when it was opened and what its entry cost (a position a
+   * restarted session takes from its journal).
    */
-  setPosition(symbol: string, quantity: number, averageCost: number, price: number, time: number): void {
+  setPosition(
+    symbol: string,
+    quantity: number,
+    averageCost: number,
+    price: number,
+    time: number,
+    lot?: PositionLot,
+  ): void {
     let state = this.states.get(symbol);
     if (state === undefined) {
       state = newState(symbol, price > 0 ? price : averageCost);
@@ -235,6 +249,10 @@ export class Portfolio implements AccountView {
     }
     state.quantity = quantity;
     if (quantity !== 0) state.averageCost = averageCost;
+    if (quantity !== 0 && lot !== undefined) {
+      state.openedAt = lot.openedAt;
+      state.entryCommission = lot.entryCommission;
+    }
     this.recomputeAggregates();
   }
 
@@ -340,6 +358,7 @@ function snapshot(state: PositionState): PositionSnapshot {
     averageCost: state.quantity === 0 ? Number.NaN : state.averageCost,
     lastPrice: state.lastPrice,
     openedAt: state.openedAt,
+    entryCommission: state.entryCommission,
     realisedPnl: state.realisedPnl,
     unrealisedPnl: state.quantity === 0 ? 0 : state.quantity * (state.lastPrice - state.averageCost),
   };

@@ -73,6 +73,18 @@ describe('ets backtest --journal and ets journal', () => {
     expect(later.length).toBe(fills.filter((f) => f.time! >= '2024-01-01').length);
     expect(later.every((f) => f.time >= '2024-01-01')).toBe(true);
 
+    // The trades are trades.csv's, with the execution that closed each.
+    const trades = readCsv(join(temp.path(), 'out', 'trades.csv'));
+    expect(trades.length).toBeGreaterThan(5);
+    const closed = JSON.parse(
+      runCli(['journal', 'trades', '--journal', file, '--format', 'json'], temp.path()).stdout,
+    ) as { exit_time: string; symbol: string; entry_time: string; quantity: number; pnl: number; exec_id: string }[];
+    expect(closed.map((t) => [t.symbol, t.entry_time.slice(0, 10), t.exit_time.slice(0, 10), t.quantity])).toEqual(
+      trades.map((t) => [t.symbol, t.entry_time, t.exit_time, Number(t.quantity)]),
+    );
+    expect(closed.map((t) => t.pnl.toFixed(6))).toEqual(trades.map((t) => Number(t.pnl).toFixed(6)));
+    expect(closed.map((t) => t.exec_id).every((id) => fills.some((f) => f.exec_id === id))).toBe(true);
+
     for (const view of ['positions', 'equity', 'events']) {
       const shown = runCli(['journal', view, '--journal', file], temp.path());
       expect(shown.status, shown.stderr).toBe(0);

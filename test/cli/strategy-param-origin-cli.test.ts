@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,34 @@ describe('a strategy parameter refused by the strategy', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('combinations: 2 (1 invalid, 0 below --min-trades)');
+  });
+
+  it('names where an unknown strategy name was given: the enabled entry, backtest.strategy or the flag', () => {
+    const unknown = (name: string) =>
+      `unknown strategy "${name}"; known strategies: sma_crossover, rsi_mean_reversion; ` +
+      `a strategy of your own needs strategies.${name}.module (its file)`;
+    const live = join(work, 'nosuch.yaml');
+    writeFileSync(
+      live,
+      `logging:\n  directory: ${join(work, 'nosuch', 'logs')}\n  console: false\n` +
+        `live:\n  results_directory: ${join(work, 'nosuch', 'live')}\n` +
+        'strategies:\n  sma_crossover:\n    enabled: false\n  trendy:\n    enabled: true\n',
+    );
+    expect(runCli(['live', '-c', live, '--duration', '1m'])).toEqual(
+      refusedWith(`${live}: strategies.trendy: ${unknown('trendy')}`),
+    );
+    expect(existsSync(join(work, 'nosuch'))).toBe(false);
+    const backtest = configWith('named', '{ fast: 10, slow: 30 }');
+    writeFileSync(backtest, readFileSync(backtest, 'utf8').replace('backtest:\n', 'backtest:\n  strategy: smma\n'));
+    expect(runCli(['backtest', '-c', backtest])).toEqual(
+      refusedWith(`${backtest}: backtest.strategy: ${unknown('smma')}`),
+    );
+    const plain = configWith('flagged', '{ fast: 10, slow: 30 }');
+    expect(runCli(['backtest', '-c', plain, '--strategy', 'sma'])).toEqual(
+      refusedWith(`--strategy sma: ${unknown('sma')}`),
+    );
+    expect(runCli(['optimize', '-c', plain, '--strategy', 'sma', '--workers', '1'])).toEqual(
+      refusedWith(`--strategy sma: ${unknown('sma')}`),
+    );
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/data/seeded-random.js';
+import { tradeRow } from '../../src/performance/report-rows.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
 import { liveConfig, liveWork, readCsv, writeConfig, type LiveWork } from '../live/live-fixture.js';
 import {
   journalFile,
@@ -140,6 +142,28 @@ describe('kill -9 of the trading process: the journal and the gateway agree afte
     // The results' fills are the gateway's executions, once each.
     const fills = readCsv(join(work.results, 'fills.csv')).map((f) => f.exec_id!);
     expect([...fills].sort()).toEqual([...executions].sort());
+    // The results' trades are the gateway's executions traded through one portfolio, as if no process had died: a
+    // position held across a restart keeps its entry time and its entry commission.
+    const replay = new Portfolio({ initialCash: 100_000, settlementDays: 0 });
+    replay.startSession(0);
+    const trades = broker.executions
+      .filter((e) => e.clientId === CLIENT_ID)
+      .flatMap((e) =>
+        replay.applyFill({
+          orderId: e.orderId,
+          execId: e.execId,
+          symbol: e.symbol,
+          side: e.side === 'BOT' ? 'BUY' : 'SELL',
+          quantity: e.shares,
+          price: e.price,
+          commission: e.commission,
+          time: e.time,
+          purpose: 'entry',
+        }),
+      );
+    expect(trades.length).toBeGreaterThan(0);
+    const tradeLines = readFileSync(join(work.results, 'trades.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(tradeLines).toEqual(trades.map(tradeRow));
     const log = readFileSync(join(work.logs, 'ets.log'), 'utf8');
     expect(log).not.toContain('"level":60');
   }

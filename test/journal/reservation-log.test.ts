@@ -8,6 +8,7 @@ import { JournalError } from '../../src/journal/journal-error.js';
 import { readResume } from '../../src/journal/journal-resume.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { reservationLogPath } from '../../src/journal/reservation-log.js';
+import { journaledTrades } from '../../src/journal/journal-queries.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/journal/schema.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
 import { entry as order, T0 } from '../adapters/ib/execution-client-harness.js';
@@ -247,11 +248,13 @@ describe('journal schema migrations', () => {
     const journal = TradingJournal.open(path, 'DU1');
     journal.logReservations(path, 'normal');
     expect(journal.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
     expect(journal.db.prepare("SELECT value FROM meta WHERE key = 'reservation_log'").pluck().get()).toMatch(
       /FILE-reservations/,
     );
     expect(readResume(journal.db)).toMatchObject({ resumed: true, nextOrderId: 6, open: [5] });
+    // Its sessions' trades were never journaled: the trades table is not taken for all of them.
+    expect(journaledTrades(journal.db)).toBeNull();
     expect(() => {
       journal.reserve(bracket(5));
     }).toThrow(/order id 5 was reserved before/);

@@ -7,7 +7,7 @@ import type { OrderEvent } from '../../src/domain/events.js';
 import type { Fill } from '../../src/domain/fill.js';
 import { JournalError } from '../../src/journal/journal-error.js';
 import { readResume } from '../../src/journal/journal-resume.js';
-import { sessionSummary } from '../../src/journal/journal-queries.js';
+import { journaledTrades, sessionSummary } from '../../src/journal/journal-queries.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { SCHEMA_VERSION } from '../../src/journal/schema.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
@@ -33,7 +33,14 @@ function fill(execId: string, orderId: number, quantity: number, price = 100): F
   return { execId, orderId, symbol: 'AAPL', side: 'BUY', quantity, price, commission: 1, time: T0, purpose: 'entry' };
 }
 
-const position = (quantity: number) => ({ symbol: 'AAPL', quantity, averageCost: 100, lastPrice: 101 });
+const position = (quantity: number) => ({
+  symbol: 'AAPL',
+  quantity,
+  averageCost: 100,
+  lastPrice: 101,
+  openedAt: T0,
+  entryCommission: quantity / 100,
+});
 
 describe('TradingJournal', () => {
   const temp = useTempDir();
@@ -92,10 +99,32 @@ describe('TradingJournal', () => {
     expect(resume.book).toEqual({
       cash: 90_000,
       settledCash: 90_000,
-      positions: [{ symbol: 'AAPL', quantity: 100, averageCost: 100, lastPrice: 101 }],
+      positions: [
+        { symbol: 'AAPL', quantity: 100, averageCost: 100, lastPrice: 101, openedAt: T0, entryCommission: 1 },
+      ],
     });
     expect(resume.open).toEqual([2, 3]);
     expect(resume.reserved).toEqual([2, 3]);
+    journal.close();
+  });
+
+  it('journals closed trades, all of them since it began, in the order they closed', () => {
+    const journal = open();
+    expect(journaledTrades(journal.db)).toEqual([]);
+    const trade = (exitTime: number, pnl: number) => ({
+      symbol: 'AAPL',
+      entryTime: T0,
+      entryPrice: 100,
+      exitTime,
+      exitPrice: 101,
+      quantity: 40,
+      pnl,
+      commission: 2,
+    });
+    journal.trade('x1', trade(T0 + 60_000, 38));
+    journal.trade('x2', trade(T0 + 120_000, 18));
+    journal.trade('x1', trade(T0 + 60_000, 38));
+    expect(journaledTrades(journal.db)).toEqual([trade(T0 + 60_000, 38), trade(T0 + 120_000, 18)]);
     journal.close();
   });
 

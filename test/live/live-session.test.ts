@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
+import { journaledTrades } from '../../src/journal/journal-queries.js';
+import { tradeRow } from '../../src/performance/report-rows.js';
 import { hasSharedData, SHARED_DAILY_DIR } from '../support/shared-data.js';
 import {
   executionsOf,
@@ -108,6 +111,22 @@ describe.each(DATA_SETS)(
       const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as Record<string, unknown>;
       expect(metrics.initial_equity).toBe(100_000);
       expect(metrics.periods).toBe(1);
+
+      // The journal ends where the results do: its last equity is the session's final equity, its trades are
+      // trades.csv's.
+      const journal = new Database(join(work.results, 'journal-DU1234567.sqlite'), { readonly: true });
+      try {
+        const last = journal.prepare('SELECT time, equity FROM equity ORDER BY id DESC LIMIT 1').get() as {
+          time: number;
+          equity: number;
+        };
+        expect(formatTime(last.time)).toBe(dataEnd(gateway));
+        expect(cents(last.equity)).toBe(cents(metrics.final_equity as number));
+        const trades = readFileSync(join(work.results, 'trades.csv'), 'utf8').trim().split('\n').slice(1);
+        expect(journaledTrades(journal)!.map(tradeRow)).toEqual(trades);
+      } finally {
+        journal.close();
+      }
     });
   },
 );

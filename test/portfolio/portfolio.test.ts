@@ -18,6 +18,29 @@ function fill(
 }
 
 describe('Portfolio', () => {
+  it('a position taken with its lot closes as if this portfolio had seen its entry; without, from the time taken', () => {
+    const seen = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    seen.startSession(1);
+    seen.applyFill(fill('X', 'BUY', 40, 13, 8, 1_000));
+    const held = seen.position('X')!;
+    expect(held).toMatchObject({ quantity: 40, averageCost: 13, openedAt: 1_000, entryCommission: 8 });
+    const exit = fill('X', 'SELL', 10, 15, 1, 3_000, 'exit');
+    const expected = seen.applyFill(exit);
+
+    // A restarted session: the broker's position first (opened "now"), then the journal's lot over it.
+    const restarted = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    restarted.startSession(1);
+    restarted.setPosition('X', 40, 13, 14, 2_000);
+    restarted.setPosition('X', 40, 13, 14, 2_000, { openedAt: held.openedAt, entryCommission: held.entryCommission });
+    expect(restarted.applyFill(exit)).toEqual(expected);
+    expect(restarted.position('X')).toMatchObject({ openedAt: 1_000, entryCommission: 6 });
+
+    const broker = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    broker.startSession(1);
+    broker.setPosition('X', 40, 13, 14, 2_000);
+    expect(broker.applyFill(exit)).toEqual([{ ...expected[0]!, entryTime: 2_000, commission: 1, pnl: 20 - 1 }]);
+  });
+
   it('debits a buy from cash and settled cash and values the position at the last price', () => {
     const p = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
     p.startSession(1);
@@ -126,7 +149,16 @@ describe('Portfolio', () => {
     p.markPrice('A', 5);
     p.applyFill(fill('B', 'BUY', 2, 7, 0, 9));
     expect(p.openPositions()).toEqual([
-      { symbol: 'B', quantity: 2, averageCost: 7, lastPrice: 7, openedAt: 9, realisedPnl: 0, unrealisedPnl: 0 },
+      {
+        symbol: 'B',
+        quantity: 2,
+        averageCost: 7,
+        lastPrice: 7,
+        openedAt: 9,
+        entryCommission: 0,
+        realisedPnl: 0,
+        unrealisedPnl: 0,
+      },
     ]);
   });
 
