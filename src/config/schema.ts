@@ -81,7 +81,7 @@ const embeddedGatewaySchema = z.strictObject({
   data_directory: opt(z.nullable(str(z.minLength(1))), null),
   /** Replayed seconds per wall-clock second. */
   speed: opt(num(z.minimum(1), z.maximum(5000)), 1),
-  /** Replay start; null: the open of the second-to-last trading day of the data. */
+  /** Replay start; null: the open of the second-to-last trading day of the data, or the state file's time. */
   start: opt(replayTime, null),
   /** The synthesis uses 32 bits of the seed: a larger one would repeat a smaller one's data. */
   seed: opt(int(z.minimum(0), z.maximum(2 ** 32 - 1)), 42),

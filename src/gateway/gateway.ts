@@ -1,6 +1,6 @@
 import { configSchema } from '../config/schema.js';
 import type { Bar } from '../domain/bar.js';
-import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { formatTime, MS_PER_DAY, parseTime } from '../domain/time.js';
 import { createCommissionModel } from '../execution/commission-model.js';
 import type { BrokerPort } from './broker/broker-port.js';
 import { PaperAccount } from './broker/paper-account.js';
@@ -44,9 +44,17 @@ function openBeforeEnd(calendar: TradingCalendar, sessions: number): number {
 function resolveStart(start: GatewayOptions['start'], saved: number | undefined, calendar: TradingCalendar): number {
   // One year (252 sessions) of replay before the end of the data by default.
   if (start === undefined) return saved ?? openBeforeEnd(calendar, 252);
-  if (typeof start === 'object') return openBeforeEnd(calendar, start.sessionsBeforeEnd);
+  // A default in sessions before the end (the embedded gateway's) gives way to a state file's time, as no start does.
+  if (typeof start === 'object') return saved ?? openBeforeEnd(calendar, start.sessionsBeforeEnd);
   const time = typeof start === 'number' ? start : parseTime(start);
   if (!Number.isFinite(time)) throw new GatewayConfigError(`start ${JSON.stringify(start)} is not a time`);
+  // The account's executions happened up to the saved time: replaying from before it would put new executions
+  // before old ones, and a client reconciling them would book them out of order.
+  if (saved !== undefined && time < saved) {
+    throw new GatewayConfigError(
+      `start ${formatTime(time)} is before the state file's replay time ${formatTime(saved)}: a replay with a state file continues from there (leave the start out) or starts later`,
+    );
+  }
   return time;
 }
 

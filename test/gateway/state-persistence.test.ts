@@ -98,6 +98,14 @@ describe('durable broker state', () => {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { clock: number };
     expect(saved.clock).toBe(clock);
 
+    // A start before the saved time would put new executions before the saved ones: refused. A default start
+    // in sessions before the end (the embedded gateway's) gives way to the saved time.
+    await expect(startGateway({ stateFile: file, start: clock - MINUTE })).rejects.toThrow(
+      /^start \d{4}-\d\d-\d\d \d\d:\d\d:\d\d is before the state file's replay time /,
+    );
+    const defaulted = await startGateway({ stateFile: file, start: { sessionsBeforeEnd: 1 } });
+    expect(defaulted.clock.now()).toBe(clock);
+    await defaulted.stop();
     const after = await startGateway({ stateFile: file, start: undefined });
     open.gateways.push(after);
     expect(after.clock.now()).toBe(clock);

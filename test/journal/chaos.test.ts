@@ -46,6 +46,7 @@ describe('kill -9 of the trading process: the journal and the gateway agree afte
 
   const state = () => join(work.dir, 'gateway-state.json');
 
+  /** The first start replays from REPLAY_START; a restart continues from the time its state file saved. */
   async function startGateway(port = 0): Promise<void> {
     gateway = await startGatewayProcess(
       [
@@ -55,8 +56,7 @@ describe('kill -9 of the trading process: the journal and the gateway agree afte
         state(),
         '--data-dir',
         work.sample,
-        '--start',
-        REPLAY_START,
+        ...(port === 0 ? ['--start', REPLAY_START] : []),
         '--speed',
         '800',
         // Orders larger than 2% of a five-second bar's volume fill in parts, so partial fills happen.

@@ -34,6 +34,7 @@ import { IbOrderTracker, type IbTrackedOrder } from './ib-order-tracker.js';
 import {
   IbReconciliation,
   applyReconciliation,
+  chronological,
   type ReconcileOptions,
   type ReconcileReport,
 } from './ib-reconciliation.js';
@@ -96,6 +97,8 @@ export class IbExecutionClient implements ExecutionClient {
   private readonly twsZone: TimeZone;
   private readonly reconcileTimeoutMs: number;
   private run: IbReconciliation | undefined;
+  private readonly timeOf = (execution: Execution): number | undefined =>
+    parseIbExecutionTime(execution.time, this.twsZone);
   private inflight: Promise<ReconcileReport> | undefined;
 
   constructor(private readonly options: IbExecutionClientOptions) {
@@ -242,6 +245,10 @@ export class IbExecutionClient implements ExecutionClient {
     this.run = undefined;
     if (!outcome.ok) {
       this.options.logger.warn({ reason: outcome.reason }, 'reconciliation with TWS did not complete');
+      // What TWS reported live meanwhile is booked all the same.
+      for (const { contract, execution } of chronological(run.live, this.timeOf)) {
+        this.bookExecution(contract, execution);
+      }
       return outcome;
     }
     const report = this.applyReconciliation(run, options.applyFills ?? true);
@@ -258,6 +265,7 @@ export class IbExecutionClient implements ExecutionClient {
         now: () => this.options.clock.now(),
         isOurs: (execution) => this.isOurs(execution),
         book: (contract, execution) => this.bookExecution(contract, execution),
+        timeOf: this.timeOf,
       },
       applyFills,
     );
@@ -297,7 +305,9 @@ export class IbExecutionClient implements ExecutionClient {
     client.on(EventName.execDetails, (reqId: number, contract: Contract, execution: Execution) => {
       const run = this.run;
       if (run !== undefined && reqId === run.reqId) run.execution(contract, execution);
-      else if (this.isOurs(execution)) this.bookExecution(contract, execution);
+      else if (!this.isOurs(execution)) return;
+      else if (run !== undefined) run.liveExecution(contract, execution);
+      else this.bookExecution(contract, execution);
     });
     client.on(EventName.execDetailsEnd, (reqId: number) => {
       if (this.run !== undefined && reqId === this.run.reqId) this.run.executionsEnd();

@@ -60,6 +60,11 @@ export interface BrokerExecution {
 export class IbReconciliation {
   readonly openOrders = new Map<number, BrokerOpenOrder>();
   readonly executions: BrokerExecution[] = [];
+  /**
+   * Executions TWS reported as they happened while the round ran: held, and booked with the round's in the order
+   * they all happened, so that none is booked ahead of an earlier one the round recovers.
+   */
+  readonly live: BrokerExecution[] = [];
   readonly done: Promise<{ readonly ok: true } | ReconcileFailed>;
   private openEnded = false;
   private executionsEnded = false;
@@ -113,6 +118,10 @@ export class IbReconciliation {
     if (!this.executionsEnded) this.executions.push({ contract, execution });
   }
 
+  liveExecution(contract: Contract, execution: Execution): void {
+    this.live.push({ contract, execution });
+  }
+
   executionsEnd(): void {
     this.executionsEnded = true;
     this.check();
@@ -144,6 +153,8 @@ export interface ReconcileTargets {
   readonly isOurs: (execution: Execution) => boolean;
   /** Books an execution as a fill (once per execId). */
   readonly book: (contract: Contract, execution: Execution) => BookResult;
+  /** The exchange time of an execution; undefined when its time cannot be read. */
+  readonly timeOf: (execution: Execution) => number | undefined;
 }
 
 /**
@@ -159,16 +170,21 @@ export function applyReconciliation(
   const { tracker, booker } = targets;
   const differences: string[] = [];
   // TWS may list an execution twice; each counts once, and only if this session has not booked it.
-  const unique = new Map(run.executions.map((e) => [e.execution.execId ?? '', e]));
-  const fresh = [...unique.values()].filter(
-    (e) => e.execution.execId !== undefined && targets.isOurs(e.execution) && !booker.has(e.execution.execId),
+  const unseen = (e: BrokerExecution): boolean =>
+    e.execution.execId !== undefined && targets.isOurs(e.execution) && !booker.has(e.execution.execId);
+  const listed = byExecId(run.executions);
+  const live = byExecId(run.live);
+  // Without applying fills, the listed executions are in the broker's figures already: only marked seen. Those
+  // reported live while the round ran are booked either way, as they would have been without a round.
+  const toBook = chronological(
+    [...(applyFills ? new Map([...listed, ...live]) : live).values()].filter(unseen),
+    targets.timeOf,
   );
+  const toMark = applyFills ? [] : [...listed.values()].filter((e) => unseen(e) && !live.has(e.execution.execId!));
   const replayed = new Map<number, number>();
-  if (applyFills) {
-    for (const { execution } of fresh) {
-      const id = execution.orderId ?? 0;
-      replayed.set(id, (replayed.get(id) ?? 0) + (execution.shares ?? 0));
-    }
+  for (const { execution } of toBook) {
+    const id = execution.orderId ?? 0;
+    replayed.set(id, (replayed.get(id) ?? 0) + (execution.shares ?? 0));
   }
 
   let adopted = 0;
@@ -200,14 +216,13 @@ export function applyReconciliation(
 
   let fillsRecovered = 0;
   let baselined = 0;
-  for (const { contract, execution } of fresh) {
-    const execId = execution.execId ?? '';
-    if (!applyFills) {
-      booker.markSeen(execId);
-      baselined++;
-      continue;
-    }
-    if (targets.book(contract, execution) !== 'booked') continue;
+  for (const { execution } of toMark) {
+    booker.markSeen(execution.execId!);
+    baselined++;
+  }
+  for (const { contract, execution } of toBook) {
+    const execId = execution.execId!;
+    if (targets.book(contract, execution) !== 'booked' || !listed.has(execId)) continue;
     fillsRecovered++;
     differences.push(
       `recovered execution ${execId} of order ${execution.orderId ?? 0}: ${execution.side ?? ''} ${execution.shares ?? 0} ${contract.symbol ?? ''} @ ${execution.price ?? 0}`,
@@ -232,4 +247,23 @@ export function applyReconciliation(
     ended++;
   }
   return { ok: true, openAtBroker: run.openOrders.size, adopted, fillsRecovered, baselined, ended, differences };
+}
+
+function byExecId(executions: readonly BrokerExecution[]): Map<string, BrokerExecution> {
+  return new Map(executions.map((e) => [e.execution.execId ?? '', e]));
+}
+
+/**
+ * In the order they happened: TWS lists executions in an order of its own (by order, say), and a sale booked
+ * before the earlier purchase it followed would open a short that the purchase then closes. The sort is stable:
+ * executions of one second keep their order, and one whose time cannot be read goes last.
+ */
+export function chronological(
+  executions: readonly BrokerExecution[],
+  timeOf: (execution: Execution) => number | undefined,
+): BrokerExecution[] {
+  return executions
+    .map((e) => ({ e, time: timeOf(e.execution) ?? Number.POSITIVE_INFINITY }))
+    .sort((a, b) => (a.time === b.time ? 0 : a.time - b.time))
+    .map(({ e }) => e);
 }

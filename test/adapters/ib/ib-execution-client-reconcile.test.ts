@@ -152,6 +152,42 @@ describe('IbExecutionClient.reconcile', () => {
     }
   });
 
+  it('books the executions missed while down and those reported meanwhile in the order they happened', async () => {
+    const tws = new FakeIbConnection();
+    const { execution: client, events } = harness(tws);
+    client.place(bracket(1));
+    tws.state(1, 'Submitted');
+    tws.drop();
+    // While down the entry filled in two parts and its stop sold 60 of them; TWS lists the stop's sale first, and
+    // reports its target's sale as it happens, before its answer has ended.
+    tws.connected = true;
+    const reconciled = client.reconcile();
+    const reqId = tws.lastExecutionsRequest();
+    tws.state(3, 'Submitted', 0, 100, { ...TARGET, parentId: 1, ocaGroup: 'bracket-1' });
+    tws.openOrderEnd();
+    const at = (time: string) => ({ orderRef: 'ets:entry:sma', time: `20210301 ${time} US/Eastern` });
+    const exit = { side: 'SLD', orderRef: 'ets:stop_loss:sma' } as const;
+    const sold = execution(2, 60, 99.5, { ...at('10:20:00'), ...exit });
+    const first = execution(1, 40, 101, at('10:01:05'));
+    const second = execution(1, 60, 101.5, at('10:01:10'));
+    const target = execution(3, 40, 500, { ...at('10:25:00'), ...exit, orderRef: 'ets:take_profit:sma' });
+    tws.execDetails(-1, target);
+    tws.commissionReport(target.execId!, 1);
+    for (const e of [sold, second, first]) {
+      tws.execDetails(reqId, e);
+      tws.commissionReport(e.execId!, 1);
+    }
+    expect(brief(events).filter((e) => e.startsWith('fill'))).toEqual([]);
+    tws.execDetailsEnd(reqId);
+    expect(await reconciled).toMatchObject({ ok: true, fillsRecovered: 3 });
+    expect(brief(events).filter((e) => e.startsWith('fill'))).toEqual([
+      'fill 1 40@101 c1',
+      'fill 1 60@101.5 c1',
+      'fill 2 60@99.5 c1',
+      'fill 3 40@500 c1',
+    ]);
+  });
+
   it('adopts an open order TWS reports on its own, outside a reconciliation', () => {
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws);
