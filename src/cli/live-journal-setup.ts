@@ -6,14 +6,21 @@ import { LiveJournal } from '../journal/live-journal.js';
 import { journalFiles } from '../journal/open-journal.js';
 import { restartEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
+import { maskAccount } from '../live/live-safety.js';
 import { liveStrategy } from '../live/live-strategy.js';
 import { makeResultDirectory } from '../performance/result-directory.js';
 
-/** The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results. */
+/**
+ * The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results, the
+ * account masked there as everywhere in the results (DU1234567 → journal-DU1___567.sqlite). A journal named by the
+ * whole account id, as earlier versions named it, is used while it is there, so that its sessions go on.
+ */
 export function journalPath(config: Config): string {
   if (config.live.journal_file !== null) return config.live.journal_file;
-  const account = config.ibkr.account_id.replace(/[^A-Za-z0-9_-]/g, '_');
-  return join(config.live.results_directory, `journal-${account}.sqlite`);
+  const named = (account: string): string =>
+    join(config.live.results_directory, `journal-${account.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
+  const unmasked = named(config.ibkr.account_id);
+  return existsSync(unmasked) ? unmasked : named(maskAccount(config.ibkr.account_id));
 }
 
 /** A live session's journal, and how it is closed. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,16 @@ function config(gateway: 'embedded' | 'external', stateFile: string | null) {
 }
 
 describe('the live journal of a session', () => {
+  it('is named by the masked account, unless a journal named by the whole id is there from an earlier version', () => {
+    const c = config('external', null);
+    const results = c.live.results_directory;
+    expect(journalPath(c)).toBe(join(results, 'journal-DU1___567.sqlite'));
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(results, 'journal-DU1234567.sqlite'), '');
+    expect(journalPath(c)).toBe(join(results, 'journal-DU1234567.sqlite'));
+    rmSync(join(results, 'journal-DU1234567.sqlite'));
+  });
+
   it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
     const c = config('embedded', null);
     const path = journalPath(c);

@@ -115,5 +115,5 @@ export function readJournal(path: string): {
 }
 
 export function journalFile(results: string): string {
-  return join(results, 'journal-DU1234567.sqlite');
+  return join(results, 'journal-DU1___567.sqlite');
 }

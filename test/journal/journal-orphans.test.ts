@@ -74,7 +74,7 @@ describe.each(['keep', 'cancel'] as const)(
       // Not this client's: never adopted, never an orphan, never cancelled.
       expect(state(OTHER, foreign)).toBe('Submitted');
 
-      const journal = new Database(join(work.results, 'journal-DU1234567.sqlite'), { readonly: true });
+      const journal = new Database(join(work.results, 'journal-DU1___567.sqlite'), { readonly: true });
       try {
         const orphans = journal.prepare("SELECT symbol, message FROM events WHERE kind = 'orphan'").all();
         expect(orphans).toEqual([

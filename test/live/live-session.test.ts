@@ -114,7 +114,7 @@ describe.each(DATA_SETS)(
 
       // The journal ends where the results do: its last equity is the session's final equity, its trades are
       // trades.csv's.
-      const journal = new Database(join(work.results, 'journal-DU1234567.sqlite'), { readonly: true });
+      const journal = new Database(join(work.results, 'journal-DU1___567.sqlite'), { readonly: true });
       try {
         const last = journal.prepare('SELECT time, equity FROM equity ORDER BY id DESC LIMIT 1').get() as {
           time: number;
