@@ -278,6 +278,25 @@ export class RiskEngine {
     return null;
   }
 
+  /**
+   * The position sizer found no share to buy or sell (not enough cash, a risk budget below one share, no room under
+   * an exposure or sector limit): recorded under the rule `sizing`, as the rules' refusals are, so that every refused
+   * entry is in risk_events.csv and counted in metrics.json. The reason carries the figures.
+   */
+  sizingRefused(time: number, symbol: string, side: string, reason: string): void {
+    this.record({
+      type: 'risk_rejected',
+      time,
+      rule: 'sizing',
+      symbol,
+      side,
+      quantity: 0,
+      value: Number.NaN,
+      limit: Number.NaN,
+      reason,
+    });
+  }
+
   private condition(
     time: number,
     rule: string,

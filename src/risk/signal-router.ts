@@ -259,7 +259,10 @@ export class SignalRouter {
       side === 'SELL',
       scale,
     );
-    if (!sized.ok) return [reject(signal, time, sized.reason)];
+    if (!sized.ok) {
+      this.risk.sizingRefused(time, symbol, side, sized.reason);
+      return [reject(signal, time, sized.reason)];
+    }
 
     const draft = this.order(signal, time, side, sized.quantity, 'entry', DRAFT_ID);
     const draftChildren = this.bracket(signal, time, draft, stop);

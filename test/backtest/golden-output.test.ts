@@ -85,7 +85,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '27617 b758e4b2d4bc5c2bce3ca7a8c24a3939',
       'equity.csv': '2635839 84c753ca11d88b99f7f7c2f58f443c47',
       'daily.csv': '6779 1f26da03bc63cecee595b74a5bd74c2b',
-      'metrics.json': '772 c89371b5718e13f27cd5369112703842',
+      'metrics.json': '797 8e7db75763c2c9d87e72bef52cf7aad0',
     });
   });
 
@@ -145,7 +145,7 @@ describe('golden output of fixed backtests', () => {
       'orders.csv': '5086 7fabc270348d14166b75709b7b072b29',
       'equity.csv': '797621 6ae778528781db8029a2cd37f77f656e',
       'daily.csv': '2091 10cd0cedfa098a5014b72c2cd319f1c7',
-      'metrics.json': '762 6d454e5a87bce5712b41c7498d476da1',
+      'metrics.json': '788 ee4eaf1782955e1a60b7e9e901c4bd24',
     });
   });
 

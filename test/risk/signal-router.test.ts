@@ -1,3 +1,4 @@
+import type { RiskEvent } from '../../src/risk/risk-events.js';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, OrderEvent } from '../../src/domain/events.js';
 import type { Signal } from '../../src/domain/signal.js';
@@ -449,11 +450,28 @@ describe('SignalRouter with entries in flight and entry gates', () => {
     const first = only(router.onSignal(signal('LONG', 'AAPL', 50, 49), 1)) as OrderEvent;
     // 50% of 100,000 at a stop distance of 1 asks for 50,000 shares; settled cash buys 2,000.
     expect(first.order.quantity).toBe(2_000);
+    const events: RiskEvent[] = [];
+    router.risk.onEvent((event) => events.push(event));
     const second = only(router.onSignal(signal('LONG', 'MSFT', 50, 49), 1));
     expect(second).toMatchObject({
       type: 'signal_rejected',
       reason: 'insufficient settled cash: 0.00 buys no share at 50',
     });
+    // Recorded as the rules' refusals are: a row of risk_events.csv and a count in metrics.json.
+    expect(events).toEqual([
+      {
+        type: 'risk_rejected',
+        time: 1,
+        rule: 'sizing',
+        symbol: 'MSFT',
+        side: 'BUY',
+        quantity: 0,
+        value: Number.NaN,
+        limit: Number.NaN,
+        reason: 'insufficient settled cash: 0.00 buys no share at 50',
+      },
+    ]);
+    expect(router.risk.countsByRule().rejected).toEqual({ sizing: 1 });
   });
 
   it('sizes a second entry of a bar down to the gross and sector room the first leaves, rather than refusing it', () => {
