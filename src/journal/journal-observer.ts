@@ -31,8 +31,9 @@ export function positionsOf(portfolio: Portfolio): JournalPosition[] {
 
 /**
  * Journals what the engine does, the same way for a backtest and a live session: orders as they are sent, their
- * status changes, fills with the book they leave and the trades they close, refused signals, and the equity at each bar time (written when the
- * first bar of the next time arrives, once every symbol's bar of the time has been marked).
+ * status changes, fills with the book they leave and the trades they close, refused signals, and the equity at each
+ * bar time (written when the first bar of the next time arrives, once every symbol's bar of the time has been
+ * marked).
  */
 export function journalEngine(
   kernel: TradingKernel,
