@@ -16,6 +16,8 @@ export interface JournalResume {
   readonly nextOrderId: number;
   /** Every execution journaled: the broker repeating one applies nothing. */
   readonly execIds: readonly string[];
+  /** Exchange time of the latest execution journaled; undefined when there is none. */
+  readonly lastExecutionTime: number | undefined;
   /** The book after the last journaled change; undefined when none was journaled. */
   readonly book: JournalBook | undefined;
   /** Orders reserved whose placeOrder may or may not have left (the process ended in between). */
@@ -56,6 +58,8 @@ export function readResume(db: JournalDatabase): JournalResume {
     resumed: sessions > 0,
     nextOrderId: maxId === null ? 0 : maxId + 1,
     execIds,
+    lastExecutionTime:
+      (db.prepare('SELECT max(time) AS t FROM executions').get() as { t: number | null }).t ?? undefined,
     book:
       cash === undefined
         ? undefined

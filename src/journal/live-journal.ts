@@ -26,6 +26,7 @@ export interface LiveJournalOptions {
 /** What the journal needs of the execution client to finish recovery (IbExecutionClient has it). */
 export interface RecoveringExecution {
   markExecutionsSeen(execIds: Iterable<string>): void;
+  recoverExecutionsSince(time: number): void;
   workingOrders(): readonly { readonly id: number; readonly symbol: string; readonly purpose: string }[];
   order(orderId: number): { readonly ended: boolean } | undefined;
   cancel(event: CancelOrderEvent): void;
@@ -170,6 +171,9 @@ export class LiveJournal {
    */
   async recover(execution: RecoveringExecution, reconcile: () => Promise<void>): Promise<void> {
     execution.markExecutionsSeen(this.resume.execIds);
+    // Without a time TWS lists today's executions only: those of a day the process was down on would be lost.
+    const last = this.resume.lastExecutionTime;
+    if (last !== undefined) execution.recoverExecutionsSince(last);
     this.recovering = true;
     try {
       await reconcile();
@@ -185,10 +189,12 @@ export class LiveJournal {
    */
   reconciled(execution: RecoveringExecution, time: number): void {
     const { journal } = this;
+    // The executions recovered a moment ago are in the database before it is asked which orders reached the broker.
+    journal.flush();
     for (const id of this.resume.open) {
       const tracked = execution.order(id);
       if (tracked !== undefined && !tracked.ended) continue;
-      if (this.resume.reserved.includes(id) && tracked === undefined) {
+      if (this.resume.reserved.includes(id) && tracked === undefined && !this.reachedBroker(id)) {
         journal.status(id, time, 'never_sent', 'reserved, but the broker never had it (the process ended first)');
         journal.event('recovery', time, `order ${id} was reserved but never reached the broker`);
       } else {
@@ -208,6 +214,21 @@ export class LiveJournal {
         execution.cancel({ type: 'cancel_order', time, orderId: order.id, reason: 'orphan order: not in the journal' });
       }
     }
+  }
+
+  /**
+   * Whether an order the journal only knows as reserved was at the broker all the same: it or an order of its
+   * bracket executed (a bracket goes out whole, so a child of an entry that filled was sent with it).
+   */
+  private reachedBroker(orderId: number): boolean {
+    const row = this.journal.db
+      .prepare(
+        `SELECT 1 FROM executions e JOIN orders o ON o.order_id = e.order_id
+         WHERE coalesce(o.parent_id, o.order_id) =
+           (SELECT coalesce(parent_id, order_id) FROM orders WHERE order_id = ?) LIMIT 1`,
+      )
+      .get(orderId);
+    return row !== undefined;
   }
 
   /** The broker's figures were taken over ours: each difference with both values, then the book as it now is. */

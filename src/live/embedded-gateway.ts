@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { ensureSampleData } from '../data/ensure-sample-data.js';
-import { MS_PER_DAY } from '../domain/time.js';
+import { formatTime, MS_PER_DAY } from '../domain/time.js';
 import { Gateway, GatewayConfigError } from '../gateway/gateway.js';
 import { RTH_CLOSE_MS } from '../gateway/market/exchange-calendar.js';
 import { StateFileError } from '../gateway/broker/state-store.js';
@@ -72,5 +72,14 @@ export async function startEmbeddedGateway(config: Config, logger: Logger): Prom
     throw error;
   }
   const lastDay = gateway.calendar.dayAt(gateway.calendar.size - 1) ?? 0;
-  return { gateway, port: gateway.port, dataEnd: lastDay * MS_PER_DAY + RTH_CLOSE_MS, dataDirectory };
+  const dataEnd = lastDay * MS_PER_DAY + RTH_CLOSE_MS;
+  if (gateway.replayStart >= dataEnd) {
+    // A state file's account whose replay reached the end of the data: a session would trade nothing and end at once.
+    await gateway.stop();
+    const where = settings.state_file === null ? '' : ` (where the state file ${settings.state_file} left the account)`;
+    throw new EmbeddedGatewayError(
+      `ibkr.embedded: the replay starts at ${formatTime(gateway.replayStart)}${where}, after the data in ${dataDirectory} ends (${formatTime(dataEnd)}): nothing is left to trade; remove the state file for a new account, or add later data`,
+    );
+  }
+  return { gateway, port: gateway.port, dataEnd, dataDirectory };
 }

@@ -196,40 +196,45 @@ export class LiveResults {
 }
 
 /**
- * The last row of each date of an account file (daily.csv, or equity.csv when the day files were never written),
- * and the equity of its first row.
+ * The last row of each date of an account file (daily.csv, or equity.csv), from `after` on (exchange time, ms), and
+ * the equity of its first row.
  */
-function readDays(path: string): { days: EquityCurve; firstEquity: number } {
+function readDays(path: string, into: EquityCurve, after = Number.NEGATIVE_INFINITY): number {
   const table = readCsvTable(path, ['time', 'cash', 'settled_cash', 'positions_value']);
-  const days = new EquityCurve(table.rows.length);
   let firstEquity = Number.NaN;
   for (let i = 0; i < table.rows.length; i++) {
     const row = columnReader(table, i);
     const cash = row.number('cash');
     const value = row.number('positions_value');
     if (i === 0) firstEquity = cash + value;
-    days.appendDay(row.time('time', parseTime), cash, row.number('settled_cash'), value);
+    const time = row.time('time', parseTime);
+    if (time > after) into.appendDay(time, cash, row.number('settled_cash'), value);
   }
-  return { days, firstEquity };
+  return firstEquity;
 }
 
 /**
- * The daily snapshots, closed trades and initial equity of the results a continued session follows (its daily.csv,
- * trades.csv and metrics.json; equity.csv's days and first row when a session died before it wrote the others);
- * null when there are none or they cannot be read, and the days then start anew (equity.csv keeps every row).
+ * The daily snapshots, closed trades and initial equity of the results a continued session follows: daily.csv's
+ * days, then the days of equity.csv after them — a session that died before a day's end never wrote that day to
+ * daily.csv, and a later session would otherwise leave it out (its last equity row stands for it) —, trades.csv and
+ * metrics.json (equity.csv's first row when a session died before it wrote one). Null when there are none or they
+ * cannot be read, and the days then start anew (equity.csv keeps every row).
  */
 function earlierRun(
   files: ReportFiles,
 ): { days: EquityColumns; trades: TradeRecord[]; initialEquity: number | null } | null {
-  const source = existsSync(files.daily) ? files.daily : existsSync(files.equity) ? files.equity : null;
-  if (source === null) return null;
+  const [daily, equity] = [existsSync(files.daily), existsSync(files.equity)];
+  if (!daily && !equity) return null;
   try {
-    const { days, firstEquity } = readDays(source);
+    const days = new EquityCurve();
+    if (daily) readDays(files.daily, days);
+    const lastDaily = days.length > 0 ? days.rows().time[days.length - 1]! : Number.NEGATIVE_INFINITY;
+    const firstEquity = equity ? readDays(files.equity, days, lastDaily) : Number.NaN;
     let initialEquity: number | null = null;
     if (existsSync(files.metrics)) {
       const metrics = JSON.parse(readFileSync(files.metrics, 'utf8')) as { initial_equity?: unknown };
       if (typeof metrics.initial_equity === 'number') initialEquity = metrics.initial_equity;
-    } else if (source === files.equity && Number.isFinite(firstEquity)) {
+    } else if (Number.isFinite(firstEquity)) {
       initialEquity = firstEquity;
     }
     const trades = existsSync(files.trades) ? readTrades(files.trades) : [];

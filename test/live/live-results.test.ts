@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LiveResults } from '../../src/live/live-results.js';
 import { useTempDir } from '../data/temp-dir.js';
@@ -114,5 +114,27 @@ describe('LiveResults', () => {
     const metrics = second.close(0);
     expect([metrics.initial_equity, metrics.final_equity, metrics.trades]).toEqual([100_000, 99_500, 1]);
     expect(metrics.total_return).toBeCloseTo(-0.005, 12);
+  });
+
+  it('keeps a day no session closed: its last row of equity.csv stands for it in daily.csv and the metrics', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 16), account(101_000));
+    first.dayEnded(0);
+    first.equity(at(17, 11), account(100_600));
+    first.close(0);
+    // As a kill -9 on the 17th leaves the files: daily.csv has the 16th only.
+    writeFileSync(first.files.daily, `${readFileSync(first.files.daily, 'utf8').split('\n').slice(0, 2).join('\n')}\n`);
+    expect(lines(first.files.daily)).toEqual(['2024-10-16 16:00:00,101000,101000,101000,0']);
+    // The next session starts on the 18th.
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 100_600, append: true });
+    second.equity(at(18, 16), account(100_900));
+    const metrics = second.close(0);
+    expect(lines(second.files.daily)).toEqual([
+      '2024-10-16 16:00:00,101000,101000,101000,0',
+      '2024-10-17 11:00:00,100600,100600,100600,0',
+      '2024-10-18 16:00:00,100900,100900,100900,0',
+    ]);
+    expect([metrics.initial_equity, metrics.final_equity, metrics.periods]).toEqual([100_000, 100_900, 3]);
   });
 });

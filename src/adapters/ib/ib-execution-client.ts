@@ -20,6 +20,7 @@ import type { IbClient, IbClientOptions } from './ib-client.js';
 import { IbCode } from './ib-codes.js';
 import { IbEventOutbox } from './ib-event-outbox.js';
 import { parseIbExecutionTime } from './ib-execution-time.js';
+import { endDateTime } from './ib-request-text.js';
 import { IbFillBooker } from './ib-fill-booker.js';
 import {
   ibContractOf,
@@ -39,6 +40,9 @@ import {
   type ReconcileReport,
 } from './ib-reconciliation.js';
 import { describeOrder, viewOf, type IbWorkingOrder } from './ib-working-order.js';
+
+/** The zone exchange times are in: a filter's time names it, so that TWS reads it whatever its login zone. */
+const EXCHANGE_ZONE = timeZone('America/New_York')!;
 
 /** The parts of IbClient the execution client uses (a fake in unit tests). */
 export type IbOrderConnection = Pick<
@@ -97,6 +101,7 @@ export class IbExecutionClient implements ExecutionClient {
   private readonly twsZone: TimeZone;
   private readonly reconcileTimeoutMs: number;
   private run: IbReconciliation | undefined;
+  private executionsSince: number | undefined;
   private readonly timeOf = (execution: Execution): number | undefined =>
     parseIbExecutionTime(execution.time, this.twsZone);
   private inflight: Promise<ReconcileReport> | undefined;
@@ -209,6 +214,15 @@ export class IbExecutionClient implements ExecutionClient {
     return this.booker.execIds();
   }
 
+  /**
+   * Asks the next reconciliation for the executions since `time` (exchange time) rather than today's alone: a
+   * restart on a later day than the last execution journaled recovers those of the days in between, as far back
+   * as TWS keeps them (its trade log: up to 7 days). Repeats of executions already seen book nothing.
+   */
+  recoverExecutionsSince(time: number): void {
+    this.executionsSince = time;
+  }
+
   /** Marks executions as accounted for (a journal's execIds at start-up): IB repeating them books nothing. */
   markExecutionsSeen(execIds: Iterable<string>): void {
     for (const execId of execIds) this.booker.markSeen(execId);
@@ -238,7 +252,13 @@ export class IbExecutionClient implements ExecutionClient {
         api.reqOpenOrders();
       }) &&
       this.client.send((api) => {
-        api.reqExecutions(reqId, { clientId: String(this.clientId), acctCode: this.options.account });
+        const since = this.executionsSince;
+        api.reqExecutions(reqId, {
+          clientId: String(this.clientId),
+          acctCode: this.options.account,
+          // A second early: TWS lists the executions after the time, and the one at it may be the journal's last.
+          ...(since === undefined ? {} : { time: endDateTime(since - 1000, EXCHANGE_ZONE) }),
+        });
       });
     if (!sent) run.fail('not connected to TWS');
     const outcome = await run.done;
@@ -251,6 +271,7 @@ export class IbExecutionClient implements ExecutionClient {
       }
       return outcome;
     }
+    this.executionsSince = undefined;
     const report = this.applyReconciliation(run, options.applyFills ?? true);
     await this.booker.whenSettled(run.executions.map((e) => e.execution.execId ?? ''));
     return report;

@@ -44,6 +44,10 @@ export function loadStateFile(path: string): GatewayStateFile | undefined {
   if (typeof parsed !== 'object' || parsed === null || (parsed as { format?: unknown }).format !== 1) {
     throw new StateFileError(`the state file ${path} is not a gateway state file (format 1)`);
   }
+  const missing = missingPart(parsed as Record<string, unknown>);
+  if (missing !== null) {
+    throw new StateFileError(`the state file ${path} is damaged: ${missing}; left as it is`);
+  }
   const state = parsed as GatewayStateFile;
   // JSON has no NaN: a day marker saved as NaN comes back as null.
   const realizedDay = state.broker.account.realizedDay as number | null;
@@ -54,6 +58,26 @@ export function loadStateFile(path: string): GatewayStateFile | undefined {
       account: { ...state.broker.account, realizedDay: realizedDay ?? Number.NaN },
     },
   };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What a format-1 file lacks of the parts a restart reads (hand-edited or cut short), or null. */
+function missingPart(state: Record<string, unknown>): string | null {
+  if (typeof state.clock !== 'number' || !Number.isFinite(state.clock)) return 'clock is not a time in ms';
+  const broker = state.broker;
+  if (!isObject(broker)) return 'broker is missing';
+  for (const key of ['nextPermId', 'execSeq'] as const) {
+    if (typeof broker[key] !== 'number') return `broker.${key} is not a number`;
+  }
+  for (const key of ['maxOrderIds', 'orders', 'trailStops', 'executions'] as const) {
+    if (!Array.isArray(broker[key])) return `broker.${key} is not a list`;
+  }
+  const account = broker.account;
+  if (!isObject(account)) return 'broker.account is missing';
+  if (typeof account.accountId !== 'string') return 'broker.account.accountId is missing';
+  return null;
 }
 
 /** Writes the state atomically: a crash mid-write leaves the previous file intact. */

@@ -159,10 +159,17 @@ describe('IbExecutionClient.reconcile', () => {
     tws.state(1, 'Submitted');
     tws.drop();
     // While down the entry filled in two parts and its stop sold 60 of them; TWS lists the stop's sale first, and
-    // reports its target's sale as it happens, before its answer has ended.
+    // reports its target's sale as it happens, before its answer has ended. The journal's last execution was the
+    // day before: the executions since then are asked for, not today's alone.
     tws.connected = true;
+    client.recoverExecutionsSince(Date.UTC(2021, 1, 26, 15, 30));
     const reconciled = client.reconcile();
     const reqId = tws.lastExecutionsRequest();
+    expect(tws.sent.at(-1)).toEqual({
+      kind: 'reqExecutions',
+      reqId,
+      filter: { clientId: '7', acctCode: ACCOUNT, time: '20210226 15:29:59 US/Eastern' },
+    });
     tws.state(3, 'Submitted', 0, 100, { ...TARGET, parentId: 1, ocaGroup: 'bracket-1' });
     tws.openOrderEnd();
     const at = (time: string) => ({ orderRef: 'ets:entry:sma', time: `20210301 ${time} US/Eastern` });
@@ -186,6 +193,10 @@ describe('IbExecutionClient.reconcile', () => {
       'fill 2 60@99.5 c1',
       'fill 3 40@500 c1',
     ]);
+    // Once recovered, a reconciliation asks for today's again.
+    void client.reconcile();
+    expect(tws.sent.at(-1)).toMatchObject({ filter: { clientId: '7', acctCode: ACCOUNT } });
+    expect(tws.sent.at(-1)).not.toHaveProperty('filter.time');
   });
 
   it('adopts an open order TWS reports on its own, outside a reconciliation', () => {
