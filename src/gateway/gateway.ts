@@ -12,7 +12,7 @@ import type { GatewayOptions } from './gateway-options.js';
 import { silentGatewayLogger, type GatewayLogger } from './logger.js';
 import { ContractRegistry } from './market/contract-registry.js';
 import { loadMarketData } from './market/data-source.js';
-import { RTH_CLOSE_MS, RTH_OPEN_MS, TradingCalendar, wireDateTime } from './market/exchange-calendar.js';
+import { RTH_OPEN_MS, TradingCalendar, wireDateTime } from './market/exchange-calendar.js';
 import { MarketDataStore } from './market/market-data-store.js';
 import { PriceMarks } from './market/price-marks.js';
 import { ReplayClock } from './market/replay-clock.js';
@@ -50,12 +50,6 @@ function resolveStart(start: GatewayOptions['start'], saved: number | undefined,
   if (!Number.isFinite(time)) throw new GatewayConfigError(`start ${JSON.stringify(start)} is not a time`);
   // The account's executions happened up to the saved time: replaying from before it would put new executions
   // before old ones, and a client reconciling them would book them out of order.
-  const dataEnd = (calendar.dayAt(calendar.size - 1) ?? 0) * MS_PER_DAY + RTH_CLOSE_MS;
-  if (time >= dataEnd) {
-    throw new GatewayConfigError(
-      `start ${formatTime(time)} is after the data ends (${formatTime(dataEnd)}): there would be nothing to replay`,
-    );
-  }
   if (saved !== undefined && time < saved) {
     throw new GatewayConfigError(
       `start ${formatTime(time)} is before the state file's replay time ${formatTime(saved)}: a replay with a state file continues from there (leave the start out) or starts later`,

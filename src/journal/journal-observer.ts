@@ -47,9 +47,17 @@ export function journalEngine(
   let barTime = Number.NaN;
   /** The execution being applied: the engine reports the trades it closes right after it. */
   let execId = '';
+  /** The latest time an equity row was written for: the rows only go forward, as equity.csv's do. */
+  let written = Number.NEGATIVE_INFINITY;
+  const equityAt = (time: number): void => {
+    // A live session's warm-up marks each symbol's history from its first bar: earlier times come again.
+    if (time < written) return;
+    written = time;
+    journal.equity(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+  };
   const flushEquity = (): void => {
     if (Number.isNaN(barTime)) return;
-    journal.equity(barTime, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    equityAt(barTime);
     barTime = Number.NaN;
   };
   kernel.engine.observe({
@@ -97,10 +105,12 @@ export function journalEngine(
     },
     onFill(fill) {
       if (options.crash !== undefined && journal.remaining(fill.orderId) > fill.quantity) options.crash('partial-fill');
+      // Live, a fill comes between bars: the last bar's equity is its own, written before the fill changes it.
+      if (fill.time > barTime) flushEquity();
       execId = fill.execId;
       const recovered = options.recovering?.() ?? false;
       journal.fill(fill, positionOf(portfolio, fill.symbol), portfolio.cash, portfolio.settledCash, recovered);
-      journal.equity(fill.time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+      equityAt(fill.time);
     },
     onTrade(trade) {
       journal.trade(execId, trade);

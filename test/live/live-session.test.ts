@@ -121,6 +121,10 @@ describe.each(DATA_SETS)(
           equity: number;
         };
         expect(formatTime(last.time)).toBe(dataEnd(gateway));
+        // Its rows go forward in time, as equity.csv's do: the warm-up's history of one symbol after another adds
+        // no rows back in time.
+        const times = journal.prepare('SELECT time FROM equity ORDER BY id').pluck().all() as number[];
+        expect(times.filter((time, i) => i > 0 && time < times[i - 1]!)).toEqual([]);
         expect(cents(last.equity)).toBe(cents(metrics.final_equity as number));
         const trades = readFileSync(join(work.results, 'trades.csv'), 'utf8').trim().split('\n').slice(1);
         expect(journaledTrades(journal)!.map(tradeRow)).toEqual(trades);
