@@ -63,7 +63,7 @@ export class BacktestJournal {
         this.journal.reserve(event);
       },
     });
-    this.flush = journalEngine(kernel, this.journal).flushEquity;
+    this.flush = journalEngine(kernel, this.journal).finishEquity;
   }
 
   /** The run succeeded: commit and give the file its name. */

@@ -40,8 +40,11 @@ export function journalEngine(
   journal: TradingJournal,
   options: JournalObserverOptions = {},
 ): {
-  /** Writes the equity of the last bar time not written yet (at the end of a run). */
-  readonly flushEquity: () => void;
+  /**
+   * At the end of a run: writes the equity of the last bar time not written yet, then, given a time (a live
+   * session's end), the equity at that time.
+   */
+  readonly finishEquity: (endTime?: number) => void;
 } {
   const { portfolio } = kernel;
   let barTime = Number.NaN;
@@ -116,5 +119,10 @@ export function journalEngine(
       journal.trade(execId, trade);
     },
   });
-  return { flushEquity };
+  return {
+    finishEquity: (endTime) => {
+      flushEquity();
+      if (endTime !== undefined && Number.isFinite(endTime)) equityAt(endTime);
+    },
+  };
 }

@@ -149,15 +149,10 @@ export class LiveJournal {
     const crash = this.options.crash;
     // What can wait is committed once per socket read, off the bar → order path (see TradingJournal.batchPerTurn).
     this.journal.batchPerTurn();
-    const { flushEquity } = journalEngine(kernel, this.journal, {
+    this.endEquity = journalEngine(kernel, this.journal, {
       recovering: () => this.recovering,
       ...(crash === undefined ? {} : { crash }),
-    });
-    const { portfolio } = kernel;
-    this.endEquity = (time) => {
-      flushEquity();
-      if (Number.isFinite(time)) this.journal.equity(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
-    };
+    }).finishEquity;
     // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
     kernel.risk.onEvent((event) => {
       const halt = event.type === 'trading_state' && event.to === 'HALTED';
