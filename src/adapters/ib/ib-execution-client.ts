@@ -431,10 +431,11 @@ export class IbExecutionClient implements ExecutionClient {
     });
     if (result !== 'booked') return result;
     if (tracked === undefined) {
-      this.options.logger.warn(
-        { execId, orderId, symbol: contract.symbol },
-        'execution of an order this session does not follow',
-      );
+      // An order of ours (its orderRef says so) that ended while no session followed it is expected after a restart;
+      // anything else traded on this client id by another program deserves a look.
+      const fields = { execId, orderId, symbol: contract.symbol };
+      if (ref === undefined) this.options.logger.warn(fields, 'execution of an order not placed by this system');
+      else this.options.logger.info(fields, 'execution of an order of an earlier session booked');
     }
     this.tracker.executed(orderId, execution.shares ?? 0);
     this.oerChanged(this.options.oer.executed(orderId, time));

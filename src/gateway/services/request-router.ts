@@ -217,10 +217,11 @@ export class RequestRouter {
 
   private executions(session: ClientSession, reqId: number, filter: WireExecutionFilter): void {
     const broker = this.s.broker;
-    const since = dayNumber(this.s.clock.now()) * MS_PER_DAY;
+    const now = this.s.clock.now();
+    const since = dayNumber(now) * MS_PER_DAY;
     const account = broker.account.accountId;
     for (const e of broker.orders.executions) {
-      if (!matchesExecutionFilter(e, filter, account, since)) continue;
+      if (!matchesExecutionFilter(e, filter, account, since, now)) continue;
       const instrument = this.s.registry.bySymbolName(e.symbol);
       if (instrument === undefined) continue;
       session.send(
