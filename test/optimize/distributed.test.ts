@@ -7,19 +7,25 @@ import { parseRedisUrl } from '../../src/optimize/redis-url.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { redisAvailable } from '../support/redis-server.js';
 import { serving, stop, useRedis } from '../support/queue-worker.js';
-import { runCli, startCli } from '../support/run-cli.js';
+import { runCli, startCli, type CliRun, type RunningCli } from '../support/run-cli.js';
 import { waveSeries, writeSeries } from '../walk-forward/wfa-fixture.js';
 
 const enabled = redisAvailable();
 
 /**
  * Waits until the queue has finished `count` backtests and returns how many are still to run, so that a worker is
- * killed part-way through however fast this machine runs them.
+ * killed part-way through however fast this machine runs them. A run that ends first fails the wait with its output
+ * (rather than the test's timeout).
  */
-async function untilCompleted(url: string, count: number): Promise<number> {
+async function untilCompleted(url: string, count: number, run: RunningCli): Promise<number> {
   const queue = new Queue(QUEUE_NAME, { connection: parseRedisUrl(url) });
+  let ended: CliRun | undefined;
+  void run.done.then((result) => (ended = result));
   try {
     for (;;) {
+      if (ended !== undefined) {
+        throw new Error(`the run ended (${ended.status}) before ${count} backtests were done:\n${ended.stderr}`);
+      }
       const counts = await queue.getJobCounts('completed', 'active', 'waiting', 'delayed');
       if ((counts.completed ?? 0) >= count) return (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.delayed ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -51,7 +57,7 @@ describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server',
       try {
         await Promise.all(workers.map(serving));
         const run = startCli([...args, '--queue', redis().url, '--out', 'queued'], dir);
-        expect(await untilCompleted(redis().url, 4)).toBeGreaterThan(50);
+        expect(await untilCompleted(redis().url, 4, run)).toBeGreaterThan(50);
         workers[0]!.child.kill('SIGKILL');
         const result = await run.done;
         expect(result.stderr).not.toMatch(/error/i);
