@@ -5,6 +5,7 @@ import { lowerBound, sliceBarSeriesByTime } from '../data/slice-bar-series.js';
 import type { BarSeries } from '../domain/bar.js';
 import { OrderSide } from '../domain/order.js';
 import { createCommissionModel } from '../execution/commission-model.js';
+import { slippedPrice } from '../execution/fill-model.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/silent-logger.js';
 import type { EquityColumns } from '../performance/equity-curve.js';
@@ -72,19 +73,22 @@ function distinctTimes(series: readonly BarSeries[], from: number): number {
 function closeAtWindowEnd(run: Config, portfolio: Portfolio, slices: readonly BarSeries[]): void {
   const commission = createCommissionModel(run.backtest.commission, run.commission_rates);
   for (const slice of slices) {
-    const quantity = portfolio.quantity(slice.symbol);
-    if (quantity <= 0 || slice.length === 0) continue;
+    const held = portfolio.quantity(slice.symbol);
+    if (held === 0 || slice.length === 0) continue;
     const last = slice.length - 1;
     const time = slice.time[last]!;
-    const price = slice.close[last]! * (1 - run.backtest.slippage_bps / 10_000);
+    const side = held > 0 ? OrderSide.Sell : OrderSide.Buy;
+    const quantity = Math.abs(held);
+    // As a market order at the close fills in a backtest: slipped against the trader and rounded to the tick.
+    const price = slippedPrice(slice.close[last]!, side, run.backtest.slippage_bps);
     portfolio.applyFill({
       orderId: 0,
       execId: `window-end-${slice.symbol}`,
       symbol: slice.symbol,
-      side: OrderSide.Sell,
+      side,
       quantity,
       price,
-      commission: commission.commission(OrderSide.Sell, quantity, price, time),
+      commission: commission.commission(side, quantity, price, time),
       time,
       purpose: 'exit',
     });
@@ -111,8 +115,8 @@ function windowCurve(
  * One backtest of one parameter set on one window, in memory: the backtest runner with the config's full cost and
  * risk model over the series sliced to the window. Bars from `warmupFrom` feed the strategy, but entries are held
  * until `from` (warm-up comes from data before the window, never from after it). Positions still open after the
- * last bar are sold at that bar's close less the configured slippage, paying the configured commission, so that
- * every window ends flat and windows can be stitched without carrying positions across.
+ * last bar are closed at that bar's close with the configured slippage, on the tick, paying the configured
+ * commission, so that every window ends flat and windows can be stitched without carrying positions across.
  */
 export function runWindowBacktest(
   config: Config,
