@@ -25,6 +25,8 @@ const str = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(...check
 
 const percent = num(z.minimum(0), z.maximum(100));
 const positiveInt = int(z.positive());
+/** Worker threads of an optimisation at most. */
+export const MAX_WORKERS = 256;
 const nonNegative = num(z.minimum(0));
 /** A day that exists (not 2020-02-30 or 1998-13-01), in the years calendar-text.ts allows. */
 const dateText = z.nullable(str(z.refine((text) => parseDateText(text) !== undefined, DATE_EXPECTED)));
@@ -315,8 +317,8 @@ const walkForwardSchema = z.strictObject({
   step_period: opt(z.nullable(periodText), null),
   /** Parameter sets with fewer closed trades are not chosen. */
   min_trades: opt(int(z.minimum(0)), 0),
-  /** Worker threads; null: one per core. */
-  workers: opt(z.nullable(positiveInt), null),
+  /** Worker threads; null: one per core. Each one costs some megabytes, and more than the cores only wait. */
+  workers: opt(z.nullable(int(z.positive(), z.maximum(MAX_WORKERS))), null),
   /** S of the PBO's combinatorially symmetric cross-validation: an even number of partitions. */
   pbo_partitions: opt(
     int(

@@ -60,7 +60,8 @@ export function poolRunner(context: EvaluationContext, workers: number, cache: J
   };
   const pool = new Tinypool({
     filename: workerFile(),
-    minThreads: workers,
+    // Threads beyond the cores start only when there are tasks for them: a small grid does not pay for idle ones.
+    minThreads: Math.min(workers, availableParallelism()),
     maxThreads: workers,
     workerData,
     taskQueue: new PriorityTaskQueue(),

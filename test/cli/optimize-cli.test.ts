@@ -116,6 +116,10 @@ describe('ets optimize and ets walk-forward', () => {
         'error: --in-sample -5: expected a number of bars (504) or a calendar length (2Y, 6M, 13W, 30D)\n',
       ],
       [['optimize', ...common, '--workers', '-1'], 'error: --workers -1: expected a whole number\n'],
+      [
+        ['optimize', ...common, '--workers', '100000'],
+        'error: the command line: invalid configuration: --workers (backtest.walk_forward.workers): got 100000; expected number to be <=256\n',
+      ],
       [['walk-forward', ...common, '--in-sample', '5000'], 'error: no complete walk-forward window fits'],
       [
         ['walk-forward', ...common, '--in-sample', '200', '--out-of-sample', '100', '--step', '50'],
