@@ -8,6 +8,7 @@ import { WALK_FORWARD_FILES } from '../report/result-file-names.js';
 import { runWalkForward } from '../walk-forward/run-walk-forward.js';
 import type { StudySettings } from './optimize-command.js';
 import { studyOptions } from './optimize-run.js';
+import { holdInterrupts } from './interrupts.js';
 import { checkOutputs } from './output-locations.js';
 
 /** A length from its `*_period` key when set, else from its `*_bars` key. */
@@ -40,6 +41,7 @@ export async function runWalkForwardCommand(config: Config, settings: StudySetti
         ? ({ unit: 'bars', count: wf.step_bars } as const)
         : outOfSample;
   const opened = await openLogger(config.logging);
+  let release: (() => void) | undefined;
   try {
     const options = studyOptions(config, settings, 'walk-forward', opened.logger);
     const outcome = await runWalkForward(config, {
@@ -48,6 +50,10 @@ export async function runWalkForwardCommand(config: Config, settings: StudySetti
       inSample: length(wf.in_sample_period, wf.in_sample_bars),
       outOfSample,
       step,
+      // The earlier results go when the new ones take their names: Ctrl+C waits until report.html is there too.
+      onPublish: () => {
+        release = holdInterrupts();
+      },
     });
     const s = outcome.summary as {
       oos: { total_return: number | null; sharpe: number | null; max_drawdown: number | null };
@@ -63,8 +69,10 @@ export async function runWalkForwardCommand(config: Config, settings: StudySetti
       `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
       `report: ${resolve(writeReportHtml(out, reportOptions(config, `Walk-forward analysis in ${resolve(out)}`, config.backtest.csv_directory)))}`,
     ];
+    release?.();
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
+    release?.();
     await opened.close();
   }
 }

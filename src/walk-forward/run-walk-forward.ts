@@ -33,6 +33,8 @@ export interface WalkForwardOptions extends StudyOptions {
   readonly inSample: WindowLength;
   readonly outOfSample: WindowLength;
   readonly step: WindowLength;
+  /** Called just before the result files take their names (the CLI holds Ctrl+C from there to its report). */
+  readonly onPublish?: () => void;
 }
 
 export interface WindowResult {
@@ -182,12 +184,14 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
 
   const out = config.backtest.results_directory;
   const files = WALK_FORWARD_FILES.map((f) => join(out, f));
-  writeResultFiles([
+  const texts = [
     { path: files[0]!, text: windowsCsv(names, t, windows, figures, options) },
     { path: files[1]!, text: equityCsv(stitched) },
     { path: files[2]!, text: tradesCsv(windows) },
     { path: files[3]!, text: `${JSON.stringify(summary, null, 2)}\n` },
-  ]);
+  ];
+  options.onPublish?.();
+  writeResultFiles(texts);
   return { windows, summary, passed, files };
 }
 

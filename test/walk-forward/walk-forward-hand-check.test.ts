@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/domain/bar.js';
@@ -53,13 +53,19 @@ describe('walk-forward on a hand-checkable series', () => {
 
   it('chooses, per window, the set a naive reimplementation finds best in sample and stitches its OOS equity', async () => {
     const config = plainConfig(dir, ['AAA']);
+    const summaryFile = join(config.backtest.results_directory, 'wfa_summary.json');
+    // The CLI holds Ctrl+C from this call on: the files must not have their names yet.
+    const publishedBefore: boolean[] = [];
     const outcome = await runWalkForward(config, {
       ...studyOptions(grid),
       mode: 'rolling',
       inSample: { unit: 'bars', count: 200 },
       outOfSample: { unit: 'bars', count: 100 },
       step: { unit: 'bars', count: 100 },
+      onPublish: () => publishedBefore.push(existsSync(summaryFile)),
     });
+    expect(publishedBefore).toEqual([false]);
+    expect(existsSync(summaryFile)).toBe(true);
     expect(outcome.windows.map((w) => w.bounds)).toEqual(
       bounds.map((b) => ({ isStart: b.isStart, isEnd: b.isEnd, oosStart: b.isEnd, oosEnd: b.oosEnd })),
     );
