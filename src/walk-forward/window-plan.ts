@@ -7,6 +7,9 @@ export type WindowLength =
 
 export type WalkForwardMode = 'rolling' | 'anchored';
 
+/** How far consecutive calendar windows may overlap from their boundaries' moves alone (weekends, holidays, month ends). */
+const MAX_BOUNDARY_OVERLAP_MS = 7 * 86_400_000;
+
 /** One walk-forward window as index ranges [start, end) of the timeline. */
 export interface PlannedWindow {
   readonly isStart: number;
@@ -71,8 +74,9 @@ export function addLength(time: number, length: WindowLength, count = 1): number
  * are measured from the first bar's time, a boundary falling at the first bar at or after it. Only complete windows
  * are used: the out-of-sample window must end within the data (bars), or the data must reach its end (calendar).
  * Out-of-sample windows never overlap, as the stitched result counts each day once: a step shorter than the
- * out-of-sample window is refused, and where calendar boundaries falling on the next bar after a weekend or holiday
- * make a window reach a bar or two into the next one's, it ends where the next one starts.
+ * out-of-sample window is refused (in other units: when the windows it gives overlap by a week or more), and where
+ * calendar boundaries falling on the next bar after a weekend or holiday make a window reach a bar or two into the
+ * next one's, it ends where the next one starts.
  */
 export function planWindows(
   timeline: Float64Array,
@@ -99,8 +103,9 @@ export function planWindows(
       if (oosEnd > n) break;
     } else {
       const origin = timeline[0]!;
+      // Not clamped to the data: a window that would end past it is incomplete and left out below.
       const shifted = (length: WindowLength, from: number, times: number): number =>
-        length.unit === 'bars' ? Math.min(n, at(from) + length.count * times) : at(addLength(from, length, times));
+        length.unit === 'bars' ? at(from) + length.count * times : at(addLength(from, length, times));
       const startTime = step.unit === 'bars' ? timeline[Math.min(n - 1, k * step.count)]! : addLength(origin, step, k);
       isStart = mode === 'rolling' ? at(startTime) : 0;
       isEnd = shifted(inSample, startTime, 1);
@@ -108,15 +113,18 @@ export function planWindows(
       oosEnd = shifted(outOfSample, timeline[isEnd]!, 1);
       // A calendar window is complete only when the data goes on past its end.
       if (outOfSample.unit === 'bars' ? oosEnd > n : oosEnd >= n) break;
-      if (oosEnd > n) break;
     }
     if (isEnd - isStart < 2 || oosEnd - isEnd < 1) {
       throw new OptimizeConfigError('the walk-forward windows are shorter than two bars: lengthen them');
     }
     const previous = windows.at(-1);
     if (previous !== undefined && previous.oosEnd > isEnd) {
-      // Steps and windows in different units: a step well short of the window is the refused case above.
-      if (2 * (isEnd - previous.oosStart) < previous.oosEnd - previous.oosStart) throw stepTooShort(step, outOfSample);
+      // Boundaries moved past a weekend, holidays or a month's end overlap by a few days: the earlier window ends
+      // where the next starts. More is a step shorter than the window in other units (30W against 6M, 6M against
+      // 100 bars): refused as above, rather than cutting every window short of the length asked for.
+      if (timeline[previous.oosEnd - 1]! - timeline[isEnd]! >= MAX_BOUNDARY_OVERLAP_MS) {
+        throw stepTooShort(step, outOfSample);
+      }
       windows[windows.length - 1] = { ...previous, oosEnd: isEnd };
     }
     windows.push({ isStart, isEnd, oosStart: isEnd, oosEnd });

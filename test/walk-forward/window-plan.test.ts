@@ -71,6 +71,34 @@ describe('planWindows', () => {
     for (let k = 1; k < windows.length; k++) expect(windows[k]!.oosStart).toBe(windows[k - 1]!.oosEnd);
   });
 
+  it('refuses a step shorter than the out-of-sample window in other units instead of cutting the windows short', () => {
+    const weekdays: number[] = [];
+    for (let t = utcTime(2020, 0, 1); weekdays.length < 1000; t += MS_PER_DAY) {
+      const day = new Date(t).getUTCDay();
+      if (day !== 0 && day !== 6) weekdays.push(t);
+    }
+    const days = Float64Array.from(weekdays);
+    // 30 weeks out of sample stepped by 6 months, 6 months stepped by 100 bars, 140 bars stepped by 6 months.
+    const cases = [
+      [parseLength('30W'), parseLength('6M'), /step \(6M\) is shorter than the out-of-sample window \(30W\)/],
+      [parseLength('6M'), bars(100), /step \(100 bars\) is shorter than the out-of-sample window \(6M\)/],
+      [bars(140), parseLength('6M'), /step \(6M\) is shorter than the out-of-sample window \(140 bars\)/],
+    ] as const;
+    for (const [outOfSample, step, message] of cases) {
+      expect(() => planWindows(days, 'rolling', parseLength('1Y'), outOfSample, step)).toThrow(message);
+    }
+    // About as long (26 weeks against 6 months): the windows meet where the calendar puts them.
+    expect(planWindows(days, 'rolling', parseLength('1Y'), parseLength('26W'), parseLength('6M')).length).toBe(5);
+  });
+
+  it('leaves out a last out-of-sample window in bars that the data does not complete', () => {
+    const days = Float64Array.from({ length: 1000 }, (_, i) => utcTime(2020, 0, 1) + i * MS_PER_DAY);
+    const windows = planWindows(days, 'rolling', parseLength('1Y'), bars(180), parseLength('6M'));
+    expect(windows.length).toBeGreaterThan(0);
+    for (const w of windows) expect(w.oosEnd - w.oosStart).toBe(180);
+    expect(windows.at(-1)!.oosEnd).toBeLessThanOrEqual(1000);
+  });
+
   it('says so when no window fits', () => {
     expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(OptimizeConfigError);
     expect(() => planWindows(timeline, 'rolling', bars(8), bars(3), bars(3))).toThrow(
