@@ -63,6 +63,14 @@ export class ConnectionMonitor implements EntryGate {
     return this.current;
   }
 
+  /**
+   * TWS has lost IB, or is being resynchronised after getting it back: executions made meanwhile may be missing from
+   * our book while TWS's account figures already show them, so the two are not compared.
+   */
+  get brokerInDoubt(): boolean {
+    return this.problems.has('ib') || this.problems.has('restore');
+  }
+
   /** Degradations in force, for status lines. */
   get degradations(): string[] {
     return [...this.problems.values()];

@@ -374,8 +374,8 @@ export class LiveNode implements LiveView {
     }
 
     accountSync.onSnapshot((snapshot) => {
-      // Only a quiet book compares: no execution on its way.
-      if (execution.pendingFills > 0 || this.monitor.state !== 'connected') return;
+      // Only a quiet book compares: no execution on its way, none that IB may have made while TWS was without it.
+      if (execution.pendingFills > 0 || this.monitor.state !== 'connected' || this.monitor.brokerInDoubt) return;
       const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger);
       journal?.differences(differences, portfolio, clock.now());
     });

@@ -10,8 +10,10 @@ import {
   readCsv,
   runLive,
   startTestGateway,
+  writeConfig,
   type LiveWork,
 } from './live-fixture.js';
+import { runCliAsync } from '../support/run-cli.js';
 
 /** The JSON lines of the session's log. */
 function logLines(work: LiveWork): { msg?: string; code?: number; level: number }[] {
@@ -67,5 +69,33 @@ describe('ets live through dropped sockets, lost connectivity and a daily restar
     expect(orders.map((o) => Number(o.order_id)).sort((a, b) => a - b)).toEqual(
       ours.map((o) => o.orderId).sort((a, b) => a - b),
     );
+  });
+});
+
+describe('ets live when TWS loses IB and an order executes meanwhile', () => {
+  let work: LiveWork;
+  beforeEach(() => {
+    work = liveWork();
+  });
+  afterEach(() => {
+    work.cleanup();
+  });
+
+  it('books the execution once after the 1101, before comparing the book with IB’s', async () => {
+    // The shipped session's pace: a stop executes at the broker during the outage (TWS reports it only on request).
+    const embedded = { speed: 2000, chaos: '1100:1101@6s+1s' };
+    const config = writeConfig(work, liveConfig(work, { ibkr: { gateway: 'embedded', embedded } }));
+    const run = await runCliAsync(['live', '--config', config], work.dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    // On this pace a stop executes during the outage ("recovered execution" in the log); a machine too loaded to
+    // start trading before it leaves nothing to recover, and what follows holds all the same.
+    const messages = logLines(work).map((l) => l.msg ?? '');
+    // Before: IB's position was taken first (a long of ours set to 0) and the execution then sold it again (a short).
+    expect(messages.filter((m) => m.startsWith("our book differs from IB's position"))).toEqual([]);
+    const fills = readCsv(join(work.results, 'fills.csv'));
+    const sold = fills.filter((f) => f.side === 'SELL').reduce((sum, f) => sum + Number(f.quantity), 0);
+    const trades = readCsv(join(work.results, 'trades.csv'));
+    expect(trades.reduce((sum, t) => sum + Math.abs(Number(t.quantity)), 0)).toBe(sold);
   });
 });
