@@ -26,7 +26,7 @@ const str = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(...check
 const percent = num(z.minimum(0), z.maximum(100));
 const positiveInt = int(z.positive());
 /** Worker threads of an optimisation at most. */
-export const MAX_WORKERS = 256;
+const MAX_WORKERS = 256;
 const nonNegative = num(z.minimum(0));
 /** A day that exists (not 2020-02-30 or 1998-13-01), in the years calendar-text.ts allows. */
 const dateText = z.nullable(str(z.refine((text) => parseDateText(text) !== undefined, DATE_EXPECTED)));

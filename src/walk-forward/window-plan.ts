@@ -7,7 +7,7 @@ export type WindowLength =
 
 export type WalkForwardMode = 'rolling' | 'anchored';
 
-/** How far consecutive calendar windows may overlap from their boundaries' moves alone (weekends, holidays, month ends). */
+/** How far consecutive windows may overlap from their boundaries' moves alone (weekends, holidays, month ends). */
 const MAX_BOUNDARY_OVERLAP_MS = 7 * 86_400_000;
 
 /** One walk-forward window as index ranges [start, end) of the timeline. */
