@@ -6,7 +6,10 @@ export interface Signal {
   readonly strategyId: string;
   readonly symbol: string;
   readonly direction: SignalDirection;
-  /** The close the strategy decided on: the reference for sizing. */
+  /**
+   * The close the strategy decided on. Entries are sized and checked at the market price the engine marked from that
+   * bar, not at this number (see the router's marketPrice); a loaded strategy's entry must lie within its bar's range.
+   */
   readonly price: number;
   /** Protective stop for an entry (price − k·ATR for longs); NaN when the strategy has no ATR yet. */
   readonly stopPrice: number;

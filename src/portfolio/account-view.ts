@@ -12,6 +12,8 @@ export interface AccountView extends PositionView {
   readonly openPositionCount: number;
   /** quantity × last price of one symbol; 0 when flat. */
   positionValue(symbol: string): number;
+  /** The symbol's last price: its latest bar's close (or fill); NaN before the symbol was first marked or filled. */
+  lastPrice(symbol: string): number;
 }
 
 /** A copy of one position's state, for reports and logs. */

@@ -234,7 +234,10 @@ export class SignalRouter {
     return account.openPositionCount + this.working.pendingEntries((symbol) => account.quantity(symbol));
   }
 
-  /** A long (BUY) or short (SELL) entry; a short's bracket mirrors a long's, its stop above the price. */
+  /**
+   * A long (BUY) or short (SELL) entry; a short's bracket mirrors a long's, its stop above the price. Sized, bracketed
+   * and checked at the market price (see marketPrice), never at a price the strategy merely wrote in its signal.
+   */
   private enter(signal: Signal, time: number, side: OrderSide): RoutedEvent[] {
     const { account } = this.options;
     const symbol = signal.symbol;
@@ -242,9 +245,10 @@ export class SignalRouter {
     if (held !== 0) return [reject(signal, time, `already in a position in ${symbol} (${held} shares)`)];
     const blocked = this.gateReason(time);
     if (blocked !== null) return [reject(signal, time, blocked)];
+    const price = marketPrice(account, signal);
     // Drafts without ids are checked, so that a refused order takes no id from the venue's sequence. The rules that
     // do not depend on the size judge first: a halted session says so, not that the cash would not suffice.
-    const screened = this.check(this.order(signal, time, side, 0, 'entry', DRAFT_ID), [], signal.price, 'screen');
+    const screened = this.check(this.order(signal, time, side, 0, 'entry', DRAFT_ID), [], price, 'screen');
     if (screened !== null) return [reject(signal, time, screened)];
     const committed = this.working.committedCash();
     const scale = this.risk.riskScale(symbol, time);
@@ -253,7 +257,7 @@ export class SignalRouter {
     const stop = placedStop(signal.stopPrice, side === 'BUY');
     const sized = this.sizer.size(
       symbol,
-      signal.price,
+      price,
       stop,
       committed > 0 ? withoutCommitted(account, committed, this.working) : account,
       side === 'SELL',
@@ -265,33 +269,33 @@ export class SignalRouter {
     }
 
     const draft = this.order(signal, time, side, sized.quantity, 'entry', DRAFT_ID);
-    const draftChildren = this.bracket(signal, time, draft, stop);
-    const refused = this.check(draft, draftChildren, signal.price, 'sized');
+    const draftChildren = this.bracket(signal, time, draft, price, stop);
+    const refused = this.check(draft, draftChildren, price, 'sized');
     if (refused !== null) return [reject(signal, time, refused)];
 
     const entry = { ...draft, id: this.options.nextOrderId() };
     const group = draftChildren.length > 0 ? `bracket-${entry.id}` : '';
     const children = draftChildren.map((child) => placedChild(child, this.options.nextOrderId(), entry.id, group));
-    this.working.add(entry, signal.price);
+    this.working.add(entry, price);
     for (const child of children) this.working.add(child);
     return [{ type: 'order', time, order: entry, children }];
   }
 
   /**
    * The protective children of an entry (without ids yet): a stop-loss at `stop` (see placedStop) and, for r > 0, a
-   * take-profit; a short's mirror a long's. Targets are rounded to the tick away from the market.
+   * take-profit `takeProfitR` stop distances from `price`; a short's mirror a long's. Targets are rounded to the tick
+   * away from the market.
    */
-  private bracket(signal: Signal, time: number, entry: OrderRequest, stop: number): OrderRequest[] {
+  private bracket(signal: Signal, time: number, entry: OrderRequest, price: number, stop: number): OrderRequest[] {
     const { settings } = this.options;
     const children: OrderRequest[] = [];
     const long = entry.side === 'BUY';
     const exitSide = long ? 'SELL' : 'BUY';
-    if (!settings.protectiveStops || !(stop > 0) || !(long ? stop < signal.price : stop > signal.price))
-      return children;
+    if (!settings.protectiveStops || !(stop > 0) || !(long ? stop < price : stop > price)) return children;
     children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'stop_loss', stop, DRAFT_ID));
     // R is the loss per share at the placed stop.
-    const distance = settings.takeProfitR * (signal.price - stop);
-    const target = long ? ceilToTick(signal.price + distance) : floorToTick(signal.price + distance);
+    const distance = settings.takeProfitR * (price - stop);
+    const target = long ? ceilToTick(price + distance) : floorToTick(price + distance);
     if (settings.takeProfitR > 0 && target > 0) {
       children.push(protectiveDraft(signal, time, exitSide, entry.quantity, 'take_profit', target, DRAFT_ID));
     }
@@ -334,7 +338,7 @@ export class SignalRouter {
       return [reject(signal, time, `an exit order for ${symbol} is already working`)];
     }
     const draft = this.order(signal, time, held > 0 ? 'SELL' : 'BUY', Math.abs(held), 'exit', DRAFT_ID);
-    const refused = this.check(draft, [], signal.price, 'exit');
+    const refused = this.check(draft, [], marketPrice(this.options.account, signal), 'exit');
     if (refused !== null) return [reject(signal, time, refused)];
     const out: RoutedEvent[] = [];
     this.closeWhenClear(symbol, signal.strategyId, time, `exit signal from ${signal.strategyId}`, out);
@@ -386,6 +390,7 @@ function withoutCommitted(account: AccountView, committed: number, working: Work
     openPositionCount: account.openPositionCount,
     quantity: (symbol) => account.quantity(symbol),
     positionValue: (symbol) => account.positionValue(symbol) + working.committedCashFor(symbol),
+    lastPrice: (symbol) => account.lastPrice(symbol),
   };
 }
 
@@ -395,6 +400,18 @@ function reject(signal: Signal, time: number, reason: string): SignalRejectedEve
 
 function cancel(order: WorkingOrder, time: number, reason: string): CancelOrderEvent {
   return { type: 'cancel_order', time, orderId: order.id, reason };
+}
+
+/**
+ * The price an entry is sized, bracketed and checked at: the symbol's last price, which the engine marked from the
+ * close of the bar the signal was decided on (live and in backtests alike), else — nothing marked yet, as when a
+ * router is driven by hand — the signal's own. A market order fills at the market whatever price a signal carries:
+ * sized at a price a strategy got wrong (a thousandth of the close), an entry would pass the cash and buying-power
+ * checks and then spend a thousand times the cash.
+ */
+function marketPrice(account: AccountView, signal: Signal): number {
+  const last = account.lastPrice(signal.symbol);
+  return last > 0 && last !== Number.POSITIVE_INFINITY ? last : signal.price;
 }
 
 /** A strategy's stop on the tick grid, away from the market: a long's rounded down, a short's up. */

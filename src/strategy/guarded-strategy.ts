@@ -68,7 +68,7 @@ export class GuardedStrategy implements Strategy {
     if (typeof signal !== 'object' || !DIRECTIONS.has(signal.direction) || signal.symbol !== bar.symbol) {
       return this.fail(bar, `onBar returned ${excerpt(signal)}; expected null or a signal for ${bar.symbol}`);
     }
-    const problem = entryProblem(signal);
+    const problem = entryProblem(signal, bar);
     if (problem !== null) return this.fail(bar, `onBar returned ${excerpt(signal)}; ${problem}`);
     if (this.failed && signal.direction !== 'EXIT') return null;
     return signal.strategyId === this.id ? signal : { ...signal, strategyId: this.id };
@@ -89,9 +89,11 @@ export class GuardedStrategy implements Strategy {
  * What is wrong with an entry's numbers, or null. The router would refuse an entry without a price only in its debug
  * log, and place one whose stop lies beyond its price without a stop: a strategy's mistake either way, reported as
  * one. A stop of NaN is the documented "no stop yet" (no ATR), and one the data put at the price or below zero (an
- * ATR of 0, a wide ATR on a cheap stock) leaves the entry without a bracket, as for the built-in strategies.
+ * ATR of 0, a wide ATR on a cheap stock) leaves the entry without a bracket, as for the built-in strategies. A price
+ * the bar never traded at is no price the strategy decided on (a unit slip, a stale or scaled value): its stop and
+ * targets were measured from a market that is not there.
  */
-function entryProblem(signal: Signal): string | null {
+function entryProblem(signal: Signal, bar: Bar): string | null {
   if (signal.direction === 'EXIT') return null;
   const { price, stopPrice } = signal as { price: unknown; stopPrice: unknown };
   if (typeof price !== 'number' || !(price > 0) || price === Infinity) return 'expected a price > 0';
@@ -99,6 +101,9 @@ function entryProblem(signal: Signal): string | null {
   const long = signal.direction === 'LONG';
   if (long ? stopPrice > price : stopPrice < price) {
     return `expected the stopPrice of a ${signal.direction} ${long ? 'below' : 'above'} its price (or NaN for none yet)`;
+  }
+  if (price < bar.low || price > bar.high) {
+    return `expected a price the bar traded at, within its low ${bar.low} and high ${bar.high} (close ${bar.close})`;
   }
   return null;
 }

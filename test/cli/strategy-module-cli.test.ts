@@ -114,13 +114,19 @@ describe('ets backtest with a strategy module', () => {
     }
   });
 
-  it('stops at an entry without a price or with its stop beyond the price, naming the file and the bar', () => {
+  it('stops at an entry without a price, with its stop beyond the price or off the bar, naming the file and the bar', () => {
     for (const [name, fields, problem] of [
       ['no-price', 'price: Number.NaN, stopPrice: Number.NaN', 'expected a price > 0'],
       [
         'stop-above',
         'price: 10, stopPrice: 11',
         'expected the stopPrice of a LONG below its price (or NaN for none yet)',
+      ],
+      // A thousandth of the close: sized at it, the entry would have passed the cash check and spent 1,000 times it.
+      [
+        'off-market',
+        'price: bar.close / 1000, stopPrice: bar.close / 1000 * 0.99',
+        'expected a price the bar traded at, within its low 159.69 and high 168.26 (close 161.29)',
       ],
     ] as const) {
       const onBar = `(bar) => ({ direction: 'LONG', symbol: bar.symbol, ${fields}, atr: 1, strength: 1 })`;

@@ -15,11 +15,16 @@ import { PortfolioLimits } from '../../src/risk/portfolio-limits.js';
 import { limitSettingsFromConfig, routerSettingsFromConfig } from '../../src/risk/risk-settings.js';
 import { SignalRouter } from '../../src/risk/signal-router.js';
 
-/** Advice on fixed bars: LONG on the second bar of each symbol, EXIT on the fourth. */
+/**
+ * Advice on fixed bars: LONG on the second bar of each symbol, EXIT on the fourth, at the close times `scale` (a
+ * strategy that gets its price wrong when it is not 1).
+ */
 class ScriptedStrategy implements Strategy {
   readonly id = 'scripted';
   readonly warmUpBars = 1;
   private readonly seen = new Map<string, number>();
+
+  constructor(private readonly scale = 1) {}
 
   onBar(bar: Bar): Signal | null {
     const n = (this.seen.get(bar.symbol) ?? 0) + 1;
@@ -30,8 +35,8 @@ class ScriptedStrategy implements Strategy {
       strategyId: this.id,
       symbol: bar.symbol,
       direction,
-      price: bar.close,
-      stopPrice: bar.close - 5,
+      price: bar.close * this.scale,
+      stopPrice: (bar.close - 5) * this.scale,
       atr: 2.5,
       strength: 1,
     };
@@ -55,9 +60,9 @@ function market(symbol: string, day: number, open: number, close: number): Marke
 }
 
 /** A whole engine of real parts; `feed` chooses how market events enter it. */
-function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => void) {
+function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => void, shares = 10, scale = 1) {
   const config = validateConfig({
-    trading: { sizing: 'fixed:10' },
+    trading: { sizing: `fixed:${shares}` },
     backtest: { commission: 'zero', slippage_bps: 0, stops: false },
   });
   const clock = new SimClock();
@@ -69,7 +74,8 @@ function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => 
     limits: new PortfolioLimits(limitSettingsFromConfig(config), portfolio),
     nextOrderId: () => id++,
   });
-  const engine = new TradingEngine<TradeRecord>({ strategies: [new ScriptedStrategy()], portfolio, router });
+  const strategy = new ScriptedStrategy(scale);
+  const engine = new TradingEngine<TradeRecord>({ strategies: [strategy], portfolio, router });
   const execution = new SimulatedExecutionClient({
     sink: engine.emit,
     clock,
@@ -79,9 +85,13 @@ function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => 
   engine.attachExecution(execution);
   const log: string[] = [];
   const trades: TradeRecord[] = [];
+  const rejected: string[] = [];
+  const lowestCash: number[] = [];
   engine.observe({
     onEvent: (e: EngineEvent) => log.push(e.type === 'market' ? `market ${e.symbol}` : e.type),
     onTrade: (t) => trades.push(t),
+    onSignalRejected: (e) => rejected.push(`${e.signal.symbol}: ${e.reason}`),
+    onFill: () => lowestCash.push(portfolio.settledCash),
   });
   for (let day = 0; day < 5; day++) {
     const bars = [market('AAA', day, 100 + day, 101 + day), market('BBB', day, 50 + day, 49 + day)];
@@ -89,7 +99,7 @@ function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => 
     for (const bar of bars) execution.processBar(bar);
     feed(engine, bars);
   }
-  return { log, trades, portfolio };
+  return { log, trades, portfolio, rejected, lowestCash: Math.min(...lowestCash) };
 }
 
 describe('TradingEngine', () => {
@@ -126,6 +136,23 @@ describe('TradingEngine', () => {
       'order',
       'order',
     ]);
+  });
+
+  it('pays for an entry at the close it was decided on, whatever price the signal carries', () => {
+    // A thousandth of the close: 100 AAA at 0.102 cost 10.20, and once took the whole cash at the next open.
+    const { rejected, trades, lowestCash } = run(
+      (engine, bars) => {
+        engine.publish(bars);
+      },
+      100,
+      0.001,
+    );
+    expect(rejected).toEqual([
+      'AAA: insufficient settled cash: 100 shares at 102 cost 10200.00, settled cash is 10000.00',
+      'AAA: not in a position in AAA',
+    ]);
+    expect(trades.map((t) => [t.symbol, t.entryPrice, t.exitPrice, t.quantity])).toEqual([['BBB', 52, 54, 100]]);
+    expect(lowestCash).toBe(10_000 - 5_200);
   });
 
   it('refuses to route orders without an execution client', () => {

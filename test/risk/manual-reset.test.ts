@@ -24,6 +24,7 @@ function engine(trading: Record<string, unknown>) {
     openPositionCount: 0,
     quantity: () => 0,
     positionValue: () => 0,
+    lastPrice: () => Number.NaN,
   };
   const risk = new RiskEngine(
     riskSettingsFromConfig(config),

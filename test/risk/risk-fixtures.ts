@@ -43,6 +43,7 @@ export function account(f: AccountFigures = {}): AccountView {
     openPositionCount: Object.keys(positions).length,
     quantity: (symbol) => positions[symbol]?.quantity ?? 0,
     positionValue: (symbol) => positions[symbol]?.value ?? 0,
+    lastPrice: () => Number.NaN,
   };
 }
 

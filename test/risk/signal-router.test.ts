@@ -347,6 +347,8 @@ describe('SignalRouter', () => {
       remaining: 500,
     });
     expect(router.working.size).toBe(0);
+    // The next bar's close, marked by the engine before its signal is routed (the stop's fill marked 48 last).
+    portfolio.markPrice('AAPL', 50);
     expect(only(router.onSignal(signal('LONG'), 4)).type).toBe('order');
   });
 
@@ -526,5 +528,36 @@ describe('SignalRouter with entries in flight and entry gates', () => {
       code: 504,
     });
     expect(router.onSignal(signal('EXIT'), 4).map((e) => e.type)).toEqual(['order']);
+  });
+});
+
+describe('SignalRouter at the market price', () => {
+  it('sizes, brackets and checks an entry at the last close, not at a signal price a thousandth of it', () => {
+    const { router, portfolio } = setup();
+    portfolio.markPrice('AAPL', 50);
+    // Sized at its own price, the risk budget of 1,000 over a stop distance of 0.0005 bought 2,000,000 shares (worth
+    // 100,000,000 at the market) and the cash check passed: 2,000,000 × 0.05 is the cash.
+    const event = only(router.onSignal(signal('LONG', 'AAPL', 0.05, 0.0495), 1)) as OrderEvent;
+    // floor(1,000 ÷ (50 − 0.0495)) shares; the take-profit 2R above the market: ceil(50 + 2 × 49.9505) to the cent.
+    expect(event.order.quantity).toBe(20);
+    expect(event.children.map((c) => [c.purpose, c.stopPrice ?? c.limitPrice])).toEqual([
+      ['stop_loss', 0.0495],
+      ['take_profit', 149.91],
+    ]);
+    expect(router.working.committedCash()).toBe(1_000);
+  });
+
+  it('refuses a fixed size the cash cannot pay for at the market, whatever the signal says', () => {
+    const { router, portfolio } = setup({ rule: { kind: 'fixed', shares: 1_000 } });
+    portfolio.markPrice('AAPL', 150);
+    expect(only(router.onSignal(signal('LONG', 'AAPL', 0.15, Number.NaN), 1))).toMatchObject({
+      type: 'signal_rejected',
+      reason: 'insufficient settled cash: 1000 shares at 150 cost 150000.00, settled cash is 100000.00',
+    });
+    // At the market price it names, the same signal buys its 1,000 shares where they fit the cash.
+    portfolio.markPrice('AAPL', 0.15);
+    expect((only(router.onSignal(signal('LONG', 'AAPL', 0.15, Number.NaN), 2)) as OrderEvent).order.quantity).toBe(
+      1_000,
+    );
   });
 });
