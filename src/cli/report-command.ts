@@ -11,6 +11,7 @@ interface ReportFlags {
   dataDir?: string;
   benchmark?: string;
   title?: string;
+  skipBadRows?: boolean;
 }
 
 /** `ets report DIR`: renders report.html again from the result files in DIR. */
@@ -23,6 +24,7 @@ export function registerReportCommand(program: Command): void {
     .option('--data-dir <dir>', 'directory of SYMBOL.csv bars for the price charts (backtest.csv_directory)')
     .option('--benchmark <symbol>', 'benchmark drawn beside the equity curve (benchmarking.symbol)')
     .option('--title <text>', 'title of the page')
+    .option('--skip-bad-rows', 'skip malformed rows of the bar files (as ets backtest does) instead of failing')
     .action(async (dir: string, flags: ReportFlags) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         const what = existsSync(dir) ? 'not a directory' : 'no such directory';
@@ -39,7 +41,12 @@ export function registerReportCommand(program: Command): void {
       }
       // A report.html that is a directory, or a directory that refuses files, is said before anything is read.
       checkOutputDirectory({ label: '<dir>', path: dir, files: ['report.html', 'report.html.partial'] });
-      const config = resolveConfig(flags.config, []);
+      // The bars are read by the backtest's rules: its backtest.skip_bad_rows, and the same flag.
+      const skip = flags.skipBadRows === true;
+      const config = resolveConfig(
+        flags.config,
+        skip ? [{ path: ['backtest', 'skip_bad_rows'], value: true, flag: '--skip-bad-rows' }] : [],
+      );
       const { reportOptions } = await import('../report/report-options.js');
       const { writeReportHtml } = await import('../report/write-report-html.js');
       const options = reportOptions(

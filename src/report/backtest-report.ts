@@ -58,7 +58,7 @@ export function writeBacktestReport(config: Config, job: BacktestJob): string {
       options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
     const dir = config.backtest.csv_directory;
     const reload: BarReader = (symbol, each) => {
-      streamBars(dir, [symbol], results.daily, each);
+      streamBars(dir, [symbol], results.daily, options.skipBadRows, each);
     };
     return reportHtml({ results, records: job.report, benchmark, reload }, options);
   });

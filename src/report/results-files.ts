@@ -178,6 +178,48 @@ export function streamOrders(path: string): Generator<OrderRow> {
   return streamRows(path, ORDER_COLUMNS, orderOf);
 }
 
+/** How a column of a table the report shows as it is must read; columns not named are numbers, empty for none. */
+interface ColumnKinds {
+  /** Dates (`YYYY-MM-DD[ HH:MM:SS]`), never empty. */
+  readonly dates?: readonly string[];
+  /** Numbers the writer always writes. */
+  readonly counts?: readonly string[];
+  /** Free text. */
+  readonly text?: readonly string[];
+}
+
+/**
+ * Reads a result table that the page shows cell by cell, checking every cell as its writer writes it: a value the
+ * writer cannot have written would be drawn on the page as a figure of the run. Every column not named in `kinds` —
+ * a strategy's parameters, the in- and out-of-sample figures, the overfitting statistics — is a number, or empty
+ * where the run had none (a window that chose no set, a statistic that is undefined).
+ */
+function readCheckedTable(path: string, kinds: ColumnKinds): CsvTable {
+  const table = readCsvTable(path);
+  const dates = new Set(kinds.dates);
+  const counts = new Set(kinds.counts);
+  const text = new Set(kinds.text);
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = columnReader(table, i);
+    for (const column of table.header) {
+      if (text.has(column)) continue;
+      if (dates.has(column)) row.time(column, parseTime);
+      else if (counts.has(column)) row.number(column);
+      else row.optionalNumber(column);
+    }
+  }
+  return table;
+}
+
+/** wfa_windows.csv: the window's number and dates, its chosen parameters, figures and statistics (all numbers). */
+const WINDOW_KINDS: ColumnKinds = {
+  dates: ['is_start', 'is_end', 'oos_start', 'oos_end'],
+  counts: ['window', 'candidates'],
+};
+
+/** optimize.csv: a row per parameter set, its status and the reason it was refused in words, the rest numbers. */
+const OPTIMIZE_KINDS: ColumnKinds = { text: ['status', 'reason'] };
+
 export function readWalkForward(directory: string): WalkForwardFiles | null {
   const windows = optional(directory, 'wfa_windows.csv');
   const oos = optional(directory, 'wfa_oos_equity.csv');
@@ -185,10 +227,10 @@ export function readWalkForward(directory: string): WalkForwardFiles | null {
   const optimize = optional(directory, 'optimize.csv');
   if (windows === null && oos === null && summary === null && optimize === null) return null;
   return {
-    windows: windows === null ? null : readCsvTable(windows),
+    windows: windows === null ? null : readCheckedTable(windows, WINDOW_KINDS),
     oosEquity: oos === null ? null : readEquityRows(oos),
     summary: summary === null ? null : readJson(summary),
-    optimize: optimize === null ? null : readCsvTable(optimize),
+    optimize: optimize === null ? null : readCheckedTable(optimize, OPTIMIZE_KINDS),
   };
 }
 

@@ -26,6 +26,11 @@ export interface ReportOptions {
   readonly dataDirectory: string | null;
   /** Benchmark symbol, read from the same directory. */
   readonly benchmark: string | null;
+  /**
+   * Bad bar rows are skipped (`backtest.skip_bad_rows`, `--skip-bad-rows`) rather than failing the page: the bars are
+   * read by the backtest's rules, so a page draws only data a backtest would have traded on.
+   */
+  readonly skipBadRows: boolean;
   readonly riskFreeRate: number;
   readonly periodsPerYear: number;
 }
@@ -111,18 +116,21 @@ export function reportHtml(source: ReportSource, options: ReportOptions): string
 
 /**
  * The bars of `symbols` (those with a file in `dir`) over the run's dates, one symbol after another, each oldest
- * first; bad rows are left out (a chart is drawn of what can be read).
+ * first. A bad row fails as it fails a backtest (a CsvDataError naming the file and line), unless `skipBadRows`: a
+ * chart drawn around a malformed row would show a price the data does not hold. A missing file only leaves its
+ * chart out.
  */
 export function streamBars(
   dir: string,
   symbols: readonly string[],
   daily: DailyRows,
+  skipBadRows: boolean,
   each: (bar: SymbolBar) => void,
 ): void {
   const range = runRange(daily);
   const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
   if (range === null || present.length === 0) return;
-  const streams = openBarStreams(dir, { ...range, symbols: present, skipBadRows: true });
+  const streams = openBarStreams(dir, { ...range, symbols: present, skipBadRows });
   try {
     for (const stream of streams) {
       while (!stream.done) {
@@ -139,7 +147,7 @@ export function streamBars(
 /** The candles of the traded symbols with a file in the data directory. */
 function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
   if (options.dataDirectory === null) return;
-  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, (bar) => {
+  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, options.skipBadRows, (bar) => {
     collector.slice(bar.time);
     collector.bar(bar);
   });
@@ -164,12 +172,17 @@ function collectFromFiles(records: RecordSource, options: ReportOptions, daily: 
   return collector;
 }
 
+/**
+ * The benchmark's bars over the run's dates, read by the backtest's rules (see streamBars): a bad row silently
+ * filled by the close before it would bend the benchmark's curve. Without its file, no curve.
+ */
 function loadBenchmark(options: ReportOptions, daily: DailyRows): BenchmarkCloses | null {
   const dir = options.dataDirectory;
   const range = runRange(daily);
   const symbol = options.benchmark;
   if (dir === null || range === null || symbol === null || !existsSync(join(dir, `${symbol}.csv`))) return null;
-  const series = loadBarDirectory(dir, { symbols: [symbol], ...range, skipBadRows: true }).series[0];
+  const { skipBadRows } = options;
+  const series = loadBarDirectory(dir, { symbols: [symbol], ...range, skipBadRows }).series[0];
   return series === undefined || series.length === 0 ? null : series;
 }
 

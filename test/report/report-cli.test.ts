@@ -113,4 +113,70 @@ describe('ets report', () => {
     expect(badBenchmark.stderr).toMatch(/^error: --benchmark: got "\.\.\/x"; expected /);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(before);
   });
+  it('reads the bar files as a backtest does: a malformed row fails with its file and line, exit 3, no report', () => {
+    for (const [symbol, line, corrupt] of [
+      // The benchmark's open, and a traded symbol's high below its low.
+      ['SYNX', 10, (fields: string[]) => [fields[0]!, `${fields[1]!}x`, ...fields.slice(2)]],
+      ['SYNA', 12, (fields: string[]) => [fields[0]!, fields[1]!, '1', ...fields.slice(3)]],
+    ] as const) {
+      const data = join(work, `bad-${symbol}`);
+      cpSync(sample, data, { recursive: true });
+      const file = join(data, `${symbol}.csv`);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      lines[line - 1] = corrupt(lines[line - 1]!.split(',')).join(',');
+      writeFileSync(file, lines.join('\n'));
+      const dir = join(work, `bars-${symbol}`);
+      cpSync(out, dir, { recursive: true });
+      const args = ['-c', config, '--data-dir', data, '--benchmark', 'SYNX'];
+      const backtest = runCli(['backtest', ...args, '--out', join(work, `backtest-${symbol}`)]);
+      expect(backtest.status).toBe(3);
+      const report = runCli(['report', dir, ...args]);
+      // The backtest's own line for the same row.
+      expect([report.status, report.stderr]).toEqual([3, backtest.stderr]);
+      expect(report.stderr).toMatch(new RegExp(`^error: ${file}:${line}: [^\n]+\n$`));
+      expect(existsSync(join(dir, 'report.html'))).toBe(false);
+      expect(existsSync(join(dir, 'report.html.partial'))).toBe(false);
+      // Skipped as a backtest skips them, when asked to.
+      expect(runCli(['report', dir, ...args, '--skip-bad-rows']).status).toBe(0);
+      expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    }
+    const benchmark = readFileSync(join(work, 'bad-SYNX', 'SYNX.csv'), 'utf8').split('\n')[9];
+    expect(benchmark).toMatch(/^\d{4}-\d\d-\d\d,[\d.]+x,/);
+  });
+
+  it('refuses a walk-forward window table with a value its writer cannot have written in any column', () => {
+    const header =
+      'window,is_start,is_end,oos_start,oos_end,fast,slow,is_objective_sharpe,is_total_return,is_sharpe,is_max_drawdown,is_trades,oos_total_return,oos_sharpe,oos_max_drawdown,oos_trades,oos_profit,pbo,deflated_sharpe,candidates';
+    const chosen =
+      '1,2019-01-02,2019-06-28,2019-07-01,2019-08-30,10,30,1.25,0.1,1.25,-0.05,4,0.02,0.8,-0.03,2,2000,0.25,0.9,12';
+    // A window where no set qualified: no parameters, no figures.
+    const none = '2,2019-03-01,2019-08-30,2019-09-03,2019-10-31,,,,,,,,,,,,,,,0';
+    const table = (rows: readonly string[]) => `${[header, ...rows].join('\n')}\n`;
+    const dir = join(work, 'wfa');
+    cpSync(out, dir, { recursive: true });
+    const windows = join(dir, 'wfa_windows.csv');
+    writeFileSync(windows, table([chosen, none]));
+    expect(runCli(['report', dir, '-c', config])).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h3>Parameters chosen per window</h3>');
+    const column = (name: string) => header.split(',').indexOf(name);
+    for (const [name, value, expected] of [
+      ['fast', 'ten', 'a number'],
+      ['oos_total_return', '12%', 'a number'],
+      ['oos_sharpe', 'abc', 'a number'],
+      ['pbo', 'NaN', 'a number'],
+      ['is_total_return', 'abc', 'a number'],
+      ['candidates', '', 'a number'],
+      ['oos_start', 'soon', 'YYYY-MM-DD[ HH:MM:SS]'],
+    ] as const) {
+      const fields = none.split(',');
+      fields[column(name)] = value;
+      writeFileSync(windows, table([chosen, fields.join(',')]));
+      const run = runCli(['report', dir, '-c', config]);
+      expect([run.status, run.stderr]).toEqual([
+        3,
+        `error: ${windows}:3: ${name}: got "${value}"; expected ${expected}\n`,
+      ]);
+      expect(existsSync(join(dir, 'report.html'))).toBe(false);
+    }
+  });
 });
