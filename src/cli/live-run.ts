@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { formatTime } from '../domain/time.js';
 import { openLogger } from '../logging/logger.js';
@@ -34,6 +34,17 @@ const RESULT_FILES = [
   'report.html.partial',
 ];
 
+/**
+ * Where the session's result files go. A read-only session sends nothing, and its files would describe a session
+ * that never traded: in live.results_directory they would take the place of a trading session's (one still running
+ * among them), and the next session that continues those would start from this one's figures. So they go to a
+ * directory of their own inside it.
+ */
+export function sessionResultsDirectory(config: Config): string {
+  const results = config.live.results_directory;
+  return config.ibkr.read_only ? join(results, 'read-only') : results;
+}
+
 /** The session's end from the flags, checked before anything connects (`--until` against a clock comes later). */
 function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
   let durationMs = Number.POSITIVE_INFINITY;
@@ -55,7 +66,8 @@ function sessionEnd(options: LiveRunOptions, dataEnd: number): SessionEnd {
  * until the session ends; Ctrl+C (or SIGTERM) stops it gracefully, a second Ctrl+C exits at once.
  */
 export async function runLiveCommand(config: Config, options: LiveRunOptions): Promise<void> {
-  const results = { label: 'live.results_directory (--results)', path: config.live.results_directory };
+  const resultsDirectory = sessionResultsDirectory(config);
+  const results = { label: 'live.results_directory (--results)', path: resultsDirectory };
   const file = config.live.journal_file;
   const journalFile = file === null ? [] : [journalDirectory('live.journal_file', file)];
   checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journalFile], { embeddedGateway: true });
@@ -112,7 +124,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
         port,
         readOnly: config.ibkr.read_only,
         liveAllowed: options.live && config.ibkr.allow_live,
-        resultsDirectory: config.live.results_directory,
+        resultsDirectory,
         end,
         venue,
         progress: startupProgressBar(),
@@ -134,13 +146,9 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       process.exitCode = 130;
       return;
     }
-    writeLiveReport(config, summary, embedded?.dataDirectory ?? null, logger);
+    writeLiveReport(config, resultsDirectory, summary, embedded?.dataDirectory ?? null, logger);
     journal?.journal.stop(summary.to, summary.reason);
-    printLiveSummary(
-      summary,
-      resolve(config.live.results_directory),
-      resolve(config.logging.directory, config.logging.file_name),
-    );
+    printLiveSummary(summary, resolve(resultsDirectory), resolve(config.logging.directory, config.logging.file_name));
   } catch (error) {
     // The terminal gets main()'s one line; the log, where a supervisor or a later look goes, must say it as well.
     const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) };

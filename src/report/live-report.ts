@@ -5,11 +5,12 @@ import { reportOptions } from './report-options.js';
 import { writeReportHtml } from './write-report-html.js';
 
 /**
- * report.html of a live session that has ended. The session's results are complete without it, so a page that
+ * report.html of a live session that has ended, in its results directory. The session's results are complete without it, so a page that
  * cannot be drawn is a warning, not a failed session.
  */
 export function writeLiveReport(
   config: Config,
+  resultsDirectory: string,
   summary: LiveSummary,
   dataDirectory: string | null,
   logger: Logger,
@@ -20,7 +21,7 @@ export function writeLiveReport(
     .join(' ');
   const title = `Live session ${strategy.name}${params ? ` (${params})` : ''} on ${summary.symbols.join(', ')}`;
   try {
-    writeReportHtml(config.live.results_directory, reportOptions(config, title, dataDirectory));
+    writeReportHtml(resultsDirectory, reportOptions(config, title, dataDirectory));
   } catch (error) {
     logger.warn({ error: (error as Error).message }, 'report.html could not be written');
   }

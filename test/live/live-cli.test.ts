@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { liveConfig, liveWork, readCsv, startLive, writeConfig, type LiveWork } from './live-fixture.js';
@@ -7,6 +7,16 @@ import { runCliAsync } from '../support/run-cli.js';
 /** The embedded gateway of the config, replaying the sample data fast. */
 function embedded(work: LiveWork, speed: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return liveConfig(work, { ibkr: { gateway: 'embedded', embedded: { speed }, ...extra } });
+}
+
+/** The files directly in a directory, by name, with their contents. */
+function filesOf(directory: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (statSync(path).isFile()) files[name] = readFileSync(path, 'latin1');
+  }
+  return files;
 }
 
 /** Resolves once the session's log has a line with `msg`; the log is written line by line as the session runs. */
@@ -61,15 +71,50 @@ describe('ets start / ets live on the embedded gateway', () => {
     expect(['fills.csv', 'metrics.json'].map((f) => readFileSync(join(work.results, f), 'utf8'))).toEqual(before);
   });
 
-  it('--read-only sends nothing and logs what it would have placed', async () => {
-    const run = await startLive(work, embedded(work, 5000), ['--read-only']).done;
+  it("--read-only sends nothing, logs what it would have placed, and writes its results beside, never over, a session's", async () => {
+    const config = writeConfig(work, embedded(work, 5000));
+    expect((await runCliAsync(['live', '--config', config], work.dir)).status).toBe(0);
+    const before = filesOf(work.results);
+    expect(readCsv(join(work.results, 'fills.csv')).length).toBeGreaterThan(0);
+    const run = await runCliAsync(['live', '--config', config, '--read-only'], work.dir);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Live session \(read-only\)/);
     expect(run.stdout).toMatch(/Orders \/ fills +0 \/ 0/);
-    expect(readCsv(join(work.results, 'orders.csv'))).toEqual([]);
-    expect(readCsv(join(work.results, 'fills.csv'))).toEqual([]);
+    const own = join(work.results, 'read-only');
+    expect(run.stdout).toContain(`Results written to ${own}`);
+    expect(readCsv(join(own, 'orders.csv'))).toEqual([]);
+    expect(readCsv(join(own, 'fills.csv'))).toEqual([]);
+    expect(existsSync(join(own, 'report.html'))).toBe(true);
     expect(readFileSync(join(work.logs, 'ets.log'), 'utf8')).toMatch(/would place/);
+    // The trading session's files, its journal among them, are as it left them.
+    expect(filesOf(work.results)).toEqual(before);
+  });
+
+  it("--read-only while a session trades leaves that session's files to it", async () => {
+    const trading = startLive(work, embedded(work, 100));
+    await logged(work, 'trading');
+    const lines = ['equity.csv', 'fills.csv', 'orders.csv', 'trades.csv'];
+    const deadline = Date.now() + 20_000;
+    while (readCsv(join(work.results, 'equity.csv')).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const before = lines.map((name) => readFileSync(join(work.results, name), 'latin1'));
+    const config = writeConfig(work, embedded(work, 5000), 'read-only.yaml');
+    const readOnly = await runCliAsync(['live', '--config', config, '--read-only', '--duration', '3s'], work.dir);
+    expect(readOnly.status).toBe(0);
+    trading.child.kill('SIGINT');
+    const run = await trading.done;
+    expect(run.status).toBe(0);
+    // The trading session's files only grew: what they held before the read-only session is still their start.
+    lines.forEach((name, i) => {
+      const after = readFileSync(join(work.results, name), 'latin1');
+      expect(after.startsWith(before[i]!), name).toBe(true);
+      expect(after, name).not.toContain('\0');
+    });
+    const fills = Number(/Orders \/ fills +\d+ \/ (\d+)/.exec(run.stdout)?.[1]);
+    expect(readCsv(join(work.results, 'fills.csv'))).toHaveLength(fills);
+    expect(existsSync(join(work.results, 'report.html'))).toBe(true);
   });
 
   it('stops gracefully on Ctrl+C', async () => {
