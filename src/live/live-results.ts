@@ -84,6 +84,9 @@ export class LiveResults {
   ) {
     mkdirSync(directory, { recursive: true });
     this.files = reportFiles(directory);
+    // Before any file is started: a session killed early must not leave an earlier run's summaries beside its own
+    // rows, looking like a run that finished (see clearFinishedRun).
+    clearFinishedRun(this.files, join(directory, 'report.html'), options.append === true);
     this.equityFile = new LineFile(this.files.equity, EQUITY_HEADER, options.append);
     const follow = (): void => {
       this.shares?.followFiles();
@@ -192,6 +195,21 @@ export class LiveResults {
     writeMetricsJson(`${this.files.metrics}.partial`, metrics, this.options.riskCounts?.());
     renameSync(`${this.files.metrics}.partial`, this.files.metrics);
     return metrics;
+  }
+}
+
+/**
+ * Removes what only a finished run leaves, before a session starts its files. report.html is written when a session
+ * ends, so one there is always an earlier session's: beside this session's rows it would pass for this run's
+ * result. A session that starts its files anew also removes daily.csv and metrics.json (they are rewritten at its
+ * first day's end); one that continues them keeps them, as they hold the earlier sessions' days and initial equity,
+ * which it goes on from.
+ */
+function clearFinishedRun(files: ReportFiles, report: string, continuing: boolean): void {
+  const stale = continuing ? [report] : [report, files.daily, files.metrics];
+  for (const file of stale) {
+    rmSync(file, { force: true });
+    rmSync(`${file}.partial`, { force: true });
   }
 }
 

@@ -19,12 +19,15 @@ function filesOf(directory: string): Record<string, string> {
   return files;
 }
 
-/** Resolves once the session's log has a line with `msg`; the log is written line by line as the session runs. */
-async function logged(work: LiveWork, msg: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Resolves once the sessions' log has `times` lines with `msg`; the log is written line by line as a session runs, and
+ * the sessions of a test write one after another into it.
+ */
+async function logged(work: LiveWork, msg: string, timeoutMs = 20_000, times = 1): Promise<void> {
   const file = join(work.logs, 'ets.log');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (existsSync(file) && readFileSync(file, 'utf8').includes(`"msg":"${msg}"`)) return;
+    if (existsSync(file) && readFileSync(file, 'utf8').split(`"msg":"${msg}"`).length > times) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no "${msg}" in the log within ${timeoutMs} ms`);
@@ -115,6 +118,20 @@ describe('ets start / ets live on the embedded gateway', () => {
     const fills = Number(/Orders \/ fills +\d+ \/ (\d+)/.exec(run.stdout)?.[1]);
     expect(readCsv(join(work.results, 'fills.csv'))).toHaveLength(fills);
     expect(existsSync(join(work.results, 'report.html'))).toBe(true);
+  });
+
+  it("leaves no earlier run's summaries beside a new session's files when that session is killed early", async () => {
+    const config = writeConfig(work, embedded(work, 5000));
+    expect((await runCliAsync(['live', '--config', config], work.dir)).status).toBe(0);
+    const summaries = ['metrics.json', 'daily.csv', 'report.html'].map((f) => join(work.results, f));
+    for (const file of summaries) expect(existsSync(file), file).toBe(true);
+    const second = startLive(work, embedded(work, 50));
+    await logged(work, 'trading', 20_000, 2);
+    second.child.kill('SIGKILL');
+    await second.done;
+    // The new session's rows are there; nothing says a run finished.
+    expect(readFileSync(join(work.results, 'equity.csv'), 'utf8')).toMatch(/^time,equity,/);
+    for (const file of summaries) expect(existsSync(file), file).toBe(false);
   });
 
   it('stops gracefully on Ctrl+C', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LiveResults } from '../../src/live/live-results.js';
 import { useTempDir } from '../data/temp-dir.js';
@@ -136,5 +137,39 @@ describe('LiveResults', () => {
       '2024-10-18 16:00:00,100900,100900,100900,0',
     ]);
     expect([metrics.initial_equity, metrics.final_equity, metrics.periods]).toEqual([100_000, 100_900, 3]);
+  });
+  it("starts anew without an earlier run's summaries, which would pass for this run's until its first day ends", () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 16), account(101_000));
+    first.close(0);
+    const report = join(temp.path(), 'report.html');
+    writeFileSync(report, '<html>the first run</html>');
+    writeFileSync(`${first.files.metrics}.partial`, '{}');
+    // A new session, as far as it gets before a kill -9: its files started, no day ended yet.
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 50_000 });
+    second.equity(at(17, 10), account(50_000));
+    second.afterTurn.flush();
+    for (const file of [second.files.daily, second.files.metrics, `${second.files.metrics}.partial`, report]) {
+      expect(existsSync(file), file).toBe(false);
+    }
+    expect(lines(second.files.equity)).toEqual([]);
+    const metrics = second.close(0);
+    expect([metrics.initial_equity, metrics.final_equity, metrics.periods]).toEqual([50_000, 50_000, 1]);
+  });
+
+  it('continues an earlier run with its daily.csv and metrics.json, but not with the report of its end', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 16), account(101_000));
+    first.close(0);
+    const report = join(temp.path(), 'report.html');
+    writeFileSync(report, '<html>the first run</html>');
+    const [daily, metrics] = [first.files.daily, first.files.metrics].map((f) => readFileSync(f, 'utf8'));
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 101_000, append: true });
+    expect(existsSync(report)).toBe(false);
+    expect([second.files.daily, second.files.metrics].map((f) => readFileSync(f, 'utf8'))).toEqual([daily, metrics]);
+    second.equity(at(17, 16), account(102_000));
+    expect(second.close(0).initial_equity).toBe(100_000);
   });
 });
