@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
 import { journalFiles } from '../journal/open-journal.js';
-import { restartEmbeddedJournal } from '../journal/embedded-journal.js';
+import { prepareEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
 import { maskAccount } from '../live/live-safety.js';
 import { liveStrategy } from '../live/live-strategy.js';
@@ -37,7 +37,7 @@ export interface OpenedLiveJournal {
 /**
  * Opens the live session's journal (refusing a corrupt one, one of a newer schema or another account's, untouched).
  * `crashAt` arms a crash point of the chaos test (ETS_CRASH_AT); `onKept` is told where an earlier journal the
- * embedded gateway's new one does not replace was kept (see restartEmbeddedJournal).
+ * embedded gateway's new one does not replace was kept (see prepareEmbeddedJournal).
  */
 export function openLiveJournal(
   config: Config,
@@ -47,24 +47,40 @@ export function openLiveJournal(
   const path = journalPath(config);
   const created = !existsSync(path);
   const undoDirectory = makeResultDirectory(dirname(path));
-  if (config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null) {
-    // Without a state file the embedded gateway opens a new paper account on every run: the session starts a new
-    // journal, as it starts its results anew (never in place of a journal that is not such a run's).
-    const kept = restartEmbeddedJournal(path, config.ibkr.account_id);
-    if (kept !== null) onKept(kept);
-  }
+  // Without a state file the embedded gateway opens a new paper account on every run: the session starts a new
+  // journal, as it starts its results anew (never in place of a journal that is not such a run's). The earlier one
+  // is checked now and replaced only when the session begins: a start refused before that leaves it as it was.
+  const restart =
+    config.ibkr.gateway === 'embedded' && config.ibkr.embedded.state_file === null
+      ? prepareEmbeddedJournal(path, config.ibkr.account_id)
+      : undefined;
   const crash = crashHook(parseCrashPoint(crashAt));
-  const journal = LiveJournal.open({
-    path,
-    account: config.ibkr.account_id,
-    sync: config.live.journal_sync,
-    orphanOrders: config.live.orphan_orders,
-    session: { version: programVersion(), configHash: configHash(config), strategy: liveStrategy(config).name },
-    ...(crash === undefined ? {} : { crash }),
-  });
+  let journal: LiveJournal;
+  try {
+    journal = LiveJournal.open({
+      path,
+      account: config.ibkr.account_id,
+      sync: config.live.journal_sync,
+      orphanOrders: config.live.orphan_orders,
+      session: { version: programVersion(), configHash: configHash(config), strategy: liveStrategy(config).name },
+      ...(crash === undefined ? {} : { crash }),
+      ...(restart === undefined
+        ? {}
+        : {
+            startAnew: () => {
+              const kept = restart.replace();
+              if (kept !== null) onKept(kept);
+            },
+          }),
+    });
+  } catch (error) {
+    restart?.release();
+    throw error;
+  }
   return {
     journal,
     close: () => {
+      restart?.release();
       journal.close();
       if (!created || journal.begun) return;
       for (const file of [...journalFiles(path), `${path}-lock`]) rmSync(file, { force: true });

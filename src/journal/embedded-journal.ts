@@ -25,6 +25,63 @@ function keptName(path: string, now: Date): string {
   return path.endsWith('.sqlite') ? `${path.slice(0, -7)}.kept-${stamp}.sqlite` : `${path}.kept-${stamp}`;
 }
 
+/** The journal of an embedded run without a state file, checked and locked, to be started anew when asked. */
+export interface EmbeddedJournalRestart {
+  /**
+   * Starts the journal anew (see restartEmbeddedJournal) and lets go of the lock, for the session's journal to take
+   * it; returns the name an earlier journal that is not to be replaced was kept under, or null.
+   */
+  replace(): string | null;
+  /** Lets go of the journal, left as it was: the run ends before its session began. */
+  release(): void;
+}
+
+/**
+ * Checks, before anything is done, that the journal at `path` may be started anew for an embedded run without a
+ * state file, and holds its writer lock until it is replaced or released. Refused and left as it is: a file that is
+ * not an intact journal, another account's journal, and one a running session is writing. Nothing is changed until
+ * `replace`, so a run that ends before its session begins leaves the earlier journal as it was.
+ */
+export function prepareEmbeddedJournal(path: string, account: string, now?: Date): EmbeddedJournalRestart {
+  const meta = existsSync(path) ? metaOf(path) : null;
+  const owner = meta?.get('account');
+  if (owner !== undefined && owner !== account) {
+    throw new JournalError(
+      `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
+    );
+  }
+  const lock = JournalWriterLock.take(path);
+  return {
+    replace: () => {
+      let kept: string | null = null;
+      try {
+        if (meta === null) {
+          // Side files without their journal (a reservation log, say) belong to no account: never imported into
+          // this one.
+          for (const file of journalFiles(path)) rmSync(file, { force: true });
+        } else if (meta.has(EMBEDDED_KEY)) {
+          for (const file of journalFiles(path)) rmSync(file, { force: true });
+        } else {
+          const target = keptName(path, now ?? new Date());
+          journalFiles(path).forEach((file, i) => {
+            if (existsSync(file)) renameSync(file, journalFiles(target)[i]!);
+          });
+          kept = target;
+        }
+        const journal = TradingJournal.open(path, account);
+        journal.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(EMBEDDED_KEY, 'no state file');
+        journal.close();
+      } finally {
+        lock.release();
+      }
+      return kept;
+    },
+    release: () => {
+      lock.release();
+    },
+  };
+}
+
 /**
  * Starts the journal of a session on the embedded gateway without a state file anew. That gateway opens a new paper
  * account on every run, so a journal an earlier such run left describes an account that no longer exists, and goes.
@@ -34,35 +91,5 @@ function keptName(path: string, now: Date): string {
  * and one a running session is writing. The new journal is marked as the embedded gateway's.
  */
 export function restartEmbeddedJournal(path: string, account: string, now = new Date()): string | null {
-  let kept: string | null = null;
-  if (existsSync(path)) {
-    const meta = metaOf(path);
-    const owner = meta.get('account');
-    if (owner !== undefined && owner !== account) {
-      throw new JournalError(
-        `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
-      );
-    }
-    const lock = JournalWriterLock.take(path);
-    try {
-      if (meta.has(EMBEDDED_KEY)) {
-        for (const file of journalFiles(path)) rmSync(file, { force: true });
-      } else {
-        kept = keptName(path, now);
-        const target = kept;
-        journalFiles(path).forEach((file, i) => {
-          if (existsSync(file)) renameSync(file, journalFiles(target)[i]!);
-        });
-      }
-    } finally {
-      lock.release();
-    }
-  } else {
-    // Side files without their journal (a reservation log, say) belong to no account: never imported into this one.
-    for (const file of journalFiles(path)) rmSync(file, { force: true });
-  }
-  const journal = TradingJournal.open(path, account);
-  journal.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(EMBEDDED_KEY, 'no state file');
-  journal.close();
-  return kept;
+  return prepareEmbeddedJournal(path, account, now).replace();
 }

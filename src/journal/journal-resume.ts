@@ -26,6 +26,17 @@ export interface JournalResume {
   readonly open: readonly number[];
 }
 
+/** What a journal no session has written holds: nothing to continue. */
+export const NEW_JOURNAL: JournalResume = {
+  resumed: false,
+  nextOrderId: 0,
+  execIds: [],
+  lastExecutionTime: undefined,
+  book: undefined,
+  reserved: [],
+  open: [],
+};
+
 /** Reads where the last session stood. */
 export function readResume(db: JournalDatabase): JournalResume {
   const sessions = (db.prepare("SELECT count(*) AS n FROM sessions WHERE mode = 'live'").get() as { n: number }).n;

@@ -7,7 +7,7 @@ import type { Portfolio } from '../portfolio/portfolio.js';
 import type { CrashPoint } from './crash-points.js';
 import { positionsOf, journalEngine } from './journal-observer.js';
 import { journaledFills, journaledTrades } from './journal-queries.js';
-import { readResume, type JournalResume } from './journal-resume.js';
+import { NEW_JOURNAL, readResume, type JournalResume } from './journal-resume.js';
 import type { JournalSync } from './open-journal.js';
 import { TradingJournal, type JournalSessionInfo } from './trading-journal.js';
 
@@ -21,6 +21,12 @@ export interface LiveJournalOptions {
   readonly orphanOrders: OrphanPolicy;
   readonly session: Omit<JournalSessionInfo, 'mode'>;
   readonly crash?: (point: CrashPoint) => void;
+  /**
+   * The journal starts anew when its session begins (the embedded gateway without a state file), not when it is
+   * opened: this makes way for it then (see prepareEmbeddedJournal). Until then nothing at `path` is read or
+   * written, so a start refused before its session begins leaves the earlier journal as it was.
+   */
+  readonly startAnew?: () => void;
 }
 
 /** What the journal needs of the execution client to finish recovery (IbExecutionClient has it). */
@@ -48,6 +54,8 @@ export interface BookDifference {
  */
 export class LiveJournal {
   readonly resume: JournalResume;
+  /** The journal's file, open from the start, or from begin when it starts anew. */
+  private opened: TradingJournal | undefined;
   private readonly known: Set<number>;
   private recovering = false;
   private started = false;
@@ -55,25 +63,26 @@ export class LiveJournal {
   private endEquity: ((time: number) => void) | undefined;
 
   private constructor(
-    readonly journal: TradingJournal,
+    journal: TradingJournal | undefined,
     private readonly options: LiveJournalOptions,
   ) {
-    this.resume = readResume(journal.db);
+    this.opened = journal;
+    this.resume = journal === undefined ? NEW_JOURNAL : readResume(journal.db);
     this.known = new Set(
-      (journal.db.prepare('SELECT order_id FROM orders').all() as { order_id: number }[]).map((r) => r.order_id),
+      journal === undefined
+        ? []
+        : (journal.db.prepare('SELECT order_id FROM orders').all() as { order_id: number }[]).map((r) => r.order_id),
     );
   }
 
   static open(options: LiveJournalOptions): LiveJournal {
-    const journal = TradingJournal.open(options.path, options.account, options.sync, 'background');
-    try {
-      // Before anything is read from the journal: a process that died may have left reservations only in the log.
-      journal.logReservations(options.path, options.sync);
-    } catch (error) {
-      journal.close();
-      throw error;
-    }
-    return new LiveJournal(journal, options);
+    return new LiveJournal(options.startAnew === undefined ? openForSession(options) : undefined, options);
+  }
+
+  /** The journal's file; there once the session has begun (from the start when the journal is continued). */
+  get journal(): TradingJournal {
+    if (this.opened === undefined) throw new Error('the journal starts anew when its session begins');
+    return this.opened;
   }
 
   /** A session began in this journal (see begin): it holds what the session did, and stays. */
@@ -104,6 +113,10 @@ export class LiveJournal {
    * brings the results' fills.csv and trades.csv in line with the journal before the session appends to them.
    */
   begin(portfolio: Portfolio, time: number, resultsDirectory: string): void {
+    if (this.opened === undefined) {
+      this.options.startAnew?.();
+      this.opened = openForSession(this.options);
+    }
     this.started = true;
     this.journal.startSession({ mode: 'live', ...this.options.session, startedAt: time });
     this.restoreBook(portfolio, time);
@@ -252,8 +265,21 @@ export class LiveJournal {
   }
 
   close(): void {
-    this.journal.close();
+    this.opened?.close();
   }
+}
+
+/** Opens the journal for a live session, with the reservations a process that died left in the log imported. */
+function openForSession(options: LiveJournalOptions): TradingJournal {
+  const journal = TradingJournal.open(options.path, options.account, options.sync, 'background');
+  try {
+    // Before anything is read from the journal: a process that died may have left reservations only in the log.
+    journal.logReservations(options.path, options.sync);
+  } catch (error) {
+    journal.close();
+    throw error;
+  }
+  return journal;
 }
 
 /** Writes the file beside and renames it over, so that a reader never sees half of it. */

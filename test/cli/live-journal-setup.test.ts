@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,10 @@ describe('the live journal of a session', () => {
   it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
-    openLiveJournal(c, undefined).journal.close();
+    const portfolio = new Portfolio({ initialCash: 1000, settlementDays: 0 });
+    let opened = openLiveJournal(c, undefined);
+    opened.journal.begin(portfolio, 0, c.live.results_directory);
+    opened.close();
     // The journal an earlier such run left is replaced, never read: a reservation log of the old account's journal
     // would otherwise be imported into the new one.
     const order = { id: 5, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MKT', tif: 'DAY', purpose: 'entry' };
@@ -45,14 +49,48 @@ describe('the live journal of a session', () => {
       `${path}-reservations`,
       `${JSON.stringify({ session: 1, time: 0, orders: [{ ...order, createdAt: 0 }] })}\n`,
     );
-    const journal = openLiveJournal(c, undefined).journal;
-    expect(journal.resumed).toBe(false);
-    journal.close();
-    expect(existsSync(path)).toBe(true);
-    // Anything else at the path is refused and left as it is (see restartEmbeddedJournal).
+    opened = openLiveJournal(c, undefined);
+    expect(opened.journal.resumed).toBe(false);
+    opened.journal.begin(portfolio, 0, c.live.results_directory);
+    opened.close();
+    const db = openJournalForReading(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 0 });
+    db.close();
+    // Anything else at the path is refused and left as it is (see prepareEmbeddedJournal).
     writeFileSync(path, 'my notes');
     expect(() => openLiveJournal(c, undefined)).toThrow('is not an SQLite database');
     expect(readFileSync(path, 'utf8')).toBe('my notes');
+    rmSync(path);
+  });
+
+  it('on the embedded gateway without a state file, replaces the journal only when the session begins', () => {
+    const c = config('embedded', null);
+    const path = journalPath(c);
+    const portfolio = new Portfolio({ initialCash: 1000, settlementDays: 0 });
+    let opened = openLiveJournal(c, undefined);
+    opened.journal.begin(portfolio, 0, c.live.results_directory);
+    opened.close();
+    // The database and its reservation log (reading a journal in WAL mode may leave SQLite's empty -wal and -shm).
+    const files = (): (string | null)[] =>
+      [path, `${path}-reservations`].map((f) =>
+        existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : null,
+      );
+    const before = files();
+    // Refused before its session began (an unknown symbol, TWS never answered): the earlier journal is untouched.
+    opened = openLiveJournal(c, undefined);
+    expect(opened.journal.resumed).toBe(false);
+    // While the run holds it, no other session starts on it.
+    expect(() => openLiveJournal(c, undefined)).toThrow('is being written by another running live session');
+    opened.close();
+    expect(files()).toEqual(before);
+    const db = openJournalForReading(path);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
+    db.close();
+    // With none before it, a run that never began leaves none.
+    rmSync(join(work, 'embedded'), { recursive: true, force: true });
+    openLiveJournal(c, undefined).close();
+    expect(existsSync(join(work, 'embedded'))).toBe(false);
   });
 
   it('keeps an existing journal for a broker that keeps its state (and refuses one that is not a journal)', () => {

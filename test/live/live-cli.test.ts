@@ -134,6 +134,28 @@ describe('ets start / ets live on the embedded gateway', () => {
     for (const file of summaries) expect(existsSync(file), file).toBe(false);
   });
 
+  it('leaves the journal and the results of the session before a start refused before trading', async () => {
+    const config = writeConfig(work, embedded(work, 5000));
+    expect((await runCliAsync(['live', '--config', config], work.dir)).status).toBe(0);
+    const summary = await runCliAsync(['journal', 'summary', '--config', config], work.dir);
+    expect(summary.status).toBe(0);
+    expect(summary.stdout).not.toContain('(none)');
+    const before = filesOf(work.results);
+    const refused = writeConfig(
+      work,
+      { ...embedded(work, 5000), trading: { symbols: ['SYNA', 'NOPE'] } },
+      'unknown-symbol.yaml',
+    );
+    const run = await runCliAsync(['live', '--config', refused], work.dir);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: cannot qualify 1 of 2 symbols: NOPE/);
+    expect(await runCliAsync(['journal', 'summary', '--config', config], work.dir)).toEqual(summary);
+    const after = filesOf(work.results);
+    for (const name of ['fills.csv', 'trades.csv', 'orders.csv', 'equity.csv', 'metrics.json', 'report.html']) {
+      expect(after[name], name).toBe(before[name]);
+    }
+  });
+
   it('stops gracefully on Ctrl+C', async () => {
     const session = startLive(work, embedded(work, 50));
     await logged(work, 'trading');
