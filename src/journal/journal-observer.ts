@@ -10,6 +10,12 @@ export interface JournalObserverOptions {
   /** Whether fills arriving now are executions recovered from the broker rather than ones seen as they happened. */
   readonly recovering?: () => boolean;
   readonly crash?: CrashHook;
+  /**
+   * A live session: the bars' rows are written through `barClosed`, at the time and with the account equity.csv
+   * has for them (the bar's close, before any later fill), rather than at the bar's start when the next bar time
+   * arrives — live, a fill comes between bars, and by then the portfolio has applied it.
+   */
+  readonly barsClosedByCaller?: boolean;
 }
 
 export function positionOf(portfolio: Portfolio, symbol: string): JournalPosition {
@@ -32,8 +38,8 @@ export function positionsOf(portfolio: Portfolio): JournalPosition[] {
 /**
  * Journals what the engine does, the same way for a backtest and a live session: orders as they are sent, their
  * status changes, fills with the book they leave and the trades they close, refused signals, and the equity at each
- * bar time (written when the first bar of the next time arrives, once every symbol's bar of the time has been
- * marked).
+ * bar time (in a backtest written when the first bar of the next time arrives, once every symbol's bar of the time
+ * has been marked; live as `barClosed` is told, see JournalObserverOptions.barsClosedByCaller).
  */
 export function journalEngine(
   kernel: TradingKernel,
@@ -45,6 +51,11 @@ export function journalEngine(
    * session's end), the equity at that time.
    */
   readonly finishEquity: (endTime?: number) => void;
+  /**
+   * Live: the account as of a bar's close at `time`; the row waits until a later time comes, as equity.csv's do, so
+   * that the last bar closing at a time (one per symbol) gives it its values.
+   */
+  readonly barClosed: (time: number) => void;
 } {
   const { portfolio } = kernel;
   let barTime = Number.NaN;
@@ -58,11 +69,30 @@ export function journalEngine(
     written = time;
     journal.equity(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
   };
+  /** Live: the account at the latest bar close, taken then (a fill after it must not change it). */
+  const closed = { time: Number.NaN, equity: 0, cash: 0, positionsValue: 0 };
   const flushEquity = (): void => {
+    if (!Number.isNaN(closed.time)) {
+      if (closed.time >= written) {
+        written = closed.time;
+        journal.equity(closed.time, closed.equity, closed.cash, closed.positionsValue);
+      }
+      closed.time = Number.NaN;
+    }
     if (Number.isNaN(barTime)) return;
     equityAt(barTime);
     barTime = Number.NaN;
   };
+  const barClosed = (time: number): void => {
+    // Bars complete symbol by symbol and out of their start order across sizes: the rows only go forward.
+    if (time < written || time < closed.time) return;
+    if (time !== closed.time) flushEquity();
+    closed.time = time;
+    closed.equity = portfolio.equity;
+    closed.cash = portfolio.cash;
+    closed.positionsValue = portfolio.positionsValue;
+  };
+  const byCaller = options.barsClosedByCaller === true;
   kernel.engine.observe({
     onOrder(event) {
       options.crash?.('sent');
@@ -71,7 +101,7 @@ export function journalEngine(
     onEvent(event) {
       switch (event.type) {
         case 'market':
-          if (event.time !== barTime) {
+          if (!byCaller && event.time !== barTime) {
             flushEquity();
             barTime = event.time;
           }
@@ -108,8 +138,9 @@ export function journalEngine(
     },
     onFill(fill) {
       if (options.crash !== undefined && journal.remaining(fill.orderId) > fill.quantity) options.crash('partial-fill');
-      // Live, a fill comes between bars: the last bar's equity is its own, written before the fill changes it.
-      if (fill.time > barTime) flushEquity();
+      // A bar's row is written before the fill's; one at the fill's very time is replaced by it, as in equity.csv.
+      if (closed.time === fill.time) closed.time = Number.NaN;
+      if (fill.time > barTime || byCaller) flushEquity();
       execId = fill.execId;
       const recovered = options.recovering?.() ?? false;
       journal.fill(fill, positionOf(portfolio, fill.symbol), portfolio.cash, portfolio.settledCash, recovered);
@@ -120,6 +151,7 @@ export function journalEngine(
     },
   });
   return {
+    barClosed,
     finishEquity: (endTime) => {
       flushEquity();
       if (endTime !== undefined && Number.isFinite(endTime)) equityAt(endTime);

@@ -61,6 +61,8 @@ export class LiveJournal {
   private started = false;
   /** Writes the equity rows a session's end owes the journal (see stop); set once the engine is observed. */
   private endEquity: ((time: number) => void) | undefined;
+  /** The account at a bar's close (see barClosed); set once the engine is observed. */
+  private closedEquity: ((time: number) => void) | undefined;
 
   private constructor(
     journal: TradingJournal | undefined,
@@ -162,10 +164,13 @@ export class LiveJournal {
     const crash = this.options.crash;
     // What can wait is committed once per socket read, off the bar → order path (see TradingJournal.batchPerTurn).
     this.journal.batchPerTurn();
-    this.endEquity = journalEngine(kernel, this.journal, {
+    const equity = journalEngine(kernel, this.journal, {
       recovering: () => this.recovering,
+      barsClosedByCaller: true,
       ...(crash === undefined ? {} : { crash }),
-    }).finishEquity;
+    });
+    this.endEquity = equity.finishEquity;
+    this.closedEquity = equity.barClosed;
     // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
     kernel.risk.onEvent((event) => {
       const halt = event.type === 'trading_state' && event.to === 'HALTED';
@@ -251,6 +256,14 @@ export class LiveJournal {
       );
     }
     this.journal.book(time, positionsOf(portfolio), portfolio.cash, portfolio.settledCash, 'broker');
+  }
+
+  /**
+   * A strategy bar closed at `time` and the engine has run it: the account's row for it, at the time and with the
+   * values equity.csv gets (the session calls both at the same moment).
+   */
+  barClosed(time: number): void {
+    this.closedEquity?.(time);
   }
 
   /** A risk limit breached or a halt: the rule and why. */

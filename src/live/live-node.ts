@@ -445,7 +445,9 @@ export class LiveNode implements LiveView {
       this.holds.backfilling = false;
     }
     // The account as of the bar's close, which is when it is known (a daily bar's at the session close).
-    results.equity(Math.min(barEnd(size, bar.time), regularClose(dayNumber(bar.time))), kernel.portfolio);
+    const closed = Math.min(barEnd(size, bar.time), regularClose(dayNumber(bar.time)));
+    results.equity(closed, kernel.portfolio);
+    this.settings.journal?.barClosed(closed);
     this.riskTime = Math.max(this.riskTime, bar.time);
     trading.sliceRisk.barDone(bar.symbol, this.riskTime);
   }
