@@ -244,9 +244,12 @@ export class LiveJournal {
     return row !== undefined;
   }
 
-  /** The broker's figures were taken over ours: each difference with both values, then the book as it now is. */
-  differences(differences: readonly BookDifference[], portfolio: Portfolio, time: number): void {
-    if (differences.length === 0) return;
+  /**
+   * The broker's figures were taken over ours: each difference with both values, then the book as it now is (also
+   * when only settled cash was taken, `taken`, which is not compared and so is no difference).
+   */
+  differences(differences: readonly BookDifference[], portfolio: Portfolio, time: number, taken = false): void {
+    if (differences.length === 0 && !taken) return;
     for (const d of differences) {
       this.journal.event(
         'difference',

@@ -78,3 +78,20 @@ export function reconcileAccount(
   }
   return differences;
 }
+
+/**
+ * Takes IB's settled cash over the ledger's at a start that restored the book from the journal: the journal's figure
+ * is the ledger as the last session left it, and proceeds that settled while no session ran (a day or more) would
+ * stay unspendable until the ledger's next day. Call it after the start-up reconciliation, when our cash is IB's
+ * (the executions recovered are in IB's figures already). True when settled cash changed.
+ */
+export function takeSettledCash(portfolio: Portfolio, snapshot: BrokerAccountSnapshot, logger: Logger): boolean {
+  const broker = snapshot.values.settledCash;
+  const ours = portfolio.settledCash;
+  if (!Number.isFinite(broker) || Math.abs(broker - ours) <= CASH_TOLERANCE) return false;
+  // Within a cent of the cash, it is all of it: our float sums must not leave a sliver waiting to settle.
+  const settled = Math.abs(portfolio.cash - broker) <= CASH_TOLERANCE ? portfolio.cash : broker;
+  portfolio.setCash(portfolio.cash, settled);
+  logger.info({ ours, broker }, "settled cash taken from IB's figure");
+  return true;
+}

@@ -20,7 +20,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
-import { reconcileAccount } from './account-reconciler.js';
+import { reconcileAccount, takeSettledCash } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
@@ -370,7 +370,8 @@ export class LiveNode implements LiveView {
     else {
       await journal.recover(execution, () => reconcileOrders(execution, journal.resumed));
       journal.reconciled(execution, clock.now());
-      journal.differences(reconcileAccount(portfolio, broker, clock.now(), logger), portfolio, clock.now());
+      const differences = reconcileAccount(portfolio, broker, clock.now(), logger);
+      journal.differences(differences, portfolio, clock.now(), takeSettledCash(portfolio, broker, logger));
     }
 
     accountSync.onSnapshot((snapshot) => {
