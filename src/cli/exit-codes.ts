@@ -24,6 +24,8 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
   ['IbConnectError', ExitCode.Failure],
+  // A live session that lost TWS for good: it ended with results, but with a book the broker never confirmed.
+  ['LiveSessionError', ExitCode.Failure],
   ['FetchLockedError', ExitCode.Failure],
   ['IbRequestError', ExitCode.Failure],
   ['HistoricalBarError', ExitCode.Failure],

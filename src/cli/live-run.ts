@@ -23,6 +23,11 @@ import { startSessionDashboard } from '../dashboard/session-dashboard.js';
 import { checkDashboardPort, type Dashboard } from '../dashboard/dashboard-server.js';
 import { writeLiveReport } from '../report/live-report.js';
 
+/** A live session that ended without TWS there to confirm its book: a run-time failure (exit code 1). */
+export class LiveSessionError extends Error {
+  override readonly name = 'LiveSessionError';
+}
+
 /** The session's result files and the summaries' temporary files. */
 const RESULT_FILES = [
   ...reportFileNames(reportFiles('.')),
@@ -147,8 +152,13 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
       return;
     }
     writeLiveReport(config, resultsDirectory, summary, embedded?.dataDirectory ?? null, logger);
-    journal?.journal.stop(summary.to, summary.reason);
+    const unverified = summary.unverified === null ? '' : `; the book was not verified with the broker at the end`;
+    journal?.journal.stop(summary.to, `${summary.reason}${unverified}`);
     printLiveSummary(summary, resolve(resultsDirectory), resolve(config.logging.directory, config.logging.file_name));
+    // The results are written and the summary says what there is; the exit code and the error line say it failed.
+    if (summary.unverified !== null) {
+      throw new LiveSessionError(`${summary.reason}: ${summary.unverified}${unverified}`);
+    }
   } catch (error) {
     // The terminal gets main()'s one line; the log, where a supervisor or a later look goes, must say it as well.
     const { name, message } = error instanceof Error ? error : { name: typeof error, message: String(error) };

@@ -16,6 +16,9 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     row('Account', summary.account),
     row('Traded', `${formatTime(summary.from)} .. ${formatTime(summary.to)} (exchange time)`),
     row('Ended', summary.reason),
+    ...(summary.unverified === null
+      ? []
+      : [row('Book', `NOT verified with the broker at the end: ${summary.unverified}`)]),
     row('Bars', `${barCounts(summary)} from ${summary.fiveSecondBars} five-second bars`),
     row('Orders / fills', `${summary.orders} / ${summary.fills} (${summary.rejectedSignals} signals refused)`),
     row('Reconnections', String(summary.reconnects)),

@@ -44,6 +44,9 @@ export class ConnectionMonitor implements EntryGate {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private awaitingHeartbeat = false;
+  /** Why the connection went down, and why the latest attempt to bring it back failed: for `unverified`. */
+  private lostBecause = '';
+  private lastFailure: string | undefined;
 
   constructor(private readonly options: ConnectionMonitorOptions) {
     const { client } = options;
@@ -87,6 +90,25 @@ export class ConnectionMonitor implements EntryGate {
       case 'connected': {
         const first = this.problems.values().next();
         return first.done === true ? null : `trading paused: ${first.value}`;
+      }
+    }
+  }
+
+  /**
+   * Why our book cannot count as checked with the broker now — the socket is down, or back but not resynchronised
+   * (executions missed while down not yet booked, IB's positions and cash not yet compared) —, or null when the
+   * connection is up. What a session ending now must report, rather than end as if nothing were wrong.
+   */
+  unverified(): string | null {
+    switch (this.current) {
+      case 'connected':
+      case 'stopped':
+        return null;
+      case 'resyncing':
+        return 'the session ended while resynchronising with TWS after a reconnection';
+      case 'down': {
+        const last = this.lastFailure === undefined ? '' : `; last attempt: ${this.lastFailure}`;
+        return `the connection to TWS was down (${this.lostBecause}${last})`;
       }
     }
   }
@@ -139,6 +161,8 @@ export class ConnectionMonitor implements EntryGate {
     if (this.current === 'stopped' || this.current === 'down') return;
     this.problems.clear();
     this.transition('down', reason);
+    this.lostBecause = reason;
+    this.lastFailure = undefined;
     this.attempts = 0;
     this.scheduleReconnect();
   }
@@ -163,7 +187,8 @@ export class ConnectionMonitor implements EntryGate {
     try {
       session = await this.options.client.connect();
     } catch (error) {
-      this.options.logger.warn({ attempt: this.attempts }, `reconnection failed: ${(error as Error).message}`);
+      this.lastFailure = (error as Error).message;
+      this.options.logger.warn({ attempt: this.attempts }, `reconnection failed: ${this.lastFailure}`);
       if (this.is('down')) this.scheduleReconnect();
       return;
     }
@@ -172,7 +197,8 @@ export class ConnectionMonitor implements EntryGate {
     try {
       await this.options.onReconnected(session);
     } catch (error) {
-      this.options.logger.error(`resynchronisation failed: ${(error as Error).message}`);
+      this.lastFailure = `resynchronisation failed: ${(error as Error).message}`;
+      this.options.logger.error(this.lastFailure);
       this.options.client.disconnect();
       this.current = 'down';
       this.scheduleReconnect();

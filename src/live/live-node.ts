@@ -87,6 +87,8 @@ export interface LiveSummary {
   readonly fills: number;
   readonly reconnects: number;
   readonly leftWorking: number;
+  /** Why the book was not verified with the broker at the end (TWS lost, or not resynchronised); null when it was. */
+  readonly unverified: string | null;
   readonly metrics: PerformanceMetrics;
   readonly files: ReportFiles;
 }
@@ -514,6 +516,8 @@ export class LiveNode implements LiveView {
   ): Promise<LiveSummary> {
     const { config, settings, logger } = this;
     const { execution, realtime, pacer, results, kernel, clock } = running;
+    // As the session ends, before anything below can change it: whether TWS is there to have checked the book.
+    const unverified = this.monitor.unverified();
     this.holds.stopping = true;
     if (config.live.cancel_entries_on_shutdown && this.client.connected) {
       const cancelled = execution.cancelWorkingEntries();
@@ -552,6 +556,7 @@ export class LiveNode implements LiveView {
       fills: results.fills,
       reconnects: this.reconnects,
       leftWorking: working.length,
+      unverified,
       metrics,
       files: results.files,
     };
