@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTime } from '../../src/domain/time.js';
 import { runCliAsync } from '../support/run-cli.js';
 import { readCsv, startLive, writeConfig, type LiveWork } from '../live/live-fixture.js';
 import {
-  fiveMinuteBars,
-  FIVE_MINUTES,
   scenarioWork,
   startSteppedGateway,
+  stepFiveMinuteBars,
   steppedConfig,
   until,
   writeFlatBars,
@@ -52,10 +50,7 @@ describe('the live journal’s equity rows', () => {
       const configFile = writeConfig(work, config, 'equity.yaml');
       const session = startLive(work, config, ['--until', '2024-03-05 10:45']);
       await until(() => gateway.realtimeStreams === 1, 30_000, 'the session subscribing its bars');
-      for (const bar of fiveMinuteBars(FIRST, AAA.length)) {
-        gateway.advanceTo(parseTime(bar) + FIVE_MINUTES);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await stepFiveMinuteBars(gateway, FIRST, AAA.length);
       const run = await session.done;
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);

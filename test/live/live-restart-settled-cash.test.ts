@@ -5,9 +5,9 @@ import { parseTime } from '../../src/domain/time.js';
 import { readCsv, startLive, type LiveWork } from './live-fixture.js';
 import {
   fiveMinuteBars,
-  FIVE_MINUTES,
   scenarioWork,
   startSteppedGateway,
+  stepFiveMinuteBars,
   steppedConfig,
   until,
 } from './stepped-replay.js';
@@ -58,10 +58,7 @@ describe('ets live restarted on a later day', () => {
       );
       const first = startLive(work, config, ['--until', '2024-03-05 10:45']);
       await until(() => gateway.realtimeStreams === 1, 30_000, 'the first session subscribing its bars');
-      for (const bar of fiveMinuteBars('2024-03-05 09:30', FIRST_DAY.length)) {
-        gateway.advanceTo(parseTime(bar) + FIVE_MINUTES);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await stepFiveMinuteBars(gateway, '2024-03-05 09:30', FIRST_DAY.length);
       const firstRun = await first.done;
       expect(firstRun.stderr).toBe('');
       expect(firstRun.status).toBe(0);
@@ -76,10 +73,7 @@ describe('ets live restarted on a later day', () => {
       gateway.advanceTo(parseTime('2024-03-07 09:30'));
       const second = startLive(work, config, ['--until', '2024-03-07 10:00']);
       await until(() => gateway.realtimeStreams === 1, 30_000, 'the second session subscribing its bars');
-      for (const bar of fiveMinuteBars('2024-03-07 09:30', 6)) {
-        gateway.advanceTo(parseTime(bar) + FIVE_MINUTES);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await stepFiveMinuteBars(gateway, '2024-03-07 09:30', 6);
       const secondRun = await second.done;
       expect(secondRun.stderr).toBe('');
       expect(secondRun.status).toBe(0);

@@ -103,6 +103,14 @@ export function steppedConfig(
   });
 }
 
+/** Moves the gateway through `count` five-minute bars from `first`, each to its end, a little apart for the session. */
+export async function stepFiveMinuteBars(gateway: Gateway, first: string, count: number): Promise<void> {
+  for (const bar of fiveMinuteBars(first, count)) {
+    gateway.advanceTo(parseTime(bar) + FIVE_MINUTES);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
