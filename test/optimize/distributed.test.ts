@@ -56,12 +56,14 @@ describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server',
       const workers = [0, 1].map(() => startCli(['worker', '--queue', redis().url, '--lock-seconds', '2'], dir));
       try {
         await Promise.all(workers.map(serving));
-        const run = startCli([...args, '--queue', redis().url, '--out', 'queued'], dir);
+        // Ended well before the test's timeout, so that a run that hangs fails with what it wrote, and the workers
+        // are stopped below.
+        const run = startCli([...args, '--queue', redis().url, '--out', 'queued'], dir, 90_000);
         expect(await untilCompleted(redis().url, 4, run)).toBeGreaterThan(50);
         workers[0]!.child.kill('SIGKILL');
         const result = await run.done;
         expect(result.stderr).not.toMatch(/error/i);
-        expect(result.status).toBe(0);
+        expect(result.status, result.stderr).toBe(0);
         expect((await workers[0]!.done).status).toBeNull();
         expect(files('queued')).toEqual(files('local'));
       } finally {
