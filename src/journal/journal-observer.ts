@@ -63,20 +63,20 @@ export function journalEngine(
   let execId = '';
   /** The latest time an equity row was written for: the rows only go forward, as equity.csv's do. */
   let written = Number.NEGATIVE_INFINITY;
-  const equityAt = (time: number): void => {
+  const row = (time: number, equity: number, cash: number, positionsValue: number): void => {
     // A live session's warm-up marks each symbol's history from its first bar: earlier times come again.
     if (time < written) return;
     written = time;
-    journal.equity(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
+    journal.equity(time, equity, cash, positionsValue);
+  };
+  const equityAt = (time: number): void => {
+    row(time, portfolio.equity, portfolio.cash, portfolio.positionsValue);
   };
   /** Live: the account at the latest bar close, taken then (a fill after it must not change it). */
   const closed = { time: Number.NaN, equity: 0, cash: 0, positionsValue: 0 };
   const flushEquity = (): void => {
     if (!Number.isNaN(closed.time)) {
-      if (closed.time >= written) {
-        written = closed.time;
-        journal.equity(closed.time, closed.equity, closed.cash, closed.positionsValue);
-      }
+      row(closed.time, closed.equity, closed.cash, closed.positionsValue);
       closed.time = Number.NaN;
     }
     if (Number.isNaN(barTime)) return;

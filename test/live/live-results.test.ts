@@ -13,6 +13,17 @@ const account = (cash: number, positionsValue = 0) => ({
 });
 const lines = (path: string) => readFileSync(path, 'utf8').trim().split('\n').slice(1);
 
+/** A session run to its end in `dir`, with the report.html its end writes. */
+function finishedRun(dir: string) {
+  const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+  const first = new LiveResults(dir, options);
+  first.equity(at(16, 16), account(101_000));
+  first.close(0);
+  const report = join(dir, 'report.html');
+  writeFileSync(report, '<html>the first run</html>');
+  return { options, first, report };
+}
+
 describe('LiveResults', () => {
   const temp = useTempDir();
 
@@ -139,12 +150,7 @@ describe('LiveResults', () => {
     expect([metrics.initial_equity, metrics.final_equity, metrics.periods]).toEqual([100_000, 100_900, 3]);
   });
   it("starts anew without an earlier run's summaries, which would pass for this run's until its first day ends", () => {
-    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
-    const first = new LiveResults(temp.path(), options);
-    first.equity(at(16, 16), account(101_000));
-    first.close(0);
-    const report = join(temp.path(), 'report.html');
-    writeFileSync(report, '<html>the first run</html>');
+    const { options, first, report } = finishedRun(temp.path());
     writeFileSync(`${first.files.metrics}.partial`, '{}');
     // A new session, as far as it gets before a kill -9: its files started, no day ended yet.
     const second = new LiveResults(temp.path(), { ...options, initialEquity: 50_000 });
@@ -159,12 +165,7 @@ describe('LiveResults', () => {
   });
 
   it('continues an earlier run with its daily.csv and metrics.json, but not with the report of its end', () => {
-    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
-    const first = new LiveResults(temp.path(), options);
-    first.equity(at(16, 16), account(101_000));
-    first.close(0);
-    const report = join(temp.path(), 'report.html');
-    writeFileSync(report, '<html>the first run</html>');
+    const { options, first, report } = finishedRun(temp.path());
     const [daily, metrics] = [first.files.daily, first.files.metrics].map((f) => readFileSync(f, 'utf8'));
     const second = new LiveResults(temp.path(), { ...options, initialEquity: 101_000, append: true });
     expect(existsSync(report)).toBe(false);
