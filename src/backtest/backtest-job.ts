@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
 import type { TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
+import { symbolsText } from '../domain/symbol.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
 import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
@@ -179,7 +180,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       throw new CsvDataError(
         dir,
         null,
-        `no bars of ${symbols.join(', ')} from ${start ?? 'the start'} to ${end ?? 'the end'}`,
+        `no bars of ${symbolsText(symbols)} from ${start ?? 'the start'} to ${end ?? 'the end'}`,
       );
     }
   } catch (error) {

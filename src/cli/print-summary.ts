@@ -1,4 +1,5 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
+import { symbolsText } from '../domain/symbol.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import { peakRssMb } from './peak-rss.js';
 
@@ -55,7 +56,7 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const lines = [
-    `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`,
+    `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${symbolsText(job.symbols)}`,
     ...metricLines(result.metrics).map(([label, value]) => `  ${label.padEnd(20)} ${value}`),
     `  ${'Rejected signals'.padEnd(20)} ${result.rejectedSignals}`,
     `  ${'Fills'.padEnd(20)} ${result.fillCount}`,

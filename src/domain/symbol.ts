@@ -63,3 +63,9 @@ export function parseSymbolList(text: string): SymbolList {
   }
   return { ok: true, symbols: [...symbols] };
 }
+
+/** Symbols in a title or a message: all of a few; of many (a 500-symbol run), their count, the first and the last. */
+export function symbolsText(symbols: readonly string[]): string {
+  if (symbols.length <= 8) return symbols.join(', ');
+  return `${symbols.length.toLocaleString('en-US')} symbols (${symbols.slice(0, 5).join(', ')} … ${symbols.at(-1)})`;
+}

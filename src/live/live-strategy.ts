@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { parseBarSize, type BarSize } from '../domain/bar-size.js';
+import { symbolsText } from '../domain/symbol.js';
 import { timeZone, type TimeZone } from '../domain/time-zone.js';
 import { planStrategies, type PlannedStrategy } from '../strategy/strategy-plan.js';
 
@@ -76,5 +77,5 @@ export function liveStrategy(config: Config): LiveStrategy {
 
 /** "5 mins bars of A, B", or with several bar sizes "1 min bars of A, B and 5 mins bars of C". */
 export function describeFeeds(feeds: readonly LiveFeedPlan[]): string {
-  return feeds.map((feed) => `${feed.barSize.text} bars of ${feed.symbols.join(', ')}`).join(' and ');
+  return feeds.map((feed) => `${feed.barSize.text} bars of ${symbolsText(feed.symbols)}`).join(' and ');
 }

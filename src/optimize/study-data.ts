@@ -4,6 +4,7 @@ import { resolveBarFiles } from '../data/bar-files.js';
 import { CsvDataError } from '../data/csv-data-error.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import type { BarSeries } from '../domain/bar.js';
+import { symbolsText } from '../domain/symbol.js';
 import { sha256 } from './job-cache.js';
 import { volatilityIndexSymbol } from '../risk/load-volatility-series.js';
 
@@ -54,6 +55,6 @@ export function loadStudyData(config: Config): StudyData {
     ...(config.backtest.end_date !== null && { end: config.backtest.end_date }),
   });
   const timeline = mergedTimeline(loaded.series);
-  if (timeline.length === 0) throw new CsvDataError(dir, null, `no bars of ${symbols.join(', ')} in the date range`);
+  if (timeline.length === 0) throw new CsvDataError(dir, null, `no bars of ${symbolsText(symbols)} in the date range`);
   return { series: loaded.series, timeline, hash };
 }

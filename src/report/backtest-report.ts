@@ -1,5 +1,6 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import type { Config } from '../config/schema.js';
+import { symbolsText } from '../domain/symbol.js';
 import { decimalValue } from '../performance/decimal-format.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
@@ -50,7 +51,7 @@ export function writeBacktestReport(config: Config, job: BacktestJob): string {
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const title = `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${job.symbols.join(', ')}`;
+  const title = `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${symbolsText(job.symbols)}`;
   const options = reportOptions(config, title, config.backtest.csv_directory);
   return writeReportPage(config.backtest.results_directory, () => {
     const results = backtestResults(job, config.backtest.results_directory);

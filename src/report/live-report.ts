@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { symbolsText } from '../domain/symbol.js';
 import type { LiveSummary } from '../live/live-node.js';
 import type { Logger } from '../logging/logger.js';
 import { reportOptions } from './report-options.js';
@@ -19,7 +20,7 @@ export function writeLiveReport(
   const params = Object.entries(strategy.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  const title = `Live session ${strategy.name}${params ? ` (${params})` : ''} on ${summary.symbols.join(', ')}`;
+  const title = `Live session ${strategy.name}${params ? ` (${params})` : ''} on ${symbolsText(summary.symbols)}`;
   try {
     writeReportHtml(resultsDirectory, reportOptions(config, title, dataDirectory));
   } catch (error) {

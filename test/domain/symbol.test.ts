@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isSymbol, MAX_SYMBOL_LENGTH, parseSymbol, parseSymbolList, SYMBOL_EXPECTED } from '../../src/domain/symbol.js';
+import {
+  isSymbol,
+  MAX_SYMBOL_LENGTH,
+  parseSymbol,
+  parseSymbolList,
+  SYMBOL_EXPECTED,
+  symbolsText,
+} from '../../src/domain/symbol.js';
 
 describe('parseSymbol', () => {
   it.each([
@@ -58,5 +65,15 @@ describe('parseSymbolList', () => {
     [`X${'Y'.repeat(100)}`, `got "X${'Y'.repeat(39)}…"; expected ${SYMBOL_EXPECTED}`],
   ])('refuses %j: %s', (text, problem) => {
     expect(parseSymbolList(text)).toEqual({ ok: false, problem });
+  });
+});
+
+describe('symbolsText', () => {
+  it('lists up to eight symbols, and of more their count, the first five and the last', () => {
+    expect(symbolsText(['AAPL', 'MSFT'])).toBe('AAPL, MSFT');
+    const many = Array.from({ length: 1200 }, (_, i) => `S${String(i).padStart(4, '0')}`);
+    expect(symbolsText(many.slice(0, 8))).toBe(many.slice(0, 8).join(', '));
+    expect(symbolsText(many.slice(0, 9))).toBe('9 symbols (S0000, S0001, S0002, S0003, S0004 … S0008)');
+    expect(symbolsText(many)).toBe('1,200 symbols (S0000, S0001, S0002, S0003, S0004 … S1199)');
   });
 });
