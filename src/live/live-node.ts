@@ -328,8 +328,6 @@ export class LiveNode implements LiveView {
     });
     journal?.observe(kernel);
     this.trading = { kernel, results, clock, sliceRisk: new SliceRisk(kernel, symbols.length) };
-    // A kill switch pulled before this session started (or while it was starting) holds from its first order on.
-    this.killSwitch.attach(kernel, clock);
 
     const oer = new OrderEfficiencyRatio({
       warnRatio: config.monitoring.oer_warn_ratio,
@@ -375,6 +373,9 @@ export class LiveNode implements LiveView {
       const differences = reconcileAccount(portfolio, broker, clock.now(), logger);
       journal.differences(differences, portfolio, clock.now(), takeSettledCash(portfolio, broker, logger));
     }
+    // A kill switch pulled before this session started (or while it was starting) holds from its first order on. Only
+    // now: its flattening orders need the execution client, and the book as reconciled with the broker's.
+    this.killSwitch.attach(kernel, clock);
 
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way, none that IB may have made while TWS was without it.

@@ -96,6 +96,50 @@ describe('the kill switch of a live session on the embedded gateway', () => {
     },
   );
 
+  it(
+    'a flatten asked for while no session runs closes the positions the next session starts with',
+    { timeout: 120_000 },
+    async () => {
+      const config = liveConfig(work, {
+        ibkr: { port: gateway.port },
+        strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
+      });
+      const first = startLive(work, config, ['--until', dataEnd(gateway)]);
+      await until(() => [...held(gateway).values()].some((quantity) => quantity !== 0), 60_000);
+      first.child.kill('SIGTERM');
+      expect((await first.done).status).toBe(0);
+      const holding = [...held(gateway)].filter(([, quantity]) => quantity !== 0);
+      expect(holding.length).toBeGreaterThan(0);
+      const ordersBefore = readCsv(join(work.results, 'orders.csv')).length;
+
+      const haltConfig = writeConfig(work, config, 'halt.yaml');
+      const pending = await runCliAsync(
+        ['halt', '-c', haltConfig, '--flatten', '--reason', 'overnight', '--wait', '0'],
+        work.dir,
+      );
+      expect(pending.status).toBe(1);
+      const second = startLive(work, config, ['--until', dataEnd(gateway)]);
+      await until(() => [...held(gateway).values()].every((quantity) => quantity === 0), 60_000);
+      second.child.kill('SIGTERM');
+      const run = await second.done;
+      expect(run.stderr).toBe('\nSIGTERM: stopping gracefully (again to exit at once)\n');
+      expect(run.status).toBe(0);
+      expect(existsSync(join(work.dir, 'ets.halt'))).toBe(false);
+      // Nothing left working at the broker: the first session's protective stops went with their positions.
+      const working = gateway.broker
+        .snapshot()
+        .orders.filter((o) => o.clientId === 11 && (o.state === 'PreSubmitted' || o.state === 'Submitted'));
+      expect(working.map((o) => `${o.symbol} ${o.request.purpose}`)).toEqual([]);
+      const states = readCsv(join(work.results, 'risk_events.csv')).filter((e) => e.event === 'state');
+      expect(states.map((e) => [e.rule, e.to])).toEqual([['kill_switch', 'HALTED']]);
+      // The session's only orders (its rows follow the first session's) closed what it started with.
+      const orders = readCsv(join(work.results, 'orders.csv')).slice(ordersBefore);
+      expect(orders.map((o) => [o.symbol, o.purpose, o.strategy]).sort()).toEqual(
+        holding.map(([symbol]) => [symbol, 'exit', 'risk']).sort(),
+      );
+    },
+  );
+
   it('SIGUSR2 halts without flattening; ets halt without a session leaves the request for the next one', async () => {
     const config = liveConfig(work, {
       ibkr: { port: gateway.port },
