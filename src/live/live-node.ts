@@ -189,7 +189,8 @@ export class LiveNode implements LiveView {
       },
     });
     this.holds.add(this.monitor);
-    this.killSwitch = new SessionHalt(new KillSwitchFile(config.trading.kill_switch_file));
+    // A read-only session sends no order: an `ets halt` (or resume) request waits in the file for one that does.
+    this.killSwitch = new SessionHalt(settings.readOnly ? null : new KillSwitchFile(config.trading.kill_switch_file));
     this.watch = new SessionWatch(config);
   }
 

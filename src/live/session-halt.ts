@@ -15,7 +15,8 @@ export class SessionHalt {
   private early: HaltRequest | undefined;
   private target: { readonly kernel: TradingKernel; readonly clock: Clock } | undefined;
 
-  constructor(private readonly file: KillSwitchFile) {}
+  /** `file` null: requests come through `halt` and `resume` only (a read-only session leaves the file alone). */
+  constructor(private readonly file: KillSwitchFile | null) {}
 
   /** Safe to call at any time. */
   halt(request: HaltRequest): void {
@@ -49,7 +50,7 @@ export class SessionHalt {
   /** The session trades from now on: a request left in the halt file, or asked for early, applies at once. */
   attach(kernel: TradingKernel, clock: Clock): void {
     this.target = { kernel, clock };
-    const taken = this.file.take();
+    const taken = this.file?.take() ?? null;
     // A session starts ACTIVE: a resume request left from before it has nothing to reset.
     const pulled = taken === null || isResume(taken) ? this.early : taken;
     this.early = undefined;
@@ -58,7 +59,7 @@ export class SessionHalt {
 
   /** Takes a request written to the halt file since the last look (the node's clock tick). */
   poll(): void {
-    const pulled = this.file.take();
+    const pulled = this.file?.take() ?? null;
     if (pulled === null) return;
     if (isResume(pulled)) this.resume(pulled);
     else this.halt(pulled);

@@ -140,6 +140,23 @@ describe('the kill switch of a live session on the embedded gateway', () => {
     },
   );
 
+  it('a read-only session leaves a halt request in the file for a session that trades', async () => {
+    const config = liveConfig(work, {
+      ibkr: { port: gateway.port },
+      strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
+    });
+    const session = startLive(work, config, ['--until', dataEnd(gateway), '--read-only']);
+    await until(() => existsSync(join(work.results, 'read-only', 'orders.csv')), 30_000);
+    const halt = await runCliAsync(['halt', '-c', writeConfig(work, config, 'halt.yaml'), '--wait', '1'], work.dir);
+    expect(halt.stderr).toMatch(/^error: no running session took the halt request within 1 s/);
+    expect(halt.status).toBe(1);
+    expect(existsSync(join(work.dir, 'ets.halt'))).toBe(true);
+    session.child.kill('SIGTERM');
+    const run = await session.done;
+    expect(run.status).toBe(0);
+    expect(readCsv(join(work.results, 'read-only', 'risk_events.csv')).filter((e) => e.event === 'state')).toEqual([]);
+  }, 90_000);
+
   it('SIGUSR2 halts without flattening; ets halt without a session leaves the request for the next one', async () => {
     const config = liveConfig(work, {
       ibkr: { port: gateway.port },
