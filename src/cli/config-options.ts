@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { readConfigFile, validateConfig } from '../config/load-config.js';
 import { applyOverrides, flagLabels, type ConfigOverride } from '../config/overrides.js';
 import type { Config } from '../config/schema.js';
+import { UsageError } from './exit-codes.js';
 
 export const DEFAULT_CONFIG_PATH = 'config.yaml';
 
@@ -25,4 +26,10 @@ export function resolveConfig(path: string, overrides: readonly ConfigOverride[]
 /** Commander collector for repeatable options. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/** A whole number of seconds ≥ 1 from a flag such as --lock-seconds. */
+export function secondsFlag(flag: string, text: string): number {
+  if (!/^[1-9]\d{0,4}$/.test(text)) throw new UsageError(`${flag} ${text}: expected a whole number of seconds ≥ 1`);
+  return Number(text);
 }

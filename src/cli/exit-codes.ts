@@ -21,6 +21,8 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   ['StrategyRuntimeError', ExitCode.Failure],
   ['UsageError', ExitCode.Usage],
   ['OptimizeConfigError', ExitCode.Usage],
+  // Redis went away mid-run (or under a worker) and was not back within the wait.
+  ['RedisLostError', ExitCode.Failure],
   ['CsvDataError', ExitCode.Data],
   // A live session that cannot start: the broker is unreachable, refuses us, or does not know a symbol.
   ['IbConnectError', ExitCode.Failure],

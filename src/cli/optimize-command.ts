@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { OBJECTIVES, type Objective } from '../optimize/objective.js';
 import { parseGridFlags } from '../optimize/param-grid.js';
 import { addDataOptions, overridesFrom, type BacktestFlags } from './backtest-command.js';
-import { collect, resolveConfig } from './config-options.js';
+import { collect, resolveConfig, secondsFlag } from './config-options.js';
 import { UsageError } from './exit-codes.js';
 import { locatingStrategyErrors } from './strategy-param-origin.js';
 
@@ -25,10 +25,18 @@ export interface StudyFlags {
   workers?: string;
   pboPartitions?: string;
   queue?: string;
+  redisWaitSeconds?: string;
   mode?: string;
   inSample?: string;
   outOfSample?: string;
   step?: string;
+}
+
+/** A run over a BullMQ queue (--queue). */
+export interface QueueSettings {
+  readonly url: string;
+  /** How long Redis may be away mid-run before the run fails (--redis-wait-seconds). */
+  readonly waitSeconds: number;
 }
 
 /** How the optimisation runs, once the config is validated. */
@@ -36,7 +44,7 @@ export interface StudySettings {
   readonly grid: Readonly<Record<string, readonly number[]>>;
   readonly objective: Objective;
   readonly workers: number | null;
-  readonly queue: string | null;
+  readonly queue: QueueSettings | null;
 }
 
 function wholeNumber(text: string, flag: string): number {
@@ -78,6 +86,9 @@ function studyOverrides(flags: StudyFlags, strategyFromFile: () => string): Conf
   return o;
 }
 
+/** How long a run waits for a Redis that went away, unless --redis-wait-seconds says otherwise. */
+const REDIS_WAIT_SECONDS = 30;
+
 function addStudyOptions(command: Command): Command {
   return addDataOptions(command)
     .option(
@@ -91,9 +102,25 @@ function addStudyOptions(command: Command): Command {
     .option('--workers <n>', 'worker threads (default: one per core)')
     .option('--pbo-partitions <n>', 'even number S of partitions for the PBO (default 16)')
     .option('--queue <url>', 'run the backtests on a BullMQ queue, redis://HOST:PORT, served by `ets worker`')
+    .option(
+      '--redis-wait-seconds <n>',
+      `with --queue: how long Redis may be away mid-run before the run fails (default ${REDIS_WAIT_SECONDS})`,
+    )
     .option('--commission <model>', 'zero, ib-fixed or ib-tiered')
     .option('--slippage-bps <n>', 'adverse slippage in basis points on market and stop fills')
     .option('--out <dir>', 'directory for the result files (backtest.results_directory)');
+}
+
+function queueSettings(flags: StudyFlags): QueueSettings | null {
+  if (flags.queue === undefined) {
+    if (flags.redisWaitSeconds !== undefined) throw new UsageError('--redis-wait-seconds goes with --queue');
+    return null;
+  }
+  const waitSeconds =
+    flags.redisWaitSeconds === undefined
+      ? REDIS_WAIT_SECONDS
+      : secondsFlag('--redis-wait-seconds', flags.redisWaitSeconds);
+  return { url: flags.queue, waitSeconds };
 }
 
 /** Runs a study with the validated config and the settings of the run. */
@@ -105,7 +132,7 @@ async function runStudy(
   const config = resolveConfig(flags.config, overrides);
   const wf = config.backtest.walk_forward;
   const grid = flags.grid.length > 0 ? parseGridFlags(flags.grid) : wf.param_grid;
-  const settings = { grid, objective: wf.objective, workers: wf.workers, queue: flags.queue ?? null };
+  const settings = { grid, objective: wf.objective, workers: wf.workers, queue: queueSettings(flags) };
   await locatingStrategyErrors(flags.config, overrides, () => run(config, settings));
 }
 

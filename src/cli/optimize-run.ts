@@ -23,8 +23,8 @@ export function studyOptions(config: Config, settings: StudySettings, label: str
     cacheFile: cacheFileIn(config.backtest.results_directory),
     progress: optimizeProgress(label, logger),
   };
-  const url = settings.queue;
-  if (url === null) return options;
+  if (settings.queue === null) return options;
+  const { url, waitSeconds } = settings.queue;
   const connection = parseRedisUrl(url);
   return {
     ...options,
@@ -32,7 +32,7 @@ export function studyOptions(config: Config, settings: StudySettings, label: str
     cacheFile: null,
     runner: async (context, run) => {
       const { queueRunner } = await import('../optimize/queue-runner.js');
-      return queueRunner(context, { url, connection, ...run, codeVersion: codeVersion() });
+      return queueRunner(context, { url, connection, waitSeconds, logger, ...run, codeVersion: codeVersion() });
     },
   };
 }

@@ -4,6 +4,7 @@ import { StrategyLoadError } from '../strategy/load-strategy.js';
 import { evaluateJob, plainResult, type EvaluationResult } from './evaluation-job.js';
 import { QUEUE_NAME, type QueuedJob } from './queued-job.js';
 import type { RedisConnection } from './redis-url.js';
+import { connectionTrouble } from './redis-watch.js';
 import { codeVersion } from './run-context.js';
 import { loadStudyData, type StudyData } from './study-data.js';
 
@@ -69,7 +70,9 @@ export function startQueueWorker(options: QueueWorkerOptions): Worker<QueuedJob,
     options.logger.warn({ job: job?.id }, error.message);
   });
   worker.on('error', (error) => {
-    options.logger.warn(error.message);
+    // A lost connection is the RedisWatch's to report (when it goes, while it stays away, when it is back), rather
+    // than once each attempt to reconnect.
+    if (!connectionTrouble(error)) options.logger.warn(error.message);
   });
   return worker;
 }

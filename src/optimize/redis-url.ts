@@ -8,6 +8,8 @@ export interface RedisConnection {
   readonly db?: number;
   /** BullMQ's blocking connections must retry forever rather than fail a command. */
   readonly maxRetriesPerRequest: null;
+  /** Milliseconds before the next attempt to reach a lost Redis, or null to stop (see RedisWatch). */
+  readonly retryStrategy?: (attempts: number) => number | null;
 }
 
 export function parseRedisUrl(text: string, flag = '--queue'): RedisConnection {

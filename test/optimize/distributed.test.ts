@@ -1,51 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from '../../src/optimize/queued-job.js';
-import { parseRedisUrl } from '../../src/optimize/redis-url.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { redisAvailable } from '../support/redis-server.js';
-import { serving, stop, useRedis } from '../support/queue-worker.js';
-import { runCli, startCli, type CliRun, type RunningCli } from '../support/run-cli.js';
+import { queuedStudy, serving, stop, untilCompleted, useRedis } from '../support/queue-worker.js';
+import { runCli, startCli } from '../support/run-cli.js';
 import { waveSeries, writeSeries } from '../walk-forward/wfa-fixture.js';
 
 const enabled = redisAvailable();
 
-/**
- * Waits until the queue has finished `count` backtests and returns how many are still to run, so that a worker is
- * killed part-way through however fast this machine runs them. A run that ends first fails the wait with its output
- * (rather than the test's timeout).
- */
-async function untilCompleted(url: string, count: number, run: RunningCli): Promise<number> {
-  const queue = new Queue(QUEUE_NAME, { connection: parseRedisUrl(url) });
-  let ended: CliRun | undefined;
-  void run.done.then((result) => (ended = result));
-  try {
-    for (;;) {
-      if (ended !== undefined) {
-        throw new Error(`the run ended (${ended.status}) before ${count} backtests were done:\n${ended.stderr}`);
-      }
-      const counts = await queue.getJobCounts('completed', 'active', 'waiting', 'delayed');
-      if ((counts.completed ?? 0) >= count) return (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.delayed ?? 0);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  } finally {
-    await queue.close();
-  }
-}
-
 describe.skipIf(!enabled)('distributed runs over BullMQ on a real redis-server', () => {
   const redis = useRedis();
-  const dir = writeSeries([
-    waveSeries('AAA', 2500, [30, 60, 45, 90, 40], 500),
-    waveSeries('BBB', 2500, [50, 40, 80, 30, 70], 500, 0.7),
-  ]);
-  // 15 x 9 = 135 backtests: enough that many are left when the first few are done. Other tests' grids stay off
-  // it: a job already done is answered from the queue.
-  const args = ['optimize', '--data-dir', 'data', '--grid', 'fast=2:16:1', '--grid', 'slow=20:60:5'];
-  const files = (out: string) =>
-    ['optimize.csv', 'optimize_best.json'].map((f) => readFileSync(join(dir, out, f), 'utf8'));
+  // Other tests' grids stay off this one's: a job already done is answered from the queue.
+  const { dir, args, files } = queuedStudy();
 
   it(
     'gives the local results with 2 workers, one of them killed with SIGKILL mid-run',

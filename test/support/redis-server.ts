@@ -35,13 +35,18 @@ export function freePort(): Promise<number> {
 
 export interface RunningRedis {
   readonly url: string;
+  readonly port: number;
   readonly process: ChildProcess;
-  stop(): Promise<void>;
+  /** Ends it with SIGTERM, or with `signal` (SIGKILL: as if it crashed), and resolves once it has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A throw-away redis-server on 127.0.0.1 and a free port, without persistence; stopped by its PID. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
+/**
+ * A throw-away redis-server on 127.0.0.1 and a free port (or `port`, to start one again where one was killed),
+ * without persistence; stopped by its PID.
+ */
+export async function startRedis(port?: number): Promise<RunningRedis> {
+  port ??= await freePort();
   const binary = findRedisServer()!;
   const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,17 +70,18 @@ export async function startRedis(): Promise<RunningRedis> {
   });
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     process: child,
-    stop: () =>
+    stop: (signal = 'SIGTERM') =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.pid === undefined) {
+        if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
           resolve();
           return;
         }
         child.once('exit', () => {
           resolve();
         });
-        process.kill(child.pid, 'SIGTERM');
+        process.kill(child.pid, signal);
       }),
   };
 }
