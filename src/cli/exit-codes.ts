@@ -29,6 +29,8 @@ const userErrors: ReadonlyMap<string, ExitCode> = new Map([
   // A live session that lost TWS for good: it ended with results, but with a book the broker never confirmed.
   ['LiveSessionError', ExitCode.Failure],
   ['FetchLockedError', ExitCode.Failure],
+  // Another live session writes the same results directory.
+  ['ResultsLockedError', ExitCode.Failure],
   ['IbRequestError', ExitCode.Failure],
   ['HistoricalBarError', ExitCode.Failure],
   ['ContractQualificationError', ExitCode.Usage],

@@ -22,6 +22,7 @@ import { checkOutputs, journalDirectory, reportFileNames } from './output-locati
 import { startSessionDashboard } from '../dashboard/session-dashboard.js';
 import { checkDashboardPort, type Dashboard } from '../dashboard/dashboard-server.js';
 import { writeLiveReport } from '../report/live-report.js';
+import { lockResultsDirectory, type ResultsLock } from '../live/results-lock.js';
 
 /** A live session that ended without TWS there to confirm its book: a run-time failure (exit code 1). */
 export class LiveSessionError extends Error {
@@ -89,6 +90,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   let node: LiveNode | undefined;
   let dashboard: Dashboard | undefined;
   let journal: OpenedLiveJournal | undefined;
+  let resultsLock: ResultsLock | undefined;
   let interrupted: string | undefined;
   const removeHandlers = handleInterrupts((signal) => {
     interrupted = `interrupted (${signal})`;
@@ -100,6 +102,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     else node.halt(request);
   });
   try {
+    // Before the gateway, the journal or the results: a second session on these results goes no further.
+    resultsLock = lockResultsDirectory(resultsDirectory);
     let host = config.ibkr.host;
     let port = config.ibkr.port;
     let venue = `TWS / IB Gateway at ${host}:${port}`;
@@ -170,6 +174,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     removeHaltSignal();
     journal?.close();
     await embedded?.gateway.stop();
+    resultsLock?.release();
     await opened.close();
   }
 }

@@ -33,6 +33,21 @@ async function logged(work: LiveWork, msg: string, timeoutMs = 20_000, times = 1
   throw new Error(`no "${msg}" in the log within ${timeoutMs} ms`);
 }
 
+/** The rows a session has written so far, and a check that they are still the start of its files (only grown). */
+function grown(directory: string): { check(): void } {
+  const names = ['equity.csv', 'fills.csv', 'orders.csv', 'trades.csv'];
+  const before = names.map((name) => readFileSync(join(directory, name), 'latin1'));
+  return {
+    check: () => {
+      names.forEach((name, i) => {
+        const after = readFileSync(join(directory, name), 'latin1');
+        expect(after.startsWith(before[i]!), name).toBe(true);
+        expect(after, name).not.toContain('\0');
+      });
+    },
+  };
+}
+
 describe('ets start / ets live on the embedded gateway', () => {
   let work: LiveWork;
   beforeEach(() => {
@@ -97,12 +112,11 @@ describe('ets start / ets live on the embedded gateway', () => {
   it("--read-only while a session trades leaves that session's files to it", async () => {
     const trading = startLive(work, embedded(work, 100));
     await logged(work, 'trading');
-    const lines = ['equity.csv', 'fills.csv', 'orders.csv', 'trades.csv'];
     const deadline = Date.now() + 20_000;
     while (readCsv(join(work.results, 'equity.csv')).length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const before = lines.map((name) => readFileSync(join(work.results, name), 'latin1'));
+    const before = grown(work.results);
     const config = writeConfig(work, embedded(work, 5000), 'read-only.yaml');
     const readOnly = await runCliAsync(['live', '--config', config, '--read-only', '--duration', '3s'], work.dir);
     expect(readOnly.status).toBe(0);
@@ -110,14 +124,52 @@ describe('ets start / ets live on the embedded gateway', () => {
     const run = await trading.done;
     expect(run.status).toBe(0);
     // The trading session's files only grew: what they held before the read-only session is still their start.
-    lines.forEach((name, i) => {
-      const after = readFileSync(join(work.results, name), 'latin1');
-      expect(after.startsWith(before[i]!), name).toBe(true);
-      expect(after, name).not.toContain('\0');
-    });
+    before.check();
     const fills = Number(/Orders \/ fills +\d+ \/ (\d+)/.exec(run.stdout)?.[1]);
     expect(readCsv(join(work.results, 'fills.csv'))).toHaveLength(fills);
     expect(existsSync(join(work.results, 'report.html'))).toBe(true);
+  });
+
+  it('refuses a second --read-only session on the same results at start, naming the first; a killed one blocks none', async () => {
+    const first = startLive(work, embedded(work, 100), ['--read-only']);
+    await logged(work, 'trading');
+    const own = join(work.results, 'read-only');
+    const before = grown(own);
+    const config = writeConfig(work, embedded(work, 5000), 'second.yaml');
+    const second = await runCliAsync(['live', '--config', config, '--read-only', '--duration', '3s'], work.dir);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toBe(
+      `error: ${own}: another ets live session (PID ${first.child.pid}) is writing its results into this directory; one session per results directory at a time\n`,
+    );
+    expect(second.status).toBe(1);
+    before.check();
+    // Killed, the first session holds the directory no more, whatever it left there.
+    first.child.kill('SIGKILL');
+    await first.done;
+    const third = await runCliAsync(['live', '--config', config, '--read-only', '--duration', '3s'], work.dir);
+    expect(third.stderr).toBe('');
+    expect(third.status).toBe(0);
+    expect(third.stdout).toContain(`Results written to ${own}`);
+  });
+
+  it('refuses a second trading session on the same results at start, its own journal or not', async () => {
+    const first = startLive(work, embedded(work, 100));
+    await logged(work, 'trading');
+    const before = grown(work.results);
+    const other = { ...embedded(work, 5000), live: { results_directory: work.results, journal_file: 'other.sqlite' } };
+    const second = await runCliAsync(
+      ['live', '--config', writeConfig(work, other, 'second.yaml'), '--duration', '3s'],
+      work.dir,
+    );
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toBe(
+      `error: ${work.results}: another ets live session (PID ${first.child.pid}) is writing its results into this directory; one session per results directory at a time\n`,
+    );
+    expect(second.status).toBe(1);
+    expect(existsSync(join(work.dir, 'other.sqlite'))).toBe(false);
+    first.child.kill('SIGINT');
+    expect((await first.done).status).toBe(0);
+    before.check();
   });
 
   it("leaves no earlier run's summaries beside a new session's files when that session is killed early", async () => {
