@@ -24,17 +24,36 @@ const DEFINITION = Symbol.for('equity-trading-system.strategy-definition');
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-/** Declares a strategy; a module exports the result as its default export to be loadable by path. */
-export function defineStrategy<P extends ParamShape>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
-  if (!NAME.test(definition.name)) {
+/**
+ * A frozen copy of a definition, its parameter declarations copied too: each field is read once, here, so that a
+ * getter or a Proxy's trap of a module's object runs when the module loads, never again with another answer.
+ */
+export function copyDefinition<P extends ParamShape>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
+  const copy = { ...definition };
+  if (!NAME.test(copy.name)) {
     throw new RangeError(
-      `strategy name ${JSON.stringify(definition.name)}: expected 1 to 64 letters, digits, "_" or "-", starting with a letter`,
+      `strategy name ${JSON.stringify(copy.name)}: expected 1 to 64 letters, digits, "_" or "-", starting with a letter`,
     );
   }
-  return Object.freeze({ ...definition, [DEFINITION]: true });
+  const params = Object.fromEntries(
+    Object.entries(copy.params).map(([name, spec]) => [
+      name,
+      typeof (spec as unknown) === 'object' && (spec as unknown) !== null ? Object.freeze({ ...spec }) : spec,
+    ]),
+  ) as P;
+  return Object.freeze({ ...copy, params: Object.freeze(params), [DEFINITION]: true });
 }
 
-/** A value made by `defineStrategy` (of any copy of this package). */
+/** Declares a strategy; a module exports the result as its default export to be loadable by path. */
+export function defineStrategy<P extends ParamShape>(definition: StrategyDefinition<P>): StrategyDefinition<P> {
+  return copyDefinition(definition);
+}
+
+/** A value made by `defineStrategy` (of any copy of this package); not one whose reading throws (a Proxy's trap). */
 export function isStrategyDefinition(value: unknown): value is StrategyDefinition {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DEFINITION] === true;
+  try {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DEFINITION] === true;
+  } catch {
+    return false;
+  }
 }

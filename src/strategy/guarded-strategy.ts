@@ -1,7 +1,8 @@
 import type { Bar } from '../domain/bar.js';
-import type { Signal } from '../domain/signal.js';
+import type { Signal, SignalDirection } from '../domain/signal.js';
 import { formatTime } from '../domain/time.js';
 import type { Strategy, StrategyContext } from './strategy.js';
+import { valueExcerpt, thrownText } from './untrusted-value.js';
 
 /** A strategy loaded from a file threw while deciding on a bar (or returned something that is not a signal). */
 export class StrategyRuntimeError extends Error {
@@ -28,29 +29,37 @@ export interface HostContext extends StrategyContext {
 
 const DIRECTIONS: ReadonlySet<unknown> = new Set(['LONG', 'SHORT', 'EXIT']);
 
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : `threw ${String(error)}`;
+/** A signal's fields as the module returned them, each read once; the strategy id is the host's. */
+type SignalFields = { readonly [K in Exclude<keyof Signal, 'strategyId'>]: unknown };
+
+function fieldsOf(value: object): SignalFields {
+  const { symbol, direction, price, stopPrice, atr, strength } = value as SignalFields;
+  return { symbol, direction, price, stopPrice, atr, strength };
+}
+
+/** A number field as it is, else NaN ("none"): no object of the module's goes on where a number is read. */
+function numberOr(value: unknown): number {
+  return typeof value === 'number' ? value : Number.NaN;
 }
 
 /**
  * Wraps a strategy from a user's file so that its mistakes are reported against the file and the bar. After a
  * failure reported to a handler, the strategy still sees every bar and may exit, but its entries are dropped. Its
  * signals carry the id the run knows it by (its config key), whatever the file wrote in them: orders, fills and
- * strategies.csv must never credit another strategy with its trades.
+ * strategies.csv must never credit another strategy with its trades. They are plain copies of what onBar returned,
+ * so that nothing of the module's runs after the checks (see untrusted-value.ts).
  */
 export class GuardedStrategy implements Strategy {
   private failed = false;
 
+  /** `warmUpBars` is the inner strategy's, read once and checked by the caller (a getter may throw). */
   constructor(
     private readonly inner: Strategy,
+    readonly warmUpBars: number,
     private readonly file: string,
     readonly id: string,
     private readonly onError: ((error: StrategyRuntimeError) => void) | undefined,
   ) {}
-
-  get warmUpBars(): number {
-    return this.inner.warmUpBars;
-  }
 
   /** True once the strategy has failed: its entries are halted. */
   get halted(): boolean {
@@ -58,20 +67,34 @@ export class GuardedStrategy implements Strategy {
   }
 
   onBar(bar: Bar): Signal | null {
-    let signal: Signal | null;
+    let returned: unknown;
+    let fields: SignalFields | null = null;
     try {
-      signal = this.inner.onBar(bar);
+      returned = this.inner.onBar(bar);
+      // Read here, once: a getter or a Proxy's trap may throw, or answer the checks below one way and the router
+      // another (an EXIT to the halt, an entry to the order).
+      if (typeof returned === 'object' && returned !== null) fields = fieldsOf(returned);
     } catch (error) {
-      return this.fail(bar, describe(error));
+      return this.fail(bar, thrownText(error, 'threw '));
     }
-    if (signal === null) return null;
-    if (typeof signal !== 'object' || !DIRECTIONS.has(signal.direction) || signal.symbol !== bar.symbol) {
-      return this.fail(bar, `onBar returned ${excerpt(signal)}; expected null or a signal for ${bar.symbol}`);
+    if (returned === null) return null;
+    if (fields === null || !DIRECTIONS.has(fields.direction) || fields.symbol !== bar.symbol) {
+      const shown = valueExcerpt(fields ?? returned);
+      return this.fail(bar, `onBar returned ${shown}; expected null or a signal for ${bar.symbol}`);
     }
-    const problem = entryProblem(signal, bar);
-    if (problem !== null) return this.fail(bar, `onBar returned ${excerpt(signal)}; ${problem}`);
-    if (this.failed && signal.direction !== 'EXIT') return null;
-    return signal.strategyId === this.id ? signal : { ...signal, strategyId: this.id };
+    const direction = fields.direction as SignalDirection;
+    const problem = entryProblem(direction, fields, bar);
+    if (problem !== null) return this.fail(bar, `onBar returned ${valueExcerpt(fields)}; ${problem}`);
+    if (this.failed && direction !== 'EXIT') return null;
+    return {
+      strategyId: this.id,
+      symbol: bar.symbol,
+      direction,
+      price: numberOr(fields.price),
+      stopPrice: numberOr(fields.stopPrice),
+      atr: numberOr(fields.atr),
+      strength: numberOr(fields.strength),
+    };
   }
 
   private fail(bar: Bar, reason: string): null {
@@ -93,29 +116,17 @@ export class GuardedStrategy implements Strategy {
  * the bar never traded at is no price the strategy decided on (a unit slip, a stale or scaled value): its stop and
  * targets were measured from a market that is not there.
  */
-function entryProblem(signal: Signal, bar: Bar): string | null {
-  if (signal.direction === 'EXIT') return null;
-  const { price, stopPrice } = signal as { price: unknown; stopPrice: unknown };
+function entryProblem(direction: SignalDirection, fields: SignalFields, bar: Bar): string | null {
+  if (direction === 'EXIT') return null;
+  const { price, stopPrice } = fields;
   if (typeof price !== 'number' || !(price > 0) || price === Infinity) return 'expected a price > 0';
   if (typeof stopPrice !== 'number') return 'expected a stopPrice (NaN for none yet)';
-  const long = signal.direction === 'LONG';
+  const long = direction === 'LONG';
   if (long ? stopPrice > price : stopPrice < price) {
-    return `expected the stopPrice of a ${signal.direction} ${long ? 'below' : 'above'} its price (or NaN for none yet)`;
+    return `expected the stopPrice of a ${direction} ${long ? 'below' : 'above'} its price (or NaN for none yet)`;
   }
   if (price < bar.low || price > bar.high) {
     return `expected a price the bar traded at, within its low ${bar.low} and high ${bar.high} (close ${bar.close})`;
   }
   return null;
-}
-
-function excerpt(value: unknown): string {
-  let text: string;
-  try {
-    // undefined for functions and symbols, whatever the declared type says.
-    const json = JSON.stringify(value) as unknown;
-    text = typeof json === 'string' ? json : String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -11,15 +11,14 @@ import {
   strategyParams,
   type StrategyParamInfo,
 } from './create-strategy.js';
-import { isStrategyDefinition, type StrategyDefinition } from './define-strategy.js';
-import { GuardedStrategy, type HostContext } from './guarded-strategy.js';
-import { StrategyConfigError } from './strategy-config-error.js';
+import { copyDefinition, isStrategyDefinition, type StrategyDefinition } from './define-strategy.js';
+import { guardDefinition } from './guarded-definition.js';
+import type { HostContext } from './guarded-strategy.js';
+import { moduleError as fail } from './strategy-load-error.js';
 import type { Strategy } from './strategy.js';
+import { thrownText } from './untrusted-value.js';
 
-/** A strategy module that cannot be used: missing, not compiling, failing to load, or exporting no strategy. */
-export class StrategyLoadError extends Error {
-  override readonly name = 'StrategyLoadError';
-}
+export { StrategyLoadError } from './strategy-load-error.js';
 
 /** Which strategy to run: a built-in one by name, or a module file (a `--strategy` path or `strategies.<name>.module`). */
 export interface StrategySpec {
@@ -91,10 +90,6 @@ function hostImport(): { readonly path: string; readonly external: boolean } {
   return fileURLToPath(import.meta.url).endsWith('.ts')
     ? { path: join(root, 'src', 'sdk.ts'), external: false }
     : { path: pathToFileURL(join(root, 'dist', 'src', 'index.js')).href, external: true };
-}
-
-function fail(file: string, what: string): never {
-  throw new StrategyLoadError(`strategy module ${file}: ${what}`);
 }
 
 /**
@@ -175,7 +170,7 @@ async function importModule(
     const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
     return { exports: (await import(url)) as Record<string, unknown>, codeHash };
   } catch (error) {
-    fail(file, `failed to load: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    fail(file, `failed to load: ${thrownText(error, 'threw ')}`);
   }
 }
 
@@ -190,15 +185,20 @@ export async function loadStrategyModule(
   if (!existsSync(path)) fail(file, `not found (${path})`);
   if (!statSync(path).isFile()) fail(file, `is not a file (${path})`);
   const { exports, codeHash } = await importModule(file, path);
-  const definition = [exports.default, exports.strategy].find(isStrategyDefinition);
-  if (definition === undefined) {
+  const found = [exports.default, exports.strategy].find(isStrategyDefinition);
+  if (found === undefined) {
     const names = Object.keys(exports);
     fail(
       file,
       `does not export a strategy: expected \`export default defineStrategy({ … })\` (exports: ${names.length === 0 ? 'none' : names.join(', ')})`,
     );
   }
-  return { definition, path, codeHash };
+  try {
+    // Made by another copy of the package, or by hand, its fields may be getters: they are read here, once.
+    return { definition: copyDefinition(found), path, codeHash };
+  } catch (error) {
+    fail(file, `reading its definition threw ${thrownText(error)}`);
+  }
 }
 
 /**
@@ -217,21 +217,16 @@ export async function loadStrategyFactory(spec: StrategySpec | string): Promise<
   const { definition, path, codeHash } = await loadStrategyModule(module);
   // A config key names the instance; a path given as the name leaves the definition's own name.
   const id = isModulePath(name) ? definition.name : name;
-  return factory(definition, id, path, module, codeHash);
+  return factory(guardDefinition(definition, module), id, path, codeHash);
 }
 
 /** The factory of a definition given in code (a built-in one, or one passed to the API). */
 export function definitionFactory(definition: StrategyDefinition): StrategyFactory {
-  return factory(definition, definition.name, 'built-in', null, null);
+  return factory(definition, definition.name, 'built-in', null);
 }
 
-function factory(
-  definition: StrategyDefinition,
-  id: string,
-  source: string,
-  file: string | null,
-  codeHash: string | null,
-): StrategyFactory {
+/** A module's definition comes guarded (see guardDefinition): its failures name its file. */
+function factory(definition: StrategyDefinition, id: string, source: string, codeHash: string | null): StrategyFactory {
   return {
     definition,
     id,
@@ -239,20 +234,6 @@ function factory(
     codeHash,
     params: strategyInfo(definition).params,
     resolveParams: (values) => strategyParams(definition, values),
-    create(values, context) {
-      if (file === null) return createStrategy(definition, values, { ...context, id });
-      let strategy: Strategy;
-      try {
-        strategy = createStrategy(definition, values, { ...context, id });
-      } catch (error) {
-        if (error instanceof StrategyConfigError) throw error;
-        fail(file, `create() threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-      }
-      const made = strategy as unknown;
-      if (typeof made !== 'object' || made === null || typeof (made as Strategy).onBar !== 'function') {
-        fail(file, `create() returned ${String(made)}; expected a strategy (an object with onBar)`);
-      }
-      return new GuardedStrategy(strategy, file, id, context.onStrategyError);
-    },
+    create: (values, context): Strategy => createStrategy(definition, values, { ...context, id }),
   };
 }

@@ -100,12 +100,14 @@ describe('ets backtest with a strategy module', () => {
     });
   });
 
-  it('names the file of a module whose create() throws or makes no strategy, with exit code 2 and no stack', () => {
+  it('names the file of a module whose create() or check() throws or that makes no strategy, with exit code 2', () => {
     for (const [name, create, what] of [
       ['create-throws', "() => { throw new RangeError('no data'); }", 'create() threw RangeError: no data'],
       ['create-null', '() => null', 'create() returned null; expected a strategy (an object with onBar)'],
+      ['check-throws', "() => ({ id: 'x', warmUpBars: 0, onBar: () => null })", 'check() threw Error: check boom'],
     ] as const) {
-      const params = "{ n: param.int({ default: 1, min: 1, max: 2, step: 1, description: 'n' }) }";
+      const check = name === 'check-throws' ? ", check: () => { throw new Error('check boom'); }" : '';
+      const params = `{ n: param.int({ default: 1, min: 1, max: 2, step: 1, description: 'n' }) }${check}`;
       const file = moduleFile(name, create, params);
       for (const command of ['backtest', 'optimize']) {
         const run = runCli([command, '-c', config(`${name}.yaml`), '--data-dir', sample, '--strategy', file]);
@@ -138,6 +140,25 @@ describe('ets backtest with a strategy module', () => {
         new RegExp(`^error: strategy ${name} \\(.*\\) failed on the SYNB bar of 2019-01-02: onBar returned .*; `),
       );
       expect(run.stderr).toContain(`; ${problem}\n`);
+    }
+  });
+
+  it('stops at a signal whose getter throws or a thrown value without a string form, as at any failure on a bar', () => {
+    for (const [name, onBar, reason] of [
+      [
+        'getter',
+        "(bar) => ({ get direction() { throw new Error('getter boom'); }, symbol: bar.symbol })",
+        'Error: getter boom',
+      ],
+      ['throws-object', '() => { throw Object.create(null); }', 'threw an object that cannot be shown'],
+    ] as const) {
+      const file = moduleFile(name, `() => ({ id: '${name}', warmUpBars: 0, onBar: ${onBar} })`);
+      const args = ['--symbols', 'SYNB', '--strategy', file, '--out', join(work, name)];
+      const run = runCli(['backtest', '-c', config(`${name}.yaml`), '--data-dir', sample, ...args]);
+      expect([run.status, run.stderr]).toEqual([
+        1,
+        `error: strategy ${name} (${file}) failed on the SYNB bar of 2019-01-02: ${reason}\n`,
+      ]);
     }
   });
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.js';
 import type { Bar } from '../../src/domain/bar.js';
+import { isStrategyDefinition } from '../../src/strategy/define-strategy.js';
 import { StrategyRuntimeError } from '../../src/strategy/guarded-strategy.js';
 import {
   isModulePath,
@@ -116,6 +117,86 @@ describe('loadStrategyFactory', () => {
     // Before the failure it enters; after it, entries are dropped and exits still pass.
     expect(directions).toEqual(['LONG', null, null, 'EXIT']);
     expect(errors.map((e) => [e.strategyId, e.bar.close])).toEqual([['flaky_one', 13]]);
+  });
+
+  it("names the file for a module's code that throws or is not what it should be outside a bar", async () => {
+    const dir = temp.path();
+    const cases = [
+      ['load.mjs', 'throw Object.create(null);', 'failed to load: threw an object that cannot be shown'],
+      [
+        'fake.mjs',
+        `export default { [Symbol.for('equity-trading-system.strategy-definition')]: true, name: 'fake',
+          description: '', get params() { throw new Error('params boom'); }, create: () => null };`,
+        'reading its definition threw Error: params boom',
+      ],
+    ] as const;
+    for (const [name, text, what] of cases) {
+      expect((await loadError(temp.write(name, text))).message).toBe(`strategy module ${join(dir, name)}: ${what}`);
+    }
+    // An export whose reading throws is no definition.
+    expect(isStrategyDefinition(new Proxy({}, { get: () => assert.fail('trap') }))).toBe(false);
+  });
+
+  it.each([
+    [
+      'create() throws a value without a string form',
+      '() => { throw Object.create(null); }',
+      '{}',
+      'create() threw an object that cannot be shown',
+    ],
+    [
+      'create() returns an object without a string form',
+      '() => Object.create(null)',
+      '{}',
+      'create() returned {}; expected a strategy (an object with onBar)',
+    ],
+    [
+      'the strategy is a Proxy whose traps throw',
+      "() => new Proxy({}, { get() { throw new TypeError('trap'); } })",
+      '{}',
+      'reading the strategy create() returned threw TypeError: trap',
+    ],
+    [
+      'its warmUpBars getter throws',
+      "() => ({ id: 'x', onBar: () => null, get warmUpBars() { throw new Error('no bars'); } })",
+      '{}',
+      'reading the strategy create() returned threw Error: no bars',
+    ],
+    [
+      'its warmUpBars is no whole number',
+      "() => ({ id: 'x', onBar: () => null, warmUpBars: 'many' })",
+      '{}',
+      'create() returned a strategy whose warmUpBars is "many"; expected a whole number ≥ 0',
+    ],
+    [
+      'check() throws',
+      "() => ({ id: 'x', onBar: () => null, warmUpBars: 0 })",
+      "{ n: param.int({ default: 1, description: '' }) }, check: () => { throw new Error('check boom'); }",
+      'check() threw Error: check boom',
+    ],
+    [
+      'check() returns a problem naming no parameter of the strategy',
+      "() => ({ id: 'x', onBar: () => null, warmUpBars: 0 })",
+      "{ n: param.int({ default: 1, description: '' }) }, check: () => ({ param: 'm', expected: 'less' })",
+      'check() returned {"param":"m","expected":"less"}; expected null or { param, expected } naming one of its ' +
+        'parameters (n)',
+    ],
+  ])('names the file when %s', async (_what, create, params, what) => {
+    const file = temp.write(
+      'made.mjs',
+      `import { defineStrategy, param } from 'equity-trading-system';
+export default defineStrategy({ name: 'made', description: '', params: ${params}, create: ${create} });
+`,
+    );
+    const factory = await loadStrategyFactory(file);
+    let thrown: unknown;
+    try {
+      factory.create(factory.resolveParams({}), context);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StrategyLoadError);
+    expect((thrown as Error).message).toBe(`strategy module ${file}: ${what}`);
   });
 
   it('tells paths from names, and finds a configured module under its key', () => {
