@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
+import { isModulePath } from '../strategy/module-path.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
 import { locatingStrategyErrors } from './strategy-param-origin.js';
@@ -98,7 +99,9 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
     for (const [name, value] of flags.param.map(parseParam)) {
       if (seen.has(name)) throw new UsageError(`--param ${name}: given twice`);
       seen.add(name);
-      add('--param', ['strategies', strategy, 'params', name], value);
+      const path = ['strategies', strategy, 'params', name];
+      // A path given as the strategy is no config key: the flag names the value.
+      o.push({ flag: '--param', path, value, ...(isModulePath(strategy) && { label: `--param ${name}` }) });
     }
   }
   return o;

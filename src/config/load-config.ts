@@ -77,9 +77,7 @@ function expectation(message: string): string {
 
 function keyLabel(path: readonly PropertyKey[], flags: ReadonlyMap<string, string>): string {
   const dotted = path.map(String).join('.');
-  const flag = flags.get(dotted);
-  const key = excerpt(dotted, 100);
-  return flag ? `${flag} (${key})` : key || '(top level)';
+  return flags.get(dotted) ?? (excerpt(dotted, 100) || '(top level)');
 }
 
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown, flags: ReadonlyMap<string, string>): string {

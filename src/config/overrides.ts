@@ -1,3 +1,5 @@
+import { excerpt } from './bounded-text.js';
+
 /** One command-line value to write into the raw config before validation. */
 export interface ConfigOverride {
   /** Key path in the config, e.g. ['backtest', 'slippage_bps']. */
@@ -5,6 +7,11 @@ export interface ConfigOverride {
   readonly value: unknown;
   /** The flag it came from, named in validation errors (e.g. `--slippage-bps`). */
   readonly flag: string;
+  /**
+   * How validation errors name the value when `flag (key)` would name a key nobody wrote: `--param n` for the
+   * strategy `--strategy ./s.ts` gives by its path, rather than `--param (strategies../s.ts.params.n)`.
+   */
+  readonly label?: string;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -64,7 +71,12 @@ export function numericText(text: string): number | string {
     : text;
 }
 
-/** Key path → flag, for naming flags in validation errors. */
+/** Key path → how validation errors name the value a flag set: `--flag (key)`, or the override's label. */
 export function flagLabels(overrides: readonly ConfigOverride[]): ReadonlyMap<string, string> {
-  return new Map(overrides.map((o) => [o.path.join('.'), o.flag]));
+  return new Map(
+    overrides.map((o) => {
+      const key = o.path.join('.');
+      return [key, o.label ?? `${o.flag} (${excerpt(key, 100)})`];
+    }),
+  );
 }

@@ -11,13 +11,20 @@ import {
   strategyParams,
   type StrategyParamInfo,
 } from './create-strategy.js';
-import { copyDefinition, isStrategyDefinition, type StrategyDefinition } from './define-strategy.js';
+import {
+  copyDefinition,
+  definitionErrorMessage,
+  isStrategyDefinition,
+  type StrategyDefinition,
+} from './define-strategy.js';
 import { guardDefinition } from './guarded-definition.js';
 import type { HostContext } from './guarded-strategy.js';
+import { isModulePath, MODULE_EXTENSIONS } from './module-path.js';
 import { moduleError as fail } from './strategy-load-error.js';
 import type { Strategy } from './strategy.js';
 import { thrownText } from './untrusted-value.js';
 
+export { isModulePath } from './module-path.js';
 export { StrategyLoadError } from './strategy-load-error.js';
 
 /** Which strategy to run: a built-in one by name, or a module file (a `--strategy` path or `strategies.<name>.module`). */
@@ -45,13 +52,6 @@ export interface StrategyFactory {
   resolveParams(values: Readonly<Record<string, unknown>>): Readonly<Record<string, number>>;
   /** A new strategy instance; a module's strategy reports its failures against its file (see GuardedStrategy). */
   create(values: Readonly<Record<string, unknown>>, context: HostContext): Strategy;
-}
-
-const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
-
-/** `--strategy ./breakout.ts` names a file; `--strategy sma_crossover` a strategy. */
-export function isModulePath(text: string): boolean {
-  return text.includes('/') || text.includes('\\') || MODULE_EXTENSIONS.includes(extname(text).toLowerCase());
 }
 
 /** The strategy `name` of the config stands for: a path, a configured module, or a built-in strategy. */
@@ -170,7 +170,8 @@ async function importModule(
     const url = `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
     return { exports: (await import(url)) as Record<string, unknown>, codeHash };
   } catch (error) {
-    fail(file, `failed to load: ${thrownText(error, 'threw ')}`);
+    // defineStrategy's refusal says what is wrong with the definition (its parameter), not that loading failed.
+    fail(file, definitionErrorMessage(error) ?? `failed to load: ${thrownText(error, 'threw ')}`);
   }
 }
 
@@ -197,7 +198,7 @@ export async function loadStrategyModule(
     // Made by another copy of the package, or by hand, its fields may be getters: they are read here, once.
     return { definition: copyDefinition(found), path, codeHash };
   } catch (error) {
-    fail(file, `reading its definition threw ${thrownText(error)}`);
+    fail(file, definitionErrorMessage(error) ?? `reading its definition threw ${thrownText(error)}`);
   }
 }
 

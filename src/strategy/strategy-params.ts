@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { StrategyConfigError } from './strategy-config-error.js';
+import { valueExcerpt } from './untrusted-value.js';
 
 /** How a strategy declares one numeric parameter: its default, its range and what it means. */
 export interface ParamOptions {
@@ -32,20 +33,52 @@ export interface ParamProblem<K extends string = string> {
   readonly expected: string;
 }
 
-function declare(kind: ParamSpec['kind'], options: ParamOptions): ParamSpec {
-  const spec: ParamSpec = { kind, ...options };
-  const problem = checkParam(spec, spec.default);
-  if (problem !== null) throw new RangeError(`parameter default ${spec.default} is invalid: expected ${problem}`);
-  return spec;
-}
-
-/** Parameter declarations: `param.int({ default: 20, min: 2, max: 250, unit: 'bars', description: '…' })`. */
+/**
+ * Parameter declarations: `param.int({ default: 20, min: 2, max: 250, unit: 'bars', description: '…' })`. They are
+ * checked by defineStrategy (see checkedDeclaration), where the parameter's name is known to say which one is wrong.
+ */
 export const param = {
   /** A whole number. */
-  int: (options: ParamOptions): ParamSpec => declare('int', options),
+  int: (options: ParamOptions): ParamSpec => ({ kind: 'int', ...options }),
   /** Any finite number. */
-  number: (options: ParamOptions): ParamSpec => declare('number', options),
+  number: (options: ParamOptions): ParamSpec => ({ kind: 'number', ...options }),
 };
+
+const DECLARED = 'expected a declaration made by param.int({ … }) or param.number({ … })';
+
+/**
+ * A parameter's declaration as a plain, frozen copy, or what is wrong with it (for a message that names the
+ * parameter): a value not made by `param.*`, a bound or step that is no number, min above max, a default outside
+ * its range.
+ */
+export function checkedDeclaration(value: unknown): ParamSpec | string {
+  if (typeof value !== 'object' || value === null) return `got ${valueExcerpt(value)}; ${DECLARED}`;
+  const { kind, default: initial, min, max, step, unit, description } = value as Record<keyof ParamSpec, unknown>;
+  if (kind !== 'int' && kind !== 'number') return `got ${valueExcerpt(value)}; ${DECLARED}`;
+  const numbers = { default: initial, min, max, step };
+  for (const [key, number] of Object.entries(numbers)) {
+    const given = number !== undefined || key === 'default';
+    if (given && (typeof number !== 'number' || !Number.isFinite(number))) {
+      return `${key} ${valueExcerpt(number)} is invalid: expected a finite number`;
+    }
+  }
+  for (const [key, text] of Object.entries({ unit, description })) {
+    if (text !== undefined && typeof text !== 'string') {
+      return `${key} ${valueExcerpt(text)} is invalid: expected a string`;
+    }
+  }
+  const spec = Object.freeze(
+    Object.fromEntries(
+      Object.entries({ kind, ...numbers, unit, description }).filter(([, v]) => v !== undefined),
+    ) as unknown as ParamSpec,
+  );
+  if (spec.step !== undefined && !(spec.step > 0)) return `step ${spec.step} is invalid: expected a number > 0`;
+  if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) {
+    return `min ${spec.min} is above max ${spec.max}`;
+  }
+  const expected = checkParam(spec, spec.default);
+  return expected === null ? spec : `default ${spec.default} is invalid: expected ${expected}`;
+}
 
 /** "a whole number of bars from 2 to 250", "a number ≥ 0", "a finite number". */
 export function expectedText(spec: ParamSpec): string {

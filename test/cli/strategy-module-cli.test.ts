@@ -100,6 +100,41 @@ describe('ets backtest with a strategy module', () => {
     });
   });
 
+  it('names the parameter of a declaration that cannot hold, and --param for a value of the wrong type', () => {
+    const range = moduleFile(
+      'br',
+      '() => null',
+      "{ lookback: param.int({ default: 5, min: 10, max: 1, description: '' }) }",
+    );
+    const plain = moduleFile('pv', '() => null', '{ a: 5 }');
+    for (const [file, what] of [
+      [range, 'strategy br: parameter lookback: min 10 is above max 1'],
+      [
+        plain,
+        'strategy pv: parameter a: got 5; expected a declaration made by param.int({ … }) or param.number({ … })',
+      ],
+    ] as const) {
+      const run = runCli(['backtest', '-c', config('declared.yaml'), '--data-dir', sample, '--strategy', file]);
+      expect([run.status, run.stderr]).toEqual([2, `error: strategy module ${file}: ${what}\n`]);
+    }
+    // The config key a path stands for is no key anyone wrote: the flag is named instead.
+    const run = runCli([
+      'backtest',
+      '-c',
+      config('typed.yaml'),
+      '--data-dir',
+      sample,
+      '--strategy',
+      DONCHIAN,
+      '--param',
+      'entry=abc',
+    ]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      'error: the command line: invalid configuration: --param entry: got "abc"; expected number\n',
+    ]);
+  });
+
   it('names the file of a module whose create() or check() throws or that makes no strategy, with exit code 2', () => {
     for (const [name, create, what] of [
       ['create-throws', "() => { throw new RangeError('no data'); }", 'create() threw RangeError: no data'],

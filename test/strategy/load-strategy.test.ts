@@ -124,6 +124,26 @@ describe('loadStrategyFactory', () => {
     const cases = [
       ['load.mjs', 'throw Object.create(null);', 'failed to load: threw an object that cannot be shown'],
       [
+        'range.mjs',
+        `import { defineStrategy, param } from 'equity-trading-system';
+export default defineStrategy({ name: 'br', description: '', create: () => null,
+  params: { lookback: param.int({ default: 5, min: 10, max: 1, description: '' }) } });`,
+        'strategy br: parameter lookback: min 10 is above max 1',
+      ],
+      [
+        'plain.mjs',
+        `import { defineStrategy } from 'equity-trading-system';
+export default defineStrategy({ name: 'pv', description: '', params: { a: 5 }, create: () => null });`,
+        'strategy pv: parameter a: got 5; expected a declaration made by param.int({ … }) or param.number({ … })',
+      ],
+      [
+        // Marked by hand (or by another copy of the package): checked when loaded all the same.
+        'marked.mjs',
+        `export default { [Symbol.for('equity-trading-system.strategy-definition')]: true, name: 'marked',
+          description: '', params: { a: 5 }, create: () => null };`,
+        'strategy marked: parameter a: got 5; expected a declaration made by param.int({ … }) or param.number({ … })',
+      ],
+      [
         'fake.mjs',
         `export default { [Symbol.for('equity-trading-system.strategy-definition')]: true, name: 'fake',
           description: '', get params() { throw new Error('params boom'); }, create: () => null };`,
