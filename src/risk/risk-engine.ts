@@ -14,7 +14,10 @@ import { VolatilityPauseRule } from './rules/volatility-rule.js';
 import { TradingStateMachine, type StateCondition, type TradingStateView } from './trading-state.js';
 import { VolatilityMonitor, type VolatilitySettings } from './volatility-monitor.js';
 
-/** metrics.json's `risk_events`: refusals by rule, changes of trading state by the rule that caused them, notices. */
+/**
+ * metrics.json's `risk_events`: refusals by rule, changes of trading state by the rule that caused them, and notices
+ * (volatility data's standing, halts and manual resets that changed no state) by rule.
+ */
 export interface RiskCounts {
   readonly rejected: Record<string, number>;
   readonly state_changes: Record<string, number>;
@@ -191,9 +194,14 @@ export class RiskEngine {
     this.volatility?.observe(time);
   }
 
-  /** The kill switch: halts (cancelling working entries, flattening if asked) until reset. */
+  /**
+   * The kill switch: halts (cancelling working entries, flattening if asked) until reset. A request that finds the
+   * state HALTED already (a second `ets halt`, say with `--flatten`) changes no state, so it is a `kill_switch`
+   * notice: who asked, why and whether to flatten are recorded whatever the state was.
+   */
   halt(time: number, request: HaltRequest): void {
     const reason = `kill switch (${request.source}): ${request.reason}${request.flatten ? ', flattening' : ''}`;
+    const before = this.state.state;
     this.enter(time, {
       rule: 'kill_switch',
       state: TradingState.Halted,
@@ -204,6 +212,7 @@ export class RiskEngine {
     });
     // A second request may add flattening to a halt already in force.
     this.request(request.flatten, reason);
+    if (this.state.state === before) this.notice(time, 'kill_switch', `${reason}: ${this.stays()}`);
   }
 
   /**
@@ -226,17 +235,8 @@ export class RiskEngine {
       this.rapidLoss?.restart();
     }
     if (this.state.state !== before) return;
-    const view = this.state.view();
-    const held = view.rule === undefined ? '' : ` by ${view.rule}`;
     const what = lifted.length === 0 ? 'nothing to reset' : `lifted ${lifted.join(', ')}`;
-    this.record({
-      type: 'risk_notice',
-      time,
-      rule: 'manual_reset',
-      value: Number.NaN,
-      limit: Number.NaN,
-      reason: `${reason}: ${what}; the state stays ${view.state}${held}`,
-    });
+    this.notice(time, 'manual_reset', `${reason}: ${what}; ${this.stays()}`);
   }
 
   /** Lifts every condition (or one rule's): an operator's decision after looking at the account. */
@@ -328,6 +328,17 @@ export class RiskEngine {
       flatten: flatten || (before?.flatten ?? false),
       reason: before?.reason ?? reason,
     };
+  }
+
+  /** "the state stays HALTED by drawdown": what a request that changed nothing found. */
+  private stays(): string {
+    const view = this.state.view();
+    return `the state stays ${view.state}${view.rule === undefined ? '' : ` by ${view.rule}`}`;
+  }
+
+  /** A request from outside that changed no state, recorded so that every one is logged, written and counted. */
+  private notice(time: number, rule: string, reason: string): void {
+    this.record({ type: 'risk_notice', time, rule, value: Number.NaN, limit: Number.NaN, reason });
   }
 
   private record(event: RiskEvent): void {

@@ -33,7 +33,10 @@ export interface TradingStateEvent {
   readonly reason: string;
 }
 
-/** A watched input changed its standing without an order at stake (volatility data missing or stale, then back). */
+/**
+ * Something worth a row that neither refused an order nor changed the state: a watched input changed its standing
+ * (volatility data missing or stale, then back), or a halt or manual reset asked for from outside changed nothing.
+ */
 export interface RiskNoticeEvent {
   readonly type: 'risk_notice';
   readonly time: number;

@@ -36,6 +36,19 @@ function held(gateway: Gateway): Map<string, number> {
   return quantities;
 }
 
+/** Whether the client holds any share at the gateway. */
+function holding(gateway: Gateway): boolean {
+  return [...held(gateway).values()].some((quantity) => quantity !== 0);
+}
+
+/** A session whose SMA 3/6 trades soon after it starts, on the test's gateway. */
+function tradingConfig(work: LiveWork, gateway: Gateway): Record<string, unknown> {
+  return liveConfig(work, {
+    ibkr: { port: gateway.port },
+    strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
+  });
+}
+
 /** Entries in orders.csv so far. */
 function entries(work: LiveWork): number {
   const path = join(work.results, 'orders.csv');
@@ -58,10 +71,7 @@ describe('the kill switch of a live session on the embedded gateway', () => {
     'ets halt --flatten cancels working entries, closes every position and halts for the rest of the session',
     { timeout: 90_000 },
     async () => {
-      const config = liveConfig(work, {
-        ibkr: { port: gateway.port },
-        strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
-      });
+      const config = tradingConfig(work, gateway);
       const session = startLive(work, config, ['--until', dataEnd(gateway)]);
       await until(() => entries(work) > 0, 60_000);
       const halt = await runCliAsync(
@@ -72,7 +82,7 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       expect(halt.stdout).toContain('halt and flatten taken by the running session');
       expect(halt.status).toBe(0);
       // Flat at the broker and halted for the rest of the day: the session is stopped as Ctrl+C does.
-      await until(() => [...held(gateway).values()].every((quantity) => quantity === 0), 30_000);
+      await until(() => !holding(gateway), 30_000);
       session.child.kill('SIGTERM');
       const run = await session.done;
       expect(run.stderr).toBe('\nSIGTERM: stopping gracefully (again to exit at once)\n');
@@ -99,19 +109,52 @@ describe('the kill switch of a live session on the embedded gateway', () => {
   );
 
   it(
+    'ets halt --flatten sent to a session already halted closes the positions and is recorded as a notice',
+    { timeout: 90_000 },
+    async () => {
+      const config = tradingConfig(work, gateway);
+      const session = startLive(work, config, ['--until', dataEnd(gateway)]);
+      await until(() => holding(gateway), 60_000);
+      const haltConfig = writeConfig(work, config, 'halt.yaml');
+      const first = await runCliAsync(['halt', '-c', haltConfig, '--reason', 'first'], work.dir);
+      expect(first.status, first.stderr).toBe(0);
+      const second = await runCliAsync(['halt', '-c', haltConfig, '--flatten', '--reason', 'second'], work.dir);
+      expect(second.stdout).toContain('halt and flatten taken by the running session');
+      expect(second.status, second.stderr).toBe(0);
+      await until(() => !holding(gateway), 30_000);
+      session.child.kill('SIGTERM');
+      expect((await session.done).status).toBe(0);
+
+      // (readCsv splits at every comma: a reason's own commas cut it into cells.)
+      const events = readCsv(join(work.results, 'risk_events.csv')).filter((e) => e.event !== 'rejected');
+      expect(events.map((e) => [e.event, e.rule, e.to, e.reason])).toEqual([
+        ['state', 'kill_switch', 'HALTED', 'kill switch (ets halt): first'],
+        ['notice', 'kill_switch', '', '"kill switch (ets halt): second'],
+      ]);
+      const metrics = JSON.parse(readFileSync(join(work.results, 'metrics.json'), 'utf8')) as {
+        risk_events: { state_changes: Record<string, number>; notices: Record<string, number> };
+      };
+      expect(metrics.risk_events.state_changes).toEqual({ kill_switch: 1 });
+      expect(metrics.risk_events.notices).toEqual({ kill_switch: 1 });
+      const journal = await runCliAsync(['journal', 'events', '-c', haltConfig, '--format', 'csv'], work.dir);
+      expect(journal.status, journal.stderr).toBe(0);
+      expect(journal.stdout).toContain(
+        'kill switch (ets halt): second, flattening: the state stays HALTED by kill_switch',
+      );
+    },
+  );
+
+  it(
     'a flatten asked for while no session runs closes the positions the next session starts with',
     { timeout: 120_000 },
     async () => {
-      const config = liveConfig(work, {
-        ibkr: { port: gateway.port },
-        strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
-      });
+      const config = tradingConfig(work, gateway);
       const first = startLive(work, config, ['--until', dataEnd(gateway)]);
-      await until(() => [...held(gateway).values()].some((quantity) => quantity !== 0), 60_000);
+      await until(() => holding(gateway), 60_000);
       first.child.kill('SIGTERM');
       expect((await first.done).status).toBe(0);
-      const holding = [...held(gateway)].filter(([, quantity]) => quantity !== 0);
-      expect(holding.length).toBeGreaterThan(0);
+      const holdings = [...held(gateway)].filter(([, quantity]) => quantity !== 0);
+      expect(holdings.length).toBeGreaterThan(0);
       const ordersBefore = readCsv(join(work.results, 'orders.csv')).length;
 
       const haltConfig = writeConfig(work, config, 'halt.yaml');
@@ -121,7 +164,7 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       );
       expect(pending.status).toBe(1);
       const second = startLive(work, config, ['--until', dataEnd(gateway)]);
-      await until(() => [...held(gateway).values()].every((quantity) => quantity === 0), 60_000);
+      await until(() => !holding(gateway), 60_000);
       second.child.kill('SIGTERM');
       const run = await second.done;
       expect(run.stderr).toBe('\nSIGTERM: stopping gracefully (again to exit at once)\n');
@@ -137,16 +180,13 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       // The session's only orders (its rows follow the first session's) closed what it started with.
       const orders = readCsv(join(work.results, 'orders.csv')).slice(ordersBefore);
       expect(orders.map((o) => [o.symbol, o.purpose, o.strategy]).sort()).toEqual(
-        holding.map(([symbol]) => [symbol, 'exit', 'risk']).sort(),
+        holdings.map(([symbol]) => [symbol, 'exit', 'risk']).sort(),
       );
     },
   );
 
   it('a read-only session leaves a halt request in the file for a session that trades', async () => {
-    const config = liveConfig(work, {
-      ibkr: { port: gateway.port },
-      strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
-    });
+    const config = tradingConfig(work, gateway);
     const session = startLive(work, config, ['--until', dataEnd(gateway), '--read-only']);
     await until(() => existsSync(join(work.results, 'read-only', 'orders.csv')), 30_000);
     const halt = await runCliAsync(['halt', '-c', writeConfig(work, config, 'halt.yaml'), '--wait', '1'], work.dir);
@@ -160,10 +200,7 @@ describe('the kill switch of a live session on the embedded gateway', () => {
   }, 90_000);
 
   it('SIGUSR2 halts without flattening; ets halt without a session leaves the request for the next one', async () => {
-    const config = liveConfig(work, {
-      ibkr: { port: gateway.port },
-      strategies: { sma_crossover: { enabled: true, params: { fast: 3, slow: 6 }, bar_size: '5 mins' } },
-    });
+    const config = tradingConfig(work, gateway);
     const lonely = await runCliAsync(['halt', '-c', writeConfig(work, config, 'halt.yaml'), '--wait', '0'], work.dir);
     expect(lonely.status).toBe(1);
     expect(lonely.stderr).toMatch(

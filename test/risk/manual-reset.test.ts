@@ -118,3 +118,41 @@ describe('the manual reset (ets resume)', () => {
     ]);
   });
 });
+
+describe('a kill-switch halt that changes no state', () => {
+  const notice = (reason: string) => ({
+    type: 'risk_notice',
+    time: 2,
+    rule: 'kill_switch',
+    value: Number.NaN,
+    limit: Number.NaN,
+    reason,
+  });
+
+  it('is a kill_switch notice with its source and reason, and its flattening still happens', () => {
+    const { risk, events } = engine({});
+    risk.halt(1, { flatten: false, source: 'ets halt', reason: 'first' });
+    expect(risk.takeActions()).toMatchObject({ cancelEntries: true, flatten: false });
+    risk.halt(2, { flatten: true, source: 'ets halt', reason: 'second' });
+    expect(risk.takeActions()).toMatchObject({ cancelEntries: true, flatten: true });
+    expect(events).toHaveLength(2);
+    expect(events[1]).toEqual(
+      notice('kill switch (ets halt): second, flattening: the state stays HALTED by kill_switch'),
+    );
+    expect(risk.tradingState()).toEqual({
+      state: 'HALTED',
+      rule: 'kill_switch',
+      reason: 'kill switch (ets halt): first',
+    });
+    expect(risk.countsByRule()).toMatchObject({ state_changes: { kill_switch: 1 }, notices: { kill_switch: 1 } });
+  });
+
+  it('is a notice too while another rule holds the session HALTED', () => {
+    const { risk, account, events } = engine({ max_drawdown_pct: 10, drawdown_action: 'flatten' });
+    risk.observe(1);
+    account.equity = 89_000;
+    risk.observe(1);
+    risk.halt(2, { flatten: false, source: 'SIGUSR2', reason: 'halt signal' });
+    expect(events.at(-1)).toEqual(notice('kill switch (SIGUSR2): halt signal: the state stays HALTED by drawdown'));
+  });
+});
