@@ -35,7 +35,10 @@ export function registerHaltCommand(program: Command): void {
         wait,
         () => writeHaltRequest(path, { flatten, source: 'ets halt', reason: flags.reason ?? 'ets halt' }),
         // Another halt written over this one keeps its flatten (see writeHaltRequest): the same request still.
-        (text) => !isResume(parseRequest(text, path)),
+        (text) => {
+          const request = parseRequest(text, path);
+          return request !== null && !isResume(request);
+        },
       );
       if (fate !== 'taken') {
         process.stderr.write(

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeResumeRequest } from '../live/kill-switch.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { sendSessionRequest, waitSeconds, withdrawRequest } from './session-request.js';
+import { requestWaitingAt, sendSessionRequest, waitSeconds, withdrawRequest } from './session-request.js';
 
 interface ResumeFlags {
   config: string;
@@ -29,7 +28,7 @@ export function registerResumeCommand(program: Command): void {
       const wait = waitSeconds(flags.wait);
       const config = resolveConfig(flags.config, []);
       const path = resolve(config.trading.kill_switch_file);
-      if (existsSync(path)) {
+      if (requestWaitingAt(path) !== null) {
         throw new UsageError(
           `trading.kill_switch_file: a request no session has taken is waiting at ${path}; delete it to cancel that halt`,
         );

@@ -9,7 +9,8 @@ import { isResume, type KillSwitchFile } from './kill-switch.js';
  * risk engine once the session trades: working entry orders are cancelled, every position is closed at market when
  * `flatten`, and no strategy order goes out for the rest of the session. A halt asked for before that waits and
  * holds from the session's first order on. `ets resume` (the file's resume request) is the manual reset: it lifts
- * the drawdown, rapid-loss and kill-switch halts of the running session.
+ * the drawdown, rapid-loss and kill-switch halts of the running session. Something at the file's path that is not a
+ * request halts too (see KillSwitchFile).
  */
 export class SessionHalt {
   private early: HaltRequest | undefined;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -286,5 +286,32 @@ describe('ets data sample --out', () => {
       runCli(['data', 'sample', '--out', aFile], work),
       `--out: ${JSON.stringify(aFile)} is a file; expected a directory`,
     );
+  });
+});
+
+describe('trading.kill_switch_file holding something that is not a request', () => {
+  const notes = join(work, 'notes.txt');
+  const folder = join(work, 'a-folder');
+  const expected = 'expected a path of its own: nothing there, or a request of ets halt or ets resume (left untouched)';
+
+  it('ets halt and ets resume leave a user file and a directory as they are: one line, exit code 2', () => {
+    writeFileSync(notes, 'important: user data\n');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'kept'), 'x');
+    for (const command of [['halt', '--flatten'], ['resume']]) {
+      const atNotes = config('ks-notes', `trading:\n  kill_switch_file: ${notes}\n`);
+      expectOneLine(
+        runCli([...command, '-c', atNotes, '--wait', '0'], work),
+        `trading.kill_switch_file: ${JSON.stringify(notes)} holds text that is not a halt or resume request; ${expected}`,
+      );
+      expect(readFileSync(notes, 'utf8')).toBe('important: user data\n');
+      const atFolder = config('ks-folder', `trading:\n  kill_switch_file: ${folder}\n`);
+      expectOneLine(
+        runCli([...command, '-c', atFolder, '--wait', '0'], work),
+        `trading.kill_switch_file: ${JSON.stringify(folder)} is a directory, not a request; ${expected}`,
+      );
+      expect(readdirSync(folder)).toEqual(['kept']);
+    }
+    expect(readdirSync(work).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });

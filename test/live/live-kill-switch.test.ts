@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY, parseTime } from '../../src/domain/time.js';
@@ -184,6 +184,29 @@ describe('the kill switch of a live session on the embedded gateway', () => {
       );
     },
   );
+
+  it('a directory appearing at the path halts the session once, and is left in place', async () => {
+    const config = tradingConfig(work, gateway);
+    const session = startLive(work, config, ['--until', dataEnd(gateway)]);
+    await until(() => entries(work) > 0, 60_000);
+    const folder = join(work.dir, 'ets.halt');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'kept'), 'not the session’s');
+    const recorded = () =>
+      existsSync(join(work.results, 'risk_events.csv'))
+        ? readCsv(join(work.results, 'risk_events.csv')).filter((e) => e.event !== 'rejected')
+        : [];
+    await until(() => recorded().length > 0, 30_000);
+    // Many of the session's looks later, still the one halt.
+    await new Promise((r) => setTimeout(r, 1000));
+    session.child.kill('SIGTERM');
+    expect((await session.done).status).toBe(0);
+    expect(recorded().map((e) => [e.event, e.rule, e.to, e.reason])).toEqual([
+      // (readCsv splits at every comma: the reason's own commas cut it into cells.)
+      ['state', 'kill_switch', 'HALTED', '"kill switch (file ets.halt): the path is a directory'],
+    ]);
+    expect(readdirSync(folder)).toEqual(['kept']);
+  }, 90_000);
 
   it('a read-only session leaves a halt request in the file for a session that trades', async () => {
     const config = tradingConfig(work, gateway);
