@@ -500,7 +500,9 @@ export class LiveNode implements LiveView {
         this.killSwitch.poll();
         running.feed.flush(now);
         this.trading?.sliceRisk.flush();
-        if (now >= until) this.stop(`reached the end time ${formatTime(until)}`);
+        // Seen at the first tick past it, which the replay's speed can put minutes of exchange time later: the
+        // reason names the end time, the summary's and the journal's stop time say when the session really stopped.
+        if (now >= until) this.stop(`passed the end time ${formatTime(until)}`);
         else if (performance.now() >= deadline) this.stop(`ran for the session's duration`);
       }, TICK_MS);
       this.wake = () => {

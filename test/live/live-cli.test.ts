@@ -68,7 +68,7 @@ describe('ets start / ets live on the embedded gateway', () => {
     expect(run.stdout).toMatch(
       /Venue +embedded gateway on 127\.0\.0\.1:\d+ \(replay of .*sample from \d{4}-\d{2}-\d{2} 09:30:00 at 5000x\)/,
     );
-    expect(run.stdout).toMatch(/Ended +reached the end time \d{4}-\d{2}-\d{2} 16:00:00/);
+    expect(run.stdout).toMatch(/Ended +passed the end time \d{4}-\d{2}-\d{2} 16:00:00/);
     expect(run.stdout).toContain(`Results written to ${work.results}`);
     expect(run.stdout).toContain(`Log: ${join(work.logs, 'ets.log')}`);
     for (const file of ['equity.csv', 'fills.csv', 'trades.csv', 'orders.csv', 'daily.csv', 'metrics.json']) {

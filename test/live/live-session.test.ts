@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
+import { formatTime, MS_PER_DAY, parseTime } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { journaledTrades } from '../../src/journal/journal-queries.js';
 import { tradeRow } from '../../src/performance/report-rows.js';
@@ -56,7 +56,7 @@ describe.each(DATA_SETS)(
       expect(run.stdout).toMatch(
         new RegExp(`^Live session: sma_crossover \\(fast=10 slow=30\\) on 5 mins bars of ${symbols.join(', ')}\n`),
       );
-      expect(run.stdout).toContain(`Ended                reached the end time ${dataEnd(gateway)}`);
+      expect(run.stdout).toContain(`Ended                passed the end time ${dataEnd(gateway)}`);
 
       const state = gateway.broker.snapshot();
       const ours = state.orders.filter((o) => o.clientId === 11);
@@ -128,6 +128,13 @@ describe.each(DATA_SETS)(
         expect(cents(last.equity)).toBe(cents(metrics.final_equity as number));
         const trades = readFileSync(join(work.results, 'trades.csv'), 'utf8').trim().split('\n').slice(1);
         expect(journaledTrades(journal)!.map(tradeRow)).toEqual(trades);
+        // The reason names the end time; the stop time is when the session stopped, at or after it.
+        const stopped = journal.prepare('SELECT stopped_at, stop_reason FROM sessions').get() as {
+          stopped_at: number;
+          stop_reason: string;
+        };
+        expect(stopped.stop_reason).toBe(`passed the end time ${dataEnd(gateway)}`);
+        expect(stopped.stopped_at).toBeGreaterThanOrEqual(parseTime(dataEnd(gateway)));
       } finally {
         journal.close();
       }

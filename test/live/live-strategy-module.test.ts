@@ -85,7 +85,7 @@ describe('ets live with a strategy module on the embedded gateway', () => {
       const run = await runLive(work, config);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/Ended +reached the end time/);
+      expect(run.stdout).toMatch(/Ended +passed the end time/);
       const lines = readFileSync(join(work.logs, 'ets.log'), 'utf8').trim().split('\n');
       const failures = lines
         .map((line) => JSON.parse(line) as { level: number; msg: string; bar?: { symbol: string; time: number } })
