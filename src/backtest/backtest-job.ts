@@ -31,7 +31,7 @@ import { loadVolatilitySeries, volatilityIndexSymbol } from '../risk/load-volati
 import { openBacktestJournal } from './backtest-journal-setup.js';
 import { StreamFeed } from './bar-feed.js';
 import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
-import { runBacktest, type BacktestResult } from './backtest-runner.js';
+import { runBacktest, runStrategyName, type BacktestResult } from './backtest-runner.js';
 import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
 import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
@@ -137,7 +137,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Opened before the result files, so that a journal refused leaves nothing behind.
   let journal: ReturnType<typeof openBacktestJournal> | undefined;
   try {
-    journal = options.journal === undefined ? undefined : openBacktestJournal(options.journal, config);
+    const name = runStrategyName(config, options.strategy, assignments);
+    journal = options.journal === undefined ? undefined : openBacktestJournal(options.journal, config, name);
   } catch (error) {
     feed.close();
     undoDirectory();

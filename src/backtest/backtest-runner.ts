@@ -102,6 +102,18 @@ export interface BacktestResult {
 }
 
 /**
+ * The name a run's summary, results and journal carry: the strategy's id (a module's own name, not its path), or
+ * the ids of several strategies joined by "+", as each order carries its own.
+ */
+export function runStrategyName(
+  config: Config,
+  strategy: StrategyFactory | undefined,
+  several: readonly StrategyAssignment[] | undefined,
+): string {
+  return several?.map((a) => a.factory.id).join('+') ?? strategy?.id ?? config.backtest.strategy;
+}
+
+/**
  * Runs one backtest: the shared TradingEngine with a simulated clock, the feed's bars and the simulated execution
  * client. Per time slice: orders working from earlier bars are matched against the new bars
  * first (so a signal on bar t fills at bar t+1's open at the earliest), then the bars go to the portfolio and
@@ -113,7 +125,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const configured = config.backtest.strategy;
   const params = config.strategies[configured]?.params ?? {};
   const several = input.strategies;
-  const strategyName = several?.map((a) => a.factory.id).join('+') ?? input.strategy?.id ?? configured;
+  const strategyName = runStrategyName(config, input.strategy, several);
 
   const clock = new SimClock();
   let nextOrderId = 1;

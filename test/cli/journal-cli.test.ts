@@ -7,6 +7,7 @@ import { TradingJournal } from '../../src/journal/trading-journal.js';
 import { useTempDir } from '../data/temp-dir.js';
 import { readCsv } from '../live/live-fixture.js';
 import { runCli } from '../support/run-cli.js';
+import { REPO_ROOT } from '../support/shared-data.js';
 
 describe('ets backtest --journal and ets journal', () => {
   const temp = useTempDir();
@@ -90,6 +91,38 @@ describe('ets backtest --journal and ets journal', () => {
       expect(shown.status, shown.stderr).toBe(0);
       expect(shown.stderr).toBe('');
     }
+  });
+
+  it("names a strategy module's run by the strategy's name, as orders.csv does, not by the module's path", () => {
+    const file = join(temp.path(), 'module.sqlite');
+    const out = join(temp.path(), 'module-out');
+    const module = join(REPO_ROOT, 'examples', 'strategies', 'donchian-breakout.ts');
+    const run = runCli(
+      ['backtest', '--data-dir', sample, '--out', out, '--journal', file, '--strategy', module],
+      temp.path(),
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(new Set(readCsv(join(out, 'orders.csv')).map((o) => o.strategy))).toEqual(new Set(['donchian_breakout']));
+    const journaled = (journal: string) =>
+      (
+        JSON.parse(runCli(['journal', 'summary', '--journal', journal, '--format', 'json'], temp.path()).stdout) as {
+          strategy: string;
+        }[]
+      ).map((s) => s.strategy);
+    expect(journaled(file)).toEqual(['donchian_breakout']);
+
+    // Several at once: the run's name, as its summary gives it.
+    const several = join(temp.path(), 'several.yaml');
+    writeFileSync(
+      several,
+      `backtest:\n  strategies: [sma_crossover, breakout]\nstrategies:\n  sma_crossover: { symbols: [SYNA] }\n` +
+        `  breakout: { module: ${module}, symbols: [SYNC] }\n`,
+    );
+    const both = join(temp.path(), 'several.sqlite');
+    const args = ['backtest', '-c', several, '--data-dir', sample, '--out', join(temp.path(), 'o2'), '--journal', both];
+    const second = runCli(args, temp.path());
+    expect(second.stdout).toContain('Backtest sma_crossover+breakout on SYNA, SYNC');
+    expect(journaled(both)).toEqual(['sma_crossover+breakout']);
   });
 
   it('refuses bad flags and unusable journals with one line', () => {
