@@ -50,8 +50,10 @@ export function runDashboard(lib: typeof Charts): void {
     el('cash').textContent = a === null ? '-' : money(a.cash);
     el('settled-cash').textContent = a === null ? '-' : money(a.settledCash);
     el('unrealised').textContent = a === null ? '-' : money(a.unrealisedPnl);
+    el('open-commissions').textContent = a === null ? '-' : money(a.openCommissions);
     el('realised').textContent = a === null ? '-' : money(a.realisedPnl);
-    el('commissions').textContent = a === null ? '-' : money(a.commissions);
+    el('commissions').textContent = a === null ? '-' : money(a.realisedCommissions);
+    el('realised-net').textContent = a === null ? '-' : money(a.realisedNetPnl);
     rows(
       'positions',
       s.positions.map((p) => [

@@ -8,6 +8,7 @@ h1{font-size:20px;margin:0 0 8px}h2{font-size:15px;margin:18px 0 6px;border-bott
 table{border-collapse:collapse;font-size:12px;width:100%}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.ok{color:#080}.warn{color:#b60}.bad{color:#c00;font-weight:bold}
 .gain{color:#080}.loss{color:#c00}dl{display:grid;grid-template-columns:auto 1fr;gap:2px 12px;margin:0}dt{color:#666}
+p.note{color:#666;font-size:12px;margin:0 0 4px}
 button{font-size:14px;padding:6px 14px;margin-right:8px;border:1px solid #c00;background:#fff;color:#c00;cursor:pointer}
 `;
 
@@ -29,7 +30,10 @@ export function dashboardPage(controls: boolean): string {
 <div class="grid"><div><h2>Account</h2><dl>
 <dt>Net liquidation</dt><dd id="net-liquidation">-</dd><dt>Cash</dt><dd id="cash">-</dd>
 <dt>Settled cash</dt><dd id="settled-cash">-</dd><dt>Unrealised P&amp;L</dt><dd id="unrealised">-</dd>
-<dt>Realised P&amp;L before commissions</dt><dd id="realised">-</dd><dt>Commissions</dt><dd id="commissions">-</dd></dl>
+<dt>Entry commissions of open positions</dt><dd id="open-commissions">-</dd></dl>
+<h2>Closed trades</h2><p class="note">The trades of trades.csv, a continued session's earlier ones included.</p><dl>
+<dt>Realised P&amp;L before commissions</dt><dd id="realised">-</dd><dt>Commissions of these trades</dt><dd id="commissions">-</dd>
+<dt>Realised P&amp;L after commissions</dt><dd id="realised-net">-</dd></dl>
 <h2>Risk limits</h2>${table('risk', ['limit', 'used', 'max', 'usage'])}
 <h2>Messages</h2><dl><dt>Message rate</dt><dd id="messages">-</dd><dt>Order efficiency ratio</dt><dd id="oer">-</dd></dl>
 ${buttons}</div>

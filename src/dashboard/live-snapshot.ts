@@ -11,11 +11,19 @@ export interface LiveSnapshot {
     readonly netLiquidation: number;
     readonly cash: number;
     readonly settledCash: number;
-    /** Before commissions, which are shown apart: net liquidation = start + realised + unrealised − commissions. */
-    readonly realisedPnl: number;
+    /** Σ quantity × (last price − average cost) of the positions held, before any commission. */
     readonly unrealisedPnl: number;
-    /** Every commission paid in the session, entries and exits. */
-    readonly commissions: number;
+    /** The entry commissions of the shares held: paid, and part of a trade's commission once they are sold. */
+    readonly openCommissions: number;
+    /**
+     * The realised figures are those of trades.csv, summed over the same trades: this session's and, in a session
+     * that continues earlier ones, theirs too (as metrics.json counts them). P&L before commissions, …
+     */
+    readonly realisedPnl: number;
+    /** … each trade's commissions, its entry's share and its exit's (an entry an earlier session paid included), … */
+    readonly realisedCommissions: number;
+    /** … and the P&L after them: Σ pnl of trades.csv, realisedPnl − realisedCommissions. */
+    readonly realisedNetPnl: number;
   } | null;
   readonly positions: readonly {
     readonly symbol: string;

@@ -191,7 +191,7 @@ export class LiveNode implements LiveView {
     this.holds.add(this.monitor);
     // A read-only session sends no order: an `ets halt` (or resume) request waits in the file for one that does.
     this.killSwitch = new SessionHalt(settings.readOnly ? null : new KillSwitchFile(config.trading.kill_switch_file));
-    this.watch = new SessionWatch(config);
+    this.watch = new SessionWatch(config, () => this.monitor.state);
   }
 
   /** The kill switch (see SessionHalt). Safe to call at any time. */
@@ -364,7 +364,7 @@ export class LiveNode implements LiveView {
     });
     engine.attachExecution(execution);
     const oerView = config.monitoring.oer_enabled ? oer : null;
-    this.watch.attach({ kernel, clock, execution, client, oer: oerView, connection: () => this.monitor.state });
+    this.watch.attach({ kernel, results, clock, execution, client, oer: oerView });
     // Without a journal, today's executions are in the broker's positions and cash already: marked seen, not booked.
     // With one, the executions it lacks are applied once on top of its book; then the broker's figures rule.
     if (journal === undefined) await reconcileOrders(execution, false);

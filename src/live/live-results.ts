@@ -70,6 +70,8 @@ export class LiveResults {
   private readonly recorder: EquityRecorder;
   private readonly shares: LiveStrategyShares | undefined;
   private readonly trades: TradeRecord[] = [];
+  /** The closed trades of the earlier sessions these results continue: trades.csv's rows when this one started. */
+  readonly continued: readonly TradeRecord[];
   private fillCount = 0;
   private orderCount = 0;
   private lastEquityTime = Number.NEGATIVE_INFINITY;
@@ -114,9 +116,11 @@ export class LiveResults {
       // The sessions before this one stay in daily.csv and in the metrics, as their rows stay in equity.csv.
       this.recorder.continueFrom(earlier.days);
       this.trades.push(...earlier.trades);
+      this.continued = earlier.trades;
       this.lastEquityTime = earlier.days.time[earlier.days.length - 1] ?? this.lastEquityTime;
       this.initialEquity = earlier.initialEquity ?? options.initialEquity;
     } else {
+      this.continued = [];
       this.initialEquity = options.initialEquity;
     }
   }

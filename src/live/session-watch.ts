@@ -6,18 +6,39 @@ import type { LiveSnapshot } from '../dashboard/live-snapshot.js';
 import type { TradingState } from '../dashboard/kill-switch.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { BrokerClock } from './broker-clock.js';
+import type { LiveResults } from './live-results.js';
 
 const RECENT_FILLS = 50;
 const EQUITY_POINTS = 5000;
 
 export interface WatchedParts {
   readonly kernel: TradingKernel;
+  /** Where the closed trades of the sessions this one continues come from. */
+  readonly results: Pick<LiveResults, 'continued'>;
   readonly clock: BrokerClock;
   readonly execution: IbExecutionClient;
   readonly client: IbClient;
   readonly oer: OrderEfficiencyRatio | null;
-  readonly connection: () => string;
+}
+
+/**
+ * The closed trades of the results summed as trades.csv has them, so that the dashboard's realised P&L, its
+ * commissions and their difference are the file's: each trade with its whole commission (its entry's share and its
+ * exit's), wherever the entry was paid. The portfolio's own sums cannot be used: in a continued session its realised
+ * P&L covers a trade opened by an earlier session while its commissions are only those paid since it started.
+ */
+class ClosedTrades {
+  gross = 0;
+  commissions = 0;
+  net = 0;
+
+  add(trade: TradeRecord): void {
+    this.gross += trade.pnl + trade.commission;
+    this.commissions += trade.commission;
+    this.net += trade.pnl;
+  }
 }
 
 /**
@@ -28,15 +49,25 @@ export class SessionWatch {
   private parts: WatchedParts | undefined;
   private readonly fills: Fill[] = [];
   private readonly equity: [number, number][] = [];
+  private readonly closed = new ClosedTrades();
 
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    private readonly connection: () => string,
+  ) {}
 
   attach(parts: WatchedParts): void {
     this.parts = parts;
+    for (const trade of parts.results.continued) this.closed.add(trade);
+    // Summed as the engine closes them, not as trades.csv gets its line (after the socket read): a snapshot's
+    // realised figures then always go with its positions and cash.
     parts.kernel.engine.observe({
       onFill: (fill) => {
         this.fills.unshift(fill);
         if (this.fills.length > RECENT_FILLS) this.fills.pop();
+      },
+      onTrade: (trade) => {
+        this.closed.add(trade);
       },
     });
   }
@@ -60,24 +91,29 @@ export class SessionWatch {
     const equity = portfolio.equity;
     const gross = equity > 0 ? portfolio.grossPositionsValue / equity : 0;
     const sectors = new Map<string, number>();
-    for (const p of portfolio.openPositions()) {
+    const open = portfolio.openPositions();
+    let openCommissions = 0;
+    for (const p of open) {
       const sector = config.trading.sector_map[p.symbol] ?? 'unknown';
       sectors.set(sector, (sectors.get(sector) ?? 0) + Math.abs(p.quantity * p.lastPrice));
+      openCommissions += p.entryCommission;
     }
     const { trading: t } = config;
     return {
       time,
-      connection: parts.connection(),
+      connection: this.connection(),
       trading,
       account: {
         netLiquidation: equity,
         cash: portfolio.cash,
         settledCash: portfolio.settledCash,
-        realisedPnl: portfolio.realisedPnl,
-        commissions: portfolio.commissions,
         unrealisedPnl: portfolio.unrealisedPnl,
+        openCommissions,
+        realisedPnl: this.closed.gross,
+        realisedCommissions: this.closed.commissions,
+        realisedNetPnl: this.closed.net,
       },
-      positions: portfolio.openPositions().map((p) => ({
+      positions: open.map((p) => ({
         symbol: p.symbol,
         quantity: p.quantity,
         averageCost: p.averageCost,

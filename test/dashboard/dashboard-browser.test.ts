@@ -3,32 +3,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import { launchChromium, SCREENSHOTS, SKIP_BROWSER, type Browser } from '../support/chromium.js';
-import type { RunningCli } from '../support/run-cli.js';
+import { lineStarting, type RunningCli } from '../support/run-cli.js';
 import { liveConfig, liveWork, readCsv, startLive, startTestGateway, type LiveWork } from '../live/live-fixture.js';
-
-/** Resolves with the first stdout line of the session that starts with `prefix`. */
-function lineStarting(run: RunningCli, prefix: string, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => {
-      reject(new Error(`no "${prefix}" line in ${timeoutMs} ms; stdout so far: ${text}`));
-    }, timeoutMs);
-    run.child.stdout!.on('data', (chunk: string) => {
-      text += chunk;
-      const line = text.split('\n').find((l) => l.startsWith(prefix));
-      if (line !== undefined) {
-        clearTimeout(timer);
-        resolve(line.slice(prefix.length));
-      }
-    });
-  });
-}
 
 interface State {
   readonly trading: { readonly state: string; readonly reason?: string };
   readonly positions: readonly unknown[];
   readonly fills: readonly unknown[];
-  readonly account: { readonly commissions: number } | null;
+  readonly account: { readonly realisedCommissions: number } | null;
 }
 
 describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chromium', () => {
@@ -127,10 +109,10 @@ describe.skipIf(SKIP_BROWSER)('the live dashboard of ets live, in headless Chrom
       timeout: 30_000,
     });
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-halted.png'), fullPage: true });
-    // Commissions beside the realised P&L before them, and no amount shown as "-0.00" once flat.
+    // The closed trades' commissions beside the realised P&L before them, and no amount shown as "-0.00" once flat.
     const flat = (await (await fetch(url.replace('/?', '/api/state?'))).json()) as State;
-    expect(flat.account!.commissions).toBeGreaterThan(0);
-    const paid = flat.account!.commissions.toLocaleString('en-US', {
+    expect(flat.account!.realisedCommissions).toBeGreaterThan(0);
+    const paid = flat.account!.realisedCommissions.toLocaleString('en-US', {
       minimumFractionDigits: 2,
       maximumFractionDigits: 2,
     });

@@ -7,11 +7,10 @@ import { readCsv, startLive, writeConfig, type LiveWork } from './live-fixture.j
 import {
   fiveMinuteBars,
   FIVE_MINUTES,
-  scenarioWork,
+  flatBarsWork,
   startSteppedGateway,
   steppedConfig,
   until,
-  writeFlatBars,
 } from './stepped-replay.js';
 
 const FIRST = '2024-03-05 09:30:00';
@@ -27,9 +26,7 @@ const BBB = [50, 49, 48, 47, 46, 45, 44, 43, 43, 45, 46, 47, 48, 49, 50];
 describe('ets resume', () => {
   let work: LiveWork;
   beforeAll(() => {
-    work = scenarioWork();
-    writeFlatBars(work.sample, 'AAA', FIRST, AAA);
-    writeFlatBars(work.sample, 'BBB', FIRST, BBB);
+    work = flatBarsWork(FIRST, { AAA, BBB });
   });
   afterAll(() => {
     work.cleanup();

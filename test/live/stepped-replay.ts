@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTime, parseTime } from '../../src/domain/time.js';
 import { Gateway } from '../../src/gateway/gateway.js';
+import type { GatewayOptions } from '../../src/gateway/gateway-options.js';
 import { runCliAsync, type CliRun } from '../support/run-cli.js';
 import { liveConfig, readCsv, startLive, writeConfig, type LiveWork } from './live-fixture.js';
 
@@ -34,6 +35,13 @@ export function writeFlatBars(dir: string, symbol: string, first: string, prices
   writeFileSync(join(dir, `${symbol}.csv`), `date,open,high,low,close,volume\n${rows.join('\n')}\n`);
 }
 
+/** A scenario's work directory with flat five-minute bars from `first` of each symbol (see writeFlatBars). */
+export function flatBarsWork(first: string, prices: Readonly<Record<string, readonly number[]>>): LiveWork {
+  const work = scenarioWork();
+  for (const [symbol, path] of Object.entries(prices)) writeFlatBars(work.sample, symbol, first, path);
+  return work;
+}
+
 export interface ScenarioRun {
   readonly backtest: string;
   readonly live: string;
@@ -62,8 +70,8 @@ export function fiveMinuteBars(first: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => formatTime(start + i * FIVE_MINUTES));
 }
 
-/** A gateway on `dataDir` whose clock moves only when told, without costs, filling whole orders. */
-export function startSteppedGateway(dataDir: string, start: string): Promise<Gateway> {
+/** A gateway on `dataDir` whose clock moves only when told, filling whole orders, without costs unless `options` say. */
+export function startSteppedGateway(dataDir: string, start: string, options: GatewayOptions = {}): Promise<Gateway> {
   return Gateway.start({
     port: 0,
     dataDir,
@@ -72,6 +80,7 @@ export function startSteppedGateway(dataDir: string, start: string): Promise<Gat
     commission: 'zero',
     slippageBps: 0,
     maxParticipation: 1,
+    ...options,
   });
 }
 

@@ -49,3 +49,21 @@ export function startCli(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 1
 export function runCliAsync(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 120_000): Promise<CliRun> {
   return startCli(args, cwd, timeoutMs).done;
 }
+
+/** Resolves with the first stdout line of the session that starts with `prefix`. */
+export function lineStarting(run: RunningCli, prefix: string, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`no "${prefix}" line in ${timeoutMs} ms; stdout so far: ${text}`));
+    }, timeoutMs);
+    run.child.stdout!.on('data', (chunk: string) => {
+      text += chunk;
+      const line = text.split('\n').find((l) => l.startsWith(prefix));
+      if (line !== undefined) {
+        clearTimeout(timer);
+        resolve(line.slice(prefix.length));
+      }
+    });
+  });
+}
