@@ -140,6 +140,7 @@ export class Gateway {
         );
     this.engine = new ReplayEngine(this.clock, this.calendar, this.store, this.listener(), {
       skipClosed: options.skipClosed ?? true,
+      ...(saved && { replayed: saved.replayed }),
       logger: this.logger,
     });
     const retain = (symbol: string): void => {
@@ -271,7 +272,12 @@ export class Gateway {
   /** Writes the state file now (it is also written after every broker change). */
   saveState(): void {
     if (this.stateFile === undefined) return;
-    const state: GatewayStateFile = { format: 1, clock: this.clock.now(), broker: this.broker.snapshot() };
+    const state: GatewayStateFile = {
+      format: 1,
+      clock: this.clock.now(),
+      replayed: this.engine.replayed,
+      broker: this.broker.snapshot(),
+    };
     saveStateFile(this.stateFile, state);
   }
 

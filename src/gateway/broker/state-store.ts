@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { BAR_MS } from '../market/exchange-calendar.js';
 import type { BrokerOrder, ExecutionRecord } from './broker-records.js';
 import type { AccountSnapshot } from './paper-account.js';
 
@@ -19,6 +20,11 @@ export interface GatewayStateFile {
   readonly format: 1;
   /** Replay time when saved (exchange time), so a restarted gateway continues from there. */
   readonly clock: number;
+  /**
+   * The last five-second boundary whose bars and events the replay had delivered: the clock is usually a little past
+   * it, and a restarted replay goes on with the next one.
+   */
+  readonly replayed: number;
   readonly broker: BrokerState;
 }
 
@@ -48,11 +54,14 @@ export function loadStateFile(path: string): GatewayStateFile | undefined {
   if (missing !== null) {
     throw new StateFileError(`the state file ${path} is damaged: ${missing}; left as it is`);
   }
-  const state = parsed as GatewayStateFile;
+  const state = parsed as Omit<GatewayStateFile, 'replayed'> & { replayed?: number };
   // JSON has no NaN: a day marker saved as NaN comes back as null.
   const realizedDay = state.broker.account.realizedDay as number | null;
   return {
     ...state,
+    // A file of an earlier version has only the clock. A running replay delivers each boundary as its clock reaches
+    // it, so the boundary at or before the clock counts as delivered.
+    replayed: state.replayed ?? Math.floor(state.clock / BAR_MS) * BAR_MS,
     broker: {
       ...state.broker,
       account: { ...state.broker.account, realizedDay: realizedDay ?? Number.NaN },
@@ -66,6 +75,10 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** What a format-1 file lacks of the parts a restart reads (hand-edited or cut short), or null. */
 function missingPart(state: Record<string, unknown>): string | null {
   if (typeof state.clock !== 'number' || !Number.isFinite(state.clock)) return 'clock is not a time in ms';
+  const replayed = state.replayed;
+  if (replayed !== undefined && (typeof replayed !== 'number' || !Number.isFinite(replayed))) {
+    return 'replayed is not a time in ms';
+  }
   const broker = state.broker;
   if (!isObject(broker)) return 'broker is missing';
   for (const key of ['nextPermId', 'execSeq'] as const) {

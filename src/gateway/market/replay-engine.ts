@@ -21,6 +21,11 @@ export interface ReplayListener {
 export interface ReplayEngineOptions {
   /** Jump the clock over time outside regular sessions (nights, weekends, holidays) in realtime mode. */
   readonly skipClosed: boolean;
+  /**
+   * The last boundary an earlier run of this replay delivered (a gateway restarted from its state file): the replay
+   * goes on with the boundary after it, even when the clock starts at or just after that boundary.
+   */
+  readonly replayed?: number;
   readonly logger: GatewayLogger;
 }
 
@@ -49,7 +54,17 @@ export class ReplayEngine {
     private readonly listener: ReplayListener,
     private readonly options: ReplayEngineOptions,
   ) {
-    this.last = Math.floor(clock.now() / BAR_MS) * BAR_MS - BAR_MS;
+    // The boundary at the start is delivered (a replay that starts at 09:30 opens the session), unless an earlier run
+    // delivered it already: its bars would reach the clients and fill orders a second time.
+    this.last = Math.max(
+      Math.floor(clock.now() / BAR_MS) * BAR_MS - BAR_MS,
+      options.replayed ?? Number.NEGATIVE_INFINITY,
+    );
+  }
+
+  /** The last boundary delivered: its bars and events and everything before are done. */
+  get replayed(): number {
+    return this.last;
   }
 
   retain(symbol: string): void {

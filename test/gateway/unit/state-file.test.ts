@@ -24,6 +24,7 @@ describe('the gateway state file', () => {
     const path = join(temp.path(), 'state.json');
     const cases: [unknown, string][] = [
       [{ format: 1, clock: 'x' }, 'clock is not a time in ms'],
+      [{ ...valid, replayed: '10:00' }, 'replayed is not a time in ms'],
       [{ ...valid, broker: undefined }, 'broker is missing'],
       [{ ...valid, broker: { ...valid.broker, orders: {} } }, 'broker.orders is not a list'],
       [{ ...valid, broker: { ...valid.broker, account: undefined } }, 'broker.account is missing'],
@@ -37,5 +38,14 @@ describe('the gateway state file', () => {
     }
     writeFileSync(path, JSON.stringify(valid));
     expect(loadStateFile(path)?.broker.account.realizedDay).toBeNaN();
+  });
+
+  it("takes the five-second boundary at or before a file's clock as delivered when the file does not say", () => {
+    const path = join(temp.path(), 'state.json');
+    // Files of earlier versions saved only the clock, which a running replay had reached (and its boundary with it).
+    writeFileSync(path, JSON.stringify({ ...valid, clock: valid.clock + 3_700 }));
+    expect(loadStateFile(path)?.replayed).toBe(valid.clock);
+    writeFileSync(path, JSON.stringify({ ...valid, clock: valid.clock + 3_700, replayed: valid.clock - 5_000 }));
+    expect(loadStateFile(path)?.replayed).toBe(valid.clock - 5_000);
   });
 });
