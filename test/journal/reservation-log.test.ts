@@ -180,7 +180,7 @@ describe('the reservation log of a live journal', () => {
     const first = openLive();
     expect(() => openLive()).toThrow(
       new JournalError(
-        `the journal ${file()} is being written by another running live session: one session per journal`,
+        `the journal ${file()} is being written by another running live session (PID ${process.pid}): one session per journal`,
       ),
     );
     first.reserve(bracket(1));
