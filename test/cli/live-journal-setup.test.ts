@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { journalPath, openLiveJournal } from '../../src/cli/live-journal-setup.js';
 import { validateConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/schema.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { Portfolio } from '../../src/portfolio/portfolio.js';
 
@@ -24,6 +25,23 @@ function config(gateway: 'embedded' | 'external', stateFile: string | null) {
   );
 }
 
+/** A session that began (and ended) in the config's journal. */
+function beganSession(c: Config): void {
+  const opened = openLiveJournal(c, undefined);
+  opened.journal.begin(new Portfolio({ initialCash: 1000, settlementDays: 0 }), 0, c.live.results_directory);
+  opened.close();
+}
+
+/** Rows of a journal's table. */
+function rows(path: string, table: 'sessions' | 'orders'): unknown {
+  const db = openJournalForReading(path);
+  try {
+    return db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get();
+  } finally {
+    db.close();
+  }
+}
+
 describe('the live journal of a session', () => {
   it('is named by the masked account, unless a journal named by the whole id is there from an earlier version', () => {
     const c = config('external', null);
@@ -38,10 +56,7 @@ describe('the live journal of a session', () => {
   it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
-    const portfolio = new Portfolio({ initialCash: 1000, settlementDays: 0 });
-    let opened = openLiveJournal(c, undefined);
-    opened.journal.begin(portfolio, 0, c.live.results_directory);
-    opened.close();
+    beganSession(c);
     // The journal an earlier such run left is replaced, never read: a reservation log of the old account's journal
     // would otherwise be imported into the new one.
     const order = { id: 5, symbol: 'AAPL', side: 'BUY', quantity: 1, type: 'MKT', tif: 'DAY', purpose: 'entry' };
@@ -49,14 +64,12 @@ describe('the live journal of a session', () => {
       `${path}-reservations`,
       `${JSON.stringify({ session: 1, time: 0, orders: [{ ...order, createdAt: 0 }] })}\n`,
     );
-    opened = openLiveJournal(c, undefined);
+    const opened = openLiveJournal(c, undefined);
     expect(opened.journal.resumed).toBe(false);
-    opened.journal.begin(portfolio, 0, c.live.results_directory);
+    opened.journal.begin(new Portfolio({ initialCash: 1000, settlementDays: 0 }), 0, c.live.results_directory);
     opened.close();
-    const db = openJournalForReading(path);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
-    expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 0 });
-    db.close();
+    expect(rows(path, 'sessions')).toEqual({ n: 1 });
+    expect(rows(path, 'orders')).toEqual({ n: 0 });
     // Anything else at the path is refused and left as it is (see prepareEmbeddedJournal).
     writeFileSync(path, 'my notes');
     expect(() => openLiveJournal(c, undefined)).toThrow('is not an SQLite database');
@@ -67,10 +80,7 @@ describe('the live journal of a session', () => {
   it('on the embedded gateway without a state file, replaces the journal only when the session begins', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
-    const portfolio = new Portfolio({ initialCash: 1000, settlementDays: 0 });
-    let opened = openLiveJournal(c, undefined);
-    opened.journal.begin(portfolio, 0, c.live.results_directory);
-    opened.close();
+    beganSession(c);
     // The database and its reservation log (reading a journal in WAL mode may leave SQLite's empty -wal and -shm).
     const files = (): (string | null)[] =>
       [path, `${path}-reservations`].map((f) =>
@@ -78,15 +88,13 @@ describe('the live journal of a session', () => {
       );
     const before = files();
     // Refused before its session began (an unknown symbol, TWS never answered): the earlier journal is untouched.
-    opened = openLiveJournal(c, undefined);
+    const opened = openLiveJournal(c, undefined);
     expect(opened.journal.resumed).toBe(false);
     // While the run holds it, no other session starts on it.
     expect(() => openLiveJournal(c, undefined)).toThrow('is being written by another running live session');
     opened.close();
     expect(files()).toEqual(before);
-    const db = openJournalForReading(path);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
-    db.close();
+    expect(rows(path, 'sessions')).toEqual({ n: 1 });
     // With none before it, a run that never began leaves none.
     rmSync(join(work, 'embedded'), { recursive: true, force: true });
     openLiveJournal(c, undefined).close();
@@ -111,15 +119,10 @@ describe('the live journal of a session', () => {
     openLiveJournal(c, undefined).close();
     expect(existsSync(join(work, 'external'))).toBe(false);
     // A session began: it stays.
-    let opened = openLiveJournal(c, undefined);
-    opened.journal.begin(new Portfolio({ initialCash: 1000, settlementDays: 0 }), 0, c.live.results_directory);
-    opened.close();
+    beganSession(c);
     expect(existsSync(path)).toBe(true);
     // A journal an earlier run left stays when this one fails to start.
-    opened = openLiveJournal(c, undefined);
-    opened.close();
-    const db = openJournalForReading(path);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
-    db.close();
+    openLiveJournal(c, undefined).close();
+    expect(rows(path, 'sessions')).toEqual({ n: 1 });
   });
 });
