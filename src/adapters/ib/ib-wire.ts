@@ -172,15 +172,24 @@ export function useFastBars(api: IBApi): void {
       return;
     }
     let at = 0;
-    while (bytes.length - at > 4) {
-      const start = at + 4;
-      const end = start + bytes.readInt32BE(at);
-      if (end > bytes.length) break;
-      at = end;
-      const bar = isRealtimeBar(bytes, start) ? readRealtimeBar(bytes, start, end) : undefined;
-      if (bar === undefined) socket.onMessage(bytes.toString('utf8', start, end));
-      else socket.controller.emitEvent(EventName.realtimeBar, ...bar);
+    // What the messages of one read make the session send (a step's orders, one per symbol that crossed) leaves in
+    // one write at the end of the read: a write per order cost each later order of the step ~0.15 ms of loopback
+    // delivery (bench: the step's last order p90 11–13 ms → 7–9 ms).
+    const client = socket.client;
+    client?.cork();
+    try {
+      while (bytes.length - at > 4) {
+        const start = at + 4;
+        const end = start + bytes.readInt32BE(at);
+        if (end > bytes.length) break;
+        at = end;
+        const bar = isRealtimeBar(bytes, start) ? readRealtimeBar(bytes, start, end) : undefined;
+        if (bar === undefined) socket.onMessage(bytes.toString('utf8', start, end));
+        else socket.controller.emitEvent(EventName.realtimeBar, ...bar);
+      }
+    } finally {
+      socket._v100MessageBuffer = at === bytes.length ? Buffer.alloc(0) : bytes.subarray(at);
+      client?.uncork();
     }
-    socket._v100MessageBuffer = at === bytes.length ? Buffer.alloc(0) : bytes.subarray(at);
   };
 }

@@ -10,7 +10,7 @@ import {
   type Order,
 } from '@stoqey/ib';
 import { describe, expect, it, vi } from 'vitest';
-import { frameMessage, useFastBars, useFastFraming } from '../../../src/adapters/ib/ib-wire.js';
+import { frameMessage, useFastBars, useFastFraming, useFastWire } from '../../../src/adapters/ib/ib-wire.js';
 import { warmOrderEncoder } from '../../../src/adapters/ib/order-encoder-warm-up.js';
 
 /** IBApi on a socket that is never opened: its messages are captured where they would be written. */
@@ -168,5 +168,72 @@ describe('five-second bars read from the socket', () => {
       for (let at = 0; at < stream.length; at += cut) fast.feed(stream.subarray(at, at + cut));
       expect(fast.events).toEqual(reference.events);
     }
+  });
+});
+
+describe('what one read makes the session send', () => {
+  /** IBApi on both fast paths, its socket a recorder of writes and corks. */
+  function recordingApi(): { api: IBApi; feed: (bytes: Buffer) => void; calls: string[] } {
+    const api = new IBApi({ port: 1, maxReqPerSec: 100_000 });
+    useFastWire(api);
+    const socket = (
+      api as unknown as {
+        controller: {
+          resume(): void;
+          socket: {
+            _serverVersion: number;
+            _status: number;
+            neverReceived: boolean;
+            client: unknown;
+            onData(b: Buffer): void;
+          };
+        };
+      }
+    ).controller.socket;
+    socket._serverVersion = 187;
+    socket._status = 3;
+    socket.neverReceived = false;
+    const calls: string[] = [];
+    socket.client = {
+      cork: () => calls.push('cork'),
+      uncork: () => calls.push('uncork'),
+      write: () => calls.push('write'),
+    };
+    (api as unknown as { controller: { resume(): void } }).controller.resume();
+    return {
+      api,
+      feed: (bytes) => {
+        socket.onData(bytes);
+      },
+      calls,
+    };
+  }
+  const bar = (reqId: number): Buffer =>
+    frameMessage([50, 3, reqId, 1_685_626_205, '95', '95', '95', '95', '100', '95', 1]);
+
+  it('leaves in one write at the end of the read: the orders of a step wait for no write of another', () => {
+    const { api, feed, calls } = recordingApi();
+    api.on(EventName.realtimeBar, (reqId: number) => {
+      api.placeOrder(reqId, stock, orders[0]!);
+    });
+    feed(Buffer.concat([bar(7), bar(8), bar(9)]));
+    expect(calls).toEqual(['cork', 'write', 'write', 'write', 'uncork']);
+  });
+
+  it('still leaves when handling a message of the read throws, and the rest of the read is not read twice', () => {
+    const { api, feed, calls } = recordingApi();
+    const seen: number[] = [];
+    api.on(EventName.realtimeBar, (reqId: number) => {
+      seen.push(reqId);
+      api.placeOrder(reqId, stock, orders[0]!);
+      if (reqId === 7) throw new Error('listener failed');
+    });
+    expect(() => {
+      feed(Buffer.concat([bar(7), bar(8).subarray(0, 10)]));
+    }).toThrow('listener failed');
+    expect(calls).toEqual(['cork', 'write', 'uncork']);
+    feed(bar(8).subarray(10));
+    expect(seen).toEqual([7, 8]);
+    expect(calls.slice(3)).toEqual(['cork', 'write', 'uncork']);
   });
 });
