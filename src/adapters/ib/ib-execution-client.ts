@@ -243,6 +243,8 @@ export class IbExecutionClient implements ExecutionClient {
 
   private async reconcileOnce(options: ReconcileOptions): Promise<ReconcileReport> {
     if (!this.client.connected) return { ok: false, reason: 'not connected to TWS' };
+    // Connected again: the reports of fills that waited through the disconnection come with the executions below.
+    this.booker.resume();
     const reqId = this.client.nextRequestId();
     const known = new Set(this.tracker.open().map((o) => o.request.id));
     const run = new IbReconciliation(reqId, known, this.reconcileTimeoutMs);
@@ -340,6 +342,7 @@ export class IbExecutionClient implements ExecutionClient {
       this.onMessage(id, code, message);
     });
     client.onClosed(() => {
+      this.booker.pause();
       this.run?.fail('the connection to TWS was lost during reconciliation');
     });
   }
@@ -389,6 +392,9 @@ export class IbExecutionClient implements ExecutionClient {
   }
 
   private onMessage(id: number, code: number, message: string): void {
+    // TWS without its connection to IB sends no commission report until the connection is back (1101/1102).
+    if (code === IbCode.ConnectivityLost) this.booker.pause();
+    else if (code === IbCode.RestoredDataLost || code === IbCode.RestoredDataKept) this.booker.resume();
     // Request ids live at 100,000,000 and above (IbClient): errors about them belong to other modules.
     if (id <= 0 || id >= 100_000_000) return;
     this.tracker.error(id, code, message);

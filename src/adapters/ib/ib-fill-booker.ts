@@ -28,7 +28,8 @@ interface Booked {
 interface Waiting {
   readonly booked: Booked;
   readonly slot: OutboxSlot;
-  readonly timer: NodeJS.Timeout | undefined;
+  /** Undefined while the wait is paused (no connection to TWS). */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** Commission reports of executions not seen yet are kept this long (they normally follow their execution). */
@@ -39,7 +40,9 @@ const MAX_EARLY_REPORTS = 1000;
  * matched by execId. IB repeats executions (reqExecutions after a reconnection, TWS re-sending) and the report may
  * come before or after its execution, or not at all: a fill waits up to `commissionWaitMs` for it, then is booked
  * with the model's estimate, and a report arriving later only logs the difference (the fill is already in the
- * portfolio; correcting it is a reconciliation job for the account sync).
+ * portfolio; correcting it is a reconciliation job for the account sync). The wait stops while TWS cannot send the
+ * report (connection lost) and starts again in full when it can: after a reconnection, the reconciliation's
+ * executions come with their reports, so a fill executed just before a disconnection still gets IB's commission.
  */
 export class IbFillBooker {
   /** Every execution booked; null for those only marked seen. */
@@ -49,6 +52,7 @@ export class IbFillBooker {
   private readonly early = new Map<string, number>();
   private readonly waiting = new Map<string, Waiting>();
   private settledWaiters: { readonly ids: ReadonlySet<string>; readonly done: () => void }[] = [];
+  private paused = false;
 
   constructor(private readonly options: IbFillBookerOptions) {}
 
@@ -120,11 +124,25 @@ export class IbFillBooker {
       this.bookEstimate(booked, slot, 0);
       return 'booked';
     }
-    const timer = setTimeout(() => {
-      this.expire(execId);
-    }, this.options.commissionWaitMs);
-    this.waiting.set(execId, { booked, slot, timer });
+    this.waiting.set(execId, { booked, slot, timer: this.paused ? undefined : this.expireLater(execId) });
     return 'booked';
+  }
+
+  /** TWS can send no commission report for now (the connection is lost): the fills waiting for one keep waiting. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const waiting of this.waiting.values()) {
+      clearTimeout(waiting.timer);
+      waiting.timer = undefined;
+    }
+  }
+
+  /** TWS can send commission reports again: each fill still waiting gets the whole wait from now. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const [execId, waiting] of this.waiting) waiting.timer = this.expireLater(execId);
   }
 
   /** IB's commission report for an execution. */
@@ -178,6 +196,12 @@ export class IbFillBooker {
     return new Promise((done) => {
       this.settledWaiters.push({ ids, done });
     });
+  }
+
+  private expireLater(execId: string): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.expire(execId);
+    }, this.options.commissionWaitMs);
   }
 
   private expire(execId: string): void {

@@ -261,6 +261,67 @@ describe('IbExecutionClient: order states', () => {
     expect(late?.['difference']).toBeCloseTo(1 - ESTIMATE);
   });
 
+  it('waits through a lost connection for the commission report, which the reconciliation after it brings', async () => {
+    vi.useFakeTimers();
+    const tws = new FakeIbConnection();
+    const { execution: client, events, logs } = harness(tws);
+    client.place(single(entry(1)));
+    tws.state(1, 'Submitted');
+    const exec = executes(tws, 1, 100, 320.88, 100);
+    vi.advanceTimersByTime(500);
+    tws.drop();
+    vi.advanceTimersByTime(60_000);
+    expect(brief(events)).toEqual(['accepted 1']);
+    tws.connected = true;
+    const reconciled = client.reconcile();
+    const reqId = tws.lastExecutionsRequest();
+    tws.openOrderEnd();
+    tws.execDetails(reqId, exec);
+    vi.advanceTimersByTime(1999);
+    tws.commissionReport(exec.execId!, 1);
+    tws.execDetailsEnd(reqId);
+    expect(await reconciled).toMatchObject({ ok: true });
+    expect(brief(events)).toEqual(['accepted 1', 'fill 1 100@320.88 c1']);
+    expect(logs.filter((l) => l.level >= WARN)).toEqual([]);
+  });
+
+  it('gives a fill still without its report the whole wait again once connected, then books the estimate', async () => {
+    vi.useFakeTimers();
+    const tws = new FakeIbConnection();
+    const { execution: client, events } = harness(tws);
+    client.place(single(entry(1)));
+    tws.state(1, 'Submitted');
+    executes(tws, 1, 100, 320.88, 100);
+    vi.advanceTimersByTime(1500);
+    tws.drop();
+    vi.advanceTimersByTime(10_000);
+    tws.connected = true;
+    const reconciled = client.reconcile();
+    tws.openOrderEnd();
+    tws.execDetailsEnd(tws.lastExecutionsRequest());
+    vi.advanceTimersByTime(1999);
+    expect(brief(events)).toEqual(['accepted 1']);
+    vi.advanceTimersByTime(1);
+    expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
+    expect(await reconciled).toMatchObject({ ok: true });
+  });
+
+  it('waits while TWS has lost IB (1100) and again in full from its return (1102)', () => {
+    vi.useFakeTimers();
+    const tws = new FakeIbConnection();
+    const { execution: client, events } = harness(tws);
+    client.place(single(entry(1)));
+    tws.state(1, 'Submitted');
+    const exec = executes(tws, 1, 100, 320.88, 100);
+    tws.error(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
+    vi.advanceTimersByTime(30_000);
+    tws.error(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');
+    vi.advanceTimersByTime(1999);
+    expect(brief(events)).toEqual(['accepted 1']);
+    tws.commissionReport(exec.execId!, 1);
+    expect(brief(events)).toEqual(['accepted 1', 'fill 1 100@320.88 c1']);
+  });
+
   it('reports partial fills one by one and ends the order with the last', () => {
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws);
