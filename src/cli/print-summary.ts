@@ -1,5 +1,6 @@
 import type { BacktestJob } from '../backtest/backtest-job.js';
 import { symbolsText } from '../domain/symbol.js';
+import { thousands } from '../domain/thousands.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import { peakRssMb } from './peak-rss.js';
 
@@ -11,15 +12,10 @@ export function num(x: number | null, digits = 2): string {
   return x === null ? 'n/a' : x.toFixed(digits);
 }
 
-/** Thousands-grouped, without toLocaleString: loading ICU's locale data costs a short CLI run ~25 ms. */
-function grouped(text: string): string {
-  return text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
 export function money(x: number | null): string {
   if (x === null) return 'n/a';
   const [whole, cents] = Math.abs(x).toFixed(2).split('.');
-  return `${x < 0 ? '-' : ''}${grouped(whole!)}.${cents!}`;
+  return `${x < 0 ? '-' : ''}${thousands(whole!)}.${cents!}`;
 }
 
 /** `1 session`, `2 sessions`. */
@@ -65,7 +61,7 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;
   lines.push(
     `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
-      `(${result.bars} bars, ${grouped(String(barsPerSecond))} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
+      `(${result.bars} bars, ${thousands(barsPerSecond)} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
       `peak RSS ${peakRssMb()} MB`,
     `Results written to ${outDir}`,
   );

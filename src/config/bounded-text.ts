@@ -1,3 +1,5 @@
+import { thousands } from '../domain/thousands.js';
+
 /**
  * Error messages quote what the user wrote, and what the user wrote can be a 20 MB CSV header or 5,000 misspelt keys.
  * A message quotes a short excerpt and counts the rest, so that it stays one readable line whatever the input.
@@ -20,7 +22,7 @@ function isLowSurrogate(code: number): boolean {
 
 /** `n` with thousands separators, as counts are written in messages. */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return thousands(n);
 }
 
 /**

@@ -1,3 +1,5 @@
+import { thousands } from './thousands.js';
+
 /**
  * The one rule for ticker symbols, applied wherever a symbol comes in (command-line flags, config keys, the names of
  * `SYMBOL.csv` files): every symbol also names a file, `SYMBOL.csv`, so a symbol must be a safe file name and never
@@ -67,5 +69,5 @@ export function parseSymbolList(text: string): SymbolList {
 /** Symbols in a title or a message: all of a few; of many (a 500-symbol run), their count, the first and the last. */
 export function symbolsText(symbols: readonly string[]): string {
   if (symbols.length <= 8) return symbols.join(', ');
-  return `${symbols.length.toLocaleString('en-US')} symbols (${symbols.slice(0, 5).join(', ')} … ${symbols.at(-1)})`;
+  return `${thousands(symbols.length)} symbols (${symbols.slice(0, 5).join(', ')} … ${symbols.at(-1)})`;
 }
