@@ -200,7 +200,11 @@ export class IbFillBooker {
 
   private expireLater(execId: string): NodeJS.Timeout {
     return setTimeout(() => {
-      this.expire(execId);
+      // Timers run before the socket is read in a turn of the event loop: after the process was held up longer
+      // than the wait (a loaded machine, a long GC), a report already received would otherwise come too late.
+      setImmediate(() => {
+        this.expire(execId);
+      });
     }, this.options.commissionWaitMs);
   }
 

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { SecType } from '@stoqey/ib';
+import { vi } from 'vitest';
 import {
   IbExecutionClient,
   type IbExecutionClientOptions,
@@ -142,5 +143,12 @@ export function brief(events: readonly EngineEvent[]): string[] {
       default:
         return assertNever(e);
     }
+  });
+}
+
+/** Fake timers, immediates included: a fill waiting for its commission report expires in an immediate after its timer. */
+export function useFakeTimers(): void {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'Date'],
   });
 }

@@ -1,7 +1,7 @@
 import { OrderAction, OrderType } from '@stoqey/ib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACCOUNT, FakeIbConnection, execution, stock } from './fake-ib-connection.js';
-import { T0, brief, bracket, entry, harness, single } from './execution-client-harness.js';
+import { T0, brief, bracket, entry, harness, single, useFakeTimers } from './execution-client-harness.js';
 
 const STOP = { orderType: OrderType.STP, action: OrderAction.SELL, auxPrice: 100, tif: 'GTC' } as const;
 const TARGET = { orderType: OrderType.LMT, action: OrderAction.SELL, lmtPrice: 500, tif: 'GTC' } as const;
@@ -209,7 +209,7 @@ describe('IbExecutionClient.reconcile', () => {
   });
 
   it('does not complete, and ends nothing, when not connected, when the connection drops, or without an answer', async () => {
-    vi.useFakeTimers();
+    useFakeTimers();
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws, { reconcileTimeoutMs: 5000 });
     client.place(single(entry(1, { type: 'LMT', limitPrice: 10 })));

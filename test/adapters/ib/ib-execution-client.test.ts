@@ -1,7 +1,19 @@
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { OrderAction, OrderType } from '@stoqey/ib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeIbConnection, execution } from './fake-ib-connection.js';
-import { ESTIMATE, T0, WARN, brief, bracket, entry, harness, single } from './execution-client-harness.js';
+import {
+  ESTIMATE,
+  T0,
+  WARN,
+  brief,
+  bracket,
+  entry,
+  harness,
+  single,
+  useFakeTimers,
+} from './execution-client-harness.js';
 
 const STOP = { orderType: OrderType.STP, action: OrderAction.SELL, auxPrice: 100, tif: 'GTC' } as const;
 const TARGET = { orderType: OrderType.LMT, action: OrderAction.SELL, lmtPrice: 500, tif: 'GTC' } as const;
@@ -238,7 +250,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('books the estimate when no commission report comes, and logs the difference of a late one', () => {
-    vi.useFakeTimers();
+    useFakeTimers();
     const tws = new FakeIbConnection();
     const { execution: client, events, logs } = harness(tws);
     client.place(single(entry(1)));
@@ -247,7 +259,8 @@ describe('IbExecutionClient: order states', () => {
     vi.advanceTimersByTime(1999);
     expect(brief(events)).toEqual(['accepted 1']);
     expect(client.pendingFills).toBe(1);
-    vi.advanceTimersByTime(1);
+    // The wait's timer, then the immediate that books the estimate (after the socket's turn).
+    vi.advanceTimersByTime(2);
     expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
     expect(logs.find((l) => l.msg.startsWith('no IB commission report'))).toMatchObject({
       level: WARN,
@@ -261,8 +274,38 @@ describe('IbExecutionClient: order states', () => {
     expect(late?.['difference']).toBeCloseTo(1 - ESTIMATE);
   });
 
+  it('books a report received while the process was held up past the wait, not the estimate', async () => {
+    const tws = new FakeIbConnection();
+    const { execution: client, events } = harness(tws, { commissionWaitMs: 50 });
+    // TWS's side of a real loopback socket: the report's bytes reach this process while it is busy.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = once(server, 'connection') as Promise<[Socket]>;
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    const [twsSocket] = await accepted;
+    try {
+      client.place(single(entry(1)));
+      tws.state(1, 'Submitted');
+      const exec = executes(tws, 1, 100, 320.88, 100);
+      socket.on('data', () => {
+        tws.commissionReport(exec.execId!, 1);
+      });
+      twsSocket.write('commission report');
+      // Busy past the wait: the wait's timer comes due before the received bytes are read.
+      const until = performance.now() + 150;
+      while (performance.now() < until);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(brief(events)).toEqual(['accepted 1', 'fill 1 100@320.88 c1']);
+    } finally {
+      socket.destroy();
+      twsSocket.destroy();
+      server.close();
+    }
+  });
+
   it('waits through a lost connection for the commission report, which the reconciliation after it brings', async () => {
-    vi.useFakeTimers();
+    useFakeTimers();
     const tws = new FakeIbConnection();
     const { execution: client, events, logs } = harness(tws);
     client.place(single(entry(1)));
@@ -286,7 +329,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('gives a fill still without its report the whole wait again once connected, then books the estimate', async () => {
-    vi.useFakeTimers();
+    useFakeTimers();
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws);
     client.place(single(entry(1)));
@@ -301,13 +344,13 @@ describe('IbExecutionClient: order states', () => {
     tws.execDetailsEnd(tws.lastExecutionsRequest());
     vi.advanceTimersByTime(1999);
     expect(brief(events)).toEqual(['accepted 1']);
-    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(2);
     expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
     expect(await reconciled).toMatchObject({ ok: true });
   });
 
   it('waits while TWS has lost IB (1100) and again in full from its return (1102)', () => {
-    vi.useFakeTimers();
+    useFakeTimers();
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws);
     client.place(single(entry(1)));
