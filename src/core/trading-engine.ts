@@ -1,5 +1,6 @@
 import {
   assertNever,
+  type CommissionCorrectedEvent,
   type EngineEvent,
   type EventSink,
   type MarketEvent,
@@ -7,6 +8,7 @@ import {
   type SignalRejectedEvent,
 } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
+import type { OrderSide } from '../domain/order.js';
 import type { Signal } from '../domain/signal.js';
 import type { ExecutionClient } from '../execution/execution-client.js';
 import type { Strategy } from '../strategy/strategy.js';
@@ -16,6 +18,7 @@ import { EventQueue } from './event-queue.js';
 export interface EnginePortfolio<Trade> {
   markPrice(symbol: string, price: number): void;
   applyFill(fill: Fill): readonly Trade[];
+  correctCommission(symbol: string, side: OrderSide, delta: number): void;
 }
 
 /** Turns advice into orders under the risk rules, and follows the orders it placed. */
@@ -37,6 +40,8 @@ export interface EngineObserver<Trade> {
   /** Every event, in dispatch order: for journals and logs. */
   onEvent?(event: EngineEvent): void;
   onFill?(fill: Fill): void;
+  /** A fill's commission corrected, once the portfolio has booked the difference. */
+  onCommissionCorrected?(event: CommissionCorrectedEvent): void;
   /** An order (with its bracket children) just handed to the execution client. */
   onOrder?(event: OrderEvent): void;
   onSignalRejected?(event: SignalRejectedEvent): void;
@@ -58,6 +63,7 @@ export class TradingEngine<Trade> {
   // Observers by hook, so that the bar path pays nothing for hooks nobody registered.
   private readonly onEvent: ((event: EngineEvent) => void)[] = [];
   private readonly onFill: ((fill: Fill) => void)[] = [];
+  private readonly onCommissionCorrected: ((event: CommissionCorrectedEvent) => void)[] = [];
   private readonly onOrder: ((event: OrderEvent) => void)[] = [];
   private readonly onSignalRejected: ((event: SignalRejectedEvent) => void)[] = [];
   private readonly onTrade: ((trade: Trade) => void)[] = [];
@@ -80,6 +86,7 @@ export class TradingEngine<Trade> {
   observe(observer: EngineObserver<Trade>): void {
     if (observer.onEvent) this.onEvent.push(observer.onEvent.bind(observer));
     if (observer.onFill) this.onFill.push(observer.onFill.bind(observer));
+    if (observer.onCommissionCorrected) this.onCommissionCorrected.push(observer.onCommissionCorrected.bind(observer));
     if (observer.onOrder) this.onOrder.push(observer.onOrder.bind(observer));
     if (observer.onSignalRejected) this.onSignalRejected.push(observer.onSignalRejected.bind(observer));
     if (observer.onTrade) this.onTrade.push(observer.onTrade.bind(observer));
@@ -142,6 +149,10 @@ export class TradingEngine<Trade> {
       case 'fill':
         this.applyFill(event.fill);
         for (const routed of this.router.onEvent(event)) this.queue.push(routed);
+        return;
+      case 'commission_corrected':
+        this.portfolio.correctCommission(event.symbol, event.side, event.commission - event.estimate);
+        for (const observe of this.onCommissionCorrected) observe(event);
         return;
       case 'order_cancelled':
       case 'order_failed':

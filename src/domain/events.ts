@@ -1,6 +1,6 @@
 import type { Bar } from './bar.js';
 import type { Fill } from './fill.js';
-import type { OrderRequest } from './order.js';
+import type { OrderRequest, OrderSide } from './order.js';
 import type { Signal } from './signal.js';
 
 /**
@@ -55,6 +55,22 @@ export interface FillEvent {
   readonly fill: Fill;
 }
 
+/**
+ * The venue's commission for a fill booked earlier with the modelled estimate (its report came after the wait): the
+ * difference is paid, or refunded, when this arrives.
+ */
+export interface CommissionCorrectedEvent {
+  readonly type: 'commission_corrected';
+  readonly time: number;
+  readonly execId: string;
+  readonly orderId: number;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  /** The venue's commission, and the estimate the fill was booked with. */
+  readonly commission: number;
+  readonly estimate: number;
+}
+
 /** The venue rejected an order or it could not be placed. `code` is the venue's error code when it has one. */
 export interface OrderFailedEvent {
   readonly type: 'order_failed';
@@ -99,6 +115,7 @@ export type EngineEvent =
   | CancelOrderEvent
   | OrderAcceptedEvent
   | FillEvent
+  | CommissionCorrectedEvent
   | OrderFailedEvent
   | OrderCancelledEvent
   | OrderReducedEvent;

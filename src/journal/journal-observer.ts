@@ -130,7 +130,8 @@ export function journalEngine(
         case 'order':
         case 'cancel_order':
         case 'fill':
-          // Orders and fills have their own hooks; advice and cancel requests leave no trace of their own.
+        case 'commission_corrected':
+          // Orders, fills and commissions have their own hooks; advice and cancel requests leave no trace of their own.
           return;
         default:
           assertNever(event);
@@ -148,6 +149,9 @@ export function journalEngine(
     },
     onTrade(trade) {
       journal.trade(execId, trade);
+    },
+    onCommissionCorrected(event) {
+      journal.commission(event, positionOf(portfolio, event.symbol), portfolio.cash, portfolio.settledCash);
     },
   });
   return {

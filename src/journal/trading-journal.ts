@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OrderEvent } from '../domain/events.js';
+import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
@@ -98,6 +98,12 @@ export class TradingJournal {
   private readonly reserveAll: (event: OrderEvent) => void;
   private readonly sentAll: (event: OrderEvent) => void;
   private readonly fillTx: (fill: Fill, position: JournalPosition, cash: number, settled: number, r: number) => boolean;
+  private readonly commissionTx: (
+    event: CommissionCorrectedEvent,
+    position: JournalPosition,
+    cash: number,
+    settled: number,
+  ) => void;
   private readonly bookTx: (
     time: number,
     positions: readonly JournalPosition[],
@@ -185,6 +191,14 @@ export class TradingJournal {
         this.positionRow(fill.time, position, 'fill');
         this.insertCash.run(this.sessionId, fill.time, cash, settled, 'fill');
         return true;
+      },
+    );
+    const setCommission = db.prepare('UPDATE executions SET commission = ? WHERE exec_id = ?');
+    this.commissionTx = db.transaction(
+      (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number) => {
+        setCommission.run(event.commission, event.execId);
+        this.positionRow(event.time, position, 'commission');
+        this.insertCash.run(this.sessionId, event.time, cash, settled, 'commission');
       },
     );
     this.bookTx = db.transaction(
@@ -338,6 +352,16 @@ export class TradingJournal {
     // Queued: a repeat is still dropped when it is written (execId is the key), so it counts as new here.
     this.later(() => this.fillTx(fill, position, cash, settledCash, recovered ? 1 : 0));
     return true;
+  }
+
+  /**
+   * The venue's commission of an execution journaled with the estimate, with the book it left: the execution's row
+   * takes the venue's figure, so that a restart's book and the executions agree.
+   */
+  commission(event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settledCash: number): void {
+    this.later(() => {
+      this.commissionTx(event, position, cash, settledCash);
+    });
   }
 
   /** A trade closed by the execution `execId` (journaled with it, in the same transaction when batching). */

@@ -1,4 +1,4 @@
-import { sideSign } from '../domain/order.js';
+import { sideSign, type OrderSide } from '../domain/order.js';
 import type { Fill } from '../domain/fill.js';
 import type { AccountView, PositionSnapshot } from './account-view.js';
 import { CashLedger } from './cash-ledger.js';
@@ -207,6 +207,20 @@ export class Portfolio implements AccountView {
     this.grossSum += Math.abs(newValue) - oldGross;
     this.costBasisSum += (state.quantity === 0 ? 0 : state.quantity * state.averageCost) - oldCost;
     return produced ?? NO_TRADES;
+  }
+
+  /**
+   * A fill's commission turned out `delta` more (or, negative, less) than it was booked with: paid from (refunded to)
+   * settled cash, and counted in the commissions. While the fill's position is still held, the entry commission of
+   * its shares takes the difference, so the trade that closes them carries it; a trade already closed keeps its row.
+   */
+  correctCommission(symbol: string, side: OrderSide, delta: number): void {
+    this.ledger.pay(delta);
+    this.commissionSum += delta;
+    const state = this.states.get(symbol);
+    if (state !== undefined && state.quantity !== 0 && Math.sign(state.quantity) === sideSign(side)) {
+      state.entryCommission += delta;
+    }
   }
 
   /**

@@ -142,6 +142,7 @@ export class WorkingOrders {
         return;
       }
       case 'market':
+      case 'commission_corrected':
       case 'signal':
       case 'signal_rejected':
       case 'order':

@@ -155,6 +155,22 @@ describe('TradingEngine', () => {
     expect(lowestCash).toBe(10_000 - 5_200);
   });
 
+  it("books a venue's commission correction into the portfolio before its observers see it", () => {
+    const portfolio = new Portfolio({ initialCash: 1_000, settlementDays: 0 });
+    const engine = new TradingEngine<TradeRecord>({
+      strategies: [],
+      portfolio,
+      router: { onSignal: () => [], onEvent: () => [] },
+    });
+    const seen: number[] = [];
+    engine.observe({ onCommissionCorrected: () => seen.push(portfolio.cash) });
+    const correction = { execId: 'e1', orderId: 1, symbol: 'AAA', side: 'BUY', time: 0 } as const;
+    engine.receive({ type: 'commission_corrected', ...correction, commission: 1.5, estimate: 1 });
+    engine.receive({ type: 'commission_corrected', ...correction, commission: 1, estimate: 1.25 });
+    expect(seen).toEqual([999.5, 999.75]);
+    expect(portfolio.commissions).toBeCloseTo(0.25, 12);
+  });
+
   it('refuses to route orders without an execution client', () => {
     const portfolio = new Portfolio({ initialCash: 1, settlementDays: 0 });
     const engine = new TradingEngine<TradeRecord>({

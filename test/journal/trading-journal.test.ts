@@ -5,7 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OrderEvent } from '../../src/domain/events.js';
 import type { Fill } from '../../src/domain/fill.js';
+import { validateConfig } from '../../src/config/load-config.js';
+import { createTradingKernel } from '../../src/core/trading-kernel.js';
 import { JournalError } from '../../src/journal/journal-error.js';
+import { journalEngine } from '../../src/journal/journal-observer.js';
 import { readResume } from '../../src/journal/journal-resume.js';
 import { journaledTrades, sessionSummary } from '../../src/journal/journal-queries.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
@@ -105,6 +108,71 @@ describe('TradingJournal', () => {
     });
     expect(resume.open).toEqual([2, 3]);
     expect(resume.reserved).toEqual([2, 3]);
+    journal.close();
+  });
+
+  it("takes the venue's commission for an execution journaled with the estimate, with the book it left", () => {
+    const journal = open();
+    journal.reserve(bracket(1));
+    journal.fill(fill('e1', 1, 100), position(100), 89_999, 89_999);
+    journal.commission(
+      {
+        type: 'commission_corrected',
+        time: T0 + 60_000,
+        execId: 'e1',
+        orderId: 1,
+        symbol: 'AAPL',
+        side: 'BUY',
+        commission: 0.35,
+        estimate: 1,
+      },
+      { ...position(100), entryCommission: 0.35 },
+      90_000.65,
+      90_000.65,
+    );
+    expect(journal.db.prepare('SELECT commission FROM executions WHERE exec_id = ?').get('e1')).toEqual({
+      commission: 0.35,
+    });
+    expect(readResume(journal.db).book).toEqual({
+      cash: 90_000.65,
+      settledCash: 90_000.65,
+      positions: [
+        { symbol: 'AAPL', quantity: 100, averageCost: 100, lastPrice: 101, openedAt: T0, entryCommission: 0.35 },
+      ],
+    });
+    journal.close();
+  });
+
+  it("journals a session's commission correction as the engine books it", () => {
+    const journal = open();
+    let id = 1;
+    const kernel = createTradingKernel(validateConfig({}), {
+      strategy: 'sma_crossover',
+      params: {},
+      initialCash: 10_000,
+      protectiveStops: false,
+      nextOrderId: () => id++,
+    });
+    journalEngine(kernel, journal);
+    const { engine, portfolio } = kernel;
+    const bought = fill('e1', 1, 10);
+    engine.receive({ type: 'fill', time: T0, fill: bought });
+    engine.receive({
+      type: 'commission_corrected',
+      time: T0 + 1_000,
+      execId: 'e1',
+      orderId: 1,
+      symbol: 'AAPL',
+      side: 'BUY',
+      commission: 0.35,
+      estimate: 1,
+    });
+    expect(portfolio.cash).toBeCloseTo(10_000 - 1_000 - 0.35, 9);
+    expect(journal.db.prepare('SELECT commission FROM executions').all()).toEqual([{ commission: 0.35 }]);
+    expect(readResume(journal.db).book).toMatchObject({
+      cash: portfolio.cash,
+      positions: [{ symbol: 'AAPL', quantity: 10, entryCommission: 0.35 }],
+    });
     journal.close();
   });
 

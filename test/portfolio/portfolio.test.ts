@@ -41,6 +41,27 @@ describe('Portfolio', () => {
     expect(broker.applyFill(exit)).toEqual([{ ...expected[0]!, entryTime: 2_000, commission: 1, pnl: 20 - 1 }]);
   });
 
+  it('corrects a commission: cash and settled cash, the commissions, and the entry cost of shares still held', () => {
+    const p = new Portfolio({ initialCash: 10_000, settlementDays: 1 });
+    p.startSession(1);
+    p.applyFill(fill('X', 'BUY', 100, 10, 1.23, 1_000));
+    p.correctCommission('X', 'BUY', 1 - 1.23);
+    expect(p.cash).toBeCloseTo(10_000 - 1_000 - 1, 9);
+    expect(p.settledCash).toBeCloseTo(10_000 - 1_000 - 1, 9);
+    expect(p.commissions).toBeCloseTo(1, 9);
+    expect(p.position('X')!.entryCommission).toBeCloseTo(1, 9);
+    // The trade that closes the shares carries the venue's commission, not the estimate.
+    const [trade] = p.applyFill(fill('X', 'SELL', 100, 11, 1, 2_000, 'exit'));
+    expect(trade!.commission).toBeCloseTo(2, 9);
+    expect(trade!.pnl).toBeCloseTo(98, 9);
+    // An exit's commission corrected once its trade is closed: cash and the commissions only (the trade keeps its row).
+    p.correctCommission('X', 'SELL', 0.5);
+    expect(p.cash).toBeCloseTo(10_000 + 100 - 2 - 0.5, 9);
+    expect(p.settledCash).toBeCloseTo(10_000 - 1_000 - 1 - 0.5, 9);
+    expect(p.commissions).toBeCloseTo(2.5, 9);
+    expect(p.position('X')).toMatchObject({ quantity: 0, entryCommission: 0 });
+  });
+
   it('debits a buy from cash and settled cash and values the position at the last price', () => {
     const p = new Portfolio({ initialCash: 100_000, settlementDays: 1 });
     p.startSession(1);

@@ -123,6 +123,7 @@ export class IbExecutionClient implements ExecutionClient {
       commission: options.commission,
       commissionWaitMs: options.commissionWaitMs,
       logger: options.logger,
+      now: () => options.clock.now(),
     });
     const zoneName = options.twsTimeZone ?? 'America/New_York';
     const zone = timeZone(zoneName);

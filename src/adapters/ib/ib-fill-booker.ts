@@ -13,6 +13,8 @@ export interface IbFillBookerOptions {
   /** How long a fill waits for its commission report; 0 books it at once with the estimate. */
   readonly commissionWaitMs: number;
   readonly logger: Logger;
+  /** The time of a commission correction. */
+  readonly now: () => number;
 }
 
 /** What booking an execution did. */
@@ -39,10 +41,10 @@ const MAX_EARLY_REPORTS = 1000;
  * Turns IB executions into fills exactly once per execId, each with the commission of IB's commissionReport
  * matched by execId. IB repeats executions (reqExecutions after a reconnection, TWS re-sending) and the report may
  * come before or after its execution, or not at all: a fill waits up to `commissionWaitMs` for it, then is booked
- * with the model's estimate, and a report arriving later only logs the difference (the fill is already in the
- * portfolio; correcting it is a reconciliation job for the account sync). The wait stops while TWS cannot send the
- * report (connection lost) and starts again in full when it can: after a reconnection, the reconciliation's
- * executions come with their reports, so a fill executed just before a disconnection still gets IB's commission.
+ * with the model's estimate, and a report arriving later corrects it (a `commission_corrected` event: the difference
+ * is paid or refunded). The wait stops while TWS cannot send the report (connection lost) and starts again in full
+ * when it can: after a reconnection, the reconciliation's executions come with their reports, so a fill executed just
+ * before a disconnection still gets IB's commission.
  */
 export class IbFillBooker {
   /** Every execution booked; null for those only marked seen. */
@@ -167,18 +169,32 @@ export class IbFillBooker {
       return;
     }
     if (booked.estimated && booked.commission !== undefined) {
+      const { draft } = booked;
+      const estimate = booked.commission;
       booked.estimated = false;
+      booked.commission = commission;
       this.options.logger.warn(
         {
           execId,
-          orderId: booked.draft.orderId,
-          symbol: booked.draft.symbol,
-          estimated: booked.commission,
+          orderId: draft.orderId,
+          symbol: draft.symbol,
+          estimated: estimate,
           reported: commission,
-          difference: commission - booked.commission,
+          difference: commission - estimate,
         },
-        'IB commission report arrived after the fill was booked with the estimate',
+        'IB commission report arrived after the fill was booked with the estimate: the difference is booked',
       );
+      if (commission === estimate) return;
+      this.options.outbox.emit(draft.symbol, {
+        type: 'commission_corrected',
+        time: Math.max(this.options.now(), draft.time),
+        execId,
+        orderId: draft.orderId,
+        symbol: draft.symbol,
+        side: draft.side,
+        commission,
+        estimate,
+      });
     }
   }
 

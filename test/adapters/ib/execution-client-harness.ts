@@ -134,6 +134,8 @@ export function brief(events: readonly EngineEvent[]): string[] {
         return `failed ${e.orderId}${e.code === undefined ? '' : ` ${e.code}`}: ${e.reason}`;
       case 'order_reduced':
         return `reduced ${e.orderId} to ${e.quantity} left ${e.remaining}`;
+      case 'commission_corrected':
+        return `commission ${e.orderId} ${e.execId} c${e.estimate} -> c${e.commission}`;
       case 'market':
       case 'signal':
       case 'signal_rejected':

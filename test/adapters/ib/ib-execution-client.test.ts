@@ -249,10 +249,10 @@ describe('IbExecutionClient: order states', () => {
     expect(client.workingOrders()).toEqual([]);
   });
 
-  it('books the estimate when no commission report comes, and logs the difference of a late one', () => {
+  it('books the estimate when no commission report comes, and corrects it by a late one, once', () => {
     useFakeTimers();
     const tws = new FakeIbConnection();
-    const { execution: client, events, logs } = harness(tws);
+    const { execution: client, events, logs, clock } = harness(tws);
     client.place(single(entry(1)));
     tws.state(1, 'Submitted');
     const exec = executes(tws, 1, 100, 320.88, 100);
@@ -267,8 +267,11 @@ describe('IbExecutionClient: order states', () => {
       execId: exec.execId,
       estimate: ESTIMATE,
     });
+    clock.set(T0 + 60_000);
     tws.commissionReport(exec.execId!, 1);
-    expect(brief(events)).toHaveLength(2);
+    tws.commissionReport(exec.execId!, 1);
+    expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c1`]);
+    expect(events[2]).toMatchObject({ type: 'commission_corrected', time: T0 + 60_000, side: 'BUY', symbol: 'AAPL' });
     const late = logs.find((l) => l.msg.startsWith('IB commission report arrived after'));
     expect(late).toMatchObject({ level: WARN, estimated: ESTIMATE, reported: 1 });
     expect(late?.['difference']).toBeCloseTo(1 - ESTIMATE);
