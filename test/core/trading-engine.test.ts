@@ -102,6 +102,15 @@ function run(feed: (engine: TradingEngine<TradeRecord>, bars: MarketEvent[]) => 
   return { log, trades, portfolio, rejected, lowestCash: Math.min(...lowestCash) };
 }
 
+/** An engine with no strategy and a router that routes nothing: for events fed from outside. */
+function bareEngine(portfolio: Portfolio): TradingEngine<TradeRecord> {
+  return new TradingEngine<TradeRecord>({
+    strategies: [],
+    portfolio,
+    router: { onSignal: () => [], onEvent: () => [] },
+  });
+}
+
 describe('TradingEngine', () => {
   it('runs market → signal → order → fill → portfolio, filling at the next bar open', () => {
     const { trades, portfolio } = run((engine, bars) => {
@@ -157,11 +166,7 @@ describe('TradingEngine', () => {
 
   it("books a venue's commission correction into the portfolio before its observers see it", () => {
     const portfolio = new Portfolio({ initialCash: 1_000, settlementDays: 0 });
-    const engine = new TradingEngine<TradeRecord>({
-      strategies: [],
-      portfolio,
-      router: { onSignal: () => [], onEvent: () => [] },
-    });
+    const engine = bareEngine(portfolio);
     const seen: number[] = [];
     engine.observe({ onCommissionCorrected: () => seen.push(portfolio.cash) });
     const correction = { execId: 'e1', orderId: 1, symbol: 'AAA', side: 'BUY', time: 0 } as const;
@@ -172,12 +177,7 @@ describe('TradingEngine', () => {
   });
 
   it('refuses to route orders without an execution client', () => {
-    const portfolio = new Portfolio({ initialCash: 1, settlementDays: 0 });
-    const engine = new TradingEngine<TradeRecord>({
-      strategies: [],
-      portfolio,
-      router: { onSignal: () => [], onEvent: () => [] },
-    });
+    const engine = bareEngine(new Portfolio({ initialCash: 1, settlementDays: 0 }));
     engine.emit({ type: 'cancel_order', time: 0, orderId: 1, reason: 'test' });
     expect(() => {
       engine.drain();

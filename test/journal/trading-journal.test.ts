@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { OrderEvent } from '../../src/domain/events.js';
+import type { CommissionCorrectedEvent, OrderEvent } from '../../src/domain/events.js';
 import type { Fill } from '../../src/domain/fill.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { createTradingKernel } from '../../src/core/trading-kernel.js';
@@ -35,6 +35,18 @@ function bracket(id: number): OrderEvent {
 function fill(execId: string, orderId: number, quantity: number, price = 100): Fill {
   return { execId, orderId, symbol: 'AAPL', side: 'BUY', quantity, price, commission: 1, time: T0, purpose: 'entry' };
 }
+
+/** IB's commission for execution e1 of order 1, booked with the estimate 1: 0.35. */
+const correction = (time: number): CommissionCorrectedEvent => ({
+  type: 'commission_corrected',
+  time,
+  execId: 'e1',
+  orderId: 1,
+  symbol: 'AAPL',
+  side: 'BUY',
+  commission: 0.35,
+  estimate: 1,
+});
 
 const position = (quantity: number) => ({
   symbol: 'AAPL',
@@ -115,27 +127,13 @@ describe('TradingJournal', () => {
     const journal = open();
     journal.reserve(bracket(1));
     journal.fill(fill('e1', 1, 100), position(100), 89_999, 89_999);
-    journal.commission(
-      {
-        type: 'commission_corrected',
-        time: T0 + 60_000,
-        execId: 'e1',
-        orderId: 1,
-        symbol: 'AAPL',
-        side: 'BUY',
-        commission: 0.35,
-        estimate: 1,
-      },
-      { ...position(100), entryCommission: 0.35 },
-      90_000.65,
-      90_000.65,
-    );
+    journal.commission(correction(T0 + 60_000), { ...position(100), entryCommission: 0.35 }, 89_999.65, 89_999.65);
     expect(journal.db.prepare('SELECT commission FROM executions WHERE exec_id = ?').get('e1')).toEqual({
       commission: 0.35,
     });
     expect(readResume(journal.db).book).toEqual({
-      cash: 90_000.65,
-      settledCash: 90_000.65,
+      cash: 89_999.65,
+      settledCash: 89_999.65,
       positions: [
         { symbol: 'AAPL', quantity: 100, averageCost: 100, lastPrice: 101, openedAt: T0, entryCommission: 0.35 },
       ],
@@ -157,16 +155,7 @@ describe('TradingJournal', () => {
     const { engine, portfolio } = kernel;
     const bought = fill('e1', 1, 10);
     engine.receive({ type: 'fill', time: T0, fill: bought });
-    engine.receive({
-      type: 'commission_corrected',
-      time: T0 + 1_000,
-      execId: 'e1',
-      orderId: 1,
-      symbol: 'AAPL',
-      side: 'BUY',
-      commission: 0.35,
-      estimate: 1,
-    });
+    engine.receive(correction(T0 + 1_000));
     expect(portfolio.cash).toBeCloseTo(10_000 - 1_000 - 0.35, 9);
     expect(journal.db.prepare('SELECT commission FROM executions').all()).toEqual([{ commission: 0.35 }]);
     expect(readResume(journal.db).book).toMatchObject({
