@@ -103,6 +103,8 @@ export class Gateway {
   private readonly stateFile: string | undefined;
   private saveScheduled = false;
   private stopChaos: (() => void) | undefined;
+  /** Commission reports a fault holds back, sent when their timer fires. */
+  private readonly lateReports = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   private constructor(private readonly options: GatewayOptions) {
@@ -285,6 +287,8 @@ export class Gateway {
     if (this.stopped) return;
     this.stopped = true;
     this.stopChaos?.();
+    for (const timer of this.lateReports) clearTimeout(timer);
+    this.lateReports.clear();
     this.engine.stop();
     await this.server.close();
     this.saveState();
@@ -311,11 +315,26 @@ export class Gateway {
   }
 
   private brokerPort(): BrokerPort {
+    const send = (clientId: number, build: (version: number) => Buffer): void => {
+      const session = this.listening()?.client(clientId);
+      if (session !== undefined) session.send(build(session.version));
+    };
     return {
       // Restoring a state file runs before the server exists: there is no client to tell yet.
-      send: (clientId, build) => {
-        const session = this.listening()?.client(clientId);
-        if (session !== undefined) session.send(build(session.version));
+      send,
+      sendCommissionReport: (clientId, build) => {
+        const delay = this.faults.commissionReportDelay;
+        if (delay === 0) {
+          send(clientId, build);
+          return;
+        }
+        // To the client's connection at the time it is sent, as TWS does: a client that reconnected meanwhile gets
+        // it; one that is away gets it only by asking for its executions.
+        const timer = setTimeout(() => {
+          this.lateReports.delete(timer);
+          send(clientId, build);
+        }, delay);
+        this.lateReports.add(timer);
       },
       error: (clientId, id, code, message) => this.listening()?.client(clientId)?.sendError(id, code, message),
       accountChanged: (symbol) => {

@@ -20,10 +20,14 @@ const CASH_TOLERANCE = 0.011;
  * snapshot cannot tell apart (TWS at midnight, our ledger with the day's first bar); our ledger keeps it by the same
  * T+N rule the backtest uses, from the broker's figure at startup.
  */
-export function compareAccount(portfolio: Portfolio, snapshot: BrokerAccountSnapshot): AccountDifference[] {
+export function compareAccount(
+  portfolio: Portfolio,
+  snapshot: BrokerAccountSnapshot,
+  compareCash = true,
+): AccountDifference[] {
   const out: AccountDifference[] = [];
   const { totalCash } = snapshot.values;
-  if (Number.isFinite(totalCash) && Math.abs(portfolio.cash - totalCash) > CASH_TOLERANCE) {
+  if (compareCash && Number.isFinite(totalCash) && Math.abs(portfolio.cash - totalCash) > CASH_TOLERANCE) {
     out.push({ field: 'cash', ours: portfolio.cash, broker: totalCash });
   }
   const symbols = new Set<string>(snapshot.positions.keys());
@@ -39,15 +43,18 @@ export function compareAccount(portfolio: Portfolio, snapshot: BrokerAccountSnap
 /**
  * Keeps our book consistent with the broker's, the broker being the truth for cash and positions: each difference
  * is logged as a warning with both values, then the broker's figure is taken. Only call it when no fill is on its
- * way (an execution TWS has booked but we have not yet applied would show as a false difference).
+ * way (an execution TWS has booked but we have not yet applied would show as a false difference), and with
+ * `compareCash` false while a fill's commission report may still come (IB's cash may already hold the commission
+ * that the report will book).
  */
 export function reconcileAccount(
   portfolio: Portfolio,
   snapshot: BrokerAccountSnapshot,
   time: number,
   logger: Logger,
+  compareCash = true,
 ): AccountDifference[] {
-  const differences = compareAccount(portfolio, snapshot);
+  const differences = compareAccount(portfolio, snapshot, compareCash);
   if (differences.length === 0) return differences;
   const { totalCash } = snapshot.values;
   for (const d of differences) {

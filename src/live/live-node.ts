@@ -381,7 +381,8 @@ export class LiveNode implements LiveView {
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way, none that IB may have made while TWS was without it.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected' || this.monitor.brokerInDoubt) return;
-      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger);
+      const cash = execution.commissionsInDoubt() === 0;
+      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger, cash);
       journal?.differences(differences, portfolio, clock.now());
     });
 
@@ -576,7 +577,8 @@ export class LiveNode implements LiveView {
     const snapshot = await running.accountSync.sync(this.config.ibkr.connect_timeout_seconds * 1000);
     await reconcileOrders(running.execution, true);
     const { portfolio } = running.kernel;
-    const differences = reconcileAccount(portfolio, snapshot, running.clock.now(), this.logger);
+    const cash = running.execution.commissionsInDoubt() === 0;
+    const differences = reconcileAccount(portfolio, snapshot, running.clock.now(), this.logger, cash);
     this.settings.journal?.differences(differences, portfolio, running.clock.now());
     running.feed.awaitGaps();
     running.realtime.resubscribeAll();

@@ -1,8 +1,8 @@
-import { EventName, OrderAction, OrderType } from '@stoqey/ib';
+import { EventName, OrderAction, OrderType, type Contract, type Execution } from '@stoqey/ib';
 import { describe, expect, it } from 'vitest';
 import { Farm } from '../../src/gateway/services/gateway-status.js';
-import { connect, errorFor, HOUR, settle, startGateway, stock, useFixture, waitFor } from './harness.js';
-import { place, placeResting, statusReached } from './order-harness.js';
+import { connect, errorFor, HOUR, listen, settle, startGateway, stock, useFixture, waitFor } from './harness.js';
+import { fillAtMarket, place, placeResting, recordOrderEvents, statusReached } from './order-harness.js';
 
 describe('fault injection', () => {
   const f = useFixture(undefined);
@@ -85,6 +85,40 @@ describe('fault injection', () => {
     f.client.api.reqCurrentTime();
     await time;
     expect(Date.now() - quick).toBeLessThan(200);
+  });
+
+  it('sends commission reports late while the fault lasts, and on time again after it', async () => {
+    f.gateway.advance(HOUR);
+    const events = recordOrderEvents(f.client);
+    const arrived = new Map<string, number>();
+    f.client.api.on(EventName.execDetails, (_req: number, _c: Contract, e: Execution) => {
+      arrived.set(e.execId!, Date.now());
+    });
+    f.gateway.faults.delayCommissionReports(400);
+    const late = waitFor<[{ execId: string; commission: number }]>(f.client.api, EventName.commissionReport);
+    await fillAtMarket(f, 1, 'AAPL', OrderAction.BUY, 100);
+    const report = (await late)[0];
+    const execution = f.gateway.broker.snapshot().executions.find((e) => e.execId === report.execId)!;
+    expect(report.commission).toBe(execution.commission);
+    expect(Date.now() - arrived.get(report.execId)!).toBeGreaterThanOrEqual(390);
+    // The report came after everything else the fill sent (its statuses and the filled openOrder).
+    expect(events.at(-1)).toMatchObject({ kind: 'commissionReport', execId: report.execId });
+    f.gateway.faults.delayCommissionReports(0);
+    const onTime = waitFor<[{ execId: string }]>(f.client.api, EventName.commissionReport);
+    await fillAtMarket(f, 2, 'AAPL', OrderAction.SELL, 100);
+    const second = (await onTime)[0];
+    expect(Date.now() - arrived.get(second.execId)!).toBeLessThan(200);
+  });
+
+  it('drops the late reports of a gateway that stops', async () => {
+    f.gateway.advance(HOUR);
+    f.gateway.faults.delayCommissionReports(300);
+    const reports: string[] = [];
+    listen(f.client.api, EventName.commissionReport, (r: { execId: string }) => reports.push(r.execId));
+    await fillAtMarket(f, 1, 'AAPL', OrderAction.BUY, 100);
+    await f.gateway.stop();
+    await settle(400);
+    expect(reports).toEqual([]);
   });
 
   it('simulates the daily restart: clients are dropped, refused during the downtime, and state survives', async () => {

@@ -41,7 +41,8 @@ const VALUE_KEYS: Readonly<Record<string, keyof BrokerAccountValues>> = {
   BuyingPower: 'buyingPower',
 };
 
-function emptyValues(): BrokerAccountValues {
+/** Account values before TWS has sent any: NaN each. */
+export function emptyAccountValues(): BrokerAccountValues {
   return {
     netLiquidation: Number.NaN,
     totalCash: Number.NaN,
@@ -61,7 +62,7 @@ function emptyValues(): BrokerAccountValues {
  * the first complete snapshot; after a reconnection it is called again (subscriptions do not survive a socket).
  */
 export class IbAccountSync {
-  private readonly values = emptyValues();
+  private readonly values = emptyAccountValues();
   private readonly positions = new Map<string, BrokerPosition>();
   private readonly listeners: ((snapshot: BrokerAccountSnapshot) => void)[] = [];
   private readonly waiting: ((snapshot: BrokerAccountSnapshot) => void)[] = [];

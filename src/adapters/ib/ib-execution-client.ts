@@ -205,6 +205,11 @@ export class IbExecutionClient implements ExecutionClient {
     return this.booker.pending;
   }
 
+  /** Fills booked with the estimate whose commission report may still come (see IbFillBooker). */
+  commissionsInDoubt(): number {
+    return this.booker.commissionsInDoubt();
+  }
+
   /** Books every fill still waiting for its commission report with the estimate (before shutting down). */
   settlePendingFills(): number {
     return this.booker.settleAll();

@@ -38,6 +38,14 @@ interface Waiting {
 const MAX_EARLY_REPORTS = 1000;
 
 /**
+ * How long after a fill is booked with the estimate its report is still booked when it comes (wall time, the
+ * connection up). Meanwhile the account's cash is not compared with IB's, which may or may not include the commission
+ * yet; after it, IB's cash is the truth again and a report still later is only logged, as booking it could pay the
+ * commission a second time on top of IB's figure.
+ */
+export const REPORT_DOUBT_MS = 5 * 60_000;
+
+/**
  * Turns IB executions into fills exactly once per execId, each with the commission of IB's commissionReport
  * matched by execId. IB repeats executions (reqExecutions after a reconnection, TWS re-sending) and the report may
  * come before or after its execution, or not at all: a fill waits up to `commissionWaitMs` for it, then is booked
@@ -53,6 +61,8 @@ export class IbFillBooker {
   private readonly bases = new Map<string, string>();
   private readonly early = new Map<string, number>();
   private readonly waiting = new Map<string, Waiting>();
+  /** Fills booked with the estimate whose report has not come: execId → since when (wall ms) it is expected. */
+  private readonly unreported = new Map<string, number>();
   private settledWaiters: { readonly ids: ReadonlySet<string>; readonly done: () => void }[] = [];
   private paused = false;
 
@@ -66,6 +76,16 @@ export class IbFillBooker {
   /** Fills waiting for their commission report. */
   get pending(): number {
     return this.waiting.size;
+  }
+
+  /**
+   * Fills booked with the estimate whose report may still come (for `REPORT_DOUBT_MS`): while there are any, our cash
+   * and IB's can differ by their commissions, and comparing them would book a difference the reports book again.
+   */
+  commissionsInDoubt(): number {
+    const expired = Date.now() - REPORT_DOUBT_MS;
+    for (const [execId, since] of this.unreported) if (since < expired) this.unreported.delete(execId);
+    return this.unreported.size;
   }
 
   /** Execution ids booked or marked seen, for a journal. */
@@ -145,6 +165,8 @@ export class IbFillBooker {
     if (!this.paused) return;
     this.paused = false;
     for (const [execId, waiting] of this.waiting) waiting.timer = this.expireLater(execId);
+    const now = Date.now();
+    for (const execId of this.unreported.keys()) this.unreported.set(execId, now);
   }
 
   /** IB's commission report for an execution. */
@@ -172,6 +194,15 @@ export class IbFillBooker {
       const { draft } = booked;
       const estimate = booked.commission;
       booked.estimated = false;
+      const since = this.unreported.get(execId);
+      this.unreported.delete(execId);
+      if (since === undefined || Date.now() - since > REPORT_DOUBT_MS) {
+        this.options.logger.warn(
+          { execId, orderId: draft.orderId, symbol: draft.symbol, estimated: estimate, reported: commission },
+          "IB commission report arrived too late to be booked: the account's cash, IB's since, includes it",
+        );
+        return;
+      }
       booked.commission = commission;
       this.options.logger.warn(
         {
@@ -244,6 +275,7 @@ export class IbFillBooker {
     );
     booked.commission = estimate;
     booked.estimated = true;
+    this.unreported.set(draft.execId, Date.now());
     this.options.logger.warn(
       { execId: draft.execId, orderId: draft.orderId, symbol: draft.symbol, estimate, waitedMs },
       'no IB commission report for the execution: booked with the commission model estimate',

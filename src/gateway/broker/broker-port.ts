@@ -9,6 +9,8 @@ import type { TradingCalendar } from '../market/exchange-calendar.js';
 export interface BrokerPort {
   /** Sends to the client with this clientId when it is connected; `build` gets the client's protocol version. */
   send(clientId: number, build: (version: number) => Buffer): void;
+  /** Sends an execution's commission report as `send` does, or later while a fault holds reports back. */
+  sendCommissionReport(clientId: number, build: () => Buffer): void;
   error(clientId: number, id: number, code: number, message: string): void;
   /** A position or the cash changed (after a fill). */
   accountChanged(symbol: string): void;

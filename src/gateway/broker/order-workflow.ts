@@ -341,7 +341,9 @@ export class OrderWorkflow {
       this.emitOpenOrder(order);
       this.port.releaseSymbol(order.symbol);
     }
-    this.port.send(order.clientId, () => encodeCommissionReport(commissionView(execution, this.account.currency)));
+    this.port.sendCommissionReport(order.clientId, () =>
+      encodeCommissionReport(commissionView(execution, this.account.currency)),
+    );
     this.port.accountChanged(order.symbol);
   }
 }

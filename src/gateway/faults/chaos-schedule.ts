@@ -8,6 +8,7 @@ export type ChaosAction =
   | { readonly kind: 'connectivity'; readonly restoreCode: 1101 | 1102 }
   | { readonly kind: 'farm'; readonly farm: Farm }
   | { readonly kind: 'delay'; readonly ms: number }
+  | { readonly kind: 'commission'; readonly ms: number }
   | { readonly kind: 'restart' };
 
 export interface ChaosEntry {
@@ -29,6 +30,7 @@ const DEFAULT_HOLD_MS: Record<ChaosAction['kind'], number> = {
   connectivity: 10_000,
   farm: 10_000,
   delay: 30_000,
+  commission: 60_000,
   restart: 5_000,
 };
 
@@ -65,11 +67,14 @@ function parseAction(text: string): ChaosAction {
     case 'delay':
       if (argument === undefined) throw new ChaosSpecError('delay needs a duration, e.g. delay:500ms');
       return { kind: 'delay', ms: parseChaosDuration(argument.endsWith('ms') ? argument : `${argument}ms`) };
+    case 'commission':
+      if (argument === undefined) throw new ChaosSpecError('commission needs a duration, e.g. commission:3s');
+      return { kind: 'commission', ms: parseChaosDuration(argument) };
     case 'restart':
       return { kind: 'restart' };
     default:
       throw new ChaosSpecError(
-        `unknown fault "${name}": use drop[:clientId], 1100[:1101|1102], farm:<name>, delay:<ms>, restart`,
+        `unknown fault "${name}": use drop[:clientId], 1100[:1101|1102], farm:<name>, delay:<ms>, commission:<duration>, restart`,
       );
   }
 }
@@ -135,6 +140,12 @@ export function runChaosSchedule(
         faults.delayResponses(a.ms);
         later(entry.holdMs, () => {
           faults.delayResponses(0);
+        });
+        break;
+      case 'commission':
+        faults.delayCommissionReports(a.ms);
+        later(entry.holdMs, () => {
+          faults.delayCommissionReports(0);
         });
         break;
       case 'restart':

@@ -38,10 +38,12 @@ export function farmNotices(status: GatewayStatus): [number, string][] {
 
 /**
  * Fault injection, callable from tests and from the `--chaos` schedule: dropped sockets, lost and restored
- * connectivity (1100 then 1101 or 1102), farm status changes, delayed responses and a simulated daily restart.
+ * connectivity (1100 then 1101 or 1102), farm status changes, delayed responses, late commission reports and a
+ * simulated daily restart.
  */
 export class FaultController {
   private responseDelayMs = 0;
+  private commissionDelayMs = 0;
 
   constructor(private readonly targets: FaultTargets) {}
 
@@ -93,6 +95,20 @@ export class FaultController {
     this.responseDelayMs = Math.max(0, ms);
     this.targets.logger.warn({ ms: this.responseDelayMs }, 'fault: response delay');
     for (const session of this.targets.sessions()) session.setOutgoingDelay(this.responseDelayMs);
+  }
+
+  /** How late the commission report of a new execution is sent (0: right after its execDetails). */
+  get commissionReportDelay(): number {
+    return this.commissionDelayMs;
+  }
+
+  /**
+   * Sends each new execution's commission report `ms` after its execDetails (0 ends the fault), as IB does when a
+   * commission is settled late: a client books the fill before its report or corrects it when the report comes.
+   */
+  delayCommissionReports(ms: number): void {
+    this.commissionDelayMs = Math.max(0, ms);
+    this.targets.logger.warn({ ms: this.commissionDelayMs }, 'fault: commission reports delayed');
   }
 
   /** The daily restart: every client is disconnected and connections are refused for `downtimeMs`. */

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { OrderAction, OrderType } from '@stoqey/ib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { REPORT_DOUBT_MS } from '../../../src/adapters/ib/ib-fill-booker.js';
 import { FakeIbConnection, execution } from './fake-ib-connection.js';
 import {
   ESTIMATE,
@@ -40,6 +41,17 @@ function executes(tws: FakeIbConnection, orderId: number, shares: number, price:
   tws.orderStatus(orderId, status, cumQty, total - cumQty, { avgFillPrice: price, lastFillPrice: price });
   if (status === 'Filled') tws.openOrder(orderId, 'Filled', { totalQuantity: total });
   return exec;
+}
+
+/** A market entry (order 1) that TWS executed, 100 @ 320.88, its commission report not sent yet; on fake timers. */
+function filledEntry() {
+  useFakeTimers();
+  const tws = new FakeIbConnection();
+  const { execution: client, events, logs, clock } = harness(tws);
+  client.place(single(entry(1)));
+  tws.state(1, 'Submitted');
+  const exec = executes(tws, 1, 100, 320.88, 100);
+  return { tws, client, events, logs, clock, exec };
 }
 
 describe('IbExecutionClient: placing', () => {
@@ -250,12 +262,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('books the estimate when no commission report comes, and corrects it by a late one, once', () => {
-    useFakeTimers();
-    const tws = new FakeIbConnection();
-    const { execution: client, events, logs, clock } = harness(tws);
-    client.place(single(entry(1)));
-    tws.state(1, 'Submitted');
-    const exec = executes(tws, 1, 100, 320.88, 100);
+    const { tws, client, events, logs, clock, exec } = filledEntry();
     vi.advanceTimersByTime(1999);
     expect(brief(events)).toEqual(['accepted 1']);
     expect(client.pendingFills).toBe(1);
@@ -267,14 +274,52 @@ describe('IbExecutionClient: order states', () => {
       execId: exec.execId,
       estimate: ESTIMATE,
     });
+    // Until the report comes, IB's cash may hold a commission ours does not: the account's cash is not compared.
+    expect(client.commissionsInDoubt()).toBe(1);
     clock.set(T0 + 60_000);
     tws.commissionReport(exec.execId!, 1);
+    expect(client.commissionsInDoubt()).toBe(0);
     tws.commissionReport(exec.execId!, 1);
     expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c1`]);
     expect(events[2]).toMatchObject({ type: 'commission_corrected', time: T0 + 60_000, side: 'BUY', symbol: 'AAPL' });
     const late = logs.find((l) => l.msg.startsWith('IB commission report arrived after'));
     expect(late).toMatchObject({ level: WARN, estimated: ESTIMATE, reported: 1 });
     expect(late?.['difference']).toBeCloseTo(1 - ESTIMATE);
+  });
+
+  it('leaves a report later than the doubt window to the account: logged, not booked', () => {
+    const { tws, client, events, logs, exec } = filledEntry();
+    vi.advanceTimersByTime(2001);
+    vi.advanceTimersByTime(REPORT_DOUBT_MS - 1);
+    expect(client.commissionsInDoubt()).toBe(1);
+    vi.advanceTimersByTime(2);
+    // From here IB's cash, which holds the commission, is compared and taken: booking the report would pay it twice.
+    expect(client.commissionsInDoubt()).toBe(0);
+    tws.commissionReport(exec.execId!, 1);
+    expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
+    expect(logs.find((l) => l.msg.startsWith('IB commission report arrived too late'))).toMatchObject({
+      level: WARN,
+      estimated: ESTIMATE,
+      reported: 1,
+    });
+  });
+
+  it('keeps a fill booked with the estimate in doubt through a lost connection, the window again from its return', async () => {
+    const { tws, client, events, exec } = filledEntry();
+    vi.advanceTimersByTime(2001);
+    tws.drop();
+    vi.advanceTimersByTime(REPORT_DOUBT_MS + 60_000);
+    tws.connected = true;
+    const reconciled = client.reconcile();
+    const reqId = tws.lastExecutionsRequest();
+    tws.openOrderEnd();
+    tws.execDetails(reqId, exec);
+    tws.execDetailsEnd(reqId);
+    expect(await reconciled).toMatchObject({ ok: true });
+    vi.advanceTimersByTime(REPORT_DOUBT_MS - 1);
+    expect(client.commissionsInDoubt()).toBe(1);
+    tws.commissionReport(exec.execId!, 1);
+    expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c1`]);
   });
 
   it('books a report received while the process was held up past the wait, not the estimate', async () => {
@@ -308,12 +353,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('waits through a lost connection for the commission report, which the reconciliation after it brings', async () => {
-    useFakeTimers();
-    const tws = new FakeIbConnection();
-    const { execution: client, events, logs } = harness(tws);
-    client.place(single(entry(1)));
-    tws.state(1, 'Submitted');
-    const exec = executes(tws, 1, 100, 320.88, 100);
+    const { tws, client, events, logs, exec } = filledEntry();
     vi.advanceTimersByTime(500);
     tws.drop();
     vi.advanceTimersByTime(60_000);
@@ -332,12 +372,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('gives a fill still without its report the whole wait again once connected, then books the estimate', async () => {
-    useFakeTimers();
-    const tws = new FakeIbConnection();
-    const { execution: client, events } = harness(tws);
-    client.place(single(entry(1)));
-    tws.state(1, 'Submitted');
-    executes(tws, 1, 100, 320.88, 100);
+    const { tws, client, events } = filledEntry();
     vi.advanceTimersByTime(1500);
     tws.drop();
     vi.advanceTimersByTime(10_000);
@@ -353,12 +388,7 @@ describe('IbExecutionClient: order states', () => {
   });
 
   it('waits while TWS has lost IB (1100) and again in full from its return (1102)', () => {
-    useFakeTimers();
-    const tws = new FakeIbConnection();
-    const { execution: client, events } = harness(tws);
-    client.place(single(entry(1)));
-    tws.state(1, 'Submitted');
-    const exec = executes(tws, 1, 100, 320.88, 100);
+    const { tws, events, exec } = filledEntry();
     tws.error(-1, 1100, 'Connectivity between IB and Trader Workstation has been lost.');
     vi.advanceTimersByTime(30_000);
     tws.error(-1, 1102, 'Connectivity between IB and Trader Workstation has been restored - data maintained.');

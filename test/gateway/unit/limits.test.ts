@@ -122,7 +122,9 @@ describe('chaos schedule', () => {
     expect(parseChaosDuration('1.5m')).toBe(90_000);
     expect(parseChaosDuration('2')).toBe(2_000);
     expect(
-      parseChaosSpec('drop@30s, 1100:1101@1m+10s; farm:ushmds@90s+5s,delay:800@2m+30s,restart@10m+15s/1d,drop:3@5s'),
+      parseChaosSpec(
+        'drop@30s, 1100:1101@1m+10s; farm:ushmds@90s+5s,delay:800@2m+30s,restart@10m+15s/1d,drop:3@5s,commission:3s@0',
+      ),
     ).toEqual([
       { action: { kind: 'drop', clientId: undefined }, atMs: 30_000, holdMs: 0, everyMs: undefined },
       { action: { kind: 'connectivity', restoreCode: 1101 }, atMs: 60_000, holdMs: 10_000, everyMs: undefined },
@@ -130,6 +132,7 @@ describe('chaos schedule', () => {
       { action: { kind: 'delay', ms: 800 }, atMs: 120_000, holdMs: 30_000, everyMs: undefined },
       { action: { kind: 'restart' }, atMs: 600_000, holdMs: 15_000, everyMs: 86_400_000 },
       { action: { kind: 'drop', clientId: 3 }, atMs: 5_000, holdMs: 0, everyMs: undefined },
+      { action: { kind: 'commission', ms: 3_000 }, atMs: 0, holdMs: 60_000, everyMs: undefined },
     ]);
   });
 
@@ -139,6 +142,7 @@ describe('chaos schedule', () => {
     expect(() => parseChaosSpec('1100:1103@1s')).toThrow(/restore with 1101 or 1102/);
     expect(() => parseChaosSpec('drop')).toThrow(/is not action@start/);
     expect(() => parseChaosSpec('drop@soon')).toThrow(/not a duration/);
+    expect(() => parseChaosSpec('commission@1s')).toThrow(/commission needs a duration/);
   });
 
   it('fires the faults at their times and ends them after their hold time', () => {
@@ -151,19 +155,29 @@ describe('chaos schedule', () => {
         restoreConnectivity: (kept: boolean) => calls.push(`restored ${kept ? 1102 : 1101}`),
         setFarm: (farm: string, up: boolean) => calls.push(`${farm} ${up ? 'up' : 'down'}`),
         delayResponses: (ms: number) => calls.push(`delay ${ms}`),
+        delayCommissionReports: (ms: number) => calls.push(`commission ${ms}`),
         restart: () => Promise.resolve(),
       } as unknown as FaultController;
       const stop = runChaosSchedule(
-        parseChaosSpec('1100@1s+2s,drop@2s/2s,farm:usfarm@4s+1s'),
+        parseChaosSpec('1100@1s+2s,drop@2s/2s,farm:usfarm@4s+1s,commission:800ms@2500ms+2s'),
         faults,
         silentGatewayLogger,
       );
       vi.advanceTimersByTime(5_500);
       // At 4 s the farm fault (scheduled first) fires before the repeated drop.
-      expect(calls).toEqual(['lost', 'drop undefined', 'restored 1102', 'usfarm down', 'drop undefined', 'usfarm up']);
+      expect(calls).toEqual([
+        'lost',
+        'drop undefined',
+        'commission 800',
+        'restored 1102',
+        'usfarm down',
+        'drop undefined',
+        'commission 0',
+        'usfarm up',
+      ]);
       stop();
       vi.advanceTimersByTime(10_000);
-      expect(calls).toHaveLength(6);
+      expect(calls).toHaveLength(8);
     } finally {
       vi.useRealTimers();
     }

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
+import type { Gateway } from '../../src/gateway/gateway.js';
+import { runCliAsync } from '../support/run-cli.js';
+import {
+  executionsOf,
+  liveConfig,
+  liveWork,
+  runLive,
+  startTestGateway,
+  writeConfig,
+  type LiveWork,
+} from './live-fixture.js';
+
+describe('ets live when IB sends commission reports after the fills are booked', () => {
+  let work: LiveWork;
+  let gateway: Gateway;
+  beforeEach(async () => {
+    work = liveWork();
+    // Every commission report comes 700 ms after its execution, past the node's wait of 200 ms.
+    gateway = await startTestGateway(work, { chaos: 'commission:700ms@0+1h' });
+  });
+  afterEach(async () => {
+    await gateway.stop();
+    work.cleanup();
+  });
+
+  it("books IB's commission of every fill to the cent, and our cash stays IB's without a reconciliation", async () => {
+    const end = formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+    // The estimate is zero, so that a fill left at its estimate shows as a commission of 0 against IB's.
+    const config = liveConfig(work, {
+      ibkr: { port: gateway.port, commission: 'zero' },
+      live: { results_directory: work.results, commission_wait_seconds: 0.2 },
+    });
+    const run = await runLive(work, config, ['--until', end]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+
+    const log = readFileSync(join(work.logs, 'ets.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg?: string; estimated?: number; reported?: number });
+    const late = log.filter((l) => (l.msg ?? '').startsWith('IB commission report arrived after the fill was booked'));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.every((l) => l.estimated === 0 && l.reported! > 0)).toBe(true);
+    // Before: an account update between the estimate and the report made our cash IB's, and the report then paid
+    // the commission a second time.
+    expect(log.map((l) => l.msg ?? '').filter((m) => m.startsWith("our book differs from IB's"))).toEqual([]);
+
+    const executions = executionsOf(gateway, 11);
+    expect(executions.length).toBe(late.length);
+    const path = writeConfig(work, config, 'journal.yaml');
+    const fills = await runCliAsync(['journal', 'fills', '--config', path, '--format', 'json'], work.dir);
+    expect(fills.status, fills.stderr).toBe(0);
+    const booked = new Map(
+      (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
+    );
+    // `ets journal` prints figures to six decimals.
+    expect(new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]))).toEqual(booked);
+
+    const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
+    expect(equity.status, equity.stderr).toBe(0);
+    const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
+    expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
+  });
+});
