@@ -199,7 +199,7 @@ export class IbFillBooker {
       if (since === undefined || Date.now() - since > REPORT_DOUBT_MS) {
         this.options.logger.warn(
           { execId, orderId: draft.orderId, symbol: draft.symbol, estimated: estimate, reported: commission },
-          "IB commission report arrived too late to be booked: the account's cash, IB's since, includes it",
+          "IB commission report arrived too late to be booked: IB's cash, which includes it, rules the account by now",
         );
         return;
       }
