@@ -381,8 +381,7 @@ export class LiveNode implements LiveView {
     accountSync.onSnapshot((snapshot) => {
       // Only a quiet book compares: no execution on its way, none that IB may have made while TWS was without it.
       if (execution.pendingFills > 0 || this.monitor.state !== 'connected' || this.monitor.brokerInDoubt) return;
-      const cash = execution.commissionsInDoubt() === 0;
-      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger, cash);
+      const differences = reconcileAccount(portfolio, snapshot, clock.now(), logger, !execution.commissionsInDoubt());
       journal?.differences(differences, portfolio, clock.now());
     });
 
@@ -534,6 +533,8 @@ export class LiveNode implements LiveView {
     realtime.unsubscribeAll();
     this.volatility?.unsubscribeAll();
     pacer.cancelQueued(new Error('the session is ending'));
+    // The last fills' commission reports, or their estimates, belong in this session's results.
+    await execution.settleCommissions(2 * config.live.commission_wait_seconds * 1000);
     const metrics = results.close(kernel.portfolio.openPositionCount);
     const working = execution.workingOrders();
     if (working.length > 0) {

@@ -19,7 +19,8 @@ describe('ets live when IB sends commission reports after the fills are booked',
   let gateway: Gateway;
   beforeEach(async () => {
     work = liveWork();
-    // Every commission report comes 700 ms after its execution, past the node's wait of 200 ms.
+    // Every commission report comes 700 ms after its execution, past the node's wait of 400 ms; as the session ends
+    // the node waits up to twice that for the last fills' reports.
     gateway = await startTestGateway(work, { chaos: 'commission:700ms@0+1h' });
   });
   afterEach(async () => {
@@ -32,7 +33,7 @@ describe('ets live when IB sends commission reports after the fills are booked',
     // The estimate is zero, so that a fill left at its estimate shows as a commission of 0 against IB's.
     const config = liveConfig(work, {
       ibkr: { port: gateway.port, commission: 'zero' },
-      live: { results_directory: work.results, commission_wait_seconds: 0.2 },
+      live: { results_directory: work.results, commission_wait_seconds: 0.4 },
     });
     const run = await runLive(work, config, ['--until', end]);
     expect(run.stderr).toBe('');
@@ -49,8 +50,6 @@ describe('ets live when IB sends commission reports after the fills are booked',
     // the commission a second time.
     expect(log.map((l) => l.msg ?? '').filter((m) => m.startsWith("our book differs from IB's"))).toEqual([]);
 
-    // Every report reaches the node while it is connected: its fills are done by mid-morning (market time), some
-    // nine seconds of wall time before the session ends.
     const executions = executionsOf(gateway, 11);
     expect(executions.length).toBeGreaterThanOrEqual(late.length);
     const path = writeConfig(work, config, 'journal.yaml');

@@ -210,9 +210,19 @@ export class IbExecutionClient implements ExecutionClient {
     return this.booker.commissionsInDoubt();
   }
 
-  /** Books every fill still waiting for its commission report with the estimate (before shutting down). */
-  settlePendingFills(): number {
-    return this.booker.settleAll();
+  /**
+   * As the session ends: waits, while connected and for at most `ms`, for the commission reports still expected (of
+   * fills waiting for theirs, and of fills booked with the estimate that a report would correct), then books every
+   * fill still waiting with the estimate. Without it a fill executed in the session's last
+   * seconds would leave with the process unbooked, and one booked with the estimate would keep it.
+   */
+  async settleCommissions(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    const expected = () => this.booker.pending > 0 || this.booker.commissionsInDoubt() > 0;
+    while (this.client.connected && expected() && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.booker.settleAll();
   }
 
   /** Execution ids booked this session (and marked seen), for a journal. */

@@ -322,6 +322,36 @@ describe('IbExecutionClient: order states', () => {
     expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c1`]);
   });
 
+  it('waits as the session ends for the last fills’ reports: IB’s commission, else the estimate by the deadline', async () => {
+    const { tws, client, events, exec } = filledEntry();
+    let settled = false;
+    const settling = client.settleCommissions(4000).then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(2500);
+    // The wait ran out (the estimate), and the report that would correct it may still come.
+    expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
+    expect(settled).toBe(false);
+    tws.commissionReport(exec.execId!, 1);
+    await vi.advanceTimersByTimeAsync(20);
+    await settling;
+    expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c1`]);
+
+    // Another fill whose report never comes: booked with the estimate once the deadline passes, not left unbooked.
+    client.place(single(entry(4)));
+    tws.state(4, 'Submitted');
+    executes(tws, 4, 100, 321, 100);
+    const second = client.settleCommissions(300);
+    await vi.advanceTimersByTimeAsync(320);
+    await second;
+    expect(brief(events).at(-1)).toBe(`fill 4 100@321 c${ESTIMATE}`);
+  });
+
+  it('books a fill still waiting at once with the estimate when the session ends without TWS', async () => {
+    const { tws, client, events } = filledEntry();
+    tws.drop();
+    await client.settleCommissions(4000);
+    expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
+  });
+
   it('books a report received while the process was held up past the wait, not the estimate', async () => {
     const tws = new FakeIbConnection();
     const { execution: client, events } = harness(tws, { commissionWaitMs: 50 });
