@@ -213,8 +213,8 @@ export class IbExecutionClient implements ExecutionClient {
   /**
    * As the session ends: waits, while connected and for at most `ms`, for the commission reports still expected (of
    * fills waiting for theirs, and of fills booked with the estimate that a report would correct), then books every
-   * fill still waiting with the estimate. Without it a fill executed in the session's last
-   * seconds would leave with the process unbooked, and one booked with the estimate would keep it.
+   * fill still waiting with the estimate. Without it a fill executed in the session's last seconds would leave with
+   * the process unbooked, and one booked with the estimate would keep it.
    */
   async settleCommissions(ms: number): Promise<void> {
     const deadline = Date.now() + ms;
