@@ -13,4 +13,6 @@ export interface Fill {
   readonly time: number;
   readonly purpose: OrderPurpose;
   readonly strategyId?: string;
+  /** Live: the commission is the modelled estimate, IB's report not having come in time (a later one corrects it). */
+  readonly commissionEstimated?: boolean;
 }

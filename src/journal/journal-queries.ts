@@ -57,11 +57,15 @@ export function orderRows(db: JournalDatabase, since: number): JournalRows {
   );
 }
 
+/** Fills, with whether each commission is still the model's estimate (unknown in a journal older than the mark). */
 export function fillRows(db: JournalDatabase, since: number): JournalRows {
+  const marked =
+    db.prepare("SELECT 1 FROM pragma_table_info('executions') WHERE name = 'commission_estimated'").get() !== undefined;
+  const estimated = marked ? "CASE commission_estimated WHEN 1 THEN 'yes' ELSE 'no' END" : 'NULL';
   return rows(
     db,
-    `SELECT time, exec_id, order_id, session_id AS session, symbol, side, quantity, price, commission, purpose,
-       CASE recovered WHEN 1 THEN 'yes' ELSE 'no' END AS recovered
+    `SELECT time, exec_id, order_id, session_id AS session, symbol, side, quantity, price, commission,
+       ${estimated} AS estimated, purpose, CASE recovered WHEN 1 THEN 'yes' ELSE 'no' END AS recovered
      FROM executions WHERE time >= @since ORDER BY seq`,
     since,
   );
@@ -111,12 +115,15 @@ export function eventRows(db: JournalDatabase, since: number): JournalRows {
   );
 }
 
-/** Every journaled execution as the engine's fill, in the order they were journaled. */
-export function journaledFills(db: JournalDatabase): Fill[] {
+/**
+ * Every journaled execution as the engine's fill, in the order they were journaled; with `estimated`, only those
+ * whose commission is still the model's estimate.
+ */
+export function journaledFills(db: JournalDatabase, estimated = false): Fill[] {
   const all = db
     .prepare(
       `SELECT exec_id, order_id, symbol, side, quantity, price, commission, time, purpose, strategy_id
-       FROM executions ORDER BY seq`,
+       FROM executions ${estimated ? 'WHERE commission_estimated = 1' : ''} ORDER BY seq`,
     )
     .all() as {
     exec_id: string;
@@ -141,6 +148,7 @@ export function journaledFills(db: JournalDatabase): Fill[] {
     time: r.time,
     purpose: r.purpose,
     ...(r.strategy_id === null ? {} : { strategyId: r.strategy_id }),
+    ...(estimated && { commissionEstimated: true }),
   }));
 }
 

@@ -1,3 +1,5 @@
+import type { Fill } from '../domain/fill.js';
+import { journaledFills } from './journal-queries.js';
 import type { JournalDatabase } from './open-journal.js';
 import type { JournalPosition } from './trading-journal.js';
 
@@ -18,6 +20,8 @@ export interface JournalResume {
   readonly execIds: readonly string[];
   /** Exchange time of the latest execution journaled; undefined when there is none. */
   readonly lastExecutionTime: number | undefined;
+  /** Executions journaled with the modelled commission: IB's reports may still correct them. */
+  readonly estimated: readonly Fill[];
   /** The book after the last journaled change; undefined when none was journaled. */
   readonly book: JournalBook | undefined;
   /** Orders reserved whose placeOrder may or may not have left (the process ended in between). */
@@ -32,6 +36,7 @@ export const NEW_JOURNAL: JournalResume = {
   nextOrderId: 0,
   execIds: [],
   lastExecutionTime: undefined,
+  estimated: [],
   book: undefined,
   reserved: [],
   open: [],
@@ -71,6 +76,7 @@ export function readResume(db: JournalDatabase): JournalResume {
     execIds,
     lastExecutionTime:
       (db.prepare('SELECT max(time) AS t FROM executions').get() as { t: number | null }).t ?? undefined,
+    estimated: journaledFills(db, true),
     book:
       cash === undefined
         ? undefined

@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { CancelOrderEvent, OrderEvent } from '../domain/events.js';
 import type { TradingKernel } from '../core/trading-kernel.js';
+import type { Fill } from '../domain/fill.js';
 import { fillRow, tradeRow } from '../performance/report-rows.js';
 import { FILLS_HEADER, reportFiles, TRADES_HEADER } from '../performance/report-writer.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
@@ -32,6 +33,8 @@ export interface LiveJournalOptions {
 /** What the journal needs of the execution client to finish recovery (IbExecutionClient has it). */
 export interface RecoveringExecution {
   markExecutionsSeen(execIds: Iterable<string>): void;
+  /** Executions journaled with the estimate: their reports, when IB sends them again, correct the commission. */
+  expectCommissions(fills: readonly Fill[]): void;
   recoverExecutionsSince(time: number): void;
   workingOrders(): readonly { readonly id: number; readonly symbol: string; readonly purpose: string }[];
   order(orderId: number): { readonly ended: boolean } | undefined;
@@ -180,13 +183,16 @@ export class LiveJournal {
 
   /**
    * Runs the start-up reconciliation with the journal's executions marked seen, so that only the ones it lacks are
-   * applied (and journaled as recovered).
+   * applied (and journaled as recovered), and reaching back to the oldest one journaled with the estimate, so that
+   * the commission reports the last session did not live to see correct it.
    */
   async recover(execution: RecoveringExecution, reconcile: () => Promise<void>): Promise<void> {
-    execution.markExecutionsSeen(this.resume.execIds);
+    const { execIds, lastExecutionTime, estimated } = this.resume;
+    execution.markExecutionsSeen(execIds);
+    execution.expectCommissions(estimated);
     // Without a time TWS lists today's executions only: those of a day the process was down on would be lost.
-    const last = this.resume.lastExecutionTime;
-    if (last !== undefined) execution.recoverExecutionsSince(last);
+    const since = estimated.length > 0 ? Math.min(...estimated.map((fill) => fill.time)) : lastExecutionTime;
+    if (since !== undefined) execution.recoverExecutionsSince(since);
     this.recovering = true;
     try {
       await reconcile();

@@ -150,6 +150,12 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO meta (key, value) SELECT 'trades', 'complete since the journal began'
     WHERE NOT EXISTS (SELECT 1 FROM sessions);
   `,
+  // An execution journaled with the modelled commission because IB's report had not come: a restart asks IB for the
+  // executions from the oldest such one on, so that their reports, which a crash kept from the last session, still
+  // correct them (the flag is cleared when one does).
+  `
+  ALTER TABLE executions ADD COLUMN commission_estimated INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -129,7 +129,7 @@ export class TradingJournal {
     );
     this.insertExecution = db.prepare(
       `INSERT INTO executions (exec_id, seq, session_id, order_id, symbol, side, quantity, price, commission, time,
-         purpose, strategy_id, recovered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         purpose, strategy_id, recovered, commission_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (exec_id) DO NOTHING`,
     );
     this.addFilled = db.prepare(
@@ -183,6 +183,7 @@ export class TradingJournal {
           fill.purpose,
           fill.strategyId ?? null,
           recovered,
+          fill.commissionEstimated === true ? 1 : 0,
         );
         if (inserted.changes === 0) return false;
         this.executionSeq = seq;
@@ -193,7 +194,9 @@ export class TradingJournal {
         return true;
       },
     );
-    const setCommission = db.prepare('UPDATE executions SET commission = ? WHERE exec_id = ?');
+    const setCommission = db.prepare(
+      'UPDATE executions SET commission = ?, commission_estimated = 0 WHERE exec_id = ?',
+    );
     this.commissionTx = db.transaction(
       (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number) => {
         setCommission.run(event.commission, event.execId);

@@ -20,7 +20,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
-import { reconcileAccount, takeSettledCash } from './account-reconciler.js';
+import { reconcileAccount } from './account-reconciler.js';
 import { BrokerClock } from './broker-clock.js';
 import { ConnectionMonitor } from './connection-monitor.js';
 import { EntryHolds } from './entry-holds.js';
@@ -45,6 +45,7 @@ import { barEnd, regularClose } from './warm-up.js';
 import type { TradingState } from '../dashboard/kill-switch.js';
 import type { LiveSnapshot, LiveView } from '../dashboard/live-snapshot.js';
 import { SessionWatch } from './session-watch.js';
+import { reconcileAtStart } from './startup-reconcile.js';
 
 export interface LiveNodeSettings {
   readonly host: string;
@@ -365,15 +366,7 @@ export class LiveNode implements LiveView {
     engine.attachExecution(execution);
     const oerView = config.monitoring.oer_enabled ? oer : null;
     this.watch.attach({ kernel, results, clock, execution, client, oer: oerView });
-    // Without a journal, today's executions are in the broker's positions and cash already: marked seen, not booked.
-    // With one, the executions it lacks are applied once on top of its book; then the broker's figures rule.
-    if (journal === undefined) await reconcileOrders(execution, false);
-    else {
-      await journal.recover(execution, () => reconcileOrders(execution, journal.resumed));
-      journal.reconciled(execution, clock.now());
-      const differences = reconcileAccount(portfolio, broker, clock.now(), logger);
-      journal.differences(differences, portfolio, clock.now(), takeSettledCash(portfolio, broker, logger));
-    }
+    await reconcileAtStart(execution, journal, portfolio, broker, () => clock.now(), logger);
     // A kill switch pulled before this session started (or while it was starting) holds from its first order on. Only
     // now: its flattening orders need the execution client, and the book as reconciled with the broker's.
     this.killSwitch.attach(kernel, clock);

@@ -38,7 +38,9 @@ describe('ets backtest --journal and ets journal', () => {
     const csv = runCli(['journal', 'fills', '--journal', file, '--format', 'csv'], temp.path());
     expect(csv.status).toBe(0);
     const journaled = csv.stdout.trim().split('\n');
-    expect(journaled[0]).toBe('time,exec_id,order_id,session,symbol,side,quantity,price,commission,purpose,recovered');
+    expect(journaled[0]).toBe(
+      'time,exec_id,order_id,session,symbol,side,quantity,price,commission,estimated,purpose,recovered',
+    );
     const rows = journaled.slice(1).map((line) => line.split(','));
     expect(rows.map((r) => r[1])).toEqual(fills.map((f) => f.exec_id));
     expect(rows.map((r) => [r[4], r[5], Number(r[6]), Number(r[7])])).toEqual(

@@ -9,6 +9,7 @@ const SESSION = { version: '0.1.0', configHash: 'abc', strategy: 'sma_crossover'
 /** A broker that has none of the orders open any more. */
 const NOTHING_OPEN: RecoveringExecution = {
   markExecutionsSeen: () => undefined,
+  expectCommissions: () => undefined,
   recoverExecutionsSince: () => undefined,
   workingOrders: () => [],
   order: () => undefined,
@@ -83,5 +84,64 @@ describe('LiveJournal recovery', () => {
     const events = second.journal.db.prepare("SELECT message FROM events WHERE kind = 'recovery'").pluck().all();
     expect(events).toEqual([4, 5, 6].map((id) => `order ${id} was reserved but never reached the broker`));
     second.close();
+  });
+
+  it('asks for the executions from the oldest one journaled with the estimate on, until its report corrects it', async () => {
+    const path = join(temp.path(), 'journal.sqlite');
+    const open = () =>
+      LiveJournal.open({ path, account: 'DU1', sync: 'normal', orphanOrders: 'keep', session: SESSION });
+    const fill = (execId: string, time: number, estimated: boolean) => ({
+      orderId: 1,
+      execId,
+      symbol: 'AAPL',
+      side: 'BUY' as const,
+      quantity: 10,
+      price: 100,
+      commission: estimated ? 0 : 1,
+      time,
+      purpose: 'entry' as const,
+      ...(estimated && { commissionEstimated: true }),
+    });
+    const position = { symbol: 'AAPL', averageCost: 100, lastPrice: 100, openedAt: T0, entryCommission: 0 };
+    const first = open();
+    first.journal.startSession({ mode: 'live', ...SESSION });
+    first.journal.fill(fill('e1', T0, true), { ...position, quantity: 10 }, 99_000, 99_000);
+    first.journal.fill(fill('e2', T0 + 60_000, false), { ...position, quantity: 20 }, 98_000, 98_000);
+    first.close();
+
+    const asked: { seen: string[]; expected: string[]; since: number[] } = { seen: [], expected: [], since: [] };
+    const execution: RecoveringExecution = {
+      ...NOTHING_OPEN,
+      markExecutionsSeen: (ids) => asked.seen.push(...ids),
+      expectCommissions: (fills) => asked.expected.push(...fills.map((f) => f.execId)),
+      recoverExecutionsSince: (time) => asked.since.push(time),
+    };
+    const second = open();
+    expect(second.resume.estimated).toEqual([fill('e1', T0, true)]);
+    second.journal.startSession({ mode: 'live', ...SESSION });
+    await second.recover(execution, () => Promise.resolve());
+    // From the estimated execution's time, not from the last execution's: its report comes with the executions.
+    expect(asked).toEqual({ seen: ['e1', 'e2'], expected: ['e1'], since: [T0] });
+    second.journal.commission(
+      {
+        type: 'commission_corrected',
+        time: T0 + 120_000,
+        execId: 'e1',
+        orderId: 1,
+        symbol: 'AAPL',
+        side: 'BUY',
+        commission: 1.25,
+        estimate: 0,
+      },
+      { ...position, quantity: 20 },
+      97_998.75,
+      97_998.75,
+    );
+    second.close();
+
+    const third = open();
+    expect(third.resume.estimated).toEqual([]);
+    expect(third.journal.db.prepare("SELECT commission FROM executions WHERE exec_id = 'e1'").pluck().get()).toBe(1.25);
+    third.close();
   });
 });

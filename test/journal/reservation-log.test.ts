@@ -243,16 +243,20 @@ describe('journal schema migrations', () => {
       INSERT INTO sessions (id, mode, account, version, config_hash, strategy, started_wall) VALUES
         (1, 'live', 'DU1', '0.1.0', 'x', 'sma', '2024-10-17T14:00:00Z');
       INSERT INTO orders (order_id, session_id, symbol, side, quantity, type, tif, purpose, created_at, status,
-        updated_at) VALUES (5, 1, 'AAPL', 'BUY', 100, 'MKT', 'DAY', 'entry', 1, 'accepted', 1);`);
+        updated_at) VALUES (5, 1, 'AAPL', 'BUY', 100, 'MKT', 'DAY', 'entry', 1, 'accepted', 1);
+      INSERT INTO executions (exec_id, seq, session_id, order_id, symbol, side, quantity, price, commission, time,
+        purpose) VALUES ('e5', 1, 1, 5, 'AAPL', 'BUY', 40, 100, 1, 2, 'entry');`);
     db.close();
     const journal = TradingJournal.open(path, 'DU1');
     journal.logReservations(path, 'normal');
     expect(journal.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(journal.db.prepare("SELECT value FROM meta WHERE key = 'reservation_log'").pluck().get()).toMatch(
       /FILE-reservations/,
     );
-    expect(readResume(journal.db)).toMatchObject({ resumed: true, nextOrderId: 6, open: [5] });
+    // Its executions were journaled with IB's commission or without a word: none counts as an estimate.
+    expect(readResume(journal.db)).toMatchObject({ resumed: true, nextOrderId: 6, open: [5], estimated: [] });
+    expect(journal.db.prepare('SELECT commission_estimated FROM executions').pluck().all()).toEqual([0]);
     // Its sessions' trades were never journaled: the trades table is not taken for all of them.
     expect(journaledTrades(journal.db)).toBeNull();
     expect(() => {

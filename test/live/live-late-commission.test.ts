@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
@@ -9,6 +10,7 @@ import {
   liveConfig,
   liveWork,
   runLive,
+  startLive,
   startTestGateway,
   writeConfig,
   type LiveWork,
@@ -63,6 +65,67 @@ describe('ets live when IB sends commission reports after the fills are booked',
 
     const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
     expect(equity.status, equity.stderr).toBe(0);
+    const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
+    expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
+  });
+});
+
+describe('ets live restarted after a crash left fills booked with the estimate', () => {
+  let work: LiveWork;
+  let gateway: Gateway;
+  beforeEach(async () => {
+    work = liveWork();
+    gateway = await startTestGateway(work);
+  });
+  afterEach(async () => {
+    await gateway.stop();
+    work.cleanup();
+  });
+
+  /** Executions the journal holds with the estimate (none while it does not exist yet). */
+  const estimatedIn = (path: string): number => {
+    if (!existsSync(path)) return 0;
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT count(*) FROM executions WHERE commission_estimated = 1').pluck().get() as number;
+    } catch {
+      return 0; // the schema is not written yet
+    } finally {
+      db.close();
+    }
+  };
+
+  it("corrects them with IB's reports, which the restart's reconciliation brings", async () => {
+    const end = formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+    const journal = join(work.dir, 'journal.sqlite');
+    const config = liveConfig(work, {
+      ibkr: { port: gateway.port, commission: 'zero' },
+      live: { results_directory: work.results, commission_wait_seconds: 0.2, journal_file: journal },
+    });
+    // No report reaches the first session: its fills are booked with the estimate (zero), and it is killed.
+    gateway.faults.delayCommissionReports(3_600_000);
+    const first = startLive(work, config, ['--until', end]);
+    const deadline = Date.now() + 60_000;
+    while (estimatedIn(journal) < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    first.child.kill('SIGKILL');
+    await first.done;
+    expect(estimatedIn(journal)).toBeGreaterThanOrEqual(3);
+
+    gateway.faults.delayCommissionReports(0);
+    const second = await runLive(work, config, ['--until', end]);
+    expect(second.stderr).toBe('');
+    expect(second.status).toBe(0);
+    expect(estimatedIn(journal)).toBe(0);
+
+    const path = writeConfig(work, config, 'journal.yaml');
+    const fills = await runCliAsync(['journal', 'fills', '--config', path, '--format', 'json'], work.dir);
+    expect(fills.status, fills.stderr).toBe(0);
+    const booked = new Map(
+      (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
+    );
+    const executions = executionsOf(gateway, 11);
+    expect(new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]))).toEqual(booked);
+    const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
     const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
     expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
   });

@@ -8,6 +8,7 @@ import {
 } from '@stoqey/ib';
 import type { Clock } from '../../core/clock.js';
 import type { CancelOrderEvent, EventSink, OrderEvent } from '../../domain/events.js';
+import type { Fill } from '../../domain/fill.js';
 import { OrderSide, type OrderRequest } from '../../domain/order.js';
 import { timeZone, type TimeZone } from '../../domain/time-zone.js';
 import type { CommissionModel } from '../../execution/commission-model.js';
@@ -242,6 +243,16 @@ export class IbExecutionClient implements ExecutionClient {
   /** Marks executions as accounted for (a journal's execIds at start-up): IB repeating them books nothing. */
   markExecutionsSeen(execIds: Iterable<string>): void {
     for (const execId of execIds) this.booker.markSeen(execId);
+  }
+
+  /** Fills a journal holds with the estimate: the reports the reconciliation brings correct them (see IbFillBooker). */
+  expectCommissions(fills: readonly Fill[]): void {
+    for (const fill of fills) this.booker.expectReport(fill);
+  }
+
+  /** IB's cash was taken as the truth: commission reports still expected are no longer booked (see IbFillBooker). */
+  forgetCommissionReports(): void {
+    this.booker.forgetReports();
   }
 
   /**

@@ -105,6 +105,25 @@ export class IbFillBooker {
   }
 
   /**
+   * Records a fill booked with the estimate before this process (a journal's): its report, which IB sends with the
+   * executions of the reconciliation, corrects the commission as a report after the estimate does.
+   */
+  expectReport(fill: Fill): void {
+    const { commission, commissionEstimated: _estimated, ...draft } = fill;
+    this.booked.set(fill.execId, { draft, commission, estimated: true });
+    this.bases.set(baseOf(fill.execId), fill.execId);
+    this.unreported.set(fill.execId, Date.now());
+  }
+
+  /**
+   * IB's cash has just been taken as the truth: it holds the commissions of every execution IB made, so a report
+   * still expected could only pay its commission a second time. A report that comes after this is only logged.
+   */
+  forgetReports(): void {
+    this.unreported.clear();
+  }
+
+  /**
    * Books an execution: its fill leaves (in its symbol's lane of the outbox) when the commission is known. A repeat
    * books nothing; a correction (same execution, new last part of the id) is logged and not booked, as reversing a
    * fill is beyond what the engine's events can say.
@@ -280,7 +299,7 @@ export class IbFillBooker {
       { execId: draft.execId, orderId: draft.orderId, symbol: draft.symbol, estimate, waitedMs },
       'no IB commission report for the execution: booked with the commission model estimate',
     );
-    this.options.outbox.fulfil(slot, fillEvent(draft, estimate));
+    this.options.outbox.fulfil(slot, fillEvent(draft, estimate, true));
   }
 
   private notifySettled(): void {
@@ -301,6 +320,14 @@ function baseOf(execId: string): string {
   return dot < 0 ? execId : execId.slice(0, dot);
 }
 
-function fillEvent(draft: FillDraft, commission: number): { type: 'fill'; time: number; fill: Fill } {
-  return { type: 'fill', time: draft.time, fill: { ...draft, commission } };
+function fillEvent(
+  draft: FillDraft,
+  commission: number,
+  estimated = false,
+): { type: 'fill'; time: number; fill: Fill } {
+  return {
+    type: 'fill',
+    time: draft.time,
+    fill: { ...draft, commission, ...(estimated && { commissionEstimated: true }) },
+  };
 }

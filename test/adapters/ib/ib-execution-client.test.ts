@@ -269,6 +269,8 @@ describe('IbExecutionClient: order states', () => {
     // The wait's timer, then the immediate that books the estimate (after the socket's turn).
     vi.advanceTimersByTime(2);
     expect(brief(events)).toEqual(['accepted 1', `fill 1 100@320.88 c${ESTIMATE}`]);
+    // Marked, so that a journal keeps it as an estimate that a report after a restart can still correct.
+    expect(events[1]).toMatchObject({ fill: { commissionEstimated: true } });
     expect(logs.find((l) => l.msg.startsWith('no IB commission report'))).toMatchObject({
       level: WARN,
       execId: exec.execId,
@@ -300,6 +302,57 @@ describe('IbExecutionClient: order states', () => {
     expect(logs.find((l) => l.msg.startsWith('IB commission report arrived too late'))).toMatchObject({
       level: WARN,
       estimated: ESTIMATE,
+      reported: 1,
+    });
+  });
+
+  it('corrects a fill a journal holds with the estimate by the report a restart brings; not once IB’s cash is taken', async () => {
+    useFakeTimers();
+    const tws = new FakeIbConnection();
+    const { execution: client, events, logs } = harness(tws);
+    const estimated = (orderId: number) => {
+      const exec = execution(orderId, 100, 320.88, { cumQty: 100, side: 'BOT', orderRef: 'ets:entry:sma' });
+      const fill = {
+        orderId,
+        execId: exec.execId!,
+        symbol: 'AAPL',
+        side: 'BUY',
+        quantity: 100,
+        price: 320.88,
+      } as const;
+      const journaled = {
+        ...fill,
+        commission: ESTIMATE,
+        time: T0,
+        purpose: 'entry',
+        commissionEstimated: true,
+      } as const;
+      return { exec, journaled };
+    };
+    const first = estimated(1);
+    const second = estimated(2);
+    // As LiveJournal.recover does: every journaled execution seen, the estimated ones expecting their reports.
+    client.markExecutionsSeen([first.exec.execId!, second.exec.execId!]);
+    client.expectCommissions([first.journaled, second.journaled]);
+    expect(client.commissionsInDoubt()).toBe(2);
+    const reconciled = client.reconcile();
+    const reqId = tws.lastExecutionsRequest();
+    tws.openOrderEnd();
+    tws.execDetails(reqId, first.exec);
+    tws.commissionReport(first.exec.execId!, 1);
+    tws.execDetails(reqId, second.exec);
+    tws.execDetailsEnd(reqId);
+    expect(await reconciled).toMatchObject({ ok: true });
+    // The repeated execution books nothing; its report corrects the commission the journal holds.
+    expect(brief(events)).toEqual([`commission 1 ${first.exec.execId} c${ESTIMATE} -> c1`]);
+    expect(client.commissionsInDoubt()).toBe(1);
+    // The start-up takes IB's cash, which holds the second commission too: its report can no longer be booked.
+    client.forgetCommissionReports();
+    expect(client.commissionsInDoubt()).toBe(0);
+    tws.commissionReport(second.exec.execId!, 1);
+    expect(events).toHaveLength(1);
+    expect(logs.find((l) => l.msg.startsWith('IB commission report arrived too late'))).toMatchObject({
+      execId: second.exec.execId,
       reported: 1,
     });
   });
