@@ -234,7 +234,7 @@ export class IbFillBooker {
         },
         'IB commission report arrived after the fill was booked with the estimate: the difference is booked',
       );
-      if (commission === estimate) return;
+      // Also when it equals the estimate: the journal then holds IB's figure, which a restart need not ask for again.
       this.options.outbox.emit(draft.symbol, {
         type: 'commission_corrected',
         time: Math.max(this.options.now(), draft.time),

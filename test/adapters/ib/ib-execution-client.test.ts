@@ -331,26 +331,32 @@ describe('IbExecutionClient: order states', () => {
     };
     const first = estimated(1);
     const second = estimated(2);
+    const third = estimated(3);
     // As LiveJournal.recover does: every journaled execution seen, the estimated ones expecting their reports.
-    client.markExecutionsSeen([first.exec.execId!, second.exec.execId!]);
-    client.expectCommissions([first.journaled, second.journaled]);
-    expect(client.commissionsInDoubt()).toBe(2);
+    client.markExecutionsSeen([first.exec.execId!, second.exec.execId!, third.exec.execId!]);
+    client.expectCommissions([first.journaled, second.journaled, third.journaled]);
+    expect(client.commissionsInDoubt()).toBe(3);
     const reconciled = client.reconcile();
     const reqId = tws.lastExecutionsRequest();
     tws.openOrderEnd();
     tws.execDetails(reqId, first.exec);
     tws.commissionReport(first.exec.execId!, 1);
     tws.execDetails(reqId, second.exec);
+    tws.execDetails(reqId, third.exec);
+    tws.commissionReport(third.exec.execId!, ESTIMATE);
     tws.execDetailsEnd(reqId);
     expect(await reconciled).toMatchObject({ ok: true });
-    // The repeated execution books nothing; its report corrects the commission the journal holds.
-    expect(brief(events)).toEqual([`commission 1 ${first.exec.execId} c${ESTIMATE} -> c1`]);
+    // The repeated executions book nothing; their reports correct the commission the journal holds, or confirm it.
+    expect(brief(events)).toEqual([
+      `commission 1 ${first.exec.execId} c${ESTIMATE} -> c1`,
+      `commission 3 ${third.exec.execId} c${ESTIMATE} -> c${ESTIMATE}`,
+    ]);
     expect(client.commissionsInDoubt()).toBe(1);
     // The start-up takes IB's cash, which holds the second commission too: its report can no longer be booked.
     client.forgetCommissionReports();
     expect(client.commissionsInDoubt()).toBe(0);
     tws.commissionReport(second.exec.execId!, 1);
-    expect(events).toHaveLength(1);
+    expect(events).toHaveLength(2);
     expect(logs.find((l) => l.msg.startsWith('IB commission report arrived too late'))).toMatchObject({
       execId: second.exec.execId,
       reported: 1,
