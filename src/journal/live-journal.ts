@@ -61,6 +61,8 @@ export class LiveJournal {
   private opened: TradingJournal | undefined;
   private readonly known: Set<number>;
   private recovering = false;
+  /** A commission report corrected a fill this session: fills.csv holds the estimate in that fill's row. */
+  private corrected = false;
   private started = false;
   /** Writes the equity rows a session's end owes the journal (see stop); set once the engine is observed. */
   private endEquity: ((time: number) => void) | undefined;
@@ -111,6 +113,16 @@ export class LiveJournal {
     replaceLines(files.fills, [FILLS_HEADER, ...journaledFills(this.journal.db).map(fillRow)]);
     const trades = journaledTrades(this.journal.db);
     if (trades !== null) replaceLines(files.trades, [TRADES_HEADER, ...trades.map(tradeRow)]);
+  }
+
+  /**
+   * As the session ends, its results closed: fills booked with the estimate and corrected later in the session get
+   * IB's commission in fills.csv too (a row cannot change once streamed), as a restart would write them.
+   */
+  settleResults(resultsDirectory: string): void {
+    if (!this.corrected) return;
+    this.journal.flush();
+    this.rewriteResults(resultsDirectory);
   }
 
   /**
@@ -174,6 +186,11 @@ export class LiveJournal {
     });
     this.endEquity = equity.finishEquity;
     this.closedEquity = equity.barClosed;
+    kernel.engine.observe({
+      onCommissionCorrected: () => {
+        this.corrected = true;
+      },
+    });
     // Refusals, changes of trading state (halts among them) and data notices, with the rule and its numbers.
     kernel.risk.onEvent((event) => {
       const halt = event.type === 'trading_state' && event.to === 'HALTED';

@@ -529,6 +529,7 @@ export class LiveNode implements LiveView {
     // The last fills' commission reports, or their estimates, belong in this session's results.
     await execution.settleCommissions(2 * config.live.commission_wait_seconds * 1000);
     const metrics = results.close(kernel.portfolio.openPositionCount);
+    settings.journal?.settleResults(settings.resultsDirectory);
     const working = execution.workingOrders();
     if (working.length > 0) {
       logger.info(

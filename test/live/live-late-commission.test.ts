@@ -9,6 +9,7 @@ import {
   executionsOf,
   liveConfig,
   liveWork,
+  readCsv,
   runLive,
   startLive,
   startTestGateway,
@@ -61,7 +62,11 @@ describe('ets live when IB sends commission reports after the fills are booked',
       (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
     );
     // `ets journal` prints figures to six decimals.
-    expect(new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]))).toEqual(booked);
+    const reported = new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]));
+    expect(reported).toEqual(booked);
+    // fills.csv too: the rows streamed with the estimate are rewritten with IB's figures as the session ends.
+    const files = readCsv(join(work.results, 'fills.csv'));
+    expect(new Map(files.map((f) => [f.exec_id, Number(Number(f.commission).toFixed(6))]))).toEqual(reported);
 
     const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
     expect(equity.status, equity.stderr).toBe(0);
