@@ -252,7 +252,12 @@ export class IbExecutionClient implements ExecutionClient {
 
   /** IB's cash was taken as the truth: commission reports still expected are no longer booked (see IbFillBooker). */
   forgetCommissionReports(): void {
-    this.booker.forgetReports();
+    const execIds = this.booker.forgetReports();
+    if (execIds.length === 0) return;
+    this.options.logger.warn(
+      { execIds: execIds.join(' ') },
+      "no IB commission report for these executions: they keep the estimate (IB's cash, taken now, holds the commission)",
+    );
   }
 
   /**

@@ -118,9 +118,12 @@ export class IbFillBooker {
   /**
    * IB's cash has just been taken as the truth: it holds the commissions of every execution IB made, so a report
    * still expected could only pay its commission a second time. A report that comes after this is only logged.
+   * Returns the executions that keep the estimate.
    */
-  forgetReports(): void {
+  forgetReports(): string[] {
+    const ids = [...this.unreported.keys()];
     this.unreported.clear();
+    return ids;
   }
 
   /**

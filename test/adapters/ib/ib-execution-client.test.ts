@@ -355,6 +355,10 @@ describe('IbExecutionClient: order states', () => {
     // The start-up takes IB's cash, which holds the second commission too: its report can no longer be booked.
     client.forgetCommissionReports();
     expect(client.commissionsInDoubt()).toBe(0);
+    expect(logs.find((l) => l.msg.startsWith('no IB commission report for these executions'))).toMatchObject({
+      level: WARN,
+      execIds: second.exec.execId,
+    });
     tws.commissionReport(second.exec.execId!, 1);
     expect(events).toHaveLength(2);
     expect(logs.find((l) => l.msg.startsWith('IB commission report arrived too late'))).toMatchObject({
