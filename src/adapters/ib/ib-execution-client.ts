@@ -256,7 +256,7 @@ export class IbExecutionClient implements ExecutionClient {
     if (execIds.length === 0) return;
     this.options.logger.warn(
       { execIds: execIds.join(' ') },
-      "no IB commission report for these executions: they keep the estimate (IB's cash, taken now, holds the commission)",
+      "no IB commission report for these executions: they keep the estimate (IB's cash, taken now, holds it)",
     );
   }
 
