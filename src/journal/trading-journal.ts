@@ -197,9 +197,24 @@ export class TradingJournal {
     const setCommission = db.prepare(
       'UPDATE executions SET commission = ?, commission_estimated = 0 WHERE exec_id = ?',
     );
+    // The trade the execution closed carries the commission of the shares it closed (the portfolio's exitCommission):
+    // the difference in that proportion.
+    const correctTrade = db.prepare(
+      `UPDATE trades SET commission = commission + @share, pnl = pnl - @share
+       WHERE exec_id = @execId`,
+    );
+    const closedBy = db.prepare(
+      `SELECT abs(t.quantity) AS closed, e.quantity AS filled FROM trades t JOIN executions e USING (exec_id)
+       WHERE t.exec_id = ?`,
+    );
     this.commissionTx = db.transaction(
       (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number) => {
         setCommission.run(event.commission, event.execId);
+        const trade = closedBy.get(event.execId) as { closed: number; filled: number } | undefined;
+        if (trade !== undefined) {
+          const share = ((event.commission - event.estimate) * trade.closed) / trade.filled;
+          correctTrade.run({ share, execId: event.execId });
+        }
         this.positionRow(event.time, position, 'commission');
         this.insertCash.run(this.sessionId, event.time, cash, settled, 'commission');
       },

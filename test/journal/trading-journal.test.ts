@@ -141,6 +141,41 @@ describe('TradingJournal', () => {
     journal.close();
   });
 
+  it('takes the difference into the trade the corrected execution closed, for the shares it closed', () => {
+    const journal = open();
+    journal.fill(fill('e1', 1, 100), position(100), 89_999, 89_999);
+    // A sale of 150 booked with the estimate 1.5: it closes the 100 held (a trade) and opens a short of 50.
+    const sale = { ...fill('e2', 2, 150, 110), side: 'SELL', commission: 1.5, commissionEstimated: true } as const;
+    journal.fill(sale, { ...position(-50), averageCost: 110 }, 106_497.5, 106_497.5);
+    journal.trade('e2', {
+      symbol: 'AAPL',
+      entryTime: T0,
+      entryPrice: 100,
+      exitTime: T0,
+      exitPrice: 110,
+      quantity: 100,
+      pnl: 998,
+      commission: 2,
+    });
+    journal.commission(
+      { ...correction(T0 + 60_000), execId: 'e2', orderId: 2, side: 'SELL', commission: 0.6, estimate: 1.5 },
+      { ...position(-50), averageCost: 110 },
+      106_498.4,
+      106_498.4,
+    );
+    // Two thirds of the 0.9 refunded belong to the 100 shares the trade closed.
+    const row = journal.db.prepare("SELECT commission, pnl FROM trades WHERE exec_id = 'e2'").get() as {
+      commission: number;
+      pnl: number;
+    };
+    expect(row.commission).toBeCloseTo(1.4, 12);
+    expect(row.pnl).toBeCloseTo(998.6, 12);
+    expect(journal.db.prepare("SELECT commission_estimated FROM executions WHERE exec_id = 'e2'").pluck().get()).toBe(
+      0,
+    );
+    journal.close();
+  });
+
   it("journals a session's commission correction as the engine books it", () => {
     const journal = open();
     let id = 1;
