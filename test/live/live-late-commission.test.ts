@@ -17,6 +17,35 @@ import {
   type LiveWork,
 } from './live-fixture.js';
 
+/** 16:00 of the replay's last day: a session run until then trades all of it. */
+function lastClose(gateway: Gateway): string {
+  return formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+}
+
+/**
+ * Asserts that the journal has the gateway's commission for every execution (to the six decimals `ets journal`
+ * prints) and the gateway's cash last; returns the gateway's commissions by execId.
+ */
+async function expectJournalAsGateway(
+  work: LiveWork,
+  gateway: Gateway,
+  config: Record<string, unknown>,
+): Promise<Map<string, number>> {
+  const path = writeConfig(work, config, 'journal.yaml');
+  const fills = await runCliAsync(['journal', 'fills', '--config', path, '--format', 'json'], work.dir);
+  expect(fills.status, fills.stderr).toBe(0);
+  const booked = new Map(
+    (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
+  );
+  const reported = new Map(executionsOf(gateway, 11).map((e) => [e.execId, Number(e.commission.toFixed(6))]));
+  expect(reported).toEqual(booked);
+  const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
+  expect(equity.status, equity.stderr).toBe(0);
+  const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
+  expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
+  return reported;
+}
+
 describe('ets live when IB sends commission reports after the fills are booked', () => {
   let work: LiveWork;
   let gateway: Gateway;
@@ -32,7 +61,7 @@ describe('ets live when IB sends commission reports after the fills are booked',
   });
 
   it("books IB's commission of every fill to the cent, and our cash stays IB's without a reconciliation", async () => {
-    const end = formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+    const end = lastClose(gateway);
     // The estimate is zero, so that a fill left at its estimate shows as a commission of 0 against IB's.
     const config = liveConfig(work, {
       ibkr: { port: gateway.port, commission: 'zero' },
@@ -53,25 +82,11 @@ describe('ets live when IB sends commission reports after the fills are booked',
     // the commission a second time.
     expect(log.map((l) => l.msg ?? '').filter((m) => m.startsWith("our book differs from IB's"))).toEqual([]);
 
-    const executions = executionsOf(gateway, 11);
-    expect(executions.length).toBeGreaterThanOrEqual(late.length);
-    const path = writeConfig(work, config, 'journal.yaml');
-    const fills = await runCliAsync(['journal', 'fills', '--config', path, '--format', 'json'], work.dir);
-    expect(fills.status, fills.stderr).toBe(0);
-    const booked = new Map(
-      (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
-    );
-    // `ets journal` prints figures to six decimals.
-    const reported = new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]));
-    expect(reported).toEqual(booked);
+    expect(executionsOf(gateway, 11).length).toBeGreaterThanOrEqual(late.length);
+    const reported = await expectJournalAsGateway(work, gateway, config);
     // fills.csv too: the rows streamed with the estimate are rewritten with IB's figures as the session ends.
     const files = readCsv(join(work.results, 'fills.csv'));
     expect(new Map(files.map((f) => [f.exec_id, Number(Number(f.commission).toFixed(6))]))).toEqual(reported);
-
-    const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
-    expect(equity.status, equity.stderr).toBe(0);
-    const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
-    expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
   });
 });
 
@@ -101,7 +116,7 @@ describe('ets live restarted after a crash left fills booked with the estimate',
   };
 
   it("corrects them with IB's reports, which the restart's reconciliation brings", async () => {
-    const end = formatTime(gateway.calendar.dayAt(gateway.calendar.size - 1)! * MS_PER_DAY + 16 * 3_600_000);
+    const end = lastClose(gateway);
     const journal = join(work.dir, 'journal.sqlite');
     const config = liveConfig(work, {
       ibkr: { port: gateway.port, commission: 'zero' },
@@ -121,17 +136,6 @@ describe('ets live restarted after a crash left fills booked with the estimate',
     expect(second.stderr).toBe('');
     expect(second.status).toBe(0);
     expect(estimatedIn(journal)).toBe(0);
-
-    const path = writeConfig(work, config, 'journal.yaml');
-    const fills = await runCliAsync(['journal', 'fills', '--config', path, '--format', 'json'], work.dir);
-    expect(fills.status, fills.stderr).toBe(0);
-    const booked = new Map(
-      (JSON.parse(fills.stdout) as { exec_id: string; commission: number }[]).map((f) => [f.exec_id, f.commission]),
-    );
-    const executions = executionsOf(gateway, 11);
-    expect(new Map(executions.map((e) => [e.execId, Number(e.commission.toFixed(6))]))).toEqual(booked);
-    const equity = await runCliAsync(['journal', 'equity', '--config', path, '--format', 'json'], work.dir);
-    const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
-    expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
+    await expectJournalAsGateway(work, gateway, config);
   });
 });
