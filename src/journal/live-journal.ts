@@ -5,6 +5,7 @@ import type { Fill } from '../domain/fill.js';
 import { fillRow, tradeRow } from '../performance/report-rows.js';
 import { FILLS_HEADER, reportFiles, TRADES_HEADER } from '../performance/report-writer.js';
 import type { Portfolio } from '../portfolio/portfolio.js';
+import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { CrashPoint } from './crash-points.js';
 import { positionsOf, journalEngine } from './journal-observer.js';
 import { journaledFills, journaledTrades } from './journal-queries.js';
@@ -107,22 +108,25 @@ export class LiveJournal {
    * just before the process died may not have reached the files. trades.csv stays as it is when the journal lacks
    * earlier sessions' trades (one written by a version before it kept them).
    */
-  rewriteResults(resultsDirectory: string): void {
+  rewriteResults(resultsDirectory: string): TradeRecord[] | null {
     mkdirSync(resultsDirectory, { recursive: true });
     const files = reportFiles(resultsDirectory);
     replaceLines(files.fills, [FILLS_HEADER, ...journaledFills(this.journal.db).map(fillRow)]);
     const trades = journaledTrades(this.journal.db);
     if (trades !== null) replaceLines(files.trades, [TRADES_HEADER, ...trades.map(tradeRow)]);
+    return trades;
   }
 
   /**
    * As the session ends, its results closed: fills booked with the estimate and corrected later in the session get
-   * IB's commission in fills.csv too (a row cannot change once streamed), as a restart would write them.
+   * IB's commission in fills.csv too (a row cannot change once streamed), as a restart would write them, and so do
+   * the trades they closed in trades.csv. Returns the trades written, for the metrics to follow them; null when
+   * nothing was corrected or trades.csv stays as it is.
    */
-  settleResults(resultsDirectory: string): void {
-    if (!this.corrected) return;
+  settleResults(resultsDirectory: string): TradeRecord[] | null {
+    if (!this.corrected) return null;
     this.journal.flush();
-    this.rewriteResults(resultsDirectory);
+    return this.rewriteResults(resultsDirectory);
   }
 
   /**

@@ -528,8 +528,10 @@ export class LiveNode implements LiveView {
     pacer.cancelQueued(new Error('the session is ending'));
     // The last fills' commission reports, or their estimates, belong in this session's results.
     await execution.settleCommissions(2 * config.live.commission_wait_seconds * 1000);
-    const metrics = results.close(kernel.portfolio.openPositionCount);
-    settings.journal?.settleResults(settings.resultsDirectory);
+    const open = kernel.portfolio.openPositionCount;
+    let metrics = results.close(open);
+    const settled = settings.journal?.settleResults(settings.resultsDirectory) ?? null;
+    if (settled !== null) metrics = results.settleTrades(settled, open);
     const working = execution.workingOrders();
     if (working.length > 0) {
       logger.info(

@@ -69,7 +69,7 @@ export class LiveResults {
   private readonly riskFile: LineFile;
   private readonly recorder: EquityRecorder;
   private readonly shares: LiveStrategyShares | undefined;
-  private readonly trades: TradeRecord[] = [];
+  private trades: TradeRecord[] = [];
   /** The closed trades of the earlier sessions these results continue: trades.csv's rows when this one started. */
   readonly continued: readonly TradeRecord[];
   private fillCount = 0;
@@ -179,6 +179,15 @@ export class LiveResults {
     for (const file of [this.equityFile, this.fillsFile, this.tradesFile, this.ordersFile, this.riskFile]) file.close();
     this.shares?.write();
     return metrics;
+  }
+
+  /**
+   * After the session's trades.csv was rewritten from the journal (commission reports that came after their fills
+   * were booked corrected some trades): daily.csv and metrics.json again, from the same trades as the file.
+   */
+  settleTrades(trades: readonly TradeRecord[], openPositions: number): PerformanceMetrics {
+    this.trades = [...trades];
+    return this.writeSummaries(openPositions);
   }
 
   private writeSummaries(openPositions: number): PerformanceMetrics {

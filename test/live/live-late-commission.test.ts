@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
+import { formatTime, MS_PER_DAY, parseTime } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
+import type { PerformanceMetrics } from '../../src/performance/metrics.js';
+import { TradeTally } from '../../src/performance/trade-tally.js';
+import type { TradeRecord } from '../../src/portfolio/trade-record.js';
 import { runCliAsync } from '../support/run-cli.js';
 import {
   executionsOf,
@@ -44,6 +47,23 @@ async function expectJournalAsGateway(
   const last = (JSON.parse(equity.stdout) as { cash: number }[]).at(-1)!;
   expect(last.cash).toBeCloseTo(gateway.broker.snapshot().account.cash, 6);
   return reported;
+}
+
+/**
+ * metrics.json counts the closed trades as trades.csv has them (IB's commissions, once corrected): each position's
+ * closing executions as one round trip.
+ */
+function expectMetricsAsTrades(results: string): void {
+  const rows = readCsv(join(results, 'trades.csv'));
+  const tally = TradeTally.of(
+    rows.map((t) => ({ ...t, entryTime: parseTime(t.entry_time!), pnl: Number(t.pnl) }) as unknown as TradeRecord),
+  );
+  const metrics = JSON.parse(readFileSync(join(results, 'metrics.json'), 'utf8')) as PerformanceMetrics;
+  expect(rows.length).toBeGreaterThan(0);
+  expect(metrics.trades).toBe(tally.count);
+  expect(metrics.win_rate).toBe(tally.wins / tally.count);
+  expect((metrics.average_win ?? 0) * tally.wins).toBeCloseTo(tally.grossProfit, 6);
+  expect(-(metrics.average_loss ?? 0) * tally.losses).toBeCloseTo(tally.grossLoss, 6);
 }
 
 describe('ets live when IB sends commission reports after the fills are booked', () => {
@@ -87,6 +107,8 @@ describe('ets live when IB sends commission reports after the fills are booked',
     // fills.csv too: the rows streamed with the estimate are rewritten with IB's figures as the session ends.
     const files = readCsv(join(work.results, 'fills.csv'));
     expect(new Map(files.map((f) => [f.exec_id, Number(Number(f.commission).toFixed(6))]))).toEqual(reported);
+    // trades.csv and metrics.json too: the trades those fills closed carry IB's commission.
+    expectMetricsAsTrades(work.results);
   });
 });
 
@@ -137,5 +159,6 @@ describe('ets live restarted after a crash left fills booked with the estimate',
     expect(second.status).toBe(0);
     expect(estimatedIn(journal)).toBe(0);
     await expectJournalAsGateway(work, gateway, config);
+    expectMetricsAsTrades(work.results);
   });
 });
