@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatTime, MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import type { PerformanceMetrics } from '../../src/performance/metrics.js';
 import { TradeTally } from '../../src/performance/trade-tally.js';
-import type { TradeRecord } from '../../src/portfolio/trade-record.js';
+import { readTrades } from '../../src/report/results-files.js';
 import { runCliAsync } from '../support/run-cli.js';
 import {
   executionsOf,
@@ -54,12 +54,10 @@ async function expectJournalAsGateway(
  * closing executions as one round trip.
  */
 function expectMetricsAsTrades(results: string): void {
-  const rows = readCsv(join(results, 'trades.csv'));
-  const tally = TradeTally.of(
-    rows.map((t) => ({ ...t, entryTime: parseTime(t.entry_time!), pnl: Number(t.pnl) }) as unknown as TradeRecord),
-  );
+  const trades = readTrades(join(results, 'trades.csv'));
+  const tally = TradeTally.of(trades);
   const metrics = JSON.parse(readFileSync(join(results, 'metrics.json'), 'utf8')) as PerformanceMetrics;
-  expect(rows.length).toBeGreaterThan(0);
+  expect(trades.length).toBeGreaterThan(0);
   expect(metrics.trades).toBe(tally.count);
   expect(metrics.win_rate).toBe(tally.wins / tally.count);
   expect((metrics.average_win ?? 0) * tally.wins).toBeCloseTo(tally.grossProfit, 6);
