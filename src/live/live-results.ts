@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OrderEvent } from '../domain/events.js';
+import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import { formatTime, parseTime } from '../domain/time.js';
 import { formatDecimal } from '../performance/decimal-format.js';
@@ -150,6 +150,11 @@ export class LiveResults {
     this.trades.push(trade);
     this.tradesFile.line(tradeRow(trade));
     this.shares?.trade(trade);
+  }
+
+  /** A late commission report corrected a fill: strategies.csv follows (fills.csv and trades.csv at the end). */
+  commissionCorrected(event: CommissionCorrectedEvent): void {
+    this.shares?.correct(event);
   }
 
   order(event: OrderEvent): void {

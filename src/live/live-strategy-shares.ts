@@ -1,4 +1,5 @@
 import { renameSync } from 'node:fs';
+import type { CommissionCorrectedEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Logger } from '../logging/logger.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
@@ -33,6 +34,9 @@ export interface LiveStrategySharesOptions {
 export class LiveStrategyShares {
   private readonly fills: Fill[] = [];
   private readonly trades: TradeRecord[] = [];
+  /** The trade each execution closed (its place in `trades`): a trade follows the fill that closed it. */
+  private readonly closedBy = new Map<string, number>();
+  private lastExecId: string | undefined;
   private dirty = false;
   private warned = false;
   /** What the positions held when the session started were worth then: their P&L here is what they made since. */
@@ -45,11 +49,31 @@ export class LiveStrategyShares {
 
   fill(fill: Fill): void {
     this.fills.push(fill);
+    this.lastExecId = fill.execId;
     this.dirty = true;
   }
 
   trade(trade: TradeRecord): void {
+    if (this.lastExecId !== undefined) this.closedBy.set(this.lastExecId, this.trades.length);
     this.trades.push(trade);
+    this.dirty = true;
+  }
+
+  /**
+   * IB's commission for a fill of this session booked with the estimate: the fill takes it, and the trade it closed
+   * the difference for the shares it closed (as the journal's row does). Written with the file's next rewrite.
+   */
+  correct(event: CommissionCorrectedEvent): void {
+    const at = this.fills.findIndex((f) => f.execId === event.execId);
+    if (at < 0) return;
+    const fill = this.fills[at]!;
+    this.fills[at] = { ...fill, commission: event.commission };
+    const closed = this.closedBy.get(event.execId);
+    if (closed !== undefined) {
+      const trade = this.trades[closed]!;
+      const share = ((event.commission - event.estimate) * Math.abs(trade.quantity)) / fill.quantity;
+      this.trades[closed] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
+    }
     this.dirty = true;
   }
 

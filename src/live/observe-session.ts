@@ -79,6 +79,11 @@ export function observeSession(
         );
       });
     },
+    onCommissionCorrected(event) {
+      results.afterTurn.run(() => {
+        results.commissionCorrected(event);
+      });
+    },
     onTrade(trade) {
       results.afterTurn.run(() => {
         results.trade(trade);

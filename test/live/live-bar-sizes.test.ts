@@ -229,6 +229,26 @@ describe('ets live with strategies on different bar sizes in one session, on the
     expectSharesAddUp(work.results);
   }, 90_000);
 
+  it("gives strategies.csv IB's commissions when the reports come after the fills are booked", async () => {
+    // Every report comes 700 ms after its execution, past the node's wait of 400 ms: each fill is booked with the
+    // estimate (zero) and corrected when its report comes.
+    gateway = await startTestGateway(work, { chaos: 'commission:700ms@0+1h' });
+    const { config } = threeSizes(gateway.port);
+    Object.assign(config.ibkr as object, { commission: 'zero' });
+    Object.assign(config.live as object, { commission_wait_seconds: 0.4 });
+    const end = dayNumber(gateway.replayStart) * MS_PER_DAY + 16 * 3_600_000;
+    const run = await runLive(work, config, ['--until', formatTime(end)]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(work.logs, 'ets.log'), 'utf8')).toContain(
+      'IB commission report arrived after the fill was booked',
+    );
+    // fills.csv and trades.csv have IB's figures (rewritten as the session ended); strategies.csv adds up to them.
+    expect(readCsv(join(work.results, 'fills.csv')).every((f) => Number(f.commission) > 0)).toBe(true);
+    const shares = expectSharesAddUp(work.results);
+    expect(Number(shares.at(-1)!.trades)).toBeGreaterThan(0);
+  }, 90_000);
+
   it('leaves a strategies.csv that adds up to the fills and trades written when the session is killed', async () => {
     gateway = await startTestGateway(work);
     const { config } = threeSizes(gateway.port);
