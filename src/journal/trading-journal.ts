@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
-import type { TradeRecord } from '../portfolio/trade-record.js';
+import { closedShare, type TradeRecord } from '../portfolio/trade-record.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
@@ -212,7 +212,7 @@ export class TradingJournal {
         setCommission.run(event.commission, event.execId);
         const trade = closedBy.get(event.execId) as { closed: number; filled: number } | undefined;
         if (trade !== undefined) {
-          const share = ((event.commission - event.estimate) * trade.closed) / trade.filled;
+          const share = closedShare(event.commission - event.estimate, trade.closed, trade.filled);
           correctTrade.run({ share, execId: event.execId });
         }
         this.positionRow(event.time, position, 'commission');

@@ -3,7 +3,7 @@ import type { CommissionCorrectedEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Logger } from '../logging/logger.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
-import type { TradeRecord } from '../portfolio/trade-record.js';
+import { closedShare, type TradeRecord } from '../portfolio/trade-record.js';
 import type { LiveStrategy } from './live-strategy.js';
 
 /** A strategy of the session and the symbols it trades. */
@@ -71,7 +71,7 @@ export class LiveStrategyShares {
     const closed = this.closedBy.get(event.execId);
     if (closed !== undefined) {
       const trade = this.trades[closed]!;
-      const share = ((event.commission - event.estimate) * Math.abs(trade.quantity)) / fill.quantity;
+      const share = closedShare(event.commission - event.estimate, trade.quantity, fill.quantity);
       this.trades[closed] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
     }
     this.dirty = true;

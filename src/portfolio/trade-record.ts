@@ -16,3 +16,11 @@ export interface TradeRecord {
   readonly pnl: number;
   readonly commission: number;
 }
+
+/**
+ * What a trade takes of a correction to the commission of the fill that closed it: the share of the fill's quantity
+ * it closed, as the portfolio splits an exit's commission.
+ */
+export function closedShare(correction: number, tradeQuantity: number, fillQuantity: number): number {
+  return (correction * Math.abs(tradeQuantity)) / fillQuantity;
+}
