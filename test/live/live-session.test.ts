@@ -120,7 +120,6 @@ describe.each(DATA_SETS)(
           time: number;
           equity: number;
         };
-        expect(formatTime(last.time)).toBe(dataEnd(gateway));
         // Its rows go forward in time, as equity.csv's do: the warm-up's history of one symbol after another adds
         // no rows back in time.
         const times = journal.prepare('SELECT time FROM equity ORDER BY id').pluck().all() as number[];
@@ -135,6 +134,9 @@ describe.each(DATA_SETS)(
         };
         expect(stopped.stop_reason).toBe(`passed the end time ${dataEnd(gateway)}`);
         expect(stopped.stopped_at).toBeGreaterThanOrEqual(parseTime(dataEnd(gateway)));
+        // The session stops at the first tick past --until, which the replay's speed puts minutes of exchange time
+        // later on a busy machine: the journal's equity ends when the session stopped.
+        expect(last.time).toBe(stopped.stopped_at);
       } finally {
         journal.close();
       }
