@@ -65,6 +65,9 @@ function partialFiles(files: ReportFiles) {
   };
 }
 
+/** Above this many symbols the report reads the traded symbols' bars again instead of gathering every symbol's. */
+const BARS_AT_END_SYMBOLS = 20;
+
 /** Names of the files a run writes besides the report's, to check the output directory for. */
 export const PARTIAL_FILE_NAMES = Object.values(partialFiles(reportFiles('.'))).map((path) => basename(path));
 
@@ -145,7 +148,10 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     throw error;
   }
   const equityCsv = new EquityCsvWriter(partial.equity);
-  const report = new ReportCollector();
+  // Gathering every symbol's candles as the bars pass costs about as much as reading the bars again; with many
+  // symbols (most of which never trade) the report reads again only the traded symbols' bars once the run is done.
+  const barsAtEnd = symbols.length > BARS_AT_END_SYMBOLS;
+  const report = new ReportCollector({ barsAtEnd });
   let records: RecordCsvWriter | null = null;
   let result: BacktestResult;
   try {
@@ -161,7 +167,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
         equitySink: equityCsv,
         equityRows: config.backtest.equity_rows,
         volatility,
-        onSlice: candleTap(report),
+        ...(!barsAtEnd && { onSlice: candleTap(report) }),
         ...(records === null ? {} : { records: recordTap(report, records) }),
         ...(options.strategy === undefined ? {} : { strategy: options.strategy }),
         ...(assignments === undefined ? {} : { strategies: assignments }),

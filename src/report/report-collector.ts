@@ -44,12 +44,20 @@ export class ReportCollector {
   private fineHeld = 0;
   private readonly slots: SymbolCandles[] = [];
   private untradedKeepFine = true;
+  private barsRead = false;
 
   /**
    * `candlesPerSymbol`: each chart's share of the candles, instead of the budget shared out over the symbols;
-   * `fineBudget`: instead of FINE_BUDGET.
+   * `fineBudget`: instead of FINE_BUDGET; `barsAtEnd`: no bars come during the run, the traded symbols' bars are
+   * read again by `panels` (see backtest-job).
    */
-  constructor(private readonly options: { readonly candlesPerSymbol?: number; readonly fineBudget?: number } = {}) {
+  constructor(
+    private readonly options: {
+      readonly candlesPerSymbol?: number;
+      readonly fineBudget?: number;
+      readonly barsAtEnd?: boolean;
+    } = {},
+  ) {
     this.cap = options.candlesPerSymbol ?? share(1);
   }
 
@@ -146,6 +154,18 @@ export class ReportCollector {
    * `reload` streams a symbol's bars again, for a chart whose bars or days were only counted (see FINE_BUDGET).
    */
   panels(reload?: BarReader): PricePanel[] {
+    if (this.options.barsAtEnd === true && reload !== undefined && !this.barsRead) {
+      this.barsRead = true;
+      // The traded symbols' bars through the same path as during a run, with the cap the run would have ended on.
+      for (const symbol of this.tradedSymbols()) {
+        const chart = this.chart(symbol);
+        const keys = new PeriodKeys();
+        reload(symbol, (bar) => {
+          keys.set(bar.time);
+          chart.add(keys, bar, this.cap);
+        });
+      }
+    }
     const drawn = this.tradedSymbols()
       .map((symbol) => this.charts.get(symbol))
       .filter((chart) => chart !== undefined && chart.length > 0) as SymbolCandles[];

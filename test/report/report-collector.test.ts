@@ -154,7 +154,10 @@ function recordsAt(bars: Bars, picks: readonly number[]): { fills: FillRow[]; or
   return { fills, orders };
 }
 
-/** Feeds a collector as a run does: bars and records interleaved in time order, records after their slice's bars. */
+/**
+ * Feeds a collector as a run does: bars and records interleaved in time order, records after their slice's bars
+ * (records alone with `barsAtEnd`: the bars come again through `panels`).
+ */
 function collect(
   bars: Bars,
   fills: readonly FillRow[],
@@ -165,8 +168,10 @@ function collect(
   let f = 0;
   let o = 0;
   bars.time.forEach((t, i) => {
-    collector.slice(t);
-    collector.bar(barOf(bars, i));
+    if (options?.barsAtEnd !== true) {
+      collector.slice(t);
+      collector.bar(barOf(bars, i));
+    }
     for (; o < orders.length && orders[o]!.time <= t; o++) {
       const r = orders[o]!;
       collector.order(r.time, r.symbol, r.purpose, r.limitPrice, r.stopPrice);
@@ -197,11 +202,11 @@ describe('ReportCollector', () => {
         fc.integer({ min: 1, max: 300 }),
         fc.array(fc.nat(), { maxLength: 60 }),
         fc.constantFrom(0, 5, 100_000),
-        (bars, maxCandles, picks, fineBudget) => {
+        fc.boolean(),
+        (bars, maxCandles, picks, fineBudget, barsAtEnd) => {
           const { fills, orders } = recordsAt(bars, picks);
-          const panel = collect(bars, fills, orders, { candlesPerSymbol: maxCandles, fineBudget }).panels(
-            reload(bars),
-          )[0]!;
+          const options = { candlesPerSymbol: maxCandles, fineBudget, barsAtEnd };
+          const panel = collect(bars, fills, orders, options).panels(reload(bars))[0]!;
           const expected = referenceCandles(bars, maxCandles);
           expect(panel.period).toBe(expected.period);
           expect({ t: panel.time, o: panel.open, h: panel.high, l: panel.low, c: panel.close }).toEqual({
