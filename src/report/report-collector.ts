@@ -44,7 +44,6 @@ export class ReportCollector {
   private fineHeld = 0;
   private readonly slots: SymbolCandles[] = [];
   private untradedKeepFine = true;
-  private barsRead = false;
 
   /**
    * `candlesPerSymbol`: each chart's share of the candles, instead of the budget shared out over the symbols;
@@ -154,11 +153,12 @@ export class ReportCollector {
    * `reload` streams a symbol's bars again, for a chart whose bars or days were only counted (see FINE_BUDGET).
    */
   panels(reload?: BarReader): PricePanel[] {
-    if (this.options.barsAtEnd === true && reload !== undefined && !this.barsRead) {
-      this.barsRead = true;
-      // The traded symbols' bars through the same path as during a run, with the cap the run would have ended on.
+    if (this.options.barsAtEnd === true && reload !== undefined) {
+      // The traded symbols' bars through the same path as during a run, with the cap the run would have ended on
+      // (once: a chart that holds bars has had them).
       for (const symbol of this.tradedSymbols()) {
         const chart = this.chart(symbol);
+        if (chart.length > 0) continue;
         const keys = new PeriodKeys();
         reload(symbol, (bar) => {
           keys.set(bar.time);
