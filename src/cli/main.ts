@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: it changes how the process allocates memory from here on (see the module).
+import './keep-freed-memory.js';
 import { Command, CommanderError } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
 import { programVersion } from '../journal/session-identity.js';
