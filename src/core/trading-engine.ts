@@ -18,7 +18,8 @@ import { EventQueue } from './event-queue.js';
 export interface EnginePortfolio<Trade> {
   markPrice(symbol: string, price: number): void;
   applyFill(fill: Fill): readonly Trade[];
-  correctCommission(symbol: string, side: OrderSide, delta: number): void;
+  /** True when the position the fill opened or added to is still held and took the difference. */
+  correctCommission(symbol: string, side: OrderSide, delta: number, fillTime: number, execId: string): boolean;
 }
 
 /** Turns advice into orders under the risk rules, and follows the orders it placed. */
@@ -40,8 +41,11 @@ export interface EngineObserver<Trade> {
   /** Every event, in dispatch order: for journals and logs. */
   onEvent?(event: EngineEvent): void;
   onFill?(fill: Fill): void;
-  /** A fill's commission corrected, once the portfolio has booked the difference. */
-  onCommissionCorrected?(event: CommissionCorrectedEvent): void;
+  /**
+   * A fill's commission corrected, once the portfolio has booked the difference; `held`: the fill's position is still
+   * open and took it (else the trades that closed that position are to take it).
+   */
+  onCommissionCorrected?(event: CommissionCorrectedEvent, held: boolean): void;
   /** An order (with its bracket children) just handed to the execution client. */
   onOrder?(event: OrderEvent): void;
   onSignalRejected?(event: SignalRejectedEvent): void;
@@ -63,7 +67,7 @@ export class TradingEngine<Trade> {
   // Observers by hook, so that the bar path pays nothing for hooks nobody registered.
   private readonly onEvent: ((event: EngineEvent) => void)[] = [];
   private readonly onFill: ((fill: Fill) => void)[] = [];
-  private readonly onCommissionCorrected: ((event: CommissionCorrectedEvent) => void)[] = [];
+  private readonly onCommissionCorrected: ((event: CommissionCorrectedEvent, held: boolean) => void)[] = [];
   private readonly onOrder: ((event: OrderEvent) => void)[] = [];
   private readonly onSignalRejected: ((event: SignalRejectedEvent) => void)[] = [];
   private readonly onTrade: ((trade: Trade) => void)[] = [];
@@ -150,10 +154,12 @@ export class TradingEngine<Trade> {
         this.applyFill(event.fill);
         for (const routed of this.router.onEvent(event)) this.queue.push(routed);
         return;
-      case 'commission_corrected':
-        this.portfolio.correctCommission(event.symbol, event.side, event.commission - event.estimate);
-        for (const observe of this.onCommissionCorrected) observe(event);
+      case 'commission_corrected': {
+        const delta = event.commission - event.estimate;
+        const held = this.portfolio.correctCommission(event.symbol, event.side, delta, event.fillTime, event.execId);
+        for (const observe of this.onCommissionCorrected) observe(event, held);
         return;
+      }
       case 'order_cancelled':
       case 'order_failed':
         for (const routed of this.router.onEvent(event)) this.queue.push(routed);

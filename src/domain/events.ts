@@ -66,6 +66,8 @@ export interface CommissionCorrectedEvent {
   readonly orderId: number;
   readonly symbol: string;
   readonly side: OrderSide;
+  /** When the fill itself happened: which position it opened or added to, should that have closed since. */
+  readonly fillTime: number;
   /** The venue's commission, and the estimate the fill was booked with. */
   readonly commission: number;
   readonly estimate: number;

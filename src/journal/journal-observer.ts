@@ -150,8 +150,8 @@ export function journalEngine(
     onTrade(trade) {
       journal.trade(execId, trade);
     },
-    onCommissionCorrected(event) {
-      journal.commission(event, positionOf(portfolio, event.symbol), portfolio.cash, portfolio.settledCash);
+    onCommissionCorrected(event, held) {
+      journal.commission(event, positionOf(portfolio, event.symbol), portfolio.cash, portfolio.settledCash, held);
     },
   });
   return {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
-import { closedShare, type TradeRecord } from '../portfolio/trade-record.js';
+import { closedShare, positionShares, type TradeRecord, type TradeSpan } from '../portfolio/trade-record.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
@@ -103,6 +103,7 @@ export class TradingJournal {
     position: JournalPosition,
     cash: number,
     settled: number,
+    held: boolean,
   ) => void;
   private readonly bookTx: (
     time: number,
@@ -207,13 +208,24 @@ export class TradingJournal {
       `SELECT abs(t.quantity) AS closed, e.quantity AS filled FROM trades t JOIN executions e USING (exec_id)
        WHERE t.exec_id = ?`,
     );
+    const closedSince = db.prepare(
+      `SELECT exec_id AS execId, symbol, entry_time AS entryTime, exit_time AS exitTime, quantity FROM trades
+       WHERE symbol = ? AND exit_time >= ? AND entry_time IS NOT NULL ORDER BY id`,
+    );
     this.commissionTx = db.transaction(
-      (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number) => {
+      (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number, held: boolean) => {
         setCommission.run(event.commission, event.execId);
-        const trade = closedBy.get(event.execId) as { closed: number; filled: number } | undefined;
-        if (trade !== undefined) {
-          const share = closedShare(event.commission - event.estimate, trade.closed, trade.filled);
-          correctTrade.run({ share, execId: event.execId });
+        const correction = event.commission - event.estimate;
+        const closed = closedBy.get(event.execId) as { closed: number; filled: number } | undefined;
+        const closing = closed === undefined ? 0 : closedShare(correction, closed.closed, closed.filled);
+        if (closed !== undefined) correctTrade.run({ share: closing, execId: event.execId });
+        if (!held && (closed === undefined || closed.closed < closed.filled)) {
+          // The shares the fill opened, of a position that has closed since: the trades that closed it take them.
+          const trades = closedSince.all(event.symbol, event.fillTime) as (TradeSpan & { execId: string })[];
+          const fill = { symbol: event.symbol, side: event.side, time: event.fillTime };
+          for (const { index, share } of positionShares(trades, fill, correction - closing)) {
+            correctTrade.run({ share, execId: trades[index]!.execId });
+          }
         }
         this.positionRow(event.time, position, 'commission');
         this.insertCash.run(this.sessionId, event.time, cash, settled, 'commission');
@@ -374,11 +386,19 @@ export class TradingJournal {
 
   /**
    * The venue's commission of an execution journaled with the estimate, with the book it left: the execution's row
-   * takes the venue's figure, so that a restart's book and the executions agree.
+   * takes the venue's figure, so that a restart's book and the executions agree, and the trades take the difference:
+   * the one the execution closed for the shares it closed, or, when it opened or added to a position that has closed
+   * since (`held` false: the portfolio's open position did not take it), those that closed that position.
    */
-  commission(event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settledCash: number): void {
+  commission(
+    event: CommissionCorrectedEvent,
+    position: JournalPosition,
+    cash: number,
+    settledCash: number,
+    held: boolean,
+  ): void {
     this.later(() => {
-      this.commissionTx(event, position, cash, settledCash);
+      this.commissionTx(event, position, cash, settledCash, held);
     });
   }
 

@@ -152,9 +152,12 @@ export class LiveResults {
     this.shares?.trade(trade);
   }
 
-  /** A late commission report corrected a fill: strategies.csv follows (fills.csv and trades.csv at the end). */
-  commissionCorrected(event: CommissionCorrectedEvent): void {
-    this.shares?.correct(event);
+  /**
+   * A late commission report corrected a fill (`held`: its position is still open and took it): strategies.csv
+   * follows (fills.csv and trades.csv at the end).
+   */
+  commissionCorrected(event: CommissionCorrectedEvent, held: boolean): void {
+    this.shares?.correct(event, held);
   }
 
   order(event: OrderEvent): void {

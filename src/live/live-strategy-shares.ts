@@ -3,7 +3,7 @@ import type { CommissionCorrectedEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Logger } from '../logging/logger.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
-import { closedShare, type TradeRecord } from '../portfolio/trade-record.js';
+import { closedShare, positionShares, type TradeRecord } from '../portfolio/trade-record.js';
 import type { LiveStrategy } from './live-strategy.js';
 
 /** A strategy of the session and the symbols it trades. */
@@ -60,21 +60,30 @@ export class LiveStrategyShares {
   }
 
   /**
-   * IB's commission for a fill of this session booked with the estimate: the fill takes it, and the trade it closed
-   * the difference for the shares it closed (as the journal's row does). Written with the file's next rewrite.
+   * IB's commission for a fill of this session booked with the estimate: the fill takes it, and the trades the
+   * difference as the journal's rows do — the one the fill closed for the shares it closed, or, when it opened or
+   * added to a position that has closed since (`held` false), those that closed it. Written with the next rewrite.
    */
-  correct(event: CommissionCorrectedEvent): void {
+  correct(event: CommissionCorrectedEvent, held: boolean): void {
     const at = this.fills.findIndex((f) => f.execId === event.execId);
     if (at < 0) return;
     const fill = this.fills[at]!;
     this.fills[at] = { ...fill, commission: event.commission };
-    const closed = this.closedBy.get(event.execId);
-    if (closed !== undefined) {
-      const trade = this.trades[closed]!;
-      const share = closedShare(event.commission - event.estimate, trade.quantity, fill.quantity);
-      this.trades[closed] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
+    const correction = event.commission - event.estimate;
+    const closedAt = this.closedBy.get(event.execId);
+    const closedQuantity = closedAt === undefined ? 0 : Math.abs(this.trades[closedAt]!.quantity);
+    const closing = closedShare(correction, closedQuantity, fill.quantity);
+    if (closedAt !== undefined) this.takeShare(closedAt, closing);
+    if (!held && closedQuantity < fill.quantity) {
+      for (const { index, share } of positionShares(this.trades, fill, correction - closing))
+        this.takeShare(index, share);
     }
     this.dirty = true;
+  }
+
+  private takeShare(index: number, share: number): void {
+    const trade = this.trades[index]!;
+    this.trades[index] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
   }
 
   /** fills.csv or trades.csv got their lines: the file follows them at once, when they brought anything new. */

@@ -79,9 +79,9 @@ export function observeSession(
         );
       });
     },
-    onCommissionCorrected(event) {
+    onCommissionCorrected(event, held) {
       results.afterTurn.run(() => {
-        results.commissionCorrected(event);
+        results.commissionCorrected(event, held);
       });
     },
     onTrade(trade) {

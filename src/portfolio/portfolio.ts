@@ -22,6 +22,12 @@ interface PositionState {
   realisedPnl: number;
   /** Entry commissions not yet attributed to a closed trade. */
   entryCommission: number;
+  /**
+   * The execution that opened the position by closing the opposite one and going past it, and the share of its
+   * quantity it opened ('' and 1 otherwise): a correction of its commission is the position's for that share only.
+   */
+  flipExecId: string;
+  flipShare: number;
 }
 
 const NO_TRADES: readonly TradeRecord[] = Object.freeze([]);
@@ -198,7 +204,11 @@ export class Portfolio implements AccountView {
         this.openCount--;
       }
       const flipped = quantity - closing;
-      if (flipped > 0) this.addToPosition(state, sign * flipped, price, commission - exitCommission, fill.time);
+      if (flipped > 0) {
+        this.addToPosition(state, sign * flipped, price, commission - exitCommission, fill.time);
+        state.flipExecId = fill.execId;
+        state.flipShare = flipped / quantity;
+      }
     }
 
     state.lastPrice = price;
@@ -210,17 +220,24 @@ export class Portfolio implements AccountView {
   }
 
   /**
-   * A fill's commission turned out `delta` more (or, negative, less) than it was booked with: paid from (refunded to)
-   * settled cash, and counted in the commissions. While the fill's position is still held, the entry commission of
-   * its shares takes the difference, so the trade that closes them carries it; a trade already closed keeps its row.
+   * A fill's commission (the fill at `fillTime`) turned out `delta` more (or, negative, less) than it was booked with:
+   * paid from (refunded to) settled cash, and counted in the commissions. While the position the fill opened or added
+   * to is still held, the entry commission of its shares takes the difference, so the trade that closes them carries
+   * it (of a fill that also closed the opposite position, the share of its quantity that opened this one: the rest
+   * is the closed trade's), and this returns true; once that position has closed (even if another has opened since)
+   * it returns false and the trades that closed it are the caller's to correct (`positionShares`).
    */
-  correctCommission(symbol: string, side: OrderSide, delta: number): void {
+  correctCommission(symbol: string, side: OrderSide, delta: number, fillTime: number, execId: string): boolean {
     this.ledger.pay(delta);
     this.commissionSum += delta;
     const state = this.states.get(symbol);
-    if (state !== undefined && state.quantity !== 0 && Math.sign(state.quantity) === sideSign(side)) {
-      state.entryCommission += delta;
-    }
+    const held =
+      state !== undefined &&
+      state.quantity !== 0 &&
+      Math.sign(state.quantity) === sideSign(side) &&
+      !(state.openedAt > fillTime);
+    if (held) state.entryCommission += state.flipExecId === execId ? delta * state.flipShare : delta;
+    return held;
   }
 
   /**
@@ -257,6 +274,8 @@ export class Portfolio implements AccountView {
       this.openCount++;
       state.openedAt = time;
       state.entryCommission = 0;
+      state.flipExecId = '';
+      state.flipShare = 1;
     } else if (state.quantity !== 0 && quantity === 0) {
       this.openCount--;
       this.resetFlat(state);
@@ -319,6 +338,8 @@ export class Portfolio implements AccountView {
       state.averageCost = price;
       state.openedAt = time;
       state.entryCommission = 0;
+      state.flipExecId = '';
+      state.flipShare = 1;
       this.openCount++;
     } else {
       const added = Math.abs(signedQuantity);
@@ -362,6 +383,8 @@ function newState(symbol: string, price: number): PositionState {
     openedAt: Number.NaN,
     realisedPnl: 0,
     entryCommission: 0,
+    flipExecId: '',
+    flipShare: 1,
   };
 }
 

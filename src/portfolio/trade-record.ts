@@ -1,3 +1,5 @@
+import { sideSign, type OrderSide } from '../domain/order.js';
+
 /**
  * One closed (part of a) position: produced by every fill that reduces a position.
  *
@@ -23,4 +25,37 @@ export interface TradeRecord {
  */
 export function closedShare(correction: number, tradeQuantity: number, fillQuantity: number): number {
   return (correction * Math.abs(tradeQuantity)) / fillQuantity;
+}
+
+/** A closed trade as `positionShares` reads it. */
+export type TradeSpan = Pick<TradeRecord, 'symbol' | 'entryTime' | 'exitTime' | 'quantity'>;
+
+/**
+ * Where a correction to the commission of a fill that opened or added to a position goes once that position has
+ * closed: to the trades that closed it after the fill, in proportion to the shares each closed — as the entry
+ * commissions pooled in the position would have gone had the fill been booked with its commission. The position is
+ * the fill's symbol and direction with the latest entry time at or before the fill (a trade's entry time is when its
+ * position opened). Returns each such trade's place in `trades` and its share; none when no trade closed it.
+ */
+export function positionShares(
+  trades: readonly TradeSpan[],
+  fill: { readonly symbol: string; readonly side: OrderSide; readonly time: number },
+  correction: number,
+): { index: number; share: number }[] {
+  const direction = sideSign(fill.side);
+  const after = (t: TradeSpan) =>
+    t.symbol === fill.symbol &&
+    Math.sign(t.quantity) === direction &&
+    t.entryTime <= fill.time &&
+    t.exitTime >= fill.time;
+  let opened = Number.NEGATIVE_INFINITY;
+  for (const trade of trades) if (after(trade) && trade.entryTime > opened) opened = trade.entryTime;
+  const closing: number[] = [];
+  let shares = 0;
+  trades.forEach((trade, index) => {
+    if (!after(trade) || trade.entryTime !== opened) return;
+    closing.push(index);
+    shares += Math.abs(trade.quantity);
+  });
+  return closing.map((index) => ({ index, share: (correction * Math.abs(trades[index]!.quantity)) / shares }));
 }

@@ -169,7 +169,7 @@ describe('TradingEngine', () => {
     const engine = bareEngine(portfolio);
     const seen: number[] = [];
     engine.observe({ onCommissionCorrected: () => seen.push(portfolio.cash) });
-    const correction = { execId: 'e1', orderId: 1, symbol: 'AAA', side: 'BUY', time: 0 } as const;
+    const correction = { execId: 'e1', orderId: 1, symbol: 'AAA', side: 'BUY', time: 0, fillTime: 0 } as const;
     engine.receive({ type: 'commission_corrected', ...correction, commission: 1.5, estimate: 1 });
     engine.receive({ type: 'commission_corrected', ...correction, commission: 1, estimate: 1.25 });
     expect(seen).toEqual([999.5, 999.75]);

@@ -130,12 +130,14 @@ describe('LiveJournal recovery', () => {
         orderId: 1,
         symbol: 'AAPL',
         side: 'BUY',
+        fillTime: T0,
         commission: 1.25,
         estimate: 0,
       },
       { ...position, quantity: 20 },
       97_998.75,
       97_998.75,
+      true,
     );
     second.close();
 

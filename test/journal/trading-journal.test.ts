@@ -44,6 +44,7 @@ const correction = (time: number): CommissionCorrectedEvent => ({
   orderId: 1,
   symbol: 'AAPL',
   side: 'BUY',
+  fillTime: T0,
   commission: 0.35,
   estimate: 1,
 });
@@ -56,6 +57,20 @@ const position = (quantity: number) => ({
   openedAt: T0,
   entryCommission: quantity / 100,
 });
+
+/** The engine of a session with `cash`, journaled into `journal` as a live session's is. */
+function journaledKernel(journal: TradingJournal, cash: number) {
+  let id = 1;
+  const kernel = createTradingKernel(validateConfig({}), {
+    strategy: 'sma_crossover',
+    params: {},
+    initialCash: cash,
+    protectiveStops: false,
+    nextOrderId: () => id++,
+  });
+  journalEngine(kernel, journal);
+  return kernel;
+}
 
 describe('TradingJournal', () => {
   const temp = useTempDir();
@@ -127,7 +142,13 @@ describe('TradingJournal', () => {
     const journal = open();
     journal.reserve(bracket(1));
     journal.fill(fill('e1', 1, 100), position(100), 89_999, 89_999);
-    journal.commission(correction(T0 + 60_000), { ...position(100), entryCommission: 0.35 }, 89_999.65, 89_999.65);
+    journal.commission(
+      correction(T0 + 60_000),
+      { ...position(100), entryCommission: 0.35 },
+      89_999.65,
+      89_999.65,
+      true,
+    );
     expect(journal.db.prepare('SELECT commission FROM executions WHERE exec_id = ?').get('e1')).toEqual({
       commission: 0.35,
     });
@@ -162,6 +183,7 @@ describe('TradingJournal', () => {
       { ...position(-50), averageCost: 110 },
       106_498.4,
       106_498.4,
+      true,
     );
     // Two thirds of the 0.9 refunded belong to the 100 shares the trade closed.
     const row = journal.db.prepare("SELECT commission, pnl FROM trades WHERE exec_id = 'e2'").get() as {
@@ -178,16 +200,7 @@ describe('TradingJournal', () => {
 
   it("journals a session's commission correction as the engine books it", () => {
     const journal = open();
-    let id = 1;
-    const kernel = createTradingKernel(validateConfig({}), {
-      strategy: 'sma_crossover',
-      params: {},
-      initialCash: 10_000,
-      protectiveStops: false,
-      nextOrderId: () => id++,
-    });
-    journalEngine(kernel, journal);
-    const { engine, portfolio } = kernel;
+    const { engine, portfolio } = journaledKernel(journal, 10_000);
     const bought = fill('e1', 1, 10);
     engine.receive({ type: 'fill', time: T0, fill: bought });
     engine.receive(correction(T0 + 1_000));
@@ -197,6 +210,73 @@ describe('TradingJournal', () => {
       cash: portfolio.cash,
       positions: [{ symbol: 'AAPL', quantity: 10, entryCommission: 0.35 }],
     });
+    journal.close();
+  });
+
+  it("gives an opening fill's correction to the trades that closed its position, once that has closed", () => {
+    const journal = open();
+    const { engine, portfolio } = journaledKernel(journal, 100_000);
+    const at = (minutes: number) => T0 + minutes * 60_000;
+    const sale = (execId: string, quantity: number, time: number): Fill => ({
+      ...fill(execId, 2, quantity, 110),
+      side: 'SELL',
+      time,
+      purpose: 'exit',
+    });
+    // 100 bought with the estimate 1, sold as 60 and 40 (two trades), 10 bought again; then the first buy's report.
+    engine.receive({ type: 'fill', time: T0, fill: { ...fill('e1', 1, 100), commissionEstimated: true } });
+    engine.receive({ type: 'fill', time: at(1), fill: sale('e2', 60, at(1)) });
+    engine.receive({ type: 'fill', time: at(2), fill: sale('e3', 40, at(2)) });
+    engine.receive({ type: 'fill', time: at(3), fill: { ...fill('e4', 3, 10), time: at(3) } });
+    const before = journaledTrades(journal.db)!;
+    engine.receive(correction(at(4)));
+    const after = journaledTrades(journal.db)!;
+    // 0.65 refunded: 60 % of it to the first trade, 40 % to the second, as the entry commission was split.
+    expect(after.map((t, k) => t.commission - before[k]!.commission)).toEqual([
+      expect.closeTo(-0.39, 12),
+      expect.closeTo(-0.26, 12),
+    ]);
+    expect(after.map((t, k) => t.pnl - before[k]!.pnl)).toEqual([expect.closeTo(0.39, 12), expect.closeTo(0.26, 12)]);
+    // The trades now carry every commission of the shares they closed: IB's 0.35 and the sales' 1 + 1.
+    expect(after.reduce((sum, t) => sum + t.commission, 0)).toBeCloseTo(2.35, 12);
+    // The position opened since keeps its own entry commission; cash has the refund.
+    expect(portfolio.position('AAPL')).toMatchObject({ quantity: 10, entryCommission: 1 });
+    expect(portfolio.cash).toBeCloseTo(100_000 - 10_000 + 11_000 - 1_000 - 3 - 0.35, 9);
+    journal.close();
+  });
+
+  it('splits the correction of a fill that closed one position and opened another over both, once both closed', () => {
+    const journal = open();
+    const { engine } = journaledKernel(journal, 100_000);
+    const at = (minutes: number) => T0 + minutes * 60_000;
+    engine.receive({ type: 'fill', time: T0, fill: fill('e1', 1, 100) });
+    // 150 sold with the estimate 1.5: the long's 100 closed (a trade), a short of 50 opened, closed by a buy of 50.
+    const sale: Fill = {
+      ...fill('e2', 2, 150, 110),
+      side: 'SELL',
+      time: at(1),
+      commission: 1.5,
+      commissionEstimated: true,
+    };
+    engine.receive({ type: 'fill', time: at(1), fill: sale });
+    engine.receive({ type: 'fill', time: at(2), fill: { ...fill('e3', 3, 50, 105), time: at(2) } });
+    const before = journaledTrades(journal.db)!;
+    engine.receive({
+      ...correction(at(3)),
+      execId: 'e2',
+      side: 'SELL',
+      fillTime: at(1),
+      commission: 0.6,
+      estimate: 1.5,
+    });
+    const after = journaledTrades(journal.db)!;
+    // Of the 0.9 refunded, 100/150 to the long's trade, 50/150 to the short's.
+    expect(after.map((t) => t.quantity)).toEqual([100, -50]);
+    expect(after.map((t, k) => t.commission - before[k]!.commission)).toEqual([
+      expect.closeTo(-0.6, 12),
+      expect.closeTo(-0.3, 12),
+    ]);
+    expect(after.reduce((sum, t) => sum + t.commission, 0)).toBeCloseTo(1 + 0.6 + 1, 12);
     journal.close();
   });
 

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import type { Gateway } from '../../src/gateway/gateway.js';
 import type { PerformanceMetrics } from '../../src/performance/metrics.js';
+import { openJournalForReading } from '../../src/journal/open-journal.js';
+import { readResume } from '../../src/journal/journal-resume.js';
 import { TradeTally } from '../../src/performance/trade-tally.js';
 import { readTrades } from '../../src/report/results-files.js';
 import { runCliAsync } from '../support/run-cli.js';
@@ -64,6 +66,20 @@ function expectMetricsAsTrades(results: string): void {
   expect(-(metrics.average_loss ?? 0) * tally.losses).toBeCloseTo(tally.grossLoss, 6);
 }
 
+/**
+ * trades.csv carries every commission of the shares its trades closed, IB's once reported — an entry's too when its
+ * report came after the position had closed: with the entry commissions of the positions still open (the journal's
+ * book), the trades' commissions add up to those of every fill in fills.csv.
+ */
+function expectTradesCarryCommissions(results: string, journal: string): void {
+  const db = openJournalForReading(journal);
+  const held = readResume(db).book!.positions.reduce((sum, p) => sum + p.entryCommission, 0);
+  db.close();
+  const fills = readCsv(join(results, 'fills.csv')).reduce((sum, f) => sum + Number(f.commission), 0);
+  const trades = readTrades(join(results, 'trades.csv')).reduce((sum, t) => sum + t.commission, 0);
+  expect(trades + held).toBeCloseTo(fills, 6);
+}
+
 describe('ets live when IB sends commission reports after the fills are booked', () => {
   let work: LiveWork;
   let gateway: Gateway;
@@ -80,10 +96,11 @@ describe('ets live when IB sends commission reports after the fills are booked',
 
   it("books IB's commission of every fill to the cent, and our cash stays IB's without a reconciliation", async () => {
     const end = lastClose(gateway);
+    const journal = join(work.dir, 'journal.sqlite');
     // The estimate is zero, so that a fill left at its estimate shows as a commission of 0 against IB's.
     const config = liveConfig(work, {
       ibkr: { port: gateway.port, commission: 'zero' },
-      live: { results_directory: work.results, commission_wait_seconds: 0.4 },
+      live: { results_directory: work.results, commission_wait_seconds: 0.4, journal_file: journal },
     });
     const run = await runLive(work, config, ['--until', end]);
     expect(run.stderr).toBe('');
@@ -107,6 +124,7 @@ describe('ets live when IB sends commission reports after the fills are booked',
     expect(new Map(files.map((f) => [f.exec_id, Number(Number(f.commission).toFixed(6))]))).toEqual(reported);
     // trades.csv and metrics.json too: the trades those fills closed carry IB's commission.
     expectMetricsAsTrades(work.results);
+    expectTradesCarryCommissions(work.results, journal);
   });
 });
 
@@ -122,18 +140,28 @@ describe('ets live restarted after a crash left fills booked with the estimate',
     work.cleanup();
   });
 
-  /** Executions the journal holds with the estimate (none while it does not exist yet). */
-  const estimatedIn = (path: string): number => {
+  /** The journal's count of `sql` (0 while it does not exist yet). */
+  const countIn = (path: string, sql: string): number => {
     if (!existsSync(path)) return 0;
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare('SELECT count(*) FROM executions WHERE commission_estimated = 1').pluck().get() as number;
+      return db.prepare(sql).pluck().get() as number;
     } catch {
       return 0; // the schema is not written yet
     } finally {
       db.close();
     }
   };
+  /** Executions the journal holds with the estimate. */
+  const estimatedIn = (path: string) => countIn(path, 'SELECT count(*) FROM executions WHERE commission_estimated = 1');
+  /** Closed trades whose entry and exit were both booked with the estimate. */
+  const estimatedRoundTrips = (path: string) =>
+    countIn(
+      path,
+      `SELECT count(*) FROM trades t JOIN executions x USING (exec_id)
+       WHERE x.commission_estimated = 1 AND EXISTS (SELECT 1 FROM executions e WHERE e.symbol = t.symbol
+         AND e.time = t.entry_time AND e.commission_estimated = 1)`,
+    );
 
   it("corrects them with IB's reports, which the restart's reconciliation brings", async () => {
     const end = lastClose(gateway);
@@ -146,10 +174,12 @@ describe('ets live restarted after a crash left fills booked with the estimate',
     gateway.faults.delayCommissionReports(3_600_000);
     const first = startLive(work, config, ['--until', end]);
     const deadline = Date.now() + 60_000;
-    while (estimatedIn(journal) < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Killed once a position has closed too: its entry's report then comes after its trade (the trade takes it).
+    const ready = () => estimatedIn(journal) >= 3 && estimatedRoundTrips(journal) >= 1;
+    while (!ready() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     first.child.kill('SIGKILL');
     await first.done;
-    expect(estimatedIn(journal)).toBeGreaterThanOrEqual(3);
+    expect(ready()).toBe(true);
 
     gateway.faults.delayCommissionReports(0);
     const second = await runLive(work, config, ['--until', end]);
@@ -158,5 +188,6 @@ describe('ets live restarted after a crash left fills booked with the estimate',
     expect(estimatedIn(journal)).toBe(0);
     await expectJournalAsGateway(work, gateway, config);
     expectMetricsAsTrades(work.results);
+    expectTradesCarryCommissions(work.results, journal);
   });
 });

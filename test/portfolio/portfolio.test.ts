@@ -44,22 +44,54 @@ describe('Portfolio', () => {
   it('corrects a commission: cash and settled cash, the commissions, and the entry cost of shares still held', () => {
     const p = new Portfolio({ initialCash: 10_000, settlementDays: 1 });
     p.startSession(1);
-    p.applyFill(fill('X', 'BUY', 100, 10, 1.23, 1_000));
-    p.correctCommission('X', 'BUY', 1 - 1.23);
+    const bought = fill('X', 'BUY', 100, 10, 1.23, 1_000);
+    p.applyFill(bought);
+    expect(p.correctCommission('X', 'BUY', 1 - 1.23, 1_000, bought.execId)).toBe(true);
     expect(p.cash).toBeCloseTo(10_000 - 1_000 - 1, 9);
     expect(p.settledCash).toBeCloseTo(10_000 - 1_000 - 1, 9);
     expect(p.commissions).toBeCloseTo(1, 9);
     expect(p.position('X')!.entryCommission).toBeCloseTo(1, 9);
     // The trade that closes the shares carries the venue's commission, not the estimate.
-    const [trade] = p.applyFill(fill('X', 'SELL', 100, 11, 1, 2_000, 'exit'));
+    const sold = fill('X', 'SELL', 100, 11, 1, 2_000, 'exit');
+    const [trade] = p.applyFill(sold);
     expect(trade!.commission).toBeCloseTo(2, 9);
     expect(trade!.pnl).toBeCloseTo(98, 9);
     // An exit's commission corrected once its trade is closed: cash and the commissions only (the trade keeps its row).
-    p.correctCommission('X', 'SELL', 0.5);
+    expect(p.correctCommission('X', 'SELL', 0.5, 2_000, sold.execId)).toBe(false);
     expect(p.cash).toBeCloseTo(10_000 + 100 - 2 - 0.5, 9);
     expect(p.settledCash).toBeCloseTo(10_000 - 1_000 - 1 - 0.5, 9);
     expect(p.commissions).toBeCloseTo(2.5, 9);
     expect(p.position('X')).toMatchObject({ quantity: 0, entryCommission: 0 });
+  });
+
+  it("leaves a position opened after the corrected fill alone: the fill's own position has closed", () => {
+    const p = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    p.startSession(1);
+    const first = fill('X', 'BUY', 100, 10, 1, 1_000);
+    p.applyFill(first);
+    p.applyFill(fill('X', 'SELL', 100, 11, 1, 2_000, 'exit'));
+    const again = fill('X', 'BUY', 50, 12, 1, 3_000);
+    p.applyFill(again);
+    expect(p.correctCommission('X', 'BUY', -0.5, first.time, first.execId)).toBe(false);
+    expect(p.position('X')).toMatchObject({ quantity: 50, entryCommission: 1 });
+    expect(p.commissions).toBeCloseTo(2.5, 9);
+    // A fill of the position held now still goes to it.
+    expect(p.correctCommission('X', 'BUY', -0.25, again.time, again.execId)).toBe(true);
+    expect(p.position('X')!.entryCommission).toBeCloseTo(0.75, 9);
+  });
+
+  it('gives a position opened by a fill going past the opposite one only the share of its correction it opened', () => {
+    const p = new Portfolio({ initialCash: 10_000, settlementDays: 0 });
+    p.startSession(1);
+    p.applyFill(fill('X', 'BUY', 100, 10, 1, 1_000));
+    // 150 sold with the estimate 1.5: 100 close the long (the trade takes 1 of it), 50 open a short (0.5).
+    const sale = fill('X', 'SELL', 150, 11, 1.5, 2_000, 'exit');
+    p.applyFill(sale);
+    expect(p.position('X')).toMatchObject({ quantity: -50, entryCommission: 0.5 });
+    expect(p.correctCommission('X', 'SELL', -0.9, sale.time, sale.execId)).toBe(true);
+    // A third of the 0.9 refunded is the short's; the rest is the closed trade's (the journal's row takes it).
+    expect(p.position('X')!.entryCommission).toBeCloseTo(0.2, 12);
+    expect(p.commissions).toBeCloseTo(1.6, 12);
   });
 
   it('debits a buy from cash and settled cash and values the position at the last price', () => {

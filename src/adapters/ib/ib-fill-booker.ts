@@ -245,6 +245,7 @@ export class IbFillBooker {
         orderId: draft.orderId,
         symbol: draft.symbol,
         side: draft.side,
+        fillTime: draft.time,
         commission,
         estimate,
       });
