@@ -18,6 +18,11 @@ export interface CsvBarStreamOptions extends TimeRangeOptions {
    * its length is the chunk size and `chunkBytes` is then ignored.
    */
   readonly readBuffer?: Buffer;
+  /**
+   * A window for the parsed bars shared by streams that are read one after another, each to its end before the next
+   * one is opened (it grows as a chunk needs); without it each stream makes its own.
+   */
+  readonly window?: BarWindow;
 }
 
 /**
@@ -90,7 +95,7 @@ export class CsvBarStream {
     }
     const chunk = buffer.length;
     const sinkFor = (header: CsvHeader): BarWindow => {
-      this.window = new BarWindow((chunk / Math.max(8, header.firstRowLength)) * WINDOW_SLACK + 16);
+      this.window = options.window ?? new BarWindow((chunk / Math.max(8, header.firstRowLength)) * WINDOW_SLACK + 16);
       return this.window;
     };
     this.parser = new CsvFileParser(path, buffer, rules, sinkFor);

@@ -7,8 +7,8 @@ import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv
 import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
 import { readWalkForward, type DailyRows, type ResultsFiles } from './results-files.js';
-import type { BarReader, ReportCollector } from './report-collector.js';
-import { benchmarkOverRun, reportHtml, streamBars, writeReportPage } from './write-report-html.js';
+import type { ReportCollector } from './report-collector.js';
+import { benchmarkOverRun, reportHtml, sequentialBarReader, writeReportPage } from './write-report-html.js';
 
 /** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
 function riskEventsTable(file: string, collected: ReportCollector): CsvTable {
@@ -57,10 +57,7 @@ export function writeBacktestReport(config: Config, job: BacktestJob): string {
     const results = backtestResults(job, config.backtest.results_directory);
     const benchmark =
       options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
-    const dir = config.backtest.csv_directory;
-    const reload: BarReader = (symbol, each) => {
-      streamBars(dir, [symbol], results.daily, options.skipBadRows, each);
-    };
+    const reload = sequentialBarReader(config.backtest.csv_directory, results.daily, options.skipBadRows);
     return reportHtml({ results, records: job.report, benchmark, reload }, options);
   });
 }

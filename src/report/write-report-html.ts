@@ -1,6 +1,9 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
+import { resolveBarFiles } from '../data/bar-files.js';
+import { BarWindow } from '../data/bar-window.js';
+import { CsvBarStream, DEFAULT_CHUNK_BYTES } from '../data/csv-bar-stream.js';
 import { openBarStreams } from '../data/open-bar-streams.js';
 import { MS_PER_DAY } from '../domain/time.js';
 import { downsampleSeries } from './curve-downsample.js';
@@ -120,7 +123,7 @@ export function reportHtml(source: ReportSource, options: ReportOptions): string
  * chart drawn around a malformed row would show a price the data does not hold. A missing file only leaves its
  * chart out.
  */
-export function streamBars(
+function streamBars(
   dir: string,
   symbols: readonly string[],
   daily: DailyRows,
@@ -142,6 +145,33 @@ export function streamBars(
   } finally {
     for (const stream of streams) stream.release();
   }
+}
+
+/**
+ * Reads symbols' bars over the run's dates one symbol at a time, as a report asks for them (see ReportCollector's
+ * `panels`): the directory is listed once and every file goes through the same read buffer and window, where a
+ * stream apiece would list it again and make a buffer and a window of fresh memory for each of hundreds of symbols.
+ */
+export function sequentialBarReader(dir: string, daily: DailyRows, skipBadRows: boolean): BarReader {
+  const range = runRange(daily);
+  let files: Map<string, string> | undefined;
+  let shared: { readonly readBuffer: Buffer; readonly window: BarWindow } | undefined;
+  return (symbol, each) => {
+    if (range === null) return;
+    files ??= new Map(resolveBarFiles(dir).map((file) => [file.symbol, file.path]));
+    const path = files.get(symbol);
+    if (path === undefined) return;
+    shared ??= { readBuffer: Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES), window: new BarWindow(0) };
+    const stream = new CsvBarStream(path, symbol, { ...range, skipBadRows, ...shared });
+    try {
+      while (!stream.done) {
+        each(stream);
+        stream.advance();
+      }
+    } finally {
+      stream.release();
+    }
+  };
 }
 
 /** The candles of the traded symbols with a file in the data directory. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BarWindow } from '../../src/data/bar-window.js';
 import { CsvBarStream, type CsvBarStreamOptions } from '../../src/data/csv-bar-stream.js';
 import { CsvDataError } from '../../src/data/csv-data-error.js';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
@@ -109,6 +110,26 @@ describe('CsvBarStream', () => {
         expect(stream.skipped).toEqual(loaded.skipped);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('reads files one after another through one window and one buffer as it reads each on its own', () => {
+    fc.assert(
+      fc.property(
+        fc.array(csvTextArbitrary({ badRowRate: 0.05 }), { minLength: 2, maxLength: 4 }),
+        fc.integer({ min: 1, max: 4096 }),
+        (texts, chunkBytes) => {
+          const paths = texts.map((text, k) => dir.write(`F${k}.csv`, text));
+          const shared = { window: new BarWindow(0), readBuffer: Buffer.alloc(chunkBytes) };
+          for (const path of paths) {
+            const alone = drain(path, { chunkBytes });
+            const outcome = drain(path, shared);
+            expectSameRows(outcome.bars, alone.bars);
+            expect(outcome.error).toBe(alone.error);
+          }
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
