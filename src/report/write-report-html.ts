@@ -4,7 +4,6 @@ import { loadBarDirectory } from '../data/load-bar-directory.js';
 import { resolveBarFiles } from '../data/bar-files.js';
 import { BarWindow } from '../data/bar-window.js';
 import { CsvBarStream, DEFAULT_CHUNK_BYTES } from '../data/csv-bar-stream.js';
-import { openBarStreams } from '../data/open-bar-streams.js';
 import { MS_PER_DAY } from '../domain/time.js';
 import { downsampleSeries } from './curve-downsample.js';
 import { feedRecords } from './feed-records.js';
@@ -118,47 +117,23 @@ export function reportHtml(source: ReportSource, options: ReportOptions): string
 }
 
 /**
- * The bars of `symbols` (those with a file in `dir`) over the run's dates, one symbol after another, each oldest
- * first. A bad row fails as it fails a backtest (a CsvDataError naming the file and line), unless `skipBadRows`: a
- * chart drawn around a malformed row would show a price the data does not hold. A missing file only leaves its
- * chart out.
+ * Reads symbols' bars over the run's dates, one symbol at a time and each oldest first, as a report asks for them:
+ * the directory is listed once and every file goes through the same read buffer and window, where a stream apiece
+ * would list it again and make a buffer and a window of fresh memory for each of hundreds of symbols. A bad row fails
+ * as it fails a backtest (a CsvDataError naming the file and line), unless `skipBadRows`: a chart drawn around a
+ * malformed row would show a price the data does not hold. A missing file (or directory) only leaves charts out.
  */
-function streamBars(
+export function sequentialBarReader(
   dir: string,
-  symbols: readonly string[],
   daily: DailyRows,
   skipBadRows: boolean,
-  each: (bar: SymbolBar) => void,
-): void {
-  const range = runRange(daily);
-  const present = symbols.filter((symbol) => existsSync(join(dir, `${symbol}.csv`)));
-  if (range === null || present.length === 0) return;
-  const streams = openBarStreams(dir, { ...range, symbols: present, skipBadRows });
-  try {
-    for (const stream of streams) {
-      while (!stream.done) {
-        each(stream);
-        stream.advance();
-      }
-      stream.release();
-    }
-  } finally {
-    for (const stream of streams) stream.release();
-  }
-}
-
-/**
- * Reads symbols' bars over the run's dates one symbol at a time, as a report asks for them (see ReportCollector's
- * `panels`): the directory is listed once and every file goes through the same read buffer and window, where a
- * stream apiece would list it again and make a buffer and a window of fresh memory for each of hundreds of symbols.
- */
-export function sequentialBarReader(dir: string, daily: DailyRows, skipBadRows: boolean): BarReader {
+): (symbol: string, each: (bar: SymbolBar) => void) => void {
   const range = runRange(daily);
   let files: Map<string, string> | undefined;
   let shared: { readonly readBuffer: Buffer; readonly window: BarWindow } | undefined;
   return (symbol, each) => {
     if (range === null) return;
-    files ??= new Map(resolveBarFiles(dir).map((file) => [file.symbol, file.path]));
+    files ??= new Map(existsSync(dir) ? resolveBarFiles(dir).map((file) => [file.symbol, file.path]) : []);
     const path = files.get(symbol);
     if (path === undefined) return;
     shared ??= { readBuffer: Buffer.allocUnsafe(DEFAULT_CHUNK_BYTES), window: new BarWindow(0) };
@@ -177,10 +152,13 @@ export function sequentialBarReader(dir: string, daily: DailyRows, skipBadRows: 
 /** The candles of the traded symbols with a file in the data directory. */
 function collectCandles(collector: ReportCollector, options: ReportOptions, daily: DailyRows): void {
   if (options.dataDirectory === null) return;
-  streamBars(options.dataDirectory, collector.tradedSymbols(), daily, options.skipBadRows, (bar) => {
-    collector.slice(bar.time);
-    collector.bar(bar);
-  });
+  const read = sequentialBarReader(options.dataDirectory, daily, options.skipBadRows);
+  for (const symbol of collector.tradedSymbols()) {
+    read(symbol, (bar) => {
+      collector.slice(bar.time);
+      collector.bar(bar);
+    });
+  }
 }
 
 /**
