@@ -2,13 +2,16 @@ import type Database from 'better-sqlite3';
 import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
-import { closedShare, positionShares, type TradeRecord, type TradeSpan } from '../portfolio/trade-record.js';
+import { correctionShares, type TradeRecord, type TradeSpan } from '../portfolio/trade-record.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
 import { importReservations } from './reservation-import.js';
 import { ReservationLog } from './reservation-log.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+
+/** A trade row as the commission correction reads it (its entry time is null when unknown). */
+type JournalTradeSpan = Omit<TradeSpan, 'entryTime'> & { readonly entryTime: number | null };
 
 export interface JournalSessionInfo {
   readonly mode: 'live' | 'backtest';
@@ -198,32 +201,31 @@ export class TradingJournal {
     const setCommission = db.prepare(
       'UPDATE executions SET commission = ?, commission_estimated = 0 WHERE exec_id = ?',
     );
-    // The trade the execution closed carries the commission of the shares it closed (the portfolio's exitCommission):
-    // the difference in that proportion.
+    // A trade takes its share of a corrected commission (see correctionShares).
     const correctTrade = db.prepare(
       `UPDATE trades SET commission = commission + @share, pnl = pnl - @share
        WHERE exec_id = @execId`,
     );
-    const closedBy = db.prepare(
-      `SELECT abs(t.quantity) AS closed, e.quantity AS filled FROM trades t JOIN executions e USING (exec_id)
-       WHERE t.exec_id = ?`,
-    );
+    const executionQuantity = db.prepare('SELECT quantity FROM executions WHERE exec_id = ?').pluck();
+    // The trade the execution closed, and those that may have closed the position it opened (from its time on). An
+    // unknown entry time (a position taken from the broker) is NaN: no fill's position is found by it.
     const closedSince = db.prepare(
-      `SELECT exec_id AS execId, symbol, entry_time AS entryTime, exit_time AS exitTime, quantity FROM trades
-       WHERE symbol = ? AND exit_time >= ? AND entry_time IS NOT NULL ORDER BY id`,
+      `SELECT exec_id AS execId, symbol, entry_time AS entryTime, exit_time AS exitTime, quantity
+       FROM trades WHERE symbol = @symbol AND (exit_time >= @time OR exec_id = @execId) ORDER BY id`,
     );
     this.commissionTx = db.transaction(
       (event: CommissionCorrectedEvent, position: JournalPosition, cash: number, settled: number, held: boolean) => {
         setCommission.run(event.commission, event.execId);
-        const correction = event.commission - event.estimate;
-        const closed = closedBy.get(event.execId) as { closed: number; filled: number } | undefined;
-        const closing = closed === undefined ? 0 : closedShare(correction, closed.closed, closed.filled);
-        if (closed !== undefined) correctTrade.run({ share: closing, execId: event.execId });
-        if (!held && (closed === undefined || closed.closed < closed.filled)) {
-          // The shares the fill opened, of a position that has closed since: the trades that closed it take them.
-          const trades = closedSince.all(event.symbol, event.fillTime) as (TradeSpan & { execId: string })[];
-          const fill = { symbol: event.symbol, side: event.side, time: event.fillTime };
-          for (const { index, share } of positionShares(trades, fill, correction - closing)) {
+        const quantity = executionQuantity.get(event.execId) as number | undefined;
+        if (quantity !== undefined) {
+          const { execId, symbol, side, fillTime: time } = event;
+          const rows = closedSince.all({ symbol, time, execId }) as (JournalTradeSpan & { execId: string })[];
+          const trades = rows.map((t) => ({ ...t, entryTime: t.entryTime ?? Number.NaN }));
+          const closedAt = trades.findIndex((t) => t.execId === execId);
+          const fill = { symbol, side, time, quantity };
+          const correction = event.commission - event.estimate;
+          const shares = correctionShares(trades, closedAt < 0 ? undefined : closedAt, fill, correction, held);
+          for (const { index, share } of shares) {
             correctTrade.run({ share, execId: trades[index]!.execId });
           }
         }

@@ -3,7 +3,7 @@ import type { CommissionCorrectedEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { Logger } from '../logging/logger.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
-import { closedShare, positionShares, type TradeRecord } from '../portfolio/trade-record.js';
+import { correctionShares, type TradeRecord } from '../portfolio/trade-record.js';
 import type { LiveStrategy } from './live-strategy.js';
 
 /** A strategy of the session and the symbols it trades. */
@@ -71,19 +71,11 @@ export class LiveStrategyShares {
     this.fills[at] = { ...fill, commission: event.commission };
     const correction = event.commission - event.estimate;
     const closedAt = this.closedBy.get(event.execId);
-    const closedQuantity = closedAt === undefined ? 0 : Math.abs(this.trades[closedAt]!.quantity);
-    const closing = closedShare(correction, closedQuantity, fill.quantity);
-    if (closedAt !== undefined) this.takeShare(closedAt, closing);
-    if (!held && closedQuantity < fill.quantity) {
-      for (const { index, share } of positionShares(this.trades, fill, correction - closing))
-        this.takeShare(index, share);
+    for (const { index, share } of correctionShares(this.trades, closedAt, fill, correction, held)) {
+      const trade = this.trades[index]!;
+      this.trades[index] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
     }
     this.dirty = true;
-  }
-
-  private takeShare(index: number, share: number): void {
-    const trade = this.trades[index]!;
-    this.trades[index] = { ...trade, commission: trade.commission + share, pnl: trade.pnl - share };
   }
 
   /** fills.csv or trades.csv got their lines: the file follows them at once, when they brought anything new. */

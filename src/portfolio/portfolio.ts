@@ -225,7 +225,7 @@ export class Portfolio implements AccountView {
    * to is still held, the entry commission of its shares takes the difference, so the trade that closes them carries
    * it (of a fill that also closed the opposite position, the share of its quantity that opened this one: the rest
    * is the closed trade's), and this returns true; once that position has closed (even if another has opened since)
-   * it returns false and the trades that closed it are the caller's to correct (`positionShares`).
+   * it returns false and the trades that closed it are the caller's to correct (`correctionShares`).
    */
   correctCommission(symbol: string, side: OrderSide, delta: number, fillTime: number, execId: string): boolean {
     this.ledger.pay(delta);

@@ -23,8 +23,27 @@ export interface TradeRecord {
  * What a trade takes of a correction to the commission of the fill that closed it: the share of the fill's quantity
  * it closed, as the portfolio splits an exit's commission.
  */
-export function closedShare(correction: number, tradeQuantity: number, fillQuantity: number): number {
+function closedShare(correction: number, tradeQuantity: number, fillQuantity: number): number {
   return (correction * Math.abs(tradeQuantity)) / fillQuantity;
+}
+
+/**
+ * Where a correction to the commission of a fill goes among closed trades: the trade the fill closed (at `closedAt`,
+ * if any) takes the share of the fill's quantity it closed; the rest, the shares the fill opened, goes to the trades
+ * that closed their position once that has closed (`held` false: the open position did not take it).
+ */
+export function correctionShares(
+  trades: readonly TradeSpan[],
+  closedAt: number | undefined,
+  fill: { readonly symbol: string; readonly side: OrderSide; readonly time: number; readonly quantity: number },
+  correction: number,
+  held: boolean,
+): { index: number; share: number }[] {
+  const closedQuantity = closedAt === undefined ? 0 : Math.abs(trades[closedAt]!.quantity);
+  const closing = closedShare(correction, closedQuantity, fill.quantity);
+  const shares = closedAt === undefined ? [] : [{ index: closedAt, share: closing }];
+  if (!held && closedQuantity < fill.quantity) shares.push(...positionShares(trades, fill, correction - closing));
+  return shares;
 }
 
 /** A closed trade as `positionShares` reads it. */
