@@ -69,6 +69,9 @@ export class LiveJournal {
   private endEquity: ((time: number) => void) | undefined;
   /** The account at a bar's close (see barClosed); set once the engine is observed. */
   private closedEquity: ((time: number) => void) | undefined;
+  /** Within a socket read (see socketReads), and the crash points passed in it, taken as its messages leave. */
+  private inRead = false;
+  private readonly passedInRead = new Set<CrashPoint>();
 
   private constructor(
     journal: TradingJournal | undefined,
@@ -172,21 +175,58 @@ export class LiveJournal {
     return true;
   }
 
-  /** Commits the reservation of an order's ids; called before its placeOrder is written. */
+  /** Reserves an order's ids; called before its placeOrder is written (within a socket read: see socketReads). */
   beforeSend(event: OrderEvent): void {
     this.journal.reserve(event);
     for (const order of [event.order, ...event.children]) this.known.add(order.id);
-    this.options.crash?.('reserved');
+    this.crashAt('reserved');
+  }
+
+  /**
+   * For the socket reads of the session's connection, whose messages leave together as each read ends: the
+   * reservations a read makes are written in one write() just before its placeOrder messages leave (a failed write
+   * keeps them all from leaving). A crash point passed within a read is taken where it stands on the wire: `reserved`
+   * once the read's reservations are written and before anything leaves, `sent` once its messages are on the socket.
+   */
+  readonly socketReads = {
+    started: (): void => {
+      this.inRead = true;
+      this.opened?.holdReservations();
+    },
+    sending: (): void => {
+      this.opened?.releaseReservations();
+      this.takeCrash('reserved');
+    },
+    sent: (): void => {
+      this.inRead = false;
+      this.takeCrash('sent');
+    },
+  };
+
+  private crashAt(point: CrashPoint): void {
+    const crash = this.options.crash;
+    if (crash === undefined) return;
+    if (this.inRead && point !== 'partial-fill') this.passedInRead.add(point);
+    else crash(point);
+  }
+
+  private takeCrash(point: CrashPoint): void {
+    if (this.passedInRead.delete(point)) this.options.crash?.(point);
   }
 
   observe(kernel: TradingKernel): void {
-    const crash = this.options.crash;
     // What can wait is committed once per socket read, off the bar → order path (see TradingJournal.batchPerTurn).
     this.journal.batchPerTurn();
     const equity = journalEngine(kernel, this.journal, {
       recovering: () => this.recovering,
       barsClosedByCaller: true,
-      ...(crash === undefined ? {} : { crash }),
+      ...(this.options.crash === undefined
+        ? {}
+        : {
+            crash: (point: CrashPoint) => {
+              this.crashAt(point);
+            },
+          }),
     });
     this.endEquity = equity.finishEquity;
     this.closedEquity = equity.barClosed;

@@ -349,6 +349,19 @@ export class TradingJournal {
   }
 
   /**
+   * Until `releaseReservations`, the reservation log's lines wait in memory and are then written together (see
+   * ReservationLog.hold); the caller sends none of the orders before that.
+   */
+  holdReservations(): void {
+    this.log?.file.hold();
+  }
+
+  /** Writes the reservations held since `holdReservations`; throws a JournalError when that fails. */
+  releaseReservations(): void {
+    this.log?.file.release();
+  }
+
+  /**
    * The venue accepted an order: its status, or, for an order the journal has not seen (adopted from the broker at
    * reconciliation), its first row.
    */

@@ -170,6 +170,8 @@ export class LiveNode implements LiveView {
       maxMessagesPerSecond: config.monitoring.max_messages_per_second,
       logger,
     });
+    // A socket read's order reservations are written together just before its placeOrder messages leave.
+    if (settings.journal !== undefined) this.client.onSocketReads(settings.journal.socketReads);
     this.monitor = new ConnectionMonitor({
       client: this.client,
       logger,

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { EventName, IBApi } from '@stoqey/ib';
 import type { Logger } from '../../logging/logger.js';
-import { useFastWire } from './ib-wire.js';
+import { useFastWire, type SocketReadHooks } from './ib-wire.js';
 import { warmOrderEncoder } from './order-encoder-warm-up.js';
 import { MessageRateLimiter } from '../../execution/message-rate-limiter.js';
 import { IbCode } from './ib-codes.js';
@@ -62,6 +62,13 @@ export class IbClient {
   private readonly closedListeners: (() => void)[] = [];
   private readonly limiter: MessageRateLimiter;
   private requestId = FIRST_REQUEST_ID;
+  private reads: SocketReadHooks | undefined;
+  /** Passed to every connection's socket; calls whatever `onSocketReads` set, when it is called. */
+  private readonly readHooks: SocketReadHooks = {
+    started: () => this.reads?.started(),
+    sending: () => this.reads?.sending(),
+    sent: () => this.reads?.sent(),
+  };
 
   constructor(readonly options: IbClientOptions) {
     // The window is a tenth of a second longer than TWS's second: TWS counts arrivals, and messages sent at the edge
@@ -112,6 +119,11 @@ export class IbClient {
   /** Asks TWS for its clock (reqCurrentTime); false when there is no connection. */
   requestCurrentTime(): boolean {
     return this.send((api) => api.reqCurrentTime());
+  }
+
+  /** Called around each socket read on this and every later connection (see SocketReadHooks). */
+  onSocketReads(hooks: SocketReadHooks): void {
+    this.reads = hooks;
   }
 
   /** The socket of an established connection closed (not called for failed connection attempts). */
@@ -250,7 +262,7 @@ export class IbClient {
         }
         this.onSocketClosed(api);
       });
-      useFastWire(api);
+      useFastWire(api, this.readHooks);
       api.connect(clientId);
       disableNagle(api);
     });

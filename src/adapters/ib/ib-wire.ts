@@ -38,10 +38,23 @@ function internals(api: IBApi): IbSocketInternals | undefined {
   return controllerOf(api)?.socket;
 }
 
+/**
+ * What a session does around each socket read whose messages it handles (see useFastBars): everything the read makes
+ * the session send leaves in one write at its end, between `sending` and `sent`.
+ */
+export interface SocketReadHooks {
+  /** A read begins. */
+  started(): void;
+  /** The read's messages are about to leave. Throwing keeps every one of them from leaving: the socket is dropped. */
+  sending(): void;
+  /** The read's messages are written to the socket. */
+  sent(): void;
+}
+
 /** Both fast paths, installed before `connect`. */
-export function useFastWire(api: IBApi): void {
+export function useFastWire(api: IBApi, reads?: SocketReadHooks): void {
   useFastFraming(api);
-  useFastBars(api);
+  useFastBars(api, reads);
 }
 
 /** IB's field separator, which also ends every message. */
@@ -154,7 +167,7 @@ function readRealtimeBar(bytes: Buffer, start: number, end: number): unknown[] |
  * Splits received bytes into messages as IBApi does (4-byte length, then the message), decoding five-second bars
  * here and passing every other message to IBApi as text.
  */
-export function useFastBars(api: IBApi): void {
+export function useFastBars(api: IBApi, reads?: SocketReadHooks): void {
   const socket = internals(api);
   if (socket === undefined) return;
   const own = socket.onData.bind(socket);
@@ -177,6 +190,7 @@ export function useFastBars(api: IBApi): void {
     // delivery (bench: the step's last order p90 11–13 ms → 7–9 ms).
     const client = socket.client;
     client?.cork();
+    reads?.started();
     try {
       while (bytes.length - at > 4) {
         const start = at + 4;
@@ -189,7 +203,20 @@ export function useFastBars(api: IBApi): void {
       }
     } finally {
       socket._v100MessageBuffer = at === bytes.length ? Buffer.alloc(0) : bytes.subarray(at);
-      client?.uncork();
+      endRead(client, reads);
     }
   };
+}
+
+/** The read's messages leave, unless the session refuses (see SocketReadHooks.sending). */
+function endRead(client: Socket | undefined, reads: SocketReadHooks | undefined): void {
+  try {
+    reads?.sending();
+  } catch (error) {
+    // A corked socket destroyed drops what it holds: no message of this read reaches TWS.
+    client?.destroy();
+    throw error;
+  }
+  client?.uncork();
+  reads?.sent();
 }

@@ -10,7 +10,13 @@ import {
   type Order,
 } from '@stoqey/ib';
 import { describe, expect, it, vi } from 'vitest';
-import { frameMessage, useFastBars, useFastFraming, useFastWire } from '../../../src/adapters/ib/ib-wire.js';
+import {
+  frameMessage,
+  useFastBars,
+  useFastFraming,
+  useFastWire,
+  type SocketReadHooks,
+} from '../../../src/adapters/ib/ib-wire.js';
 import { warmOrderEncoder } from '../../../src/adapters/ib/order-encoder-warm-up.js';
 
 /** IBApi on a socket that is never opened: its messages are captured where they would be written. */
@@ -173,9 +179,14 @@ describe('five-second bars read from the socket', () => {
 
 describe('what one read makes the session send', () => {
   /** IBApi on both fast paths, its socket a recorder of writes and corks. */
-  function recordingApi(): { api: IBApi; feed: (bytes: Buffer) => void; calls: string[] } {
+  function recordingApi(reads?: (calls: string[]) => SocketReadHooks): {
+    api: IBApi;
+    feed: (bytes: Buffer) => void;
+    calls: string[];
+  } {
     const api = new IBApi({ port: 1, maxReqPerSec: 100_000 });
-    useFastWire(api);
+    const calls: string[] = [];
+    useFastWire(api, reads?.(calls));
     const socket = (
       api as unknown as {
         controller: {
@@ -193,11 +204,11 @@ describe('what one read makes the session send', () => {
     socket._serverVersion = 187;
     socket._status = 3;
     socket.neverReceived = false;
-    const calls: string[] = [];
     socket.client = {
       cork: () => calls.push('cork'),
       uncork: () => calls.push('uncork'),
       write: () => calls.push('write'),
+      destroy: () => calls.push('destroy'),
     };
     (api as unknown as { controller: { resume(): void } }).controller.resume();
     return {
@@ -235,5 +246,34 @@ describe('what one read makes the session send', () => {
     feed(bar(8).subarray(10));
     expect(seen).toEqual([7, 8]);
     expect(calls.slice(3)).toEqual(['cork', 'write', 'uncork']);
+  });
+
+  const hooks = (calls: string[], failing = false): SocketReadHooks => ({
+    started: () => calls.push('started'),
+    sending: () => {
+      calls.push('sending');
+      if (failing) throw new Error('the reservations could not be written');
+    },
+    sent: () => calls.push('sent'),
+  });
+
+  it('tells the session when a read starts, before its messages leave and once they have', () => {
+    const { api, feed, calls } = recordingApi((calls) => hooks(calls));
+    api.on(EventName.realtimeBar, (reqId: number) => {
+      api.placeOrder(reqId, stock, orders[0]!);
+    });
+    feed(Buffer.concat([bar(7), bar(8)]));
+    expect(calls).toEqual(['cork', 'started', 'write', 'write', 'sending', 'uncork', 'sent']);
+  });
+
+  it('drops the socket with what the read wrote when the session refuses to let it leave', () => {
+    const { api, feed, calls } = recordingApi((calls) => hooks(calls, true));
+    api.on(EventName.realtimeBar, (reqId: number) => {
+      api.placeOrder(reqId, stock, orders[0]!);
+    });
+    expect(() => {
+      feed(bar(7));
+    }).toThrow('the reservations could not be written');
+    expect(calls).toEqual(['cork', 'started', 'write', 'sending', 'destroy']);
   });
 });
