@@ -53,8 +53,8 @@ export function readResume(db: JournalDatabase): JournalResume {
     { cash: number; settled_cash: number } | undefined;
   const rows = db
     .prepare(
-      `SELECT symbol, quantity, average_cost, last_price, opened_at, entry_commission FROM positions
-       WHERE id IN (SELECT max(id) FROM positions GROUP BY symbol) ORDER BY symbol`,
+      `SELECT symbol, quantity, average_cost, last_price, opened_at, entry_commission, flip_exec_id, flip_share
+       FROM positions WHERE id IN (SELECT max(id) FROM positions GROUP BY symbol) ORDER BY symbol`,
     )
     .all() as {
     symbol: string;
@@ -63,6 +63,8 @@ export function readResume(db: JournalDatabase): JournalResume {
     last_price: number | null;
     opened_at: number | null;
     entry_commission: number | null;
+    flip_exec_id: string | null;
+    flip_share: number | null;
   }[];
   const ids = (status: string): number[] =>
     (
@@ -93,6 +95,9 @@ export function readResume(db: JournalDatabase): JournalResume {
                 // Unknown for a row of an older journal: the position then counts from the restart, as before.
                 openedAt: r.opened_at ?? Number.NaN,
                 entryCommission: r.entry_commission ?? 0,
+                ...(r.flip_exec_id === null || r.flip_share === null
+                  ? {}
+                  : { flip: { execId: r.flip_exec_id, share: r.flip_share } }),
               })),
           },
     reserved: ids("'reserved'"),

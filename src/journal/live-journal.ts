@@ -167,7 +167,7 @@ export class LiveJournal {
     for (const p of book.positions) {
       const price = Number.isFinite(portfolio.lastPrice(p.symbol)) ? portfolio.lastPrice(p.symbol) : p.lastPrice;
       const lot = Number.isFinite(p.openedAt)
-        ? { openedAt: p.openedAt, entryCommission: p.entryCommission }
+        ? { openedAt: p.openedAt, entryCommission: p.entryCommission, ...(p.flip && { flip: p.flip }) }
         : undefined;
       portfolio.setPosition(p.symbol, p.quantity, p.averageCost, price, time, lot);
     }

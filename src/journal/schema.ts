@@ -156,6 +156,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE executions ADD COLUMN commission_estimated INTEGER NOT NULL DEFAULT 0;
   `,
+  // A position opened by an execution that closed the opposite one and went past it (a flip) keeps that execution
+  // and the share of its quantity that opened it: a late commission report for it corrects the position for that
+  // share only, after a restart too (the rest is the closed trade's).
+  `
+  ALTER TABLE positions ADD COLUMN flip_exec_id TEXT;
+  ALTER TABLE positions ADD COLUMN flip_share REAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import type { CommissionCorrectedEvent, OrderEvent } from '../domain/events.js';
 import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { correctionShares, type TradeRecord, type TradeSpan } from '../portfolio/trade-record.js';
+import type { PositionFlip } from '../portfolio/portfolio.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
@@ -32,6 +33,8 @@ export interface JournalPosition {
   readonly openedAt: number;
   /** The entry commissions of the shares held. */
   readonly entryCommission: number;
+  /** The execution that opened it by a flip, and the share of that execution it opened (see PositionLot). */
+  readonly flip?: PositionFlip;
 }
 
 /** Where an order stands, as the journal records it. */
@@ -143,7 +146,7 @@ export class TradingJournal {
     );
     this.insertPosition = db.prepare(
       `INSERT INTO positions (session_id, time, symbol, quantity, average_cost, last_price, source, opened_at,
-         entry_commission) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         entry_commission, flip_exec_id, flip_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertTrade = db.prepare(
       `INSERT INTO trades (session_id, exec_id, symbol, entry_time, entry_price, exit_time, exit_price, quantity, pnl,
@@ -569,6 +572,8 @@ export class TradingJournal {
       source,
       Number.isFinite(position.openedAt) ? position.openedAt : null,
       position.quantity === 0 ? null : position.entryCommission,
+      position.flip?.execId ?? null,
+      position.flip?.share ?? null,
     );
   }
 }

@@ -36,6 +36,13 @@ const NO_TRADES: readonly TradeRecord[] = Object.freeze([]);
 export interface PositionLot {
   readonly openedAt: number;
   readonly entryCommission: number;
+  /** The execution that opened it by a flip, and the share of that execution's quantity it opened. */
+  readonly flip?: PositionFlip;
+}
+
+export interface PositionFlip {
+  readonly execId: string;
+  readonly share: number;
 }
 
 /**
@@ -285,6 +292,8 @@ export class Portfolio implements AccountView {
     if (quantity !== 0 && lot !== undefined) {
       state.openedAt = lot.openedAt;
       state.entryCommission = lot.entryCommission;
+      state.flipExecId = lot.flip?.execId ?? '';
+      state.flipShare = lot.flip?.share ?? 1;
     }
     this.recomputeAggregates();
   }
@@ -297,6 +306,13 @@ export class Portfolio implements AccountView {
   averageCost(symbol: string): number {
     const state = this.states.get(symbol);
     return state !== undefined && state.quantity !== 0 ? state.averageCost : Number.NaN;
+  }
+
+  /** The execution that opened the symbol's position by a flip, and the share of it that did (see PositionState). */
+  flipOf(symbol: string): PositionFlip | undefined {
+    const state = this.states.get(symbol);
+    if (state === undefined || state.quantity === 0 || state.flipExecId === '') return undefined;
+    return { execId: state.flipExecId, share: state.flipShare };
   }
 
   /** NaN before the symbol was first marked or filled. */

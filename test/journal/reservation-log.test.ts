@@ -294,12 +294,18 @@ describe('journal schema migrations', () => {
       INSERT INTO orders (order_id, session_id, symbol, side, quantity, type, tif, purpose, created_at, status,
         updated_at) VALUES (5, 1, 'AAPL', 'BUY', 100, 'MKT', 'DAY', 'entry', 1, 'accepted', 1);
       INSERT INTO executions (exec_id, seq, session_id, order_id, symbol, side, quantity, price, commission, time,
-        purpose) VALUES ('e5', 1, 1, 5, 'AAPL', 'BUY', 40, 100, 1, 2, 'entry');`);
+        purpose) VALUES ('e5', 1, 1, 5, 'AAPL', 'BUY', 40, 100, 1, 2, 'entry');
+      INSERT INTO positions (session_id, time, symbol, quantity, average_cost, last_price, source) VALUES
+        (1, 2, 'AAPL', 40, 100, 100, 'fill');`);
     db.close();
     const journal = TradingJournal.open(path, 'DU1');
     journal.logReservations(path, 'normal');
     expect(journal.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(5);
+    // Its positions were not opened by a flip that the journal knows of.
+    expect(journal.db.prepare('SELECT flip_exec_id, flip_share FROM positions').all()).toEqual([
+      { flip_exec_id: null, flip_share: null },
+    ]);
     expect(journal.db.prepare("SELECT value FROM meta WHERE key = 'reservation_log'").pluck().get()).toMatch(
       /FILE-reservations/,
     );

@@ -12,8 +12,10 @@ import { journalEngine } from '../../src/journal/journal-observer.js';
 import { readResume } from '../../src/journal/journal-resume.js';
 import { journaledTrades, sessionSummary } from '../../src/journal/journal-queries.js';
 import { openJournalForReading } from '../../src/journal/open-journal.js';
+import { LiveJournal } from '../../src/journal/live-journal.js';
 import { SCHEMA_VERSION } from '../../src/journal/schema.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
+import { Portfolio } from '../../src/portfolio/portfolio.js';
 import { entry as order, T0 } from '../adapters/ib/execution-client-harness.js';
 import { useTempDir } from '../data/temp-dir.js';
 
@@ -278,6 +280,33 @@ describe('TradingJournal', () => {
     ]);
     expect(after.reduce((sum, t) => sum + t.commission, 0)).toBeCloseTo(1 + 0.6 + 1, 12);
     journal.close();
+  });
+
+  it('keeps the flip that opened a position across a restart: a late report corrects it for its share only', () => {
+    const journal = open();
+    const { engine } = journaledKernel(journal, 100_000);
+    engine.receive({ type: 'fill', time: T0, fill: fill('e1', 1, 100) });
+    // 150 sold with the estimate 1.5: the long's 100 closed, a short of 50 opened by a third of the execution.
+    const sale: Fill = { ...fill('e2', 2, 150, 110), side: 'SELL', time: T0 + 60_000, commission: 1.5 };
+    engine.receive({ type: 'fill', time: sale.time, fill: sale });
+    journal.close();
+    const resumed = LiveJournal.open({
+      path: file(),
+      account: 'DU1',
+      sync: 'normal',
+      orphanOrders: 'keep',
+      session: SESSION,
+    });
+    expect(resumed.resume.book?.positions).toEqual([
+      expect.objectContaining({ quantity: -50, entryCommission: 0.5, flip: { execId: 'e2', share: 50 / 150 } }),
+    ]);
+    const portfolio = new Portfolio({ initialCash: 100_000, settlementDays: 0 });
+    resumed.journal.startSession(SESSION);
+    resumed.restoreBook(portfolio, T0 + 120_000);
+    // IB's report comes after the restart: 0.6 instead of 1.5, the short's third of the refund is its own.
+    expect(portfolio.correctCommission('AAPL', 'SELL', -0.9, sale.time, 'e2')).toBe(true);
+    expect(portfolio.position('AAPL')!.entryCommission).toBeCloseTo(0.2, 12);
+    resumed.close();
   });
 
   it('journals closed trades, all of them since it began, in the order they closed', () => {
