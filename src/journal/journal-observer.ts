@@ -1,6 +1,6 @@
 import type { TradingKernel } from '../core/trading-kernel.js';
 import { assertNever } from '../domain/events.js';
-import type { Portfolio, PositionFlip } from '../portfolio/portfolio.js';
+import type { Portfolio } from '../portfolio/portfolio.js';
 import type { JournalPosition, TradingJournal } from './trading-journal.js';
 
 /** A moment the chaos test kills the process at (see crash-points.ts); nothing happens outside that test. */
@@ -20,6 +20,7 @@ export interface JournalObserverOptions {
 
 export function positionOf(portfolio: Portfolio, symbol: string): JournalPosition {
   const position = portfolio.position(symbol);
+  const flip = portfolio.flipOf(symbol);
   return {
     symbol,
     quantity: position?.quantity ?? 0,
@@ -27,13 +28,8 @@ export function positionOf(portfolio: Portfolio, symbol: string): JournalPositio
     lastPrice: position?.lastPrice ?? Number.NaN,
     openedAt: position?.openedAt ?? Number.NaN,
     entryCommission: position?.entryCommission ?? 0,
-    ...flipOf(portfolio, symbol),
+    ...(flip && { flip }),
   };
-}
-
-function flipOf(portfolio: Portfolio, symbol: string): { flip?: PositionFlip } {
-  const flip = portfolio.flipOf(symbol);
-  return flip === undefined ? {} : { flip };
 }
 
 /** The whole book of a portfolio, for a snapshot. */
