@@ -24,10 +24,9 @@ interface PositionState {
   entryCommission: number;
   /**
    * The execution that opened the position by closing the opposite one and going past it, and the share of its
-   * quantity it opened ('' and 1 otherwise): a correction of its commission is the position's for that share only.
+   * quantity it opened (none otherwise): a correction of its commission is the position's for that share only.
    */
-  flipExecId: string;
-  flipShare: number;
+  flip: PositionFlip | undefined;
 }
 
 const NO_TRADES: readonly TradeRecord[] = Object.freeze([]);
@@ -213,8 +212,7 @@ export class Portfolio implements AccountView {
       const flipped = quantity - closing;
       if (flipped > 0) {
         this.addToPosition(state, sign * flipped, price, commission - exitCommission, fill.time);
-        state.flipExecId = fill.execId;
-        state.flipShare = flipped / quantity;
+        state.flip = { execId: fill.execId, share: flipped / quantity };
       }
     }
 
@@ -243,7 +241,7 @@ export class Portfolio implements AccountView {
       state.quantity !== 0 &&
       Math.sign(state.quantity) === sideSign(side) &&
       !(state.openedAt > fillTime);
-    if (held) state.entryCommission += state.flipExecId === execId ? delta * state.flipShare : delta;
+    if (held) state.entryCommission += state.flip?.execId === execId ? delta * state.flip.share : delta;
     return held;
   }
 
@@ -281,8 +279,7 @@ export class Portfolio implements AccountView {
       this.openCount++;
       state.openedAt = time;
       state.entryCommission = 0;
-      state.flipExecId = '';
-      state.flipShare = 1;
+      state.flip = undefined;
     } else if (state.quantity !== 0 && quantity === 0) {
       this.openCount--;
       this.resetFlat(state);
@@ -292,8 +289,7 @@ export class Portfolio implements AccountView {
     if (quantity !== 0 && lot !== undefined) {
       state.openedAt = lot.openedAt;
       state.entryCommission = lot.entryCommission;
-      state.flipExecId = lot.flip?.execId ?? '';
-      state.flipShare = lot.flip?.share ?? 1;
+      state.flip = lot.flip;
     }
     this.recomputeAggregates();
   }
@@ -311,8 +307,7 @@ export class Portfolio implements AccountView {
   /** The execution that opened the symbol's position by a flip, and the share of it that did (see PositionState). */
   flipOf(symbol: string): PositionFlip | undefined {
     const state = this.states.get(symbol);
-    if (state === undefined || state.quantity === 0 || state.flipExecId === '') return undefined;
-    return { execId: state.flipExecId, share: state.flipShare };
+    return state === undefined || state.quantity === 0 ? undefined : state.flip;
   }
 
   /** NaN before the symbol was first marked or filled. */
@@ -354,8 +349,7 @@ export class Portfolio implements AccountView {
       state.averageCost = price;
       state.openedAt = time;
       state.entryCommission = 0;
-      state.flipExecId = '';
-      state.flipShare = 1;
+      state.flip = undefined;
       this.openCount++;
     } else {
       const added = Math.abs(signedQuantity);
@@ -399,8 +393,7 @@ function newState(symbol: string, price: number): PositionState {
     openedAt: Number.NaN,
     realisedPnl: 0,
     entryCommission: 0,
-    flipExecId: '',
-    flipShare: 1,
+    flip: undefined,
   };
 }
 
