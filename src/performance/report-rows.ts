@@ -5,13 +5,14 @@ import { formatTime } from '../domain/time.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { AsciiFileWriter } from './ascii-file-writer.js';
 import { formatDecimal } from './decimal-format.js';
-import { csvField } from './report-writer.js';
+import { csvField, decimalField, textField } from './report-writer.js';
 
 /**
  * One row at a time, for files written while a live session runs; the same bytes as the backtest's batch writers
  * (formatDecimal is what AsciiFileWriter reproduces), so live and backtest result files compare line by line.
  */
 const COMMA = 44;
+const NEWLINE = 10;
 
 export const ORDERS_HEADER =
   'time,order_id,symbol,side,quantity,type,limit_price,stop_price,tif,parent_id,purpose,strategy';
@@ -67,14 +68,23 @@ function orderRow(o: OrderRequest): string {
 /** orderRow through a byte writer: the same characters. */
 function writeOrderRow(out: AsciiFileWriter, o: OrderRequest): void {
   out.time(o.createdAt);
-  out.text(`,${o.id},${csvField(o.symbol)},${o.side},`);
-  out.decimal(o.quantity);
-  out.text(`,${o.type},`);
+  out.byte(COMMA);
+  decimalField(out, o.id);
+  textField(out, csvField(o.symbol));
+  textField(out, o.side);
+  decimalField(out, o.quantity);
+  textField(out, o.type);
   if (o.limitPrice !== undefined) out.decimal(o.limitPrice);
   out.byte(COMMA);
   const stop = o.stopPrice ?? o.trailAmount;
   if (stop !== undefined) out.decimal(stop);
-  out.text(`,${o.tif},${o.parentId ?? ''},${o.purpose},${csvField(o.strategyId ?? '')}\n`);
+  out.byte(COMMA);
+  textField(out, o.tif);
+  if (o.parentId !== undefined) out.decimal(o.parentId);
+  out.byte(COMMA);
+  textField(out, o.purpose);
+  out.text(csvField(o.strategyId ?? ''));
+  out.byte(NEWLINE);
 }
 
 /** The rows of an order event (the order, then its bracket children) through a byte writer. */

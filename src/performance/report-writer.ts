@@ -24,8 +24,19 @@ export function csvField(text: string): string {
 }
 
 /** A number and the comma after it. */
-function decimalField(out: AsciiFileWriter, x: number): void {
+export function decimalField(out: AsciiFileWriter, x: number): void {
   out.decimal(x);
+  out.byte(COMMA);
+}
+
+/**
+ * A text as it is (csvField quotes one that needs it) and the comma after it. Rows are written field by field, ids
+ * through `decimal`: a row built as a string would make a string of each id, which V8's number-to-string cache
+ * keeps alive until the young generation's collections have copied it into the old one, where a long run's orders
+ * and fills then pile up as garbage.
+ */
+export function textField(out: AsciiFileWriter, text: string): void {
+  out.text(text);
   out.byte(COMMA);
 }
 
@@ -51,11 +62,16 @@ export function writeTradeRow(out: AsciiFileWriter, t: TradeRecord): void {
 /** One fills.csv row. */
 export function writeFillRow(out: AsciiFileWriter, f: Fill): void {
   out.time(f.time);
-  out.text(`,${csvField(f.symbol)},${f.side},`);
+  out.byte(COMMA);
+  textField(out, csvField(f.symbol));
+  textField(out, f.side);
   decimalField(out, f.quantity);
   decimalField(out, f.price);
-  out.decimal(f.commission);
-  out.text(`,${f.orderId},${csvField(f.execId)},${f.purpose}\n`);
+  decimalField(out, f.commission);
+  decimalField(out, f.orderId);
+  textField(out, csvField(f.execId));
+  out.text(f.purpose);
+  out.byte(NEWLINE);
 }
 
 function writeAll<T>(path: string, header: string, rows: readonly T[], row: (out: AsciiFileWriter, x: T) => void) {
