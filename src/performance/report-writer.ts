@@ -18,9 +18,12 @@ const NEWLINE = 10;
 export const TRADES_HEADER = 'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission';
 export const FILLS_HEADER = 'time,symbol,side,quantity,price,commission,order_id,exec_id,purpose';
 
+/** What makes a field need quotes. One object: a literal in the function would make a RegExp at every call. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** Quotes a text field only when CSV requires it. */
 export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** A number and the comma after it. */
