@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
@@ -52,6 +52,8 @@ export interface BacktestJobOptions {
   readonly journal?: string;
   /** Called when the run has succeeded, just before its files take their names (the CLI holds Ctrl+C back then). */
   readonly onPublish?: () => void;
+  /** report.html of the finished run, written with its other files (under a temporary name until all are). */
+  readonly page?: (job: BacktestJob) => string;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -208,44 +210,73 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     'backtest finished',
   );
 
-  const reportStarted = performance.now();
-  options.onPublish?.();
-  clearEarlierResults(out);
-  writeEquityCsv(files.daily, result.daily);
-  const sharesFile = join(out, 'strategies.csv');
-  if (records !== null) {
-    renameSync(partial.trades, files.trades);
-    renameSync(partial.fills, files.fills);
-    renameSync(partial.orders, files.orders);
-    renameSync(partial.riskEvents, files.riskEvents);
-  } else {
-    writeRiskEventsCsv(files.riskEvents, result.riskEvents);
-    writeTradesCsv(files.trades, result.trades);
-    writeFillsCsv(files.fills, result.fills);
-    writeOrdersCsv(files.orders, result.orders);
-    collectKept(report, result);
-    writeStrategiesCsv(
-      sharesFile,
-      attributeByStrategy(result.members, result.fills, result.trades, (symbol) =>
-        result.portfolio.positionValue(symbol),
-      ),
-    );
-  }
-  renameSync(partial.equity, files.equity);
-  // Last, with report.html after it: what marks a finished run.
-  writeMetricsJson(files.metrics, result.metrics, result.riskCounts);
-  journal?.finish('the backtest finished');
-  const reportSeconds = (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds;
-  return {
+  const job: BacktestJob = {
     result,
     files,
     symbols,
     skipped,
     loadSeconds: loadSeconds + result.loadSeconds,
-    reportSeconds,
+    reportSeconds: 0,
     report,
     benchmark,
   };
+  const reportStarted = performance.now();
+  // The files not streamed yet go under temporary names too, the page last: a run that fails now (a full disk, a
+  // page that cannot be drawn) leaves the earlier results as they were, and no file that looks finished.
+  const staged: string[] = [];
+  const stage = (path: string, write: (to: string) => void): void => {
+    staged.push(path);
+    write(`${path}.partial`);
+  };
+  try {
+    if (records !== null) staged.push(files.trades, files.fills, files.orders, files.riskEvents);
+    else {
+      stage(files.riskEvents, (to) => {
+        writeRiskEventsCsv(to, result.riskEvents);
+      });
+      stage(files.trades, (to) => {
+        writeTradesCsv(to, result.trades);
+      });
+      stage(files.fills, (to) => {
+        writeFillsCsv(to, result.fills);
+      });
+      stage(files.orders, (to) => {
+        writeOrdersCsv(to, result.orders);
+      });
+      collectKept(report, result);
+      const shares = attributeByStrategy(result.members, result.fills, result.trades, (symbol) =>
+        result.portfolio.positionValue(symbol),
+      );
+      stage(join(out, 'strategies.csv'), (to) => {
+        writeStrategiesCsv(to, shares);
+      });
+    }
+    staged.push(files.equity);
+    stage(files.daily, (to) => {
+      writeEquityCsv(to, result.daily);
+    });
+    // metrics.json and report.html, last, are what mark a finished run.
+    stage(files.metrics, (to) => {
+      writeMetricsJson(to, result.metrics, result.riskCounts);
+    });
+    const page = options.page?.(job);
+    if (page !== undefined) {
+      stage(join(out, 'report.html'), (to) => {
+        writeFileSync(to, page);
+      });
+    }
+  } catch (error) {
+    for (const path of staged) rmSync(`${path}.partial`, { force: true });
+    for (const path of Object.values(partial)) rmSync(path, { force: true });
+    journal?.abort();
+    undoDirectory();
+    throw error;
+  }
+  options.onPublish?.();
+  clearEarlierResults(out);
+  for (const path of staged) renameSync(`${path}.partial`, path);
+  journal?.finish('the backtest finished');
+  return { ...job, reportSeconds: (performance.now() - reportStarted) / 1000 + equityCsv.busySeconds };
 }
 
 /** The last bar time the run can reach, for progress: the latest last row of the files, within the end date. */

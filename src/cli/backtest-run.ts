@@ -7,9 +7,10 @@ import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js'
 import { loadStrategyFactories } from '../strategy/strategy-plan.js';
 import { holdInterrupts } from './interrupts.js';
 import { checkOutputs, journalDirectory, reportFileNames } from './output-locations.js';
+import { holdingResultsDirectory } from '../performance/results-lock.js';
 import { printBacktestSummary } from './print-summary.js';
 import { backtestProgress } from './backtest-progress-bar.js';
-import { writeBacktestReport } from '../report/backtest-report.js';
+import { backtestReportPage } from '../report/backtest-report.js';
 
 /** The result files and the equity file written while the run goes on. */
 const RESULT_FILES = [
@@ -29,23 +30,25 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
   const names = config.backtest.strategies;
   const strategies = names === null ? undefined : await loadStrategyFactories(config, names);
-  const opened = await openLogger(config.logging);
-  let release: (() => void) | undefined;
-  try {
-    const job = runBacktestJob(config, opened.logger, {
-      ...options,
-      progress: backtestProgress(opened.logger),
-      ...(strategy && { strategy }),
-      ...(strategies && { strategies }),
-      onPublish: () => {
-        release = holdInterrupts();
-      },
-    });
-    writeBacktestReport(config, job);
-    release?.();
-    printBacktestSummary(job, resolve(config.backtest.results_directory));
-  } finally {
-    release?.();
-    await opened.close();
-  }
+  await holdingResultsDirectory(config.backtest.results_directory, async () => {
+    const opened = await openLogger(config.logging);
+    let release: (() => void) | undefined;
+    try {
+      const job = runBacktestJob(config, opened.logger, {
+        ...options,
+        progress: backtestProgress(opened.logger),
+        ...(strategy && { strategy }),
+        ...(strategies && { strategies }),
+        page: (done) => backtestReportPage(config, done),
+        onPublish: () => {
+          release = holdInterrupts();
+        },
+      });
+      release?.();
+      printBacktestSummary(job, resolve(config.backtest.results_directory));
+    } finally {
+      release?.();
+      await opened.close();
+    }
+  });
 }

@@ -48,7 +48,25 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/**
+ * What the machine refused rather than what the program got wrong (a full disk, a read-only file system, no
+ * permission, too many open files): Node's message says it (`ENOSPC: no space left on device, write`), exit code 1.
+ */
+const SYSTEM_ERRORS: ReadonlySet<string> = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EROFS',
+  'EACCES',
+  'EPERM',
+  'EIO',
+  'EMFILE',
+  'ENFILE',
+]);
+
 export function exitCodeFor(error: unknown): ExitCode | undefined {
   if (error instanceof ConfigError) return ExitCode.Usage;
-  return error instanceof Error ? userErrors.get(error.name) : undefined;
+  if (!(error instanceof Error)) return undefined;
+  const { code } = error as NodeJS.ErrnoException;
+  if (typeof code === 'string' && SYSTEM_ERRORS.has(code)) return ExitCode.Failure;
+  return userErrors.get(error.name);
 }

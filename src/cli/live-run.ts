@@ -22,7 +22,7 @@ import { checkOutputs, journalDirectory, reportFileNames } from './output-locati
 import { startSessionDashboard } from '../dashboard/session-dashboard.js';
 import { checkDashboardPort, type Dashboard } from '../dashboard/dashboard-server.js';
 import { writeLiveReport } from '../report/live-report.js';
-import { lockResultsDirectory, type ResultsLock } from '../live/results-lock.js';
+import { lockResultsDirectory, type ResultsLock } from '../performance/results-lock.js';
 
 /** A live session that ended without TWS there to confirm its book: a run-time failure (exit code 1). */
 export class LiveSessionError extends Error {

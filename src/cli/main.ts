@@ -87,4 +87,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`ets journal orders | head`) closes the pipe: what is left is not wanted, which is no
+// error, and the command goes on to its end (a live session must not stop because its output is no longer read).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 process.exitCode = await main(process.argv);

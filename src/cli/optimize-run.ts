@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { StudySettings } from './optimize-command.js';
 import { optimizeProgress } from './optimize-progress.js';
 import { checkOutputs } from './output-locations.js';
+import { holdingResultsDirectory } from '../performance/results-lock.js';
 
 /** The run's options from the config and flags, with the progress display and, for --queue, the queue's runner. */
 export function studyOptions(config: Config, settings: StudySettings, label: string, logger: Logger): StudyOptions {
@@ -43,22 +44,24 @@ export async function runOptimizeCommand(config: Config, settings: StudySettings
   checkOutputs(config, [{ label: 'backtest.results_directory (--out)', path: out, files: [...OPTIMIZE_FILES] }], {
     embeddedGateway: false,
   });
-  const opened = await openLogger(config.logging);
-  try {
-    const options = studyOptions(config, settings, 'optimize', opened.logger);
-    const outcome = await runOptimize(config, options);
-    const { selection, overfitting } = outcome;
-    const best = selection.best === null ? null : selection.candidates[selection.best]!;
-    const lines = [
-      `combinations: ${selection.candidates.length} (${selection.invalid} invalid, ${selection.belowMinTrades} below --min-trades)`,
-      best === null
-        ? 'best: none (no set qualified)'
-        : `best: ${outcome.names.map((n) => `${n}=${best.params[n]}`).join(' ')}  ${options.objective} ${best.objective ?? 'n/a'}`,
-      `PBO: ${overfitting.pbo ?? 'n/a'} (S=${overfitting.pbo_partitions})  deflated Sharpe: ${overfitting.deflated_sharpe ?? 'n/a'}`,
-      `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await opened.close();
-  }
+  await holdingResultsDirectory(out, async () => {
+    const opened = await openLogger(config.logging);
+    try {
+      const options = studyOptions(config, settings, 'optimize', opened.logger);
+      const outcome = await runOptimize(config, options);
+      const { selection, overfitting } = outcome;
+      const best = selection.best === null ? null : selection.candidates[selection.best]!;
+      const lines = [
+        `combinations: ${selection.candidates.length} (${selection.invalid} invalid, ${selection.belowMinTrades} below --min-trades)`,
+        best === null
+          ? 'best: none (no set qualified)'
+          : `best: ${outcome.names.map((n) => `${n}=${best.params[n]}`).join(' ')}  ${options.objective} ${best.objective ?? 'n/a'}`,
+        `PBO: ${overfitting.pbo ?? 'n/a'} (S=${overfitting.pbo_partitions})  deflated Sharpe: ${overfitting.deflated_sharpe ?? 'n/a'}`,
+        `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      await opened.close();
+    }
+  });
 }

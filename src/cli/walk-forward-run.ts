@@ -10,6 +10,7 @@ import type { StudySettings } from './optimize-command.js';
 import { studyOptions } from './optimize-run.js';
 import { holdInterrupts } from './interrupts.js';
 import { checkOutputs } from './output-locations.js';
+import { holdingResultsDirectory } from '../performance/results-lock.js';
 
 /** A length from its `*_period` key when set, else from its `*_bars` key. */
 function length(period: string | null, bars: number): WindowLength {
@@ -40,39 +41,41 @@ export async function runWalkForwardCommand(config: Config, settings: StudySetti
       : wf.step_bars !== null
         ? ({ unit: 'bars', count: wf.step_bars } as const)
         : outOfSample;
-  const opened = await openLogger(config.logging);
-  let release: (() => void) | undefined;
-  try {
-    const options = studyOptions(config, settings, 'walk-forward', opened.logger);
-    const outcome = await runWalkForward(config, {
-      ...options,
-      mode: wf.mode,
-      inSample: length(wf.in_sample_period, wf.in_sample_bars),
-      outOfSample,
-      step,
-      // The earlier results go when the new ones take their names: Ctrl+C waits until report.html is there too.
-      onPublish: () => {
-        release = holdInterrupts();
-      },
-    });
-    const s = outcome.summary as {
-      oos: { total_return: number | null; sharpe: number | null; max_drawdown: number | null };
-      walk_forward_efficiency: number | null;
-      pbo_mean: number | null;
-      criteria: { name: string; pass: boolean }[];
-    };
-    const lines = [
-      `windows: ${outcome.windows.length}  OOS total return ${s.oos.total_return ?? 'n/a'}  Sharpe ${s.oos.sharpe ?? 'n/a'}  max drawdown ${s.oos.max_drawdown ?? 'n/a'}`,
-      `walk-forward efficiency: ${s.walk_forward_efficiency ?? 'n/a'}  mean PBO: ${s.pbo_mean ?? 'n/a'}`,
-      ...s.criteria.map((c) => `  ${c.pass ? 'pass' : 'FAIL'}  ${c.name}`),
-      `result: ${outcome.passed ? 'pass' : 'fail'}`,
-      `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
-      `report: ${resolve(writeReportHtml(out, reportOptions(config, `Walk-forward analysis in ${resolve(out)}`, config.backtest.csv_directory)))}`,
-    ];
-    release?.();
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    release?.();
-    await opened.close();
-  }
+  await holdingResultsDirectory(out, async () => {
+    const opened = await openLogger(config.logging);
+    let release: (() => void) | undefined;
+    try {
+      const options = studyOptions(config, settings, 'walk-forward', opened.logger);
+      const outcome = await runWalkForward(config, {
+        ...options,
+        mode: wf.mode,
+        inSample: length(wf.in_sample_period, wf.in_sample_bars),
+        outOfSample,
+        step,
+        // The earlier results go when the new ones take their names: Ctrl+C waits until report.html is there too.
+        onPublish: () => {
+          release = holdInterrupts();
+        },
+      });
+      const s = outcome.summary as {
+        oos: { total_return: number | null; sharpe: number | null; max_drawdown: number | null };
+        walk_forward_efficiency: number | null;
+        pbo_mean: number | null;
+        criteria: { name: string; pass: boolean }[];
+      };
+      const lines = [
+        `windows: ${outcome.windows.length}  OOS total return ${s.oos.total_return ?? 'n/a'}  Sharpe ${s.oos.sharpe ?? 'n/a'}  max drawdown ${s.oos.max_drawdown ?? 'n/a'}`,
+        `walk-forward efficiency: ${s.walk_forward_efficiency ?? 'n/a'}  mean PBO: ${s.pbo_mean ?? 'n/a'}`,
+        ...s.criteria.map((c) => `  ${c.pass ? 'pass' : 'FAIL'}  ${c.name}`),
+        `result: ${outcome.passed ? 'pass' : 'fail'}`,
+        `results: ${outcome.files.map((f) => resolve(f)).join(', ')}`,
+        `report: ${resolve(writeReportHtml(out, reportOptions(config, `Walk-forward analysis in ${resolve(out)}`, config.backtest.csv_directory)))}`,
+      ];
+      release?.();
+      process.stdout.write(`${lines.join('\n')}\n`);
+    } finally {
+      release?.();
+      await opened.close();
+    }
+  });
 }

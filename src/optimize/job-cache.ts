@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EvaluationJob, EvaluationResult } from './evaluation-job.js';
 import { OptimizeConfigError } from './optimize-error.js';
@@ -47,7 +47,15 @@ export class JobCache {
     /** Hash of everything besides the job that a result depends on. */
     private readonly runKey: string,
   ) {
-    if (path === null || !existsSync(path)) return;
+    if (path === null) return;
+    // Checked now: the first batch's write would otherwise fail in a worker, after the run has started.
+    const directory = dirname(path);
+    if (existsSync(directory) && !statSync(directory).isDirectory()) {
+      throw new OptimizeConfigError(
+        `the resume cache ${directory} is not a directory: remove it, or give the run another --out`,
+      );
+    }
+    if (!existsSync(path)) return;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

@@ -6,9 +6,9 @@ import type { PerformanceMetrics } from '../performance/metrics.js';
 import { RISK_EVENTS_HEADER, riskEventRow } from '../performance/risk-events-csv.js';
 import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
-import { readWalkForward, type DailyRows, type ResultsFiles } from './results-files.js';
+import type { DailyRows, ResultsFiles } from './results-files.js';
 import type { ReportCollector } from './report-collector.js';
-import { benchmarkOverRun, reportHtml, sequentialBarReader, writeReportPage } from './write-report-html.js';
+import { benchmarkOverRun, reportHtml, sequentialBarReader } from './write-report-html.js';
 
 /** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
 function riskEventsTable(file: string, collected: ReportCollector): CsvTable {
@@ -26,7 +26,7 @@ function riskEventsTable(file: string, collected: ReportCollector): CsvTable {
  * What the result files of a finished backtest hold for its report, from the run itself rather than read back:
  * metrics.json's values (through JSON, as the file has them), daily.csv's equity as written, the first risk events.
  */
-function backtestResults(job: BacktestJob, directory: string): ResultsFiles {
+function backtestResults(job: BacktestJob): ResultsFiles {
   const { result, files } = job;
   const metrics = JSON.parse(
     JSON.stringify({ ...result.metrics, risk_events: result.riskCounts }),
@@ -41,23 +41,21 @@ function backtestResults(job: BacktestJob, directory: string): ResultsFiles {
     metrics,
     daily: rows,
     riskEvents: riskEventsTable(files.riskEvents, job.report),
-    walkForward: readWalkForward(directory),
+    walkForward: null,
   };
 }
 
 /** report.html of a finished backtest, from what the run gathered while it went on. */
-export function writeBacktestReport(config: Config, job: BacktestJob): string {
+export function backtestReportPage(config: Config, job: BacktestJob): string {
   const { result } = job;
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   const title = `Backtest ${result.strategy}${params ? ` (${params})` : ''} on ${symbolsText(job.symbols)}`;
   const options = reportOptions(config, title, config.backtest.csv_directory);
-  return writeReportPage(config.backtest.results_directory, () => {
-    const results = backtestResults(job, config.backtest.results_directory);
-    const benchmark =
-      options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
-    const reload = sequentialBarReader(config.backtest.csv_directory, results.daily, options.skipBadRows);
-    return reportHtml({ results, records: job.report, benchmark, reload }, options);
-  });
+  const results = backtestResults(job);
+  const benchmark =
+    options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
+  const reload = sequentialBarReader(config.backtest.csv_directory, results.daily, options.skipBadRows);
+  return reportHtml({ results, records: job.report, benchmark, reload }, options);
 }

@@ -20,7 +20,6 @@ const RESULT_FILE_NAMES = [
   ...OPTIMIZE_FILES,
   ...WALK_FORWARD_FILES,
   'report.html',
-  'report.html.partial',
 ];
 
 /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
+import { lockResultsDirectory } from '../../src/performance/results-lock.js';
 import { runCli } from '../support/run-cli.js';
 import { hasSharedData, SHARED_DAILY_DIR } from '../support/shared-data.js';
 
@@ -69,6 +70,25 @@ describe('ets backtest', () => {
     expect(typeof metrics.beta).toBe('number');
   });
 
+  it('refuses a results directory another run is writing, and leaves its files alone', () => {
+    const out = join(work, 'in-use');
+    mkdirSync(out);
+    writeFileSync(join(out, 'metrics.json'), 'the other run\n');
+    const lock = lockResultsDirectory(out);
+    try {
+      const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', out]);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toBe(
+        `error: ${out}: another ets run (PID ${process.pid}) is writing its results into this directory; one run per results directory at a time\n`,
+      );
+      expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe('the other run\n');
+      // Nothing of the refused run: the other files are the lock's.
+      expect(readdirSync(out).filter((name) => !name.startsWith('.session-lock'))).toEqual(['metrics.json']);
+    } finally {
+      lock.release();
+    }
+  });
+
   it('leaves earlier results untouched when the data turns out bad', () => {
     const data = join(work, 'late-error');
     const out = join(work, 'late-error-out');
@@ -86,8 +106,8 @@ describe('ets backtest', () => {
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('BBB.csv:3: volume -5 is negative');
     expect(readFileSync(join(out, 'equity.csv'), 'utf8')).toBe('earlier run\n');
-    // nothing streamed during the failed run stays behind
-    expect(readdirSync(out)).toEqual(['equity.csv']);
+    // nothing streamed during the failed run stays behind (the hidden file is the directory's lock)
+    expect(readdirSync(out)).toEqual(['.session-lock', 'equity.csv']);
   });
 
   it.each([

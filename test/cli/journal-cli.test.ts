@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { writeSampleData } from '../../src/data/write-sample-data.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
 import { useTempDir } from '../data/temp-dir.js';
 import { readCsv } from '../live/live-fixture.js';
-import { runCli } from '../support/run-cli.js';
+import { CLI, runCli } from '../support/run-cli.js';
 import { REPO_ROOT } from '../support/shared-data.js';
 
 describe('ets backtest --journal and ets journal', () => {
@@ -25,6 +26,17 @@ describe('ets backtest --journal and ets journal', () => {
   function backtest(journal: string, out = join(temp.path(), 'out')) {
     return runCli(['backtest', '--data-dir', sample, '--out', out, '--journal', journal], temp.path());
   }
+
+  it('stops quietly when the reader of its output stops early (ets journal … | head)', () => {
+    const file = join(temp.path(), 'piped.sqlite');
+    expect(backtest(file).status).toBe(0);
+    // Far more than a pipe holds (64 KiB): the rows written after the reader is gone fail with EPIPE.
+    const command = `"${process.execPath}" "${CLI}" journal equity --journal "${file}" | head -c 1 >/dev/null; exit \${PIPESTATUS[0]}`;
+    const piped = spawnSync('bash', ['-c', command], { encoding: 'utf8' });
+    expect(runCli(['journal', 'equity', '--journal', file], temp.path()).stdout.length).toBeGreaterThan(65_536);
+    expect(piped.stderr).toBe('');
+    expect(piped.status).toBe(0);
+  });
 
   it('writes the run in the journal schema: the same orders and fills as the result files', () => {
     const file = join(temp.path(), 'bt.sqlite');

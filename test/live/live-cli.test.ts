@@ -139,7 +139,7 @@ describe('ets start / ets live on the embedded gateway', () => {
     const second = await runCliAsync(['live', '--config', config, '--read-only', '--duration', '3s'], work.dir);
     expect(second.stdout).toBe('');
     expect(second.stderr).toBe(
-      `error: ${own}: another ets live session (PID ${first.child.pid}) is writing its results into this directory; one session per results directory at a time\n`,
+      `error: ${own}: another ets run (PID ${first.child.pid}) is writing its results into this directory; one run per results directory at a time\n`,
     );
     expect(second.status).toBe(1);
     before.check();
@@ -163,7 +163,7 @@ describe('ets start / ets live on the embedded gateway', () => {
     );
     expect(second.stdout).toBe('');
     expect(second.stderr).toBe(
-      `error: ${work.results}: another ets live session (PID ${first.child.pid}) is writing its results into this directory; one session per results directory at a time\n`,
+      `error: ${work.results}: another ets run (PID ${first.child.pid}) is writing its results into this directory; one run per results directory at a time\n`,
     );
     expect(second.status).toBe(1);
     expect(existsSync(join(work.dir, 'other.sqlite'))).toBe(false);

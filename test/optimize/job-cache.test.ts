@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,14 @@ describe('JobCache', () => {
     mkdirSync(folder);
     expect(() => new JobCache(folder, 'run')).toThrow(
       `the resume cache ${folder} cannot be used (EISDIR): remove it, or give the run another --out`,
+    );
+  });
+
+  it('names a cache directory that is a file in one line, before any job runs', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ets-cache-')), '.ets-cache');
+    writeFileSync(file, '');
+    expect(() => new JobCache(join(file, 'jobs.jsonl'), 'run')).toThrow(
+      `the resume cache ${file} is not a directory: remove it, or give the run another --out`,
     );
   });
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { takeProcessLock } from '../../src/journal/process-lock.js';
-import { lockResultsDirectory, ResultsLockedError } from '../../src/live/results-lock.js';
+import { lockResultsDirectory, ResultsLockedError } from '../../src/performance/results-lock.js';
 import { useTempDir } from '../data/temp-dir.js';
 
 describe('lockResultsDirectory', () => {
@@ -15,7 +15,7 @@ describe('lockResultsDirectory', () => {
     writeFileSync(join(results, 'equity.csv'), 'time,equity\n');
     expect(() => lockResultsDirectory(results)).toThrow(
       new ResultsLockedError(
-        `${results}: another ets live session (PID ${process.pid}) is writing its results into this directory; one session per results directory at a time`,
+        `${results}: another ets run (PID ${process.pid}) is writing its results into this directory; one run per results directory at a time`,
       ),
     );
     first.release();
@@ -31,7 +31,7 @@ describe('lockResultsDirectory', () => {
     writeFileSync(join(results, '.session-lock.pid'), `${gone}\n`);
     const other = takeProcessLock(join(results, '.session-lock'))!;
     expect(() => lockResultsDirectory(results)).toThrow(
-      `${results}: another ets live session is writing its results into this directory; one session per`,
+      `${results}: another ets run is writing its results into this directory; one run per`,
     );
     other.release();
     lockResultsDirectory(results).release();
