@@ -12,6 +12,7 @@ export interface Candidate {
   /** Why the strategy refused the set (status invalid). */
   readonly reason: string | null;
   readonly result: EvaluationResult | null;
+  /** The objective's value (see objectiveValue): +Infinity when unbounded, null when undefined. */
   readonly objective: number | null;
 }
 
@@ -37,7 +38,8 @@ export function selectBest(
     }
     const value = objectiveValue(set.result.metrics, objective);
     const status: CandidateStatus = set.result.metrics.trades < minTrades ? 'min_trades' : 'ok';
-    if (status === 'ok' && (best === null || value > bestValue)) {
+    // A set whose objective is undefined (−Infinity: no trade, say) is never the best, even as the only one.
+    if (status === 'ok' && value > bestValue) {
       best = i;
       bestValue = value;
     }
@@ -46,7 +48,8 @@ export function selectBest(
       status,
       reason: null,
       result: set.result,
-      objective: Number.isFinite(value) ? value : null,
+      // +Infinity stays (optimize.csv writes it as Infinity; JSON, which cannot, as null).
+      objective: value === Number.NEGATIVE_INFINITY ? null : value,
     };
   });
   return {

@@ -12,7 +12,7 @@
  * combinations with λ ≤ 0, i.e. where the in-sample winner is at or below the median out of sample.
  */
 export interface PboResult {
-  /** The estimate, 0..1; null when there are fewer than 2 trials or fewer rows than partitions. */
+  /** The estimate, 0..1; null with fewer than 2 trials, fewer rows than partitions, or trials all alike. */
   readonly pbo: number | null;
   readonly partitions: number;
   readonly combinations: number;
@@ -25,6 +25,11 @@ function sharpe(sum: number, sumSq: number, count: number): number {
   const variance = (sumSq - count * mean * mean) / (count - 1);
   if (!(variance > 1e-24 * Math.max(1, mean * mean))) return mean === 0 ? 0 : Math.sign(mean) * Infinity;
   return mean / Math.sqrt(variance);
+}
+
+function sameReturns(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Rank of `values[index]` among `values`, 1..N ascending, ties at their mean rank. */
@@ -50,7 +55,11 @@ export function probabilityOfBacktestOverfitting(columns: readonly ArrayLike<num
   const n = columns.length;
   const t = n === 0 ? 0 : columns[0]!.length;
   const rows = Math.floor(t / partitions);
-  if (n < 2 || rows < 1) return { pbo: null, partitions, combinations: 0, logits: [] };
+  // Trials whose returns are all the same (no set traded, say) have no winner to be overfitted: every combination
+  // would tie at the median and count as overfitting.
+  if (n < 2 || rows < 1 || columns.every((column) => sameReturns(column, columns[0]!))) {
+    return { pbo: null, partitions, combinations: 0, logits: [] };
+  }
   const sum = new Float64Array(partitions * n);
   const sumSq = new Float64Array(partitions * n);
   columns.forEach((column, j) => {

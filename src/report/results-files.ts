@@ -5,6 +5,7 @@ import { dayNumber, formatTime, parseTime } from '../domain/time.js';
 import { computeMetrics, type PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import { columnReader, csvRows, readCsvTable, type CsvTable, type RowReader } from './csv-table.js';
+import { scaledTrade } from '../walk-forward/stitch.js';
 
 export interface DailyRows {
   readonly time: number[];
@@ -286,7 +287,7 @@ function lastOfEachDay(rows: DailyRows): DailyRows {
 
 /**
  * The results of a walk-forward run without a single backtest's files: the stitched out-of-sample curve is the
- * equity curve, wfa_oos_trades.csv (trades.csv's format) the trades, and the metrics are computed from them with the
+ * equity curve, wfa_oos_trades.csv (trades.csv's format, with a window's scale) the trades, and the metrics are computed from them with the
  * first out-of-sample equity as the initial equity.
  */
 function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsDirectory {
@@ -294,7 +295,12 @@ function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRa
   if (daily.time.length === 0)
     throw new CsvDataError(oosPath, null, 'no rows; expected the stitched out-of-sample equity');
   const tradesPath = optional(directory, 'wfa_oos_trades.csv');
-  const trades = tradesPath === null ? [] : readTrades(tradesPath);
+  // At the scale of their window in the stitched account, as wfa_summary.json counts them (files written before
+  // the column was there: as they are).
+  const trades =
+    tradesPath === null
+      ? []
+      : readRows(tradesPath, TRADE_COLUMNS, (row) => scaledTrade(tradeOf(row), row.optionalNumber('scale') ?? 1));
   const metrics = computeMetrics({
     initialEquity: daily.equity[0]!,
     daily: { length: daily.time.length, time: daily.time, equity: daily.equity },

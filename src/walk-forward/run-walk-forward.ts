@@ -17,7 +17,7 @@ import { studyStrategy } from '../optimize/study-strategy.js';
 import { studyGrid } from '../optimize/declared-grid.js';
 import { loadStudyData } from '../optimize/study-data.js';
 import type { TradeWindow } from '../optimize/window-backtest.js';
-import { dayEnds, stitchWindows } from './stitch.js';
+import { dayEnds, scaledTrade, stitchWindows } from './stitch.js';
 import { planWindows, type PlannedWindow, type WalkForwardMode, type WindowLength } from './window-plan.js';
 import {
   parameterStability,
@@ -123,7 +123,9 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
     windows.map((w) => w.oos),
     windows.map((w) => dayEnds(t, w.bounds.oosStart, w.bounds.oosEnd)),
   );
-  const trades = windows.flatMap((w) => w.oos?.trades ?? []);
+  // Each window traded from the initial capital; in the stitched account its trades count at its curve's scale.
+  const scales = windows.map((_, k) => (k === 0 ? initial : stitched.windowEnds[k - 1]!) / initial);
+  const trades = windows.flatMap((w, k) => (w.oos?.trades ?? []).map((trade) => scaledTrade(trade, scales[k]!)));
   const oosMetrics = computeMetrics({
     initialEquity: initial,
     daily: {
@@ -187,7 +189,7 @@ export async function runWalkForward(config: Config, options: WalkForwardOptions
   const texts = [
     { path: files[0]!, text: windowsCsv(names, t, windows, figures, options) },
     { path: files[1]!, text: equityCsv(stitched) },
-    { path: files[2]!, text: tradesCsv(windows) },
+    { path: files[2]!, text: tradesCsv(windows, scales) },
     { path: files[3]!, text: `${JSON.stringify(summary, null, 2)}\n` },
   ];
   options.onPublish?.();
@@ -247,7 +249,13 @@ function equityCsv(curve: ReturnType<typeof stitchWindows>): string {
   return `${['time,window,equity', ...rows].join('\n')}\n`;
 }
 
-function tradesCsv(windows: readonly WindowResult[]): string {
-  const rows = windows.flatMap((w, k) => (w.oos?.trades ?? []).map((trade) => `${k + 1},${tradeRow(trade)}`));
-  return `${[`window,${TRADES_HEADER}`, ...rows].join('\n')}\n`;
+/**
+ * The windows' trades as each traded them (from the initial capital), with the scale its curve takes in the stitched
+ * account: the sum of pnl × scale is the stitched profit.
+ */
+function tradesCsv(windows: readonly WindowResult[], scales: readonly number[]): string {
+  const rows = windows.flatMap((w, k) =>
+    (w.oos?.trades ?? []).map((trade) => `${k + 1},${tradeRow(trade)},${scales[k]!}`),
+  );
+  return `${[`window,${TRADES_HEADER},scale`, ...rows].join('\n')}\n`;
 }

@@ -55,3 +55,14 @@ export function dayEnds(timeline: ArrayLike<number>, start: number, end: number)
   }
   return ends;
 }
+
+/**
+ * A window's trade as the stitched account counts it: its P&L and commission at the scale of the window's curve (see
+ * stitchWindows), so that the trades add up to the stitched profit. Prices and quantities stay as traded.
+ */
+export function scaledTrade<T extends { readonly pnl: number; readonly commission: number }>(
+  trade: T,
+  scale: number,
+): T {
+  return scale === 1 ? trade : { ...trade, pnl: trade.pnl * scale, commission: trade.commission * scale };
+}

@@ -203,3 +203,15 @@ describe('probabilityOfBacktestOverfitting', () => {
     );
   });
 });
+
+describe('PBO of trials that are all alike', () => {
+  it('is undefined: with no set trading there is no winner to be overfitted', () => {
+    const flat = Array.from({ length: 4 }, () => new Float64Array(64));
+    expect(probabilityOfBacktestOverfitting(flat, 16)).toEqual({
+      pbo: null,
+      partitions: 16,
+      combinations: 0,
+      logits: [],
+    });
+  });
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BarSeries } from '../../src/domain/bar.js';
 import { runWalkForward } from '../../src/walk-forward/run-walk-forward.js';
+import { readCsv } from '../live/live-fixture.js';
 import { plainConfig, studyOptions, waveSeries, writeSeries } from './wfa-fixture.js';
 
 /**
@@ -116,6 +117,13 @@ describe('walk-forward on a hand-checkable series', () => {
     };
     expect(summary.windows).toBe(4);
     expect(summary.oos.profit).toBeCloseTo(level - 100_000, 6);
+    // The windows' trades as each traded them, with the scale its curve takes: at that scale they add up to the
+    // stitched profit (every window ends flat, so its trades' P&L is its curve's change).
+    const trades = readCsv(join(dir, 'out', 'wfa_oos_trades.csv'));
+    // Windows after the first trade at the equity the ones before them left: scales other than 1.
+    expect(new Set(trades.map((t) => t.scale)).size).toBeGreaterThan(1);
+    const scaled = trades.reduce((sum, t) => sum + Number(t.pnl) * Number(t.scale), 0);
+    expect(scaled).toBeCloseTo(summary.oos.profit, 4);
   });
 
   it('holds cash through a window where no set qualified: its days count, at the equity it started with', async () => {
