@@ -96,20 +96,38 @@ const embeddedGatewaySchema = z.strictObject({
   participation: opt(num(z.gt(0), z.maximum(1)), 0.25),
 });
 
-const reconnectSchema = z.strictObject({
-  initial_delay_seconds: opt(positive(), 1),
-  max_delay_seconds: opt(positive(), 60),
-  /** Attempts after a lost connection before the session gives up; 0: never give up. */
-  max_attempts: opt(int(z.minimum(0)), 0),
-});
+const reconnectSchema = z
+  .strictObject({
+    initial_delay_seconds: opt(positive(), 1),
+    max_delay_seconds: opt(positive(), 60),
+    /** Attempts after a lost connection before the session gives up; 0: never give up. */
+    max_attempts: opt(int(z.minimum(0)), 0),
+  })
+  .check(
+    // The delay doubles from the first up to the largest: a first one above it would never be waited.
+    z.superRefine((reconnect, context) => {
+      if (reconnect.initial_delay_seconds > reconnect.max_delay_seconds) {
+        context.addIssue({
+          code: 'custom',
+          path: ['initial_delay_seconds'],
+          input: reconnect.initial_delay_seconds,
+          message: `at most the largest delay, ${reconnect.max_delay_seconds} (ibkr.reconnect.max_delay_seconds)`,
+        });
+      }
+    }),
+  );
 
 const ibkrSchema = z.strictObject({
   /** `embedded`: start the project's paper gateway in-process; `external`: connect to TWS / IB Gateway. */
   gateway: opt(z.enum(['embedded', 'external']), 'embedded'),
   host: opt(str(z.minLength(1)), '127.0.0.1'),
   port: opt(int(z.minimum(1), z.maximum(65535)), 7497),
-  client_id: opt(int(z.minimum(0)), 1),
-  account_id: text('DU1234567'),
+  /** TWS reads it as a 32-bit integer. */
+  client_id: opt(int(z.minimum(0), z.maximum(2_147_483_647)), 1),
+  account_id: opt(
+    str(z.regex(/^[A-Za-z0-9]{1,32}$/, 'an IB account id: letters and digits, such as DU1234567 (paper) or U1234567')),
+    'DU1234567',
+  ),
   connect_timeout_seconds: opt(positive(), 10),
   /** Initial history loaded per symbol at startup. */
   historical_duration: opt(

@@ -10,10 +10,10 @@ import { TradeTally } from './trade-tally.js';
  * `performance.periods_per_year` (252) and rf = `performance.risk_free_rate` / P the risk-free return per period.
  * total_return = E_n / E_0 − 1. cagr = (E_n / E_0)^(P/n) − 1. annual_volatility = std(r)·√P, with the sample
  * standard deviation (n − 1 in the denominator). sharpe = mean(r − rf) / std(r − rf) · √P. sortino = mean(r − rf)·P
- * / (√(mean(min(r − rf, 0)²))·√P), the downside deviation taken over all periods. max_drawdown = min over i of
- * E_i / max(E_0..E_i) − 1, a negative fraction (0 without a loss from a peak), and max_drawdown_duration the
- * periods from that drawdown's peak (the last period at it) until equity first regains the peak, or until the end
- * when it never does.
+ * / (√(mean(min(r − rf, 0)²))·√P), the downside deviation taken over all periods (two at least, as for sharpe).
+ * max_drawdown = min over i of E_i / max(E_0..E_i) − 1, a negative fraction (0 without a loss from a peak), and
+ * max_drawdown_duration the periods from that drawdown's peak (the last period at it) until equity first regains the
+ * peak, or until the end when it never does.
  * calmar = cagr / |max_drawdown|. With a benchmark, its buy-and-hold daily returns b (from the last close of each
  * of its dates) are paired with r by date, and beta = cov(r − rf, b − rf) / var(b − rf), alpha = (mean((r − rf) −
  * beta·(b − rf)) + 1)^P − 1. From the closed trades: trades (their number), win_rate (share with pnl > 0),
@@ -236,8 +236,9 @@ export function computeMetrics(input: MetricsInput): PerformanceMetrics {
       annualVolatility = finite(noiseFree(Math.sqrt(ssReturns / (n - 1)), meanReturn) * Math.sqrt(P));
       const sd = noiseFree(Math.sqrt(ssExcess / (n - 1)), meanExcess);
       sharpe = sd === 0 ? null : finite((meanExcess / sd) * Math.sqrt(P));
+      // Not of one period either, where it would be −√P for any loss, however small: it says nothing.
+      sortino = ratioOrNull(meanExcess * P, Math.sqrt(downside / n) * Math.sqrt(P));
     }
-    sortino = ratioOrNull(meanExcess * P, Math.sqrt(downside / n) * Math.sqrt(P));
   }
 
   const growth = finalEquity / e0;

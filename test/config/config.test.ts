@@ -59,6 +59,13 @@ describe('config', () => {
     [{ trading: { sector_map: { AAPL: '' } } }, 'trading.sector_map.AAPL: got ""'],
     [{ tradng: {} }, 'tradng: unknown key'],
     [{ trading: { max_positions: 3 } }, 'trading.max_positions: unknown key'],
+    [{ ibkr: { account_id: '' } }, 'ibkr.account_id: got ""; expected an IB account id: letters and digits'],
+    [{ ibkr: { account_id: 'DU123 4567' } }, 'ibkr.account_id: got "DU123 4567"; expected an IB account id'],
+    [{ ibkr: { client_id: 3_000_000_000 } }, 'ibkr.client_id: got 3000000000; expected number to be <=2147483647'],
+    [
+      { ibkr: { reconnect: { initial_delay_seconds: 100, max_delay_seconds: 60 } } },
+      'ibkr.reconnect.initial_delay_seconds: got 100; expected at most the largest delay, 60',
+    ],
   ])('rejects %j naming the key, the value and what is expected', (raw, message) => {
     const text = errorOf(() => validateConfig(raw, 'config.yaml'));
     expect(text).toContain('config.yaml: invalid configuration');

@@ -102,6 +102,11 @@ describe('computeMetrics on a hand-checked series', () => {
 });
 
 describe('computeMetrics edge cases', () => {
+  it('has no Sortino ratio of a single period, where a loss of any size would give −√P', () => {
+    expect(computeMetrics(input([99])).sortino).toBeNull();
+    expect(computeMetrics(input([99, 98])).sortino).not.toBeNull();
+  });
+
   it('returns nulls, never NaN or Infinity, when values are undefined', () => {
     const flat = computeMetrics(input([100, 100, 100]));
     expect(flat).toMatchObject({
@@ -265,7 +270,7 @@ function reference(
     cagr,
     annual_volatility: n >= 2 ? std(r) * Math.sqrt(P) : null,
     sharpe: n >= 2 && std(ex) !== 0 ? (avg(ex) / std(ex)) * Math.sqrt(P) : null,
-    sortino: dsd === 0 ? null : (avg(ex) * P) / dsd,
+    sortino: n < 2 || dsd === 0 ? null : (avg(ex) * P) / dsd,
     max_drawdown: mdd,
     max_drawdown_duration: duration,
     calmar: mdd < 0 && cagr !== null ? fin(cagr / Math.abs(mdd)) : null,
