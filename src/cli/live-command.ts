@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ConfigOverride } from '../config/overrides.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
+import { UsageError } from './exit-codes.js';
 import { locatingStrategyErrors } from './strategy-param-origin.js';
 
 interface LiveFlags {
@@ -36,6 +37,9 @@ export function registerLiveCommand(program: Command): void {
     .option('--live', 'allow a live-trading port or a real-money account (ibkr.allow_live must be true too)')
     .option('--results <dir>', 'directory for the result files (live.results_directory)')
     .action(async (flags: LiveFlags) => {
+      if (flags.duration !== undefined && flags.until !== undefined) {
+        throw new UsageError('--duration and --until: give one (the session stops after a time, or at one)');
+      }
       const overrides: ConfigOverride[] = [];
       if (flags.readOnly === true) overrides.push({ flag: '--read-only', path: ['ibkr', 'read_only'], value: true });
       if (flags.results !== undefined) {

@@ -20,7 +20,10 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
       ? []
       : [row('Book', `NOT verified with the broker at the end: ${summary.unverified}`)]),
     row('Bars', `${barCounts(summary)} from ${summary.fiveSecondBars} five-second bars`),
-    row('Orders / fills', `${summary.orders} / ${summary.fills} (${summary.rejectedSignals} signals refused)`),
+    row(
+      'Orders / fills',
+      `${summary.orders} / ${summary.fills} (${summary.rejectedSignals} signal${summary.rejectedSignals === 1 ? '' : 's'} refused)`,
+    ),
     row('Reconnections', String(summary.reconnects)),
     ...metricLines(metrics)
       .filter(([label]) => label !== 'Alpha / beta')

@@ -165,6 +165,10 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
       2,
       'error: --duration soon: expected a duration such as 90s, 30m, 2h or 1d',
     ]);
+    expect(await failure(work, { ibkr: { port: gateway.port } }, ['--duration', '1h', '--until', '11:00'])).toEqual([
+      2,
+      'error: --duration and --until: give one (the session stops after a time, or at one)',
+    ]);
   });
 });
 

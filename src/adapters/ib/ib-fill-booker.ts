@@ -1,6 +1,7 @@
 import type { Fill } from '../../domain/fill.js';
 import type { CommissionModel } from '../../execution/commission-model.js';
 import type { Logger } from '../../logging/logger.js';
+import { decimalValue } from '../../performance/decimal-format.js';
 import type { IbEventOutbox, OutboxSlot } from './ib-event-outbox.js';
 
 /** An execution as the fill it becomes, before its commission is known. */
@@ -33,6 +34,9 @@ interface Waiting {
   /** Undefined while the wait is paused (no connection to TWS). */
   timer: NodeJS.Timeout | undefined;
 }
+
+/** A commission report this close to the estimate booked before it only confirms it. */
+const HALF_CENT = 0.005;
 
 /** Commission reports of executions not seen yet are kept this long (they normally follow their execution). */
 const MAX_EARLY_REPORTS = 1000;
@@ -226,14 +230,17 @@ export class IbFillBooker {
         return;
       }
       booked.commission = commission;
-      this.options.logger.warn(
+      const difference = decimalValue(commission - estimate);
+      // Within half a cent the estimate was right: worth a line in the log, not a warning.
+      const level = Math.abs(difference) < HALF_CENT ? 'info' : 'warn';
+      this.options.logger[level](
         {
           execId,
           orderId: draft.orderId,
           symbol: draft.symbol,
-          estimated: estimate,
+          estimated: decimalValue(estimate),
           reported: commission,
-          difference: commission - estimate,
+          difference,
         },
         'IB commission report arrived after the fill was booked with the estimate: the difference is booked',
       );

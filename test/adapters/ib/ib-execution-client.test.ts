@@ -289,6 +289,15 @@ describe('IbExecutionClient: order states', () => {
     expect(late?.['difference']).toBeCloseTo(1 - ESTIMATE);
   });
 
+  it('logs a late report within half a cent of the estimate as information, not as a warning', () => {
+    const { tws, events, logs, exec } = filledEntry();
+    vi.advanceTimersByTime(2001);
+    tws.commissionReport(exec.execId!, ESTIMATE + 0.004);
+    expect(brief(events).slice(2)).toEqual([`commission 1 ${exec.execId} c${ESTIMATE} -> c${ESTIMATE + 0.004}`]);
+    const late = logs.find((l) => l.msg.startsWith('IB commission report arrived after'));
+    expect(late).toMatchObject({ level: 30, estimated: ESTIMATE, difference: 0.004 });
+  });
+
   it('leaves a report later than the doubt window to the account: logged, not booked', () => {
     const { tws, client, events, logs, exec } = filledEntry();
     vi.advanceTimersByTime(2001);
