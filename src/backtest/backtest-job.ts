@@ -203,6 +203,13 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     feed.close();
   }
   skipped.push(...feed.skipped());
+  const idle = feed.symbolsWithoutBars();
+  if (idle.length > 0) {
+    const { start_date: start, end_date: end } = config.backtest;
+    logger.warn(
+      `no bars of ${symbolsText(idle)} from ${start ?? 'the start'} to ${end ?? 'the end'}: not traded in this run`,
+    );
+  }
   for (const row of skipped.slice(0, 20)) logger.warn(`skipped ${row.file}:${row.line}: ${row.reason}`);
   if (skipped.length > 20) logger.warn(`... and ${skipped.length - 20} more skipped rows`);
   logger.info(

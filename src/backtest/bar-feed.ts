@@ -107,6 +107,11 @@ export class StreamFeed implements BarFeed {
     for (const stream of this.streams) stream.release();
   }
 
+  /** The symbols none of whose bars has come so far (after the run: none in its date range). */
+  symbolsWithoutBars(): string[] {
+    return this.streams.filter((stream) => stream.count === 0).map((stream) => stream.symbol);
+  }
+
   /** Rows left out so far by streams that skip bad rows. */
   skipped(): SkippedRow[] {
     return this.streams.flatMap((stream) => stream.skipped);

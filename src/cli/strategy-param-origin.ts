@@ -28,8 +28,15 @@ function originOf(error: StrategyConfigError, param: string, path: string, overr
   } catch {
     return null;
   }
+  // The refusing strategy's own entry, or a module's (known by its own name): never another built-in strategy's
+  // entry that happens to hold the same value (`--strategy rsi_mean_reversion --grid fast=10` beside sma_crossover's
+  // fast: 10 would blame that entry).
   const holding = isRecord(strategies)
-    ? Object.keys(strategies).filter((key) => Object.is(own(own(strategies[key], 'params'), param), error.value))
+    ? Object.keys(strategies).filter(
+        (key) =>
+          (key === error.strategy || own(strategies[key], 'module') !== undefined) &&
+          Object.is(own(own(strategies[key], 'params'), param), error.value),
+      )
     : [];
   const key = holding.includes(error.strategy) ? error.strategy : holding.length === 1 ? holding[0] : undefined;
   return key === undefined ? null : `${excerpt(path, 200)}: strategies.${key}.params.${param}`;

@@ -77,6 +77,11 @@ export function readHeader(
   const text = Buffer.from(reader.buf.buffer, reader.buf.byteOffset + start, reader.pos - start)
     .toString('utf8')
     .replace(/\r?\n$/, '');
+  // A carriage return left inside the line: the file's lines end with CR alone (classic Mac OS), so the "header"
+  // runs on through the rows; said as such, rather than as the duplicate or missing columns that would follow.
+  if (text.includes('\r')) {
+    throw new CsvDataError(path, line, 'lines end with a carriage return alone; expected LF or CRLF line endings');
+  }
   const names = splitFields(text).map(normalise);
   const roles = new Int8Array(names.length).fill(-1);
   const found = (name: string): number => names.indexOf(name);

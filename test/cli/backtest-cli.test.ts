@@ -89,6 +89,20 @@ describe('ets backtest', () => {
     }
   });
 
+  it('says which symbols have no bars in the date range, instead of listing them as traded in silence', () => {
+    const data = join(work, 'late-listing');
+    mkdirSync(data);
+    const rows = (from: number) =>
+      Array.from({ length: 20 }, (_, i) => `2024-0${from}-${String(i + 1).padStart(2, '0')},10,11,9,10,100`);
+    writeFileSync(join(data, 'EARLY.csv'), `date,open,high,low,close,volume\n${rows(1).join('\n')}\n`);
+    writeFileSync(join(data, 'LATE.csv'), `date,open,high,low,close,volume\n${rows(3).join('\n')}\n`);
+    const out = join(work, 'late-listing-out');
+    const run = runCli(['backtest', '-c', config, '--data-dir', data, '--end', '2024-02-28', '--out', out]);
+    expect(run.status).toBe(0);
+    const log = readFileSync(join(work, 'logs', 'ets.log'), 'utf8');
+    expect(log).toContain('"msg":"no bars of LATE from the start to 2024-02-28: not traded in this run"');
+  });
+
   it('leaves earlier results untouched when the data turns out bad', () => {
     const data = join(work, 'late-error');
     const out = join(work, 'late-error-out');

@@ -67,6 +67,14 @@ describe('a strategy parameter refused by the strategy', () => {
     // Before: every combination was counted as refused, and the study wrote its files without a result (exit 0).
     expect(runCli(['optimize', '-c', file, '--grid', 'slow=20,30', '--workers', '1'])).toEqual(expected);
     expect(existsSync(join(work, 'unknown', 'out'))).toBe(false);
+    // Another strategy's entry holding the grid's value is not where the value came from.
+    const grid = configWith('other', '{ fast: 10, slow: 30 }');
+    const other = runCli(['optimize', '-c', grid, '--strategy', 'rsi_mean_reversion', '--grid', 'fast=10']);
+    expect(other).toEqual(
+      refusedWith(
+        'strategy rsi_mean_reversion: unknown parameter "fast"; known parameters: period, oversold, overbought',
+      ),
+    );
   });
 
   it('refuses a grid the strategy refuses whole, naming the first combination, and writes nothing', () => {

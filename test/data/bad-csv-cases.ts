@@ -191,6 +191,12 @@ export const BAD_CSV_CASES: readonly BadCsvCase[] = [
     message: 'X.csv:2: volume is not a number: "\\"16,374,400\\""',
     barsBefore: 0,
   },
+  {
+    name: 'lines ending with a carriage return alone (classic Mac OS)',
+    text: `${HEADER}\r2024-01-02,1,1,1,1,1\r2024-01-03,1,1,1,1,1\r`,
+    message: 'X.csv:1: lines end with a carriage return alone; expected LF or CRLF line endings',
+    barsBefore: 0,
+  },
   { name: 'an empty file', text: '', message: 'X.csv:1: the file is empty (no header line)', barsBefore: 0 },
   {
     name: 'a BOM and blank lines only',
