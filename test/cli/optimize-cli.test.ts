@@ -166,7 +166,10 @@ describe('an interrupted ets optimize', () => {
       }
       first.child.kill('SIGINT');
       const stopped = await first.done;
-      expect(stopped.status === 0).toBe(false);
+      expect(stopped.status).toBe(130);
+      expect(stopped.stderr).toMatch(
+        /optimize: SIGINT after \d+ of 80 backtests; the finished ones are kept, and the same command goes on from them\n$/,
+      );
       expect(existsSync(join(big, 'run', 'optimize.csv'))).toBe(false);
       const again = runCli([...args, '--out', join(big, 'run')], big);
       expect(again.status).toBe(0);
