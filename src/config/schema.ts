@@ -205,8 +205,9 @@ const tradingSchema = z.strictObject({
   /** Percent of equity risk sizing leaves of the settled cash, for commissions and market orders filling higher. */
   cash_buffer_pct: opt(num(z.minimum(0), z.lt(100)), 0.25),
   max_active_positions: opt(int(z.minimum(1)), 5),
-  max_daily_loss_pct: opt(percent, 3),
-  max_drawdown_pct: opt(percent, 20),
+  /** Above 0 (0 would block at the first cent lost); 100 never blocks. */
+  max_daily_loss_pct: opt(num(z.gt(0), z.maximum(100)), 3),
+  max_drawdown_pct: opt(num(z.gt(0), z.maximum(100)), 20),
   atr_period: opt(positiveInt, 14),
   atr_stop_multiplier: opt(positive(), 2),
   /** Take-profit at entry + this multiple of the stop distance; 0 places no take-profit. */

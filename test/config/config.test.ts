@@ -37,7 +37,7 @@ describe('config', () => {
   });
 
   it.each([
-    [{ trading: { max_daily_loss_pct: -5 } }, 'trading.max_daily_loss_pct: got -5; expected number to be >=0'],
+    [{ trading: { max_daily_loss_pct: -5 } }, 'trading.max_daily_loss_pct: got -5; expected number to be >0'],
     [{ trading: { risk_per_trade_pct: 'a' } }, 'trading.risk_per_trade_pct: got "a"; expected number'],
     [{ trading: { sizing: 'fixd:3' } }, 'trading.sizing: got "fixd:3"; expected risk or fixed:N'],
     [{ trading: { sizing: 'fixed:0' } }, 'trading.sizing: got "fixed:0"; expected risk or fixed:N'],
@@ -59,6 +59,7 @@ describe('config', () => {
     [{ trading: { sector_map: { AAPL: '' } } }, 'trading.sector_map.AAPL: got ""'],
     [{ tradng: {} }, 'tradng: unknown key'],
     [{ trading: { max_positions: 3 } }, 'trading.max_positions: unknown key'],
+    [{ trading: { max_drawdown_pct: 0 } }, 'trading.max_drawdown_pct: got 0; expected number to be >0'],
     [{ ibkr: { account_id: '' } }, 'ibkr.account_id: got ""; expected an IB account id: letters and digits'],
     [{ ibkr: { account_id: 'DU123 4567' } }, 'ibkr.account_id: got "DU123 4567"; expected an IB account id'],
     [{ ibkr: { client_id: 3_000_000_000 } }, 'ibkr.client_id: got 3000000000; expected number to be <=2147483647'],
