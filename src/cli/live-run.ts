@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { formatTime } from '../domain/time.js';
@@ -5,7 +6,8 @@ import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import { IbConnectError } from '../adapters/ib/ib-client.js';
 import { LiveNode, type LiveSummary } from '../live/live-node.js';
-import { checkLiveConfig, liveStrategy } from '../live/live-strategy.js';
+import { checkLiveConfig, LiveConfigError, liveStrategy } from '../live/live-strategy.js';
+import type { LiveJournal } from '../journal/live-journal.js';
 import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
 import { reportFiles } from '../performance/report-writer.js';
 import { loadStrategyFactory, strategySpec } from '../strategy/load-strategy.js';
@@ -126,6 +128,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
             'the journal there was not written by an embedded run without a state file: kept under another name, and a new one started',
           );
         });
+    checkContinuedResults(journal?.journal, journalPath(config), resultsDirectory);
     node = new LiveNode(
       config,
       {
@@ -177,4 +180,17 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
     resultsLock?.release();
     await opened.close();
   }
+}
+
+/**
+ * A journal that continues sessions with executions continues their results: in a results directory without their
+ * fills.csv the session would rewrite it with all of their fills and trades beside equity and metrics of this
+ * session alone. Refused before anything connects, naming both ways out.
+ */
+function checkContinuedResults(journal: LiveJournal | undefined, path: string, resultsDirectory: string): void {
+  const executions = journal?.continuedExecutions() ?? 0;
+  if (executions === 0 || existsSync(join(resultsDirectory, 'fills.csv'))) return;
+  throw new LiveConfigError(
+    `${path}: the journal continues earlier sessions (${executions} execution${executions === 1 ? '' : 's'}) whose results are not in ${resultsDirectory} (no fills.csv there): give their results directory (live.results_directory, --results), or a journal of its own to this one (live.journal_file)`,
+  );
 }

@@ -96,6 +96,15 @@ export class LiveJournal {
     return this.opened;
   }
 
+  /**
+   * The executions of the earlier sessions this journal continues (0 for a new one): a session that continues them
+   * continues their results too, whose fills.csv and trades.csv it rewrites from the journal.
+   */
+  continuedExecutions(): number {
+    if (!this.resumed || this.opened === undefined) return 0;
+    return (this.opened.db.prepare('SELECT COUNT(*) AS n FROM executions').get() as { n: number }).n;
+  }
+
   /** A session began in this journal (see begin): it holds what the session did, and stays. */
   get begun(): boolean {
     return this.started;
