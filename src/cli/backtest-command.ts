@@ -15,7 +15,7 @@ export interface BacktestFlags {
   end?: string;
   strategy?: string;
   strategies?: string;
-  param: string[];
+  param?: string[];
   sizing?: string;
   commission?: string;
   slippageBps?: string;
@@ -57,7 +57,8 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   if (flags.strategies !== undefined && flags.strategy !== undefined) {
     throw new UsageError('--strategy and --strategies: give one (--strategies runs several, each on its own symbols)');
   }
-  if (flags.strategies !== undefined && flags.param.length > 0) {
+  const params = flags.param ?? [];
+  if (flags.strategies !== undefined && params.length > 0) {
     throw new UsageError(
       "--param with --strategies: set each strategy's parameters under strategies.<name>.params in the config",
     );
@@ -93,10 +94,10 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   if (flags.out !== undefined) add('--out', ['backtest', 'results_directory'], flags.out);
   if (flags.skipBadRows === true) add('--skip-bad-rows', ['backtest', 'skip_bad_rows'], true);
   if (flags.equityRows !== undefined) add('--equity-rows', ['backtest', 'equity_rows'], flags.equityRows);
-  if (flags.param.length > 0) {
+  if (params.length > 0) {
     const strategy = flags.strategy ?? strategyFromFile();
     const seen = new Set<string>();
-    for (const [name, value] of flags.param.map(parseParam)) {
+    for (const [name, value] of params.map(parseParam)) {
       if (seen.has(name)) throw new UsageError(`--param ${name}: given twice`);
       seen.add(name);
       const path = ['strategies', strategy, 'params', name];
@@ -113,7 +114,7 @@ export function registerBacktestCommand(program: Command): void {
     .description('run a strategy over CSV bars and write trades, fills, equity and metrics');
   addDataOptions(command)
     .option('--strategies <a,b>', 'several strategies at once, each on its strategies.<name>.symbols')
-    .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect, [])
+    .option('--param <name=value>', 'strategy parameter, repeatable (e.g. --param fast=10)', collect)
     .option('--sizing <rule>', 'risk or fixed:N')
     .option('--commission <model>', 'zero, ib-fixed or ib-tiered')
     .option('--slippage-bps <n>', 'adverse slippage in basis points on market and stop fills')

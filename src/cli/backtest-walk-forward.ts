@@ -24,7 +24,7 @@ export async function runBacktestWalkForward(config: Config, flags: BacktestFlag
     }
   }
   const wf = config.backtest.walk_forward;
-  const chosen = flags.param.map((text) => text.split('=')[0]!).find((name) => name in wf.param_grid);
+  const chosen = (flags.param ?? []).map((text) => text.split('=')[0]!).find((name) => name in wf.param_grid);
   if (chosen !== undefined) {
     throw new UsageError(
       `--param ${chosen}: backtest.walk_forward.enabled is true, and the walk-forward analysis chooses ${chosen} in each window from backtest.walk_forward.param_grid; leave it out, or set enabled to false for a single backtest`,

@@ -24,7 +24,7 @@ export function resolveConfig(path: string, overrides: readonly ConfigOverride[]
 }
 
 /** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 

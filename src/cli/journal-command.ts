@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseTimeText, TIME_EXPECTED } from '../config/calendar-text.js';
 import { addConfigOption, resolveConfig } from './config-options.js';
@@ -48,6 +49,12 @@ export function registerJournalCommand(program: Command): void {
         }
         const { runJournalView, journalFileOf } = await import('./journal-run.js');
         const file = flags.journal ?? journalFileOf(resolveConfig(flags.config, []));
+        // A path that names nothing is the command line's (or the config's) mistake: exit code 2, as any other.
+        if (!existsSync(file)) {
+          throw new UsageError(
+            `${flags.journal === undefined ? 'live.journal_file' : '--journal'} ${file}: no journal there`,
+          );
+        }
         process.stdout.write(runJournalView(file, view, since, format));
       });
   }

@@ -19,7 +19,7 @@ export interface StudyFlags {
   commission?: string;
   slippageBps?: string;
   out?: string;
-  grid: string[];
+  grid?: string[];
   objective?: string;
   minTrades?: string;
   workers?: string;
@@ -95,7 +95,6 @@ function addStudyOptions(command: Command): Command {
       '--grid <name=range>',
       "parameter range start:stop:step or list a,b,c, repeatable (default: param_grid, else the strategy's declared min:max:step)",
       collect,
-      [],
     )
     .option('--objective <name>', `what to maximise: ${OBJECTIVES.join(', ')}`)
     .option('--min-trades <n>', 'sets with fewer closed trades are not chosen')
@@ -131,7 +130,7 @@ async function runStudy(
   const overrides = studyOverrides(flags, () => resolveConfig(flags.config, []).backtest.strategy);
   const config = resolveConfig(flags.config, overrides);
   const wf = config.backtest.walk_forward;
-  const grid = flags.grid.length > 0 ? parseGridFlags(flags.grid) : wf.param_grid;
+  const grid = flags.grid === undefined ? wf.param_grid : parseGridFlags(flags.grid);
   const settings = { grid, objective: wf.objective, workers: wf.workers, queue: queueSettings(flags) };
   await locatingStrategyErrors(flags.config, overrides, () => run(config, settings));
 }

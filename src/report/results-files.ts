@@ -68,7 +68,11 @@ export const RISK_EVENT_ROWS_SHOWN = 500;
 function required(directory: string, name: string): string {
   const path = join(directory, name);
   if (!existsSync(path)) {
-    throw new CsvDataError(path, null, 'not found; expected the results of ets backtest or ets live in this directory');
+    throw new CsvDataError(
+      path,
+      null,
+      "not found; expected the results of ets backtest, ets live or ets walk-forward in this directory (ets optimize's have no report)",
+    );
   }
   return path;
 }

@@ -141,7 +141,10 @@ describe('ets backtest --journal and ets journal', () => {
 
   it('refuses bad flags and unusable journals with one line', () => {
     const missing = runCli(['journal', 'fills', '--journal', join(temp.path(), 'none.sqlite')], temp.path());
-    expect([missing.status, missing.stderr]).toEqual([1, `error: no journal at ${join(temp.path(), 'none.sqlite')}\n`]);
+    expect([missing.status, missing.stderr]).toEqual([
+      2,
+      `error: --journal ${join(temp.path(), 'none.sqlite')}: no journal there\n`,
+    ]);
     const format = runCli(['journal', 'fills', '--journal', 'x', '--format', 'xml'], temp.path());
     expect([format.status, format.stderr]).toEqual([2, 'error: --format xml: expected table, csv or json\n']);
     const since = runCli(['journal', 'fills', '--journal', 'x', '--since', 'monday'], temp.path());

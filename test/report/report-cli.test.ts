@@ -94,7 +94,7 @@ describe('ets report', () => {
     const run = runCli(['report', empty, '-c', config]);
     expect(run.status).toBe(3);
     expect(run.stderr).toBe(
-      `error: ${join(empty, 'metrics.json')}: not found; expected the results of ets backtest or ets live in this directory\n`,
+      `error: ${join(empty, 'metrics.json')}: not found; expected the results of ets backtest, ets live or ets walk-forward in this directory (ets optimize's have no report)\n`,
     );
     const missing = runCli(['report', join(work, 'nowhere'), '-c', config]);
     expect(missing.status).toBe(2);
