@@ -21,8 +21,8 @@ function unboundedAbove(metrics: PerformanceMetrics, objective: Objective): bool
       // Undefined only without losing trades: unbounded when some trade won.
       return metrics.average_win !== null;
     case 'sortino':
-      // Undefined without a period below the risk-free rate (or with too few periods): every period was above it.
-      return metrics.periods >= 1 && (metrics.total_return ?? 0) > 0;
+      // Undefined without a period below the risk-free rate (or with fewer than two): every period was above it.
+      return metrics.periods >= 2 && (metrics.total_return ?? 0) > 0;
     case 'calmar':
       // Undefined without a drawdown (or without periods): a curve that only rose.
       return (metrics.cagr ?? 0) > 0;

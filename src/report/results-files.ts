@@ -291,8 +291,8 @@ function lastOfEachDay(rows: DailyRows): DailyRows {
 
 /**
  * The results of a walk-forward run without a single backtest's files: the stitched out-of-sample curve is the
- * equity curve, wfa_oos_trades.csv (trades.csv's format, with a window's scale) the trades, and the metrics are computed from them with the
- * first out-of-sample equity as the initial equity.
+ * equity curve, wfa_oos_trades.csv (trades.csv's format, with each window's scale) the trades, and the metrics are
+ * computed from them with the first out-of-sample equity as the initial equity.
  */
 function readWalkForwardOnly(directory: string, oosPath: string, rates: MetricRates): ResultsDirectory {
   const daily = lastOfEachDay(readEquityRows(oosPath));
