@@ -51,9 +51,14 @@ export function holderFile(path: string): string {
  * process of that id runs: a holder that was killed leaves its file behind, naming a process that is gone.
  */
 export function lockHolder(path: string): number | null {
+  return runningProcess(holderFile(path));
+}
+
+/** The process id a file records (its first line), or null when there is none or no process of that id runs. */
+export function runningProcess(file: string): number | null {
   let pid: number;
   try {
-    pid = Number(readFileSync(holderFile(path), 'utf8').trim());
+    pid = Number(readFileSync(file, 'utf8').trim());
   } catch {
     return null;
   }

@@ -1,10 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
-import { lockResultsDirectory } from '../../src/performance/results-lock.js';
 import { runCli } from '../support/run-cli.js';
 import { hasSharedData, SHARED_DAILY_DIR } from '../support/shared-data.js';
 
@@ -70,23 +70,24 @@ describe('ets backtest', () => {
     expect(typeof metrics.beta).toBe('number');
   });
 
-  it('refuses a results directory another run is writing, and leaves its files alone', () => {
+  it('refuses a results directory another run is writing, and takes over the lock of one that was killed', () => {
     const out = join(work, 'in-use');
     mkdirSync(out);
     writeFileSync(join(out, 'metrics.json'), 'the other run\n');
-    const lock = lockResultsDirectory(out);
-    try {
-      const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', out]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toBe(
-        `error: ${out}: another ets run (PID ${process.pid}) is writing its results into this directory; one run per results directory at a time\n`,
-      );
-      expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe('the other run\n');
-      // Nothing of the refused run: the other files are the lock's.
-      expect(readdirSync(out).filter((name) => !name.startsWith('.session-lock'))).toEqual(['metrics.json']);
-    } finally {
-      lock.release();
-    }
+    // The lock of a run in progress: this test's own process.
+    writeFileSync(join(out, '.run-lock'), `${process.pid}\n`);
+    const run = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      `error: ${out}: another ets run (PID ${process.pid}) is writing its results into this directory; one run per results directory at a time\n`,
+    );
+    expect(readdirSync(out).sort()).toEqual(['.run-lock', 'metrics.json']);
+    expect(readFileSync(join(out, 'metrics.json'), 'utf8')).toBe('the other run\n');
+    // The lock a run killed outright left names a process that is gone: the next run takes it, and lets it go.
+    writeFileSync(join(out, '.run-lock'), `${spawnSync(process.execPath, ['-e', '']).pid}\n`);
+    const next = runCli(['backtest', '-c', config, '--data-dir', sample, '--out', out]);
+    expect(next.status).toBe(0);
+    expect(readdirSync(out)).not.toContain('.run-lock');
   });
 
   it('says which symbols have no bars in the date range, instead of listing them as traded in silence', () => {
@@ -120,8 +121,8 @@ describe('ets backtest', () => {
     expect(run.status).toBe(3);
     expect(run.stderr).toContain('BBB.csv:3: volume -5 is negative');
     expect(readFileSync(join(out, 'equity.csv'), 'utf8')).toBe('earlier run\n');
-    // nothing streamed during the failed run stays behind (the hidden file is the directory's lock)
-    expect(readdirSync(out)).toEqual(['.session-lock', 'equity.csv']);
+    // nothing streamed during the failed run stays behind
+    expect(readdirSync(out)).toEqual(['equity.csv']);
   });
 
   it.each([

@@ -271,7 +271,7 @@ describe('bounded one-line messages (class 10)', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toBe(
       `error: ${file}: invalid configuration: trading.risk_per_trade_pct: got 0; expected number to be >0; ` +
-        'trading.max_daily_loss_pct: got -1; expected number to be >=0; trading.max_drawdown_pct: got 200; expected ' +
+        'trading.max_daily_loss_pct: got -1; expected number to be >0; trading.max_drawdown_pct: got 200; expected ' +
         'number to be <=100; trading.atr_period: got 0; expected number to be >0; trading.take_profit_r: got -1; ' +
         'expected number to be >=0; … and 2 more\n',
     );

@@ -153,7 +153,7 @@ describe.skipIf(!built && process.env.CI !== 'true')('the packed package, instal
       ].concat(['--sizing', 'fixed:100', '--commission', 'zero', '--slippage-bps', '0', '--no-stops', '--out', out]),
       project,
     );
-    expect(cli.status).toBe(0);
+    expect(cli.status, cli.out).toBe(0);
     expect(cli.out).toContain('Backtest donchian_breakout (entry=30) on SYNA, SYNB');
     // The header and the same 19 trades as through the API.
     expect(readFileSync(join(out, 'trades.csv'), 'utf8').trim().split('\n')).toHaveLength(20);
