@@ -2,35 +2,26 @@ import { describe, expect, it } from 'vitest';
 import type { EvaluationResult } from '../../src/optimize/evaluation-job.js';
 import { selectBest } from '../../src/optimize/grid-selection.js';
 import { objectiveValue } from '../../src/optimize/objective.js';
-import type { PerformanceMetrics } from '../../src/performance/metrics.js';
+import { computeMetrics, type PerformanceMetrics } from '../../src/performance/metrics.js';
 
-/** A run's metrics: a flat run of 100 periods without trades, with `values` over it. */
+/** A flat run of 100 daily periods without trades, as computeMetrics gives it. */
+const FLAT = computeMetrics({
+  initialEquity: 100_000,
+  daily: {
+    length: 100,
+    time: Array.from({ length: 100 }, (_, i) => Date.UTC(2024, 0, 2) + i * 86_400_000),
+    equity: new Array<number>(100).fill(100_000),
+  },
+  trades: [],
+  exposure: 0,
+  openPositions: 0,
+  riskFreeRate: 0,
+  periodsPerYear: 252,
+});
+
+/** A run's metrics: the flat run's with `values` over them. */
 function metrics(values: Partial<PerformanceMetrics>): PerformanceMetrics {
-  return {
-    total_return: 0,
-    cagr: 0,
-    annual_volatility: 0,
-    sharpe: null,
-    sortino: null,
-    max_drawdown: 0,
-    max_drawdown_duration: 0,
-    calmar: null,
-    win_rate: null,
-    profit_factor: null,
-    average_win: null,
-    average_loss: null,
-    exposure: 0,
-    alpha: null,
-    beta: null,
-    trades: 0,
-    final_equity: 100_000,
-    open_positions: 0,
-    initial_equity: 100_000,
-    periods: 100,
-    start: '2024-01-02',
-    end: '2024-05-24',
-    ...values,
-  };
+  return { ...FLAT, ...values };
 }
 
 const result = (values: Partial<PerformanceMetrics>): EvaluationResult => ({
