@@ -11,17 +11,23 @@ export class ResultsLockedError extends Error {
 /** The process lock of a results directory: a small file in it, with its holder's id beside it. */
 const LOCK_NAME = '.session-lock';
 
-/** A results directory held by this run, until released. */
+/** A results directory held by this session, until released. */
 export interface ResultsLock {
   release(): void;
 }
 
+/** The refusal of a run on a directory another run holds, naming that run's process when it is known. */
+function lockedBy(directory: string, pid: number | null): ResultsLockedError {
+  return new ResultsLockedError(
+    `${directory}: another ets run${pid === null ? '' : ` (PID ${pid})`} is writing its results into this directory; one run per results directory at a time`,
+  );
+}
+
 /**
- * One run writes a results directory at a time — a live session (read-only ones as trading ones), a backtest, an
- * optimisation or a walk-forward analysis: a second would start the first one's files anew under it, interleave its
- * rows with them, or clear them as an earlier run's while the first still writes. The second is refused before it
- * starts anything, with one line naming the directory and the first run's process id. The lock is a process lock
- * (see takeProcessLock), so a run killed outright blocks no later one.
+ * One live session writes a results directory at a time, read-only ones as trading ones: a second would start the
+ * first one's files anew under it, or interleave its rows with them. The second is refused before it starts
+ * anything, with one line naming the directory and the first session's process id. The lock is a process lock (see
+ * takeProcessLock), so a session killed outright blocks no later one.
  */
 export function lockResultsDirectory(directory: string): ResultsLock {
   const undoDirectory = makeResultDirectory(directory);
@@ -33,17 +39,12 @@ export function lockResultsDirectory(directory: string): ResultsLock {
     undoDirectory();
     throw error;
   }
-  if (lock === null) {
-    const pid = lockHolder(path);
-    throw new ResultsLockedError(
-      `${directory}: another ets run${pid === null ? '' : ` (PID ${pid})`} is writing its results into this directory; one run per results directory at a time`,
-    );
-  }
+  if (lock === null) throw lockedBy(directory, lockHolder(path));
   const held = lock;
   return {
     release: () => {
-      // A run refused before it wrote anything leaves the directory as it found it, made for it or not. The
-      // lock's files go before the lock does: a run starting meanwhile is refused, as while this one ran.
+      // A session refused before it wrote anything leaves the directory as it found it, made for it or not. The
+      // lock's files go before the lock does: a session starting meanwhile is refused, as while this one ran.
       // (SQLite's journal of the lock file goes when the lock does.)
       if (readdirSync(directory).every((name) => name.startsWith(LOCK_NAME))) {
         for (const name of [LOCK_NAME, holderFile(LOCK_NAME)]) rmSync(join(directory, name), { force: true });
@@ -75,12 +76,7 @@ export async function holdingResultsDirectory<T>(directory: string, work: () => 
     undoDirectory();
     throw error;
   }
-  if (!taken) {
-    const pid = runningProcess(path);
-    throw new ResultsLockedError(
-      `${directory}: another ets run${pid === null ? '' : ` (PID ${pid})`} is writing its results into this directory; one run per results directory at a time`,
-    );
-  }
+  if (!taken) throw lockedBy(directory, runningProcess(path));
   try {
     return await work();
   } finally {
