@@ -24,6 +24,8 @@ const int = (...checks: z.core.$ZodCheck<number>[]) => z.int().check(...checks);
 const str = (...checks: z.core.$ZodCheck<string>[]) => z.string().check(...checks);
 
 const percent = num(z.minimum(0), z.maximum(100));
+/** A share that must be some: above 0, at most 100. */
+const positivePercent = num(z.gt(0), z.maximum(100));
 const positiveInt = int(z.positive());
 /** Worker threads of an optimisation at most. */
 const MAX_WORKERS = 256;
@@ -188,7 +190,7 @@ const preTradeSchema = z.strictObject({
   max_order_notional: opt(z.nullable(money(true)), null),
   max_position_shares: opt(z.nullable(positiveInt), null),
   max_position_notional: opt(z.nullable(money(true)), null),
-  price_band_pct: opt(z.nullable(num(z.gt(0), z.maximum(100))), null),
+  price_band_pct: opt(z.nullable(positivePercent), null),
   max_orders_per_minute: opt(z.nullable(positiveInt), null),
 });
 
@@ -200,14 +202,14 @@ const tradingSchema = z.strictObject({
   currency: opt(str(z.length(3)), 'USD'),
   sizing: opt(sizingText, 'risk'),
   /** Percent of the risk base put at risk per trade (entry − stop) × shares. */
-  risk_per_trade_pct: opt(num(z.gt(0), z.maximum(100)), 1),
+  risk_per_trade_pct: opt(positivePercent, 1),
   risk_base: opt(z.enum(['equity', 'settled_cash']), 'equity'),
   /** Percent of equity risk sizing leaves of the settled cash, for commissions and market orders filling higher. */
   cash_buffer_pct: opt(num(z.minimum(0), z.lt(100)), 0.25),
   max_active_positions: opt(int(z.minimum(1)), 5),
   /** Above 0 (0 would block at the first cent lost); 100 never blocks. */
-  max_daily_loss_pct: opt(num(z.gt(0), z.maximum(100)), 3),
-  max_drawdown_pct: opt(num(z.gt(0), z.maximum(100)), 20),
+  max_daily_loss_pct: opt(positivePercent, 3),
+  max_drawdown_pct: opt(positivePercent, 20),
   atr_period: opt(positiveInt, 14),
   atr_stop_multiplier: opt(positive(), 2),
   /** Take-profit at entry + this multiple of the stop distance; 0 places no take-profit. */
