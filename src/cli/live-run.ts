@@ -6,6 +6,7 @@ import { openLogger } from '../logging/logger.js';
 import { startEmbeddedGateway, type EmbeddedGateway } from '../live/embedded-gateway.js';
 import { IbConnectError } from '../adapters/ib/ib-client.js';
 import { LiveNode, type LiveSummary } from '../live/live-node.js';
+import { checkPort } from '../live/live-safety.js';
 import { checkLiveConfig, LiveConfigError, liveStrategy } from '../live/live-strategy.js';
 import type { LiveJournal } from '../journal/live-journal.js';
 import { parseDuration, parseUntil, resolveSessionEnd, type SessionEnd } from '../live/session-end.js';
@@ -85,6 +86,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
   if (traded.several === undefined) checkStrategy(config, strategy ?? (await loadStrategyFactory(spec)), traded.params);
   const strategies = traded.several && (await liveAssignments(config, traded.several));
   checkLiveConfig(config);
+  // Refused before anything starts or is printed (the node checks it again before it connects).
+  if (config.ibkr.gateway === 'external') checkPort(config.ibkr.port, options.live && config.ibkr.allow_live);
   if (config.live.dashboard.enabled) await checkDashboardPort(config.live.dashboard.port);
   const opened = await openLogger(config.logging);
   const { logger } = opened;

@@ -22,7 +22,7 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     row('Bars', `${barCounts(summary)} from ${summary.fiveSecondBars} five-second bars`),
     row(
       'Orders / fills',
-      `${summary.orders} / ${summary.fills} (${summary.rejectedSignals} signal${summary.rejectedSignals === 1 ? '' : 's'} refused)`,
+      `${summary.orders}${summary.readOnly ? ' (would place; none sent)' : ''} / ${summary.fills} (${summary.rejectedSignals} signal${summary.rejectedSignals === 1 ? '' : 's'} refused)`,
     ),
     row('Reconnections', String(summary.reconnects)),
     ...metricLines(metrics)

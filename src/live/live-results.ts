@@ -75,6 +75,11 @@ export class LiveResults {
   private fillCount = 0;
   private orderCount = 0;
   private lastEquityTime = Number.NEGATIVE_INFINITY;
+  /**
+   * The time of equity.csv's last row when this session continues the file: a row of that time is the earlier
+   * session's and stays (a restart may replay from a little before where the earlier one stopped).
+   */
+  private continuedUntil = Number.NEGATIVE_INFINITY;
   /** The base of the metrics: this session's start, or the first continued session's. */
   private readonly initialEquity: number;
   /** Rows and log lines that wait until the socket read being handled is done. */
@@ -118,6 +123,7 @@ export class LiveResults {
       this.trades.push(...earlier.trades);
       this.continued = earlier.trades;
       this.lastEquityTime = earlier.days.time[earlier.days.length - 1] ?? this.lastEquityTime;
+      this.continuedUntil = this.lastEquityTime;
       this.initialEquity = earlier.initialEquity ?? options.initialEquity;
     } else {
       this.continued = [];
@@ -135,7 +141,7 @@ export class LiveResults {
 
   equity(time: number, account: CurveSource): void {
     // History and backfilled bars come symbol by symbol, each from its own first bar: the curve only runs forward.
-    if (time < this.lastEquityTime) return;
+    if (time < this.lastEquityTime || time <= this.continuedUntil) return;
     this.lastEquityTime = time;
     this.recorder.record(time, account);
   }

@@ -7,7 +7,10 @@ import type { LiveResults } from './live-results.js';
 export interface SessionObserverOptions {
   /** A signal the router refused. */
   rejected(): void;
-  /** Read-only sessions send nothing, so orders.csv stays empty (the log says what would have been placed). */
+  /**
+   * Read-only sessions send nothing: orders.csv lists what they would have placed, and the execution client's "would
+   * place" log line stands for the order's.
+   */
   readonly readOnly: boolean;
 }
 
@@ -28,10 +31,10 @@ export function observeSession(
   });
   kernel.engine.observe({
     onOrder(event) {
-      if (options.readOnly) return;
       // The order is on the socket already; its row and log line wait until the other bars of the read had theirs.
       results.afterTurn.run(() => {
         results.order(event);
+        if (options.readOnly) return;
         const { order } = event;
         logger.info(
           {

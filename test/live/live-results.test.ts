@@ -89,6 +89,23 @@ describe('LiveResults', () => {
       '2024-10-17 16:00:00',
     ]);
   });
+  it('writes no second row of the time equity.csv ended on when a restarted session replays up to it', () => {
+    const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
+    const first = new LiveResults(temp.path(), options);
+    first.equity(at(16, 10), account(100_000));
+    first.equity(at(16, 11), account(100_300));
+    first.close(0);
+    const second = new LiveResults(temp.path(), { ...options, initialEquity: 100_300, append: true });
+    second.equity(at(16, 11), account(100_300));
+    second.equity(at(16, 12), account(100_450));
+    second.close(0);
+    expect(lines(second.files.equity).map((row) => row.split(',').slice(0, 2).join(','))).toEqual([
+      '2024-10-16 10:00:00,100000',
+      '2024-10-16 11:00:00,100300',
+      '2024-10-16 12:00:00,100450',
+    ]);
+  });
+
   it('keeps one row per day in daily.csv when a session restarts on the day the earlier one stopped', () => {
     const options = { initialEquity: 100_000, riskFreeRate: 0, periodsPerYear: 252 };
     const first = new LiveResults(temp.path(), options);

@@ -138,6 +138,9 @@ describe('ets live refuses to start, with one line saying why and a non-zero exi
       'error: port 7496 is a live-trading port: refusing to connect unless both --live and ibkr.allow_live: true are given (paper ports: TWS 7497, IB Gateway 4002)',
     ]);
     expect((await failure(work, { ibkr: { port: 4001, allow_live: true } }))[0]).toBe(2);
+    // Before the dashboard too: no address of a page that is gone at once.
+    const dashboard = { enabled: true, port: await freePort() };
+    expect((await failure(work, { ibkr: { port: 7496 }, live: { dashboard } }))[0]).toBe(2);
   });
 
   it('when a symbol is unknown to IB (200)', async () => {
