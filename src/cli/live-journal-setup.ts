@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
-import { journalFiles } from '../journal/open-journal.js';
+import { journalFiles, journalMeta } from '../journal/open-journal.js';
 import { prepareEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
 import { maskAccount } from '../live/live-safety.js';
@@ -12,15 +13,33 @@ import { makeResultDirectory } from '../performance/result-directory.js';
 
 /**
  * The journal file of the configured account: live.journal_file, else journal-<account>.sqlite in the results, the
- * account masked there as everywhere in the results (DU1234567 → journal-DU1___567.sqlite). A journal named by the
- * whole account id, as earlier versions named it, is used while it is there, so that its sessions go on.
+ * account masked there as everywhere in the results (DU1234567 → journal-DU1___567.sqlite). Two accounts whose
+ * masks agree (DU1234567, DU1999567) would share that name: the one that finds it taken by the other gets a name of
+ * its own, told apart by a digest of its id that does not give the id away (journal-DU1___567-1f3a9c2e.sqlite). A
+ * journal named by the whole account id, as earlier versions named it, is used while it is there, so that its
+ * sessions go on.
  */
 export function journalPath(config: Config): string {
   if (config.live.journal_file !== null) return config.live.journal_file;
-  const named = (account: string): string =>
-    join(config.live.results_directory, `journal-${account.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
-  const unmasked = named(config.ibkr.account_id);
-  return existsSync(unmasked) ? unmasked : named(maskAccount(config.ibkr.account_id));
+  const account = config.ibkr.account_id;
+  const named = (name: string): string =>
+    join(config.live.results_directory, `journal-${name.replace(/[^A-Za-z0-9_-]/g, '_')}.sqlite`);
+  const unmasked = named(account);
+  if (existsSync(unmasked)) return unmasked;
+  const masked = named(maskAccount(account));
+  const own = named(`${maskAccount(account)}-${createHash('sha256').update(account).digest('hex').slice(0, 8)}`);
+  const owner = ownerOf(masked);
+  return existsSync(own) || (owner !== undefined && owner !== account) ? own : masked;
+}
+
+/** The account of the journal at `path`; undefined when there is none or it cannot be read (opening it says why). */
+function ownerOf(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return journalMeta(path).get('account');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A live session's journal, and how it is closed. */

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
-import { journalFiles, openJournalForReading } from './open-journal.js';
+import { journalFiles, journalMeta } from './open-journal.js';
 import { TradingJournal } from './trading-journal.js';
 import { JournalWriterLock } from './writer-lock.js';
 
@@ -9,16 +9,6 @@ import { JournalWriterLock } from './writer-lock.js';
 const EMBEDDED_KEY = 'embedded_gateway';
 
 /** The journal's meta keys and values, read after checking that it is an intact journal. */
-function metaOf(path: string): Map<string, string> {
-  const db = openJournalForReading(path);
-  try {
-    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
-    return new Map(rows.map((row) => [row.key, row.value]));
-  } finally {
-    db.close();
-  }
-}
-
 /** `journal-X.sqlite` → `journal-X.kept-20261205T203600.sqlite`: where a journal that is not to be replaced goes. */
 function keptName(path: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
@@ -43,7 +33,7 @@ export interface EmbeddedJournalRestart {
  * `replace`, so a run that ends before its session begins leaves the earlier journal as it was.
  */
 export function prepareEmbeddedJournal(path: string, account: string, now?: Date): EmbeddedJournalRestart {
-  const meta = existsSync(path) ? metaOf(path) : null;
+  const meta = existsSync(path) ? journalMeta(path) : null;
   const owner = meta?.get('account');
   if (owner !== undefined && owner !== account) {
     throw new JournalError(

@@ -89,6 +89,17 @@ export function openJournalForReading(path: string): JournalDatabase {
   return new (sqlite())(path, { readonly: true, fileMustExist: true });
 }
 
+/** The key-value facts a journal keeps about itself (its account among them). */
+export function journalMeta(path: string): Map<string, string> {
+  const db = openJournalForReading(path);
+  try {
+    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
+    return new Map(rows.map((row) => [row.key, row.value]));
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Opens (creating it if needed) a journal to write, in WAL mode with the given synchronous level, and brings its
  * schema up to date. A file that is not an intact journal, or one of a newer schema, is refused before anything is

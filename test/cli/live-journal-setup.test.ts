@@ -53,6 +53,24 @@ describe('the live journal of a session', () => {
     rmSync(join(results, 'journal-DU1234567.sqlite'));
   });
 
+  it("gives an account whose mask is another's (DU1999567 beside DU1234567) a journal of its own name", () => {
+    const results = join(work, 'two-accounts');
+    const of = (account_id: string) =>
+      validateConfig({ ibkr: { account_id }, live: { results_directory: results } }, 'test.yaml');
+    const [first, second] = [of('DU1234567'), of('DU1999567')];
+    beganSession(first);
+    const digest = createHash('sha256').update('DU1999567').digest('hex').slice(0, 8);
+    expect(journalPath(second)).toBe(join(results, `journal-DU1___567-${digest}.sqlite`));
+    beganSession(second);
+    for (const [c, path] of [
+      [first, 'journal-DU1___567.sqlite'],
+      [second, `journal-DU1___567-${digest}.sqlite`],
+    ] as const) {
+      expect(journalPath(c)).toBe(join(results, path));
+      expect(rows(journalPath(c), 'sessions')).toEqual({ n: 1 });
+    }
+  });
+
   it('starts anew on the embedded gateway without a state file: the account of an earlier run is gone', () => {
     const c = config('embedded', null);
     const path = journalPath(c);
