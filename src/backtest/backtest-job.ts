@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
@@ -37,7 +37,9 @@ import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
 import { clearEarlierResults } from '../report/result-file-names.js';
 import { ReportCollector } from '../report/report-collector.js';
+import type { PageWriter } from '../report/report-page.js';
 import { candleTap, collectKept, recordTap } from '../report/run-report-tap.js';
+import { writePageFile } from '../report/write-report-html.js';
 
 export interface BacktestJobOptions {
   /** The benchmark was asked for explicitly: a missing file is an error rather than a warning. */
@@ -52,8 +54,8 @@ export interface BacktestJobOptions {
   readonly journal?: string;
   /** Called when the run has succeeded, just before its files take their names (the CLI holds Ctrl+C back then). */
   readonly onPublish?: () => void;
-  /** report.html of the finished run, written with its other files (under a temporary name until all are). */
-  readonly page?: (job: BacktestJob) => string;
+  /** Draws report.html of the finished run, written with its other files (under a temporary name until all are). */
+  readonly page?: (job: BacktestJob, write: PageWriter) => void;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -266,10 +268,12 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     stage(files.metrics, (to) => {
       writeMetricsJson(to, result.metrics, result.riskCounts);
     });
-    const page = options.page?.(job);
+    const page = options.page;
     if (page !== undefined) {
       stage(join(out, 'report.html'), (to) => {
-        writeFileSync(to, page);
+        writePageFile(to, (write) => {
+          page(job, write);
+        });
       });
     }
   } catch (error) {

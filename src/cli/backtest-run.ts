@@ -39,7 +39,9 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
         progress: backtestProgress(opened.logger),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),
-        page: (done) => backtestReportPage(config, done),
+        page: (done, write) => {
+          backtestReportPage(config, done, write);
+        },
         onPublish: () => {
           release = holdInterrupts();
         },

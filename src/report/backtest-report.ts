@@ -8,6 +8,7 @@ import { splitLine, type CsvTable } from './csv-table.js';
 import { reportOptions } from './report-options.js';
 import type { DailyRows, ResultsFiles } from './results-files.js';
 import type { ReportCollector } from './report-collector.js';
+import type { PageWriter } from './report-page.js';
 import { benchmarkOverRun, reportHtml, sequentialBarReader } from './write-report-html.js';
 
 /** The first risk events as risk_events.csv's rows, the table a report reads from that file. */
@@ -45,8 +46,8 @@ function backtestResults(job: BacktestJob): ResultsFiles {
   };
 }
 
-/** report.html of a finished backtest, from what the run gathered while it went on. */
-export function backtestReportPage(config: Config, job: BacktestJob): string {
+/** report.html of a finished backtest, from what the run gathered while it went on, to `write`. */
+export function backtestReportPage(config: Config, job: BacktestJob, write: PageWriter): void {
   const { result } = job;
   const params = Object.entries(result.params)
     .map(([k, v]) => `${k}=${v}`)
@@ -57,5 +58,5 @@ export function backtestReportPage(config: Config, job: BacktestJob): string {
   const benchmark =
     options.benchmark === null || job.benchmark === null ? null : benchmarkOverRun(job.benchmark, results.daily);
   const reload = sequentialBarReader(config.backtest.csv_directory, results.daily, options.skipBadRows);
-  return reportHtml({ results, records: job.report, benchmark, reload }, options);
+  reportHtml({ results, records: job.report, benchmark, reload }, options, write);
 }

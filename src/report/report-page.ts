@@ -52,31 +52,56 @@ export function deltaSeconds(times: readonly number[]): number[] {
   });
 }
 
-function reportData(input: ReportPageInput): ReportData {
-  const { series } = input;
+/** Writes a page's part by part (the page is written straight to its file rather than built whole in memory). */
+export type PageWriter = (part: string) => void;
+
+function perfData(series: PerformanceSeries): ReportData['perf'] {
   return {
-    perf: {
-      t: deltaSeconds(series.time),
-      equity: series.equity.map((e) => round(e, 2)),
-      benchmark: series.benchmark?.map((b) => roundOrNull(b, 2)) ?? null,
-      drawdown: series.drawdown.map((d) => round(d * 100, 3)),
-      sharpe: series.rollingSharpe.map((s) => roundOrNull(s, 3)),
-      volatility: series.rollingVolatility.map((v) => roundOrNull(v === null ? null : v * 100, 3)),
-    },
-    tradeReturns: input.tradeReturns,
-    yearly: input.periods.map((p) => [p.year, round(p.total * 100, 3)]),
-    prices: input.prices.map((p) => ({
-      symbol: p.symbol,
-      t: deltaSeconds(p.time),
-      o: p.open.map((x) => round(x, 4)),
-      h: p.high.map((x) => round(x, 4)),
-      l: p.low.map((x) => round(x, 4)),
-      c: p.close.map((x) => round(x, 4)),
-      markers: p.markers.map((m) => [m.index, m.side === 'BUY' ? 1 : -1, m.price, m.purpose]),
-      levels: p.levels.map((l) => [l.kind === 'stop_loss' ? 0 : 1, l.from, l.to, l.price]),
-    })),
-    walkForward: input.walkForward,
+    t: deltaSeconds(series.time),
+    equity: series.equity.map((e) => round(e, 2)),
+    benchmark: series.benchmark?.map((b) => roundOrNull(b, 2)) ?? null,
+    drawdown: series.drawdown.map((d) => round(d * 100, 3)),
+    sharpe: series.rollingSharpe.map((s) => roundOrNull(s, 3)),
+    volatility: series.rollingVolatility.map((v) => roundOrNull(v === null ? null : v * 100, 3)),
   };
+}
+
+/** Markers per piece of a panel's JSON: a long run has tens of thousands. */
+const MARKERS_PER_PIECE = 4096;
+
+/** One price panel's member of ReportData['prices'], as JSON, in pieces (its markers a few thousand at a time). */
+function writePriceData(p: PricePanel, write: PageWriter): void {
+  const column = (values: readonly number[]): string => scriptJson(values.map((x) => round(x, 4)));
+  write(`{"symbol":${scriptJson(p.symbol)},"t":${scriptJson(deltaSeconds(p.time))},"o":${column(p.open)}`);
+  write(`,"h":${column(p.high)},"l":${column(p.low)},"c":${column(p.close)},"markers":[`);
+  for (let from = 0; from < p.markers.length; from += MARKERS_PER_PIECE) {
+    const piece: ReportData['prices'][number]['markers'] = p.markers
+      .slice(from, from + MARKERS_PER_PIECE)
+      .map((m) => [m.index, m.side === 'BUY' ? 1 : -1, m.price, m.purpose]);
+    write(`${from === 0 ? '' : ','}${scriptJson(piece).slice(1, -1)}`);
+  }
+  const levels: ReportData['prices'][number]['levels'] = p.levels.map((l) => [
+    l.kind === 'stop_loss' ? 0 : 1,
+    l.from,
+    l.to,
+    l.price,
+  ]);
+  write(`],"levels":${scriptJson(levels)}}`);
+}
+
+/**
+ * The page's data (ReportData) as the JSON of the whole object, a member at a time and a price panel at a time:
+ * only one piece's arrays and text are in memory at once, which for a long run is megabytes less at the end.
+ */
+function writeReportData(input: ReportPageInput, write: PageWriter): void {
+  const yearly: ReportData['yearly'] = input.periods.map((p) => [p.year, round(p.total * 100, 3)]);
+  write(`{"perf":${scriptJson(perfData(input.series))},"tradeReturns":${scriptJson(input.tradeReturns)}`);
+  write(`,"yearly":${scriptJson(yearly)},"prices":[`);
+  input.prices.forEach((p, i) => {
+    if (i > 0) write(',');
+    writePriceData(p, write);
+  });
+  write(`],"walkForward":${scriptJson(input.walkForward)}}`);
 }
 
 const STYLE = `
@@ -131,8 +156,8 @@ function walkForwardSection(results: ResultsFiles): string {
   return section('Walk-forward analysis', parts.join(''), 'walk-forward');
 }
 
-/** The whole report: one HTML file with its data, the chart library and the drawing code inlined. */
-export function reportPage(input: ReportPageInput): string {
+/** The whole report, to `write`: one HTML file with its data, the chart library and the drawing code inlined. */
+export function reportPage(input: ReportPageInput, write: PageWriter): void {
   const { results, series } = input;
   const m = results.metrics;
   const prices = input.prices
@@ -176,18 +201,22 @@ export function reportPage(input: ReportPageInput): string {
     risk,
     walkForwardSection(results),
   ].join('\n');
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // Nothing may load from anywhere: the page is one file that works offline.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body>`,
-    body,
-    `<script type="application/json" id="report-data">${scriptJson(reportData(input))}</script>`,
-    `<script>${input.library}</script>`,
-    `<script>(${renderReport.toString()})(LightweightCharts, JSON.parse(document.getElementById('report-data').textContent));</script>`,
-    '</body></html>',
-    '',
-  ].join('\n');
+  write(
+    [
+      '<!DOCTYPE html>',
+      '<html lang="en"><head><meta charset="utf-8">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      // Nothing may load from anywhere: the page is one file that works offline.
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">`,
+      `<title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body>`,
+      body,
+      '<script type="application/json" id="report-data">',
+    ].join('\n'),
+  );
+  writeReportData(input, write);
+  write('</script>\n<script>');
+  write(input.library);
+  write(
+    `</script>\n<script>(${renderReport.toString()})(LightweightCharts, JSON.parse(document.getElementById('report-data').textContent));</script>\n</body></html>\n`,
+  );
 }

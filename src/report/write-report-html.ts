@@ -1,4 +1,4 @@
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
 import { resolveBarFiles } from '../data/bar-files.js';
@@ -10,7 +10,7 @@ import { feedRecords } from './feed-records.js';
 import { histogram, performanceSeries, periodReturns } from './performance-series.js';
 import { ReportCollector, type BarReader, type SymbolBar } from './report-collector.js';
 import type { ReportData } from './report-data.js';
-import { chartLibrarySource, deltaSeconds, reportPage } from './report-page.js';
+import { chartLibrarySource, deltaSeconds, reportPage, type PageWriter } from './report-page.js';
 import {
   readResultsFiles,
   streamFills,
@@ -93,8 +93,8 @@ function walkForward(results: ResultsFiles): ReportData['walkForward'] {
   };
 }
 
-/** The report page, as text. */
-export function reportHtml(source: ReportSource, options: ReportOptions): string {
+/** The report page, to `write`. */
+export function reportHtml(source: ReportSource, options: ReportOptions, write: PageWriter): void {
   const { results, records } = source;
   const series = performanceSeries(results.daily, {
     initialEquity: results.metrics.initial_equity,
@@ -103,17 +103,20 @@ export function reportHtml(source: ReportSource, options: ReportOptions): string
     benchmark: source.benchmark,
   });
   const bins = histogram(records.tradeReturns());
-  return reportPage({
-    title: options.title,
-    results,
-    trades: { shown: records.trades, total: records.tradeCount },
-    series: downsampleSeries(series),
-    periods: periodReturns(results.metrics.initial_equity, results.daily),
-    tradeReturns: bins.map((b) => [b.from * 100, b.to * 100, b.count]),
-    prices: records.panels(source.reload),
-    walkForward: walkForward(results),
-    library: chartLibrarySource(),
-  });
+  reportPage(
+    {
+      title: options.title,
+      results,
+      trades: { shown: records.trades, total: records.tradeCount },
+      series: downsampleSeries(series),
+      periods: periodReturns(results.metrics.initial_equity, results.daily),
+      tradeReturns: bins.map((b) => [b.from * 100, b.to * 100, b.count]),
+      prices: records.panels(source.reload),
+      walkForward: walkForward(results),
+      library: chartLibrarySource(),
+    },
+    write,
+  );
 }
 
 /**
@@ -194,25 +197,36 @@ function loadBenchmark(options: ReportOptions, daily: DailyRows): BenchmarkClose
   return series === undefined || series.length === 0 ? null : series;
 }
 
-/** The report page of a results directory, as text. */
-export function buildReportHtml(directory: string, options: ReportOptions): string {
+/** The report page of a results directory, to `write`. */
+export function buildReportHtml(directory: string, options: ReportOptions, write: PageWriter): void {
   const { results, records } = readResultsFiles(directory, options);
   const collector = collectFromFiles(records, options, results.daily);
-  return reportHtml({ results, records: collector, benchmark: loadBenchmark(options, results.daily) }, options);
+  reportHtml({ results, records: collector, benchmark: loadBenchmark(options, results.daily) }, options, write);
+}
+
+/** Writes the page `render` draws into the file at `path`, part by part as it comes. */
+export function writePageFile(path: string, render: (write: PageWriter) => void): void {
+  const fd = openSync(path, 'w');
+  try {
+    render((part) => {
+      writeSync(fd, part);
+    });
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
  * Writes `report.html` into a results directory, the page `render` draws. The page is written beside and renamed
  * over, so a failed rendering leaves no file that looks like a report (and an earlier report is removed first).
  */
-export function writeReportPage(directory: string, render: () => string): string {
+export function writeReportPage(directory: string, render: (write: PageWriter) => void): string {
   const path = join(directory, 'report.html');
   const partial = `${path}.partial`;
   // A page of earlier results must not stay beside files it does not show.
   rmSync(path, { force: true });
-  const html = render();
   try {
-    writeFileSync(partial, html);
+    writePageFile(partial, render);
     renameSync(partial, path);
   } catch (error) {
     rmSync(partial, { force: true });
@@ -223,5 +237,7 @@ export function writeReportPage(directory: string, render: () => string): string
 
 /** Writes `report.html` into a results directory from the files there (see writeReportPage). */
 export function writeReportHtml(directory: string, options: ReportOptions): string {
-  return writeReportPage(directory, () => buildReportHtml(directory, options));
+  return writeReportPage(directory, (write) => {
+    buildReportHtml(directory, options, write);
+  });
 }

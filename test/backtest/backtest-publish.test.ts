@@ -30,7 +30,12 @@ const config = (out: string) =>
 describe('a finished backtest publishing its files', () => {
   it('writes every file, the page last, and nothing under a temporary name', () => {
     const out = earlierResults('ok');
-    const job = runBacktestJob(config(out), silentLogger(), { page: (done) => `<p>${done.result.tradeCount}</p>` });
+    const job = runBacktestJob(config(out), silentLogger(), {
+      page: (done, write) => {
+        write(`<p>${done.result.tradeCount}`);
+        write('</p>');
+      },
+    });
     expect(readdirSync(out).sort()).toEqual(
       [
         'daily.csv',
