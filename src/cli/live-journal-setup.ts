@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
+import { isAccount } from '../journal/journal-account.js';
 import { journalFiles, journalMeta } from '../journal/open-journal.js';
 import { prepareEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
@@ -29,7 +30,7 @@ export function journalPath(config: Config): string {
   const masked = named(maskAccount(account));
   const own = named(`${maskAccount(account)}-${createHash('sha256').update(account).digest('hex').slice(0, 8)}`);
   const owner = ownerOf(masked);
-  return existsSync(own) || (owner !== undefined && owner !== account) ? own : masked;
+  return existsSync(own) || (owner !== undefined && !isAccount(owner, account)) ? own : masked;
 }
 
 /** The account of the journal at `path`; undefined when there is none or it cannot be read (opening it says why). */

@@ -1,6 +1,5 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { maskAccount } from '../live/live-safety.js';
-import { JournalError } from './journal-error.js';
+import { isAccount, otherAccount, recordedAccount } from './journal-account.js';
 import { journalFiles, journalMeta } from './open-journal.js';
 import { TradingJournal } from './trading-journal.js';
 import { JournalWriterLock } from './writer-lock.js';
@@ -35,11 +34,7 @@ export interface EmbeddedJournalRestart {
 export function prepareEmbeddedJournal(path: string, account: string, now?: Date): EmbeddedJournalRestart {
   const meta = existsSync(path) ? journalMeta(path) : null;
   const owner = meta?.get('account');
-  if (owner !== undefined && owner !== account) {
-    throw new JournalError(
-      `the journal ${path} belongs to account ${maskAccount(owner)}, not ${maskAccount(account)}: each account has its own`,
-    );
-  }
+  if (owner !== undefined && !isAccount(owner, account)) throw otherAccount(path, owner, account);
   const lock = JournalWriterLock.take(path);
   return {
     replace: () => {
@@ -58,7 +53,7 @@ export function prepareEmbeddedJournal(path: string, account: string, now?: Date
           });
           kept = target;
         }
-        const journal = TradingJournal.open(path, account);
+        const journal = TradingJournal.open(path, recordedAccount(account));
         journal.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(EMBEDDED_KEY, 'no state file');
         journal.close();
       } finally {

@@ -1,6 +1,6 @@
 import type { Fill } from '../domain/fill.js';
 import type { OrderPurpose, OrderSide } from '../domain/order.js';
-import { maskAccount } from '../live/live-safety.js';
+import { accountLabel } from './journal-account.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { JournalDatabase } from './open-journal.js';
 
@@ -42,7 +42,7 @@ export function sessionSummary(db: JournalDatabase, since: number): JournalRows 
   return {
     columns: summary.columns,
     rows: summary.rows.map((row) =>
-      row.mode === 'live' ? { ...row, account: maskAccount(String(row.account)) } : row,
+      row.mode === 'live' ? { ...row, account: accountLabel(String(row.account)) } : row,
     ),
   };
 }

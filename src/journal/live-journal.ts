@@ -7,6 +7,7 @@ import { FILLS_HEADER, reportFiles, TRADES_HEADER } from '../performance/report-
 import type { Portfolio } from '../portfolio/portfolio.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { CrashPoint } from './crash-points.js';
+import { recordedAccount } from './journal-account.js';
 import { positionsOf, journalEngine } from './journal-observer.js';
 import { journaledFills, journaledTrades } from './journal-queries.js';
 import { NEW_JOURNAL, readResume, type JournalResume } from './journal-resume.js';
@@ -363,7 +364,7 @@ export class LiveJournal {
 
 /** Opens the journal for a live session, with the reservations a process that died left in the log imported. */
 function openForSession(options: LiveJournalOptions): TradingJournal {
-  const journal = TradingJournal.open(options.path, options.account, options.sync, 'background');
+  const journal = TradingJournal.open(options.path, recordedAccount(options.account), options.sync, 'background');
   try {
     // Before anything is read from the journal: a process that died may have left reservations only in the log.
     journal.logReservations(options.path, options.sync);

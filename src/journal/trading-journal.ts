@@ -4,7 +4,7 @@ import type { Fill } from '../domain/fill.js';
 import type { OrderRequest } from '../domain/order.js';
 import { correctionShares, type TradeRecord, type TradeSpan } from '../portfolio/trade-record.js';
 import type { PositionFlip } from '../portfolio/portfolio.js';
-import { maskAccount } from '../live/live-safety.js';
+import { isAccount, otherAccount } from './journal-account.js';
 import { JournalError } from './journal-error.js';
 import { openJournalForWriting, type JournalDatabase, type JournalSync } from './open-journal.js';
 import { importReservations } from './reservation-import.js';
@@ -78,6 +78,8 @@ const SETTLED = Promise.resolve();
  */
 export class TradingJournal {
   private sessionId = 0;
+  /** The account as the opener records it (see open). */
+  private account: string | undefined;
   private checkpointer: WalCheckpointer | undefined;
   /** Where a live session's reservations go first (see logReservations), with every id the journal holds. */
   private log: { readonly file: ReservationLog; readonly ids: Set<number> } | undefined;
@@ -247,7 +249,8 @@ export class TradingJournal {
 
   /**
    * Opens the journal of `account` (creating it), refusing one that belongs to another account: each account has
-   * its own journal, so that ids, executions and the book of one never mix with another's.
+   * its own journal, so that ids, executions and the book of one never mix with another's. `account` is recorded as
+   * given: a live session gives its broker account's recordedAccount.
    */
   static open(
     path: string,
@@ -260,12 +263,13 @@ export class TradingJournal {
     if (row === undefined) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('account', ?)").run(account);
     } else if (row.value !== account) {
-      db.close();
-      throw new JournalError(
-        `the journal ${path} belongs to account ${maskAccount(row.value)}, not ${maskAccount(account)}: each account has its own`,
-      );
+      if (!isAccount(row.value, account)) {
+        db.close();
+        throw otherAccount(path, row.value, account);
+      }
     }
     const journal = new TradingJournal(db);
+    journal.account = account;
     if (checkpoints === 'background') {
       db.pragma('wal_autocheckpoint = 0');
       journal.checkpointer = new WalCheckpointer(path, () => {
@@ -280,7 +284,16 @@ export class TradingJournal {
   }
 
   startSession(info: JournalSessionInfo): number {
-    const account = (this.db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string }).value;
+    const recorded = (this.db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string }).value;
+    const account = this.account ?? recorded;
+    if (account !== recorded) {
+      // Recorded the other way (an earlier version kept the whole id): as the caller records it from the first
+      // session on (not at open, which leaves a journal refused afterwards as it was).
+      this.db.transaction(() => {
+        this.db.prepare("UPDATE meta SET value = ? WHERE key = 'account'").run(account);
+        this.db.prepare('UPDATE sessions SET account = ? WHERE account = ?').run(account, recorded);
+      })();
+    }
     const result = this.db
       .prepare(
         `INSERT INTO sessions (mode, account, version, config_hash, strategy, started_wall, started_at)

@@ -53,7 +53,7 @@ describe('restartEmbeddedJournal', () => {
     journalWithSession(other, 'DU2', true);
     expect(() => {
       restartEmbeddedJournal(other, 'DU1');
-    }).toThrow(`the journal ${other} belongs to account DU***, not DU***`);
+    }).toThrow(`the journal ${other} belongs to another account whose id masks as DU*** too: each account has its own`);
     expect(sessions(other)).toBe(1);
 
     const notes = temp.write('notes.txt', 'my notes\n');

@@ -14,6 +14,7 @@ import { journaledTrades, sessionSummary } from '../../src/journal/journal-queri
 import { openJournalForReading } from '../../src/journal/open-journal.js';
 import { LiveJournal } from '../../src/journal/live-journal.js';
 import { SCHEMA_VERSION } from '../../src/journal/schema.js';
+import { recordedAccount } from '../../src/journal/journal-account.js';
 import { TradingJournal } from '../../src/journal/trading-journal.js';
 import { Portfolio } from '../../src/portfolio/portfolio.js';
 import { entry as order, T0 } from '../adapters/ib/execution-client-harness.js';
@@ -341,7 +342,28 @@ describe('TradingJournal', () => {
 
   it('refuses another account', () => {
     open().close();
-    expect(() => TradingJournal.open(file(), 'DU2')).toThrow(/belongs to account DU\*\*\*, not DU\*\*\*/);
+    expect(() => TradingJournal.open(file(), 'DU2')).toThrow(
+      /belongs to another account whose id masks as DU\*\*\* too: each account has its own$/,
+    );
+    expect(() => TradingJournal.open(file(), 'U7654321')).toThrow(/belongs to account DU\*\*\*, not U76\*\*\*321:/);
+  });
+
+  it("records a broker account masked with a digest, and a journal of an earlier version's whole id as such", () => {
+    // An earlier version recorded the whole id in the journal and its sessions.
+    const earlier = TradingJournal.open(file(), 'DU1234567');
+    earlier.startSession({ mode: 'live', version: 'old', configHash: 'x', strategy: 's' });
+    earlier.close();
+    const recorded = recordedAccount('DU1234567');
+    expect(recorded).toMatch(/^DU1\*\*\*567#[0-9a-f]{16}$/);
+    const journal = TradingJournal.open(file(), recorded);
+    journal.startSession({ mode: 'live', version: 'new', configHash: 'x', strategy: 's' });
+    const accounts = journal.db.prepare('SELECT account FROM sessions').all();
+    const meta = journal.db.prepare("SELECT value FROM meta WHERE key = 'account'").get();
+    journal.close();
+    expect([accounts, meta]).toEqual([[{ account: recorded }, { account: recorded }], { value: recorded }]);
+    expect(() => TradingJournal.open(file(), recordedAccount('DU1999567'))).toThrow(
+      /belongs to another account whose id masks as DU1\*\*\*567 too/,
+    );
   });
 
   it('refuses a file that is not SQLite and leaves it as it was', () => {
