@@ -131,7 +131,7 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
             'the journal there was not written by an embedded run without a state file: kept under another name, and a new one started',
           );
         });
-    checkContinuedResults(journal?.journal, journalPath(config), resultsDirectory);
+    if (journal !== undefined) checkContinuedResults(journal.journal, journalPath(config), resultsDirectory);
     node = new LiveNode(
       config,
       {
@@ -190,8 +190,8 @@ export async function runLiveCommand(config: Config, options: LiveRunOptions): P
  * fills.csv the session would rewrite it with all of their fills and trades beside equity and metrics of this
  * session alone. Refused before anything connects, naming both ways out.
  */
-function checkContinuedResults(journal: LiveJournal | undefined, path: string, resultsDirectory: string): void {
-  const executions = journal?.continuedExecutions() ?? 0;
+function checkContinuedResults(journal: LiveJournal, path: string, resultsDirectory: string): void {
+  const executions = journal.continuedExecutions();
   if (executions === 0 || existsSync(join(resultsDirectory, 'fills.csv'))) return;
   throw new LiveConfigError(
     `${path}: the journal continues earlier sessions (${executions} execution${executions === 1 ? '' : 's'}) whose results are not in ${resultsDirectory} (no fills.csv there): give their results directory (live.results_directory, --results), or a journal of its own to this one (live.journal_file)`,
