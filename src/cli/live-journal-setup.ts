@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { crashHook, parseCrashPoint } from '../journal/crash-points.js';
 import { LiveJournal } from '../journal/live-journal.js';
-import { isAccount } from '../journal/journal-account.js';
+import { accountDigest, isAccount } from '../journal/journal-account.js';
 import { journalFiles, journalMeta } from '../journal/open-journal.js';
 import { prepareEmbeddedJournal } from '../journal/embedded-journal.js';
 import { configHash, programVersion } from '../journal/session-identity.js';
@@ -28,7 +27,7 @@ export function journalPath(config: Config): string {
   const unmasked = named(account);
   if (existsSync(unmasked)) return unmasked;
   const masked = named(maskAccount(account));
-  const own = named(`${maskAccount(account)}-${createHash('sha256').update(account).digest('hex').slice(0, 8)}`);
+  const own = named(`${maskAccount(account)}-${accountDigest(account).slice(0, 8)}`);
   const owner = ownerOf(masked);
   return existsSync(own) || (owner !== undefined && !isAccount(owner, account)) ? own : masked;
 }

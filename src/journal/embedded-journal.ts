@@ -7,7 +7,6 @@ import { JournalWriterLock } from './writer-lock.js';
 /** The journal's meta key that marks a journal of sessions on the embedded gateway without a state file. */
 const EMBEDDED_KEY = 'embedded_gateway';
 
-/** The journal's meta keys and values, read after checking that it is an intact journal. */
 /** `journal-X.sqlite` → `journal-X.kept-20261205T203600.sqlite`: where a journal that is not to be replaced goes. */
 function keptName(path: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);

@@ -8,7 +8,12 @@ import { JournalError } from './journal-error.js';
  * so the id itself stays out of it; the digest is enough to refuse another account's journal.
  */
 export function recordedAccount(account: string): string {
-  return `${maskAccount(account)}#${createHash('sha256').update(account).digest('hex').slice(0, 16)}`;
+  return `${maskAccount(account)}#${accountDigest(account)}`;
+}
+
+/** A digest of an account id (hex) that tells ids apart without giving them away. */
+export function accountDigest(account: string): string {
+  return createHash('sha256').update(account).digest('hex').slice(0, 16);
 }
 
 /** A journal's account as a user sees it: masked (journals of earlier versions recorded the whole id). */

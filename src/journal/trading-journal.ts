@@ -262,11 +262,9 @@ export class TradingJournal {
     const row = db.prepare("SELECT value FROM meta WHERE key = 'account'").get() as { value: string } | undefined;
     if (row === undefined) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('account', ?)").run(account);
-    } else if (row.value !== account) {
-      if (!isAccount(row.value, account)) {
-        db.close();
-        throw otherAccount(path, row.value, account);
-      }
+    } else if (!isAccount(row.value, account)) {
+      db.close();
+      throw otherAccount(path, row.value, account);
     }
     const journal = new TradingJournal(db);
     journal.account = account;

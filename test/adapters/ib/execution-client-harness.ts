@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import { SecType } from '@stoqey/ib';
+import { OrderAction, OrderType, SecType } from '@stoqey/ib';
 import { vi } from 'vitest';
 import {
   IbExecutionClient,
@@ -12,7 +12,7 @@ import type { OrderRequest } from '../../../src/domain/order.js';
 import type { CommissionModel } from '../../../src/execution/commission-model.js';
 import { OrderEfficiencyRatio } from '../../../src/execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../../../src/execution/order-ids.js';
-import { ACCOUNT } from './fake-ib-connection.js';
+import { ACCOUNT, execution, type FakeIbConnection } from './fake-ib-connection.js';
 
 /** A log line as pino writes it. */
 export interface LogLine {
@@ -153,4 +153,38 @@ export function useFakeTimers(): void {
   vi.useFakeTimers({
     toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'Date'],
   });
+}
+
+export const STOP = { orderType: OrderType.STP, action: OrderAction.SELL, auxPrice: 100, tif: 'GTC' } as const;
+export const TARGET = { orderType: OrderType.LMT, action: OrderAction.SELL, lmtPrice: 500, tif: 'GTC' } as const;
+
+/** TWS's answer to a transmitted bracket 1/2/3 (recorded from the embedded gateway): all working, children held. */
+export function bracketWorking(tws: FakeIbConnection, quantity = 100): void {
+  tws.state(1, 'PreSubmitted', 0, quantity);
+  tws.state(1, 'Submitted', 0, quantity);
+  tws.openOrder(2, 'PreSubmitted', { ...STOP, totalQuantity: quantity, parentId: 1, ocaGroup: 'bracket-1' });
+  tws.orderStatus(2, 'PreSubmitted', 0, quantity, { parentId: 1, whyHeld: 'child' });
+  tws.openOrder(3, 'PreSubmitted', { ...TARGET, totalQuantity: quantity, parentId: 1, ocaGroup: 'bracket-1' });
+  tws.orderStatus(3, 'PreSubmitted', 0, quantity, { parentId: 1, whyHeld: 'child' });
+}
+
+/** An execution with TWS's status messages around it, in the gateway's order; the commission report is separate. */
+export function executes(
+  tws: FakeIbConnection,
+  orderId: number,
+  shares: number,
+  price: number,
+  cumQty: number,
+  total = 100,
+) {
+  const exec = execution(orderId, shares, price, {
+    cumQty,
+    side: orderId === 1 ? 'BOT' : 'SLD',
+    orderRef: orderId === 1 ? 'ets:entry:sma' : 'ets:take_profit:sma',
+  });
+  tws.execDetails(-1, exec);
+  const status = cumQty >= total ? 'Filled' : 'Submitted';
+  tws.orderStatus(orderId, status, cumQty, total - cumQty, { avgFillPrice: price, lastFillPrice: price });
+  if (status === 'Filled') tws.openOrder(orderId, 'Filled', { totalQuantity: total });
+  return exec;
 }
