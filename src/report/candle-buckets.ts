@@ -80,9 +80,9 @@ export class CandleColumns {
   length = 0;
   stored = true;
   private chunks: Float64Array[] = [];
-  /** The chunk of the last candle, and where in it the candle starts. */
+  /** The chunk of the last candle, and where in it the candle starts (before the first: a chunk is needed). */
   private last: Float64Array = NO_CHUNK;
-  private at = 0;
+  private at = -WIDTH;
   private lastKey = Number.NaN;
 
   /** Adds a bar; returns the candles stored by it (1 for a new stored candle, else 0). */
@@ -92,7 +92,7 @@ export class CandleColumns {
       this.length++;
       if (!this.stored) return 0;
       let at = this.at + WIDTH;
-      if (this.length === 1 || at === this.last.length) {
+      if (at === this.last.length) {
         const candles = Math.min(LAST_CHUNK, FIRST_CHUNK << this.chunks.length);
         this.last = new Float64Array(candles * WIDTH);
         this.chunks.push(this.last);

@@ -66,40 +66,29 @@ function perfData(series: PerformanceSeries): ReportData['perf'] {
   };
 }
 
-/** Markers per piece of a panel's JSON: a long run has tens of thousands. */
-const MARKERS_PER_PIECE = 4096;
-
-/** One price panel's member of ReportData['prices'], as JSON, in pieces (its markers a few thousand at a time). */
-function writePriceData(p: PricePanel, write: PageWriter): void {
-  const column = (values: readonly number[]): string => scriptJson(values.map((x) => round(x, 4)));
-  write(`{"symbol":${scriptJson(p.symbol)},"t":${scriptJson(deltaSeconds(p.time))},"o":${column(p.open)}`);
-  write(`,"h":${column(p.high)},"l":${column(p.low)},"c":${column(p.close)},"markers":[`);
-  for (let from = 0; from < p.markers.length; from += MARKERS_PER_PIECE) {
-    const piece: ReportData['prices'][number]['markers'] = p.markers
-      .slice(from, from + MARKERS_PER_PIECE)
-      .map((m) => [m.index, m.side === 'BUY' ? 1 : -1, m.price, m.purpose]);
-    write(`${from === 0 ? '' : ','}${scriptJson(piece).slice(1, -1)}`);
-  }
-  const levels: ReportData['prices'][number]['levels'] = p.levels.map((l) => [
-    l.kind === 'stop_loss' ? 0 : 1,
-    l.from,
-    l.to,
-    l.price,
-  ]);
-  write(`],"levels":${scriptJson(levels)}}`);
+function priceData(p: PricePanel): ReportData['prices'][number] {
+  return {
+    symbol: p.symbol,
+    t: deltaSeconds(p.time),
+    o: p.open.map((x) => round(x, 4)),
+    h: p.high.map((x) => round(x, 4)),
+    l: p.low.map((x) => round(x, 4)),
+    c: p.close.map((x) => round(x, 4)),
+    markers: p.markers.map((m) => [m.index, m.side === 'BUY' ? 1 : -1, m.price, m.purpose]),
+    levels: p.levels.map((l) => [l.kind === 'stop_loss' ? 0 : 1, l.from, l.to, l.price]),
+  };
 }
 
 /**
- * The page's data (ReportData) as the JSON of the whole object, a member at a time and a price panel at a time:
- * only one piece's arrays and text are in memory at once, which for a long run is megabytes less at the end.
+ * The page's data (ReportData) as the JSON of the whole object, written a member at a time and a price panel at a
+ * time rather than as one text of megabytes in a long run.
  */
 function writeReportData(input: ReportPageInput, write: PageWriter): void {
   const yearly: ReportData['yearly'] = input.periods.map((p) => [p.year, round(p.total * 100, 3)]);
   write(`{"perf":${scriptJson(perfData(input.series))},"tradeReturns":${scriptJson(input.tradeReturns)}`);
   write(`,"yearly":${scriptJson(yearly)},"prices":[`);
   input.prices.forEach((p, i) => {
-    if (i > 0) write(',');
-    writePriceData(p, write);
+    write(`${i === 0 ? '' : ','}${scriptJson(priceData(p))}`);
   });
   write(`],"walkForward":${scriptJson(input.walkForward)}}`);
 }
