@@ -23,6 +23,7 @@ import {
 import { freshIfEmpty } from './young-map.js';
 import { BookOrder, insertById, removeFrom, type SymbolOrders } from './book-order.js';
 import { validateOrder } from './order-validation.js';
+import { decimalText } from '../domain/decimal-text.js';
 
 const NO_EVENTS: readonly BookEvent[] = Object.freeze([]);
 const OK: BookResult = Object.freeze({ ok: true });
@@ -88,7 +89,8 @@ export class OrderBook {
       }
     }
     // The NUL prefix keeps derived bracket keys apart from any group name a user can type.
-    const ocaKey = order.ocaGroup ?? (order.parentId === undefined ? undefined : `\u0000bracket:${order.parentId}`);
+    const ocaKey =
+      order.ocaGroup ?? (order.parentId === undefined ? undefined : `\u0000bracket:${decimalText(order.parentId)}`);
     const entry = new BookOrder(order, ocaKey, parent);
     if (parent !== undefined) insertById(parent.children, entry);
     this.orders.set(order.id, entry);

@@ -10,6 +10,7 @@ import type { ExecutionClient } from './execution-client.js';
 import { IdRanges } from './id-ranges.js';
 import { OrderBook } from './order-book.js';
 import { validateOrder } from './order-validation.js';
+import { decimalText } from '../domain/decimal-text.js';
 
 export interface SimulatedExecutionClientOptions {
   readonly sink: EventSink;
@@ -162,7 +163,7 @@ export class SimulatedExecutionClient implements ExecutionClient {
   private fillOf(order: OrderRequest, quantity: number, price: number, time: number): Fill {
     const fill: Mutable<Fill> = {
       orderId: order.id,
-      execId: `${this.execIdPrefix}${++this.execSeq}`,
+      execId: this.execIdPrefix + decimalText(++this.execSeq),
       symbol: order.symbol,
       side: order.side,
       quantity,

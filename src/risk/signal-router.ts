@@ -9,6 +9,7 @@ import type { OrderProposal, RiskContext } from './risk-rule.js';
 import { PositionSizer, type SizingSettings } from './sizing.js';
 import { ceilToTick, floorToTick } from './tick.js';
 import { WorkingOrders, type WorkingOrder } from './working-orders.js';
+import { decimalText } from '../domain/decimal-text.js';
 
 export interface RouterSettings extends SizingSettings {
   /** Send a stop-loss (and a take-profit when `takeProfitR` > 0) as bracket children of each entry. */
@@ -274,7 +275,7 @@ export class SignalRouter {
     if (refused !== null) return [reject(signal, time, refused)];
 
     const entry = { ...draft, id: this.options.nextOrderId() };
-    const group = draftChildren.length > 0 ? `bracket-${entry.id}` : '';
+    const group = draftChildren.length > 0 ? `bracket-${decimalText(entry.id)}` : '';
     const children = draftChildren.map((child) => placedChild(child, this.options.nextOrderId(), entry.id, group));
     this.working.add(entry, price);
     for (const child of children) this.working.add(child);
