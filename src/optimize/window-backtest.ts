@@ -34,6 +34,11 @@ export interface WindowOutcome {
 
 let silent: Logger | undefined;
 
+/** A record a window's run does not keep. */
+function ignore(): void {
+  // nothing: see runWindowBacktest
+}
+
 /** One silent logger for every window's backtest: making one per backtest is a measurable share of a short run. */
 function quiet(): Logger {
   silent ??= silentLogger();
@@ -70,7 +75,12 @@ function distinctTimes(series: readonly BarSeries[], from: number): number {
  * runWindowBacktest itself had V8 enter it through on-stack replacement, and that code, once it deoptimised, was
  * entered again and deoptimised again on every later window.)
  */
-function closeAtWindowEnd(run: Config, portfolio: Portfolio, slices: readonly BarSeries[]): void {
+function closeAtWindowEnd(
+  run: Config,
+  portfolio: Portfolio,
+  slices: readonly BarSeries[],
+  trades: TradeRecord[],
+): void {
   const commission = createCommissionModel(run.backtest.commission, run.commission_rates);
   for (const slice of slices) {
     const held = portfolio.quantity(slice.symbol);
@@ -81,7 +91,7 @@ function closeAtWindowEnd(run: Config, portfolio: Portfolio, slices: readonly Ba
     const quantity = Math.abs(held);
     // As a market order at the close fills in a backtest: slipped against the trader and rounded to the tick.
     const price = slippedPrice(slice.close[last]!, side, run.backtest.slippage_bps);
-    portfolio.applyFill({
+    const closed = portfolio.applyFill({
       orderId: 0,
       execId: `window-end-${slice.symbol}`,
       symbol: slice.symbol,
@@ -92,6 +102,7 @@ function closeAtWindowEnd(run: Config, portfolio: Portfolio, slices: readonly Ba
       time,
       purpose: 'exit',
     });
+    trades.push(...closed);
   }
 }
 
@@ -128,6 +139,9 @@ export function runWindowBacktest(
 ): WindowOutcome {
   const run = withParams(config, params);
   const slices = series.map((s) => sliceBarSeriesByTime(s, window.warmupFrom, window.to));
+  // Only the closed trades are wanted of the run's records: a run that kept its orders and fills too (thousands in a
+  // window) held them until its end, through the young generation's collections, which copied and promoted them.
+  const trades: TradeRecord[] = [];
   const result = runBacktest({
     config: run,
     logger: quiet(),
@@ -135,12 +149,19 @@ export function runWindowBacktest(
     benchmark: null,
     ...(strategy !== undefined && { strategy }),
     entryGates: [{ entryBlockReason: (time) => (time < window.from ? 'warm-up before the window' : null) }],
+    records: {
+      order: ignore,
+      fill: ignore,
+      riskEvent: ignore,
+      trade: (trade) => {
+        trades.push(trade);
+      },
+    },
   });
   const portfolio = result.portfolio;
-  closeAtWindowEnd(run, portfolio, slices);
+  closeAtWindowEnd(run, portfolio, slices, trades);
   const { time, equity } = windowCurve(result.daily, window.from, portfolio.equity);
   const n = time.length;
-  const trades = portfolio.trades;
   // Exposure is a share of the run's bar slices; the warm-up slices held nothing, so the window's share is larger.
   const exposure = result.metrics.exposure;
   const windowSlices = distinctTimes(slices, window.from);
