@@ -22,7 +22,7 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     row('Bars', `${barCounts(summary)} from ${summary.fiveSecondBars} five-second bars`),
     row(
       'Orders / fills',
-      `${summary.orders}${summary.readOnly ? ' (would place; none sent)' : ''} / ${summary.fills} (${summary.rejectedSignals} signal${summary.rejectedSignals === 1 ? '' : 's'} refused)`,
+      `${summary.orders}${summary.readOnly ? ' (would place; none sent)' : ''} / ${summary.fills} (${refusals(summary)})`,
     ),
     row('Reconnections', String(summary.reconnects)),
     ...metricLines(metrics)
@@ -37,6 +37,16 @@ export function printLiveSummary(summary: LiveSummary, resultsDir: string, logFi
     `Log: ${logFile}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * "3 signals refused", or, when entry holds (a backfill, a halt, the warm-up) refused some that the risk rules did not
+ * see, how many the risk rules refused: those are risk_events.csv's rows, the others are in the log.
+ */
+export function refusals(summary: Pick<LiveSummary, 'rejectedSignals' | 'riskRefusals'>): string {
+  const n = summary.rejectedSignals;
+  const text = `${n} signal${n === 1 ? '' : 's'} refused`;
+  return summary.riskRefusals === n ? text : `${text}, ${summary.riskRefusals} by the risk rules (risk_events.csv)`;
 }
 
 /** "120 5 mins bars", or with several bar sizes "720 bars (600 1 min, 120 5 mins)". */

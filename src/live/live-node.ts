@@ -84,6 +84,8 @@ export interface LiveSummary {
   readonly barsBySize: ReadonlyMap<string, number>;
   readonly fiveSecondBars: number;
   readonly rejectedSignals: number;
+  /** Orders the risk rules refused (risk_events.csv's rejections). */
+  readonly riskRefusals: number;
   readonly orders: number;
   readonly fills: number;
   readonly reconnects: number;
@@ -153,6 +155,7 @@ export class LiveNode implements LiveView {
   private readonly barsBySize = new Map<string, number>();
   private fiveSecondBars = 0;
   private rejected = 0;
+  private riskRefusals = 0;
   private reconnects = 0;
 
   constructor(
@@ -328,6 +331,7 @@ export class LiveNode implements LiveView {
     });
     observeSession(kernel, results, logger, {
       rejected: () => this.rejected++,
+      refusedByRisk: () => this.riskRefusals++,
       readOnly: settings.readOnly,
     });
     journal?.observe(kernel);
@@ -556,6 +560,7 @@ export class LiveNode implements LiveView {
       barsBySize: this.barsBySize,
       fiveSecondBars: this.fiveSecondBars,
       rejectedSignals: this.rejected,
+      riskRefusals: this.riskRefusals,
       orders: results.orders,
       fills: results.fills,
       reconnects: this.reconnects,

@@ -7,6 +7,8 @@ import type { LiveResults } from './live-results.js';
 export interface SessionObserverOptions {
   /** A signal the router refused. */
   rejected(): void;
+  /** An order a risk rule refused (a row of risk_events.csv): most refused signals, but not those an entry hold kept. */
+  refusedByRisk(): void;
   /**
    * Read-only sessions send nothing: orders.csv lists what they would have placed, and the execution client's "would
    * place" log line stands for the order's.
@@ -26,6 +28,7 @@ export function observeSession(
 ): void {
   const { portfolio } = kernel;
   kernel.risk.onEvent((event) => {
+    if (event.type === 'risk_rejected') options.refusedByRisk();
     results.riskEvent(event);
     logRiskEvent(logger, event);
   });

@@ -77,6 +77,13 @@ describe('ets start / ets live on the embedded gateway', () => {
     // Two trading days replayed: two daily rows.
     expect(readCsv(join(work.results, 'daily.csv'))).toHaveLength(2);
     expect(readCsv(join(work.results, 'fills.csv')).length).toBeGreaterThan(0);
+    // Every refused signal has its log line; those the risk rules refused are risk_events.csv's rejections.
+    const refused = readFileSync(join(work.logs, 'ets.log'), 'utf8').split('"msg":"signal refused: ').length - 1;
+    const byRisk = readCsv(join(work.results, 'risk_events.csv')).filter((e) => e.event === 'rejected').length;
+    const [, shown, , ofThem] = /\((\d+) signals? refused(, (\d+) by the risk rules \(risk_events\.csv\))?\)/.exec(
+      run.stdout,
+    )!;
+    expect([Number(shown), Number(ofThem ?? shown)]).toEqual([refused, byRisk]);
   });
 
   it('refuses an --until the replay has passed before it touches the journal or the results', async () => {
