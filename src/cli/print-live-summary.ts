@@ -1,5 +1,5 @@
 import { formatTime } from '../domain/time.js';
-import type { LiveSummary } from '../live/live-node.js';
+import type { LiveSummary } from '../live/live-summary.js';
 import { describeFeeds } from '../live/live-strategy.js';
 import { metricLines } from './print-summary.js';
 

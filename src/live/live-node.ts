@@ -17,7 +17,6 @@ import { OrderEfficiencyRatio } from '../execution/order-efficiency-ratio.js';
 import { OrderIdSequence } from '../execution/order-ids.js';
 import type { LiveJournal } from '../journal/live-journal.js';
 import type { Logger } from '../logging/logger.js';
-import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
 import { reconcileAccount } from './account-reconciler.js';
@@ -35,7 +34,6 @@ import type { LiveBarFeeds } from './live-bar-feeds.js';
 import { startMarketData } from './live-market-data.js';
 import { LiveResults } from './live-results.js';
 import { sharesOption } from './live-strategy-shares.js';
-import type { ReportFiles } from '../performance/report-writer.js';
 import { checkAccount, checkPort, maskAccount } from './live-safety.js';
 import { checkLiveConfig, describeFeeds, liveStrategy, type LiveStrategy } from './live-strategy.js';
 import { observeSession } from './observe-session.js';
@@ -45,6 +43,7 @@ import { barEnd, regularClose } from './warm-up.js';
 import type { TradingState } from '../dashboard/kill-switch.js';
 import type { LiveSnapshot, LiveView } from '../dashboard/live-snapshot.js';
 import { SessionWatch } from './session-watch.js';
+import type { LiveSummary } from './live-summary.js';
 import { reconcileAtStart } from './startup-reconcile.js';
 
 export interface LiveNodeSettings {
@@ -65,35 +64,6 @@ export interface LiveNodeSettings {
   readonly strategies?: readonly StrategyAssignment[];
   /** The trading journal: ids reserved before sending, recovery from where the last session stopped. */
   readonly journal?: LiveJournal;
-}
-
-export interface LiveSummary {
-  readonly strategy: LiveStrategy;
-  readonly symbols: readonly string[];
-  readonly account: string;
-  readonly venue: string;
-  readonly readOnly: boolean;
-  readonly reason: string;
-  readonly startupSeconds: number;
-  readonly wallSeconds: number;
-  /** Exchange time the session traded from and to. */
-  readonly from: number;
-  readonly to: number;
-  readonly bars: number;
-  /** Strategy bars by bar size ("5 mins"). */
-  readonly barsBySize: ReadonlyMap<string, number>;
-  readonly fiveSecondBars: number;
-  readonly rejectedSignals: number;
-  /** Orders the risk rules refused (risk_events.csv's rejections). */
-  readonly riskRefusals: number;
-  readonly orders: number;
-  readonly fills: number;
-  readonly reconnects: number;
-  readonly leftWorking: number;
-  /** Why the book was not verified with the broker at the end (TWS lost, or not resynchronised); null when it was. */
-  readonly unverified: string | null;
-  readonly metrics: PerformanceMetrics;
-  readonly files: ReportFiles;
 }
 
 /** The parts of a session that exist once startup has brought it to trading. */

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { symbolsText } from '../domain/symbol.js';
-import type { LiveSummary } from '../live/live-node.js';
+import type { LiveSummary } from '../live/live-summary.js';
 import type { Logger } from '../logging/logger.js';
 import { reportOptions } from './report-options.js';
 import { writeReportHtml } from './write-report-html.js';
