@@ -38,4 +38,6 @@ await Promise.all([
   // The optimiser's worker threads load their own entry, in one file of the backtest code and nothing else: chunks
   // shared with the CLI would bring code the CLI needs (all of zod, for one) into every thread's start-up.
   build({ ...common, entryPoints: { 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' } }),
+  // The CSV read-ahead thread of `ets backtest`: the parser and nothing else.
+  build({ ...common, entryPoints: { 'csv-read-ahead-worker': 'dist/src/data/csv-read-ahead-worker.js' } }),
 ]);

@@ -37,6 +37,7 @@ import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
 import { clearEarlierResults } from '../report/result-file-names.js';
 import { ReportCollector } from '../report/report-collector.js';
+import type { CsvReadAhead } from '../data/csv-read-ahead.js';
 import type { PageWriter } from '../report/report-page.js';
 import { candleTap, collectKept, recordTap } from '../report/run-report-tap.js';
 import { writePageFile } from '../report/write-report-html.js';
@@ -56,6 +57,8 @@ export interface BacktestJobOptions {
   readonly onPublish?: () => void;
   /** Draws report.html of the finished run, written with its other files (under a temporary name until all are). */
   readonly page?: (job: BacktestJob, write: PageWriter) => void;
+  /** A thread to parse large CSV data ahead of the run (CsvReadAhead); the caller stops it. */
+  readonly readAhead?: CsvReadAhead | null;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -124,7 +127,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Several strategies are checked first: when none lists its symbols, that is what to say, not that none were found.
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
-  const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols }));
+  const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols, readAhead: options.readAhead }));
   const progress = options.progress;
   const skipped: SkippedRow[] = [];
   let benchmark: BarSeries | null;

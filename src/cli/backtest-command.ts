@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CsvReadAhead } from '../data/csv-read-ahead.js';
 import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
 import { isModulePath } from '../strategy/module-path.js';
@@ -108,7 +109,8 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   return o;
 }
 
-export function registerBacktestCommand(program: Command): void {
+/** `readAhead`: the CSV read-ahead thread started for this command (stopped when the run is done), if any. */
+export function registerBacktestCommand(program: Command, readAhead: CsvReadAhead | null = null): void {
   const command = program
     .command('backtest')
     .description('run a strategy over CSV bars and write trades, fills, equity and metrics');
@@ -136,10 +138,15 @@ export function registerBacktestCommand(program: Command): void {
           return;
         }
         const { runBacktestCommand } = await import('./backtest-run.js');
-        await runBacktestCommand(config, {
-          benchmarkRequired: flags.benchmark !== undefined,
-          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
-        });
+        try {
+          await runBacktestCommand(config, {
+            benchmarkRequired: flags.benchmark !== undefined,
+            readAhead,
+            ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+          });
+        } finally {
+          readAhead?.close();
+        }
       });
     });
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // First: it changes how the process allocates memory from here on (see the module).
 import './keep-freed-memory.js';
+// Second: `ets backtest` starts its CSV read-ahead thread before the rest of the CLI loads.
+import { backtestReadAhead } from './early-read-ahead.js';
 import { Command, CommanderError } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
 import { programVersion } from '../journal/session-identity.js';
@@ -37,7 +39,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerStartCommand(program);
-  registerBacktestCommand(program);
+  registerBacktestCommand(program, backtestReadAhead);
   registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);

@@ -2,6 +2,10 @@ import type { BarSink } from './bar-sink.js';
 
 const COLUMNS = 6;
 
+function windowCapacity(capacity: number): number {
+  return Math.max(16, Math.ceil(capacity));
+}
+
 /**
  * Bars in columns that grow (doubling) when full. A stream parses a chunk of its file into its window, reads the
  * bars out and clears it for the next chunk, so the columns grow only when a chunk holds more bars than ever
@@ -16,13 +20,17 @@ export class BarWindow implements BarSink {
   volume: Float64Array;
   length = 0;
 
-  constructor(capacity: number) {
-    const size = Math.max(16, Math.ceil(capacity));
+  /**
+   * Columns of `capacity` bars (at least 16), in an allocation of their own or, given `memory`, in that memory from
+   * `byteOffset` on (`BarWindow.bytes(capacity)` bytes): the read-ahead thread's windows live in shared memory.
+   */
+  constructor(capacity: number, memory?: ArrayBufferLike, byteOffset = 0) {
+    const size = windowCapacity(capacity);
     // The six columns share one allocation: hundreds of streams each make a window, and a backing store apiece cost
     // six allocations (and six times the bookkeeping of memory outside the heap) per stream.
-    const columns = new ArrayBuffer(size * COLUMNS * Float64Array.BYTES_PER_ELEMENT);
+    const columns = memory ?? new ArrayBuffer(BarWindow.bytes(size));
     const column = (k: number): Float64Array =>
-      new Float64Array(columns, k * size * Float64Array.BYTES_PER_ELEMENT, size);
+      new Float64Array(columns, byteOffset + k * size * Float64Array.BYTES_PER_ELEMENT, size);
     this.time = column(0);
     this.open = column(1);
     this.high = column(2);
@@ -31,8 +39,24 @@ export class BarWindow implements BarSink {
     this.volume = column(5);
   }
 
+  /** Bytes of the columns of a window of `capacity` bars. */
+  static bytes(capacity: number): number {
+    return windowCapacity(capacity) * COLUMNS * Float64Array.BYTES_PER_ELEMENT;
+  }
+
   clear(): void {
     this.length = 0;
+  }
+
+  /** Copies bars `from` to `to` (exclusive) of `source` over this window's bars (which must have room). */
+  copyFrom(source: BarWindow, from: number, to: number): void {
+    this.time.set(source.time.subarray(from, to));
+    this.open.set(source.open.subarray(from, to));
+    this.high.set(source.high.subarray(from, to));
+    this.low.set(source.low.subarray(from, to));
+    this.close.set(source.close.subarray(from, to));
+    this.volume.set(source.volume.subarray(from, to));
+    this.length = to - from;
   }
 
   /** Appends a parsed row (see `BarSink`; the indexes are literals for the reason given in csv-field-reader.ts). */

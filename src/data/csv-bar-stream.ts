@@ -4,6 +4,7 @@ import { BarWindow } from './bar-window.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import { CsvFileParser, unreadableFile } from './csv-file-parser.js';
 import type { CsvHeader } from './csv-header.js';
+import type { CsvReadAhead, RemoteChunks } from './csv-read-ahead.js';
 
 export interface CsvBarStreamOptions extends TimeRangeOptions {
   /** Leave out bad rows (reported in `skipped`) instead of failing; a missing column or empty file still fails. */
@@ -23,6 +24,11 @@ export interface CsvBarStreamOptions extends TimeRangeOptions {
    * one is opened (it grows as a chunk needs); without it each stream makes its own.
    */
   readonly window?: BarWindow;
+  /**
+   * A thread to parse the file ahead of the stream once its first chunk is read, into this many chunks' slots (see
+   * CsvReadAhead); without it the stream parses every chunk itself.
+   */
+  readonly readAhead?: { readonly thread: CsvReadAhead; readonly slots: number };
 }
 
 /**
@@ -79,6 +85,9 @@ export class CsvBarStream {
   private readonly parser: CsvFileParser<BarWindow>;
   /** The file while it is held open between chunks; -1 when not. */
   private fd = -1;
+  private readonly readAhead: CsvBarStreamOptions['readAhead'];
+  /** The chunks the read-ahead thread parses, once the stream has handed its parser over. */
+  private remote: RemoteChunks | null = null;
 
   constructor(
     readonly path: string,
@@ -99,12 +108,23 @@ export class CsvBarStream {
       return this.window;
     };
     this.parser = new CsvFileParser(path, buffer, rules, sinkFor);
-    this.refill();
+    this.readAhead = options.readAhead;
+    try {
+      this.refill();
+    } catch (error) {
+      // No one will release a stream that failed to open: a thread it handed its file to lets go of it now.
+      this.release();
+      throw error;
+    }
   }
 
-  /** Rows left out so far with `skipBadRows` (found while reading ahead, up to the end of the current chunk). */
+  /**
+   * Rows left out so far with `skipBadRows` (found while reading ahead: up to the end of the current chunk, or as
+   * far as the read-ahead thread has gone).
+   */
   get skipped(): readonly SkippedRow[] {
-    return this.parser.skipped;
+    if (this.remote === null) return this.parser.skipped;
+    return [...this.parser.skipped, ...this.remote.skipped];
   }
 
   /** Moves to the next bar; sets `done` at the end. Throws the `CsvDataError` of a bad row when it is reached. */
@@ -135,15 +155,56 @@ export class CsvBarStream {
         this.finish();
         throw this.failure;
       }
+      if (this.remote !== null) {
+        if (this.takeRemote(this.remote)) return;
+        continue;
+      }
       if (this.parser.finished) {
         this.finish();
         return;
       }
       this.step();
+      this.handOver();
       if (this.window.length > 0) {
         this.stand(0);
         return;
       }
+    }
+  }
+
+  /** Once the read-ahead thread is up, it goes on from the next chunk while the stream reads this one. */
+  private handOver(): void {
+    const readAhead = this.readAhead;
+    if (readAhead === undefined || this.failure !== null || !this.parser.resumable || !readAhead.thread.ready) return;
+    // The open file goes with the parser: the thread reads on from the very file this stream opened.
+    const fd = this.fd;
+    if (fd >= 0) {
+      this.fd = -1;
+      heldFiles--;
+    }
+    this.remote = readAhead.thread.adopt(this.parser.state(), fd, readAhead.slots);
+  }
+
+  /**
+   * The read-ahead thread's next chunk into the window (or the end); false when the stream's data error was
+   * reached instead, kept as `failure`.
+   */
+  private takeRemote(remote: RemoteChunks): boolean {
+    const started = performance.now();
+    try {
+      const window = remote.take();
+      if (window === null) this.finish();
+      else {
+        this.window = window;
+        this.stand(0);
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof CsvDataError)) throw error;
+      this.failure = error;
+      return false;
+    } finally {
+      this.parseSeconds += (performance.now() - started) / 1000;
     }
   }
 
@@ -170,13 +231,21 @@ export class CsvBarStream {
       this.failure = error;
     } finally {
       if (this.fd !== fd) closeSync(fd);
-      else if (this.parser.finished) this.release();
+      else if (this.parser.finished) this.closeFile();
       this.parseSeconds += (performance.now() - started) / 1000;
     }
   }
 
-  /** Lets go of the file if it is held open; the stream opens it again should it advance. Safe to call again. */
+  /**
+   * Lets go of the file if it is held open; the stream opens it again should it advance — unless the read-ahead
+   * thread parses it, which then drops it for good. Safe to call again.
+   */
   release(): void {
+    this.remote?.release();
+    this.closeFile();
+  }
+
+  private closeFile(): void {
     if (this.fd < 0) return;
     const fd = this.fd;
     this.fd = -1;

@@ -3,7 +3,7 @@ import type { BarSink } from './bar-sink.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import { CsvFieldReader, LF } from './csv-field-reader.js';
 import { type CsvHeader, readHeader } from './csv-header.js';
-import { CsvRowCollector, type RowRules } from './csv-row-collector.js';
+import { type CollectorState, CsvRowCollector, type RowRules } from './csv-row-collector.js';
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const NOTHING_SKIPPED: readonly SkippedRow[] = Object.freeze([]);
@@ -15,6 +15,18 @@ export function errorCode(error: unknown): string {
 /** The error every reader of bar files raises when the operating system refuses to open or read one. */
 export function unreadableFile(path: string, error: unknown): CsvDataError {
   return new CsvDataError(path, null, `cannot read the file (${errorCode(error)})`);
+}
+
+/** A parser between two chunks, as another thread goes on from it (`CsvFileParser.resume`). */
+export interface ParserState {
+  readonly path: string;
+  /** File offset of the first byte not parsed yet. */
+  readonly offset: number;
+  /** Bytes read per step. */
+  readonly chunkBytes: number;
+  readonly header: CsvHeader;
+  readonly rules: RowRules;
+  readonly collector: CollectorState;
 }
 
 /**
@@ -45,6 +57,28 @@ export class CsvFileParser<S extends BarSink> {
     // An empty buffer would read nothing and take that for the end of the file.
     if (buf.length === 0) throw new RangeError('the read buffer is empty');
     this.reader = new CsvFieldReader(buf, 0);
+  }
+
+  /** A parser that goes on where `state` was taken, with `buf` to read into and `sink` for the bars. */
+  static resume<S extends BarSink>(state: ParserState, buf: Buffer, sink: S): CsvFileParser<S> {
+    const parser = new CsvFileParser(state.path, buf, state.rules, () => sink);
+    parser.sink = sink;
+    parser.collector = new CsvRowCollector(state.path, state.header, state.rules, sink, state.collector);
+    parser.offset = state.offset;
+    return parser;
+  }
+
+  /** Whether another thread could go on from here: the header has been read and the data goes on. */
+  get resumable(): boolean {
+    return this.collector !== null && !this.finished;
+  }
+
+  /** Where this parser stands (see `resumable`), for another thread to go on from; this one must not step again. */
+  state(): ParserState {
+    const collector = this.collector;
+    if (collector === null || this.finished) throw new Error(`${this.path}: no parser state to hand over`);
+    const { path, offset, rules } = this;
+    return { path, offset, chunkBytes: this.buf.length, header: collector.header, rules, collector: collector.state() };
   }
 
   /** Rows left out so far with `skipBadRows`. */

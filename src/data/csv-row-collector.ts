@@ -18,6 +18,16 @@ export interface RowRules {
   readonly until: number;
 }
 
+/** Where a collector stands after a chunk: what another collector needs to go on from the next line. */
+export interface CollectorState {
+  readonly line: number;
+  readonly previousTime: number;
+  readonly previousLine: number;
+  readonly timed: number;
+  readonly timedLine: number;
+  readonly rows: number;
+}
+
 /**
  * Turns data rows into bars and enforces the row rules: the header's number of fields (a field in double quotes
  * may hold commas), numbers where numbers belong, no negative price or volume, low ≤ open, close ≤ high, a valid
@@ -42,14 +52,29 @@ export class CsvRowCollector {
 
   constructor(
     private readonly path: string,
-    private readonly header: CsvHeader,
+    readonly header: CsvHeader,
     rules: RowRules,
     private readonly sink: BarSink,
+    resume?: CollectorState,
   ) {
     this.line = header.line;
     this.skipBadRows = rules.skipBadRows;
     this.from = rules.from;
     this.until = rules.until;
+    if (resume !== undefined) {
+      this.line = resume.line;
+      this.previousTime = resume.previousTime;
+      this.previousLine = resume.previousLine;
+      this.timed = resume.timed;
+      this.timedLine = resume.timedLine;
+      this.rows = resume.rows;
+    }
+  }
+
+  /** The state to go on from in another collector (after `ended`, there is nothing to go on with). */
+  state(): CollectorState {
+    const { line, previousTime, previousLine, timed, timedLine, rows } = this;
+    return { line, previousTime, previousLine, timed, timedLine, rows };
   }
 
   /**
