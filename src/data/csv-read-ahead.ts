@@ -99,7 +99,9 @@ export class CsvReadAhead {
     const chunks = new RemoteChunks(this, id, memory);
     this.streams.set(id, chunks);
     this.slots += slots;
-    this.post({ type: 'adopt', id, state, fd, memory: memory.memory, slots, capacity: memory.capacity });
+    // Not woken for each stream: hundreds opened in a row would wake it hundreds of times (see freed). The opener
+    // wakes it once they are all handed over, and a stream waiting for its first chunk does too.
+    this.port.postMessage({ type: 'adopt', id, state, fd, memory: memory.memory, slots, capacity: memory.capacity });
     return chunks;
   }
 
@@ -136,7 +138,7 @@ export class CsvReadAhead {
    * Tells the thread that slots are free or a message waits. Bumping Wake is enough for a thread that is awake (it
    * compares Wake before it sleeps); one that sleeps is notified, once.
    */
-  private wake(): void {
+  wake(): void {
     this.freedSinceWake = 0;
     Atomics.add(this.control, Control.Wake, 1);
     if (Atomics.compareExchange(this.control, Control.Asleep, 1, 0) === 1) Atomics.notify(this.control, Control.Wake);

@@ -209,6 +209,8 @@ describe('CsvReadAhead', () => {
         for (let i = 0; i < 20; i++) for (const stream of streams) stream.advance();
         expect(streams.every((stream) => !stream.done && stream.count === 21)).toBe(true);
         expect(readAhead.parsing).toBe(handedOver);
+        // A thread the streams do not use is closed at once.
+        expect(readAhead.ready).toBe(handedOver > 0);
         for (const stream of streams) stream.release();
         expect(readAhead.parsing).toBe(0);
       }
