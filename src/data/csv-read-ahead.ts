@@ -20,7 +20,7 @@ const WORKER_FILE = 'csv-read-ahead-worker.mjs';
 const DEFAULT_MIN_BYTES = 4 << 20;
 /** How long one wait for a slot lasts before the thread's health is checked. */
 const WAIT_SLICE_MS = 10;
-/** A thread that parses nothing for this long while a stream waits for it has stopped (it never has, so far). */
+/** A thread that parses nothing for this long while a stream waits for it has stopped (a bug, or the disk). */
 const STALLED_MS = 30_000;
 /** Room for a slot a little larger than a chunk's rows, as for a stream's own window. */
 const SLOT_SLACK = 1.25;
