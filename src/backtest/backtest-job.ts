@@ -83,8 +83,10 @@ export interface BacktestJob {
   readonly files: ReportFiles;
   readonly symbols: readonly string[];
   readonly skipped: readonly SkippedRow[];
-  /** Reading and parsing the CSV files. */
+  /** Reading and parsing the CSV files (on the run's thread: with a read-ahead thread, waiting for it). */
   readonly loadSeconds: number;
+  /** Files a read-ahead thread parsed (see CsvReadAhead). */
+  readonly filesParsedAhead: number;
   /** Formatting and writing the result files. */
   readonly reportSeconds: number;
   /** What report.html draws of the run's bars and records, gathered while it ran. */
@@ -228,6 +230,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     symbols,
     skipped,
     loadSeconds: loadSeconds + result.loadSeconds,
+    filesParsedAhead: feed.filesParsedAhead(),
     reportSeconds: 0,
     report,
     benchmark,

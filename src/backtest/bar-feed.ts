@@ -112,6 +112,11 @@ export class StreamFeed implements BarFeed {
     return this.streams.filter((stream) => stream.count === 0).map((stream) => stream.symbol);
   }
 
+  /** Files whose parsing a read-ahead thread took over. */
+  filesParsedAhead(): number {
+    return this.streams.filter((stream) => stream.parsedAhead).length;
+  }
+
   /** Rows left out so far by streams that skip bad rows. */
   skipped(): SkippedRow[] {
     return this.streams.flatMap((stream) => stream.skipped);

@@ -46,6 +46,12 @@ export function metricLines(m: PerformanceMetrics): [string, string][] {
 }
 
 /** The human-readable result of `ets backtest` on stdout. */
+/** How many files a second thread parsed while the run went on (their parsing is not in `load`). */
+function parsedAhead(files: number): string {
+  if (files === 0) return '';
+  return ` (${files === 1 ? 'the file' : `${files} files`} parsed ahead on a second thread)`;
+}
+
 export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   const { result } = job;
   const params = Object.entries(result.params)
@@ -60,7 +66,8 @@ export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   if (job.skipped.length > 0) lines.push(`  ${'Skipped CSV rows'.padEnd(20)} ${job.skipped.length}`);
   const barsPerSecond = result.loopSeconds > 0 ? Math.round(result.bars / result.loopSeconds) : 0;
   lines.push(
-    `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s, loop ${result.loopSeconds.toFixed(3)} s ` +
+    `  ${'Timing'.padEnd(20)} load ${job.loadSeconds.toFixed(3)} s${parsedAhead(job.filesParsedAhead)}, ` +
+      `loop ${result.loopSeconds.toFixed(3)} s ` +
       `(${result.bars} bars, ${thousands(barsPerSecond)} bars/s), reports ${job.reportSeconds.toFixed(3)} s, ` +
       `peak RSS ${peakRssMb()} MB`,
     `Results written to ${outDir}`,

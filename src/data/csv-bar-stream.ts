@@ -118,6 +118,11 @@ export class CsvBarStream {
     }
   }
 
+  /** Whether a read-ahead thread has taken over the parsing of this stream's file. */
+  get parsedAhead(): boolean {
+    return this.remote !== null;
+  }
+
   /**
    * Rows left out so far with `skipBadRows` (found while reading ahead: up to the end of the current chunk, or as
    * far as the read-ahead thread has gone).
