@@ -57,8 +57,11 @@ export interface BacktestJobOptions {
   readonly onPublish?: () => void;
   /** Draws report.html of the finished run, written with its other files (under a temporary name until all are). */
   readonly page?: (job: BacktestJob, write: PageWriter) => void;
-  /** A thread to parse large CSV data ahead of the run (CsvReadAhead); the caller stops it. */
-  readonly readAhead?: CsvReadAhead | null;
+  /**
+   * Parse a few large CSV files on a second thread as the run goes on: `true` starts one when the files are worth it,
+   * or this thread (see openBarStreams).
+   */
+  readonly readAhead?: boolean | CsvReadAhead;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */

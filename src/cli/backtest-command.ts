@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { CsvReadAhead } from '../data/csv-read-ahead.js';
 import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
 import { isModulePath } from '../strategy/module-path.js';
@@ -109,8 +108,7 @@ export function overridesFrom(flags: BacktestFlags, strategyFromFile: () => stri
   return o;
 }
 
-/** `readAhead`: the CSV read-ahead thread started for this command (stopped when the run is done), if any. */
-export function registerBacktestCommand(program: Command, readAhead: CsvReadAhead | null = null): void {
+export function registerBacktestCommand(program: Command): void {
   const command = program
     .command('backtest')
     .description('run a strategy over CSV bars and write trades, fills, equity and metrics');
@@ -138,15 +136,10 @@ export function registerBacktestCommand(program: Command, readAhead: CsvReadAhea
           return;
         }
         const { runBacktestCommand } = await import('./backtest-run.js');
-        try {
-          await runBacktestCommand(config, {
-            benchmarkRequired: flags.benchmark !== undefined,
-            readAhead,
-            ...(flags.journal === undefined ? {} : { journal: flags.journal }),
-          });
-        } finally {
-          readAhead?.close();
-        }
+        await runBacktestCommand(config, {
+          benchmarkRequired: flags.benchmark !== undefined,
+          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+        });
       });
     });
 }

@@ -36,6 +36,7 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
     try {
       const job = runBacktestJob(config, opened.logger, {
         ...options,
+        readAhead: true,
         progress: backtestProgress(opened.logger),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),

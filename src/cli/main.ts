@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 // First: it changes how the process allocates memory from here on (see the module).
 import './keep-freed-memory.js';
-// Second: `ets backtest` starts its CSV read-ahead thread before the rest of the CLI loads.
-import { backtestReadAhead } from './early-read-ahead.js';
 import { Command, CommanderError } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
 import { programVersion } from '../journal/session-identity.js';
@@ -39,7 +37,7 @@ function buildProgram(): Command {
     .configureOutput({ outputError: () => undefined })
     .exitOverride();
   registerStartCommand(program);
-  registerBacktestCommand(program, backtestReadAhead);
+  registerBacktestCommand(program);
   registerLiveCommand(program);
   registerDataCommand(program);
   registerGatewayCommand(program);

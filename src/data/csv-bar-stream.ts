@@ -88,6 +88,7 @@ export class CsvBarStream {
   private readonly readAhead: CsvBarStreamOptions['readAhead'];
   /** The chunks the read-ahead thread parses, once the stream has handed its parser over. */
   private remote: RemoteChunks | null = null;
+  private released = false;
 
   constructor(
     readonly path: string,
@@ -109,6 +110,7 @@ export class CsvBarStream {
     };
     this.parser = new CsvFileParser(path, buffer, rules, sinkFor);
     this.readAhead = options.readAhead;
+    this.readAhead?.thread.use();
     try {
       this.refill();
     } catch (error) {
@@ -247,6 +249,8 @@ export class CsvBarStream {
    */
   release(): void {
     this.remote?.release();
+    if (this.readAhead !== undefined && !this.released) this.readAhead.thread.unuse();
+    this.released = true;
     this.closeFile();
   }
 

@@ -16,8 +16,8 @@ import {
 
 /** The read-ahead thread's built entry (scripts/bundle.mjs). */
 const WORKER_FILE = 'csv-read-ahead-worker.mjs';
-/** Data below this many bytes parses in a few milliseconds: not worth a thread. */
-const DEFAULT_MIN_BYTES = 4 << 20;
+/** Data below this many bytes parses in a few milliseconds: not worth a thread (openBarStreams). */
+export const READ_AHEAD_MIN_BYTES = 4 << 20;
 /** How long one wait for a slot lasts before the thread's health is checked. */
 const WAIT_SLICE_MS = 10;
 /** A thread that parses nothing for this long while a stream waits for it has stopped (a bug, or the disk). */
@@ -28,6 +28,8 @@ const SLOT_SLACK = 1.25;
 export interface CsvReadAheadOptions {
   /** Streams of files smaller than this in all are parsed on the calling thread (default 4 MiB). */
   readonly minBytes?: number;
+  /** End the thread once every stream given it has been released (see `use`). */
+  readonly endWhenUnused?: boolean;
 }
 
 /**
@@ -49,11 +51,14 @@ export class CsvReadAhead {
   private slots = 0;
   private freedSinceWake = 0;
   private closed = false;
+  /** Streams given the thread and not released yet, handed over or not. */
+  private users = 0;
 
   private constructor(
     private readonly port: MessagePort,
     control: SharedArrayBuffer,
     readonly minBytes: number,
+    private readonly endWhenUnused: boolean,
   ) {
     this.control = new Int32Array(control);
   }
@@ -70,12 +75,27 @@ export class CsvReadAhead {
     const worker = new Worker(file, { workerData, transferList: [port2], trackUnmanagedFds: false });
     // The thread never holds the process open: it only serves a run that is going on.
     worker.unref();
-    const readAhead = new CsvReadAhead(port1, control, options.minBytes ?? DEFAULT_MIN_BYTES);
+    const readAhead = new CsvReadAhead(
+      port1,
+      control,
+      options.minBytes ?? READ_AHEAD_MIN_BYTES,
+      options.endWhenUnused ?? false,
+    );
     // A thread that cannot even start (its file damaged) counts as failed; streams then parse on their own.
     worker.on('error', () => {
       readAhead.closed = true;
     });
     return readAhead;
+  }
+
+  /** A stream takes the thread (it may hand its parser over later); `unuse` when it is released. */
+  use(): void {
+    this.users++;
+  }
+
+  /** A stream given the thread was released: with `endWhenUnused`, the last one ends the thread. */
+  unuse(): void {
+    if (--this.users === 0 && this.endWhenUnused) this.close();
   }
 
   /** Streams handed over and not released yet. */

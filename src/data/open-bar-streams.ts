@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolveBarFiles, timeRange, type TimeRangeOptions } from './bar-files.js';
 import { checkChunkBytes, CsvBarStream, DEFAULT_CHUNK_BYTES } from './csv-bar-stream.js';
-import type { CsvReadAhead } from './csv-read-ahead.js';
+import { CsvReadAhead, READ_AHEAD_MIN_BYTES } from './csv-read-ahead.js';
 
 export interface OpenBarStreamsOptions extends TimeRangeOptions {
   /** Symbols to open, in this order; all `*.csv` files (sorted by symbol) when absent. */
@@ -14,10 +14,10 @@ export interface OpenBarStreamsOptions extends TimeRangeOptions {
    */
   readonly chunkBytes?: number;
   /**
-   * A thread to parse the files ahead of the streams, for a few files that hold at least its `minBytes` in all;
-   * closed at once when it is not used.
+   * Parse a few files that hold at least `minBytes` in all on a second thread (CsvReadAhead): `true` starts one for
+   * these streams, which ends once they are all released; a thread given is used as it is (its owner closes it).
    */
-  readonly readAhead?: CsvReadAhead | null;
+  readonly readAhead?: boolean | CsvReadAhead;
 }
 
 const MIN_DEFAULT_CHUNK_BYTES = 16 << 10;
@@ -55,13 +55,11 @@ export function openBarStreams(dir: string, options: OpenBarStreamsOptions = {})
   );
   // Streams read only inside their own constructor or advance(), one at a time: one buffer serves them all.
   const readBuffer = Buffer.allocUnsafe(chunkBytes);
-  const thread = options.readAhead ?? null;
-  const readAhead =
-    thread !== null && files.length <= MAX_READ_AHEAD_FILES && totalBytes(files, thread.minBytes) >= thread.minBytes
-      ? { thread, slots: READ_AHEAD_SLOTS }
-      : undefined;
-  // A thread the streams will not use would only hold memory (its own heap) and take a core's time.
-  if (readAhead === undefined) thread?.close();
+  const given = options.readAhead ?? false;
+  const minBytes = given === true ? READ_AHEAD_MIN_BYTES : given === false ? 0 : given.minBytes;
+  const worth = given !== false && files.length <= MAX_READ_AHEAD_FILES && totalBytes(files, minBytes) >= minBytes;
+  const thread = !worth ? null : given === true ? CsvReadAhead.start({ endWhenUnused: true }) : given;
+  const readAhead = thread === null ? undefined : { thread, slots: READ_AHEAD_SLOTS };
   const streamOptions = {
     start: options.start,
     end: options.end,

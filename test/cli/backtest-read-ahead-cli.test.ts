@@ -15,8 +15,9 @@ afterAll(() => {
 });
 
 describe('ets backtest on a file large enough for the CSV read-ahead thread', () => {
-  it('parses the file on its thread, writing the files of a run parsing on its own and nothing on stderr', () => {
-    // About 5 MB: above the 4 MiB from which `ets backtest` hands parsing to its read-ahead thread (on 2+ cores).
+  it('writes the files of a run parsing on its own thread, and nothing on stderr', () => {
+    // About 5 MB: above the 4 MiB from which `ets backtest` starts a read-ahead thread (on 2+ cores), which takes the
+    // file over once it is up — or not, should the run be over by then: the files are the same either way.
     expect(availableParallelism()).toBeGreaterThan(1);
     const data = join(work, 'data');
     mkdirSync(data);
@@ -33,8 +34,6 @@ describe('ets backtest on a file large enough for the CSV read-ahead thread', ()
     const run = runCli(['backtest', '--config', config, '--out', cli]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    // The thread started with the CLI took the file over.
-    expect(run.stdout).toMatch(/Timing +load [\d.]+ s \(the file parsed ahead on a second thread\), loop /);
 
     const own = join(work, 'own');
     runBacktestJob(

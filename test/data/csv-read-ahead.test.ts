@@ -195,11 +195,11 @@ describe('CsvReadAhead', () => {
     expect(await settled(openBarFiles, before)).toBe(before);
   });
 
-  it('is used by openBarStreams for a few files of at least its minimum size, not for smaller data', async () => {
+  it('is used by openBarStreams for a few files of at least its minimum size, not for smaller data', () => {
     const rows = minuteRows(1000, () => '1,2,1,2,3');
     const data = dir.path();
     for (const name of ['A', 'B']) dir.write(`${name}.csv`, `${HEADER}\n${rows.join('\n')}\n`);
-    const picky = await started(CsvReadAhead.start({ minBytes: 1 << 30 })!);
+    const picky = CsvReadAhead.start({ minBytes: 1 << 30 })!;
     try {
       for (const [readAhead, handedOver] of [
         [picky, 0],
@@ -209,8 +209,7 @@ describe('CsvReadAhead', () => {
         for (let i = 0; i < 20; i++) for (const stream of streams) stream.advance();
         expect(streams.every((stream) => !stream.done && stream.count === 21)).toBe(true);
         expect(readAhead.parsing).toBe(handedOver);
-        // A thread the streams do not use is closed at once.
-        expect(readAhead.ready).toBe(handedOver > 0);
+        expect(streams.filter((stream) => stream.parsedAhead)).toHaveLength(handedOver);
         for (const stream of streams) stream.release();
         expect(readAhead.parsing).toBe(0);
       }
@@ -219,21 +218,60 @@ describe('CsvReadAhead', () => {
     }
   });
 
+  it('starts a thread of its own for openBarStreams on 4 MiB or more, which ends when the streams are released', async () => {
+    const large = join(dir.path(), 'large');
+    mkdirSync(large);
+    for (const [symbol, seed] of [
+      ['A', 1],
+      ['B', 2],
+    ] as const) {
+      writeBarCsv(join(large, `${symbol}.csv`), generateMinuteSeries({ symbol, bars: 40_000, seed }));
+    }
+    const before = openBarFiles();
+    const streams = openBarStreams(large, { chunkBytes: 4096, readAhead: true });
+    // The thread takes the streams over once it is up, while they are read.
+    let bars = 0;
+    for (let waited = 0; !streams.every((stream) => stream.parsedAhead) && waited < 10_000; waited += 10) {
+      for (let i = 0; i < 50; i++) for (const stream of streams) stream.advance();
+      bars += 50;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(streams.every((stream) => stream.parsedAhead)).toBe(true);
+    for (const stream of streams) {
+      for (let count = bars + 1; !stream.done; count++) {
+        expect(stream.count).toBe(count);
+        stream.advance();
+      }
+      expect(stream.count).toBe(40_000);
+    }
+    for (const stream of streams) stream.release();
+    expect(await settled(openBarFiles, before)).toBe(before);
+
+    // Below 4 MiB the streams parse their own files.
+    const small = join(dir.path(), 'small');
+    mkdirSync(small);
+    writeBarCsv(join(small, 'A.csv'), generateMinuteSeries({ symbol: 'A', bars: 20_000, seed: 1 }));
+    const [alone] = openBarStreams(small, { chunkBytes: 4096, readAhead: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    while (!alone!.done) alone!.advance();
+    expect(alone!.parsedAhead).toBe(false);
+  });
+
   it('gives a backtest the very result files of one parsing its own files', () => {
     const data = join(dir.path(), 'data');
     mkdirSync(data);
     writeBarCsv(join(data, 'BENCH.csv'), generateMinuteSeries({ symbol: 'BENCH', bars: 60_000, seed: 7 }));
-    const run = (name: string, readAhead: CsvReadAhead | null): Record<string, string> => {
+    const run = (name: string, readAhead?: CsvReadAhead): Record<string, string> => {
       const out = join(dir.path(), name);
       const config = validateConfig({
         backtest: { csv_directory: data, results_directory: out, symbols: ['BENCH'] },
         strategies: { sma_crossover: { enabled: true, params: { fast: 10, slow: 30 } } },
         benchmarking: { symbol: null },
       });
-      runBacktestJob(config, silentLogger(), { readAhead });
+      expect(runBacktestJob(config, silentLogger(), { readAhead }).filesParsedAhead).toBe(readAhead ? 1 : 0);
       return Object.fromEntries(readdirSync(out).map((file) => [file, readFileSync(join(out, file), 'utf8')]));
     };
-    const own = run('own', null);
+    const own = run('own');
     const ahead = run('ahead', thread);
     expect(Object.keys(ahead).sort()).toEqual(Object.keys(own).sort());
     for (const [file, text] of Object.entries(own)) expect(ahead[file], file).toBe(text);
