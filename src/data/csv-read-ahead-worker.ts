@@ -7,7 +7,6 @@ import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BarWindow } from './bar-window.js';
 import { CsvDataError } from './csv-data-error.js';
 import { CsvFileParser, type ParserState, unreadableFile } from './csv-file-parser.js';
-import { warmUpParser } from './parser-warm-up.js';
 import {
   Control,
   Slot,
@@ -131,7 +130,6 @@ function receive(message: ToReadAhead): boolean {
 }
 
 function run(): void {
-  warmUpParser();
   Atomics.store(control, Control.Ready, 1);
   for (;;) {
     const seen = Atomics.load(control, Control.Wake);
