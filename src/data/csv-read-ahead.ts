@@ -38,7 +38,8 @@ export interface CsvReadAheadOptions {
  * itself (the header's and first rows' errors come from opening it, as without the thread) and, once the thread is
  * up, hands its parser's state over; from then on the thread fills the stream's slots, a few chunks ahead, and the
  * stream takes them in order — the same bars, errors (after the bars before them) and skipped rows as its own parser
- * would give. Start it early: a thread takes some 50–90 ms to start, and streams parse on their own until it is up.
+ * would give. A thread takes some 50–90 ms to start (openBarStreams starts one with the streams it is worth for):
+ * the streams parse on their own until it is up.
  *
  * Both sides work without an event loop (the backtest is one synchronous run): slots change hands through Atomics
  * on their status words, messages go through a port read with `receiveMessageOnPort`.
