@@ -45,13 +45,13 @@ export function metricLines(m: PerformanceMetrics): [string, string][] {
   ];
 }
 
-/** The human-readable result of `ets backtest` on stdout. */
 /** How many files a second thread parsed while the run went on (their parsing is not in `load`). */
 function parsedAhead(files: number): string {
   if (files === 0) return '';
   return ` (${files === 1 ? 'the file' : `${files} files`} parsed ahead on a second thread)`;
 }
 
+/** The human-readable result of `ets backtest` on stdout. */
 export function printBacktestSummary(job: BacktestJob, outDir: string): void {
   const { result } = job;
   const params = Object.entries(result.params)

@@ -68,10 +68,9 @@ export function openBarStreams(dir: string, options: OpenBarStreamsOptions = {})
     ...(readAhead && { readAhead }),
   };
   const streams: CsvBarStream[] = [];
-
   try {
     for (const { symbol, path } of files) streams.push(new CsvBarStream(path, symbol, streamOptions));
-    // The streams handed over so far, all at once.
+    // One wake for the streams handed over while opening (a hand-over alone does not wake the thread).
     readAhead?.thread.wake();
   } catch (error) {
     // the files the streams opened so far are let go: an in-process caller may go on
