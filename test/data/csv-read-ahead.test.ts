@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/logging/logger.js';
 import { BAD_CSV_CASES } from './bad-csv-cases.js';
 import { HEADER } from './csv-fixtures.js';
 import { csvTextArbitrary } from './csv-text-arbitrary.js';
+import { twoCores } from '../support/cores.js';
 import { useTempDir } from './temp-dir.js';
 
 type Row = readonly number[];
@@ -94,7 +95,7 @@ function minuteRows(count: number, row: (i: number) => string): string[] {
   return Array.from({ length: count }, (_, i) => `2024-01-02 ${two(Math.floor(i / 60))}:${two(i % 60)}:00,${row(i)}`);
 }
 
-describe('CsvReadAhead', () => {
+describe.skipIf(!twoCores())('CsvReadAhead', () => {
   const dir = useTempDir();
   let thread: CsvReadAhead;
   beforeAll(async () => {
