@@ -138,7 +138,7 @@ function run(): void {
       if (received === undefined) break;
       if (!receive(received.message as ToReadAhead)) return;
     }
-    // A slot each per round, so that hundreds of streams are served in turn rather than one filled far ahead.
+    // A slot each per round, so that the streams are served in turn rather than one filled far ahead of the others.
     let filled = false;
     for (const stream of streams.values()) if (stream.fill()) filled = true;
     if (!filled) {
