@@ -8,6 +8,7 @@ import { symbolsText } from '../domain/symbol.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
 import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
+import { CandleReloadThread } from '../report/candle-reload-thread.js';
 import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
@@ -62,6 +63,11 @@ export interface BacktestJobOptions {
    * or this thread (see openBarStreams).
    */
   readonly readAhead?: boolean | CsvReadAhead;
+  /**
+   * On more than BARS_AT_END_SYMBOLS symbols with a page to draw, read the traded symbols' files into the page's
+   * candles on a second thread as the run goes on (see CandleReloadThread) instead of after it.
+   */
+  readonly candlesAhead?: boolean;
 }
 
 /** The files a run streams into while it goes on; each takes its final name only when the run has succeeded. */
@@ -163,7 +169,10 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Gathering every symbol's candles as the bars pass costs about as much as reading the bars again; with many
   // symbols (most of which never trade) the report reads again only the traded symbols' bars once the run is done.
   const barsAtEnd = symbols.length > BARS_AT_END_SYMBOLS;
-  const report = new ReportCollector({ barsAtEnd });
+  // With `candlesAhead` a second thread does that reading as the run goes on, each symbol as it first trades.
+  const wanted = barsAtEnd && options.page !== undefined && options.candlesAhead === true;
+  const ahead = wanted ? CandleReloadThread.start(feed.files(), range) : null;
+  const report = new ReportCollector({ barsAtEnd, ...(ahead !== null && { ahead }) });
   let records: RecordCsvWriter | null = null;
   let result: BacktestResult;
   try {
@@ -203,6 +212,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
       );
     }
   } catch (error) {
+    ahead?.close();
     equityCsv.close();
     records?.close();
     for (const path of Object.values(partial)) rmSync(path, { force: true });
@@ -291,6 +301,8 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     journal?.abort();
     undoDirectory();
     throw error;
+  } finally {
+    ahead?.close();
   }
   options.onPublish?.();
   clearEarlierResults(out);

@@ -112,6 +112,11 @@ export class StreamFeed implements BarFeed {
     return this.streams.filter((stream) => stream.count === 0).map((stream) => stream.symbol);
   }
 
+  /** Each symbol's file. */
+  files(): Map<string, string> {
+    return new Map(this.streams.map((stream) => [stream.symbol, stream.path]));
+  }
+
   /** Files whose parsing a read-ahead thread took over. */
   filesParsedAhead(): number {
     return this.streams.filter((stream) => stream.parsedAhead).length;

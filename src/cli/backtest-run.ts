@@ -37,6 +37,7 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
       const job = runBacktestJob(config, opened.logger, {
         ...options,
         readAhead: true,
+        candlesAhead: true,
         progress: backtestProgress(opened.logger),
         ...(strategy && { strategy }),
         ...(strategies && { strategies }),

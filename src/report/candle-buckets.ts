@@ -62,6 +62,15 @@ export interface CandleBar {
 export type CandleField = 'time' | 'open' | 'high' | 'low' | 'close';
 const FIELDS: readonly CandleField[] = ['time', 'open', 'high', 'low', 'close'];
 
+/** CandleColumns as plain data (see `state`). */
+export interface CandleColumnsState {
+  readonly length: number;
+  readonly stored: boolean;
+  readonly chunks: Float64Array[];
+  readonly at: number;
+  readonly lastKey: number;
+}
+
 /** Candles in a run's first chunk; each chunk after it holds twice as many, up to LAST_CHUNK. */
 const FIRST_CHUNK = 32;
 const LAST_CHUNK = 8192;
@@ -136,6 +145,23 @@ export class CandleColumns {
     this.chunks = [];
     this.last = NO_CHUNK;
     return this.length;
+  }
+
+  /** Everything the columns hold, as plain data (a thread's candles cross to another in it). */
+  state(): CandleColumnsState {
+    return { length: this.length, stored: this.stored, chunks: this.chunks, at: this.at, lastKey: this.lastKey };
+  }
+
+  /** Columns that go on from a `state()` (whose chunks they take over). */
+  static fromState(state: CandleColumnsState): CandleColumns {
+    const columns = new CandleColumns();
+    columns.length = state.length;
+    columns.stored = state.stored;
+    columns.chunks = state.chunks;
+    columns.last = state.chunks[state.chunks.length - 1] ?? NO_CHUNK;
+    columns.at = state.at;
+    columns.lastKey = state.lastKey;
+    return columns;
   }
 
   /** A copy that goes on from here on its own (with `key` as the key of its last candle). */

@@ -1,5 +1,6 @@
 import type { RiskEvent } from '../risk/risk-events.js';
 import { CandleColumns, doubled, PeriodKeys, type CandleBar, type CandlePeriod } from './candle-buckets.js';
+import type { CandlesAhead } from './candle-reload-thread.js';
 import { candlePanel, type PricePanel } from './price-panels.js';
 import { RISK_EVENT_ROWS_SHOWN, type TradeRow } from './results-files.js';
 import { SymbolCandles } from './symbol-candles.js';
@@ -48,13 +49,15 @@ export class ReportCollector {
   /**
    * `candlesPerSymbol`: each chart's share of the candles, instead of the budget shared out over the symbols;
    * `fineBudget`: instead of FINE_BUDGET; `barsAtEnd`: no bars come during the run, the traded symbols' bars are
-   * read again by `panels` (see backtest-job).
+   * read again by `panels` (see backtest-job); `ahead`, with `barsAtEnd`: asked for each symbol's candles as it
+   * first trades, and taken from by `panels` instead of reading the bars again.
    */
   constructor(
     private readonly options: {
       readonly candlesPerSymbol?: number;
       readonly fineBudget?: number;
       readonly barsAtEnd?: boolean;
+      readonly ahead?: CandlesAhead;
     } = {},
   ) {
     this.cap = options.candlesPerSymbol ?? share(1);
@@ -98,6 +101,8 @@ export class ReportCollector {
     if (this.traded.has(symbol)) return;
     this.traded.add(symbol);
     this.cap = this.options.candlesPerSymbol ?? share(this.traded.size);
+    // The cap only falls from here: candles gathered with it hold all that the report's cap will keep.
+    if (this.options.barsAtEnd === true) this.options.ahead?.request(symbol, this.cap);
   }
 
   fill(time: number, symbol: string, side: string, price: number, purpose: string): void {
@@ -159,6 +164,11 @@ export class ReportCollector {
       for (const symbol of this.tradedSymbols()) {
         const chart = this.chart(symbol);
         if (chart.length > 0) continue;
+        const gathered = this.options.ahead?.take(symbol);
+        if (gathered != null) {
+          chart.adopt(gathered, this.cap);
+          continue;
+        }
         const keys = new PeriodKeys();
         reload(symbol, (bar) => {
           keys.set(bar.time);

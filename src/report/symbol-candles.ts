@@ -1,4 +1,11 @@
-import { CandleColumns, PERIODS, type CandleBar, type CandlePeriod, type PeriodKeys } from './candle-buckets.js';
+import {
+  CandleColumns,
+  PERIODS,
+  type CandleBar,
+  type CandleColumnsState,
+  type CandlePeriod,
+  type PeriodKeys,
+} from './candle-buckets.js';
 import { ChartMarks } from './chart-marks.js';
 
 /**
@@ -11,11 +18,11 @@ import { ChartMarks } from './chart-marks.js';
  */
 export class SymbolCandles {
   readonly marks = new ChartMarks();
-  private readonly bar = new CandleColumns();
+  private bar = new CandleColumns();
   /** Null while every bar is a day of its own: the bars serve as days. */
   private day: CandleColumns | null = null;
-  private readonly week = new CandleColumns();
-  private readonly month = new CandleColumns();
+  private week = new CandleColumns();
+  private month = new CandleColumns();
   private barPossible = true;
   private dayPossible = true;
   private weekPossible = true;
@@ -75,6 +82,54 @@ export class SymbolCandles {
     return stored;
   }
 
+  /** The candles as plain data, marks aside (see `adopt`). */
+  state(): SymbolCandlesState {
+    return {
+      bar: this.bar.state(),
+      day: this.day?.state() ?? null,
+      week: this.week.state(),
+      month: this.month.state(),
+      barPossible: this.barPossible,
+      dayPossible: this.dayPossible,
+      weekPossible: this.weekPossible,
+      bars: this.bars,
+      lastDay: this.lastDay,
+    };
+  }
+
+  /**
+   * Takes over the candles another chart of the symbol gathered from all of its bars (`state()`, with a cap no lower
+   * than `cap`; this chart has had no bars), and then gives up the periods holding more than `cap` candles: the
+   * chart is then as if the bars had been added here with `cap`, since a period's count only grows, and its marks
+   * are merged to the finest period kept, as those steps would have merged them (the periods nest).
+   */
+  adopt(state: SymbolCandlesState, cap: number): void {
+    this.bar = CandleColumns.fromState(state.bar);
+    this.day = state.day === null ? null : CandleColumns.fromState(state.day);
+    this.week = CandleColumns.fromState(state.week);
+    this.month = CandleColumns.fromState(state.month);
+    this.barPossible = state.barPossible;
+    this.dayPossible = state.dayPossible;
+    this.weekPossible = state.weekPossible;
+    this.bars = state.bars;
+    this.lastDay = state.lastDay;
+    if (this.barPossible && this.bar.length > cap) {
+      this.barPossible = false;
+      if (this.day === null) this.dayPossible = false;
+      this.bar.unstore();
+    }
+    if (this.day !== null && this.dayPossible && this.day.length > cap) {
+      this.dayPossible = false;
+      this.day.unstore();
+    }
+    if (this.weekPossible && this.week.length > cap) {
+      this.weekPossible = false;
+      this.week.unstore();
+    }
+    const finest = this.finest();
+    if (finest !== 'bar') this.marks.coarsen(finest);
+  }
+
   /** Lets the candles of bars, days and weeks go (they are counted on); returns how many were stored. */
   dropFine(): number {
     return this.bar.unstore() + (this.day?.unstore() ?? 0) + this.week.unstore();
@@ -116,4 +171,17 @@ export class SymbolCandles {
   private finest(): CandlePeriod {
     return PERIODS.find((p) => this.possible(p))!;
   }
+}
+
+/** SymbolCandles as plain data (see `state`). */
+export interface SymbolCandlesState {
+  readonly bar: CandleColumnsState;
+  readonly day: CandleColumnsState | null;
+  readonly week: CandleColumnsState;
+  readonly month: CandleColumnsState;
+  readonly barPossible: boolean;
+  readonly dayPossible: boolean;
+  readonly weekPossible: boolean;
+  readonly bars: number;
+  readonly lastDay: number;
 }

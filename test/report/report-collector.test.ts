@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MS_PER_DAY, parseTime } from '../../src/domain/time.js';
+import { PeriodKeys } from '../../src/report/candle-buckets.js';
+import type { CandlesAhead } from '../../src/report/candle-reload-thread.js';
 import type { PricePanel } from '../../src/report/price-panels.js';
 import { ReportCollector, type BarReader } from '../../src/report/report-collector.js';
 import type { FillRow, OrderRow } from '../../src/report/results-files.js';
+import { SymbolCandles } from '../../src/report/symbol-candles.js';
 
 /** A symbol's bars, in the columns of a panel's candles. */
 type Bars = Pick<PricePanel, 'symbol' | 'time' | 'open' | 'high' | 'low' | 'close'>;
@@ -194,6 +197,30 @@ const reload =
     });
   };
 
+/**
+ * Candles gathered away from the collector as the candle thread gathers them — all of a symbol's bars into its
+ * SymbolCandles, with a cap `extra` above the one asked for — handed over as plain data.
+ */
+function gatheredAhead(bars: Bars, extra: number): CandlesAhead {
+  const caps = new Map<string, number>();
+  return {
+    request(symbol, cap) {
+      caps.set(symbol, cap);
+    },
+    take(symbol) {
+      const cap = caps.get(symbol);
+      if (cap === undefined) return null;
+      const chart = new SymbolCandles(symbol);
+      const keys = new PeriodKeys();
+      bars.time.forEach((t, i) => {
+        keys.set(t);
+        chart.add(keys, barOf(bars, i), cap + extra);
+      });
+      return structuredClone(chart.state());
+    },
+  };
+}
+
 describe('ReportCollector', () => {
   it('draws the candles a pass over all the bars would, in the finest period that fits, with the same arrows and levels', () => {
     fc.assert(
@@ -221,6 +248,29 @@ describe('ReportCollector', () => {
               referenceMarks(expected.time, fills, orders),
             );
           }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('draws the same from candles gathered ahead with a higher cap, without reading the bars again', () => {
+    fc.assert(
+      fc.property(
+        barsArbitrary,
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500 })),
+        (bars, maxCandles, picks, extra) => {
+          const { fills, orders } = recordsAt(bars, picks);
+          const reference = collect(bars, fills, orders, { candlesPerSymbol: maxCandles, barsAtEnd: true });
+          const expected = reference.panels(reload(bars))[0]!;
+          const ahead = gatheredAhead(bars, extra);
+          const collector = collect(bars, fills, orders, { candlesPerSymbol: maxCandles, barsAtEnd: true, ahead });
+          const notRead: BarReader = () => {
+            throw new Error('the bars were read again');
+          };
+          expect(collector.panels(notRead)[0]).toEqual(expected);
         },
       ),
       { numRuns: 300 },
