@@ -8,7 +8,6 @@ import { symbolsText } from '../domain/symbol.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
 import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
-import { CandleReloadThread } from '../report/candle-reload-thread.js';
 import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
@@ -36,6 +35,7 @@ import { runBacktest, runStrategyName, type BacktestResult } from './backtest-ru
 import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
 import { lastRowTime } from '../data/last-row-time.js';
 import { MS_PER_DAY, parseTime } from '../domain/time.js';
+import { CandleReloadThread } from '../report/candle-reload-thread.js';
 import { clearEarlierResults } from '../report/result-file-names.js';
 import { ReportCollector } from '../report/report-collector.js';
 import type { CsvReadAhead } from '../data/csv-read-ahead.js';
