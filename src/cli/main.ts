@@ -93,4 +93,18 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
-process.exitCode = await main(process.argv);
+/** Resolves once what was written to `stream` before has gone out (at once where its writes are synchronous). */
+function written(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write('', () => {
+      resolve();
+    });
+  });
+}
+
+const code = await main(process.argv);
+process.exitCode = code;
+// Every command awaits all of its own work, so once it is done and its output is out the process ends at once: left
+// to end by itself, Node first takes down the heap of each thread, some 20–40 ms after a large backtest (measured).
+await Promise.all([written(process.stdout), written(process.stderr)]);
+process.exit(code);
