@@ -127,6 +127,16 @@ export class CandleColumns {
     return 0;
   }
 
+  /** Widens the last candle as bars of its key with these extremes and this last close would (stored or not). */
+  widen(high: number, low: number, close: number): void {
+    if (!this.stored || this.length === 0) return;
+    const d = this.last;
+    const at = this.at;
+    if (high > d[at + HIGH]!) d[at + HIGH] = high;
+    if (low < d[at + LOW]!) d[at + LOW] = low;
+    d[at + CLOSE] = close;
+  }
+
   /** One field of every candle. */
   column(field: CandleField): number[] {
     const f = FIELDS.indexOf(field);

@@ -28,6 +28,15 @@ export class SymbolCandles {
   private weekPossible = true;
   private bars = 0;
   private lastDay = Number.NaN;
+  /**
+   * The bars of the current day after its first, once only days and longer periods are stored: their highest high,
+   * lowest low and last close, which widen the day's candles when the next day comes or the candles are read
+   * (`settle`). Intraday data then costs a bar two comparisons here instead of a widening of three candles.
+   */
+  private pending = false;
+  private pendingHigh = Number.NaN;
+  private pendingLow = Number.NaN;
+  private pendingClose = Number.NaN;
 
   constructor(readonly symbol: string) {}
 
@@ -42,6 +51,22 @@ export class SymbolCandles {
    */
   add(keys: PeriodKeys, bar: CandleBar, cap: number): number {
     const day = keys.day;
+    if (day === this.lastDay && this.day !== null && !this.barPossible) {
+      // Another bar of the day: no candle opens, and none of those it widens is stored apart from the others.
+      const { high, low } = bar;
+      if (!this.pending) {
+        this.pending = true;
+        this.pendingHigh = high;
+        this.pendingLow = low;
+      } else {
+        if (high > this.pendingHigh) this.pendingHigh = high;
+        if (low < this.pendingLow) this.pendingLow = low;
+      }
+      this.pendingClose = bar.close;
+      this.bars++;
+      return 0;
+    }
+    this.settle();
     if (this.day === null && day === this.lastDay) {
       // A second bar of one day: from here on the days are candles of their own.
       this.day = this.bar.copy(day);
@@ -82,8 +107,19 @@ export class SymbolCandles {
     return stored;
   }
 
+  /** Widens the current day's candles by the bars waiting for it (see `pending`). */
+  private settle(): void {
+    if (!this.pending) return;
+    this.pending = false;
+    const { pendingHigh: high, pendingLow: low, pendingClose: close } = this;
+    if (this.dayPossible) this.day?.widen(high, low, close);
+    if (this.weekPossible) this.week.widen(high, low, close);
+    this.month.widen(high, low, close);
+  }
+
   /** The candles as plain data, marks aside (see `adopt`). */
   state(): SymbolCandlesState {
+    this.settle();
     return {
       bar: this.bar.state(),
       day: this.day?.state() ?? null,
@@ -132,11 +168,13 @@ export class SymbolCandles {
 
   /** Lets the candles of bars, days and weeks go (they are counted on); returns how many were stored. */
   dropFine(): number {
+    this.settle();
     return this.bar.unstore() + (this.day?.unstore() ?? 0) + this.week.unstore();
   }
 
   /** The candles of a period; `stored` false when only counted. */
   candles(period: CandlePeriod): CandleColumns {
+    this.settle();
     switch (period) {
       case 'bar':
         return this.bar;
