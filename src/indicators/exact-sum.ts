@@ -46,6 +46,25 @@ export class ExactSum {
     this.include(-1);
   }
 
+  /**
+   * `subtractAt(values, index)`, then `values[index] = x` and `addAt(values, index)`: a sliding window's step. When
+   * the new value lies within a factor of two of the old, positive one, their difference is exact (Sterbenz's lemma)
+   * and goes in as one value: the same exact sum, for half the work.
+   */
+  replaceAt(values: Float64Array, index: number, x: number): void {
+    const old = values[index]!;
+    values[index] = x;
+    if (old > 0 && x <= 2 * old && 2 * x >= old && x !== Number.POSITIVE_INFINITY) {
+      this.input = x - old;
+      this.include(1);
+      return;
+    }
+    this.input = old;
+    this.include(-1);
+    this.input = x;
+    this.include(1);
+  }
+
   clear(): void {
     this.count = 0;
     this.nonFinite = 0;

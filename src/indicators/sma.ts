@@ -31,10 +31,12 @@ export class Sma extends CloseIndicator {
   protected step(): void {
     const head = this.head;
     const window = this.window;
-    if (this.filled === this.period) this.sum.subtractAt(window, head);
-    else this.filled++;
-    window[head] = this.input;
-    this.sum.addAt(window, head);
+    if (this.filled === this.period) this.sum.replaceAt(window, head, this.input);
+    else {
+      this.filled++;
+      window[head] = this.input;
+      this.sum.addAt(window, head);
+    }
     this.head = head + 1 === this.period ? 0 : head + 1;
     if (this.filled === this.period) {
       this.sum.round();

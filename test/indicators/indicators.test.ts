@@ -67,6 +67,32 @@ describe('ExactSum', () => {
     );
   });
 
+  it('keeps a sliding window exact when a value replaces another, near it (one exact difference) or not', () => {
+    // Values around 2^k·(1 ± a little), so that most replacements fall within a factor of two of the value replaced.
+    const near = fc
+      .tuple(fc.integer({ min: 2 ** 40, max: 2 ** 41 }), fc.integer({ min: 0, max: 3 }), fc.boolean())
+      .map(([k, shift, negative]) => (negative ? -1 : 1) * k * 2 ** (shift - 60));
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(near, scaledDouble, fc.constant(0)), { minLength: 2, maxLength: 80 }),
+        fc.integer({ min: 1, max: 8 }),
+        (xs, width) => {
+          const period = Math.min(width, xs.length);
+          const window = new Float64Array(period);
+          const sum = new ExactSum();
+          xs.forEach((x, i) => {
+            if (i < period) {
+              window[i] = x;
+              sum.addAt(window, i);
+            } else sum.replaceAt(window, i % period, x);
+            expect(sum.value()).toBe(exactRounded(xs.slice(Math.max(0, i + 1 - period), i + 1)));
+          });
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('rounds half-way cases to even as fsum does', () => {
     const sum = new ExactSum();
     for (const x of [1, 2 ** -53, 2 ** -80]) sum.add(x);
