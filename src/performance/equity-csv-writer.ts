@@ -2,7 +2,13 @@ import { AsciiFileWriter } from './ascii-file-writer.js';
 
 const COMMA = 44;
 const NEWLINE = 10;
-const ROWS_PER_BATCH = 1 << 15;
+/**
+ * Rows formatted at a time, and the bytes written at a time: enough to amortise the calls, small enough that the
+ * batch and the buffer (128 KB and 256 KB) stay in a core's cache and fault in few fresh pages, each of which costs
+ * some 13 µs on a virtual machine.
+ */
+const ROWS_PER_BATCH = 1 << 12;
+const CHUNK_BYTES = 256 << 10;
 
 export const EQUITY_HEADER = 'time,equity,cash,settled_cash,positions_value';
 
@@ -49,7 +55,7 @@ export class EquityCsvWriter implements EquityRowSink {
   private busy = 0;
 
   constructor(readonly path: string) {
-    this.out = new AsciiFileWriter(path, 2);
+    this.out = new AsciiFileWriter(path, 2, CHUNK_BYTES);
     this.out.text(`${EQUITY_HEADER}\n`);
   }
 
