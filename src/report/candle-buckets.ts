@@ -127,7 +127,7 @@ export class CandleColumns {
     return 0;
   }
 
-  /** Widens the last candle as bars of its key with these extremes and this last close would (stored or not). */
+  /** Widens the last candle as bars of its key with these extremes and this last close would; not when only counted. */
   widen(high: number, low: number, close: number): void {
     if (!this.stored || this.length === 0) return;
     const d = this.last;

@@ -52,7 +52,7 @@ export class SymbolCandles {
   add(keys: PeriodKeys, bar: CandleBar, cap: number): number {
     const day = keys.day;
     if (day === this.lastDay && this.day !== null && !this.barPossible) {
-      // Another bar of the day: no candle opens, and none of those it widens is stored apart from the others.
+      // Another bar of the day while only days and longer are stored: it opens no candle and waits to widen them.
       const { high, low } = bar;
       if (!this.pending) {
         this.pending = true;
