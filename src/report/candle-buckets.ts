@@ -129,7 +129,7 @@ export class CandleColumns {
 
   /** Widens the last candle as bars of its key with these extremes and this last close would; not when only counted. */
   widen(high: number, low: number, close: number): void {
-    if (!this.stored || this.length === 0) return;
+    if (!this.stored) return;
     const d = this.last;
     const at = this.at;
     if (high > d[at + HIGH]!) d[at + HIGH] = high;

@@ -112,8 +112,9 @@ export class SymbolCandles {
     if (!this.pending) return;
     this.pending = false;
     const { pendingHigh: high, pendingLow: low, pendingClose: close } = this;
-    if (this.dayPossible) this.day?.widen(high, low, close);
-    if (this.weekPossible) this.week.widen(high, low, close);
+    // A period given up was unstored then, and widens nothing.
+    this.day?.widen(high, low, close);
+    this.week.widen(high, low, close);
     this.month.widen(high, low, close);
   }
 
