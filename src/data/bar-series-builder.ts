@@ -1,13 +1,32 @@
 import type { BarSeries } from '../domain/bar.js';
-import { BarWindow } from './bar-window.js';
+import type { BarSink } from './bar-sink.js';
 
-/** Appends bars into growable columns (a `BarWindow` never cleared) and hands them over as a `BarSeries`. */
-export class BarSeriesBuilder extends BarWindow {
+const COLUMNS = 6;
+
+/** Appends bars into growable columns and hands them over as a `BarSeries`. */
+export class BarSeriesBuilder implements BarSink {
+  private time: Float64Array;
+  private open: Float64Array;
+  private high: Float64Array;
+  private low: Float64Array;
+  private close: Float64Array;
+  private volume: Float64Array;
+  private length = 0;
+
   constructor(
     readonly symbol: string,
     initialCapacity = 1024,
   ) {
-    super(initialCapacity);
+    const size = Math.max(16, Math.ceil(initialCapacity));
+    // The six columns share one allocation: a backing store apiece costs six times the bookkeeping of memory
+    // outside the heap.
+    const columns = new Float64Array(size * COLUMNS);
+    this.time = columns.subarray(0, size);
+    this.open = columns.subarray(size, 2 * size);
+    this.high = columns.subarray(2 * size, 3 * size);
+    this.low = columns.subarray(3 * size, 4 * size);
+    this.close = columns.subarray(4 * size, 5 * size);
+    this.volume = columns.subarray(5 * size);
   }
 
   push(time: number, open: number, high: number, low: number, close: number, volume: number): void {
@@ -19,6 +38,11 @@ export class BarSeriesBuilder extends BarWindow {
     this.low[i] = low;
     this.close[i] = close;
     this.volume[i] = volume;
+  }
+
+  /** Appends a parsed row (see `BarSink`; the indexes are literals for the reason given in csv-field-reader.ts). */
+  pushRow(row: Float64Array): void {
+    this.push(row[0]!, row[1]!, row[2]!, row[3]!, row[4]!, row[5]!);
   }
 
   /** The bars pushed so far, trimmed to length; the builder should not be used afterwards. */
@@ -37,5 +61,20 @@ export class BarSeriesBuilder extends BarWindow {
       close: cut(this.close),
       volume: cut(this.volume),
     };
+  }
+
+  private grow(): void {
+    const size = this.time.length * 2;
+    const widen = (column: Float64Array): Float64Array => {
+      const wider = new Float64Array(size);
+      wider.set(column.subarray(0, this.length));
+      return wider;
+    };
+    this.time = widen(this.time);
+    this.open = widen(this.open);
+    this.high = widen(this.high);
+    this.low = widen(this.low);
+    this.close = widen(this.close);
+    this.volume = widen(this.volume);
   }
 }

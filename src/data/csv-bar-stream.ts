@@ -1,6 +1,6 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import { timeRange, type TimeRangeOptions } from './bar-files.js';
-import { BarWindow } from './bar-window.js';
+import { BAR_FIELDS, BarWindow } from './bar-window.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import { CsvFileParser, unreadableFile } from './csv-file-parser.js';
 import type { CsvHeader } from './csv-header.js';
@@ -45,6 +45,8 @@ const WINDOW_SLACK = 1.25;
  * each chunk again.
  */
 const MAX_HELD_FILES = 1024;
+/** The fields of a stream before its first bar and after its last. */
+const NO_BAR = new Float64Array(BAR_FIELDS).fill(Number.NaN);
 let heldFiles = 0;
 
 /**
@@ -52,12 +54,12 @@ let heldFiles = 0;
  * handling, row rules, errors and number parsing as `loadBarFile` (they share `CsvFileParser`), in constant memory.
  *
  * After construction the stream stands on its first bar (or is `done`); `advance()` moves to the next. The fields
- * of the current bar are plain numbers, NaN once done. An error in a row surfaces from the constructor or from
- * `advance()` when the stream reaches that row — the bars before it are delivered first — and again on every later
- * `advance()`. Bounds: bars before `start` are checked but not delivered; the first bar after `end` ends the stream
- * and the rows after it are never read. The file stays open from the first chunk to the last (or to `release()`) while
- * fewer than MAX_HELD_FILES are held, else it is opened for the duration of each read, so any number of streams can
- * be open at once; it must not change while it is streamed.
+ * of the current bar are read from the window in place, NaN once done. An error in a row surfaces from the
+ * constructor or from `advance()` when the stream reaches that row — the bars before it are delivered first — and
+ * again on every later `advance()`. Bounds: bars before `start` are checked but not delivered; the first bar after
+ * `end` ends the stream and the rows after it are never read. The file stays open from the first chunk to the last
+ * (or to `release()`) while fewer than MAX_HELD_FILES are held, else it is opened for the duration of each read, so
+ * any number of streams can be open at once; it must not change while it is streamed.
  *
  * ```ts
  * const stream = new CsvBarStream(path, 'SPY');
@@ -69,18 +71,19 @@ let heldFiles = 0;
  */
 export class CsvBarStream {
   done = false;
-  time = Number.NaN;
-  open = Number.NaN;
-  high = Number.NaN;
-  low = Number.NaN;
-  close = Number.NaN;
-  volume = Number.NaN;
   /** Bars delivered so far, the current one included. */
   count = 0;
   /** Time spent reading and parsing chunks, in seconds (a few clock reads per chunk, none per bar). */
   parseSeconds = 0;
   private window: BarWindow = new BarWindow(0);
-  private index = 0;
+  /**
+   * The current bar is rows[at … at + 5], read in place: a copy of it in number fields of the stream would be six
+   * more heap numbers to touch per bar (a field holding a double points to one).
+   */
+  private rows: Float64Array = NO_BAR;
+  private at = 0;
+  /** Where the window's bars end in `rows`. */
+  private end = 0;
   private failure: CsvDataError | null = null;
   private readonly parser: CsvFileParser<BarWindow>;
   /** The file while it is held open between chunks; -1 when not. */
@@ -134,23 +137,46 @@ export class CsvBarStream {
     return [...this.parser.skipped, ...this.remote.skipped];
   }
 
-  /** Moves to the next bar; sets `done` at the end. Throws the `CsvDataError` of a bad row when it is reached. */
-  advance(): void {
-    const i = this.index + 1;
-    if (i < this.window.length) this.stand(i);
-    else this.refill();
+  /** Time of the current bar (epoch ms); NaN once done, as are the other fields. */
+  get time(): number {
+    return this.rows[this.at]!;
   }
 
-  /** Makes the window's bar `i` the current bar. */
-  private stand(i: number): void {
-    const w = this.window;
-    this.index = i;
-    this.time = w.time[i]!;
-    this.open = w.open[i]!;
-    this.high = w.high[i]!;
-    this.low = w.low[i]!;
-    this.close = w.close[i]!;
-    this.volume = w.volume[i]!;
+  get open(): number {
+    return this.rows[this.at + 1]!;
+  }
+
+  get high(): number {
+    return this.rows[this.at + 2]!;
+  }
+
+  get low(): number {
+    return this.rows[this.at + 3]!;
+  }
+
+  get close(): number {
+    return this.rows[this.at + 4]!;
+  }
+
+  get volume(): number {
+    return this.rows[this.at + 5]!;
+  }
+
+  /** Moves to the next bar; sets `done` at the end. Throws the `CsvDataError` of a bad row when it is reached. */
+  advance(): void {
+    const at = this.at + BAR_FIELDS;
+    if (at < this.end) {
+      this.at = at;
+      this.count++;
+    } else this.refill();
+  }
+
+  /** Makes the window's first bar the current bar. */
+  private standOnFirst(): void {
+    const window = this.window;
+    this.rows = window.rows;
+    this.at = 0;
+    this.end = window.length * BAR_FIELDS;
     this.count++;
   }
 
@@ -173,7 +199,7 @@ export class CsvBarStream {
       this.step();
       this.handOver();
       if (this.window.length > 0) {
-        this.stand(0);
+        this.standOnFirst();
         return;
       }
     }
@@ -203,7 +229,7 @@ export class CsvBarStream {
       if (window === null) this.finish();
       else {
         this.window = window;
-        this.stand(0);
+        this.standOnFirst();
       }
       return true;
     } catch (error) {
@@ -264,12 +290,9 @@ export class CsvBarStream {
 
   private finish(): void {
     this.done = true;
-    this.time = Number.NaN;
-    this.open = Number.NaN;
-    this.high = Number.NaN;
-    this.low = Number.NaN;
-    this.close = Number.NaN;
-    this.volume = Number.NaN;
+    this.rows = NO_BAR;
+    this.at = 0;
+    this.end = 0;
   }
 }
 
