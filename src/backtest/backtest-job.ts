@@ -104,6 +104,24 @@ export interface BacktestJob {
   readonly benchmark: BarSeries | null;
 }
 
+function benchmarkOf(config: Config): string | null {
+  return config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
+}
+
+/**
+ * The symbols a backtest trades: `backtest.symbols` (or the strategies'), else every CSV in the directory but the
+ * benchmark's and the volatility index's.
+ */
+export function tradedSymbols(config: Config): readonly string[] {
+  const listed = config.backtest.symbols ?? strategiesSymbols(config);
+  if (listed !== null) return listed;
+  const benchmarkSymbol = benchmarkOf(config);
+  const indexSymbol = volatilityIndexSymbol(config);
+  return resolveBarFiles(config.backtest.csv_directory)
+    .map((file) => file.symbol)
+    .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
+}
+
 /**
  * `ets backtest` as a job: stream the CSV bars the config names through the backtest and write the result files.
  * Bars are read as the run consumes them, so memory does not grow with the data; a bad row found late fails the run
@@ -125,16 +143,9 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
     skipBadRows: config.backtest.skip_bad_rows,
   };
   const loadStarted = performance.now();
-  const benchmarkSymbol = config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
-  // The traded symbols: `backtest.symbols`, else every CSV in the directory except the benchmark's and the index's.
+  const benchmarkSymbol = benchmarkOf(config);
   const volatility = loadVolatilitySeries(config, logger);
-  const indexSymbol = volatilityIndexSymbol(config);
-  const symbols =
-    config.backtest.symbols ??
-    strategiesSymbols(config) ??
-    resolveBarFiles(dir)
-      .map((file) => file.symbol)
-      .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
+  const symbols = tradedSymbols(config);
   // Several strategies are checked first: when none lists its symbols, that is what to say, not that none were found.
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');

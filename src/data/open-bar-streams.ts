@@ -41,6 +41,11 @@ function totalBytes(files: readonly { path: string }[], enough: number): number 
   return total;
 }
 
+/** Whether a read-ahead thread takes on these files: a few that hold at least `minBytes` in all. */
+export function readAheadPays(files: readonly { path: string }[], minBytes = READ_AHEAD_MIN_BYTES): boolean {
+  return files.length <= MAX_READ_AHEAD_FILES && totalBytes(files, minBytes) >= minBytes;
+}
+
 /**
  * `loadBarDirectory` as streams: the same symbol resolution and errors (a missing directory, a missing symbol file,
  * two files for one symbol, bad bounds), each file's header and first rows read and checked here, the rest as the
@@ -57,7 +62,7 @@ export function openBarStreams(dir: string, options: OpenBarStreamsOptions = {})
   const readBuffer = Buffer.allocUnsafe(chunkBytes);
   const given = options.readAhead ?? false;
   const minBytes = given === true ? READ_AHEAD_MIN_BYTES : given === false ? 0 : given.minBytes;
-  const worth = given !== false && files.length <= MAX_READ_AHEAD_FILES && totalBytes(files, minBytes) >= minBytes;
+  const worth = given !== false && readAheadPays(files, minBytes);
   const thread = !worth ? null : given === true ? CsvReadAhead.start({ endWhenUnused: true }) : given;
   const readAhead = thread === null ? undefined : { thread, slots: READ_AHEAD_SLOTS };
   const streamOptions = {
