@@ -64,7 +64,9 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     const slow = state.slow.value;
     const difference = fast - slow;
     const before = state.lastNonZeroDifference;
-    if (difference !== 0 || Number.isNaN(before)) state.lastNonZeroDifference = difference;
+    // The check made on every bar comes first: averages are seldom equal, and V8 throws the compiled bar path away
+    // the first time it reaches a call it has never seen made (one deoptimisation a run, seen with --trace-deopt).
+    if (Number.isNaN(before) || difference !== 0) state.lastNonZeroDifference = difference;
     return this.longOnly(bar.symbol, before < 0 && fast > slow, before > 0 && fast < slow);
   }
 }
