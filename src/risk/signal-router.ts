@@ -276,8 +276,8 @@ export class SignalRouter {
 
     const entry = { ...draft, id: this.options.nextOrderId() };
     const group = draftChildren.length > 0 ? `bracket-${decimalText(entry.id)}` : '';
-    // A loop rather than map(): V8's compiled map() makes holey arrays, a second shape of `children` after the first
-    // thousand entries that threw away the compiled code of every reader of orders (seen with --trace-deopt).
+    // A loop rather than map(): V8's compiled map() makes holey arrays, a second shape of `children` partway through
+    // a run that threw away the compiled code of every reader of orders (seen with --trace-deopt).
     const children: OrderRequest[] = [];
     for (const child of draftChildren) children.push(placedChild(child, this.options.nextOrderId(), entry.id, group));
     this.working.add(entry, price);
