@@ -59,6 +59,15 @@ function pct(x: number): string {
  * `observe` is meant to run once per bar after prices are marked (O(1), no allocation unless a limit is breached),
  * so the peak equity sees every bar and not only the bars with signals.
  */
+/**
+ * The peak once `equity` has been seen. The peak is stored on every call rather than when it rises: these run on
+ * every bar inside the backtest's loop, and V8 throws the compiled loop away the first time it reaches a store it
+ * has never seen made (a new peak at a session's start, some way into a run: seen with --trace-deopt).
+ */
+function raisedPeak(peak: number, equity: number): number {
+  return equity > peak ? equity : peak;
+}
+
 export class PortfolioLimits {
   private sessionDay = Number.NaN;
   private sessionStart: number;
@@ -77,16 +86,17 @@ export class PortfolioLimits {
   /** Starts the session of `day`: the current equity becomes the daily-loss reference and a daily block lifts. */
   startSession(day: number): void {
     if (day === this.sessionDay) return;
+    const start = this.account.equity;
     this.sessionDay = day;
-    this.sessionStart = this.account.equity;
+    this.sessionStart = start;
     this.dailyBreach = null;
-    if (this.sessionStart > this.peak) this.peak = this.sessionStart;
+    this.peak = raisedPeak(this.peak, start);
   }
 
   /** Tracks the peak and detects breaches at the current equity; returns a breach the first time it happens. */
   observe(time: number): LimitBreach | null {
     const equity = this.account.equity;
-    if (equity > this.peak) this.peak = equity;
+    this.peak = raisedPeak(this.peak, equity);
     if (this.haltBreach === null) {
       const drawdown = this.drawdownPct(equity);
       if (hits(drawdown, this.settings.maxDrawdownPct)) {
