@@ -52,14 +52,6 @@ function pct(x: number): string {
 }
 
 /**
- * Portfolio-level entry limits. They block only new entries: exits must always be possible. The daily-loss block
- * lasts until the next session starts; the drawdown halt lasts for the rest of the run, as a halt that needs a
- * person to look at the account should.
- *
- * `observe` is meant to run once per bar after prices are marked (O(1), no allocation unless a limit is breached),
- * so the peak equity sees every bar and not only the bars with signals.
- */
-/**
  * The peak once `equity` has been seen. The peak is stored on every call rather than when it rises: these run on
  * every bar inside the backtest's loop, and V8 throws the compiled loop away the first time it reaches a store it
  * has never seen made (a new peak at a session's start, some way into a run: seen with --trace-deopt).
@@ -68,6 +60,14 @@ function raisedPeak(peak: number, equity: number): number {
   return equity > peak ? equity : peak;
 }
 
+/**
+ * Portfolio-level entry limits. They block only new entries: exits must always be possible. The daily-loss block
+ * lasts until the next session starts; the drawdown halt lasts for the rest of the run, as a halt that needs a
+ * person to look at the account should.
+ *
+ * `observe` is meant to run once per bar after prices are marked (O(1), no allocation unless a limit is breached),
+ * so the peak equity sees every bar and not only the bars with signals.
+ */
 export class PortfolioLimits {
   private sessionDay = Number.NaN;
   private sessionStart: number;
