@@ -1,8 +1,6 @@
 import type { BarSeries } from '../domain/bar.js';
 import type { BarSink } from './bar-sink.js';
 
-const COLUMNS = 6;
-
 /** Appends bars into growable columns and hands them over as a `BarSeries`. */
 export class BarSeriesBuilder implements BarSink {
   private time: Float64Array;
@@ -18,15 +16,12 @@ export class BarSeriesBuilder implements BarSink {
     initialCapacity = 1024,
   ) {
     const size = Math.max(16, Math.ceil(initialCapacity));
-    // The six columns share one allocation: a backing store apiece costs six times the bookkeeping of memory
-    // outside the heap.
-    const columns = new Float64Array(size * COLUMNS);
-    this.time = columns.subarray(0, size);
-    this.open = columns.subarray(size, 2 * size);
-    this.high = columns.subarray(2 * size, 3 * size);
-    this.low = columns.subarray(3 * size, 4 * size);
-    this.close = columns.subarray(4 * size, 5 * size);
-    this.volume = columns.subarray(5 * size);
+    this.time = new Float64Array(size);
+    this.open = new Float64Array(size);
+    this.high = new Float64Array(size);
+    this.low = new Float64Array(size);
+    this.close = new Float64Array(size);
+    this.volume = new Float64Array(size);
   }
 
   push(time: number, open: number, high: number, low: number, close: number, volume: number): void {
