@@ -8,7 +8,7 @@ import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Fill } from '../domain/fill.js';
 import type { PerformanceMetrics } from '../performance/metrics.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
-import { volatilityIndexSymbol } from '../risk/load-volatility-series.js';
+import { volatilityIndexSymbol } from '../risk/volatility-index-symbol.js';
 import { builtInStrategy } from '../strategy/create-strategy.js';
 import type { StrategyDefinition } from '../strategy/define-strategy.js';
 import { definitionFactory } from '../strategy/load-strategy.js';

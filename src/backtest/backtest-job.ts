@@ -6,9 +6,8 @@ import type { TradingKernel } from '../core/trading-kernel.js';
 import type { BarSeries } from '../domain/bar.js';
 import { symbolsText } from '../domain/symbol.js';
 import { CsvDataError, type SkippedRow } from '../data/csv-data-error.js';
-import { resolveBarFiles, type TimeRangeOptions } from '../data/bar-files.js';
+import { resolveBarFiles, timeRange, type TimeRangeOptions } from '../data/bar-files.js';
 import { loadBarDirectory } from '../data/load-bar-directory.js';
-import { openBarStreams } from '../data/open-bar-streams.js';
 import type { Logger } from '../logging/logger.js';
 import { EquityCsvWriter } from '../performance/equity-csv-writer.js';
 import { RecordCsvWriter } from '../performance/record-csv-writer.js';
@@ -27,10 +26,12 @@ import { createStrategy } from '../strategy/create-strategy.js';
 import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { trialContext } from '../strategy/strategy-plan.js';
 import { attributeByStrategy, writeStrategiesCsv } from '../performance/strategy-attribution.js';
-import { loadVolatilitySeries, volatilityIndexSymbol } from '../risk/load-volatility-series.js';
+import { loadVolatilitySeries } from '../risk/load-volatility-series.js';
 import { openBacktestJournal } from './backtest-journal-setup.js';
-import { StreamFeed } from './bar-feed.js';
-import { backtestAssignments, strategiesSymbols } from './strategy-assignments.js';
+import type { BarThread } from './bar-threads.js';
+import { openFileFeed } from './open-file-feed.js';
+import { backtestAssignments } from './strategy-assignments.js';
+import { barRange, benchmarkOf, tradedSymbols } from './traded-files.js';
 import { runBacktest, runStrategyName, type BacktestResult } from './backtest-runner.js';
 import { ProgressFeed, type BacktestProgress } from './progress-feed.js';
 import { lastRowTime } from '../data/last-row-time.js';
@@ -38,7 +39,6 @@ import { MS_PER_DAY, parseTime } from '../domain/time.js';
 import { CandleReloadThread } from '../report/candle-reload-thread.js';
 import { clearEarlierResults } from '../report/result-file-names.js';
 import { ReportCollector } from '../report/report-collector.js';
-import type { CsvReadAhead } from '../data/csv-read-ahead.js';
 import type { PageWriter } from '../report/report-page.js';
 import { candleTap, collectKept, recordTap } from '../report/run-report-tap.js';
 import { writePageFile } from '../report/write-report-html.js';
@@ -59,10 +59,10 @@ export interface BacktestJobOptions {
   /** Draws report.html of the finished run, written with its other files (under a temporary name until all are). */
   readonly page?: (job: BacktestJob, write: PageWriter) => void;
   /**
-   * Parse a few large CSV files on a second thread as the run goes on: `true` starts one when the files are worth it,
-   * or this thread (see openBarStreams).
+   * Parse the CSV files on a second thread as the run goes on: `true` starts one when the files are worth it, or
+   * this thread (see openFileFeed).
    */
-  readonly readAhead?: boolean | CsvReadAhead;
+  readonly readAhead?: boolean | BarThread;
   /**
    * On more than BARS_AT_END_SYMBOLS symbols with a page to draw, read the traded symbols' files into the page's
    * candles on a second thread as the run goes on (see CandleReloadThread) instead of after it.
@@ -104,24 +104,6 @@ export interface BacktestJob {
   readonly benchmark: BarSeries | null;
 }
 
-function benchmarkOf(config: Config): string | null {
-  return config.benchmarking.calculate_alpha_beta ? config.benchmarking.symbol : null;
-}
-
-/**
- * The symbols a backtest trades: `backtest.symbols` (or the strategies'), else every CSV in the directory but the
- * benchmark's and the volatility index's.
- */
-export function tradedSymbols(config: Config): readonly string[] {
-  const listed = config.backtest.symbols ?? strategiesSymbols(config);
-  if (listed !== null) return listed;
-  const benchmarkSymbol = benchmarkOf(config);
-  const indexSymbol = volatilityIndexSymbol(config);
-  return resolveBarFiles(config.backtest.csv_directory)
-    .map((file) => file.symbol)
-    .filter((symbol) => symbol !== benchmarkSymbol && symbol !== indexSymbol);
-}
-
 /**
  * `ets backtest` as a job: stream the CSV bars the config names through the backtest and write the result files.
  * Bars are read as the run consumes them, so memory does not grow with the data; a bad row found late fails the run
@@ -137,11 +119,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   if (options.strategy === undefined) createStrategy(strategy, params, context);
   else options.strategy.create(params, context);
   const dir = config.backtest.csv_directory;
-  const range = {
-    ...(config.backtest.start_date !== null && { start: config.backtest.start_date }),
-    ...(config.backtest.end_date !== null && { end: config.backtest.end_date }),
-    skipBadRows: config.backtest.skip_bad_rows,
-  };
+  const range = barRange(config);
   const loadStarted = performance.now();
   const benchmarkSymbol = benchmarkOf(config);
   const volatility = loadVolatilitySeries(config, logger);
@@ -149,7 +127,9 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Several strategies are checked first: when none lists its symbols, that is what to say, not that none were found.
   const assignments = options.strategies && backtestAssignments(config, symbols, options.strategies);
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
-  const feed = new StreamFeed(openBarStreams(dir, { ...range, symbols, readAhead: options.readAhead }));
+  // Bad bounds fail before the directory is read, as in loadBarDirectory.
+  timeRange(range);
+  const feed = openFileFeed(resolveBarFiles(dir, symbols), range, options.readAhead ?? false);
   const progress = options.progress;
   const skipped: SkippedRow[] = [];
   let benchmark: BarSeries | null;

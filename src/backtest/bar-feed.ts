@@ -26,6 +26,19 @@ export interface BarFeed {
   close?(): void;
 }
 
+/** A feed of CSV files, as a backtest job reads them: it tells what the files held once the run is done. */
+export interface FileFeed extends BarFeed {
+  close(): void;
+  /** The symbols none of whose bars has come so far (after the run: none in its date range). */
+  symbolsWithoutBars(): string[];
+  /** Each symbol's file. */
+  files(): Map<string, string>;
+  /** Files parsed on a second thread. */
+  filesParsedAhead(): number;
+  /** Rows left out so far by streams that skip bad rows. */
+  skipped(): SkippedRow[];
+}
+
 /** A feed over series already in memory. */
 export class SeriesFeed implements BarFeed {
   readonly loadSeconds = 0;
@@ -66,7 +79,7 @@ export class SeriesFeed implements BarFeed {
 }
 
 /** A market event of `symbol` to be refilled with each of its bars. */
-function marketEvent(symbol: string): Mutable<MarketEvent> {
+export function marketEvent(symbol: string): Mutable<MarketEvent> {
   return {
     type: 'market',
     symbol,
@@ -80,7 +93,7 @@ function marketEvent(symbol: string): Mutable<MarketEvent> {
 }
 
 /** A feed over CSV files read as they are consumed: memory stays constant whatever the length of the data. */
-export class StreamFeed implements BarFeed {
+export class StreamFeed implements FileFeed {
   private readonly timeline: BarStreamTimeline;
   private readonly events: Mutable<MarketEvent>[];
 
@@ -107,12 +120,10 @@ export class StreamFeed implements BarFeed {
     for (const stream of this.streams) stream.release();
   }
 
-  /** The symbols none of whose bars has come so far (after the run: none in its date range). */
   symbolsWithoutBars(): string[] {
     return this.streams.filter((stream) => stream.count === 0).map((stream) => stream.symbol);
   }
 
-  /** Each symbol's file. */
   files(): Map<string, string> {
     return new Map(this.streams.map((stream) => [stream.symbol, stream.path]));
   }
@@ -122,7 +133,6 @@ export class StreamFeed implements BarFeed {
     return this.streams.filter((stream) => stream.parsedAhead).length;
   }
 
-  /** Rows left out so far by streams that skip bad rows. */
   skipped(): SkippedRow[] {
     return this.streams.flatMap((stream) => stream.skipped);
   }

@@ -3,13 +3,6 @@ import type { StrategyFactory } from '../strategy/load-strategy.js';
 import { planStrategies, trialContext } from '../strategy/strategy-plan.js';
 import type { StrategyAssignment } from '../strategy/strategy-set.js';
 
-/** The symbols of `backtest.strategies` together, when the run trades several and names no symbols of its own. */
-export function strategiesSymbols(config: Config): string[] | null {
-  const names = config.backtest.strategies;
-  if (names === null || names.length < 2) return null;
-  return [...new Set(names.flatMap((name) => config.strategies[name]?.symbols ?? []))];
-}
-
 /**
  * The strategies of `backtest.strategies`, each with its factory, parameters and own symbols among the run's
  * `symbols`; each is built once here, so that a bad parameter fails before any data is read.

@@ -135,11 +135,18 @@ export function registerBacktestCommand(program: Command): void {
           await runBacktestWalkForward(config, flags);
           return;
         }
+        // The thread that reads the bar files is started before the backtest's modules load (see earlyBarThread).
+        const { earlyBarThread } = await import('./early-bar-thread.js');
+        const readAhead = earlyBarThread(config);
         const { runBacktestCommand } = await import('./backtest-run.js');
-        await runBacktestCommand(config, {
-          benchmarkRequired: flags.benchmark !== undefined,
-          ...(flags.journal === undefined ? {} : { journal: flags.journal }),
-        });
+        await runBacktestCommand(
+          config,
+          {
+            benchmarkRequired: flags.benchmark !== undefined,
+            ...(flags.journal === undefined ? {} : { journal: flags.journal }),
+          },
+          readAhead,
+        );
       });
     });
 }

@@ -1,10 +1,6 @@
 import { resolve } from 'node:path';
-import {
-  PARTIAL_FILE_NAMES,
-  runBacktestJob,
-  tradedSymbols,
-  type BacktestJobOptions,
-} from '../backtest/backtest-job.js';
+import { PARTIAL_FILE_NAMES, runBacktestJob, type BacktestJobOptions } from '../backtest/backtest-job.js';
+import type { BarThread } from '../backtest/bar-threads.js';
 import type { Config } from '../config/schema.js';
 import { openLogger } from '../logging/logger.js';
 import { reportFiles } from '../performance/report-writer.js';
@@ -16,9 +12,6 @@ import { holdingResultsDirectory } from '../performance/results-lock.js';
 import { printBacktestSummary } from './print-summary.js';
 import { backtestProgress } from './backtest-progress-bar.js';
 import { backtestReportPage } from '../report/backtest-report.js';
-import { resolveBarFiles } from '../data/bar-files.js';
-import { CsvReadAhead } from '../data/csv-read-ahead.js';
-import { readAheadPays } from '../data/open-bar-streams.js';
 
 /** The result files and the equity file written while the run goes on. */
 const RESULT_FILES = [
@@ -29,15 +22,19 @@ const RESULT_FILES = [
   'report.html.partial',
 ];
 
-/** Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). */
-export async function runBacktestCommand(config: Config, options: BacktestJobOptions = {}): Promise<void> {
-  const results = { label: 'backtest.results_directory (--out)', path: config.backtest.results_directory };
-  const journal = options.journal === undefined ? [] : [journalDirectory('--journal', options.journal)];
-  checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journal], { embeddedGateway: false });
-  // Started before the strategy, the logger and the run's set-up rather than as the files are opened: a thread
-  // takes 50–90 ms to start, and the run parses the file itself until it is up.
-  const readAhead = earlyReadAhead(config);
+/**
+ * Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). `readAhead`:
+ * the thread started for the bar files (earlyBarThread), closed here whatever happens.
+ */
+export async function runBacktestCommand(
+  config: Config,
+  options: BacktestJobOptions = {},
+  readAhead: BarThread | null = null,
+): Promise<void> {
   try {
+    const results = { label: 'backtest.results_directory (--out)', path: config.backtest.results_directory };
+    const journal = options.journal === undefined ? [] : [journalDirectory('--journal', options.journal)];
+    checkOutputs(config, [{ ...results, files: RESULT_FILES }, ...journal], { embeddedGateway: false });
     const spec = strategySpec(config, config.backtest.strategy);
     const strategy = spec.module === null ? undefined : await loadStrategyFactory(spec);
     const names = config.backtest.strategies;
@@ -70,16 +67,4 @@ export async function runBacktestCommand(config: Config, options: BacktestJobOpt
   } finally {
     readAhead?.close();
   }
-}
-
-/** The read-ahead thread the run's bar files will want (see `readAheadPays`); null when they will not. */
-function earlyReadAhead(config: Config): CsvReadAhead | null {
-  let files;
-  try {
-    files = resolveBarFiles(config.backtest.csv_directory, tradedSymbols(config));
-  } catch {
-    // the run says what is wrong with the directory
-    return null;
-  }
-  return readAheadPays(files) ? CsvReadAhead.start({ endWhenUnused: true }) : null;
 }

@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { timeBound } from './civil-date.js';
-import { CsvDataError } from './csv-data-error.js';
-import { errorCode } from './csv-file-parser.js';
+import { CsvDataError, errorCode } from './csv-data-error.js';
 
 /** Inclusive bounds on bar time, as the data options take them. */
 export interface TimeRangeOptions {

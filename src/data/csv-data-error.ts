@@ -6,6 +6,11 @@ import { excerpt } from '../config/bounded-text.js';
  */
 const MAX_REASON_LENGTH = 240;
 
+/** The system's code of a failed file operation (ENOENT, EACCES, …). */
+export function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? String(error);
+}
+
 /** A data row the loader left out because `skipBadRows` was set. */
 export interface SkippedRow {
   readonly file: string;

@@ -1,16 +1,12 @@
 import { readSync } from 'node:fs';
 import type { BarSink } from './bar-sink.js';
-import { CsvDataError, type SkippedRow } from './csv-data-error.js';
+import { CsvDataError, errorCode, type SkippedRow } from './csv-data-error.js';
 import { CsvFieldReader, LF } from './csv-field-reader.js';
 import { type CsvHeader, readHeader } from './csv-header.js';
 import { type CollectorState, CsvRowCollector, type RowRules } from './csv-row-collector.js';
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const NOTHING_SKIPPED: readonly SkippedRow[] = Object.freeze([]);
-
-export function errorCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? String(error);
-}
 
 /** The error every reader of bar files raises when the operating system refuses to open or read one. */
 export function unreadableFile(path: string, error: unknown): CsvDataError {

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
-import { resolveBarFiles, timeRange, type TimeRangeOptions } from './bar-files.js';
+import { resolveBarFiles, timeRange, type BarFile, type TimeRangeOptions } from './bar-files.js';
 import { checkChunkBytes, CsvBarStream, DEFAULT_CHUNK_BYTES } from './csv-bar-stream.js';
+import { readAheadPays } from './bar-thread-rules.js';
 import { CsvReadAhead, READ_AHEAD_MIN_BYTES } from './csv-read-ahead.js';
 
 export interface OpenBarStreamsOptions extends TimeRangeOptions {
@@ -21,30 +21,8 @@ export interface OpenBarStreamsOptions extends TimeRangeOptions {
 }
 
 const MIN_DEFAULT_CHUNK_BYTES = 16 << 10;
-/**
- * Files a read-ahead thread takes on: a few long ones. Measured on 500 daily files, a thread reading ahead for every
- * stream (in 16 KiB chunks, or 4 KiB ones) did not pay: the slots' new memory cost more to set up than the thread
- * saved (every fresh page faults in at some 13 µs on the development machine), and the loop beside it ran 10–20 %
- * slower.
- */
-const MAX_READ_AHEAD_FILES = 8;
 /** Chunks the thread may parse ahead of a stream: it is woken when half of them are free (CsvReadAhead.freed). */
 const READ_AHEAD_SLOTS = 8;
-
-/** The files' bytes in all, counted up to `enough` (a file that cannot be read counts nothing: opening it fails). */
-function totalBytes(files: readonly { path: string }[], enough: number): number {
-  let total = 0;
-  for (const { path } of files) {
-    if (total >= enough) break;
-    total += statSync(path, { throwIfNoEntry: false })?.size ?? 0;
-  }
-  return total;
-}
-
-/** Whether a read-ahead thread takes on these files: a few that hold at least `minBytes` in all. */
-export function readAheadPays(files: readonly { path: string }[], minBytes = READ_AHEAD_MIN_BYTES): boolean {
-  return files.length <= MAX_READ_AHEAD_FILES && totalBytes(files, minBytes) >= minBytes;
-}
 
 /**
  * `loadBarDirectory` as streams: the same symbol resolution and errors (a missing directory, a missing symbol file,
@@ -54,7 +32,11 @@ export function readAheadPays(files: readonly { path: string }[], minBytes = REA
 export function openBarStreams(dir: string, options: OpenBarStreamsOptions = {}): CsvBarStream[] {
   // Bad bounds fail before the directory is read, as in loadBarDirectory.
   timeRange(options);
-  const files = resolveBarFiles(dir, options.symbols);
+  return openStreamsOf(resolveBarFiles(dir, options.symbols), options);
+}
+
+/** `openBarStreams` of files already resolved (the merging thread opens the files the run resolved). */
+export function openStreamsOf(files: readonly BarFile[], options: OpenBarStreamsOptions = {}): CsvBarStream[] {
   const chunkBytes = checkChunkBytes(
     options.chunkBytes ?? Math.max(MIN_DEFAULT_CHUNK_BYTES, Math.floor(DEFAULT_CHUNK_BYTES / files.length)),
   );

@@ -6,7 +6,7 @@ import { loadBarDirectory } from '../data/load-bar-directory.js';
 import type { BarSeries } from '../domain/bar.js';
 import { symbolsText } from '../domain/symbol.js';
 import { sha256 } from './job-cache.js';
-import { volatilityIndexSymbol } from '../risk/load-volatility-series.js';
+import { volatilityIndexSymbol } from '../risk/volatility-index-symbol.js';
 
 /** The bars an optimisation trades, loaded once, with their merged timeline and a hash of the files' contents. */
 export interface StudyData {

@@ -8,14 +8,6 @@ import type { Logger } from '../logging/logger.js';
 import { VolatilitySeries } from './volatility-series.js';
 
 /**
- * The volatility index's symbol (`trading.volatility.symbol`, VIX): never traded by default, whether or not the rule
- * is on, since a data directory may hold its CSV (`ets data sample` writes one).
- */
-export function volatilityIndexSymbol(config: Config): string {
-  return normaliseSymbol(config.trading.volatility.symbol);
-}
-
-/**
  * A backtest's volatility index when the volatility rule is on: `trading.volatility.data_file`, else `<symbol>.csv`
  * in the data directory. A configured file that is missing is a config error; without a configured file and without
  * `<symbol>.csv` the run goes on with no index data, which `trading.volatility.when_missing` decides about (logged).

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { BAD_CSV_CASES } from './bad-csv-cases.js';
 import { HEADER } from './csv-fixtures.js';
 import { csvTextArbitrary } from './csv-text-arbitrary.js';
 import { twoCores } from '../support/cores.js';
+import { openBarFiles, settled } from './open-bar-files.js';
 import { useTempDir } from './temp-dir.js';
 
 type Row = readonly number[];
@@ -70,24 +71,7 @@ async function started(thread: CsvReadAhead): Promise<CsvReadAhead> {
   return thread;
 }
 
-/** `read()` once it gives `expected`, or after 5 s what it gives then. */
-async function settled(read: () => number, expected: number): Promise<number> {
-  for (let waited = 0; read() !== expected && waited < 5000; waited += 10) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return read();
-}
-
 /** Bar files this process holds open (the threads' own descriptors, which come and go with them, aside). */
-function openBarFiles(): number {
-  return readdirSync('/proc/self/fd').filter((fd) => {
-    try {
-      return readlinkSync(`/proc/self/fd/${fd}`).endsWith('.csv');
-    } catch {
-      return false; // the directory's own descriptor, closed by now
-    }
-  }).length;
-}
 
 const two = (n: number): string => String(n).padStart(2, '0');
 /** `count` one-minute rows from 2024-01-02 00:00 (up to 1,440), each as `row(i)` after the stamp. */

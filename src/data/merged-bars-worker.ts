@@ -1,0 +1,191 @@
+/**
+ * The merging thread (see MergedBarsThread): opens the files, merges their bars by time exactly as the backtest's
+ * own streams would be (BarStreamTimeline) and writes the slices into the ring, sleeping while it is full.
+ */
+import { workerData } from 'node:worker_threads';
+import { BarStreamTimeline } from './bar-stream-timeline.js';
+import type { CsvBarStream } from './csv-bar-stream.js';
+import { CsvDataError } from './csv-data-error.js';
+import {
+  advanced,
+  BAR_RECORD,
+  Control,
+  distance,
+  Mark,
+  OpenState,
+  SLICE_HEADER,
+  type FromMergedBars,
+  type MergedBarsData,
+} from './merged-bars-protocol.js';
+import { openStreamsOf } from './open-bar-streams.js';
+
+const { files, options, control: controlMemory, ring: ringMemory, port } = workerData as MergedBarsData;
+const control = new Int32Array(controlMemory);
+const ring = new Float64Array(ringMemory);
+const LENGTH = ring.length;
+/**
+ * Doubles written before they are published even though the reader is not waiting: a store and a check per slice
+ * of one bar would cost more than the bar, and the reader, once waiting, is served at the next slice.
+ */
+const PUBLISH_EVERY = 1024;
+/**
+ * Bytes of a file read at a time: every file's first chunk is parsed before the first slice can go out, so the
+ * chunks of hundreds of files are small (the thread has time to spare for more reads), those of a few larger.
+ */
+const CHUNK_BYTES_IN_ALL = 2 << 20;
+const MIN_CHUNK_BYTES = 4 << 10;
+const MAX_CHUNK_BYTES = 256 << 10;
+/** How long one sleep lasts before the Stop word is looked at again. */
+const SLEEP_MS = 50;
+
+function post(message: FromMergedBars): void {
+  port.postMessage(message);
+}
+
+function stopped(): boolean {
+  return Atomics.load(control, Control.Stop) === 1;
+}
+
+class RingWriter {
+  private written = 0;
+  private published = 0;
+  /** The reader's position as last seen. */
+  private read = 0;
+
+  /** Writes the current slice of `timeline`; false when told to stop while waiting for room. */
+  slice(timeline: BarStreamTimeline, streams: readonly CsvBarStream[]): boolean {
+    const size = timeline.size;
+    const at = this.reserve(SLICE_HEADER + size * BAR_RECORD);
+    if (at < 0) return false;
+    ring[at] = size;
+    ring[at + 1] = timeline.time;
+    let q = at + SLICE_HEADER;
+    for (let k = 0; k < size; k++) {
+      const s = timeline.streamAt(k);
+      const stream = streams[s]!;
+      ring[q] = s;
+      ring[q + 1] = stream.open;
+      ring[q + 2] = stream.high;
+      ring[q + 3] = stream.low;
+      ring[q + 4] = stream.close;
+      ring[q + 5] = stream.volume;
+      q += BAR_RECORD;
+    }
+    this.written = advanced(this.written, SLICE_HEADER + size * BAR_RECORD);
+    if (distance(this.published, this.written) >= PUBLISH_EVERY || Atomics.load(control, Control.ReaderAsleep) === 1) {
+      this.publish();
+    }
+    return true;
+  }
+
+  /** Ends the data with `mark` and publishes everything. */
+  mark(mark: number): void {
+    const at = this.reserve(SLICE_HEADER);
+    if (at < 0) return;
+    ring[at] = mark;
+    this.written = advanced(this.written, SLICE_HEADER);
+    this.publish();
+  }
+
+  /**
+   * Where `n` contiguous doubles can go (a Wrap mark first when they do not fit before the ring's end), once they
+   * are free; -1 when told to stop meanwhile.
+   */
+  private reserve(n: number): number {
+    const at = this.written & (LENGTH - 1);
+    if (at + n <= LENGTH) return this.room(n) ? at : -1;
+    if (!this.room(LENGTH - at)) return -1;
+    ring[at] = Mark.Wrap;
+    this.written = advanced(this.written, LENGTH - at);
+    return this.room(n) ? 0 : -1;
+  }
+
+  /** Waits until `n` doubles are free; false when told to stop meanwhile. */
+  private room(n: number): boolean {
+    for (;;) {
+      if (LENGTH - distance(this.read, this.written) >= n) return true;
+      this.read = Atomics.load(control, Control.Read);
+      if (LENGTH - distance(this.read, this.written) >= n) return true;
+      // Everything written goes to the reader before this thread sleeps: the reader may be waiting for it.
+      this.publish();
+      Atomics.store(control, Control.WriterAsleep, 1);
+      Atomics.wait(control, Control.Read, this.read, SLEEP_MS);
+      Atomics.store(control, Control.WriterAsleep, 0);
+      if (stopped()) return false;
+    }
+  }
+
+  private publish(): void {
+    if (this.published === this.written) return;
+    this.published = this.written;
+    Atomics.store(control, Control.Written, this.written);
+    if (Atomics.load(control, Control.ReaderAsleep) === 1) Atomics.notify(control, Control.Written);
+  }
+}
+
+function failed(error: CsvDataError): void {
+  post({ type: 'failed', file: error.file, line: error.line, reason: error.reason });
+}
+
+function opened(state: number): void {
+  Atomics.store(control, Control.Open, state);
+  Atomics.notify(control, Control.Open);
+}
+
+function merge(streams: readonly CsvBarStream[]): void {
+  const writer = new RingWriter();
+  const timeline = new BarStreamTimeline(streams);
+  for (;;) {
+    let more: boolean;
+    try {
+      more = timeline.next();
+    } catch (error) {
+      if (!(error instanceof CsvDataError)) throw error;
+      failed(error);
+      writer.mark(Mark.Failed);
+      return;
+    }
+    if (!more) break;
+    if (!writer.slice(timeline, streams)) return;
+  }
+  let parseSeconds = 0;
+  for (const stream of streams) parseSeconds += stream.parseSeconds;
+  post({
+    type: 'summary',
+    counts: streams.map((stream) => stream.count),
+    skipped: streams.flatMap((stream) => stream.skipped),
+    parseSeconds,
+  });
+  writer.mark(Mark.End);
+}
+
+function run(): void {
+  let streams: CsvBarStream[];
+  try {
+    const shared = Math.floor(CHUNK_BYTES_IN_ALL / files.length);
+    const chunkBytes = options.chunkBytes ?? Math.min(MAX_CHUNK_BYTES, Math.max(MIN_CHUNK_BYTES, shared));
+    streams = openStreamsOf(files, { ...options, chunkBytes });
+  } catch (error) {
+    if (!(error instanceof CsvDataError)) throw error;
+    failed(error);
+    opened(OpenState.OpenFailed);
+    return;
+  }
+  opened(OpenState.Opened);
+  try {
+    merge(streams);
+  } finally {
+    for (const stream of streams) stream.release();
+  }
+  // The messages posted stay readable while this thread lives: it ends when the reader is done with it.
+  while (!stopped()) Atomics.wait(control, Control.Stop, 0, SLEEP_MS * 20);
+}
+
+try {
+  run();
+} catch (error) {
+  post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+  Atomics.store(control, Control.Fatal, 1);
+  Atomics.notify(control, Control.Written);
+  Atomics.notify(control, Control.Open);
+}
