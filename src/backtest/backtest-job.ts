@@ -59,10 +59,10 @@ export interface BacktestJobOptions {
   /** Draws report.html of the finished run, written with its other files (under a temporary name until all are). */
   readonly page?: (job: BacktestJob, write: PageWriter) => void;
   /**
-   * Parse the CSV files on a second thread as the run goes on: `true` starts one when the files are worth it, or
+   * Read the CSV files on a second thread as the run goes on: `true` starts one when the files are worth it, or
    * this thread (see openFileFeed).
    */
-  readonly readAhead?: boolean | BarThread;
+  readonly barThread?: boolean | BarThread;
   /**
    * On more than BARS_AT_END_SYMBOLS symbols with a page to draw, read the traded symbols' files into the page's
    * candles on a second thread as the run goes on (see CandleReloadThread) instead of after it.
@@ -129,7 +129,7 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   if (symbols.length === 0) throw new CsvDataError(dir, null, 'no CSV files of symbols to trade');
   // Bad bounds fail before the directory is read, as in loadBarDirectory.
   timeRange(range);
-  const feed = openFileFeed(resolveBarFiles(dir, symbols), range, options.readAhead ?? false);
+  const feed = openFileFeed(resolveBarFiles(dir, symbols), range, options.barThread ?? false);
   const progress = options.progress;
   const skipped: SkippedRow[] = [];
   let benchmark: BarSeries | null;

@@ -137,7 +137,7 @@ export function registerBacktestCommand(program: Command): void {
         }
         // The thread that reads the bar files is started before the backtest's modules load (see earlyBarThread).
         const { earlyBarThread } = await import('./early-bar-thread.js');
-        const readAhead = earlyBarThread(config);
+        const barThread = earlyBarThread(config);
         const { runBacktestCommand } = await import('./backtest-run.js');
         await runBacktestCommand(
           config,
@@ -145,7 +145,7 @@ export function registerBacktestCommand(program: Command): void {
             benchmarkRequired: flags.benchmark !== undefined,
             ...(flags.journal === undefined ? {} : { journal: flags.journal }),
           },
-          readAhead,
+          barThread,
         );
       });
     });

@@ -23,13 +23,13 @@ const RESULT_FILES = [
 ];
 
 /**
- * Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). `readAhead`:
+ * Runs a backtest job with the configured logging and prints its summary (loaded on demand by the CLI). `barThread`:
  * the thread started for the bar files (earlyBarThread), closed here whatever happens.
  */
 export async function runBacktestCommand(
   config: Config,
   options: BacktestJobOptions = {},
-  readAhead: BarThread | null = null,
+  barThread: BarThread | null = null,
 ): Promise<void> {
   try {
     const results = { label: 'backtest.results_directory (--out)', path: config.backtest.results_directory };
@@ -45,7 +45,7 @@ export async function runBacktestCommand(
       try {
         const job = runBacktestJob(config, opened.logger, {
           ...options,
-          readAhead: readAhead ?? true,
+          barThread: barThread ?? true,
           candlesAhead: true,
           progress: backtestProgress(opened.logger),
           ...(strategy && { strategy }),
@@ -65,6 +65,6 @@ export async function runBacktestCommand(
       }
     });
   } finally {
-    readAhead?.close();
+    barThread?.close();
   }
 }

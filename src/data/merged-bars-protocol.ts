@@ -85,11 +85,6 @@ export interface MergedBarsData {
 export type FromMergedBars =
   /** A file could not be opened or failed on a row (the data ends with `Mark.Failed` after its bars). */
   | { readonly type: 'failed'; readonly file: string; readonly line: number | null; readonly reason: string }
-  /** Posted before `Mark.End`: each file's bars delivered, rows left out, seconds spent reading and parsing. */
-  | {
-      readonly type: 'summary';
-      readonly counts: readonly number[];
-      readonly skipped: readonly SkippedRow[];
-      readonly parseSeconds: number;
-    }
+  /** Posted before `Mark.End`: each file's bars delivered and the rows left out. */
+  | { readonly type: 'summary'; readonly counts: readonly number[]; readonly skipped: readonly SkippedRow[] }
   | { readonly type: 'fatal'; readonly message: string };

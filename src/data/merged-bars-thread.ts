@@ -29,7 +29,6 @@ const STALLED_MS = 30_000;
 interface Summary {
   readonly counts: readonly number[];
   readonly skipped: readonly SkippedRow[];
-  readonly parseSeconds: number;
 }
 
 /**
@@ -126,8 +125,7 @@ export class MergedBarsThread {
     }
     this.waitSeconds += (performance.now() - started) / 1000;
     if (state === OpenState.OpenFailed) {
-      this.drain();
-      throw this.failure ?? new Error('the merging thread failed to open the files without saying why');
+      throw this.drain() ?? new Error('the merging thread failed to open the files without saying why');
     }
   }
 
@@ -156,17 +154,12 @@ export class MergedBarsThread {
       }
       this.time = Number.NaN;
       this.size = 0;
-      this.drain();
+      const failure = this.drain();
       if (size === Mark.End) {
         this.ended = true;
         return false;
       }
-      this.failure ??= new CsvDataError(
-        this.files[0]!.path,
-        null,
-        'the merging thread failed a file without saying why',
-      );
-      throw this.failure;
+      throw failure ?? new Error('the merging thread failed a file without saying why');
     }
   }
 
@@ -183,11 +176,6 @@ export class MergedBarsThread {
   /** Rows left out with `skipBadRows`, once the end of the data has been read. */
   get skipped(): readonly SkippedRow[] {
     return this.summary?.skipped ?? [];
-  }
-
-  /** Seconds the thread spent reading and parsing, once the end of the data has been read. */
-  get parseSeconds(): number {
-    return this.summary?.parseSeconds ?? 0;
   }
 
   /** Ends the thread: it closes its files and returns as soon as it sees this. Safe to call again. */
@@ -243,11 +231,11 @@ export class MergedBarsThread {
     }
   }
 
-  /** Takes the thread's messages. */
-  private drain(): void {
+  /** Takes the thread's messages; returns the failure they told of, if any. */
+  private drain(): CsvDataError | null {
     for (;;) {
       const received = receiveMessageOnPort(this.port);
-      if (received === undefined) return;
+      if (received === undefined) return this.failure;
       const message = received.message as FromMergedBars;
       if (message.type === 'fatal') throw new Error(`the merging thread failed: ${message.message}`);
       if (message.type === 'failed') this.failure = new CsvDataError(message.file, message.line, message.reason);

@@ -148,13 +148,10 @@ function merge(streams: readonly CsvBarStream[]): void {
     if (!more) break;
     if (!writer.slice(timeline, streams)) return;
   }
-  let parseSeconds = 0;
-  for (const stream of streams) parseSeconds += stream.parseSeconds;
   post({
     type: 'summary',
     counts: streams.map((stream) => stream.count),
     skipped: streams.flatMap((stream) => stream.skipped),
-    parseSeconds,
   });
   writer.mark(Mark.End);
 }

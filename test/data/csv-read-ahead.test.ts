@@ -253,7 +253,7 @@ describe.skipIf(!twoCores())('CsvReadAhead', () => {
         strategies: { sma_crossover: { enabled: true, params: { fast: 10, slow: 30 } } },
         benchmarking: { symbol: null },
       });
-      expect(runBacktestJob(config, silentLogger(), { readAhead }).filesParsedAhead).toBe(readAhead ? 1 : 0);
+      expect(runBacktestJob(config, silentLogger(), { barThread: readAhead }).filesParsedAhead).toBe(readAhead ? 1 : 0);
       return Object.fromEntries(readdirSync(out).map((file) => [file, readFileSync(join(out, file), 'utf8')]));
     };
     const own = run('own');

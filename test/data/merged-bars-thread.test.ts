@@ -194,7 +194,7 @@ describe.skipIf(!twoCores())('MergedBarsThread', () => {
       const out = join(dir.path(), name);
       const thread = ahead ? MergedBarsThread.start(resolveBarFiles(data, symbols), { skipBadRows: false }) : null;
       try {
-        const job = runBacktestJob(config(out), silentLogger(), { readAhead: thread ?? false });
+        const job = runBacktestJob(config(out), silentLogger(), { barThread: thread ?? false });
         expect(job.filesParsedAhead).toBe(ahead ? 12 : 0);
       } finally {
         thread?.close();
