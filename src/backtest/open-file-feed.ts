@@ -1,38 +1,32 @@
 import type { BarFile } from '../data/bar-files.js';
-import { mergingPays } from '../data/bar-thread-rules.js';
+import { CsvReadAhead } from '../data/csv-read-ahead.js';
 import type { MergedBarsOptions } from '../data/merged-bars-protocol.js';
 import { MergedBarsThread } from '../data/merged-bars-thread.js';
 import { openStreamsOf } from '../data/open-bar-streams.js';
 import { StreamFeed, type FileFeed } from './bar-feed.js';
-import type { BarThread } from './bar-threads.js';
+import { startBarThread, type BarThread } from './bar-threads.js';
 import { MergedFeed } from './merged-feed.js';
 
 /**
  * The feed of a backtest's files, opened (a file that cannot be fails here). `thread`: `true` starts the one the
- * files want; one given is used when it serves them (its owner closes it too); `false` parses on this thread.
+ * files want (startBarThread); one given is used when it serves them (its owner closes it too); `false` parses on
+ * this thread.
  */
 export function openFileFeed(
   files: readonly BarFile[],
   options: MergedBarsOptions,
   thread: boolean | BarThread,
 ): FileFeed {
-  const merging =
-    thread === true
-      ? mergingPays(files)
-        ? MergedBarsThread.start(files, options)
-        : null
-      : thread instanceof MergedBarsThread && thread.serves(files, options)
-        ? thread
-        : null;
-  if (merging !== null) {
+  const given = thread === true ? startBarThread(files, options) : thread === false ? null : thread;
+  if (given instanceof MergedBarsThread && given.serves(files, options)) {
     try {
-      merging.open();
+      given.open();
     } catch (error) {
-      merging.close();
+      given.close();
       throw error;
     }
-    return new MergedFeed(merging);
+    return new MergedFeed(given);
   }
-  const readAhead = thread instanceof MergedBarsThread ? false : thread;
+  const readAhead = given instanceof CsvReadAhead ? given : false;
   return new StreamFeed(openStreamsOf(files, { ...options, readAhead }));
 }
