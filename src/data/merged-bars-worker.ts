@@ -174,8 +174,6 @@ function run(): void {
   } finally {
     for (const stream of streams) stream.release();
   }
-  // The messages posted stay readable while this thread lives: it ends when the reader is done with it.
-  while (!stopped()) Atomics.wait(control, Control.Stop, 0, SLEEP_MS * 20);
 }
 
 try {
@@ -186,3 +184,5 @@ try {
   Atomics.notify(control, Control.Written);
   Atomics.notify(control, Control.Open);
 }
+// The messages posted stay readable while this thread lives: it ends when the reader is done with it.
+while (!stopped()) Atomics.wait(control, Control.Stop, 0, SLEEP_MS * 20);

@@ -170,6 +170,18 @@ describe.skipIf(!twoCores())('MergedBarsThread', () => {
     expect(await settled(openBarFiles, before)).toBe(before);
   });
 
+  it('fails the run with a failure of its own (not of the data) rather than leave it waiting', () => {
+    dir.write('A.csv', `${HEADER}\n2024-01-02,1,2,1,2,3\n`);
+    const thread = MergedBarsThread.start(resolveBarFiles(dir.path()), { chunkBytes: 0 })!;
+    try {
+      expect(() => {
+        thread.open();
+      }).toThrow('the merging thread failed: chunkBytes 0 must be a whole number of bytes ≥ 1');
+    } finally {
+      thread.close();
+    }
+  });
+
   it('takes on more files than a read-ahead thread, when they hold enough', () => {
     const files = writeSampleData(dir.path(), { symbols: 'ABCDEFGHI'.split('').map((c) => `${c}${c}`), days: 50 });
     expect(files).toHaveLength(10);
