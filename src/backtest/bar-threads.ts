@@ -4,6 +4,8 @@ import { CsvReadAhead } from '../data/csv-read-ahead.js';
 import type { MergedBarsOptions } from '../data/merged-bars-protocol.js';
 import { MergedBarsThread } from '../data/merged-bars-thread.js';
 
+// Light on imports, as traded-files.ts: `ets backtest` starts the thread before it loads the backtest's modules.
+
 /** A second thread for a run's bar files: one that parses a few large files ahead, or one that merges many. */
 export type BarThread = CsvReadAhead | MergedBarsThread;
 
