@@ -1,6 +1,6 @@
 import { formatTime } from '../domain/time.js';
 import type { JournalRows } from '../journal/journal-queries.js';
-import { csvField } from '../performance/report-writer.js';
+import { csvField } from '../performance/csv-field.js';
 
 export const JOURNAL_FORMATS = ['table', 'csv', 'json'] as const;
 export type JournalFormat = (typeof JOURNAL_FORMATS)[number];

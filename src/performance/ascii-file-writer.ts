@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatTime, MS_PER_DAY } from '../domain/time.js';
+import { csvField } from './csv-field.js';
 import { DECIMAL_LIMIT, DECIMAL_SCALE } from './decimal-format.js';
 
 const ZERO = 48;
@@ -10,6 +11,15 @@ const SPACE = 32;
 const DASH = 45;
 /** Room reserved before writing one value: a time (19 bytes) or a fallback number (≤ 25) fits well within it. */
 const MAX_PIECE = 64;
+/**
+ * Texts up to this long are copied a character at a time while they are ASCII: for a reason of a hundred characters
+ * that costs a third of a call into Buffer#write.
+ */
+const COPIED_TEXT = 1024;
+const QUOTE = 34;
+const COMMA = 44;
+const CR = 13;
+const LF = 10;
 const CACHE_WIDTH = 32;
 /** "00" to "99": the two characters of n at 2n and 2n + 1. */
 const PAIRS = new Uint8Array(200);
@@ -47,24 +57,35 @@ export class AsciiFileWriter {
 
   /** Any text (headers, symbols, ids), as UTF-8. */
   text(s: string): void {
+    if (!this.copied(s, false)) this.encoded(s);
+  }
+
+  /** A CSV field: `s` as it is, or quoted as `csvField` quotes it when it holds a quote, a comma or a line end. */
+  field(s: string): void {
+    if (!this.copied(s, true)) this.encoded(csvField(s));
+  }
+
+  /**
+   * Copies `s` when it is ASCII (and, for a field, needs no quotes), in a loop, which costs less than a call into
+   * Buffer#write; false, writing nothing, otherwise.
+   */
+  private copied(s: string, field: boolean): boolean {
     const n = s.length;
-    if (n <= MAX_PIECE) {
-      // Short pieces of report rows are ASCII: copied in a loop, which costs less than a call into Buffer#write.
-      this.reserve(n);
-      const buf = this.buffer;
-      const start = this.pos;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[start + i] = c;
-      }
-      if (i === n) {
-        this.pos = start + n;
-        return;
-      }
+    if (n > COPIED_TEXT || n > this.buffer.length) return false;
+    this.reserve(n);
+    const buf = this.buffer;
+    const start = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80 || (field && (c === QUOTE || c === COMMA || c === CR || c === LF))) return false;
+      buf[start + i] = c;
     }
-    const most = n * 3;
+    this.pos = start + n;
+    return true;
+  }
+
+  private encoded(s: string): void {
+    const most = s.length * 3;
     if (most > this.buffer.length) {
       this.flush();
       writeSync(this.fd, s);

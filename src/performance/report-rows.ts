@@ -5,7 +5,8 @@ import { formatTime } from '../domain/time.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
 import type { AsciiFileWriter } from './ascii-file-writer.js';
 import { formatDecimal } from './decimal-format.js';
-import { csvField, decimalField, textField } from './report-writer.js';
+import { csvField } from './csv-field.js';
+import { decimalField, textField } from './report-writer.js';
 
 /**
  * One row at a time, for files written while a live session runs; the same bytes as the backtest's batch writers
@@ -70,7 +71,7 @@ function writeOrderRow(out: AsciiFileWriter, o: OrderRequest): void {
   out.time(o.createdAt);
   out.byte(COMMA);
   decimalField(out, o.id);
-  textField(out, csvField(o.symbol));
+  textField(out, o.symbol);
   textField(out, o.side);
   decimalField(out, o.quantity);
   textField(out, o.type);
@@ -83,7 +84,7 @@ function writeOrderRow(out: AsciiFileWriter, o: OrderRequest): void {
   if (o.parentId !== undefined) out.decimal(o.parentId);
   out.byte(COMMA);
   textField(out, o.purpose);
-  out.text(csvField(o.strategyId ?? ''));
+  out.field(o.strategyId ?? '');
   out.byte(NEWLINE);
 }
 

@@ -18,14 +18,6 @@ const NEWLINE = 10;
 export const TRADES_HEADER = 'symbol,entry_time,entry_price,exit_time,exit_price,quantity,pnl,commission';
 export const FILLS_HEADER = 'time,symbol,side,quantity,price,commission,order_id,exec_id,purpose';
 
-/** What makes a field need quotes. One object: a literal in the function would make a RegExp at every call. */
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** Quotes a text field only when CSV requires it. */
-export function csvField(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** A number and the comma after it. */
 export function decimalField(out: AsciiFileWriter, x: number): void {
   out.decimal(x);
@@ -33,13 +25,13 @@ export function decimalField(out: AsciiFileWriter, x: number): void {
 }
 
 /**
- * A text as it is (csvField quotes one that needs it) and the comma after it. Rows are written field by field, ids
+ * A text field (quoted when CSV needs it, as csvField does) and the comma after it. Rows are written field by field, ids
  * through `decimal`: a row built as a string would make a string of each id, which V8's number-to-string cache
  * keeps alive until the young generation's collections have copied it into the old one, where a long run's orders
  * and fills then pile up as garbage.
  */
 export function textField(out: AsciiFileWriter, text: string): void {
-  out.text(text);
+  out.field(text);
   out.byte(COMMA);
 }
 
@@ -52,7 +44,7 @@ function timeAndPrice(out: AsciiFileWriter, time: number, price: number): void {
 
 /** One trades.csv row. */
 export function writeTradeRow(out: AsciiFileWriter, t: TradeRecord): void {
-  out.text(csvField(t.symbol));
+  out.field(t.symbol);
   out.byte(COMMA);
   timeAndPrice(out, t.entryTime, t.entryPrice);
   timeAndPrice(out, t.exitTime, t.exitPrice);
@@ -66,13 +58,13 @@ export function writeTradeRow(out: AsciiFileWriter, t: TradeRecord): void {
 export function writeFillRow(out: AsciiFileWriter, f: Fill): void {
   out.time(f.time);
   out.byte(COMMA);
-  textField(out, csvField(f.symbol));
+  textField(out, f.symbol);
   textField(out, f.side);
   decimalField(out, f.quantity);
   decimalField(out, f.price);
   decimalField(out, f.commission);
   decimalField(out, f.orderId);
-  textField(out, csvField(f.execId));
+  textField(out, f.execId);
   out.text(f.purpose);
   out.byte(NEWLINE);
 }

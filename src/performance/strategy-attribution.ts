@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Fill } from '../domain/fill.js';
 import { sideSign } from '../domain/order.js';
 import type { TradeRecord } from '../portfolio/trade-record.js';
-import { csvField } from './report-writer.js';
+import { csvField } from './csv-field.js';
 import { TradeTally } from './trade-tally.js';
 
 /** One strategy's share of a run, or the whole account's (strategy `account`). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTime, MS_PER_DAY } from '../../src/domain/time.js';
 import { AsciiFileWriter } from '../../src/performance/ascii-file-writer.js';
+import { csvField } from '../../src/performance/csv-field.js';
 import { formatDecimal } from '../../src/performance/decimal-format.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ascii-writer-'));
@@ -96,6 +97,36 @@ describe('AsciiFileWriter', () => {
         for (const piece of pieces) out.text(piece);
         out.close();
         expect(readFileSync(path).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+      }),
+    );
+  });
+
+  it('writes CSV fields as csvField quotes them, ASCII or not, short or long', () => {
+    const path = join(dir, 'fields.txt');
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 90 }),
+      fc.constantFrom(
+        '',
+        'a,b',
+        'say "x"',
+        'line\r\nend',
+        'a\nb',
+        'c\rd',
+        'é',
+        'y'.repeat(1_100),
+        `${'z'.repeat(1_023)},`,
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const out = new AsciiFileWriter(path, 0, 256);
+        for (const p of pieces) {
+          out.field(p);
+          out.byte(10);
+        }
+        out.close();
+        const expected = pieces.map((p) => `${csvField(p)}\n`).join('');
+        expect(readFileSync(path).equals(Buffer.from(expected, 'utf8'))).toBe(true);
       }),
     );
   });

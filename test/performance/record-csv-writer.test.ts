@@ -10,7 +10,7 @@ import type { TradeRecord } from '../../src/portfolio/trade-record.js';
 import { RecordCsvWriter } from '../../src/performance/record-csv-writer.js';
 import { writeFillsCsv, writeOrdersCsv, writeTradesCsv } from '../../src/performance/report-writer.js';
 import { ORDERS_HEADER, orderRows } from '../../src/performance/report-rows.js';
-import { writeRiskEventsCsv } from '../../src/performance/risk-events-csv.js';
+import { RISK_EVENTS_HEADER, riskEventRow, writeRiskEventsCsv } from '../../src/performance/risk-events-csv.js';
 import type { RiskEvent } from '../../src/risk/risk-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'records-'));
@@ -65,8 +65,11 @@ const request: fc.Arbitrary<OrderRequest> = fc.record(
   { requiredKeys: ['id', 'symbol', 'side', 'quantity', 'type', 'tif', 'purpose', 'createdAt'] },
 );
 
-const figure = fc.oneof(money, fc.constant(Number.NaN));
-const reason = fc.constantFrom('daily loss 2.10% reached 2%', 'sector "tech", above 60%', '');
+const figure = fc.oneof(money, fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 1e21, -0));
+const reason = fc.oneof(
+  fc.constantFrom('daily loss 2.10% reached 2%', 'sector "tech", above 60%', '', 'a\nb', 'über 3 %', 'x'.repeat(1_500)),
+  fc.string({ unit: 'binary', maxLength: 150 }),
+);
 const state = fc.constantFrom(...(['ACTIVE', 'REDUCING', 'HALTED'] as const));
 const riskEvent: fc.Arbitrary<RiskEvent> = fc.oneof(
   fc.record({
@@ -133,6 +136,9 @@ describe('RecordCsvWriter', () => {
           writer.close();
           writeRiskEventsCsv(at('batch-risk_events.csv'), risk);
           expect(readFileSync(streamed.riskEvents, 'utf8')).toBe(readFileSync(at('batch-risk_events.csv'), 'utf8'));
+          // the rows the report reads back from a live session's records are the same text
+          const riskLines = [RISK_EVENTS_HEADER, ...risk.map(riskEventRow)];
+          expect(readFileSync(streamed.riskEvents, 'utf8')).toBe(`${riskLines.join('\n')}\n`);
           writeTradesCsv(at('batch-trades.csv'), trades);
           writeFillsCsv(at('batch-fills.csv'), fills);
           writeOrdersCsv(at('batch-orders.csv'), orders);

@@ -10,7 +10,8 @@ import { EquityCsvWriter } from '../../src/performance/equity-csv-writer.js';
 import { equitySeries } from '../../src/performance/equity-curve.js';
 import { EquityRecorder } from '../../src/performance/equity-recorder.js';
 import { computeMetrics } from '../../src/performance/metrics.js';
-import { csvField, reportFiles, writeReport } from '../../src/performance/report-writer.js';
+import { csvField } from '../../src/performance/csv-field.js';
+import { reportFiles, writeReport } from '../../src/performance/report-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'report-'));
 afterAll(() => {
