@@ -112,7 +112,9 @@ describe('ets live when IB sends commission reports after the fills are booked',
       .map((line) => JSON.parse(line) as { msg?: string; estimated?: number; reported?: number });
     const late = log.filter((l) => (l.msg ?? '').startsWith('IB commission report arrived after the fill was booked'));
     expect(late.length).toBeGreaterThan(0);
-    expect(late.every((l) => l.estimated === 0 && l.reported! > 0)).toBe(true);
+    // A later partial fill may report 0: IB bills an order's commission across its executions (the minimum once).
+    expect(late.filter((l) => l.estimated !== 0 || !(l.reported! >= 0))).toEqual([]);
+    expect(late.some((l) => l.reported! > 0)).toBe(true);
     // Before: an account update between the estimate and the report made our cash IB's, and the report then paid
     // the commission a second time.
     expect(log.map((l) => l.msg ?? '').filter((m) => m.startsWith("our book differs from IB's"))).toEqual([]);
