@@ -162,7 +162,9 @@ export class CsvReadAhead {
   wake(): void {
     this.freedSinceWake = 0;
     Atomics.add(this.control, Control.Wake, 1);
-    if (Atomics.compareExchange(this.control, Control.Asleep, 1, 0) === 1) Atomics.notify(this.control, Control.Wake);
+    // A count of 0 or 1 rather than an `if`: a wake first taken in compiled code deoptimises it (see the merging
+    // thread's publish).
+    Atomics.notify(this.control, Control.Wake, Atomics.compareExchange(this.control, Control.Asleep, 1, 0));
   }
 
   /** @internal Hands the thread's messages to their streams. */

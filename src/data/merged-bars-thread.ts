@@ -198,7 +198,8 @@ export class MergedBarsThread {
   private giveBack(): void {
     this.unreturned = 0;
     Atomics.store(this.control, Control.Read, this.read);
-    if (Atomics.load(this.control, Control.WriterAsleep) === 1) Atomics.notify(this.control, Control.Read);
+    // A count of 0 or 1 rather than an `if` (see the merging thread's publish).
+    Atomics.notify(this.control, Control.Read, Atomics.load(this.control, Control.WriterAsleep));
   }
 
   private waitForSlices(): void {
