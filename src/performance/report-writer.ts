@@ -25,8 +25,8 @@ export function decimalField(out: AsciiFileWriter, x: number): void {
 }
 
 /**
- * A text field (quoted when CSV needs it, as csvField does) and the comma after it. Rows are written field by field, ids
- * through `decimal`: a row built as a string would make a string of each id, which V8's number-to-string cache
+ * A text field (quoted when CSV needs it, as csvField does) and the comma after it. Rows are written field by field,
+ * ids through `decimal`: a row built as a string would make a string of each id, which V8's number-to-string cache
  * keeps alive until the young generation's collections have copied it into the old one, where a long run's orders
  * and fills then pile up as garbage.
  */
