@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../domain/sha256.js';
 import { maskAccount } from '../live/live-safety.js';
 import { JournalError } from './journal-error.js';
 
@@ -13,7 +13,7 @@ export function recordedAccount(account: string): string {
 
 /** A digest of an account id (hex) that tells ids apart without giving them away. */
 export function accountDigest(account: string): string {
-  return createHash('sha256').update(account).digest('hex').slice(0, 16);
+  return sha256().update(account).digest('hex').slice(0, 16);
 }
 
 /** A journal's account as a user sees it: masked (journals of earlier versions recorded the whole id). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { HaltRequest, ResumeRequest } from '../risk/risk-engine.js';
 
@@ -137,10 +136,13 @@ export function writeResumeRequest(path: string, request: ResumeRequest): string
   return writeAtOnce(path, { action: 'resume', source: request.source, reason: request.reason });
 }
 
-/** Writes `content` with a stamp that tells this request from any other with the same fields. */
+/**
+ * Writes `content` with a stamp that tells this request from any other with the same fields. The global `crypto`
+ * loads node:crypto on first use: every command's start-up reads this module, few write a request.
+ */
 function writeAtOnce(path: string, content: object): string {
   const partial = `${path}.partial`;
-  const text = `${JSON.stringify({ ...content, requested: new Date().toISOString(), id: randomUUID() })}\n`;
+  const text = `${JSON.stringify({ ...content, requested: new Date().toISOString(), id: crypto.randomUUID() })}\n`;
   try {
     writeFileSync(partial, text);
     renameSync(partial, path);
