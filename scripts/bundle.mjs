@@ -2,7 +2,7 @@
 // time. Commands load their code on demand (dynamic imports become chunks), so `ets backtest` never parses the
 // gateway and `ets gateway` never parses the backtester.
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 
 const common = {
@@ -59,8 +59,9 @@ function elsewhere(commandsBuild) {
         if (!OTHER_COMMANDS.test(args.importer) && !SELDOM.test(target)) return undefined;
         const output = outputOf.get(target);
         if (output === undefined) throw new Error(`no module of the command build for ${target}`);
-        // Every file of the backtest build lies in one directory: this path holds from each.
-        return { path: relative(resolve(BACKTEST_DIR), output), external: true };
+        // Every file of the backtest build lies in one directory: this path holds from each (an import names it
+        // with forward slashes on every system).
+        return { path: relative(resolve(BACKTEST_DIR), output).split(sep).join('/'), external: true };
       });
     },
   };
