@@ -104,7 +104,7 @@ await build({
 writeFileSync(
   'dist/cli/ets.mjs',
   '#!/usr/bin/env node\n' +
-    '// The CLI: `ets backtest` from its own build (see scripts/bundle.mjs), every other command from the build of them all.\n' +
+    '// `ets backtest` runs from its own build (see scripts/bundle.mjs), other commands from the build of them all.\n' +
     "await import(process.argv[2] === 'backtest' ? './backtest/ets-backtest.mjs' : './ets-commands.mjs');\n",
 );
 chmodSync('dist/cli/ets.mjs', 0o755);
