@@ -1,9 +1,16 @@
 // Bundles the compiled CLI: a CLI run then reads a few modules instead of hundreds, which is most of its start-up
-// time. Commands load their code on demand (dynamic imports become chunks), so `ets backtest` never parses the
-// gateway and `ets gateway` never parses the backtester.
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+// time. Commands load their code on demand (dynamic imports become chunks), so `ets gateway` never parses the
+// backtester; `ets backtest` runs from a build of its own, compiled from a code cache this script trains.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { env, execPath } from 'node:process';
+import { join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse } from 'acorn';
 import { build } from 'esbuild';
+import { IMPORT_NAME } from '../dist/src/cli/cached-script.js';
 
 const common = {
   outdir: 'dist/cli',
@@ -35,10 +42,11 @@ const SELDOM = /[\\/]cli[\\/]backtest-walk-forward\.js$/;
 /**
  * The report page embeds the source text of its browser code (renderReport), which must be the same whichever build
  * writes the page: esbuild renames a function's locals that share a name with a top-level symbol of the file it puts
- * the function in, and the two builds make different files. An entry of its own, the function is in a file of
- * nothing else in both.
+ * the function in, and the two builds make different files. In both it is a file of its own (of nothing else), and
+ * the build checks that the two files give the same text.
  */
 const REPORT_CLIENT = { 'report-client': 'dist/src/report/report-client.js' };
+const BACKTEST_REPORT_CLIENT = 'report-client.cjs';
 
 /**
  * Sends the dynamic imports of other commands (and the seldom ones) from the build of `ets backtest` to the modules
@@ -67,6 +75,80 @@ function elsewhere(commandsBuild) {
   };
 }
 
+/** Sends the backtest build's import of the report's browser code to its file of its own (see REPORT_CLIENT). */
+function reportClientFile() {
+  const client = resolve(REPORT_CLIENT['report-client']);
+  return {
+    name: 'report-client-file',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /report-client\.js$/ }, (args) =>
+        resolve(args.resolveDir, args.path) === client
+          ? { path: `./${BACKTEST_REPORT_CLIENT}`, external: true }
+          : undefined,
+      );
+    },
+  };
+}
+
+/**
+ * Writes each `import(x)` of a CommonJS file as `IMPORT_NAME(x)`: a script compiled through `vm` cannot import in
+ * Node 20 without an experimental option that prints a warning, so the ES module that runs it imports for it (see
+ * src/cli/cached-script.ts). The calls are found in the file's syntax tree, not in its text.
+ */
+function importsThroughHost(file) {
+  const code = readFileSync(file, 'utf8');
+  const starts = [];
+  const visit = (node) => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    else if (node !== null && typeof node === 'object' && typeof node.type === 'string') {
+      if (node.type === 'ImportExpression') starts.push(node.start);
+      for (const value of Object.values(node)) if (typeof value === 'object') visit(value);
+    }
+  };
+  visit(parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }));
+  let out = code;
+  for (const start of starts.sort((a, b) => b - a)) out = out.slice(0, start) + IMPORT_NAME + out.slice(start + 6);
+  writeFileSync(file, out);
+}
+
+/** Fails the build unless both builds' report pages would embed the same browser code. */
+async function sameReportClient() {
+  const esm = await import(pathToFileURL(resolve('dist/cli/report-client.mjs')).href);
+  const cjs = createRequire(import.meta.url)(resolve(BACKTEST_DIR, BACKTEST_REPORT_CLIENT));
+  if (String(esm.renderReport) !== String(cjs.renderReport)) {
+    throw new Error("the two builds of the report's browser code differ: their pages would not be the same");
+  }
+}
+
+/**
+ * Trains the code cache of `ets backtest`: a backtest of generated sample data that sets everything up and stops for
+ * want of bars (the command line, the configuration, the strategy, the files opened); the cache then holds that
+ * code's bytecode. Not a whole backtest: with the bytecode of the run's loop from the cache, the loop ran 10–20 %
+ * slower (measured, cause not found), which cost more than compiling it saves.
+ */
+function trainCodeCache() {
+  const dir = mkdtempSync(join(tmpdir(), 'ets-code-cache-'));
+  const ets = (args, extra = {}) =>
+    spawnSync(execPath, [resolve('dist/cli/ets.mjs'), ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...env, ...extra },
+    });
+  try {
+    const sample = ets(['data', 'sample', '--out', 'data']);
+    if (sample.status !== 0) throw new Error(`ets data sample failed (${sample.status}): ${sample.stderr}`);
+    const cache = resolve(BACKTEST_DIR, 'ets-backtest.v8cache');
+    const run = ets(['backtest', '--data-dir', 'data', '--out', 'results', '--start', '2999-01-01'], {
+      ETS_WRITE_CODE_CACHE: cache,
+    });
+    if (!run.stderr.includes('no bars of'))
+      throw new Error(`the training backtest did not stop as meant: ${run.stderr}`);
+    if (!existsSync(cache)) throw new Error('the training backtest wrote no code cache');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // Chunk names carry a content hash: without a clean start every build would leave the previous build's chunks behind.
 rmSync('dist/cli', { recursive: true, force: true });
 
@@ -89,22 +171,40 @@ const [commands] = await Promise.all([
   build({ ...common, entryPoints: { 'candle-reload-worker': 'dist/src/report/candle-reload-worker.js' } }),
 ]);
 
-// `ets backtest` has a build of its own. In the build of every command its modules are split by which commands share
-// them, some fifty files; Node 20 loads each ES module for about half a millisecond besides parsing it (measured: 50
-// empty modules 25 ms, 1 module 1.5 ms). Its own build loads ten files of the same code: 15 ms less start-up.
-await build({
-  ...common,
-  outdir: BACKTEST_DIR,
-  entryPoints: { 'ets-backtest': 'dist/src/cli/main.js', ...REPORT_CLIENT },
-  chunkNames: '[name]-[hash]',
-  splitting: true,
-  plugins: [elsewhere(commands)],
-});
-
-writeFileSync(
-  'dist/cli/ets.mjs',
-  '#!/usr/bin/env node\n' +
-    '// `ets backtest` runs from its own build (see scripts/bundle.mjs), other commands from the build of them all.\n' +
-    "await import(process.argv[2] === 'backtest' ? './backtest/ets-backtest.mjs' : './ets-commands.mjs');\n",
-);
+// `ets backtest` has a build of its own: one CommonJS file (`ets-backtest.cjs`), which the `ets` entry compiles from
+// V8's code cache (see src/cli/launcher.ts). In the split build of every command its modules lie in some fifty files;
+// Node 20 loads each ES module for about half a millisecond besides parsing it, and has no code cache for them.
+const { outdir: _outdir, outExtension: _outExtension, ...single } = common;
+await Promise.all([
+  build({
+    ...single,
+    format: 'cjs',
+    outfile: `${BACKTEST_DIR}/ets-backtest.cjs`,
+    entryPoints: ['dist/src/cli/main.js'],
+    // The modules' `import.meta.url`: the file's own URL, as each had it in the ES module build.
+    banner: { js: "const __etsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__etsModuleUrl' },
+    // import() stays import() (see importsThroughHost): the other build's modules and strategy modules are ES modules.
+    supported: { 'dynamic-import': true },
+    plugins: [elsewhere(commands), reportClientFile()],
+  }),
+  build({
+    ...single,
+    format: 'cjs',
+    outfile: `${BACKTEST_DIR}/${BACKTEST_REPORT_CLIENT}`,
+    banner: {},
+    entryPoints: [REPORT_CLIENT['report-client']],
+  }),
+  // The `ets` executable.
+  build({
+    ...single,
+    outfile: 'dist/cli/ets.mjs',
+    banner: {},
+    entryPoints: ['dist/src/cli/launcher.js'],
+    external: ['./ets-commands.mjs'],
+  }),
+]);
 chmodSync('dist/cli/ets.mjs', 0o755);
+importsThroughHost(`${BACKTEST_DIR}/ets-backtest.cjs`);
+await sameReportClient();
+trainCodeCache();

@@ -102,9 +102,11 @@ function written(stream: NodeJS.WriteStream): Promise<void> {
   });
 }
 
-const code = await main(process.argv);
-process.exitCode = code;
-// Every command awaits all of its own work, so once it is done and its output is out the process ends at once: left
-// to end by itself, Node first takes down the heap of each thread, some 20–40 ms after a large backtest (measured).
-await Promise.all([written(process.stdout), written(process.stderr)]);
-process.exit(code);
+// No top-level await: `ets backtest` runs this module as CommonJS (see scripts/bundle.mjs).
+void main(process.argv).then(async (code) => {
+  process.exitCode = code;
+  // Every command awaits all of its own work, so once it is done and its output is out the process ends at once:
+  // left to end by itself, Node first takes down the heap of each thread, some 20–40 ms after a large backtest.
+  await Promise.all([written(process.stdout), written(process.stderr)]);
+  process.exit(code);
+});
