@@ -107,7 +107,9 @@ function importsThroughHost(file) {
   };
   visit(parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowHashBang: true }));
   let out = code;
-  for (const start of starts.sort((a, b) => b - a)) out = out.slice(0, start) + IMPORT_NAME + out.slice(start + 6);
+  for (const start of starts.sort((a, b) => b - a)) {
+    out = out.slice(0, start) + IMPORT_NAME + out.slice(start + 'import'.length);
+  }
   writeFileSync(file, out);
 }
 
