@@ -126,7 +126,8 @@ async function sameReportClient() {
  * Trains the code cache of `ets backtest`: a backtest of generated sample data that sets everything up and stops for
  * want of bars (the command line, the configuration, the strategy, the files opened); the cache then holds that
  * code's bytecode. Not a whole backtest: with the bytecode of the run's loop from the cache, the loop ran 10–20 %
- * slower (measured, cause not found), which cost more than compiling it saves.
+ * slower (measured; with V8's baseline compiler off, not: functions read from a cache seem not to get its code),
+ * which cost more than compiling it saves.
  */
 function trainCodeCache() {
   const dir = mkdtempSync(join(tmpdir(), 'ets-code-cache-'));
