@@ -168,8 +168,8 @@ const [commands] = await Promise.all([
   build({ ...common, entryPoints: { 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' } }),
   // The CSV read-ahead thread of `ets backtest`: the parser and nothing else.
   build({ ...common, entryPoints: { 'csv-read-ahead-worker': 'dist/src/data/csv-read-ahead-worker.js' } }),
-  // The merging thread of `ets backtest` on many files: the parser, the streams and their timeline.
-  build({ ...common, entryPoints: { 'merged-bars-worker': 'dist/src/data/merged-bars-worker.js' } }),
+  // The merging thread of `ets backtest` on many files: the parser, the streams and their timeline, and the candles.
+  build({ ...common, entryPoints: { 'merged-bars-worker': 'dist/src/backtest/merged-bars-worker.js' } }),
   // The report's candle thread of `ets backtest` on many symbols: the parser and the candles.
   build({ ...common, entryPoints: { 'candle-reload-worker': 'dist/src/report/candle-reload-worker.js' } }),
 ]);

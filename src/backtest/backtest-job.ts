@@ -160,9 +160,10 @@ export function runBacktestJob(config: Config, logger: Logger, options: Backtest
   // Gathering every symbol's candles as the bars pass costs about as much as reading the bars again; with many
   // symbols (most of which never trade) the report reads again only the traded symbols' bars once the run is done.
   const barsAtEnd = symbols.length > BARS_AT_END_SYMBOLS;
-  // With `candlesAhead` a second thread does that reading as the run goes on, each symbol as it first trades.
+  // With `candlesAhead` a second thread does that reading as the run goes on, each symbol as it first trades: the
+  // merging thread of many files in its idle time, else a thread of its own.
   const wanted = barsAtEnd && options.page !== undefined && options.candlesAhead === true;
-  const ahead = wanted ? CandleReloadThread.start(feed.files(), range) : null;
+  const ahead = wanted ? (feed.candlesAhead?.() ?? CandleReloadThread.start(feed.files(), range)) : null;
   const report = new ReportCollector({ barsAtEnd, ...(ahead !== null && { ahead }) });
   let records: RecordCsvWriter | null = null;
   let result: BacktestResult;

@@ -5,6 +5,7 @@ import { BarTimeline } from '../data/bar-timeline.js';
 import type { CsvBarStream } from '../data/csv-bar-stream.js';
 import type { SkippedRow } from '../data/csv-data-error.js';
 import type { Mutable } from '../indicators/mutable.js';
+import type { CandleReloadThread } from '../report/candle-reload-thread.js';
 
 /**
  * The backtest's data feed: bars of several symbols merged by time into slices (all bars sharing one timestamp, in
@@ -35,6 +36,8 @@ export interface FileFeed extends BarFeed {
   files(): Map<string, string>;
   /** Files parsed on a second thread. */
   filesParsedAhead(): number;
+  /** Where the report's candles of traded symbols can be gathered during the run, if the feed has a thread for it. */
+  candlesAhead?(): CandleReloadThread;
   /** Rows left out so far by streams that skip bad rows. */
   skipped(): SkippedRow[];
 }

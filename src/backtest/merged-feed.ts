@@ -2,6 +2,7 @@ import type { MarketEvent } from '../domain/events.js';
 import type { SkippedRow } from '../data/csv-data-error.js';
 import type { MergedBarsThread } from '../data/merged-bars-thread.js';
 import type { Mutable } from '../indicators/mutable.js';
+import { CandleReloadThread } from '../report/candle-reload-thread.js';
 import { marketEvent, type FileFeed } from './bar-feed.js';
 
 /** A feed of the slices a merging thread reads, parses and merges from many files (see MergedBarsThread). */
@@ -55,6 +56,11 @@ export class MergedFeed implements FileFeed {
 
   files(): Map<string, string> {
     return new Map(this.thread.files.map((file) => [file.symbol, file.path]));
+  }
+
+  /** The report's candles of traded symbols, gathered by the merging thread in its idle time (see its entry). */
+  candlesAhead(): CandleReloadThread {
+    return CandleReloadThread.attach(this.thread.idle, this.files(), this.thread.hold());
   }
 
   filesParsedAhead(): number {

@@ -14,6 +14,8 @@ export interface CsvBarStreamOptions extends TimeRangeOptions {
    * chunkBytes / row length. `openBarStreams` gives hundreds of files 16 KiB each.
    */
   readonly chunkBytes?: number;
+  /** Bytes of the first read, when fewer than a chunk's (see CsvFileParser). */
+  readonly firstChunkBytes?: number;
   /**
    * A read buffer shared by streams that are read in turn (used only during the constructor and `advance()`);
    * its length is the chunk size and `chunkBytes` is then ignored.
@@ -106,12 +108,14 @@ export class CsvBarStream {
       // A small file needs no more than its size (+1: a short read is how its end shows).
       buffer = Buffer.allocUnsafe(Math.min(chunkBytes, fileSize(path) + 1));
     }
-    const chunk = buffer.length;
+    // A window for the first read's bars, which grows for the later chunks' as they come: the pages of hundreds of
+    // windows sized for the later chunks would all be touched before the first bar.
+    const chunk = Math.min(buffer.length, options.firstChunkBytes ?? Number.POSITIVE_INFINITY);
     const sinkFor = (header: CsvHeader): BarWindow => {
       this.window = options.window ?? new BarWindow((chunk / Math.max(8, header.firstRowLength)) * WINDOW_SLACK + 16);
       return this.window;
     };
-    this.parser = new CsvFileParser(path, buffer, rules, sinkFor);
+    this.parser = new CsvFileParser(path, buffer, rules, sinkFor, options.firstChunkBytes);
     this.readAhead = options.readAhead;
     this.readAhead?.thread.use();
     try {

@@ -69,9 +69,21 @@ export function ringLength(files: number): number {
 
 export interface MergedBarsOptions extends TimeRangeOptions {
   readonly skipBadRows?: boolean;
-  /** Bytes of a file read at a time; by default 2 MiB shared out over the files, 4–256 KiB each. */
+  /** Bytes of a file read at a time; by default 4 MiB shared out over the files, 4–256 KiB each. */
   readonly chunkBytes?: number;
 }
+
+/**
+ * A channel to the work the merging thread does in its idle time (see IdleWork), for the protocol of that work: a
+ * port (each side has an end) and a control block of IDLE_CONTROL_WORDS Int32 words that both sides share.
+ */
+export interface IdleChannel {
+  readonly control: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+/** Int32 words of an idle channel's control block (the report's candles use three: see candle-reload-protocol). */
+export const IDLE_CONTROL_WORDS = 4;
 
 export interface MergedBarsData {
   readonly files: readonly BarFile[];
@@ -79,6 +91,8 @@ export interface MergedBarsData {
   readonly control: SharedArrayBuffer;
   readonly ring: SharedArrayBuffer;
   readonly port: MessagePort;
+  /** The thread's end of the idle channel. */
+  readonly idle: IdleChannel;
 }
 
 /** From the merging thread. */

@@ -8,12 +8,14 @@ import {
   BAR_RECORD,
   Control,
   CONTROL_WORDS,
+  IDLE_CONTROL_WORDS,
   Mark,
   OpenState,
   POSITION_MODULUS,
   ringLength,
   SLICE_HEADER,
   type FromMergedBars,
+  type IdleChannel,
   type MergedBarsData,
   type MergedBarsOptions,
 } from './merged-bars-protocol.js';
@@ -61,6 +63,9 @@ export class MergedBarsThread {
   private failure: CsvDataError | null = null;
   private summary: Summary | null = null;
   private closed = false;
+  /** Holds on the thread besides its feed's (see `hold`). */
+  private holds = 0;
+  private stopped = false;
 
   private constructor(
     readonly files: readonly BarFile[],
@@ -68,6 +73,8 @@ export class MergedBarsThread {
     private readonly port: MessagePort,
     control: SharedArrayBuffer,
     ring: SharedArrayBuffer,
+    /** This side's end of the channel to the thread's idle work (the report's candles: see MergedFeed). */
+    readonly idle: IdleChannel,
   ) {
     this.control = new Int32Array(control);
     this.ring = new Float64Array(ring);
@@ -92,11 +99,23 @@ export class MergedBarsThread {
     const control = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     const ring = new SharedArrayBuffer(ringDoubles * Float64Array.BYTES_PER_ELEMENT);
     const { port1, port2 } = new MessageChannel();
-    const workerData: MergedBarsData = { files, options, control, ring, port: port2 };
-    const worker = new Worker(file, { workerData, transferList: [port2] });
+    const idle = new MessageChannel();
+    const idleControl = new SharedArrayBuffer(IDLE_CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
+    const workerData: MergedBarsData = {
+      files,
+      options,
+      control,
+      ring,
+      port: port2,
+      idle: { control: idleControl, port: idle.port2 },
+    };
+    const worker = new Worker(file, { workerData, transferList: [port2, idle.port2] });
     // The thread never holds the process open: it only serves a run that is going on.
     worker.unref();
-    const thread = new MergedBarsThread(files, options, port1, control, ring);
+    const thread = new MergedBarsThread(files, options, port1, control, ring, {
+      control: idleControl,
+      port: idle.port1,
+    });
     // A thread that cannot even start (its file damaged) is found when it is waited for.
     worker.on('error', () => {
       Atomics.store(thread.control, Control.Fatal, 1);
@@ -178,14 +197,39 @@ export class MergedBarsThread {
     return this.summary?.skipped ?? [];
   }
 
-  /** Ends the thread: it closes its files and returns as soon as it sees this. Safe to call again. */
+  /**
+   * Ends the thread: it closes its files and returns as soon as it sees this, or, while something else holds it
+   * (see `hold`), once that lets go. Safe to call again.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.stopUnlessHeld();
+  }
+
+  /**
+   * Keeps the thread for its idle work past the end of the data and `close` (the report takes its candles after the
+   * run); the function returned lets go, once.
+   */
+  hold(): () => void {
+    this.holds++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds--;
+      this.stopUnlessHeld();
+    };
+  }
+
+  private stopUnlessHeld(): void {
+    if (!this.closed || this.holds > 0 || this.stopped) return;
+    this.stopped = true;
     Atomics.store(this.control, Control.Stop, 1);
     Atomics.notify(this.control, Control.Read);
     Atomics.notify(this.control, Control.Stop);
     this.port.close();
+    this.idle.port.close();
   }
 
   private consume(n: number): void {

@@ -14,6 +14,12 @@ export interface OpenBarStreamsOptions extends TimeRangeOptions {
    */
   readonly chunkBytes?: number;
   /**
+   * Each file's first read a different share of a chunk, the k-th of n files (k + 1) / n of it: files whose rows come
+   * in step (daily bars of many symbols) then reach the ends of their chunks at different bars, and the reading and
+   * parsing go on evenly through the run rather than for every file at once, every chunk's worth of bars.
+   */
+  readonly staggered?: boolean;
+  /**
    * Parse a few files that hold at least `minBytes` in all on a second thread (CsvReadAhead): `true` starts one for
    * these streams, which ends once they are all released; a thread given is used as it is (its owner closes it).
    */
@@ -54,9 +60,13 @@ export function openStreamsOf(files: readonly BarFile[], options: OpenBarStreams
     readBuffer,
     ...(readAhead && { readAhead }),
   };
+  const n = files.length;
   const streams: CsvBarStream[] = [];
   try {
-    for (const { symbol, path } of files) streams.push(new CsvBarStream(path, symbol, streamOptions));
+    for (const [k, { symbol, path }] of files.entries()) {
+      const firstChunkBytes = options.staggered === true ? Math.ceil((chunkBytes * (k + 1)) / n) : undefined;
+      streams.push(new CsvBarStream(path, symbol, { ...streamOptions, firstChunkBytes }));
+    }
     // One wake for the streams handed over while opening (a hand-over alone does not wake the thread).
     readAhead?.thread.wake();
   } catch (error) {

@@ -1,14 +1,19 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { SymbolCandlesState } from './symbol-candles.js';
 
-/** What the candle thread is started with (its workerData). */
-export interface CandleReloadData {
-  /**
-   * Int32 words: POSTED, results posted so far (the thread adds one and notifies after each, and once more as it
-   * ends); ENDED, 1 once the thread has ended (a failure to start included).
-   */
+/**
+ * Where candle requests go and their results come back: a port (requests one way, results the other) and Int32
+ * control words — POSTED, results posted so far (the serving thread adds one and notifies after each, and once more
+ * as it ends); ENDED, 1 once that thread has ended (a failure to start included); REQUESTED, requests posted so far
+ * (added to and notified with each, for a thread that sleeps between them).
+ */
+export interface CandleChannel {
   readonly control: SharedArrayBuffer;
   readonly port: MessagePort;
+}
+
+/** What the candle thread is started with (its workerData). */
+export interface CandleReloadData extends CandleChannel {
   /** The run's bounds and row rules, as its streams had them (open sides absent). */
   readonly start?: number | string;
   readonly end?: number | string;
@@ -29,4 +34,10 @@ export type CandleResult =
 
 export const POSTED = 0;
 export const ENDED = 1;
-export const CONTROL_WORDS = 2;
+export const REQUESTED = 2;
+export const CONTROL_WORDS = 3;
+
+/** A channel's control block, zeroed. */
+export function candleControl(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
+}

@@ -3,9 +3,11 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { bundledWorker } from '../core/bundled-worker.js';
 import type { TimeRangeOptions } from '../data/bar-files.js';
 import {
-  CONTROL_WORDS,
+  candleControl,
   ENDED,
   POSTED,
+  REQUESTED,
+  type CandleChannel,
   type CandleReloadData,
   type CandleRequest,
   type CandleResult,
@@ -30,21 +32,32 @@ export interface CandlesAhead {
  * more than that when most symbols never trade); asked for each symbol as it first trades, this thread does that
  * reading on the other core, and the report takes the candles when it draws. It reads a file as the report would
  * (the same streams, bounds and row rules) into the same candles; anything it cannot do — a file that fails, a
- * thread that stops answering — the report does itself, as without the thread. Not started on a single core.
+ * thread that stops answering — the report does itself, as without the thread. Not started on a single core. The
+ * same requests can go to a thread that is there anyway (`attach`: the merging thread, in its idle time).
  */
 export class CandleReloadThread implements CandlesAhead {
+  private readonly port: MessagePort;
   private readonly control: Int32Array;
   private readonly results = new Map<string, CandleResult>();
   private readonly requested = new Set<string>();
   private broken = false;
+  private closed = false;
 
   private constructor(
-    private readonly worker: Worker,
-    private readonly port: MessagePort,
-    control: SharedArrayBuffer,
+    channel: CandleChannel,
     private readonly paths: ReadonlyMap<string, string>,
+    private readonly stop: () => void,
   ) {
-    this.control = new Int32Array(control);
+    this.port = channel.port;
+    this.control = new Int32Array(channel.control);
+  }
+
+  /**
+   * Requests to a thread that serves `channel` already (its other end); `release` is called on `close`, once the
+   * thread is no longer needed for candles.
+   */
+  static attach(channel: CandleChannel, paths: ReadonlyMap<string, string>, release: () => void): CandleReloadThread {
+    return new CandleReloadThread(channel, paths, release);
   }
 
   /** Starts the thread for these symbols' files (symbol → path); null on a single core or when not built. */
@@ -54,7 +67,7 @@ export class CandleReloadThread implements CandlesAhead {
   ): CandleReloadThread | null {
     const file = bundledWorker(WORKER_FILE);
     if (availableParallelism() < 2 || file === null) return null;
-    const control = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
+    const control = candleControl();
     const { port1, port2 } = new MessageChannel();
     const workerData: CandleReloadData = {
       control,
@@ -70,7 +83,7 @@ export class CandleReloadThread implements CandlesAhead {
     // The thread never holds the process open, and its failures surface as missing candles (read again then).
     worker.unref();
     worker.on('error', () => undefined);
-    return new CandleReloadThread(worker, port1, control, paths);
+    return new CandleReloadThread({ control, port: port1 }, paths, () => void worker.terminate());
   }
 
   request(symbol: string, cap: number): void {
@@ -79,6 +92,8 @@ export class CandleReloadThread implements CandlesAhead {
     this.requested.add(symbol);
     const request: CandleRequest = { symbol, path, cap };
     this.port.postMessage(request);
+    Atomics.add(this.control, REQUESTED, 1);
+    Atomics.notify(this.control, REQUESTED);
   }
 
   take(symbol: string): SymbolCandlesState | null {
@@ -98,11 +113,13 @@ export class CandleReloadThread implements CandlesAhead {
     return result !== undefined && 'state' in result ? result.state : null;
   }
 
-  /** Ends the thread (candles not taken are dropped). */
+  /** Ends the thread, or lets go of it (candles not taken are dropped). Safe to call again. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.broken = true;
     this.port.close();
-    void this.worker.terminate();
+    this.stop();
   }
 
   private receive(): void {

@@ -74,13 +74,15 @@ function expectSameRows(actual: readonly Row[], expected: readonly Row[]): void 
 }
 
 const chunkSizes = fc.oneof(fc.integer({ min: 1, max: 64 }), fc.constantFrom(97, 256, 4096, 1 << 20));
+/** A first read smaller than the chunks, or none. */
+const firstChunkSizes = fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined });
 
 describe('CsvBarStream', () => {
   const dir = useTempDir();
 
   it('yields exactly the bars loadBarFile loads, and the same skipped rows, whatever the chunk size', () => {
     fc.assert(
-      fc.property(csvTextArbitrary({ badRowRate: 0.08 }), chunkSizes, (text, chunkBytes) => {
+      fc.property(csvTextArbitrary({ badRowRate: 0.08 }), chunkSizes, firstChunkSizes, (text, chunkBytes, first) => {
         const path = dir.write('X.csv', text);
         const loaded = (() => {
           try {
@@ -91,7 +93,7 @@ describe('CsvBarStream', () => {
         })();
         const stream = (() => {
           try {
-            return new CsvBarStream(path, 'X', { skipBadRows: true, chunkBytes });
+            return new CsvBarStream(path, 'X', { skipBadRows: true, chunkBytes, firstChunkBytes: first });
           } catch (error) {
             return errorText(error);
           }
@@ -135,10 +137,10 @@ describe('CsvBarStream', () => {
 
   it('without skipBadRows delivers the bars before the first bad row, then fails as the loader does', () => {
     fc.assert(
-      fc.property(csvTextArbitrary({ badRowRate: 0.05 }), chunkSizes, (text, chunkBytes) => {
+      fc.property(csvTextArbitrary({ badRowRate: 0.05 }), chunkSizes, firstChunkSizes, (text, chunkBytes, first) => {
         const path = dir.write('X.csv', text);
         const loaded = load(path);
-        const streamed = drain(path, { chunkBytes });
+        const streamed = drain(path, { chunkBytes, firstChunkBytes: first });
         expect(streamed.error).toBe(loaded.error);
         if (loaded.error === null) {
           expectSameRows(streamed.bars, loaded.bars);

@@ -2,10 +2,13 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../src/backtest/backtest-job.js';
+import { MergedFeed } from '../../src/backtest/merged-feed.js';
+import { resolveBarFiles } from '../../src/data/bar-files.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { CsvBarStream } from '../../src/data/csv-bar-stream.js';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
 import { generateSampleSeries } from '../../src/data/generate-sample-series.js';
+import { MergedBarsThread } from '../../src/data/merged-bars-thread.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { silentLogger } from '../../src/logging/logger.js';
 import { backtestReportPage } from '../../src/report/backtest-report.js';
@@ -62,6 +65,42 @@ describe.runIf(twoCores())('CandleReloadThread', () => {
     }
   });
 
+  it('has the merging thread gather the same candles in its idle time, past the end of the data and its feed', () => {
+    const data = join(dir.path(), 'merged');
+    writeBarCsv(join(data, 'MIN.csv'), generateMinuteSeries({ symbol: 'MIN', bars: 60_000, seed: 5 }));
+    const symbols = Array.from({ length: 9 }, (_, i) => `D${i}`);
+    for (const series of generateSampleSeries({ symbols, days: 900, seed: 6 })) {
+      writeBarCsv(join(data, `${series.symbol}.csv`), series);
+    }
+    const range = { start: '2020-01-03', end: '2021-12-30' };
+    // A ring that holds a few slices: the thread waits for room, and answers requests meanwhile.
+    const thread = MergedBarsThread.start(resolveBarFiles(data), range, 1 << 10)!;
+    thread.open();
+    const feed = new MergedFeed(thread);
+    const ahead = feed.candlesAhead();
+    try {
+      ahead.request('MIN', 24_000);
+      ahead.request('D3', 40);
+      ahead.request('NONE', 40);
+      for (let i = 0; i < 100; i++) expect(feed.next()).toBe(true);
+      ahead.request('D7', 40);
+      // past the end of the data, the feed closed (as a backtest closes it before its report)
+      while (feed.next());
+      feed.close();
+      ahead.request('D0', 10);
+      expect(ahead.take('D7')).toEqual(candlesHere(join(data, 'D7.csv'), 40, range));
+      expect(ahead.take('MIN')).toEqual(candlesHere(join(data, 'MIN.csv'), 24_000, range));
+      expect(ahead.take('D3')).toEqual(candlesHere(join(data, 'D3.csv'), 40, range));
+      expect(ahead.take('D0')).toEqual(candlesHere(join(data, 'D0.csv'), 10, range));
+      expect(ahead.take('NONE')).toBeNull();
+    } finally {
+      ahead.close();
+    }
+    // let go of, the thread stops: nothing more is answered
+    ahead.request('D1', 40);
+    expect(ahead.take('D1')).toBeNull();
+  });
+
   it('gives nothing once closed, at once', () => {
     const path = join(dir.path(), 'MIN.csv');
     writeBarCsv(path, generateMinuteSeries({ symbol: 'MIN', bars: 200_000, seed: 3 }));
@@ -79,7 +118,7 @@ describe.runIf(twoCores())('CandleReloadThread', () => {
     for (const series of generateSampleSeries({ symbols, days: 800, seed: 11 })) {
       writeBarCsv(join(data, `${series.symbol}.csv`), series);
     }
-    const run = (name: string, candlesAhead: boolean): Record<string, string> => {
+    const run = (name: string, candlesAhead: boolean, merging = false): Record<string, string> => {
       const out = join(dir.path(), name);
       const config = validateConfig({
         backtest: { csv_directory: data, results_directory: out, strategy: 'sma_crossover' },
@@ -89,6 +128,8 @@ describe.runIf(twoCores())('CandleReloadThread', () => {
       });
       runBacktestJob(config, silentLogger(), {
         candlesAhead,
+        // The run's files hold too little for a merging thread of their own: one given is used.
+        barThread: merging ? (MergedBarsThread.start(resolveBarFiles(data, symbols), {}) ?? false) : false,
         page: (job, write) => {
           backtestReportPage(config, job, write);
         },
@@ -100,9 +141,10 @@ describe.runIf(twoCores())('CandleReloadThread', () => {
       return files;
     };
     const itself = run('itself', false);
-    const ahead = run('ahead', true);
-    expect(Object.keys(ahead).sort()).toEqual(Object.keys(itself).sort());
-    for (const [file, text] of Object.entries(itself)) expect(ahead[file], file).toBe(text);
+    for (const ahead of [run('ahead', true), run('merging', true, true)]) {
+      expect(Object.keys(ahead).sort()).toEqual(Object.keys(itself).sort());
+      for (const [file, text] of Object.entries(itself)) expect(ahead[file], file).toBe(text);
+    }
     // many symbols traded, each drawn with candles
     const traded = new Set(
       itself['trades.csv']!.trim()
