@@ -1,6 +1,9 @@
 import { MS_PER_DAY } from '../domain/time.js';
 import { daysFromCivil, daysInMonth, isCalendarDate } from './civil-date.js';
 
+/** A reader's first dates whose month is looked up even when it is the last date's (see `stampAt`). */
+const FRESH_MONTH_DATES = 3;
+
 export const LF = 10;
 
 // The scanning code below writes bytes as literal numbers: 9 tab, 10 LF, 13 CR, 32 space, 34 '"', 43 '+', 44 ',', 45 '-',
@@ -47,6 +50,8 @@ export class CsvFieldReader {
   private cachedMonthKey = -1;
   private cachedMonthDay = 0;
   private cachedMonthDays = 0;
+  /** Dates read so far, up to FRESH_MONTH_DATES (see `stampAt`). */
+  private datesRead = 0;
 
   constructor(
     public buf: Uint8Array,
@@ -262,7 +267,11 @@ export class CsvFieldReader {
       // Daily rows change the date on every row but the month only every twenty or so: the calendar is looked up
       // per month, and a day is its month's first day plus an offset.
       const monthKey = year * 100 + month;
-      if (monthKey !== this.cachedMonthKey) {
+      // The month is also looked up for each of a reader's first few dates: V8 keeps no type feedback for a
+      // function's first calls, and minute rows change month only every several thousand rows, by when the parser
+      // is compiled; the first change would throw that code away (a month's lookup never seen made).
+      if (monthKey !== this.cachedMonthKey || this.datesRead < FRESH_MONTH_DATES) {
+        this.datesRead++;
         if (!isCalendarDate(year, month, 1)) return this.badStamp(start, StampStatus.NotCalendarDate);
         this.cachedMonthKey = monthKey;
         this.cachedMonthDay = daysFromCivil(year, month, 1);

@@ -29,6 +29,12 @@ export interface OpenBarStreamsOptions extends TimeRangeOptions {
 const MIN_DEFAULT_CHUNK_BYTES = 16 << 10;
 /** Chunks the thread may parse ahead of a stream: it is woken when half of them are free (CsvReadAhead.freed). */
 const READ_AHEAD_SLOTS = 8;
+/**
+ * The first read of a file parsed ahead: the stream comes to the end of it after a few hundred bars, once V8 keeps
+ * type feedback for the bar path but before it compiles it, so that the compiled code has seen a refill (one first
+ * made thousands of bars later throws that code away), and the thread takes over from there.
+ */
+const HANDED_OVER_FIRST_CHUNK_BYTES = 16 << 10;
 
 /**
  * `loadBarDirectory` as streams: the same symbol resolution and errors (a missing directory, a missing symbol file,
@@ -64,7 +70,12 @@ export function openStreamsOf(files: readonly BarFile[], options: OpenBarStreams
   const streams: CsvBarStream[] = [];
   try {
     for (const [k, { symbol, path }] of files.entries()) {
-      const firstChunkBytes = options.staggered === true ? Math.ceil((chunkBytes * (k + 1)) / n) : undefined;
+      const firstChunkBytes =
+        options.staggered === true
+          ? Math.ceil((chunkBytes * (k + 1)) / n)
+          : readAhead !== undefined
+            ? Math.min(chunkBytes, HANDED_OVER_FIRST_CHUNK_BYTES)
+            : undefined;
       streams.push(new CsvBarStream(path, symbol, { ...streamOptions, firstChunkBytes }));
     }
     // One wake for the streams handed over while opening (a hand-over alone does not wake the thread).

@@ -21,6 +21,12 @@ const COMMA = 44;
 const CR = 13;
 const LF = 10;
 const CACHE_WIDTH = 32;
+/**
+ * Bytes before the first flush: the first comes early, once V8 keeps type feedback for the writing methods but before
+ * it compiles them, so that their compiled code has seen a flush (a call it had never seen made would throw that
+ * code away at the first full buffer, and with it the callers it was inlined into).
+ */
+const FIRST_FLUSH = 4096;
 /** "00" to "99": the two characters of n at 2n and 2n + 1. */
 const PAIRS = new Uint8Array(200);
 for (let n = 0; n < 100; n++) {
@@ -39,6 +45,8 @@ for (let n = 0; n < 100; n++) {
 export class AsciiFileWriter {
   private readonly buffer: Buffer;
   private pos = 0;
+  /** Where the buffer is flushed: FIRST_FLUSH, then its length. */
+  private limit: number;
   private fd: number;
   private readonly cacheValue: Float64Array;
   private readonly cacheBytes: Uint8Array;
@@ -49,6 +57,7 @@ export class AsciiFileWriter {
 
   constructor(path: string, cacheSlots = 0, chunkBytes = 1 << 20) {
     this.buffer = Buffer.allocUnsafe(Math.max(chunkBytes, 4 * MAX_PIECE));
+    this.limit = Math.min(FIRST_FLUSH, this.buffer.length);
     this.cacheValue = new Float64Array(cacheSlots).fill(Number.NaN);
     this.cacheBytes = new Uint8Array(cacheSlots * CACHE_WIDTH);
     this.cacheLength = new Uint8Array(cacheSlots);
@@ -96,7 +105,7 @@ export class AsciiFileWriter {
   }
 
   byte(code: number): void {
-    if (this.pos === this.buffer.length) this.flush();
+    if (this.pos >= this.limit) this.flush();
     this.buffer[this.pos++] = code;
   }
 
@@ -250,13 +259,14 @@ export class AsciiFileWriter {
   }
 
   private reserve(n: number): void {
-    if (this.pos + n > this.buffer.length) this.flush();
+    if (this.pos + n > this.limit) this.flush();
   }
 
   private flush(): void {
     let offset = 0;
     while (offset < this.pos) offset += writeSync(this.fd, this.buffer, offset, this.pos - offset);
     this.pos = 0;
+    this.limit = this.buffer.length;
   }
 
   /**

@@ -5,6 +5,9 @@ export type CandlePeriod = 'bar' | 'day' | 'week' | 'month';
 
 export const PERIODS: readonly CandlePeriod[] = ['bar', 'day', 'week', 'month'];
 
+/** Days on which the month is worked out even within the last one's month (see PeriodKeys.set). */
+const FRESH_MONTH_DAYS = 3;
+
 /**
  * The day, week and month a time falls into. Weeks begin on Monday (1970-01-01 was a Thursday). The month is looked
  * up on a calendar only when the day leaves the month of the time before: a series of bars makes a Date a month
@@ -16,13 +19,19 @@ export class PeriodKeys {
   month = Number.NaN;
   private monthFirstDay = Number.POSITIVE_INFINITY;
   private nextMonthFirstDay = Number.NEGATIVE_INFINITY;
+  /** Days set so far, up to FRESH_MONTH_DAYS. */
+  private days = 0;
 
   set(time: number): void {
     const day = Math.floor(time / MS_PER_DAY);
     if (day === this.day) return;
     this.day = day;
     this.week = Math.floor((day + 3) / 7);
-    if (day < this.monthFirstDay || day >= this.nextMonthFirstDay) {
+    // The month is also worked out on the first few days, when V8 already keeps type feedback here: minute bars
+    // change month only every several thousand bars, when the code is compiled, and the first change would throw
+    // that code away (a path never seen taken).
+    if (day < this.monthFirstDay || day >= this.nextMonthFirstDay || this.days < FRESH_MONTH_DAYS) {
+      this.days++;
       const d = new Date(time);
       const year = d.getUTCFullYear();
       const month = d.getUTCMonth();

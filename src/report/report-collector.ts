@@ -127,8 +127,13 @@ export class ReportCollector {
   }
 
   trade(trade: TradeRow): void {
-    if (this.trades.length < TRADE_ROWS_SHOWN) this.trades.push(trade);
+    this.listTrade(trade);
     this.tradeFigures(trade.symbol, trade.pnl, trade.entryPrice, trade.quantity);
+  }
+
+  /** A closed trade for the list, while it shows more (its figures go to `tradeFigures`). */
+  listTrade(trade: TradeRow): void {
+    if (this.trades.length < TRADE_ROWS_SHOWN) this.trades.push(trade);
   }
 
   /** Whether the next trade is one the list shows (else `tradeFigures` is all it needs). */

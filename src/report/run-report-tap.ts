@@ -87,11 +87,11 @@ export function recordTap(collector: ReportCollector, next: BacktestRecordSink):
     },
     trade(trade) {
       next.trade(trade);
-      if (collector.listsNextTrade) collector.trade(tradeRow(trade));
-      else {
-        const { symbol, pnl, entryPrice, quantity } = trade;
-        collector.tradeFigures(symbol, decimalValue(pnl), decimalValue(entryPrice), decimalValue(quantity));
-      }
+      // Every trade's figures go the same way, listed or not: a second way, first taken at the first trade past the
+      // list, threw away the compiled code of the fill path it was inlined into.
+      const { symbol, pnl, entryPrice, quantity } = trade;
+      collector.tradeFigures(symbol, decimalValue(pnl), decimalValue(entryPrice), decimalValue(quantity));
+      if (collector.listsNextTrade) collector.listTrade(tradeRow(trade));
     },
   };
 }

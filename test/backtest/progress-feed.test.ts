@@ -22,7 +22,7 @@ function recorder() {
 }
 
 describe('ProgressFeed', () => {
-  it('passes every slice through and reports every 4096 slices with the bars so far', () => {
+  it('passes every slice through and reports at the 64th slice, then every 4096, with the bars so far', () => {
     const series = generateSampleSeries({ days: 9000, symbols: ['AAA', 'BBB'] });
     const plain = new SeriesFeed(series);
     const { calls, progress } = recorder();
@@ -36,7 +36,12 @@ describe('ProgressFeed', () => {
     }
     expect(plain.next()).toBe(false);
     expect(times).toHaveLength(9000);
-    expect(calls).toEqual([`start ${times[0]} 123`, `update ${times[4095]} 8192`, `update ${times[8191]} 16384`]);
+    expect(calls).toEqual([
+      `start ${times[0]} 123`,
+      `update ${times[63]} 128`,
+      `update ${times[4159]} 8320`,
+      `update ${times[8255]} 16512`,
+    ]);
   });
 });
 
