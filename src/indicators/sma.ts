@@ -24,23 +24,23 @@ export class Sma extends CloseIndicator {
 
   protected clear(): void {
     this.sum.clear();
+    this.window.fill(0);
     this.head = 0;
     this.filled = 0;
   }
 
+  /**
+   * Every step is the same: the window starts as zeros, each input replaces the value at the head (a zero in or out
+   * leaves the exact sum what it was), and the average is worked out, NaN until the window is full. With many
+   * symbols in step their windows all fill at the same bar, thousands of bars in, and compiled code that had never
+   * seen a replacement or an average was thrown away there.
+   */
   protected step(): void {
     const head = this.head;
-    const window = this.window;
-    if (this.filled === this.period) this.sum.replaceAt(window, head, this.input);
-    else {
-      this.filled++;
-      window[head] = this.input;
-      this.sum.addAt(window, head);
-    }
+    this.sum.replaceAt(this.window, head, this.input);
     this.head = head + 1 === this.period ? 0 : head + 1;
-    if (this.filled === this.period) {
-      this.sum.round();
-      (this as Mutable<Sma>).value = this.sum.rounded / this.period;
-    }
+    if (this.filled < this.period) this.filled++;
+    this.sum.round();
+    (this as Mutable<Sma>).value = this.filled === this.period ? this.sum.rounded / this.period : Number.NaN;
   }
 }

@@ -59,7 +59,9 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     const state = data.state;
     state.fast.updateBar(bar);
     state.slow.updateBar(bar);
-    if (!state.slow.ready || !state.fast.ready) return null;
+    // No early return while the averages warm up: their values are NaN until then, so the difference stays NaN and
+    // no cross is seen, on the same path as every later bar. With many symbols in step, all warm up until the same
+    // bar, and V8 threw away the compiled bar path that had only seen the early return.
     const fast = state.fast.value;
     const slow = state.slow.value;
     const difference = fast - slow;
@@ -67,7 +69,10 @@ export class SmaCrossoverStrategy extends BaseStrategy<CrossoverState> {
     // The check made on every bar comes first: averages are seldom equal, and V8 throws the compiled bar path away
     // the first time it reaches a call it has never seen made (one deoptimisation a run, seen with --trace-deopt).
     if (Number.isNaN(before) || difference !== 0) state.lastNonZeroDifference = difference;
-    return this.longOnly(bar.symbol, before < 0 && fast > slow, before > 0 && fast < slow);
+    // Every comparison is made on every bar (none skipped by && while `before` is NaN), for the same reason.
+    const above = fast > slow;
+    const below = fast < slow;
+    return this.longOnly(bar.symbol, before < 0 && above, before > 0 && below);
   }
 }
 
