@@ -33,6 +33,14 @@ const common = {
   logLevel: 'warning',
 };
 
+/** CommonJS builds: the modules' `import.meta.url` is the file's own URL, as each had it in an ES module build. */
+const commonJs = {
+  format: 'cjs',
+  banner: { js: "const __etsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__etsModuleUrl' },
+};
+const workerCommon = { ...common, ...commonJs, outExtension: { '.js': '.cjs' } };
+
 const BACKTEST_DIR = 'dist/cli/backtest';
 /** Dynamic imports `ets backtest` never makes: other commands' actions. */
 const OTHER_COMMANDS = /[\\/]cli[\\/](data|gateway|journal|live|optimize|report|start|worker)-command\.js$/;
@@ -166,12 +174,14 @@ const [commands] = await Promise.all([
   // The optimiser's worker threads load their own entry, in one file of the backtest code and nothing else: chunks
   // shared with the CLI would bring code the CLI needs (all of zod, for one) into every thread's start-up.
   build({ ...common, entryPoints: { 'optimize-worker': 'dist/src/optimize/evaluation-worker.js' } }),
-  // The CSV read-ahead thread of `ets backtest`: the parser and nothing else.
-  build({ ...common, entryPoints: { 'csv-read-ahead-worker': 'dist/src/data/csv-read-ahead-worker.js' } }),
-  // The merging thread of `ets backtest` on many files: the parser, the streams and their timeline, and the candles.
-  build({ ...common, entryPoints: { 'merged-bars-worker': 'dist/src/backtest/merged-bars-worker.js' } }),
-  // The report's candle thread of `ets backtest` on many symbols: the parser and the candles.
-  build({ ...common, entryPoints: { 'candle-reload-worker': 'dist/src/report/candle-reload-worker.js' } }),
+  // The threads of `ets backtest`, as CommonJS: a thread starts its first line some 7 ms sooner than with an ES module
+  // entry (the ES module loader is not set up), and the run waits for the first two.
+  // The CSV read-ahead thread: the parser and nothing else.
+  build({ ...workerCommon, entryPoints: { 'csv-read-ahead-worker': 'dist/src/data/csv-read-ahead-worker.js' } }),
+  // The merging thread on many files: the parser, the streams and their timeline, and the candles.
+  build({ ...workerCommon, entryPoints: { 'merged-bars-worker': 'dist/src/backtest/merged-bars-worker.js' } }),
+  // The report's candle thread on many symbols: the parser and the candles.
+  build({ ...workerCommon, entryPoints: { 'candle-reload-worker': 'dist/src/report/candle-reload-worker.js' } }),
 ]);
 
 // `ets backtest` has a build of its own: one CommonJS file (`ets-backtest.cjs`), which the `ets` entry compiles from
@@ -181,12 +191,9 @@ const { outdir: _outdir, outExtension: _outExtension, ...single } = common;
 await Promise.all([
   build({
     ...single,
-    format: 'cjs',
+    ...commonJs,
     outfile: `${BACKTEST_DIR}/ets-backtest.cjs`,
     entryPoints: ['dist/src/cli/main.js'],
-    // The modules' `import.meta.url`: the file's own URL, as each had it in the ES module build.
-    banner: { js: "const __etsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__etsModuleUrl' },
     // import() stays import() (see importsThroughHost): the other build's modules and strategy modules are ES modules.
     supported: { 'dynamic-import': true },
     plugins: [elsewhere(commands), reportClientFile()],

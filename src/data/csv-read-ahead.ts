@@ -15,7 +15,7 @@ import {
 } from './read-ahead-protocol.js';
 
 /** The read-ahead thread's built entry (scripts/bundle.mjs). */
-const WORKER_FILE = 'csv-read-ahead-worker.mjs';
+const WORKER_FILE = 'csv-read-ahead-worker.cjs';
 /** Data below this many bytes parses in a few milliseconds: not worth a thread (openBarStreams). */
 export const READ_AHEAD_MIN_BYTES = 4 << 20;
 /** How long one wait for a slot lasts before the thread's health is checked. */

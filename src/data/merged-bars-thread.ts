@@ -21,7 +21,7 @@ import {
 } from './merged-bars-protocol.js';
 
 /** The merging thread's built entry (scripts/bundle.mjs). */
-const WORKER_FILE = 'merged-bars-worker.mjs';
+const WORKER_FILE = 'merged-bars-worker.cjs';
 /** How long one wait lasts before the thread's health is checked. */
 const WAIT_SLICE_MS = 10;
 /** A thread that writes nothing for this long while it is waited for has stopped (a bug, or the disk). */

@@ -14,7 +14,7 @@ import {
 } from './candle-reload-protocol.js';
 import type { SymbolCandlesState } from './symbol-candles.js';
 
-const WORKER_FILE = 'candle-reload-worker.mjs';
+const WORKER_FILE = 'candle-reload-worker.cjs';
 /** How long `take` waits without the thread posting anything before it does without (a thread that hangs). */
 const STALL_MS = 30_000;
 
