@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pino, multistream, type Logger, type StreamEntry } from 'pino';
-import { createStream } from 'rotating-file-stream';
 import type { Config } from '../config/schema.js';
+import { RotatingLogFile } from './rotating-log-file.js';
 import { silentLogger } from './silent-logger.js';
 
 export type { Logger } from 'pino';
@@ -29,18 +29,8 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
   }
   const directory = resolve(baseDir, settings.directory);
   mkdirSync(directory, { recursive: true });
-  const file = createStream(settings.file_name, {
-    path: directory,
-    size: `${Math.max(1, Math.round(settings.max_file_mb * 1024))}K`,
-    rotate: settings.max_files,
-  });
-  const opened = new Promise<void>((done, fail) => {
-    file.once('open', () => {
-      done();
-    });
-    file.once('error', fail);
-  });
-  await opened;
+  const maxBytes = Math.max(1, Math.round(settings.max_file_mb * 1024)) * 1024;
+  const file = new RotatingLogFile(directory, settings.file_name, maxBytes, settings.max_files);
   const streams: StreamEntry[] = [{ level, stream: file }];
   if (settings.console) {
     // loaded only for console lines: a run that logs to its file alone does not parse pino-pretty and its modules
@@ -60,9 +50,9 @@ export async function openLogger(settings: Config['logging'], baseDir = '.'): Pr
   return {
     logger,
     fileLogger: pino({ level, base: undefined }, file),
-    close: () =>
-      new Promise<void>((done) => {
-        file.end(done);
-      }),
+    close: () => {
+      file.close();
+      return Promise.resolve();
+    },
   };
 }

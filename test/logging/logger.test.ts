@@ -36,6 +36,27 @@ describe('logger', () => {
     expect(readFileSync(join(dir, 'logs', 'ets.log.1'), 'utf8').length).toBeLessThanOrEqual(2048);
   });
 
+  it('appends to what an earlier run wrote and counts it toward the next rotation; loses no line logged late', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ets-log-'));
+    const first = await openLogger(settings({ max_file_mb: 1 / 1024, max_files: 3 }), dir);
+    first.logger.info({ padding: 'a'.repeat(500) }, 'first');
+    await first.close();
+    const second = await openLogger(settings({ max_file_mb: 1 / 1024, max_files: 3 }), dir);
+    second.logger.info({ padding: 'b'.repeat(300) }, 'second');
+    // past 1 KiB with the first run's line: rotated before this one
+    second.logger.info({ padding: 'c'.repeat(500) }, 'third');
+    await second.close();
+    second.logger.info('after close');
+    const messages = (file: string) =>
+      readFileSync(join(dir, 'logs', file), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(readdirSync(join(dir, 'logs')).sort()).toEqual(['ets.log', 'ets.log.1']);
+    expect(messages('ets.log.1')).toEqual(['first', 'second']);
+    expect(messages('ets.log')).toEqual(['third', 'after close']);
+  });
+
   it('writes nothing at level silent', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ets-log-'));
     const { logger, close } = await openLogger(settings({ level: 'silent' }), dir);
