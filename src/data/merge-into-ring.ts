@@ -25,6 +25,7 @@ export interface IdleWork {
   /** Sleeps until work may be waiting, for `ms` at most. */
   sleep(ms: number): void;
 }
+
 /**
  * Doubles written before they are published even though the reader is not waiting: a store and a check per slice
  * of one bar would cost more than the bar, and the reader, once waiting, is served at the next slice.
