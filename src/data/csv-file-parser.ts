@@ -45,8 +45,8 @@ export class CsvFileParser<S extends BarSink> {
   private readonly reader: CsvFieldReader;
 
   /**
-   * `firstRead`: bytes of the first read, when fewer than the buffer's (a run of hundreds of files parses every
-   * file's first chunk before its first bar, and reads the rest in larger chunks: fewer system calls).
+   * `firstRead`: bytes of the first read, when fewer than the buffer's (see openStreamsOf: the staggered first reads
+   * of many files, the short first read of a file the read-ahead thread takes over).
    */
   constructor(
     readonly path: string,
