@@ -36,16 +36,17 @@ export class Atr {
     trueRange.updateBar(bar);
     const tr = trueRange.value;
     if (Number.isNaN(tr)) return;
-    const self = this as Mutable<Atr>;
     const period = this.period;
-    if (this.ranges >= period) {
-      let atr = this.value * (period - 1);
-      atr += tr;
-      self.value = atr / period;
-      return;
-    }
+    // The seeding mean and the smoothed value both worked out on every bar, one path from the first bar to the last:
+    // with many symbols in step every ATR seeds at the same bar, and V8 threw away the compiled bar path that had
+    // never seen it (the sum runs on past the seed, unread).
+    const seeded = this.ranges >= period;
+    const smoothed = (this.value * (period - 1) + tr) / period;
     this.sum += tr;
-    if (++this.ranges === period) self.value = this.sum / period;
+    const ranges = this.ranges + (seeded ? 0 : 1);
+    this.ranges = ranges;
+    const mean = this.sum / period;
+    (this as Mutable<Atr>).value = seeded ? smoothed : ranges === period ? mean : Number.NaN;
   }
 
   reset(): void {

@@ -54,13 +54,17 @@ export class ExactSum {
   replaceAt(values: Float64Array, index: number, x: number): void {
     const old = values[index]!;
     values[index] = x;
-    if (old > 0 && x <= 2 * old && 2 * x >= old && x !== Number.POSITIVE_INFINITY) {
-      this.input = x - old;
-      this.include(1);
-      return;
-    }
-    this.input = old;
-    this.include(-1);
+    // Every operation on every call, none skipped by && or only made in the one-value case: a window starts as
+    // zeros, and V8 throws compiled code away at the first operation it has never seen run (when windows wrap).
+    const positive = old > 0;
+    const notAboveTwice = x <= 2 * old;
+    const notBelowHalf = 2 * x >= old;
+    const finite = x !== Number.POSITIVE_INFINITY;
+    const difference = x - old;
+    const one = positive && notAboveTwice && notBelowHalf && finite;
+    this.input = one ? difference : old;
+    this.include(one ? 1 : -1);
+    if (one) return;
     this.input = x;
     this.include(1);
   }
@@ -101,13 +105,16 @@ export class ExactSum {
       lo = y - (hi - x);
       if (lo !== 0) break;
     }
-    // hi + lo is exact; if lo is exactly half an ulp and the remaining partials push the same way, round away.
-    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
-      const twice = lo * 2;
-      const candidate = hi + twice;
-      if (twice === candidate - hi) hi = candidate;
-    }
-    self.rounded = hi;
+    // hi + lo is exact; if lo is exactly half an ulp and the remaining partials push the same way, round away. All of
+    // it worked out on every call, the partial below read either way: V8 compiles only the operations it has seen run,
+    // and partials remain only now and then, first late in a run.
+    const rest = n > 0;
+    const next = p[(rest ? n : 1) - 1]!;
+    const twice = lo * 2;
+    const candidate = hi + twice;
+    const halfUlp = twice === candidate - hi;
+    const sameWay = (lo < 0 && next < 0) || (lo > 0 && next > 0);
+    self.rounded = rest && sameWay && halfUlp ? candidate : hi;
   }
 
   /** Adds `sign` × input to the partials. */

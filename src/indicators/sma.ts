@@ -41,6 +41,7 @@ export class Sma extends CloseIndicator {
     this.head = head + 1 === this.period ? 0 : head + 1;
     if (this.filled < this.period) this.filled++;
     this.sum.round();
-    (this as Mutable<Sma>).value = this.filled === this.period ? this.sum.rounded / this.period : Number.NaN;
+    const average = this.sum.rounded / this.period;
+    (this as Mutable<Sma>).value = this.filled === this.period ? average : Number.NaN;
   }
 }
