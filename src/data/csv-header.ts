@@ -53,6 +53,17 @@ function splitFields(text: string): string[] {
   }
 }
 
+/** The columns of the header texts met so far, by text: a run of hundreds of files of one layout reads it once. */
+const known = new Map<string, Columns>();
+/** Enough for any real set of files; a bound for a run of thousands of differently laid out ones. */
+const KNOWN_HEADERS = 64;
+
+interface Columns {
+  /** Shared by every file with this header text: read only. */
+  readonly roles: Int8Array;
+  readonly lastField: number;
+}
+
 /**
  * Reads the first non-blank line as the header and leaves the reader at the next line. `header` is null when the
  * data holds only blank lines so far; `line` counts the lines consumed (continuing from `linesBefore`).
@@ -82,6 +93,16 @@ export function readHeader(
   if (text.includes('\r')) {
     throw new CsvDataError(path, line, 'lines end with a carriage return alone; expected LF or CRLF line endings');
   }
+  const { roles, lastField } = columnsOf(text, path, line);
+  const nextLineEnd = reader.pos < reader.end ? reader.buf.indexOf(10, reader.pos) : -1;
+  const firstRowLength = nextLineEnd < 0 || nextLineEnd >= reader.end ? 64 : nextLineEnd + 1 - reader.pos;
+  return { header: { roles, lastField, line, firstRowLength }, line };
+}
+
+/** The roles of a header's fields (see CsvHeader), or the CsvDataError that names what is wrong with it. */
+function columnsOf(text: string, path: string, line: number): Columns {
+  const seen = known.get(text);
+  if (seen !== undefined) return seen;
   const names = splitFields(text).map(normalise);
   const roles = new Int8Array(names.length).fill(-1);
   const found = (name: string): number => names.indexOf(name);
@@ -115,7 +136,7 @@ export function readHeader(
   roles.forEach((role, i) => {
     if (role >= 0) lastField = i;
   });
-  const nextLineEnd = reader.pos < reader.end ? reader.buf.indexOf(10, reader.pos) : -1;
-  const firstRowLength = nextLineEnd < 0 || nextLineEnd >= reader.end ? 64 : nextLineEnd + 1 - reader.pos;
-  return { header: { roles, lastField, line, firstRowLength }, line };
+  const columns = { roles, lastField };
+  if (known.size < KNOWN_HEADERS) known.set(text, columns);
+  return columns;
 }

@@ -112,4 +112,23 @@ describe('openBarStreams', () => {
     expect(streams.every((stream) => stream.done)).toBe(true);
     expect(() => openBarStreams(path, { chunkBytes: -1 })).toThrow('chunkBytes -1 must be a whole number of bytes ≥ 1');
   });
+
+  it('reads each file by its own header: one layout met again, another layout, a bad header after good ones', () => {
+    const path = setUp();
+    const row = '2024-01-02,1,2,0.5,1.5,100';
+    dir.write('A.csv', `${HEADER}\n${row}\n`);
+    dir.write('B.csv', `${HEADER}\n${row}\n`);
+    // The same columns in another order: their values land in their own places.
+    dir.write('C.csv', 'volume,close,low,high,open,date\n100,1.5,0.5,2,1,2024-01-02\n');
+    const streams = openBarStreams(path, { symbols: ['A', 'B', 'C'] });
+    expect(streams.map((s) => [s.open, s.high, s.low, s.close, s.volume])).toEqual([
+      [1, 2, 0.5, 1.5, 100],
+      [1, 2, 0.5, 1.5, 100],
+      [1, 2, 0.5, 1.5, 100],
+    ]);
+    const bad = dir.write('D.csv', `\n${HEADER.replace('close', 'open')}\n${row}\n`);
+    expect(() => openBarStreams(path, { symbols: ['A', 'D'] })).toThrow(
+      new CsvDataError(bad, 2, `column "open" appears twice in the header: ${HEADER.replace('close', 'open')}`),
+    );
+  });
 });
