@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatTime } from '../domain/time.js';
 import { escapeHtml, scriptJson } from './html-text.js';
 import { metricsTable } from './metrics-table.js';
@@ -11,11 +12,33 @@ import type { ReportData } from './report-data.js';
 import { csvTable, monthlyTable, summaryTable, tradesTable } from './report-tables.js';
 import type { ResultsFiles, TradeRow } from './results-files.js';
 
-/** The chart library's browser build, read from the installed package so the page needs no network. */
-export function chartLibrarySource(): string {
+const CHART_LIBRARY = join('lightweight-charts', 'dist', 'lightweight-charts.standalone.production.js');
+
+/**
+ * The chart library's browser build in the installed package, so that a page needs no network: looked for first in
+ * the node_modules of the project this module belongs to (a few file checks), else resolved as Node resolves a
+ * package (5–8 ms of every report, most of it the resolver's first run, when the package sits elsewhere).
+ */
+function chartLibraryPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 6; up++) {
+    const file = join(dir, 'node_modules', CHART_LIBRARY);
+    if (existsSync(file)) return file;
+    if (existsSync(join(dir, 'package.json'))) break;
+    dir = dirname(dir);
+  }
   const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve('lightweight-charts/package.json'));
-  return readFileSync(join(root, 'dist', 'lightweight-charts.standalone.production.js'), 'utf8');
+  return join(dirname(dirname(require.resolve('lightweight-charts/package.json'))), CHART_LIBRARY);
+}
+
+/** The chart library's browser build, as text. */
+export function chartLibrarySource(): string {
+  return readFileSync(chartLibraryPath(), 'utf8');
+}
+
+/** The chart library's browser build as the file's bytes, for a page written to a file (no decoding and encoding). */
+export function chartLibraryBytes(): Uint8Array {
+  return readFileSync(chartLibraryPath());
 }
 
 export interface ReportPageInput {
@@ -28,7 +51,7 @@ export interface ReportPageInput {
   readonly tradeReturns: ReportData['tradeReturns'];
   readonly prices: readonly PricePanel[];
   readonly walkForward: ReportData['walkForward'];
-  readonly library: string;
+  readonly library: string | Uint8Array;
 }
 
 /** Rounded to `digits` decimals: a report needs no more, and every digit is bytes in a 20-year run. */
@@ -53,7 +76,7 @@ export function deltaSeconds(times: readonly number[]): number[] {
 }
 
 /** Writes a page's part by part (the page is written straight to its file rather than built whole in memory). */
-export type PageWriter = (part: string) => void;
+export type PageWriter = (part: string | Uint8Array) => void;
 
 function perfData(series: PerformanceSeries): ReportData['perf'] {
   return {

@@ -10,7 +10,7 @@ import { feedRecords } from './feed-records.js';
 import { histogram, performanceSeries, periodReturns } from './performance-series.js';
 import { ReportCollector, type BarReader, type SymbolBar } from './report-collector.js';
 import type { ReportData } from './report-data.js';
-import { chartLibrarySource, deltaSeconds, reportPage, type PageWriter } from './report-page.js';
+import { chartLibraryBytes, deltaSeconds, reportPage, type PageWriter } from './report-page.js';
 import {
   readResultsFiles,
   streamFills,
@@ -113,7 +113,7 @@ export function reportHtml(source: ReportSource, options: ReportOptions, write: 
       tradeReturns: bins.map((b) => [b.from * 100, b.to * 100, b.count]),
       prices: records.panels(source.reload),
       walkForward: walkForward(results),
-      library: chartLibrarySource(),
+      library: chartLibraryBytes(),
     },
     write,
   );
@@ -209,7 +209,8 @@ export function writePageFile(path: string, render: (write: PageWriter) => void)
   const fd = openSync(path, 'w');
   try {
     render((part) => {
-      writeSync(fd, part);
+      if (typeof part === 'string') writeSync(fd, part);
+      else writeSync(fd, part);
     });
   } finally {
     closeSync(fd);
