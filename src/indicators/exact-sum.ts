@@ -49,22 +49,26 @@ export class ExactSum {
   /**
    * `subtractAt(values, index)`, then `values[index] = x` and `addAt(values, index)`: a sliding window's step. When
    * the new value lies within a factor of two of the old, positive one, their difference is exact (Sterbenz's lemma)
-   * and goes in as one value: the same exact sum, for half the work.
+   * and goes in as one value: the same exact sum, for half the work; so does the value replacing a zero (a window
+   * starts as zeros).
    */
   replaceAt(values: Float64Array, index: number, x: number): void {
     const old = values[index]!;
     values[index] = x;
-    // Every operation on every call, none skipped by && or only made in the one-value case: a window starts as
-    // zeros, and V8 throws compiled code away at the first operation it has never seen run (when windows wrap).
+    // The comparisons are made on every call, none skipped by &&, and the path a window first takes (replacing its
+    // zeros) is the one it takes for good: V8 compiles only the operations it has seen run, and threw the compiled
+    // step away when each window first wrapped.
     const positive = old > 0;
     const notAboveTwice = x <= 2 * old;
     const notBelowHalf = 2 * x >= old;
     const finite = x !== Number.POSITIVE_INFINITY;
-    const difference = x - old;
-    const one = positive && notAboveTwice && notBelowHalf && finite;
-    this.input = one ? difference : old;
-    this.include(one ? 1 : -1);
-    if (one) return;
+    if ((positive && notAboveTwice && notBelowHalf && finite) || old === 0) {
+      this.input = x - old;
+      this.include(1);
+      return;
+    }
+    this.input = old;
+    this.include(-1);
     this.input = x;
     this.include(1);
   }
