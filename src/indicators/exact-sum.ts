@@ -109,16 +109,15 @@ export class ExactSum {
       lo = y - (hi - x);
       if (lo !== 0) break;
     }
-    // hi + lo is exact; if lo is exactly half an ulp and the remaining partials push the same way, round away. All of
-    // it worked out on every call, the partial below read either way: V8 compiles only the operations it has seen run,
-    // and partials remain only now and then, first late in a run.
-    const rest = n > 0;
-    const next = p[(rest ? n : 1) - 1]!;
-    const twice = lo * 2;
-    const candidate = hi + twice;
-    const halfUlp = twice === candidate - hi;
-    const sameWay = (lo < 0 && next < 0) || (lo > 0 && next > 0);
-    self.rounded = rest && sameWay && halfUlp ? candidate : hi;
+    // hi + lo is exact; if lo is exactly half an ulp and the remaining partials push the same way, round away. (Made
+    // only when partials remain, first late in a run, where V8 then throws the compiled step away once: worked out on
+    // every call, as replaceAt's comparisons are, it cost a 100-symbol run more than that.)
+    if (n > 0 && ((lo < 0 && p[n - 1]! < 0) || (lo > 0 && p[n - 1]! > 0))) {
+      const twice = lo * 2;
+      const candidate = hi + twice;
+      if (twice === candidate - hi) hi = candidate;
+    }
+    self.rounded = hi;
   }
 
   /** Adds `sign` × input to the partials. */
