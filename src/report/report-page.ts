@@ -51,7 +51,8 @@ export interface ReportPageInput {
   readonly tradeReturns: ReportData['tradeReturns'];
   readonly prices: readonly PricePanel[];
   readonly walkForward: ReportData['walkForward'];
-  readonly library: string | Uint8Array;
+  /** The chart library's file (see chartLibraryBytes). */
+  readonly library: Uint8Array;
 }
 
 /** Rounded to `digits` decimals: a report needs no more, and every digit is bytes in a 20-year run. */

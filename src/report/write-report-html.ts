@@ -209,6 +209,7 @@ export function writePageFile(path: string, render: (write: PageWriter) => void)
   const fd = openSync(path, 'w');
   try {
     render((part) => {
+      // One call per overload of writeSync: text, and bytes (the chart library's file).
       if (typeof part === 'string') writeSync(fd, part);
       else writeSync(fd, part);
     });
