@@ -180,6 +180,8 @@ const [commands] = await Promise.all([
   build({ ...workerCommon, entryPoints: { 'csv-read-ahead-worker': 'dist/src/data/csv-read-ahead-worker.js' } }),
   // The merging thread on many files: the parser, the streams and their timeline, and the candles.
   build({ ...workerCommon, entryPoints: { 'merged-bars-worker': 'dist/src/backtest/merged-bars-worker.js' } }),
+  // The thread started before `ets backtest` knows which thread it wants, which then runs one of the two above.
+  build({ ...workerCommon, entryPoints: { 'thread-shell': 'dist/src/core/thread-shell-worker.js' } }),
   // The report's candle thread on many symbols: the parser and the candles.
   build({ ...workerCommon, entryPoints: { 'candle-reload-worker': 'dist/src/report/candle-reload-worker.js' } }),
 ]);

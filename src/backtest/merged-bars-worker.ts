@@ -5,13 +5,14 @@
  * in the ring for much of the run's first half, when most symbols first trade: the candles cost no thread of their
  * own (its start, its compiled code, its heap) there.
  */
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import { threadData } from '../core/thread-data.js';
 import { runMergingThread } from '../data/merge-into-ring.js';
 import type { MergedBarsData } from '../data/merged-bars-protocol.js';
 import { REQUESTED, type CandleRequest } from '../report/candle-reload-protocol.js';
 import { candleResponder } from '../report/candle-responder.js';
 
-const data = workerData as MergedBarsData;
+const data = threadData() as MergedBarsData;
 const { start, end, skipBadRows = false } = data.options;
 const answer = candleResponder({
   ...data.idle,

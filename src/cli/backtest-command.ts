@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { excerpt } from '../config/bounded-text.js';
 import { numericText, type ConfigOverride } from '../config/overrides.js';
+import { ThreadShell } from '../core/thread-shell.js';
 import { isModulePath } from '../strategy/module-path.js';
 import { addConfigOption, collect, resolveConfig } from './config-options.js';
 import { UsageError } from './exit-codes.js';
@@ -131,6 +132,8 @@ export function registerBacktestCommand(program: Command): void {
       const config = resolveConfig(flags.config, overrides);
       await locatingStrategyErrors(flags.config, overrides, async () => {
         if (config.backtest.walk_forward.enabled) {
+          // Its windows' backtests read their bars in threads of their own.
+          ThreadShell.take()?.end();
           const { runBacktestWalkForward } = await import('./backtest-walk-forward.js');
           await runBacktestWalkForward(config, flags);
           return;

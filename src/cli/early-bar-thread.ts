@@ -1,6 +1,7 @@
 import { startBarThread, type BarThread } from '../backtest/bar-threads.js';
 import { barRange, tradedSymbols } from '../backtest/traded-files.js';
 import type { Config } from '../config/schema.js';
+import { ThreadShell } from '../core/thread-shell.js';
 import { resolveBarFiles } from '../data/bar-files.js';
 
 /**
@@ -9,12 +10,15 @@ import { resolveBarFiles } from '../data/bar-files.js';
  * parses the file itself until it is up, a merging thread opens the files meanwhile. Null when the files want none.
  */
 export function earlyBarThread(config: Config): BarThread | null {
+  // The shell the `ets` entry started for it, from the command line alone (see barThreadLikely).
+  const shell = ThreadShell.take();
   let files;
   try {
     files = resolveBarFiles(config.backtest.csv_directory, tradedSymbols(config));
   } catch {
     // the run says what is wrong with the directory
+    shell?.end();
     return null;
   }
-  return startBarThread(files, barRange(config));
+  return startBarThread(files, barRange(config), shell);
 }

@@ -8,12 +8,16 @@
  * of them all.
  */
 import { fileURLToPath } from 'node:url';
+import { ThreadShell } from '../core/thread-shell.js';
+import { barThreadLikely } from './bar-thread-likely.js';
 import { runCachedScript } from './cached-script.js';
 
 /** Set by the build only (see scripts/bundle.mjs): where to write the code cache when the command is done. */
 const WRITE_CACHE = 'ETS_WRITE_CODE_CACHE';
 
 if (process.argv[2] === 'backtest') {
+  // The thread for the bar files starts before the command's code loads and reads its configuration (ThreadShell).
+  if (barThreadLikely(process.argv.slice(3))) ThreadShell.start()?.handOver();
   const file = fileURLToPath(new URL('./backtest/ets-backtest.cjs', import.meta.url));
   const cache = fileURLToPath(new URL('./backtest/ets-backtest.v8cache', import.meta.url));
   const script = runCachedScript(file, cache, (specifier) => import(specifier));

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
-import { READ_AHEAD_MIN_BYTES } from './csv-read-ahead.js';
+
+/** Data below this many bytes parses in a few milliseconds: not worth a thread. */
+export const READ_AHEAD_MIN_BYTES = 4 << 20;
 
 /**
  * Files a read-ahead thread takes on: a few long ones. Measured on 500 daily files, a thread reading ahead for every
@@ -10,7 +12,7 @@ import { READ_AHEAD_MIN_BYTES } from './csv-read-ahead.js';
 const MAX_READ_AHEAD_FILES = 8;
 
 /** The files' bytes in all, counted up to `enough` (a file that cannot be read counts nothing: opening it fails). */
-function totalBytes(files: readonly { path: string }[], enough: number): number {
+export function totalBytes(files: readonly { path: string }[], enough: number): number {
   let total = 0;
   for (const { path } of files) {
     if (total >= enough) break;

@@ -3,7 +3,8 @@
  * slots, and sleeps on the control block's Wake word when every slot is full.
  */
 import { closeSync, openSync } from 'node:fs';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort } from 'node:worker_threads';
+import { threadData } from '../core/thread-data.js';
 import { BarWindow } from './bar-window.js';
 import { CsvDataError } from './csv-data-error.js';
 import { CsvFileParser, type ParserState, unreadableFile } from './csv-file-parser.js';
@@ -16,7 +17,7 @@ import {
   type ToReadAhead,
 } from './read-ahead-protocol.js';
 
-const { control: controlMemory, port } = workerData as ReadAheadData;
+const { control: controlMemory, port } = threadData() as ReadAheadData;
 const control = new Int32Array(controlMemory);
 /** Read buffers by size: parsers read one at a time, so streams of one chunk size share one. */
 const buffers = new Map<number, Buffer>();

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { bundledWorker } from '../core/bundled-worker.js';
+import type { ThreadShell } from '../core/thread-shell.js';
+import { READ_AHEAD_MIN_BYTES } from './bar-thread-rules.js';
 import type { BarWindow } from './bar-window.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import type { ParserState } from './csv-file-parser.js';
@@ -16,8 +18,6 @@ import {
 
 /** The read-ahead thread's built entry (scripts/bundle.mjs). */
 const WORKER_FILE = 'csv-read-ahead-worker.cjs';
-/** Data below this many bytes parses in a few milliseconds: not worth a thread (openBarStreams). */
-export const READ_AHEAD_MIN_BYTES = 4 << 20;
 /** How long one wait for a slot lasts before the thread's health is checked. */
 const WAIT_SLICE_MS = 10;
 /** A thread that parses nothing for this long while a stream waits for it has stopped (a bug, or the disk). */
@@ -30,6 +30,8 @@ export interface CsvReadAheadOptions {
   readonly minBytes?: number;
   /** End the thread once every stream given it has been released (see `use`). */
   readonly endWhenUnused?: boolean;
+  /** A thread started beforehand to run this one in (see ThreadShell); a thread of its own is started without. */
+  readonly shell?: ThreadShell | null;
 }
 
 /**
@@ -67,13 +69,18 @@ export class CsvReadAhead {
   /** Starts the thread; null on a single core (it would only take turns with the loop) or without the build. */
   static start(options: CsvReadAheadOptions = {}): CsvReadAhead | null {
     const file = bundledWorker(WORKER_FILE);
-    if (availableParallelism() < 2 || file === null) return null;
+    if (availableParallelism() < 2 || file === null) {
+      options.shell?.end();
+      return null;
+    }
     const control = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     const { port1, port2 } = new MessageChannel();
     const workerData: ReadAheadData = { control, port: port2 };
     // Streams hand the thread files they opened, which it closes: Node would warn about each, as it tracks the
     // descriptors a thread opens itself in order to close them when it ends (the thread closes its files itself).
-    const worker = new Worker(file, { workerData, transferList: [port2], trackUnmanagedFds: false });
+    const worker =
+      options.shell?.run(file, workerData, [port2]) ??
+      new Worker(file, { workerData, transferList: [port2], trackUnmanagedFds: false });
     // The thread never holds the process open: it only serves a run that is going on.
     worker.unref();
     const readAhead = new CsvReadAhead(

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { bundledWorker } from '../core/bundled-worker.js';
+import type { ThreadShell } from '../core/thread-shell.js';
 import type { BarFile } from './bar-files.js';
 import { CsvDataError, type SkippedRow } from './csv-data-error.js';
 import {
@@ -83,19 +84,24 @@ export class MergedBarsThread {
   /**
    * Starts the thread on `files`, which it begins to open at once; null on a single core (it would only take turns
    * with the loop) or without the build. `ringDoubles`: the ring's length, a power of two that holds the largest
-   * slice (tests use small rings, which wrap often).
+   * slice (tests use small rings, which wrap often); `shell`: a thread started beforehand to run this one in (see
+   * ThreadShell).
    */
   static start(
     files: readonly BarFile[],
     options: MergedBarsOptions = {},
     ringDoubles = ringLength(files.length),
+    shell: ThreadShell | null = null,
   ): MergedBarsThread | null {
     const largest = SLICE_HEADER + files.length * BAR_RECORD;
     if (ringDoubles < largest || !Number.isInteger(Math.log2(ringDoubles)) || ringDoubles >= POSITION_MODULUS) {
       throw new RangeError(`a ring of ${ringDoubles} doubles: not a power of two that holds ${largest}`);
     }
     const file = bundledWorker(WORKER_FILE);
-    if (availableParallelism() < 2 || file === null) return null;
+    if (availableParallelism() < 2 || file === null) {
+      shell?.end();
+      return null;
+    }
     const control = new SharedArrayBuffer(CONTROL_WORDS * Int32Array.BYTES_PER_ELEMENT);
     const ring = new SharedArrayBuffer(ringDoubles * Float64Array.BYTES_PER_ELEMENT);
     const { port1, port2 } = new MessageChannel();
@@ -109,7 +115,8 @@ export class MergedBarsThread {
       port: port2,
       idle: { control: idleControl, port: idle.port2 },
     };
-    const worker = new Worker(file, { workerData, transferList: [port2, idle.port2] });
+    const transferList = [port2, idle.port2];
+    const worker = shell?.run(file, workerData, transferList) ?? new Worker(file, { workerData, transferList });
     // The thread never holds the process open: it only serves a run that is going on.
     worker.unref();
     const thread = new MergedBarsThread(files, options, port1, control, ring, {

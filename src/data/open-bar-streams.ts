@@ -1,7 +1,7 @@
 import { resolveBarFiles, timeRange, type BarFile, type TimeRangeOptions } from './bar-files.js';
 import { checkChunkBytes, CsvBarStream, DEFAULT_CHUNK_BYTES } from './csv-bar-stream.js';
-import { readAheadPays } from './bar-thread-rules.js';
-import { CsvReadAhead, READ_AHEAD_MIN_BYTES } from './csv-read-ahead.js';
+import { READ_AHEAD_MIN_BYTES, readAheadPays } from './bar-thread-rules.js';
+import { CsvReadAhead } from './csv-read-ahead.js';
 
 export interface OpenBarStreamsOptions extends TimeRangeOptions {
   /** Symbols to open, in this order; all `*.csv` files (sorted by symbol) when absent. */

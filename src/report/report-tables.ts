@@ -26,7 +26,9 @@ export function monthlyTable(years: readonly PeriodReturns[]): string {
 }
 
 function numberCell(value: number, text = formatDecimal(value)): string {
-  return `<td class="num" data-v="${value}">${escapeHtml(text)}</td>`;
+  // A number's text (digits, sign, point, exponent; a CSV field only when it reads as a finite number) holds nothing
+  // to escape.
+  return `<td class="num" data-v="${value}">${text}</td>`;
 }
 
 /** The closed trades, sortable by any column; `total` says how many trades.csv holds when that is more. */

@@ -41,8 +41,14 @@ describe('ets backtest on a file large enough for the CSV read-ahead thread', ()
       validateConfig({ ...settings, backtest: { ...settings.backtest, results_directory: own } }),
       silentLogger(),
     );
+    // --data-dir on the command line: the thread is started before the command's code loads (ThreadShell).
+    const early = join(work, 'early');
+    const earlyRun = runCli(['backtest', '--config', config, '--data-dir', data, '--symbols', 'BENCH', '--out', early]);
+    expect(earlyRun.stderr).toBe('');
+    expect(earlyRun.status).toBe(0);
     for (const file of ['trades.csv', 'fills.csv', 'orders.csv', 'equity.csv', 'daily.csv', 'metrics.json']) {
       expect(readFileSync(join(cli, file), 'utf8'), file).toBe(readFileSync(join(own, file), 'utf8'));
+      expect(readFileSync(join(early, file), 'utf8'), file).toBe(readFileSync(join(own, file), 'utf8'));
     }
   });
 });
@@ -64,7 +70,8 @@ describe.skipIf(!twoCores())('ets backtest on many files holding enough for the 
     writeSampleData(data, { symbols, days: 2600, seed: 11 });
     writeFileSync(config, JSON.stringify(settings));
     const cli = join(work, 'many-cli');
-    const run = runCli(['backtest', '--config', config, '--out', cli]);
+    // --data-dir on the command line: the thread is started before the command's code loads (ThreadShell).
+    const run = runCli(['backtest', '--config', config, '--data-dir', data, '--out', cli]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('(45 files parsed ahead on a second thread)');
@@ -83,13 +90,33 @@ describe.skipIf(!twoCores())('ets backtest on many files holding enough for the 
     }
   });
 
+  it('runs without a thread when the configuration picks too little of a large --data-dir', () => {
+    // The command line alone points at 4.8 MB: a thread is started early, then not wanted for two files.
+    const few = join(work, 'few.yaml');
+    const fewSettings = { ...settings, backtest: { ...settings.backtest, symbols: ['S00', 'S01'] } };
+    writeFileSync(few, JSON.stringify(fewSettings));
+    const cli = join(work, 'few-cli');
+    const run = runCli(['backtest', '--config', few, '--data-dir', data, '--out', cli]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).not.toContain('parsed ahead');
+    const own = join(work, 'few-own');
+    runBacktestJob(
+      validateConfig({ ...fewSettings, backtest: { ...fewSettings.backtest, results_directory: own } }),
+      silentLogger(),
+    );
+    for (const file of ['trades.csv', 'fills.csv', 'orders.csv', 'equity.csv', 'daily.csv', 'metrics.json']) {
+      expect(readFileSync(join(cli, file), 'utf8'), file).toBe(readFileSync(join(own, file), 'utf8'));
+    }
+  });
+
   it('fails on a bad row near the end of one file as a run reading its own files does, leaving nothing', () => {
     const file = join(data, 'S30.csv');
     const lines = readFileSync(file, 'utf8').split('\n');
     lines[2500] = lines[2500]!.replace(/,[^,]*$/, ',-5');
     writeFileSync(file, lines.join('\n'));
     const out = join(work, 'many-bad');
-    const run = runCli(['backtest', '--config', config, '--out', out]);
+    const run = runCli(['backtest', '--config', config, '--data-dir', data, '--out', out]);
     expect(run.status).toBe(3);
     expect(run.stderr).toContain(`${file}:2501: volume -5 is negative`);
     expect(existsSync(out)).toBe(false);

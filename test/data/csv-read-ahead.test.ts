@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../src/backtest/backtest-job.js';
 import { validateConfig } from '../../src/config/load-config.js';
+import { ThreadShell } from '../../src/core/thread-shell.js';
 import { CsvBarStream, type CsvBarStreamOptions } from '../../src/data/csv-bar-stream.js';
 import { CsvDataError, type SkippedRow } from '../../src/data/csv-data-error.js';
 import { CsvReadAhead } from '../../src/data/csv-read-ahead.js';
@@ -117,6 +118,26 @@ describe.skipIf(!twoCores())('CsvReadAhead', () => {
         expectSameOutcome(drain(path, { chunkBytes, ...ahead(2) }), drain(path, { chunkBytes }));
       }
     });
+  });
+
+  it('runs in a thread started beforehand (ThreadShell) as in one of its own', async () => {
+    const rows = minuteRows(1440, (i) => (i === 900 ? '1,2,1,x,3' : `${i + 1},${i + 2},${i + 1},${i + 2},9`));
+    const path = dir.write('X.csv', `${HEADER}\n${rows.join('\n')}\n`);
+    const shell = ThreadShell.start();
+    expect(shell).not.toBeNull();
+    const inShell = await started(CsvReadAhead.start({ minBytes: 0, shell })!);
+    expect(() => shell!.run(path, null, [])).toThrow('a thread shell runs one entry');
+    try {
+      const stream = new CsvBarStream(path, 'X', { chunkBytes: 2048, readAhead: { thread: inShell, slots: 2 } });
+      expect(stream.parsedAhead).toBe(true);
+      stream.release();
+      const outcome = drain(path, { chunkBytes: 2048, readAhead: { thread: inShell, slots: 2 } });
+      expect(outcome.bars).toHaveLength(900);
+      expect(outcome.error).toBe(`${path}:902: close is not a number: "x"`);
+      expectSameOutcome(outcome, drain(path, { chunkBytes: 2048 }));
+    } finally {
+      inShell.close();
+    }
   });
 
   it('delivers a chunk of more bars than a slot holds over several slots', () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runBacktestJob } from '../../src/backtest/backtest-job.js';
 import { validateConfig } from '../../src/config/load-config.js';
+import { ThreadShell } from '../../src/core/thread-shell.js';
 import { resolveBarFiles, type BarFile } from '../../src/data/bar-files.js';
 import { BarStreamTimeline } from '../../src/data/bar-stream-timeline.js';
 import { mergingPays } from '../../src/data/bar-thread-rules.js';
@@ -64,8 +65,13 @@ function mergedHere(files: readonly BarFile[], options: MergedBarsOptions): Outc
 }
 
 /** The slices the merging thread hands over. */
-function mergedAhead(files: readonly BarFile[], options: MergedBarsOptions, ringDoubles?: number): Outcome {
-  const thread = MergedBarsThread.start(files, options, ringDoubles);
+function mergedAhead(
+  files: readonly BarFile[],
+  options: MergedBarsOptions,
+  ringDoubles?: number,
+  shell: ThreadShell | null = null,
+): Outcome {
+  const thread = MergedBarsThread.start(files, options, ringDoubles, shell);
   // The thread is built by `npm run build`, which `npm test` runs first.
   expect(thread).not.toBeNull();
   const slices: number[][] = [];
@@ -153,6 +159,19 @@ describe.skipIf(!twoCores())('MergedBarsThread', () => {
     expect(outcome.slices).toHaveLength(151);
     expect(outcome.slices[0]![0]).toBe(Date.parse(`${dates[50]!}T00:00:00Z`));
     expectSameOutcome(outcome, mergedHere(all, options));
+  });
+
+  it('runs in a thread started beforehand (ThreadShell) as in one of its own', () => {
+    writeSampleData(dir.path(), { symbols: ['AAA', 'BBB', 'CCC'], days: 400, seed: 5 });
+    dir.write('BBB.csv', readFileSync(join(dir.path(), 'BBB.csv'), 'utf8').replace(/\n(.*)\n/, '\n$1\nnot,a,row\n'));
+    const files = resolveBarFiles(dir.path());
+    const shell = ThreadShell.start();
+    expect(shell).not.toBeNull();
+    const outcome = mergedAhead(files, { chunkBytes: 4096, skipBadRows: true }, undefined, shell);
+    expect(() => shell!.run('x.cjs', null, [])).toThrow('a thread shell runs one entry');
+    expect(outcome.slices).toHaveLength(400);
+    expect(outcome.skipped).toHaveLength(1);
+    expectSameOutcome(outcome, mergedHere(files, { chunkBytes: 4096, skipBadRows: true }));
   });
 
   it('closes every file it opened: at the end of the data, and when closed partway', async () => {
