@@ -10,7 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'acorn';
 import { build } from 'esbuild';
-import { IMPORT_NAME } from '../dist/src/cli/cached-script.js';
+import { IMPORT_NAME, wrapCommonJs } from '../dist/src/cli/cached-script.js';
 
 const common = {
   outdir: 'dist/cli',
@@ -121,6 +121,28 @@ function importsThroughHost(file) {
   writeFileSync(file, out);
 }
 
+/**
+ * Commander loads node:child_process when it is loaded, for executable subcommands, which `ets` has none of; loading
+ * it takes some 5 ms of every command's start here. Commander's `require` of it gets a module that loads it on the
+ * first `spawn` instead.
+ */
+function childProcessOnUse() {
+  return {
+    name: 'child-process-on-use',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+          ? { path: 'child_process', namespace: 'child-process-on-use' }
+          : undefined,
+      );
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'child-process-on-use' }, () => ({
+        contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** Fails the build unless both builds' report pages would embed the same browser code. */
 async function sameReportClient() {
   const esm = await import(pathToFileURL(resolve('dist/cli/report-client.mjs')).href);
@@ -170,6 +192,7 @@ const [commands] = await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     splitting: true,
     metafile: true,
+    plugins: [childProcessOnUse()],
   }),
   // The optimiser's worker threads load their own entry, in one file of the backtest code and nothing else: chunks
   // shared with the CLI would bring code the CLI needs (all of zod, for one) into every thread's start-up.
@@ -198,7 +221,7 @@ await Promise.all([
     entryPoints: ['dist/src/cli/main.js'],
     // import() stays import() (see importsThroughHost): the other build's modules and strategy modules are ES modules.
     supported: { 'dynamic-import': true },
-    plugins: [elsewhere(commands), reportClientFile()],
+    plugins: [elsewhere(commands), reportClientFile(), childProcessOnUse()],
   }),
   build({
     ...single,
@@ -218,5 +241,10 @@ await Promise.all([
 ]);
 chmodSync('dist/cli/ets.mjs', 0o755);
 importsThroughHost(`${BACKTEST_DIR}/ets-backtest.cjs`);
+// The `ets` entry compiles the file as it is: in the function Node would wrap it in (see wrapCommonJs).
+writeFileSync(
+  `${BACKTEST_DIR}/ets-backtest.cjs`,
+  wrapCommonJs(readFileSync(`${BACKTEST_DIR}/ets-backtest.cjs`, 'utf8')),
+);
 await sameReportClient();
 trainCodeCache();

@@ -14,9 +14,12 @@ const MIN_CANDLES = 250;
  * are only counted, and read again at the end for a symbol that trades after all and is drawn in one of them.
  */
 const FINE_BUDGET = 100_000;
-/** The trade list shows this many trades, the first ones (trades.csv has them all): a page of thousands of rows takes
- * tens of megabytes to build. */
-export const TRADE_ROWS_SHOWN = 1_000;
+/**
+ * The trade list shows this many trades, the first ones (trades.csv has them all), as many as the risk events' list:
+ * a page of thousands of rows takes tens of megabytes to build, and the page's code runs once, uncompiled (a row
+ * some 10 µs here).
+ */
+export const TRADE_ROWS_SHOWN = 500;
 
 /** Candles per symbol when `symbols` symbols are drawn. */
 function share(symbols: number): number {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_NAME, runCachedScript } from '../../src/cli/cached-script.js';
+import { IMPORT_NAME, runCachedScript, wrapCommonJs } from '../../src/cli/cached-script.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ets-cached-script-'));
 const load = (specifier: string): Promise<unknown> => import(specifier);
@@ -19,21 +19,23 @@ interface Probe {
 
 /**
  * A CommonJS file as the build makes them: a `#!` line, require, its own names, a dynamic import (written as the build
- * writes them) of an ES module beside it, and a throw.
+ * writes them) of an ES module beside it, and a throw; wrapped as the build wraps it.
  */
 function probeFile(name: string): string {
   writeFileSync(join(work, `${name}-target.mjs`), 'export const answer = 42;\n');
   const file = join(work, `${name}.cjs`);
   writeFileSync(
     file,
-    [
-      '#!/usr/bin/env node',
-      "const { sep } = require('node:path');",
-      'module.exports = { filename: __filename, dirname: __dirname, sep,',
-      `  imported: () => ${IMPORT_NAME}('./${name}-target.mjs'),`,
-      "  fail: () => { throw new Error('line five'); } };",
-      '',
-    ].join('\n'),
+    wrapCommonJs(
+      [
+        '#!/usr/bin/env node',
+        "const { sep } = require('node:path');",
+        'module.exports = { filename: __filename, dirname: __dirname, sep,',
+        `  imported: () => ${IMPORT_NAME}('./${name}-target.mjs'),`,
+        "  fail: () => { throw new Error('line five'); } };",
+        '',
+      ].join('\n'),
+    ),
   );
   return file;
 }
@@ -63,6 +65,10 @@ describe('runCachedScript', () => {
     const second = runCachedScript(file, cache, load);
     expect(second.cacheRejected).toBe(false);
     expect((second.exports as Probe).filename).toBe(file);
+  });
+
+  it('takes ASCII modules only, since it reads them as Latin-1', () => {
+    expect(() => wrapCommonJs("module.exports = 'caf\u00e9';")).toThrow('must be ASCII');
   });
 
   it('compiles from the source when the cache does not fit', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateMinuteSeries } from '../../src/data/generate-minute-series.js';
+import { TRADE_ROWS_SHOWN } from '../../src/report/report-collector.js';
 import { writeBarCsv } from '../../src/data/write-bar-csv.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -47,8 +48,9 @@ describe('ets report', () => {
     const body = (html: string) => html.slice(html.indexOf('<section id="metrics">'));
     expect(body(again)).toBe(body(first));
     const trades = readFileSync(join(dir, 'trades.csv'), 'utf8').trim().split('\n').length - 1;
-    expect(trades).toBeGreaterThan(1000);
-    expect(first).toContain(`<p>… and ${trades - 1000} more trades in trades.csv.</p>`);
+    expect(trades).toBeGreaterThan(TRADE_ROWS_SHOWN);
+    expect(first.match(/<tr class="(?:win|loss)">/g)).toHaveLength(TRADE_ROWS_SHOWN);
+    expect(first).toContain(`<p>… and ${trades - TRADE_ROWS_SHOWN} more trades in trades.csv.</p>`);
     // 80,000 one-minute bars are more than one chart's 24,000 candles: daily candles, from the first day's first bar
     expect(first).toContain('<h3>BENCH (daily candles)</h3>');
   });
