@@ -25,11 +25,12 @@ class LevelColumns {
   }
 }
 
-/** A fill's arrow: its time, price and code (purpose index × 2, + 1 for a sell). */
-export interface MarkRow {
-  readonly time: number;
-  readonly price: number;
-  readonly code: number;
+/** Fills' arrows as columns: time, price and code (purpose index × 2, + 1 for a sell), the first `length` of each. */
+export interface MarkColumns {
+  readonly time: Float64Array;
+  readonly price: Float64Array;
+  readonly code: Int32Array;
+  readonly length: number;
 }
 
 /** A protective level: kind 0 stop-loss, 1 take-profit; `to` NaN while it still works at the end. */
@@ -115,13 +116,9 @@ export class ChartMarks {
     }
   }
 
-  /** The arrows kept, in time order. */
-  markRows(): MarkRow[] {
-    const rows: MarkRow[] = [];
-    for (let i = 0; i < this.marks; i++) {
-      rows.push({ time: this.markTime[i]!, price: this.markPrice[i]!, code: this.markCode[i]! });
-    }
-    return rows;
+  /** The arrows kept, in time order: the first `length` entries of the columns. */
+  markColumns(): MarkColumns {
+    return { time: this.markTime, price: this.markPrice, code: this.markCode, length: this.marks };
   }
 
   /** The levels kept, in the order of their orders, those still working at the end last. */
