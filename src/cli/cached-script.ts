@@ -57,8 +57,8 @@ export function compileCached(
 
 /**
  * Runs a file written by wrapCommonJs as Node would run the module, compiled from its code cache (see compileCached).
- * Its dynamic imports go to
- * `load`, the `import()` of an ES module: specifiers relative to the file made absolute, others as they are.
+ * Its dynamic imports go to `load`, the `import()` of an ES module: specifiers relative to the file made absolute,
+ * others as they are.
  */
 export function runCachedScript(
   file: string,

@@ -24,7 +24,8 @@ export interface ShellJob {
  * which Node would warn about; the threads close their own files.
  */
 export class ThreadShell {
-  private taken = false;
+  /** Given an entry, or ended. */
+  private used = false;
 
   private constructor(private readonly worker: Worker) {}
 
@@ -52,8 +53,8 @@ export class ThreadShell {
 
   /** Runs `file` with `data` as its workerData; the shell's Worker, as `new Worker(file, …)` would have given. */
   run(file: string, data: unknown, transferList: readonly Transferable[]): Worker {
-    if (this.taken) throw new Error('a thread shell runs one entry');
-    this.taken = true;
+    if (this.used) throw new Error('a thread shell runs one entry');
+    this.used = true;
     const job: ShellJob = { file, data };
     this.worker.postMessage(job, transferList);
     return this.worker;
@@ -61,8 +62,8 @@ export class ThreadShell {
 
   /** Ends a shell that was given no entry: the run wants no thread. */
   end(): void {
-    if (this.taken) return;
-    this.taken = true;
+    if (this.used) return;
+    this.used = true;
     void this.worker.terminate();
   }
 }
